@@ -1,0 +1,8 @@
+// Every migration, in order. Listed explicitly (not read from disk) so they load the same way under
+// tsx, vitest and any bundler; a migration never imports application code.
+import type { Migration } from 'kysely/migration'
+import * as foundation from './2026-11-30-01-foundation.js'
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-30-01-foundation': foundation,
+}

@@ -1,0 +1,89 @@
+// buildApp(deps) → a ready-to-listen Fastify instance. Plugins first, then each module, explicitly.
+import path from 'node:path'
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import multipart from '@fastify/multipart'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import fastifyStatic from '@fastify/static'
+import type { Kysely } from 'kysely'
+import type { Database } from './db/types.js'
+import type { DbKind } from './db/connect.js'
+import { systemClock, type Clock } from './lib/clock.js'
+import { ErrorBody } from './lib/schemas.js'
+import dbPlugin from './plugins/db.js'
+import errorsPlugin from './plugins/errors.js'
+import authPlugin from './plugins/auth.js'
+import { healthRoutes } from './modules/health/routes.js'
+import { authRoutes } from './modules/auth/routes.js'
+import { orgRoutes } from './modules/orgs/routes.js'
+import { userRoutes } from './modules/users/routes.js'
+
+export interface AppDeps {
+  db: Kysely<Database>
+  dbKind: DbKind
+  jwtSecret: string
+  clock?: Clock
+  accessTokenMinutes?: number
+  refreshTokenDays?: number
+  logLevel?: string
+  /** Built web app to serve; skipped when the folder has no index.html. */
+  webDist?: string
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const DEFAULT_WEB_DIST = path.resolve(here, '../web/dist')
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: deps.logLevel ?? 'info' },
+    trustProxy: true,
+    bodyLimit: 2 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addSchema(ErrorBody)
+  await app.register(errorsPlugin)
+  await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
+  await app.register(authPlugin, { secret: deps.jwtSecret, accessTokenMinutes: deps.accessTokenMinutes ?? 30, clock: deps.clock ?? systemClock })
+  await app.register(rateLimit, { global: false })
+  await app.register(multipart, { limits: { fileSize: 30 * 1024 * 1024, files: 1, fields: 10 } })
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'xuece 学测 API', version: '1.0.0', description: '党员教育在线学习与知识测试系统' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+
+  await app.register(async (api) => {
+    await api.register(healthRoutes)
+    await api.register(authRoutes, { refreshTokenDays: deps.refreshTokenDays ?? 14 })
+    await api.register(orgRoutes)
+    await api.register(userRoutes)
+  }, { prefix: '/api' })
+
+  await registerWeb(app, deps.webDist ?? DEFAULT_WEB_DIST)
+  return app
+}
+
+/** Serves the built SPA; deep links get index.html, unknown /api paths a JSON 404. */
+async function registerWeb(app: FastifyInstance, webDist: string) {
+  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'))
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'], maxAge: '1h' })
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const pathname = req.url.split('?')[0]
+    if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/socket.io') || req.method !== 'GET' || !hasWeb) {
+      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `接口不存在：${req.method} ${pathname}` } })
+    }
+    // Hashed assets are immutable; index.html must always be revalidated to pick up new builds.
+    reply.header('cache-control', 'no-cache')
+    return reply.sendFile('index.html')
+  })
+}

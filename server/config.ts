@@ -1,0 +1,40 @@
+// Typed configuration. This is the only module that reads process.env.
+import path from 'node:path'
+
+export interface Config {
+  port: number
+  host: string
+  /** PostgreSQL connection string; undefined → embedded PGlite in dataDir. */
+  databaseUrl?: string
+  dataDir: string
+  adminPassword?: string
+  /** Required with databaseUrl; with PGlite it is generated once and kept in dataDir. */
+  jwtSecret?: string
+  redisUrl?: string
+  /** Access-token lifetime; CONTRACT demands at least 15 minutes. */
+  accessTokenMinutes: number
+  refreshTokenDays: number
+  logLevel: string
+  /** Seed demo data on first start of an embedded database (see CONTRACT "First start"). */
+  seedDemo: boolean
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, got "${env.PORT}"`)
+  }
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    jwtSecret: env.JWT_SECRET || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    accessTokenMinutes: Number(env.ACCESS_TOKEN_MINUTES ?? 30),
+    refreshTokenDays: Number(env.REFRESH_TOKEN_DAYS ?? 14),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    seedDemo: env.SEED_DEMO !== 'false',
+  }
+}

@@ -1,0 +1,67 @@
+// Chooses the SQL driver: PostgreSQL over pg when a URL is given, else embedded PGlite.
+// Both must hand back the same JS types, so int8 and numeric become numbers on both.
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { PGlite } from '@electric-sql/pglite'
+import type { Database } from './types.js'
+import { lockDataDir } from './pglite-lock.js'
+import path from 'node:path'
+
+export type DbKind = 'postgres' | 'pglite'
+
+export interface DbHandle {
+  db: Kysely<Database>
+  kind: DbKind
+  close(): Promise<void>
+  /** Only for PGlite: the raw instance (tests dump and restore it). */
+  pglite?: PGlite
+}
+
+const INT8_OID = 20
+const NUMERIC_OID = 1700
+const toNumber = (v: string) => (v === null ? v : Number(v))
+
+pg.types.setTypeParser(INT8_OID, toNumber)
+pg.types.setTypeParser(NUMERIC_OID, toNumber)
+
+export type DbTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob }
+
+export async function openDatabase(target: DbTarget): Promise<DbHandle> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 20,
+      connectionTimeoutMillis: 5_000,
+      // A dropped server connection must surface as an error, not a hang.
+      keepAlive: true,
+    })
+    // An idle client losing its connection emits on the pool; without a listener it crashes us.
+    pool.on('error', () => {})
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, kind: 'postgres', close: () => db.destroy() }
+  }
+
+  const release = target.dataDir ? lockDataDir(target.dataDir) : () => {}
+  try {
+    const pglite = await PGlite.create({
+      dataDir: target.dataDir ? path.join(target.dataDir, 'pgdata') : undefined,
+      loadDataDir: target.loadDataDir,
+      parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
+    })
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+    return {
+      db,
+      kind: 'pglite',
+      pglite,
+      close: async () => {
+        await db.destroy()
+        release()
+      },
+    }
+  } catch (err) {
+    release()
+    throw err
+  }
+}

@@ -1,0 +1,42 @@
+// Schema pieces shared by many routes.
+import { Type, type TSchema } from '@sinclair/typebox'
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Any()),
+    }),
+  },
+  { $id: 'ErrorBody' },
+)
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) })
+
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('secretary'), Type.Literal('member')])
+export const OrgKind = Type.Union([Type.Literal('department'), Type.Literal('branch'), Type.Literal('unit'), Type.Literal('agency')])
+
+export const UserBody = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  name: Type.String(),
+  role: Role,
+  orgId: Type.Integer(),
+  mustChangePassword: Type.Boolean(),
+  active: Type.Optional(Type.Boolean()),
+  orgName: Type.Optional(Type.String()),
+})
+
+export const Paging = {
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),
+}
+
+/** Responses every authenticated route may give besides its success. */
+export function withErrors<T extends Record<number, TSchema>>(ok: T) {
+  return { ...ok, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody }
+}
+
+/** "Trimmed non-empty text" of bounded length. */
+export const Text = (maxLength: number, opts: Record<string, unknown> = {}) => Type.String({ minLength: 1, maxLength, ...opts })

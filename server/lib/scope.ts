@@ -1,0 +1,32 @@
+// Scope is data (DESIGN principle 4): a caller sees an org when its materialised path starts
+// with the caller's own org path. Admins see everything, members only themselves.
+import type { Role } from '../db/types.js'
+
+export interface Principal {
+  userId: number
+  sessionId: string
+  username: string
+  name: string
+  role: Role
+  orgId: number
+  orgPath: string
+  mustChangePassword: boolean
+}
+
+const ROLE_RANK: Record<Role, number> = { member: 1, secretary: 2, admin: 3 }
+
+export function roleAtLeast(role: Role, min: Role): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[min]
+}
+
+/** Whether the caller may manage or watch things of the org at `orgPath`. */
+export function orgInScope(principal: Principal, orgPath: string): boolean {
+  if (principal.role === 'admin') return true
+  if (principal.role === 'secretary') return orgPath.startsWith(principal.orgPath)
+  return false
+}
+
+/** The path prefix every scoped query filters by; admins get the root prefix. */
+export function scopePrefix(principal: Principal): string {
+  return principal.role === 'admin' ? '/' : principal.orgPath
+}

@@ -1,0 +1,54 @@
+// The entry point: config → database → migrations → first start → app → listen → graceful stop.
+import closeWithGrace from 'close-with-grace'
+import { loadConfig } from './config.js'
+import { openDatabase } from './db/connect.js'
+import { DataDirLockedError } from './db/pglite-lock.js'
+import { migrateToLatest } from './db/migrator.js'
+import { ensureFirstStart, FirstStartError } from './seed/first-start.js'
+import { resolveJwtSecret } from './lib/secrets.js'
+import { buildApp, DEFAULT_WEB_DIST } from './app.js'
+import { ensureWebBuilt } from './web-build.js'
+
+const log = (msg: string) => console.log(`[xuece] ${msg}`)
+
+async function main() {
+  const config = loadConfig()
+  const jwtSecret = resolveJwtSecret(config)
+  const handle = await openDatabase(
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
+  )
+  log(`数据库：${handle.kind === 'postgres' ? 'PostgreSQL' : `嵌入式 PGlite（${config.dataDir}）`}`)
+  try {
+    await migrateToLatest(handle.db)
+    const outcome = await ensureFirstStart(handle.db, { adminPassword: config.adminPassword, embedded: handle.kind === 'pglite', seedDemo: config.seedDemo })
+    await ensureWebBuilt(DEFAULT_WEB_DIST, log)
+    const app = await buildApp({
+      db: handle.db, dbKind: handle.kind, jwtSecret, logLevel: config.logLevel,
+      accessTokenMinutes: config.accessTokenMinutes, refreshTokenDays: config.refreshTokenDays,
+    })
+    closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+      if (err) app.log.error({ err }, 'shutting down after error')
+      await app.close()
+      await handle.close()
+    })
+    await app.listen({ port: config.port, host: config.host })
+    log(`已启动：http://localhost:${config.port}`)
+    if (outcome.kind === 'admin') log('已创建管理员账号 admin（密码为 ADMIN_PASSWORD）')
+    if (outcome.kind === 'demo') {
+      log('已生成演示数据，演示账号：')
+      for (const a of outcome.accounts) log(`  ${a.username.padEnd(10)} ${a.password.padEnd(12)} ${a.role.padEnd(9)} ${a.name}（${a.org}）`)
+    }
+  } catch (err) {
+    await handle.close()
+    throw err
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof DataDirLockedError || err instanceof FirstStartError || /JWT_SECRET/.test(String(err?.message))) {
+    console.error(`[xuece] 无法启动：${err.message}`)
+  } else {
+    console.error('[xuece] 启动失败：', err)
+  }
+  process.exit(1)
+})

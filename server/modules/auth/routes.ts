@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { ErrorBody, Text, UserBody } from '../../lib/schemas.js'
+import * as auth from './service.js'
+import { toUserDto } from '../users/dto.js'
+
+const TokenPair = Type.Object({ accessToken: Type.String(), refreshToken: Type.String() })
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }> = async (app, opts) => {
+  const ctx: auth.AuthContext = { app, refreshTokenDays: opts.refreshTokenDays }
+
+  app.post('/auth/login', {
+    config: {
+      public: true,
+      // Keyed on the account, not the address: a whole office behind one NAT must get through.
+      rateLimit: { max: 20, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => `login:${String((req.body as { username?: string })?.username ?? '').toLowerCase()}` },
+    },
+    schema: {
+      tags: ['auth'], summary: '登录',
+      body: Type.Object({ username: Text(64), password: Type.String({ minLength: 1, maxLength: 128 }) }),
+      response: { 200: Type.Object({ accessToken: Type.String(), refreshToken: Type.String(), user: UserBody }), 401: ErrorBody, 429: ErrorBody },
+    },
+  }, async (req) => auth.login(ctx, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] }))
+
+  app.post('/auth/refresh', {
+    config: { public: true, rateLimit: { max: 60, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => `refresh:${String((req.body as { refreshToken?: string })?.refreshToken ?? '').split('.')[0]}` } },
+    schema: { tags: ['auth'], summary: '刷新令牌（轮换）', body: Type.Object({ refreshToken: Text(200) }), response: { 200: TokenPair, 401: ErrorBody } },
+  }, async (req) => auth.refresh(ctx, req.body.refreshToken))
+
+  app.post('/auth/logout', {
+    config: { allowPendingPasswordChange: true },
+    schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null() } },
+  }, async (req, reply) => {
+    await auth.logout(app, req.principal.sessionId)
+    return reply.status(204).send(null)
+  })
+
+  app.post('/auth/password', {
+    config: { allowPendingPasswordChange: true, rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (req) => `pw:${req.principal?.userId ?? req.ip}` } },
+    schema: {
+      tags: ['auth'], summary: '修改密码（其他会话失效）',
+      body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Type.String({ minLength: 1, maxLength: 128 }) }),
+      response: { 204: Type.Null(), 400: ErrorBody, 422: ErrorBody },
+    },
+  }, async (req, reply) => {
+    await auth.changePassword(app, req.principal.userId, req.principal.sessionId, req.body.currentPassword, req.body.newPassword)
+    return reply.status(204).send(null)
+  })
+
+  app.get('/me', {
+    config: { allowPendingPasswordChange: true },
+    schema: { tags: ['auth'], summary: '当前用户', response: { 200: UserBody } },
+  }, async (req) => {
+    const p = req.principal
+    return toUserDto({ id: p.userId, username: p.username, name: p.name, role: p.role, org_id: p.orgId, must_change_password: p.mustChangePassword })
+  })
+}

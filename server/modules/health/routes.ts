@@ -1,0 +1,16 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { sql } from 'kysely'
+
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/health', {
+    config: { public: true },
+    schema: {
+      tags: ['health'], summary: '健康检查',
+      response: { 200: Type.Object({ status: Type.Literal('ok'), db: Type.Union([Type.Literal('postgres'), Type.Literal('pglite')]) }), 503: Type.Any() },
+    },
+  }, async () => {
+    await sql`select 1`.execute(app.db) // a dead database makes this a 503 via the error handler
+    return { status: 'ok' as const, db: app.dbKind }
+  })
+}

@@ -1,0 +1,143 @@
+// Bulk import of people from the department's spreadsheets (columns 用户名, 姓名, 组织, 角色, 初始密码).
+// Every row is checked first; nothing is written when any row is bad unless skipInvalid is set.
+import type { FastifyInstance } from 'fastify'
+import type { Org, Role } from '../../db/types.js'
+import { hashPassword } from '../../lib/passwords.js'
+import { orgInScope, type Principal } from '../../lib/scope.js'
+import { audit } from '../../lib/audit.js'
+import { listOrgs } from '../orgs/queries.js'
+import * as q from './queries.js'
+
+export const USER_IMPORT_COLUMNS = ['用户名', '姓名', '组织', '角色', '初始密码'] as const
+
+const ROLE_WORDS: Record<string, Role> = {
+  admin: 'admin', 管理员: 'admin',
+  secretary: 'secretary', 书记: 'secretary', 支部书记: 'secretary', 党支部书记: 'secretary',
+  member: 'member', 党员: 'member', 成员: 'member', 普通党员: 'member', '': 'member',
+}
+
+export interface ImportRowError { row: number; message: string }
+export interface UserImportResult {
+  created: number
+  updated: number
+  errors: ImportRowError[]
+  dryRun: boolean
+  preview: { row: number; username: string; name: string; orgName: string; role: Role; action: 'create' | 'update' }[]
+}
+
+interface PlannedRow {
+  row: number
+  username: string
+  name: string
+  org: Org
+  role: Role
+  password: string
+  existingId?: number
+}
+
+/** Resolves 组织 cells: a unique org name, or a full path of names joined by "/". */
+function orgResolver(orgs: Org[]) {
+  const byId = new Map(orgs.map((o) => [o.id, o]))
+  const byName = new Map<string, Org[]>()
+  const byNamePath = new Map<string, Org>()
+  for (const o of orgs) {
+    byName.set(o.name, [...(byName.get(o.name) ?? []), o])
+    const names = o.path.split('/').filter(Boolean).map((id) => byId.get(Number(id))?.name ?? '')
+    byNamePath.set(names.join('/'), o)
+  }
+  return (cell: string): Org | string => {
+    const text = cell.trim().replace(/\s*[\/／]\s*/g, '/')
+    if (!text) return '组织不能为空'
+    const exact = byNamePath.get(text)
+    if (exact) return exact
+    const named = byName.get(text) ?? []
+    if (named.length === 1) return named[0]
+    if (named.length > 1) return `组织名称“${text}”不唯一，请填写完整路径（如“${[...byNamePath.entries()].find(([, o]) => o.id === named[0].id)?.[0]}”）`
+    return `组织“${text}”不存在`
+  }
+}
+
+export async function importUsers(
+  app: FastifyInstance,
+  principal: Principal,
+  rows: Record<string, string>[],
+  opts: { dryRun: boolean; skipInvalid: boolean },
+): Promise<UserImportResult> {
+  const errors: ImportRowError[] = []
+  const resolveOrg = orgResolver(await listOrgs(app.db))
+  const cell = (r: Record<string, string>, k: string) => String(r[k] ?? '').trim()
+
+  const existing = new Map(
+    (await q.findUsersByUsernames(app.db, [...new Set(rows.map((r) => cell(r, '用户名')).filter(Boolean))])).map((u) => [u.username, u]),
+  )
+  const seen = new Map<string, number>()
+  const planned: PlannedRow[] = []
+
+  rows.forEach((r, index) => {
+    const row = index + 2 // row 1 is the header
+    if (Object.values(r).every((v) => !String(v ?? '').trim())) return // blank lines in a sheet are not rows
+    const problems: string[] = []
+    const username = cell(r, '用户名')
+    const name = cell(r, '姓名')
+    const roleWord = cell(r, '角色')
+    const password = cell(r, '初始密码')
+    const role = ROLE_WORDS[roleWord.toLowerCase()] ?? ROLE_WORDS[roleWord]
+    if (!username) problems.push('用户名不能为空')
+    else if (!/^[A-Za-z0-9_.@-]{2,64}$/.test(username)) problems.push(`用户名“${username}”只能包含字母、数字和 _ . @ -（2–64 位）`)
+    else if (seen.has(username)) problems.push(`用户名“${username}”与第 ${seen.get(username)} 行重复`)
+    if (!name) problems.push('姓名不能为空')
+    else if (name.length > 40) problems.push('姓名过长')
+    if (!role) problems.push(`角色“${roleWord}”无法识别（可填：党员、书记、管理员）`)
+    const org = resolveOrg(cell(r, '组织'))
+    if (typeof org === 'string') problems.push(org)
+    const prior = existing.get(username)
+    if (!prior && password.length < 6) problems.push(password ? '初始密码至少 6 位' : '新用户的初始密码不能为空')
+    if (typeof org !== 'string' && role) {
+      if (!orgInScope(principal, org.path)) problems.push(`无权向组织“${org.name}”导入人员`)
+      if (role === 'admin' && principal.role !== 'admin') problems.push('只有管理员可以导入管理员')
+      if (!org.active) problems.push(`组织“${org.name}”已停用`)
+    }
+    if (prior && !orgInScope(principal, prior.org_path)) problems.push(`用户“${username}”属于其他组织，无权修改`)
+    if (prior?.role === 'admin' && principal.role !== 'admin') problems.push(`用户“${username}”是管理员，无权修改`)
+    if (username) seen.set(username, row)
+
+    if (problems.length) errors.push({ row, message: problems.join('；') })
+    else planned.push({ row, username, name, org: org as Org, role: role!, password, existingId: prior?.id })
+  })
+
+  const result: UserImportResult = {
+    created: planned.filter((p) => !p.existingId).length,
+    updated: planned.filter((p) => p.existingId).length,
+    errors,
+    dryRun: opts.dryRun,
+    preview: planned.slice(0, 200).map((p) => ({ row: p.row, username: p.username, name: p.name, orgName: p.org.name, role: p.role, action: p.existingId ? 'update' : 'create' })),
+  }
+  if (opts.dryRun || (errors.length && !opts.skipInvalid) || !planned.length) return result
+
+  const hashes = await hashAll(planned.filter((p) => !p.existingId).map((p) => p.password))
+  const now = app.clock.now()
+  await app.db.transaction().execute(async (tx) => {
+    const fresh = planned.filter((p) => !p.existingId)
+    for (let i = 0; i < fresh.length; i += 500) {
+      await tx.insertInto('users').values(
+        fresh.slice(i, i + 500).map((p, j) => ({
+          username: p.username, name: p.name, role: p.role, org_id: p.org.id, password_hash: hashes[i + j], must_change_password: true,
+        })),
+      ).execute()
+    }
+    // Existing people keep their password; the sheet updates who they are and where they belong.
+    for (const p of planned.filter((p) => p.existingId)) {
+      await q.updateUser(tx, p.existingId!, { name: p.name, role: p.role, org_id: p.org.id, updated_at: now })
+    }
+    await audit(tx, principal.userId, 'user.import', 'user', null, { created: result.created, updated: result.updated, skipped: errors.length })
+  })
+  app.forgetSessions((p) => planned.some((r) => r.existingId === p.userId))
+  return result
+}
+
+/** Argon2 runs on libuv's thread pool: hash in small parallel batches. */
+async function hashAll(passwords: string[]): Promise<string[]> {
+  const out: string[] = []
+  for (let i = 0; i < passwords.length; i += 8) out.push(...(await Promise.all(passwords.slice(i, i + 8).map(hashPassword))))
+  return out
+}

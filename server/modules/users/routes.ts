@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { requireRole } from '../../plugins/auth.js'
+import { IdParams, UserBody, withErrors } from '../../lib/schemas.js'
+import { notFound } from '../../lib/errors.js'
+import { orgInScope, scopePrefix } from '../../lib/scope.js'
+import { readUpload } from '../../lib/upload.js'
+import { readSpreadsheetTable, type SheetTable } from '../questions/formats/spreadsheet.js'
+import { FileFormatError } from '../questions/formats/types.js'
+import { validationError } from '../../lib/errors.js'
+import { toUserDto } from './dto.js'
+import { CreateUserBody, ImportQuery, ImportResult, ListUsersQuery, UpdateUserBody } from './schemas.js'
+import * as q from './queries.js'
+import { createUser, updateUser } from './service.js'
+import { importUsers, USER_IMPORT_COLUMNS } from './import.js'
+import { userImportTemplate } from './template.js'
+
+const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('preHandler', requireRole('secretary'))
+
+  app.get('/users', {
+    schema: { tags: ['users'], summary: '人员列表（本组织及下级）', querystring: ListUsersQuery, response: withErrors({ 200: Type.Object({ items: Type.Array(UserBody), total: Type.Integer() }) }) },
+  }, async (req) => {
+    const { page = 1, pageSize = 20, ...filter } = req.query
+    const { items, total } = await q.searchUsers(app.db, { ...filter, page, pageSize, scopePath: scopePrefix(req.principal) })
+    return { items: items.map(toUserDto), total }
+  })
+
+  app.get('/users/:id', {
+    schema: { tags: ['users'], params: IdParams, response: withErrors({ 200: UserBody }) },
+  }, async (req) => {
+    const user = await q.findUser(app.db, req.params.id)
+    if (!user || !orgInScope(req.principal, user.org_path)) throw notFound('用户')
+    return toUserDto(user)
+  })
+
+  app.post('/users', {
+    schema: { tags: ['users'], summary: '新建用户', body: CreateUserBody, response: withErrors({ 201: UserBody, 409: Type.Any(), 422: Type.Any() }) },
+  }, async (req, reply) => reply.status(201).send(await createUser(app, req.principal, req.body)))
+
+  app.patch('/users/:id', {
+    schema: { tags: ['users'], summary: '修改用户：姓名、组织、角色、停用、重置密码', params: IdParams, body: UpdateUserBody, response: withErrors({ 200: UserBody, 422: Type.Any() }) },
+  }, async (req) => updateUser(app, req.principal, req.params.id, req.body))
+
+  app.get('/users/import/template', {
+    schema: { tags: ['users'], summary: '下载人员导入模板（xlsx）' },
+  }, async (_req, reply) => {
+    reply.header('content-type', XLSX_MIME)
+    reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('人员导入模板.xlsx')}`)
+    return reply.send(await userImportTemplate())
+  })
+
+  app.post('/users/import', {
+    schema: { tags: ['users'], summary: '导入人员（xlsx / csv）', querystring: ImportQuery, consumes: ['multipart/form-data'], response: withErrors({ 200: ImportResult, 422: ImportResult }) },
+  }, async (req, reply) => {
+    const { buffer, filename } = await readUpload(req, ['.xlsx', '.csv'])
+    let table: SheetTable
+    try {
+      table = await readSpreadsheetTable(buffer, filename)
+    } catch (err) {
+      if (err instanceof FileFormatError) throw validationError(err.message, [{ field: 'file', message: err.message }])
+      throw err
+    }
+    const missing = USER_IMPORT_COLUMNS.filter((c) => c !== '初始密码' && !table.headers.includes(c))
+    if (missing.length) throw validationError(`文件缺少列：${missing.join('、')}（请使用导入模板）`, [{ field: 'file', message: `缺少列 ${missing.join('、')}` }])
+    const rows = table.rows
+    const opts = { dryRun: req.query.dryRun ?? false, skipInvalid: req.query.skipInvalid ?? false }
+    const result = await importUsers(app, req.principal, rows, opts)
+    const rejected = !opts.dryRun && result.errors.length > 0 && !opts.skipInvalid
+    return reply.status(rejected ? 422 : 200).send(rejected ? { ...result, created: 0, updated: 0 } : result)
+  })
+}

@@ -1,0 +1,44 @@
+import { Type } from '@sinclair/typebox'
+import { Paging, Role, Text } from '../../lib/schemas.js'
+
+export const CreateUserBody = Type.Object({
+  username: Text(64, { pattern: '^[A-Za-z0-9_.@-]+$' }),
+  name: Text(40),
+  password: Type.String({ minLength: 1, maxLength: 128 }),
+  orgId: Type.Integer({ minimum: 1 }),
+  role: Role,
+  mustChangePassword: Type.Optional(Type.Boolean()),
+})
+
+export const UpdateUserBody = Type.Object(
+  {
+    name: Type.Optional(Text(40)),
+    orgId: Type.Optional(Type.Integer({ minimum: 1 })),
+    role: Type.Optional(Role),
+    active: Type.Optional(Type.Boolean()),
+    /** Reset by staff: the person must choose a new one at next login. */
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  },
+  { minProperties: 1 },
+)
+
+export const ListUsersQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 64 })),
+  orgId: Type.Optional(Type.Integer({ minimum: 1 })),
+  role: Type.Optional(Role),
+  active: Type.Optional(Type.Boolean()),
+  ...Paging,
+})
+
+export const ImportQuery = Type.Object({
+  dryRun: Type.Optional(Type.Boolean({ default: false })),
+  skipInvalid: Type.Optional(Type.Boolean({ default: false })),
+})
+
+export const ImportResult = Type.Object({
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  errors: Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() })),
+  dryRun: Type.Boolean(),
+  preview: Type.Optional(Type.Array(Type.Any())),
+})

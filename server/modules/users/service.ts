@@ -1,0 +1,89 @@
+// Rules for managing people: who may create or change whom, and with which role.
+import type { FastifyInstance } from 'fastify'
+import type { Role } from '../../db/types.js'
+import { forbidden, notFound, unprocessable } from '../../lib/errors.js'
+import { hashPassword, passwordProblem } from '../../lib/passwords.js'
+import { orgInScope, type Principal } from '../../lib/scope.js'
+import { audit } from '../../lib/audit.js'
+import { findOrg } from '../orgs/queries.js'
+import * as q from './queries.js'
+import { toUserDto } from './dto.js'
+
+/** A secretary manages members and secretaries inside her subtree; only admins make admins. */
+export function assertMayAssign(principal: Principal, role: Role, orgPath: string) {
+  if (!orgInScope(principal, orgPath)) throw forbidden('只能管理本组织及下级组织的人员')
+  if (role === 'admin' && principal.role !== 'admin') throw forbidden('只有管理员可以设置管理员')
+}
+
+export async function createUser(
+  app: FastifyInstance,
+  principal: Principal,
+  input: { username: string; name: string; password: string; orgId: number; role: Role; mustChangePassword?: boolean },
+) {
+  const org = await findOrg(app.db, input.orgId)
+  if (!org) throw unprocessable(`组织 ${input.orgId} 不存在`, [{ field: 'orgId', message: '组织不存在' }])
+  assertMayAssign(principal, input.role, org.path)
+  if (!org.active) throw unprocessable('组织已停用', [{ field: 'orgId', message: '组织已停用' }])
+  const problem = passwordProblem(input.password, input.username)
+  if (problem) throw unprocessable(problem, [{ field: 'password', message: problem }])
+  const password_hash = await hashPassword(input.password)
+  const created = await app.db.transaction().execute(async (tx) => {
+    const row = await q.insertUser(tx, {
+      username: input.username.trim(), name: input.name.trim(), password_hash, role: input.role, org_id: org.id,
+      must_change_password: input.mustChangePassword ?? false,
+    })
+    await audit(tx, principal.userId, 'user.create', 'user', row.id, { username: input.username, orgId: org.id, role: input.role })
+    return row
+  })
+  return toUserDto((await q.findUser(app.db, created.id))!)
+}
+
+export async function updateUser(
+  app: FastifyInstance,
+  principal: Principal,
+  id: number,
+  patch: { name?: string; orgId?: number; role?: Role; active?: boolean; password?: string },
+) {
+  const user = await q.findUser(app.db, id)
+  if (!user || !orgInScope(principal, user.org_path)) {
+    // Out of scope looks like not found to a secretary: she must not learn who exists elsewhere.
+    if (user && principal.role === 'admin') throw forbidden()
+    throw notFound('用户')
+  }
+  assertMayAssign(principal, patch.role ?? user.role, user.org_path)
+  if (user.role === 'admin' && principal.role !== 'admin') throw forbidden('只有管理员可以修改管理员')
+  if (id === principal.userId && (patch.active === false || (patch.role && patch.role !== principal.role))) {
+    throw unprocessable('不能停用自己或修改自己的角色')
+  }
+  let orgId = user.org_id
+  if (patch.orgId !== undefined) {
+    const org = await findOrg(app.db, patch.orgId)
+    if (!org) throw unprocessable('组织不存在', [{ field: 'orgId', message: '组织不存在' }])
+    assertMayAssign(principal, patch.role ?? user.role, org.path)
+    orgId = org.id
+  }
+  let password_hash: string | undefined
+  if (patch.password !== undefined) {
+    const problem = passwordProblem(patch.password, user.username)
+    if (problem) throw unprocessable(problem, [{ field: 'password', message: problem }])
+    password_hash = await hashPassword(patch.password)
+  }
+  const now = app.clock.now()
+  await app.db.transaction().execute(async (tx) => {
+    await q.updateUser(tx, id, {
+      ...(patch.name !== undefined && { name: patch.name.trim() }),
+      ...(patch.role !== undefined && { role: patch.role }),
+      ...(patch.active !== undefined && { active: patch.active }),
+      ...(password_hash && { password_hash, must_change_password: true }),
+      org_id: orgId,
+      updated_at: now,
+    })
+    // Disabling someone or resetting their password ends every session they have.
+    if (patch.active === false || password_hash) {
+      await tx.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute()
+    }
+    await audit(tx, principal.userId, 'user.update', 'user', id, { ...patch, password: patch.password ? '***' : undefined })
+  })
+  app.forgetSessions((p) => p.userId === id)
+  return toUserDto((await q.findUser(app.db, id))!)
+}

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
+
+let t: TestContext
+beforeAll(async () => { t = await createTestContext() })
+afterAll(async () => { await t?.close() })
+
+async function newUser(username: string, extra: Record<string, unknown> = {}) {
+  const admin = await t.login(DEMO_ADMIN.username)
+  const org = (await t.http().get('/api/orgs').set(bearer(admin))).body.find((o: any) => o.name === '办公室党支部')
+  const res = await t.http().post('/api/users').set(bearer(admin)).send({ username, name: '测试用户', password: 'Passw0rd!', orgId: org.id, role: 'member', ...extra })
+  expect(res.status).toBe(201)
+  return res.body
+}
+
+describe('login', () => {
+  it('returns tokens and the CONTRACT user', async () => {
+    const res = await t.http().post('/api/auth/login').send({ username: 'sj_bgs', password: DEMO_PASSWORD })
+    expect(res.status).toBe(200)
+    expect(res.body.accessToken).toEqual(expect.any(String))
+    expect(res.body.refreshToken).toEqual(expect.any(String))
+    expect(res.body.user).toMatchObject({ username: 'sj_bgs', role: 'secretary', mustChangePassword: false })
+    expect(Object.keys(res.body.user)).toEqual(expect.arrayContaining(['id', 'username', 'name', 'role', 'orgId', 'mustChangePassword']))
+  })
+
+  it('answers 401 for a wrong password and for an unknown user alike', async () => {
+    const wrong = await t.http().post('/api/auth/login').send({ username: 'sj_bgs', password: 'nope' })
+    const unknown = await t.http().post('/api/auth/login').send({ username: 'nobody', password: 'nope' })
+    expect(wrong.status).toBe(401)
+    expect(unknown.status).toBe(401)
+    expect(wrong.body.error.message).toBe(unknown.body.error.message)
+  })
+
+  it('names the missing field on bad input', async () => {
+    const res = await t.http().post('/api/auth/login').send({ username: 'x' })
+    expect(res.status).toBe(400)
+    expect(res.body.error.code).toBe('VALIDATION')
+    expect(res.body.error.message).toContain('password')
+  })
+
+  it('rejects a body that is not JSON with 400, not 500', async () => {
+    const res = await t.http().post('/api/auth/login').set('content-type', 'application/json').send('{"username":')
+    expect(res.status).toBe(400)
+    expect(res.body.error.code).toBeDefined()
+  })
+
+  it('locks an account after repeated failures, even for the right password', async () => {
+    await newUser('lockme')
+    for (let i = 0; i < 5; i++) {
+      expect((await t.http().post('/api/auth/login').send({ username: 'lockme', password: 'bad-password' })).status).toBe(401)
+    }
+    const locked = await t.http().post('/api/auth/login').send({ username: 'lockme', password: 'Passw0rd!' })
+    expect(locked.status).toBe(429)
+    expect(locked.body.error.code).toBe('ACCOUNT_LOCKED')
+  })
+
+  it('rate limits one account but not the others behind the same address', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 25; i++) statuses.push((await t.http().post('/api/auth/login').send({ username: 'ghost-account', password: 'x' })).status)
+    expect(statuses).toContain(429)
+    const other = await t.http().post('/api/auth/login').send({ username: 'dy0001', password: DEMO_PASSWORD })
+    expect(other.status).toBe(200)
+  })
+})
+
+describe('tokens', () => {
+  it('requires a token and rejects garbage', async () => {
+    expect((await t.http().get('/api/me')).status).toBe(401)
+    expect((await t.http().get('/api/me').set(bearer('garbage'))).status).toBe(401)
+  })
+
+  it('rejects an expired access token', async () => {
+    const { accessToken } = await t.tokens('dy0002')
+    const payload = t.app.jwt.decode<{ sub: number; sid: string }>(accessToken)!
+    const expired = t.app.jwt.sign({ sub: payload.sub, sid: payload.sid }, { expiresIn: 60, clockTimestamp: Date.now() - 3_600_000 } as any)
+    const res = await t.http().get('/api/me').set(bearer(expired))
+    expect(res.status).toBe(401)
+  })
+
+  it('lives at least 15 minutes', async () => {
+    const { accessToken } = await t.tokens('dy0002')
+    const { exp, iat } = t.app.jwt.decode<{ exp: number; iat: number }>(accessToken)!
+    expect(exp - iat).toBeGreaterThanOrEqual(15 * 60)
+  })
+
+  it('rotates refresh tokens and detects a replayed one', async () => {
+    const first = await t.tokens('dy0003')
+    const r1 = await t.http().post('/api/auth/refresh').send({ refreshToken: first.refreshToken })
+    expect(r1.status).toBe(200)
+    expect(r1.body.refreshToken).not.toBe(first.refreshToken)
+    const r2 = await t.http().post('/api/auth/refresh').send({ refreshToken: r1.body.refreshToken })
+    expect(r2.status).toBe(200)
+    // The first token again, long after it was rotated away: treated as theft, the session ends.
+    const replay = await t.http().post('/api/auth/refresh').send({ refreshToken: first.refreshToken })
+    expect(replay.status).toBe(401)
+    const after = await t.http().post('/api/auth/refresh').send({ refreshToken: r2.body.refreshToken })
+    expect(after.status).toBe(401)
+  })
+
+  it('logout revokes the session', async () => {
+    const s = await t.tokens('dy0004')
+    expect((await t.http().post('/api/auth/logout').set(bearer(s.accessToken))).status).toBe(204)
+    expect((await t.http().get('/api/me').set(bearer(s.accessToken))).status).toBe(401)
+    expect((await t.http().post('/api/auth/refresh').send({ refreshToken: s.refreshToken })).status).toBe(401)
+  })
+
+  it('disabling a user revokes every session', async () => {
+    const u = await newUser('disable-me')
+    const s = await t.tokens('disable-me', 'Passw0rd!')
+    const admin = await t.login(DEMO_ADMIN.username)
+    expect((await t.http().patch(`/api/users/${u.id}`).set(bearer(admin)).send({ active: false })).status).toBe(200)
+    expect((await t.http().get('/api/me').set(bearer(s.accessToken))).status).toBe(401)
+    expect((await t.http().post('/api/auth/refresh').send({ refreshToken: s.refreshToken })).status).toBe(401)
+    expect((await t.http().post('/api/auth/login').send({ username: 'disable-me', password: 'Passw0rd!' })).status).toBe(401)
+  })
+})
+
+describe('password change', () => {
+  it('changes the password and revokes other sessions but not this one', async () => {
+    await newUser('changer')
+    const a = await t.tokens('changer', 'Passw0rd!')
+    const b = await t.tokens('changer', 'Passw0rd!')
+    const res = await t.http().post('/api/auth/password').set(bearer(a.accessToken)).send({ currentPassword: 'Passw0rd!', newPassword: 'N3wPassword' })
+    expect(res.status).toBe(204)
+    expect((await t.http().get('/api/me').set(bearer(a.accessToken))).status).toBe(200)
+    expect((await t.http().get('/api/me').set(bearer(b.accessToken))).status).toBe(401)
+    expect((await t.http().post('/api/auth/refresh').send({ refreshToken: b.refreshToken })).status).toBe(401)
+    expect((await t.http().post('/api/auth/login').send({ username: 'changer', password: 'N3wPassword' })).status).toBe(200)
+  })
+
+  it('refuses a wrong current password and a weak new one, naming the field', async () => {
+    await newUser('weak')
+    const s = await t.tokens('weak', 'Passw0rd!')
+    const wrong = await t.http().post('/api/auth/password').set(bearer(s.accessToken)).send({ currentPassword: 'bad', newPassword: 'N3wPassword' })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.error.details[0].field).toBe('currentPassword')
+    const weak = await t.http().post('/api/auth/password').set(bearer(s.accessToken)).send({ currentPassword: 'Passw0rd!', newPassword: '123' })
+    expect(weak.status).toBe(422)
+    expect(weak.body.error.details[0].field).toBe('newPassword')
+  })
+
+  it('blocks everything but the allowed calls until a forced change is done', async () => {
+    await newUser('forced', { mustChangePassword: true })
+    const s = await t.tokens('forced', 'Passw0rd!')
+    const me = await t.http().get('/api/me').set(bearer(s.accessToken))
+    expect(me.status).toBe(200)
+    expect(me.body.mustChangePassword).toBe(true)
+    const orgs = await t.http().get('/api/orgs').set(bearer(s.accessToken))
+    expect(orgs.status).toBe(403)
+    expect(orgs.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED')
+    expect((await t.http().post('/api/auth/refresh').send({ refreshToken: s.refreshToken })).status).toBe(200)
+    expect((await t.http().post('/api/auth/password').set(bearer(s.accessToken)).send({ currentPassword: 'Passw0rd!', newPassword: 'Chang3dPass' })).status).toBe(204)
+    expect((await t.http().get('/api/orgs').set(bearer(s.accessToken))).status).toBe(200)
+  })
+})

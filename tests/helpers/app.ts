@@ -1,0 +1,48 @@
+// A real app on a real database for one test file: build, ready, and close on teardown.
+import { inject } from 'vitest'
+import supertest from 'supertest'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../server/app.js'
+import { ManualClock, systemClock, type Clock } from '../../server/lib/clock.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
+import { openTestDatabase } from './template-db.js'
+
+export interface TestContext {
+  app: FastifyInstance
+  db: FastifyInstance['db']
+  clock: Clock
+  http: () => supertest.Agent
+  /** Logs a demo (or test-made) account in; returns its access token. */
+  login(username: string, password?: string): Promise<string>
+  tokens(username: string, password?: string): Promise<{ accessToken: string; refreshToken: string }>
+  close(): Promise<void>
+}
+
+export async function createTestContext(opts: { clock?: ManualClock } = {}): Promise<TestContext> {
+  const handle = await openTestDatabase(inject('dbTemplate'))
+  const clock: Clock = opts.clock ?? systemClock
+  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: 'test-secret-test-secret', clock, logLevel: 'silent', webDist: '/nonexistent' })
+  await app.ready()
+  const http = () => supertest.agent(app.server)
+  const tokens = async (username: string, password = username === DEMO_ADMIN.username ? DEMO_ADMIN.password : DEMO_PASSWORD) => {
+    const res = await http().post('/api/auth/login').send({ username, password })
+    if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`)
+    return { accessToken: res.body.accessToken as string, refreshToken: res.body.refreshToken as string }
+  }
+  const cached = new Map<string, Promise<string>>()
+  return {
+    app, db: handle.db, clock, http, tokens,
+    // One session per account and file: tests log in often, and logins are rate limited per account.
+    login: (username, password) => {
+      const key = `${username}\0${password ?? ''}`
+      if (!cached.has(key)) cached.set(key, tokens(username, password).then((t) => t.accessToken))
+      return cached.get(key)!
+    },
+    close: async () => {
+      await app.close()
+      await handle.close()
+    },
+  }
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
