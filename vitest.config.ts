@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/helpers/global-setup.ts'],
+          globalSetup: ['tests/helpers/e2e-setup.ts'],
           pool: 'forks',
           maxWorkers: 1,
           testTimeout: 60_000,

@@ -2,7 +2,11 @@
 // tsx, vitest and any bundler; a migration never imports application code.
 import type { Migration } from 'kysely/migration'
 import * as foundation from './2026-11-30-01-foundation.js'
+import * as questions from './2026-11-30-02-questions.js'
+import * as exams from './2026-11-30-03-exams.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
+  '2026-11-30-02-questions': questions,
+  '2026-11-30-03-exams': exams,
 }

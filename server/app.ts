@@ -21,6 +21,7 @@ import { healthRoutes } from './modules/health/routes.js'
 import { authRoutes } from './modules/auth/routes.js'
 import { orgRoutes } from './modules/orgs/routes.js'
 import { userRoutes } from './modules/users/routes.js'
+import { questionRoutes } from './modules/questions/routes.js'
 
 export interface AppDeps {
   db: Kysely<Database>
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(authRoutes, { refreshTokenDays: deps.refreshTokenDays ?? 14 })
     await api.register(orgRoutes)
     await api.register(userRoutes)
+    await api.register(questionRoutes)
   }, { prefix: '/api' })
 
   await registerWeb(app, deps.webDist ?? DEFAULT_WEB_DIST)

@@ -8,6 +8,7 @@ import { ensureFirstStart, FirstStartError } from './seed/first-start.js'
 import { resolveJwtSecret } from './lib/secrets.js'
 import { buildApp, DEFAULT_WEB_DIST } from './app.js'
 import { ensureWebBuilt } from './web-build.js'
+import { syncBank, BANK_DIR } from './modules/questions/bank-sync.js'
 
 const log = (msg: string) => console.log(`[xuece] ${msg}`)
 
@@ -21,6 +22,8 @@ async function main() {
   try {
     await migrateToLatest(handle.db)
     const outcome = await ensureFirstStart(handle.db, { adminPassword: config.adminPassword, embedded: handle.kind === 'pglite', seedDemo: config.seedDemo })
+    const bank = await syncBank(handle.db, BANK_DIR)
+    if (bank.inserted || bank.updated || bank.retired) log(`题库已同步：新增 ${bank.inserted}，更新 ${bank.updated}，停用 ${bank.retired}`)
     await ensureWebBuilt(DEFAULT_WEB_DIST, log)
     const app = await buildApp({
       db: handle.db, dbKind: handle.kind, jwtSecret, logLevel: config.logLevel,

@@ -65,12 +65,120 @@ export interface KvTable {
   updated_at: Timestamp
 }
 
+export interface QuestionTable {
+  id: Generated<number>
+  bank_id: string | null
+  type: 'single' | 'multiple' | 'judge' | 'fill'
+  stem: string
+  options: Json<{ key: string; text: string }[]> | null
+  answer: Json<unknown>
+  explanation: string | null
+  category: string
+  tags: Json<string[]>
+  difficulty: number
+  source: string | null
+  status: 'draft' | 'published' | 'retired'
+  valid_until: ColumnType<string | null, string | null | undefined, string | null>
+  fingerprint: string
+  version: Generated<number>
+  author_id: number | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface QuestionRevisionTable {
+  id: Generated<number>
+  question_id: number
+  version: number
+  snapshot: Json<Record<string, unknown>>
+  editor_id: number | null
+  at: Timestamp
+}
+
+export interface QuestionCategoryTable {
+  path: string
+  sort: Generated<number>
+}
+
+export type ReleasePolicy = 'immediately' | 'after_close'
+export type MultipleScoring = 'all_or_nothing' | 'partial'
+
+export interface ExamTable {
+  id: Generated<number>
+  title: string
+  instructions: string | null
+  opens_at: Timestamp
+  closes_at: Timestamp
+  duration_minutes: number
+  audience_org_ids: Json<number[]>
+  pass_score: number
+  max_attempts: number
+  shuffle_questions: boolean
+  shuffle_options: boolean
+  release_results: ReleasePolicy
+  multiple_scoring: Generated<MultipleScoring>
+  /** The paper spec as authored: fixed ids or draw rules. */
+  paper: Json<unknown>
+  max_score: number
+  one_device: Generated<boolean>
+  created_by: number | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export type AttemptStatus = 'in_progress' | 'submitted'
+
+export interface AttemptTable {
+  id: Generated<number>
+  exam_id: number
+  user_id: number
+  org_id: number
+  attempt_no: number
+  status: AttemptStatus
+  started_at: Timestamp
+  deadline: Timestamp
+  submitted_at: Timestamp | null
+  submitted_by: 'user' | 'deadline' | 'staff' | null
+  score: number | null
+  max_score: number
+  passed: boolean | null
+  /** The paper as drawn for this person: question snapshots with keys, option order, scores. */
+  paper: Json<unknown>
+  answered_count: Generated<number>
+  blur_count: Generated<number>
+  device_switches: Generated<number>
+  device_id: string | null
+}
+
+export interface AttemptAnswerTable {
+  attempt_id: number
+  question_id: number
+  answer: Json<unknown>
+  saved_at: Timestamp
+  correct: boolean | null
+  score: number | null
+}
+
+export interface ExamAllowanceTable {
+  exam_id: number
+  user_id: number
+  extra_minutes: Generated<number>
+  extra_attempts: Generated<number>
+}
+
 export interface Database {
   orgs: OrgTable
   users: UserTable
   sessions: SessionTable
   audit_log: AuditLogTable
   kv: KvTable
+  questions: QuestionTable
+  question_revisions: QuestionRevisionTable
+  question_categories: QuestionCategoryTable
+  exams: ExamTable
+  attempts: AttemptTable
+  attempt_answers: AttemptAnswerTable
+  exam_allowances: ExamAllowanceTable
 }
 
 export type Org = Selectable<OrgTable>

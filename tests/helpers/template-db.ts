@@ -7,6 +7,7 @@ import pg from 'pg'
 import { openDatabase, type DbHandle } from '../../server/db/connect.js'
 import { migrateToLatest } from '../../server/db/migrator.js'
 import { seedDemo } from '../../server/seed/demo.js'
+import { syncBank, BANK_DIR } from '../../server/modules/questions/bank-sync.js'
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../.artifacts')
 const PGLITE_TEMPLATE = path.join(ARTIFACTS, 'pglite-template.tar.gz')
@@ -33,6 +34,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 async function prepare(handle: DbHandle) {
   await migrateToLatest(handle.db)
   await seedDemo(handle.db)
+  await syncBank(handle.db, BANK_DIR)
 }
 
 /** Builds the template; returns its identifier (a file path or a database name). */

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { DESKTOP, PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer } from '../helpers/browser.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
+import { xlsx } from '../helpers/sheets.js'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+let server: E2EServer
+let browser: Browser
+
+beforeAll(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+describe('logging in', () => {
+  it('a secretary on a phone sees the member shell with its five tabs', async () => {
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+    const page = await context.newPage()
+    await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await page.waitForURL(`${server.baseUrl}/`)
+    const tabbar = page.locator('[data-test=tabbar]')
+    await expect.poll(() => tabbar.innerText()).toMatch(/首页[\s\S]*学习[\s\S]*考试[\s\S]*排行[\s\S]*我的/)
+    await shot(page, 'phone-secretary-home')
+    await page.locator('[data-test=tab-me]').click()
+    await expect.poll(() => page.locator('[data-test=me-org]').innerText()).toContain('办公室党支部')
+    expect(await page.locator('[data-test=to-console]').count()).toBe(1)
+    await shot(page, 'phone-secretary-me')
+    await context.close()
+  })
+
+  it('a wrong password shows a Chinese error and stays on the login page', async () => {
+    const page = await browser.newPage({ viewport: PHONE })
+    await loginAs(page, server.baseUrl, 'dy0001', 'wrong-password')
+    await expect.poll(() => page.locator('[data-test=login-error]').innerText()).toContain('用户名或密码错误')
+    expect(new URL(page.url()).pathname).toBe('/login')
+    await page.close()
+  })
+
+  it('a secretary on a desktop gets the console, scoped to her branch', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP })
+    await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await page.waitForURL(/\/console/)
+    await expect.poll(() => page.locator('[data-test=users-table]').innerText()).toContain('办公室党支部')
+    const text = await page.locator('[data-test=users-table]').innerText()
+    expect(text).not.toContain('电子信息处党支部')
+    // Admin-only areas are not offered to a secretary.
+    expect(await page.locator('[data-test=nav-console-orgs]').count()).toBe(0)
+    await shot(page, 'desktop-secretary-console')
+    await page.close()
+  })
+
+  it('an expired session refreshes silently, and a revoked one returns to login', async () => {
+    const page = await browser.newPage({ viewport: PHONE })
+    await loginAs(page, server.baseUrl, 'dy0002', DEMO_PASSWORD)
+    await page.waitForURL(`${server.baseUrl}/`)
+    // Break the access token: the app must refresh and carry on.
+    await page.evaluate(() => {
+      const saved = JSON.parse(localStorage.getItem('xuece.auth')!)
+      saved.accessToken = 'expired'
+      localStorage.setItem('xuece.auth', JSON.stringify(saved))
+    })
+    await page.goto(`${server.baseUrl}/me`)
+    await expect.poll(() => page.locator('[data-test=me-org]').innerText()).toContain('办公室党支部')
+    // Now break both tokens: back to login with a message.
+    await page.evaluate(() => {
+      localStorage.setItem('xuece.auth', JSON.stringify({ ...JSON.parse(localStorage.getItem('xuece.auth')!), accessToken: 'x', refreshToken: 'y.z' }))
+    })
+    await page.goto(`${server.baseUrl}/me`)
+    await page.waitForURL(/\/login/)
+    await expect.poll(() => page.locator('[data-test=login-error]').innerText()).toContain('重新登录')
+    await page.close()
+  })
+})
+
+describe('admin console', () => {
+  it('imports a users file with one bad row: the row is reported and nothing is written', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP })
+    await loginAs(page, server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.waitForURL(/\/console/)
+    const file = path.join(os.tmpdir(), `people-${process.pid}.xlsx`)
+    fs.writeFileSync(file, await xlsx(['用户名', '姓名', '组织', '角色', '初始密码'], [
+      ['e2e001', '测试甲', '办公室党支部', '党员', 'Init2026a'],
+      ['e2e002', '测试乙', '没有这个支部', '党员', 'Init2026a'],
+    ]))
+    await page.locator('[data-test=users-import]').click()
+    await page.locator('[data-test=import-upload] input[type=file]').setInputFiles(file)
+    const errors = page.locator('[data-test=import-errors]')
+    await expect.poll(() => errors.innerText()).toContain('没有这个支部')
+    expect(await errors.innerText()).toContain('3')
+    await shot(page, 'desktop-admin-import-errors')
+    expect(await page.locator('[data-test=import-commit]').isDisabled()).toBe(true)
+    const res = await fetch(`${server.baseUrl}/api/users?q=e2e00`, { headers: { Authorization: `Bearer ${await token(DEMO_ADMIN.username, DEMO_ADMIN.password)}` } })
+    expect((await res.json()).total).toBe(0)
+    await page.close()
+  })
+})
+
+async function token(username: string, password: string) {
+  const res = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  return (await res.json()).accessToken as string
+}

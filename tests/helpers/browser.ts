@@ -1,0 +1,59 @@
+// A real server on a real port serving the built web app, and Debian's Chromium driven by
+// playwright-core. Never downloads a browser.
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { inject } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { buildApp, DEFAULT_WEB_DIST } from '../../server/app.js'
+import { openTestDatabase, ARTIFACTS } from './template-db.js'
+import type { Clock } from '../../server/lib/clock.js'
+import { systemClock } from '../../server/lib/clock.js'
+
+export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots')
+export const PHONE = { width: 390, height: 844 }
+export const DESKTOP = { width: 1366, height: 850 }
+
+export interface E2EServer { app: FastifyInstance; baseUrl: string; close(): Promise<void> }
+
+export async function startServer(clock: Clock = systemClock): Promise<E2EServer> {
+  const handle = await openTestDatabase(inject('dbTemplate'))
+  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: 'e2e-secret-e2e-secret', clock, logLevel: 'silent', webDist: DEFAULT_WEB_DIST })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close()
+      await handle.close()
+    },
+  }
+}
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]
+  const found = candidates.find((p) => fs.existsSync(p))
+  if (!found) throw new Error('Chromium not found: apt-get install -y chromium (never download a browser)')
+  return found
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  })
+}
+
+export async function shot(page: Page, name: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true })
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
+}
+
+export async function loginAs(page: Page, baseUrl: string, username: string, password: string) {
+  await page.goto(`${baseUrl}/login`)
+  await page.locator('[data-test=username] input').fill(username)
+  await page.locator('[data-test=password] input').fill(password)
+  await page.locator('[data-test=login-submit]').click()
+}

@@ -1,0 +1,88 @@
+// The one way the web app talks to the API: JSON in and out, bearer token, one silent refresh on 401.
+import { useAuthStore } from '@/stores/auth'
+import { router } from '@/router'
+import { msg } from '@/messages'
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown, readonly body?: any) {
+    super(message)
+  }
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let body: any = null
+  try { body = await res.json() } catch { /* not JSON */ }
+  const e = body?.error
+  return new ApiError(res.status, e?.code ?? 'HTTP_' + res.status, e?.message ?? (res.status >= 500 ? msg.common.serverError : `HTTP ${res.status}`), e?.details, body)
+}
+
+async function send(method: string, path: string, init: { body?: unknown; form?: FormData; retried?: boolean } = {}): Promise<Response> {
+  const auth = useAuthStore()
+  const headers: Record<string, string> = {}
+  if (auth.accessToken) headers.Authorization = `Bearer ${auth.accessToken}`
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json'
+  let res: Response
+  try {
+    res = await fetch(path, { method, headers, body: init.form ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined) })
+  } catch {
+    throw new ApiError(0, 'NETWORK', msg.common.networkError)
+  }
+  if (res.status === 401 && auth.refreshToken && !init.retried && !path.startsWith('/api/auth/')) {
+    if (await auth.refresh()) return send(method, path, { ...init, retried: true })
+    auth.clear()
+    router.push({ name: 'login', query: { redirect: router.currentRoute.value.fullPath, expired: '1' } })
+  }
+  if (res.status === 403) {
+    const clone = res.clone()
+    const body = await clone.json().catch(() => null)
+    if (body?.error?.code === 'PASSWORD_CHANGE_REQUIRED') router.push({ name: 'password' })
+  }
+  return res
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await send(method, path, { body })
+  if (!res.ok) throw await toApiError(res)
+  if (res.status === 204) return undefined as T
+  return res.json() as Promise<T>
+}
+
+export const get = <T>(path: string) => api<T>('GET', path)
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {})
+export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, body ?? {})
+export const patch = <T>(path: string, body?: unknown) => api<T>('PATCH', path, body ?? {})
+export const del = <T>(path: string) => api<T>('DELETE', path)
+
+/** Multipart upload with progress (fetch cannot report upload progress). Resolves with status and body. */
+export function upload<T>(path: string, file: File, onProgress?: (percent: number) => void): Promise<{ status: number; body: T }> {
+  const auth = useAuthStore()
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', path)
+    if (auth.accessToken) xhr.setRequestHeader('Authorization', `Bearer ${auth.accessToken}`)
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(Math.round((e.loaded / e.total) * 100))
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', msg.common.networkError))
+    xhr.onload = () => {
+      let body: any = null
+      try { body = JSON.parse(xhr.responseText) } catch { /* not JSON */ }
+      if (xhr.status >= 400 && xhr.status !== 422) {
+        reject(new ApiError(xhr.status, body?.error?.code ?? 'HTTP', body?.error?.message ?? `HTTP ${xhr.status}`, body?.error?.details, body))
+      } else resolve({ status: xhr.status, body })
+    }
+    const form = new FormData()
+    form.append('file', file)
+    xhr.send(form)
+  })
+}
+
+/** Downloads a file the API serves behind auth. */
+export async function download(path: string, filename: string) {
+  const res = await send('GET', path)
+  if (!res.ok) throw await toApiError(res)
+  const url = URL.createObjectURL(await res.blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}

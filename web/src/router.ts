@@ -1,0 +1,53 @@
+// Routes, lazy per area: the member shell (vant, phone-first) and the console (element-plus, desktop).
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useAuthStore } from '@/stores/auth'
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
+  { path: '/password', name: 'password', component: () => import('@/views/ChangePasswordView.vue') },
+  {
+    path: '/',
+    component: () => import('@/layouts/MemberLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('@/views/member/HomeView.vue') },
+      { path: 'study', name: 'study', component: () => import('@/views/member/StudyView.vue') },
+      { path: 'exams', name: 'exams', component: () => import('@/views/member/ExamsView.vue') },
+      { path: 'rank', name: 'rank', component: () => import('@/views/member/RankView.vue') },
+      { path: 'me', name: 'me', component: () => import('@/views/member/MeView.vue') },
+    ],
+  },
+  {
+    path: '/console',
+    component: () => import('@/layouts/ConsoleLayout.vue'),
+    meta: { staff: true },
+    children: [
+      { path: '', redirect: { name: 'console-users' } },
+      { path: 'orgs', name: 'console-orgs', component: () => import('@/views/console/OrgsView.vue'), meta: { admin: true } },
+      { path: 'users', name: 'console-users', component: () => import('@/views/console/UsersView.vue') },
+      { path: 'questions', name: 'console-questions', component: () => import('@/views/console/QuestionsView.vue'), meta: { admin: true } },
+      { path: 'exams', name: 'console-exams', component: () => import('@/views/console/PendingView.vue') },
+      { path: 'monitor', name: 'console-monitor', component: () => import('@/views/console/PendingView.vue') },
+      { path: 'stats', name: 'console-stats', component: () => import('@/views/console/PendingView.vue') },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+/** Where someone lands after login: staff on a wide screen get the console, everyone else the member shell. */
+export function homeFor(role: string): string {
+  if (role === 'admin') return '/console'
+  if (role === 'secretary' && window.innerWidth >= 900) return '/console'
+  return '/'
+}
+
+router.beforeEach((to) => {
+  const auth = useAuthStore()
+  if (to.meta.public) return true
+  if (!auth.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  if (auth.user.mustChangePassword && to.name !== 'password') return { name: 'password' }
+  if (to.matched.some((r) => r.meta.staff) && !auth.isStaff) return '/'
+  if (to.matched.some((r) => r.meta.admin) && !auth.isAdmin) return { name: 'console-users' }
+  return true
+})

@@ -1,0 +1,81 @@
+// Who is logged in, with which tokens. Tokens persist in localStorage so a reload keeps the session.
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { User } from '@/api/types'
+
+const KEY = 'xuece.auth'
+
+interface Saved { accessToken: string; refreshToken: string; user: User }
+
+function load(): Saved | null {
+  try { return JSON.parse(localStorage.getItem(KEY) ?? 'null') } catch { return null }
+}
+
+export const useAuthStore = defineStore('auth', () => {
+  const saved = load()
+  const accessToken = ref<string | null>(saved?.accessToken ?? null)
+  const refreshToken = ref<string | null>(saved?.refreshToken ?? null)
+  const user = ref<User | null>(saved?.user ?? null)
+
+  const isStaff = computed(() => user.value?.role === 'admin' || user.value?.role === 'secretary')
+  const isAdmin = computed(() => user.value?.role === 'admin')
+
+  function persist() {
+    if (accessToken.value && refreshToken.value && user.value) {
+      localStorage.setItem(KEY, JSON.stringify({ accessToken: accessToken.value, refreshToken: refreshToken.value, user: user.value }))
+    } else localStorage.removeItem(KEY)
+  }
+
+  async function login(username: string, password: string) {
+    const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) })
+    const body = await res.json().catch(() => null)
+    if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`)
+    accessToken.value = body.accessToken
+    refreshToken.value = body.refreshToken
+    user.value = body.user
+    persist()
+    return body.user as User
+  }
+
+  // Several requests may hit a 401 at once; they share one refresh.
+  let inflight: Promise<boolean> | null = null
+  function refresh(): Promise<boolean> {
+    inflight ??= (async () => {
+      try {
+        const res = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: refreshToken.value }) })
+        if (!res.ok) return false
+        const body = await res.json()
+        accessToken.value = body.accessToken
+        refreshToken.value = body.refreshToken
+        persist()
+        return true
+      } catch {
+        return false
+      } finally {
+        setTimeout(() => (inflight = null))
+      }
+    })()
+    return inflight
+  }
+
+  function setUser(next: User) {
+    user.value = next
+    persist()
+  }
+
+  function clear() {
+    accessToken.value = null
+    refreshToken.value = null
+    user.value = null
+    persist()
+  }
+
+  async function logout() {
+    if (accessToken.value) {
+      await fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${accessToken.value}` } }).catch(() => {})
+    }
+    clear()
+  }
+
+  return { accessToken, refreshToken, user, isStaff, isAdmin, login, refresh, setUser, clear, logout }
+})
