@@ -22,6 +22,8 @@ import { authRoutes } from './modules/auth/routes.js'
 import { orgRoutes } from './modules/orgs/routes.js'
 import { userRoutes } from './modules/users/routes.js'
 import { questionRoutes } from './modules/questions/routes.js'
+import { attemptRoutes, examRoutes } from './modules/exams/routes.js'
+import { DomainEvents } from './lib/events.js'
 
 export interface AppDeps {
   db: Kysely<Database>
@@ -31,11 +33,18 @@ export interface AppDeps {
   accessTokenMinutes?: number
   refreshTokenDays?: number
   logLevel?: string
+  events?: DomainEvents
   /** Built web app to serve; skipped when the folder has no index.html. */
   webDist?: string
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
+declare module 'fastify' {
+  interface FastifyInstance {
+    events: DomainEvents
+  }
+}
+
 export const DEFAULT_WEB_DIST = path.resolve(here, '../web/dist')
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -46,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  app.decorate('events', deps.events ?? new DomainEvents())
   app.addSchema(ErrorBody)
   await app.register(errorsPlugin)
   await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
@@ -67,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(orgRoutes)
     await api.register(userRoutes)
     await api.register(questionRoutes)
+    await api.register(examRoutes)
+    await api.register(attemptRoutes)
   }, { prefix: '/api' })
 
   await registerWeb(app, deps.webDist ?? DEFAULT_WEB_DIST)

@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrator.js'
 import { ensureFirstStart, FirstStartError } from './seed/first-start.js'
 import { resolveJwtSecret } from './lib/secrets.js'
 import { buildApp, DEFAULT_WEB_DIST } from './app.js'
+import { startSweeper } from './modules/exams/finalize.js'
 import { ensureWebBuilt } from './web-build.js'
 import { syncBank, BANK_DIR } from './modules/questions/bank-sync.js'
 
@@ -35,6 +36,8 @@ async function main() {
       await handle.close()
     })
     await app.listen({ port: config.port, host: config.host })
+    // Also submits attempts whose deadline passed while the server was down.
+    startSweeper(app)
     log(`已启动：http://localhost:${config.port}`)
     if (outcome.kind === 'admin') log('已创建管理员账号 admin（密码为 ADMIN_PASSWORD）')
     if (outcome.kind === 'demo') {

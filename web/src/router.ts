@@ -5,6 +5,8 @@ import { useAuthStore } from '@/stores/auth'
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
   { path: '/password', name: 'password', component: () => import('@/views/ChangePasswordView.vue') },
+  // Full screen, no tab bar: nothing should pull a member out of a running exam by accident.
+  { path: '/exams/:id/take', name: 'exam-take', component: () => import('@/views/member/ExamTakeView.vue') },
   {
     path: '/',
     component: () => import('@/layouts/MemberLayout.vue'),
@@ -12,6 +14,8 @@ const routes: RouteRecordRaw[] = [
       { path: '', name: 'home', component: () => import('@/views/member/HomeView.vue') },
       { path: 'study', name: 'study', component: () => import('@/views/member/StudyView.vue') },
       { path: 'exams', name: 'exams', component: () => import('@/views/member/ExamsView.vue') },
+      { path: 'exams/:id', name: 'exam', component: () => import('@/views/member/ExamIntroView.vue') },
+      { path: 'attempts/:id', name: 'attempt', component: () => import('@/views/member/AttemptView.vue') },
       { path: 'rank', name: 'rank', component: () => import('@/views/member/RankView.vue') },
       { path: 'me', name: 'me', component: () => import('@/views/member/MeView.vue') },
     ],
@@ -25,7 +29,10 @@ const routes: RouteRecordRaw[] = [
       { path: 'orgs', name: 'console-orgs', component: () => import('@/views/console/OrgsView.vue'), meta: { admin: true } },
       { path: 'users', name: 'console-users', component: () => import('@/views/console/UsersView.vue') },
       { path: 'questions', name: 'console-questions', component: () => import('@/views/console/QuestionsView.vue'), meta: { admin: true } },
-      { path: 'exams', name: 'console-exams', component: () => import('@/views/console/PendingView.vue') },
+      { path: 'exams', name: 'console-exams', component: () => import('@/views/console/ExamsView.vue') },
+      { path: 'exams/new', name: 'console-exam-new', component: () => import('@/views/console/ExamEditView.vue'), meta: { admin: true } },
+      { path: 'exams/:id/edit', name: 'console-exam-edit', component: () => import('@/views/console/ExamEditView.vue'), meta: { admin: true } },
+      { path: 'exams/:id/results', name: 'console-exam-results', component: () => import('@/views/console/ExamResultsView.vue') },
       { path: 'monitor', name: 'console-monitor', component: () => import('@/views/console/PendingView.vue') },
       { path: 'stats', name: 'console-stats', component: () => import('@/views/console/PendingView.vue') },
     ],

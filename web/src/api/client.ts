@@ -16,9 +16,20 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, e?.code ?? 'HTTP_' + res.status, e?.message ?? (res.status >= 500 ? msg.common.serverError : `HTTP ${res.status}`), e?.details, body)
 }
 
+/** A stable id for this browser, so the server can tell a device switch from a reload. */
+export const deviceId: string = (() => {
+  const key = 'xuece.device'
+  let id = localStorage.getItem(key)
+  if (!id) {
+    id = Math.random().toString(36).slice(2) + Date.now().toString(36)
+    localStorage.setItem(key, id)
+  }
+  return id
+})()
+
 async function send(method: string, path: string, init: { body?: unknown; form?: FormData; retried?: boolean } = {}): Promise<Response> {
   const auth = useAuthStore()
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { 'X-Device-Id': deviceId }
   if (auth.accessToken) headers.Authorization = `Bearer ${auth.accessToken}`
   if (init.body !== undefined) headers['Content-Type'] = 'application/json'
   let res: Response

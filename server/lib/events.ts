@@ -1,0 +1,12 @@
+// Domain events inside one process: modules announce what changed, the realtime layer listens and
+// pushes projections. Nothing here is durable; the database stays the truth.
+import { EventEmitter } from 'node:events'
+
+export interface DomainEventMap {
+  /** Something that changes an exam's progress or leaderboard (start, answer, submit, reopen). */
+  'exam:changed': [examId: number]
+  /** Someone earned study points. */
+  'points:changed': [userId: number]
+}
+
+export class DomainEvents extends EventEmitter<DomainEventMap> {}

@@ -1,0 +1,16 @@
+// Days end at midnight in Asia/Shanghai, wherever the server runs.
+import dayjs from 'dayjs'
+import utc from 'dayjs/plugin/utc.js'
+import timezone from 'dayjs/plugin/timezone.js'
+
+dayjs.extend(utc)
+dayjs.extend(timezone)
+
+export const ZONE = 'Asia/Shanghai'
+
+/** The calendar date (YYYY-MM-DD) in Shanghai at instant `at`. */
+export function shanghaiDate(at: Date): string {
+  return dayjs(at).tz(ZONE).format('YYYY-MM-DD')
+}
+
+export { dayjs }

@@ -1,0 +1,214 @@
+// Taking an exam: start or resume, autosave, submit, review. The server's clock decides.
+import type { FastifyInstance } from 'fastify'
+import { AppError, conflict, forbidden, notFound, validationError } from '../../lib/errors.js'
+import type { Principal } from '../../lib/scope.js'
+import { shanghaiDate } from '../../lib/time.js'
+import { audit } from '../../lib/audit.js'
+import { drawPaper, type PaperSpec } from './draw.js'
+import { answerShapeProblem, publicQuestion, type Paper, type PaperQuestion } from './paper.js'
+import { finalizeAttempt, resultOf, type AttemptRow, type SubmitResult } from './finalize.js'
+import { examInScope, type ExamRow } from './service.js'
+import * as q from './queries.js'
+
+const iso = (d: Date | string) => new Date(d).toISOString()
+
+function startPayload(app: FastifyInstance, attempt: AttemptRow, answers: { question_id: number; answer: unknown }[]) {
+  return {
+    attemptId: attempt.id,
+    examId: attempt.exam_id,
+    deadline: iso(attempt.deadline),
+    serverNow: app.clock.now().toISOString(),
+    questions: (attempt.paper as Paper).questions.map(publicQuestion),
+    answers: Object.fromEntries(answers.map((a) => [a.question_id, a.answer])),
+  }
+}
+
+export async function startAttempt(app: FastifyInstance, principal: Principal, examId: number, deviceId?: string) {
+  const { exam } = await examInScope(app, principal, examId)
+  if (principal.role !== 'member' && principal.role !== 'secretary') throw forbidden('管理员账号不能参加考试')
+  const now = app.clock.now()
+
+  const open = await q.findOpenAttempt(app.db, examId, principal.userId)
+  if (open && new Date(open.deadline) > now) return resume(app, open, deviceId)
+  if (open) await closeOverdue(app, open.id, exam)
+
+  if (now < new Date(exam.opens_at)) throw conflict('考试尚未开始')
+  if (now >= new Date(exam.closes_at)) throw conflict('考试已结束')
+  const allowance = await q.findAllowance(app.db, examId, principal.userId)
+  const used = await q.countAttempts(app.db, examId, principal.userId)
+  if (used >= exam.max_attempts + (allowance?.extra_attempts ?? 0)) throw conflict('作答次数已用完')
+
+  const paper = await drawPaper(app.db, exam.paper as PaperSpec, { shuffleQuestions: exam.shuffle_questions, shuffleOptions: exam.shuffle_options, today: shanghaiDate(now) })
+  const minutes = exam.duration_minutes + (allowance?.extra_minutes ?? 0)
+  const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
+  try {
+    const attempt = await app.db.insertInto('attempts').values({
+      exam_id: examId, user_id: principal.userId, org_id: principal.orgId, attempt_no: used + 1, status: 'in_progress',
+      started_at: now, deadline, max_score: exam.max_score, paper: JSON.stringify(paper), device_id: deviceId ?? null,
+    }).returningAll().executeTakeFirstOrThrow()
+    app.events.emit('exam:changed', examId)
+    return startPayload(app, attempt, [])
+  } catch (err) {
+    // Two starts raced (double tap, two devices): the database let one win; resume that one.
+    if ((err as { code?: string }).code !== '23505') throw err
+    const winner = await q.findOpenAttempt(app.db, examId, principal.userId)
+    if (!winner) throw conflict('作答次数已用完')
+    return resume(app, winner, deviceId)
+  }
+}
+
+async function resume(app: FastifyInstance, attempt: AttemptRow, deviceId?: string) {
+  if (deviceId && attempt.device_id && deviceId !== attempt.device_id) {
+    // Another device takes over; with one-device exams the old one can no longer save.
+    await app.db.updateTable('attempts').set((eb) => ({ device_id: deviceId, device_switches: eb('device_switches', '+', 1) })).where('id', '=', attempt.id).execute()
+  } else if (deviceId && !attempt.device_id) {
+    await app.db.updateTable('attempts').set({ device_id: deviceId }).where('id', '=', attempt.id).execute()
+  }
+  return startPayload(app, attempt, await q.answersOf(app.db, attempt.id))
+}
+
+async function closeOverdue(app: FastifyInstance, attemptId: number, exam: ExamRow) {
+  await app.db.transaction().execute(async (tx) => {
+    const locked = await tx.selectFrom('attempts').selectAll().where('id', '=', attemptId).forUpdate().executeTakeFirstOrThrow()
+    if (locked.status === 'in_progress') await finalizeAttempt(tx, locked, exam, new Date(locked.deadline), 'deadline')
+  })
+  app.events.emit('exam:changed', exam.id)
+}
+
+/** What autosave needs to know about an attempt; immutable after start, so cached per process. */
+interface AttemptShape { userId: number; examId: number; oneDevice: boolean; questions: Map<number, PaperQuestion> }
+const shapes = new Map<number, AttemptShape>()
+
+async function attemptShape(app: FastifyInstance, attemptId: number): Promise<AttemptShape | null> {
+  const hit = shapes.get(attemptId)
+  if (hit) return hit
+  const row = await app.db.selectFrom('attempts').innerJoin('exams', 'exams.id', 'attempts.exam_id')
+    .select(['attempts.user_id', 'attempts.exam_id', 'attempts.paper', 'exams.one_device']).where('attempts.id', '=', attemptId).executeTakeFirst()
+  if (!row) return null
+  // Keep only what validation needs (type, option keys, blank count), not stems and keys.
+  const questions = new Map((row.paper as Paper).questions.map((pq) => [pq.id, { ...pq, stem: pq.type === 'fill' ? pq.stem : '', explanation: null }]))
+  const shape = { userId: row.user_id, examId: row.exam_id, oneDevice: row.one_device, questions }
+  if (shapes.size > 100_000) shapes.clear()
+  shapes.set(attemptId, shape)
+  return shape
+}
+
+export async function saveAnswer(app: FastifyInstance, principal: Principal, attemptId: number, questionId: number, answer: unknown, deviceId?: string) {
+  const shape = await attemptShape(app, attemptId)
+  if (!shape || shape.userId !== principal.userId) throw notFound('答卷')
+  const question = shape.questions.get(questionId)
+  if (!question) throw notFound('该题目不在本答卷中，题目')
+  const problem = answerShapeProblem(question, answer)
+  if (problem) throw validationError(`answer：${problem}`, [{ field: 'answer', message: problem }])
+  const now = app.clock.now()
+  const saved = await q.saveAnswer(app.db, { attemptId, userId: principal.userId, questionId, answer, now, deviceId: shape.oneDevice ? deviceId ?? null : undefined })
+  if (!saved) {
+    const attempt = await q.findAttempt(app.db, attemptId)
+    if (attempt?.status === 'submitted') throw conflict('答卷已提交，不能再修改')
+    if (attempt && new Date(attempt.deadline) <= now) throw conflict('考试时间已到，答案未保存')
+    if (attempt && shape.oneDevice) throw new AppError(409, 'DEVICE_SWITCHED', '本场考试只允许在一台设备上作答，已在其他设备继续')
+    throw conflict('答卷不可修改')
+  }
+  app.events.emit('exam:changed', shape.examId)
+  return { savedAt: now.toISOString() }
+}
+
+export async function submitAttempt(app: FastifyInstance, principal: Principal, attemptId: number): Promise<SubmitResult> {
+  const { result, examId, changed } = await app.db.transaction().execute(async (tx) => {
+    const attempt = await tx.selectFrom('attempts').selectAll().where('id', '=', attemptId).forUpdate().executeTakeFirst()
+    if (!attempt || attempt.user_id !== principal.userId) throw notFound('答卷')
+    if (attempt.status === 'submitted') return { result: resultOf(attempt), examId: attempt.exam_id, changed: false }
+    const exam = (await q.findExam(tx, attempt.exam_id))!
+    const now = app.clock.now()
+    const overdue = now >= new Date(attempt.deadline)
+    const done = await finalizeAttempt(tx, attempt, exam, overdue ? new Date(attempt.deadline) : now, overdue ? 'deadline' : 'user')
+    return { result: resultOf(done), examId: attempt.exam_id, changed: true }
+  })
+  if (changed) app.events.emit('exam:changed', examId)
+  return result
+}
+
+export function reviewReleased(exam: ExamRow, attempt: AttemptRow, now: Date) {
+  return attempt.status === 'submitted' && (exam.release_results === 'immediately' || now >= new Date(exam.closes_at))
+}
+
+/** An attempt as its owner sees it; questions with keys only once review is released. */
+export async function attemptView(app: FastifyInstance, principal: Principal, attemptId: number) {
+  const attempt = await q.findAttempt(app.db, attemptId)
+  if (!attempt || attempt.user_id !== principal.userId) throw notFound('答卷')
+  const exam = (await q.findExam(app.db, attempt.exam_id))!
+  const now = app.clock.now()
+  const released = reviewReleased(exam, attempt, now)
+  const base = {
+    attemptId: attempt.id, examId: attempt.exam_id, examTitle: exam.title, status: attempt.status,
+    startedAt: iso(attempt.started_at), deadline: iso(attempt.deadline), maxScore: Number(attempt.max_score),
+    reviewAvailable: released,
+    ...(attempt.status === 'submitted' && {
+      submittedAt: iso(attempt.submitted_at!), score: Number(attempt.score), passed: Boolean(attempt.passed),
+    }),
+    ...(attempt.status === 'submitted' && !released && { reviewOpensAt: iso(exam.closes_at) }),
+  }
+  if (!released) return base
+  const answers = new Map((await q.answersOf(app.db, attempt.id)).map((a) => [a.question_id, a]))
+  return {
+    ...base,
+    questions: (attempt.paper as Paper).questions.map((pq) => {
+      const a = answers.get(pq.id)
+      return {
+        ...publicQuestion(pq), correctAnswer: pq.answer, explanation: pq.explanation,
+        yourAnswer: a?.answer ?? null, correct: a?.correct ?? false, earned: a?.score === null || a?.score === undefined ? 0 : Number(a.score),
+      }
+    }),
+  }
+}
+
+/** Page-hide and blur signals while answering: counted, shown to staff, never a penalty by itself. */
+export async function recordIntegrityEvent(app: FastifyInstance, principal: Principal, attemptId: number, count: number) {
+  const res = await app.db.updateTable('attempts').set((eb) => ({ blur_count: eb('blur_count', '+', count) }))
+    .where('id', '=', attemptId).where('user_id', '=', principal.userId).where('status', '=', 'in_progress').executeTakeFirst()
+  if (!Number(res.numUpdatedRows)) throw notFound('进行中的答卷')
+  return { ok: true }
+}
+
+/** Extra minutes (applied to an open attempt at once) or an extra attempt for one person. */
+export async function grantAllowance(app: FastifyInstance, principal: Principal, examId: number, a: { userId: number; extraMinutes?: number; extraAttempts?: number; reason: string }) {
+  const { exam } = await examInScope(app, principal, examId)
+  const person = await app.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'orgs.path']).where('users.id', '=', a.userId).executeTakeFirst()
+  if (!person || (principal.role !== 'admin' && !person.path.startsWith(principal.orgPath))) throw notFound('人员')
+  return app.db.transaction().execute(async (tx) => {
+    const current = await q.findAllowance(tx, examId, a.userId)
+    const next = { extra_minutes: (current?.extra_minutes ?? 0) + (a.extraMinutes ?? 0), extra_attempts: (current?.extra_attempts ?? 0) + (a.extraAttempts ?? 0) }
+    await tx.insertInto('exam_allowances').values({ exam_id: examId, user_id: a.userId, ...next })
+      .onConflict((oc) => oc.columns(['exam_id', 'user_id']).doUpdateSet(next)).execute()
+    if (a.extraMinutes) {
+      // An open attempt gets the minutes now; the window's end still bounds it (CONTRACT deadline rule).
+      const open = await tx.selectFrom('attempts').selectAll().where('exam_id', '=', examId).where('user_id', '=', a.userId).where('status', '=', 'in_progress').forUpdate().executeTakeFirst()
+      if (open) {
+        const extended = Math.min(new Date(open.started_at).getTime() + (exam.duration_minutes + next.extra_minutes) * 60_000, new Date(exam.closes_at).getTime())
+        await tx.updateTable('attempts').set({ deadline: new Date(Math.max(extended, new Date(open.deadline).getTime())) }).where('id', '=', open.id).execute()
+      }
+    }
+    await audit(tx, principal.userId, 'exam.allowance', 'exam', examId, { userId: a.userId, extraMinutes: a.extraMinutes ?? 0, extraAttempts: a.extraAttempts ?? 0 }, a.reason)
+    return { examId, userId: a.userId, extraMinutes: next.extra_minutes, extraAttempts: next.extra_attempts }
+  })
+}
+
+/** Reopens an attempt submitted by mistake, for `minutes` (bounded by the window), audited. */
+export async function reopenAttempt(app: FastifyInstance, principal: Principal, attemptId: number, reason: string, minutes = 10) {
+  const attempt = await q.findAttempt(app.db, attemptId)
+  if (!attempt) throw notFound('答卷')
+  const { exam } = await examInScope(app, principal, attempt.exam_id)
+  const org = await app.db.selectFrom('orgs').select('path').where('id', '=', attempt.org_id).executeTakeFirstOrThrow()
+  if (principal.role !== 'admin' && !org.path.startsWith(principal.orgPath)) throw notFound('答卷')
+  if (attempt.status !== 'submitted') throw conflict('答卷未提交，无需重新开放')
+  const now = app.clock.now()
+  if (now >= new Date(exam.closes_at)) throw conflict('考试已结束，不能重新开放')
+  const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
+  await app.db.transaction().execute(async (tx) => {
+    await tx.updateTable('attempts').set({ status: 'in_progress', submitted_at: null, submitted_by: null, score: null, passed: null, deadline })
+      .where('id', '=', attemptId).where('status', '=', 'submitted').execute()
+    await audit(tx, principal.userId, 'attempt.reopen', 'attempt', attemptId, { minutes, deadline: deadline.toISOString() }, reason)
+  })
+  app.events.emit('exam:changed', attempt.exam_id)
+  return { attemptId, status: 'in_progress', deadline: deadline.toISOString() }
+}

@@ -1,0 +1,89 @@
+// Drawing a paper from the bank: a fixed list, or rules drawn per person. Same rules → same
+// number of questions of each type and score → the same total for everyone; no question twice.
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Database } from '../../db/types.js'
+import { conflict, unprocessable } from '../../lib/errors.js'
+import type { AnswerKey, QuestionType } from '../questions/model.js'
+import { shuffle, shuffleOptions, type Paper, type PaperQuestion } from './paper.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+export interface PaperRule { category?: string; type: QuestionType; count: number; scoreEach: number; difficulty?: number }
+export type PaperSpec = { questionIds: number[]; scoreEach: number } | { rules: PaperRule[] }
+
+const isFixed = (spec: PaperSpec): spec is { questionIds: number[]; scoreEach: number } => 'questionIds' in spec
+
+function ruleFilter(rule: PaperRule, today: string) {
+  return sql<boolean>`status = 'published' and type = ${rule.type}
+    and (valid_until is null or valid_until >= ${today}::date)
+    ${rule.category ? sql`and (category = ${rule.category} or category like ${rule.category + '/%'})` : sql``}
+    ${rule.difficulty ? sql`and difficulty = ${rule.difficulty}` : sql``}`
+}
+
+export interface PaperCheck {
+  maxScore: number
+  questionCount: number
+  rules?: { index: number; available: number; needed: number }[]
+}
+
+/** Validates a spec against the bank; throws 422 naming the first problem. */
+export async function checkPaper(db: Db, spec: PaperSpec, today: string): Promise<PaperCheck> {
+  if (isFixed(spec)) {
+    const ids = [...new Set(spec.questionIds)]
+    if (ids.length !== spec.questionIds.length) throw unprocessable('试卷中有重复的题目', [{ field: 'paper.questionIds', message: '题目重复' }])
+    const found = await db.selectFrom('questions').select(['id', 'status']).where('id', 'in', ids).execute()
+    const missing = ids.filter((id) => !found.some((q) => q.id === id))
+    if (missing.length) throw unprocessable(`题目不存在：${missing.join('、')}`, [{ field: 'paper.questionIds', message: `题目不存在：${missing.join('、')}` }])
+    const retired = found.filter((q) => q.status === 'retired').map((q) => q.id)
+    if (retired.length) throw unprocessable(`题目已停用：${retired.join('、')}`, [{ field: 'paper.questionIds', message: '含已停用题目' }])
+    return { maxScore: round(ids.length * spec.scoreEach), questionCount: ids.length }
+  }
+  const rules = await Promise.all(
+    spec.rules.map(async (rule, index) => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from questions where ${ruleFilter(rule, today)}`.execute(db)
+      return { index, available: rows[0].n, needed: rule.count }
+    }),
+  )
+  const short = rules.find((r) => r.available < r.needed)
+  if (short) {
+    const rule = spec.rules[short.index]
+    throw unprocessable(
+      `第 ${short.index + 1} 条抽题规则需要 ${short.needed} 道题，题库中符合条件（${rule.category ?? '全部分类'}、${rule.type}${rule.difficulty ? `、难度 ${rule.difficulty}` : ''}）的已发布题目只有 ${short.available} 道`,
+      [{ field: `paper.rules.${short.index}.count`, message: `题目不足（可用 ${short.available}）` }],
+    )
+  }
+  return {
+    maxScore: round(spec.rules.reduce((s, r) => s + r.count * r.scoreEach, 0)),
+    questionCount: spec.rules.reduce((s, r) => s + r.count, 0),
+    rules,
+  }
+}
+
+/** Draws one person's paper, snapshotting each question as it is now. */
+export async function drawPaper(db: Db, spec: PaperSpec, opts: { shuffleQuestions: boolean; shuffleOptions: boolean; today: string }): Promise<Paper> {
+  const picks: { id: number; score: number }[] = []
+  if (isFixed(spec)) {
+    picks.push(...spec.questionIds.map((id) => ({ id, score: spec.scoreEach })))
+  } else {
+    for (const rule of spec.rules) {
+      const taken = picks.map((p) => p.id)
+      const { rows } = await sql<{ id: number }>`
+        select id from questions where ${ruleFilter(rule, opts.today)}
+        ${taken.length ? sql`and id not in (${sql.join(taken)})` : sql``}
+        order by random() limit ${rule.count}`.execute(db)
+      if (rows.length < rule.count) throw conflict('题库中符合规则的题目不足，无法组卷，请联系管理员')
+      picks.push(...rows.map((r) => ({ id: r.id, score: rule.scoreEach })))
+    }
+  }
+  const rows = await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', picks.map((p) => p.id)).execute()
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  let questions: PaperQuestion[] = picks.map(({ id, score }) => {
+    const q = byId.get(id)!
+    return { id, type: q.type, stem: q.stem, options: q.options ?? undefined, answer: q.answer as AnswerKey, explanation: q.explanation, score }
+  })
+  if (opts.shuffleQuestions) questions = shuffle(questions)
+  if (opts.shuffleOptions) questions = questions.map((q) => shuffleOptions(q))
+  return { questions }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100

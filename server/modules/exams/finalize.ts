@@ -1,0 +1,87 @@
+// Grading and closing attempts: by the person, at the deadline by the sweeper, or never twice.
+import { sql, type Transaction } from 'kysely'
+import type { FastifyInstance } from 'fastify'
+import type { Selectable } from 'kysely'
+import type { AttemptTable, Database } from '../../db/types.js'
+import { grade, total } from './grading.js'
+import type { Paper } from './paper.js'
+import type { ExamRow } from './service.js'
+import * as q from './queries.js'
+
+export type AttemptRow = Selectable<AttemptTable>
+
+export interface SubmitResult { score: number; maxScore: number; passed: boolean; submittedAt: string }
+
+export function resultOf(a: AttemptRow): SubmitResult {
+  return { score: Number(a.score), maxScore: Number(a.max_score), passed: Boolean(a.passed), submittedAt: new Date(a.submitted_at!).toISOString() }
+}
+
+/** Grades the saved answers and closes the attempt. Call inside a transaction holding the row lock. */
+export async function finalizeAttempt(
+  tx: Transaction<Database>, attempt: AttemptRow, exam: ExamRow, submittedAt: Date, by: 'user' | 'deadline' | 'staff',
+): Promise<AttemptRow> {
+  const paper = attempt.paper as Paper
+  const saved = new Map((await q.answersOf(tx, attempt.id)).map((a) => [a.question_id, a.answer]))
+  const grades = paper.questions.map((question) => ({ id: question.id, answered: saved.has(question.id), ...grade(question, saved.get(question.id), exam.multiple_scoring) }))
+  const answered = grades.filter((g) => g.answered)
+  if (answered.length) {
+    const values = sql.join(answered.map((g) => sql`(${g.id}::int, ${g.correct}::boolean, ${g.score}::numeric)`))
+    await sql`update attempt_answers a set correct = v.correct, score = v.score
+      from (values ${values}) as v(question_id, correct, score)
+      where a.attempt_id = ${attempt.id} and a.question_id = v.question_id`.execute(tx)
+  }
+  const score = total(grades.map((g) => g.score))
+  return tx.updateTable('attempts').set({
+    status: 'submitted', submitted_at: submittedAt, submitted_by: by, score, passed: score >= Number(exam.pass_score),
+  }).where('id', '=', attempt.id).returningAll().executeTakeFirstOrThrow()
+}
+
+/**
+ * Submits every open attempt whose deadline has passed, with the answers saved so far — also those
+ * that ran out while the server was down. `SKIP LOCKED` lets several nodes sweep at once without
+ * submitting anything twice. Returns the exams touched.
+ */
+export async function sweepOverdue(app: FastifyInstance, batch = 200): Promise<{ submitted: number; examIds: number[] }> {
+  const examIds = new Set<number>()
+  let submitted = 0
+  const exams = new Map<number, ExamRow>()
+  for (;;) {
+    const now = app.clock.now()
+    const n = await app.db.transaction().execute(async (tx) => {
+      const due = await tx.selectFrom('attempts').selectAll()
+        .where('status', '=', 'in_progress').where('deadline', '<=', now)
+        .orderBy('deadline').limit(batch).forUpdate().skipLocked().execute()
+      for (const attempt of due) {
+        if (!exams.has(attempt.exam_id)) exams.set(attempt.exam_id, (await q.findExam(tx, attempt.exam_id))!)
+        await finalizeAttempt(tx, attempt, exams.get(attempt.exam_id)!, new Date(attempt.deadline), 'deadline')
+        examIds.add(attempt.exam_id)
+      }
+      return due.length
+    })
+    submitted += n
+    if (n < batch) break
+  }
+  for (const id of examIds) app.events.emit('exam:changed', id)
+  return { submitted, examIds: [...examIds] }
+}
+
+/** Runs the sweeper now and then every `everyMs`, until the app closes. */
+export function startSweeper(app: FastifyInstance, everyMs = 5_000) {
+  let running = false
+  const tick = async () => {
+    if (running) return
+    running = true
+    try {
+      const { submitted } = await sweepOverdue(app)
+      if (submitted) app.log.info({ submitted }, 'overdue attempts submitted')
+    } catch (err) {
+      app.log.warn({ err }, 'sweeper failed; will retry')
+    } finally {
+      running = false
+    }
+  }
+  const timer = setInterval(tick, everyMs)
+  timer.unref()
+  app.addHook('onClose', async () => clearInterval(timer))
+  void tick()
+}

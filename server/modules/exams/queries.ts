@@ -1,0 +1,97 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Database, Role } from '../../db/types.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+export function findExam(db: Db, id: number) {
+  return db.selectFrom('exams').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export function listExams(db: Db) {
+  return db.selectFrom('exams').selectAll().orderBy('opens_at', 'desc').orderBy('id', 'desc').execute()
+}
+
+export async function orgPaths(db: Db, orgIds: number[]): Promise<Map<number, string>> {
+  if (!orgIds.length) return new Map()
+  const rows = await db.selectFrom('orgs').select(['id', 'path']).where('id', 'in', orgIds).execute()
+  return new Map(rows.map((r) => [r.id, r.path]))
+}
+
+/** Matches org paths under any of `prefixes` (an audience), and under `scope` too. */
+function underAny(prefixes: string[], column: string) {
+  return sql<boolean>`(${sql.join(prefixes.map((p) => sql`${sql.ref(column)} like ${p + '%'}`), sql` or `)})`
+}
+
+export interface Person { user_id: number; name: string; username: string; org_id: number; org_name: string; org_path: string }
+
+/** Active people the exam is for, inside the caller's scope. */
+export function invitedPeople(db: Db, audience: string[], scope: string): Promise<Person[]> {
+  return db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id as user_id', 'users.name', 'users.username', 'users.org_id', 'orgs.name as org_name', 'orgs.path as org_path'])
+    .where('users.active', '=', true)
+    .where('users.role', '!=', 'admin' as Role)
+    .where(underAny(audience, 'orgs.path'))
+    .where('orgs.path', 'like', `${scope}%`)
+    .orderBy('orgs.path')
+    .orderBy('users.id')
+    .execute()
+}
+
+export function countAttempts(db: Db, examId: number, userId: number) {
+  return db
+    .selectFrom('attempts')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('exam_id', '=', examId)
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow()
+    .then((r) => r.n)
+}
+
+export function findOpenAttempt(db: Db, examId: number, userId: number) {
+  return db.selectFrom('attempts').selectAll().where('exam_id', '=', examId).where('user_id', '=', userId).where('status', '=', 'in_progress').executeTakeFirst()
+}
+
+export function findAttempt(db: Db, id: number) {
+  return db.selectFrom('attempts').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export function findAllowance(db: Db, examId: number, userId: number) {
+  return db.selectFrom('exam_allowances').selectAll().where('exam_id', '=', examId).where('user_id', '=', userId).executeTakeFirst()
+}
+
+export function answersOf(db: Db, attemptId: number) {
+  return db.selectFrom('attempt_answers').select(['question_id', 'answer', 'saved_at', 'correct', 'score']).where('attempt_id', '=', attemptId).execute()
+}
+
+/**
+ * Saves one answer if, and only if, the attempt is still open for this person at `now`.
+ * `FOR SHARE` on the attempt row makes a concurrent submit (which takes FOR UPDATE) wait for the
+ * save to commit, or the save re-check the row after the submit and refuse: an acknowledged answer
+ * is always graded. Returns false when nothing was saved.
+ */
+export async function saveAnswer(db: Db, a: { attemptId: number; userId: number; questionId: number; answer: unknown; now: Date; deviceId?: string | null }) {
+  const { rows } = await sql<{ inserted: boolean }>`
+    with open_attempt as (
+      select id from attempts
+      where id = ${a.attemptId} and user_id = ${a.userId} and status = 'in_progress' and deadline > ${a.now}
+        ${a.deviceId !== undefined ? sql`and (device_id is null or device_id = ${a.deviceId})` : sql``}
+      for share
+    ), saved as (
+      insert into attempt_answers (attempt_id, question_id, answer, saved_at)
+      select id, ${a.questionId}, ${JSON.stringify(a.answer)}::jsonb, ${a.now} from open_attempt
+      on conflict (attempt_id, question_id) do update set answer = excluded.answer, saved_at = excluded.saved_at
+      returning (xmax = 0) as inserted
+    ), counted as (
+      update attempts set answered_count = answered_count + 1
+      where id = ${a.attemptId} and exists (select 1 from saved where inserted)
+    )
+    select inserted from saved`.execute(db)
+  return rows.length > 0
+}
+
+export async function countExamAttemptsTotal(db: Db, examId: number) {
+  const r = await db.selectFrom('attempts').select(sql<number>`count(*)::int`.as('n')).where('exam_id', '=', examId).executeTakeFirstOrThrow()
+  return r.n
+}

@@ -1,0 +1,158 @@
+// Designing exams and finding the ones a person may see.
+import type { FastifyInstance } from 'fastify'
+import type { Selectable } from 'kysely'
+import type { ExamTable } from '../../db/types.js'
+import { forbidden, notFound, unprocessable } from '../../lib/errors.js'
+import type { Principal } from '../../lib/scope.js'
+import { shanghaiDate } from '../../lib/time.js'
+import { audit } from '../../lib/audit.js'
+import { checkPaper, type PaperSpec } from './draw.js'
+import * as q from './queries.js'
+
+export type ExamRow = Selectable<ExamTable>
+
+export interface ExamInput {
+  title: string
+  instructions?: string
+  opensAt: string
+  closesAt: string
+  durationMinutes: number
+  audienceOrgIds: number[]
+  passScore: number
+  maxAttempts: number
+  shuffleQuestions: boolean
+  shuffleOptions: boolean
+  releaseResults: 'immediately' | 'after_close'
+  multipleScoring?: 'all_or_nothing' | 'partial'
+  oneDevice?: boolean
+  paper: PaperSpec
+}
+
+export function toExamDto(e: ExamRow, forStaff = true) {
+  const paper = e.paper as PaperSpec
+  return {
+    id: e.id, title: e.title, instructions: e.instructions,
+    opensAt: new Date(e.opens_at).toISOString(), closesAt: new Date(e.closes_at).toISOString(),
+    durationMinutes: e.duration_minutes, audienceOrgIds: e.audience_org_ids as number[], passScore: Number(e.pass_score),
+    maxAttempts: e.max_attempts, shuffleQuestions: e.shuffle_questions, shuffleOptions: e.shuffle_options,
+    releaseResults: e.release_results, multipleScoring: e.multiple_scoring, oneDevice: e.one_device,
+    paper: forStaff ? paper : null, maxScore: Number(e.max_score),
+    questionCount: 'questionIds' in paper ? paper.questionIds.length : paper.rules.reduce((s, r) => s + r.count, 0),
+    createdAt: new Date(e.created_at).toISOString(),
+  }
+}
+
+/** A secretary sees an exam when its audience and her subtree overlap either way. */
+export function examMeetsScope(principal: Principal, audiencePaths: string[]): boolean {
+  if (principal.role === 'admin') return true
+  return audiencePaths.some((p) => p.startsWith(principal.orgPath) || principal.orgPath.startsWith(p))
+}
+
+export function isInAudience(orgPath: string, audiencePaths: string[]) {
+  return audiencePaths.some((p) => orgPath.startsWith(p))
+}
+
+async function validate(app: FastifyInstance, input: ExamInput) {
+  const opens = new Date(input.opensAt)
+  const closes = new Date(input.closesAt)
+  if (!(closes > opens)) throw unprocessable('结束时间必须晚于开始时间', [{ field: 'closesAt', message: '须晚于 opensAt' }])
+  const paths = await q.orgPaths(app.db, input.audienceOrgIds)
+  const missing = input.audienceOrgIds.filter((id) => !paths.has(id))
+  if (missing.length) throw unprocessable(`参考组织不存在：${missing.join('、')}`, [{ field: 'audienceOrgIds', message: '组织不存在' }])
+  const check = await checkPaper(app.db, input.paper, shanghaiDate(app.clock.now()))
+  if (input.passScore > check.maxScore) {
+    throw unprocessable(`及格分 ${input.passScore} 高于试卷总分 ${check.maxScore}`, [{ field: 'passScore', message: '高于总分' }])
+  }
+  return check
+}
+
+export async function createExam(app: FastifyInstance, principal: Principal, input: ExamInput) {
+  const check = await validate(app, input)
+  const now = app.clock.now()
+  const row = await app.db.transaction().execute(async (tx) => {
+    const exam = await tx.insertInto('exams').values({
+      title: input.title.trim(), instructions: input.instructions ?? null, opens_at: input.opensAt, closes_at: input.closesAt,
+      duration_minutes: input.durationMinutes, audience_org_ids: JSON.stringify([...new Set(input.audienceOrgIds)]), pass_score: input.passScore,
+      max_attempts: input.maxAttempts, shuffle_questions: input.shuffleQuestions, shuffle_options: input.shuffleOptions,
+      release_results: input.releaseResults, multiple_scoring: input.multipleScoring ?? 'all_or_nothing', one_device: input.oneDevice ?? false,
+      paper: JSON.stringify(input.paper), max_score: check.maxScore, created_by: principal.userId, created_at: now, updated_at: now,
+    }).returningAll().executeTakeFirstOrThrow()
+    await audit(tx, principal.userId, 'exam.create', 'exam', exam.id, { title: exam.title })
+    return exam
+  })
+  return toExamDto(row)
+}
+
+/** Once an exam has opened (or anyone started it), its paper and rules are frozen. */
+const FROZEN_AFTER_OPEN: (keyof ExamInput)[] = ['paper', 'durationMinutes', 'shuffleQuestions', 'shuffleOptions', 'multipleScoring', 'opensAt', 'passScore', 'maxAttempts', 'audienceOrgIds']
+
+export async function updateExam(app: FastifyInstance, principal: Principal, id: number, patch: Partial<ExamInput>) {
+  const exam = await q.findExam(app.db, id)
+  if (!exam) throw notFound('考试')
+  const started = (await q.countExamAttemptsTotal(app.db, id)) > 0 || new Date(exam.opens_at) <= app.clock.now()
+  const frozen = FROZEN_AFTER_OPEN.filter((k) => patch[k] !== undefined)
+  if (started && frozen.length) {
+    throw unprocessable(`考试已开始，不能再修改：${frozen.join('、')}`, frozen.map((f) => ({ field: f, message: '考试已开始，不可修改' })))
+  }
+  const current = toExamDto(exam)
+  const merged: ExamInput = { ...current, instructions: current.instructions ?? undefined, releaseResults: current.releaseResults as ExamInput['releaseResults'], multipleScoring: current.multipleScoring as ExamInput['multipleScoring'], paper: current.paper as PaperSpec, ...patch }
+  const check = await validate(app, merged)
+  const row = await app.db.transaction().execute(async (tx) => {
+    const updated = await tx.updateTable('exams').set({
+      title: merged.title.trim(), instructions: merged.instructions ?? null, opens_at: merged.opensAt, closes_at: merged.closesAt,
+      duration_minutes: merged.durationMinutes, audience_org_ids: JSON.stringify(merged.audienceOrgIds), pass_score: merged.passScore,
+      max_attempts: merged.maxAttempts, shuffle_questions: merged.shuffleQuestions, shuffle_options: merged.shuffleOptions,
+      release_results: merged.releaseResults, multiple_scoring: merged.multipleScoring ?? 'all_or_nothing', one_device: merged.oneDevice ?? false,
+      paper: JSON.stringify(merged.paper), max_score: check.maxScore, updated_at: app.clock.now(),
+    }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    await audit(tx, principal.userId, 'exam.update', 'exam', id, { fields: Object.keys(patch) })
+    return updated
+  })
+  return toExamDto(row)
+}
+
+/** Loads an exam with its audience paths; 404 when missing, 403 when out of the caller's scope. */
+export async function examInScope(app: FastifyInstance, principal: Principal, id: number) {
+  const exam = await q.findExam(app.db, id)
+  if (!exam) throw notFound('考试')
+  const audience = [...(await q.orgPaths(app.db, exam.audience_org_ids as number[])).values()]
+  const allowed = principal.role === 'member' ? isInAudience(principal.orgPath, audience) : examMeetsScope(principal, audience)
+  if (!allowed) throw forbidden('不在本次考试范围内')
+  return { exam, audience }
+}
+
+export type MyStatus = 'upcoming' | 'available' | 'in_progress' | 'submitted' | 'missed'
+
+/** Members get the exams meant for them with their own status; staff get all exams in scope. */
+export async function listExamsFor(app: FastifyInstance, principal: Principal) {
+  const exams = await q.listExams(app.db)
+  const paths = await q.orgPaths(app.db, [...new Set(exams.flatMap((e) => e.audience_org_ids as number[]))])
+  const audienceOf = (e: ExamRow) => (e.audience_org_ids as number[]).map((id) => paths.get(id)!).filter(Boolean)
+  if (principal.role !== 'member') {
+    return exams.filter((e) => examMeetsScope(principal, audienceOf(e))).map((e) => toExamDto(e))
+  }
+  const mine = exams.filter((e) => isInAudience(principal.orgPath, audienceOf(e)))
+  if (!mine.length) return []
+  const attempts = await app.db.selectFrom('attempts').select(['id', 'exam_id', 'status', 'score', 'deadline'])
+    .where('user_id', '=', principal.userId).where('exam_id', 'in', mine.map((e) => e.id)).execute()
+  const allowances = await app.db.selectFrom('exam_allowances').selectAll().where('user_id', '=', principal.userId).execute()
+  const now = app.clock.now()
+  return mine.map((e) => {
+    const own = attempts.filter((a) => a.exam_id === e.id)
+    const open = own.find((a) => a.status === 'in_progress' && new Date(a.deadline) > now)
+    const allowed = e.max_attempts + (allowances.find((x) => x.exam_id === e.id)?.extra_attempts ?? 0)
+    const scores = own.filter((a) => a.status === 'submitted').map((a) => Number(a.score))
+    const myStatus: MyStatus =
+      open ? 'in_progress' :
+      now < new Date(e.opens_at) ? 'upcoming' :
+      now >= new Date(e.closes_at) ? (own.length ? 'submitted' : 'missed') :
+      own.length >= allowed ? 'submitted' : 'available'
+    return {
+      ...toExamDto(e, false), myStatus, myAttempts: own.length, attemptsAllowed: allowed,
+      myBestScore: scores.length ? Math.max(...scores) : null,
+      myAttemptId: open?.id ?? own.sort((a, b) => b.id - a.id)[0]?.id ?? null,
+    }
+  }).sort((a, b) => statusOrder(a.myStatus) - statusOrder(b.myStatus))
+}
+
+const statusOrder = (s: MyStatus) => ({ in_progress: 0, available: 1, upcoming: 2, submitted: 3, missed: 4 })[s]

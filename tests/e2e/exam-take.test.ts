@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer } from '../helpers/browser.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
+
+let server: E2EServer
+let browser: Browser
+
+async function api(path: string, token: string, body?: unknown) {
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return res.json()
+}
+
+beforeAll(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+describe('a member takes an exam on a phone', () => {
+  it('answers, reloads mid-way without losing anything, and submits', async () => {
+    const login = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_ADMIN) })
+    const admin = (await login.json()).accessToken
+    const orgs = await api('/api/orgs', admin)
+    const now = Date.now()
+    const exam = await api('/api/exams', admin, {
+      title: '党史知识小测', opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), durationMinutes: 20,
+      audienceOrgIds: [orgs.find((o: any) => o.name === '办公室党支部').id], passScore: 30, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
+      releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 3, scoreEach: 20 }, { type: 'single', count: 2, scoreEach: 20 }] },
+    })
+    expect(exam.id).toBeGreaterThan(0)
+
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+    const page = await context.newPage()
+    await loginAs(page, server.baseUrl, 'dy0001', DEMO_PASSWORD)
+    await page.waitForURL(`${server.baseUrl}/`)
+    await page.locator('[data-test=tab-exams]').click()
+    await page.locator(`[data-test=exam-${exam.id}]`).click()
+    await page.locator('[data-test=exam-go]').click()
+    await page.locator('.van-dialog__confirm').click()
+    await page.waitForURL(/\/take$/)
+    await expect.poll(() => page.locator('[data-test=countdown]').innerText()).toMatch(/1[89]:\d\d|20:00/)
+
+    // Three judge questions first (no shuffling): answer them.
+    for (let i = 0; i < 3; i++) {
+      await page.locator('[data-test=judge-true]').click()
+      await expect.poll(() => page.locator('[data-test=save-state]').innerText()).toBe('已保存')
+      await page.locator('[data-test=next]').click()
+    }
+    await shot(page, 'phone-exam-question')
+    await page.reload()
+    await expect.poll(() => page.locator('[data-test=answer-card]').count().then(() => page.locator('[data-test=open-card]').innerText())).toContain('3/5')
+
+    await page.locator('[data-test=open-card]').click()
+    await page.locator('[data-test=card-4]').click()
+    await page.locator('[data-test=option-A]').click()
+    await expect.poll(() => page.locator('[data-test=save-state]').innerText()).toBe('已保存')
+    await page.locator('[data-test=open-card]').click()
+    await shot(page, 'phone-exam-card')
+    await page.locator('[data-test=card-submit]').click()
+    await expect.poll(() => page.locator('.van-dialog__message').innerText()).toContain('还有 1 题未作答')
+    await page.locator('.van-dialog__confirm').click()
+    await page.waitForURL(/\/attempts\/\d+/)
+    await expect.poll(() => page.locator('[data-test=attempt-score]').innerText()).toMatch(/\/ 100/)
+    await shot(page, 'phone-exam-result')
+
+    // What the browser showed is what the server graded: 4 answers saved, none lost to the reload.
+    const attemptId = Number(new URL(page.url()).pathname.split('/').pop())
+    const saved = await server.app.db.selectFrom('attempt_answers').select('question_id').where('attempt_id', '=', attemptId).execute()
+    expect(saved).toHaveLength(4)
+    await context.close()
+  })
+})
