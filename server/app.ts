@@ -24,6 +24,8 @@ import { userRoutes } from './modules/users/routes.js'
 import { questionRoutes } from './modules/questions/routes.js'
 import { attemptRoutes, examRoutes } from './modules/exams/routes.js'
 import { DomainEvents } from './lib/events.js'
+import realtimePlugin from './plugins/realtime.js'
+import { registerExamEvents } from './modules/exams/events.js'
 
 export interface AppDeps {
   db: Kysely<Database>
@@ -34,6 +36,10 @@ export interface AppDeps {
   refreshTokenDays?: number
   logLevel?: string
   events?: DomainEvents
+  /** Several nodes: socket.io rooms shared through Redis. */
+  redisUrl?: string
+  /** Channel prefix on Redis; nodes of one deployment share it. */
+  redisKey?: string
   /** Built web app to serve; skipped when the folder has no index.html. */
   webDist?: string
 }
@@ -80,6 +86,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(examRoutes)
     await api.register(attemptRoutes)
   }, { prefix: '/api' })
+
+  await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey })
+  registerExamEvents(app)
 
   await registerWeb(app, deps.webDist ?? DEFAULT_WEB_DIST)
   return app

@@ -28,7 +28,7 @@ async function main() {
     await ensureWebBuilt(DEFAULT_WEB_DIST, log)
     const app = await buildApp({
       db: handle.db, dbKind: handle.kind, jwtSecret, logLevel: config.logLevel,
-      accessTokenMinutes: config.accessTokenMinutes, refreshTokenDays: config.refreshTokenDays,
+      accessTokenMinutes: config.accessTokenMinutes, refreshTokenDays: config.refreshTokenDays, redisUrl: config.redisUrl,
     })
     closeWithGrace({ delay: 10_000 }, async ({ err }) => {
       if (err) app.log.error({ err }, 'shutting down after error')

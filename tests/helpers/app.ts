@@ -10,6 +10,8 @@ import { openTestDatabase } from './template-db.js'
 export interface TestContext {
   app: FastifyInstance
   db: FastifyInstance['db']
+  /** http://127.0.0.1:<port> when created with `listen: true`. */
+  baseUrl: string
   clock: Clock
   http: () => supertest.Agent
   /** Logs a demo (or test-made) account in; returns its access token. */
@@ -18,11 +20,14 @@ export interface TestContext {
   close(): Promise<void>
 }
 
-export async function createTestContext(opts: { clock?: ManualClock } = {}): Promise<TestContext> {
+export const TEST_JWT_SECRET = 'test-secret-test-secret'
+
+export async function createTestContext(opts: { clock?: ManualClock; listen?: boolean } = {}): Promise<TestContext> {
   const handle = await openTestDatabase(inject('dbTemplate'))
   const clock: Clock = opts.clock ?? systemClock
-  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: 'test-secret-test-secret', clock, logLevel: 'silent', webDist: '/nonexistent' })
-  await app.ready()
+  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: TEST_JWT_SECRET, clock, logLevel: 'silent', webDist: '/nonexistent' })
+  if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
+  else await app.ready()
   const http = () => supertest.agent(app.server)
   const tokens = async (username: string, password = username === DEMO_ADMIN.username ? DEMO_ADMIN.password : DEMO_PASSWORD) => {
     const res = await http().post('/api/auth/login').send({ username, password })
@@ -31,7 +36,7 @@ export async function createTestContext(opts: { clock?: ManualClock } = {}): Pro
   }
   const cached = new Map<string, Promise<string>>()
   return {
-    app, db: handle.db, clock, http, tokens,
+    app, db: handle.db, clock, http, tokens, baseUrl: baseUrlOf(app),
     // One session per account and file: tests log in often, and logins are rate limited per account.
     login: (username, password) => {
       const key = `${username}\0${password ?? ''}`
@@ -46,3 +51,8 @@ export async function createTestContext(opts: { clock?: ManualClock } = {}): Pro
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
+
+export function baseUrlOf(app: FastifyInstance): string {
+  const address = app.server.address()
+  return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : ''
+}

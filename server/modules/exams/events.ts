@@ -1,0 +1,83 @@
+// Live exam monitoring over socket.io. Pushes are a projection of the database: a change marks the
+// exam dirty, and each node recomputes, at most a few times a second, the figures for the watcher
+// rooms it holds — each room one scope (a secretary sees only her subtree).
+import type { FastifyInstance } from 'fastify'
+import { scopePrefix } from '../../lib/scope.js'
+import type { RealtimeSocket } from '../../plugins/realtime.js'
+import { Coalescer } from '../../realtime/coalescer.js'
+import { examInScope } from './service.js'
+import { leaderboard, monitor } from './results.js'
+import * as q from './queries.js'
+
+const PUSH_INTERVAL_MS = 250
+const TOP_N = 10
+
+/** Room of everyone watching exam `examId` with scope `scope`; members watch the leaderboard only. */
+const roomOf = (examId: number, scope: string, leaderboardOnly: boolean) => `exam:${examId}:${leaderboardOnly ? 'lb' : 'scope'}:${scope}`
+
+function parseRoom(room: string) {
+  const m = /^exam:(\d+):(lb|scope):(.*)$/.exec(room)
+  return m ? { examId: Number(m[1]), leaderboardOnly: m[2] === 'lb', scope: m[3] } : null
+}
+
+export function registerExamEvents(app: FastifyInstance) {
+  const io = app.io
+
+  async function pushRoom(examId: number, room: string, scope: string, leaderboardOnly: boolean, audience: string[]) {
+    const target = io.local.to(room)
+    if (!leaderboardOnly) target.emit('exam:progress', { examId, ...(await monitor(app, examId, audience, scope)) })
+    const top = await leaderboard(app, examId, scope, TOP_N)
+    target.emit('exam:leaderboard', { examId, top })
+  }
+
+  async function pushExam(examId: number) {
+    const rooms = [...io.of('/').adapter.rooms.keys()].map((r) => ({ r, parsed: parseRoom(r) })).filter(({ parsed }) => parsed?.examId === examId)
+    if (!rooms.length) return
+    const exam = await q.findExam(app.db, examId)
+    if (!exam) return
+    const audience = [...(await q.orgPaths(app.db, exam.audience_org_ids as number[])).values()]
+    for (const { r, parsed } of rooms) await pushRoom(examId, r, parsed!.scope, parsed!.leaderboardOnly, audience)
+  }
+
+  const coalescer = new Coalescer<number>(PUSH_INTERVAL_MS, async (examId) => {
+    try {
+      await pushExam(examId)
+    } catch (err) {
+      app.log.warn({ err, examId }, 'exam push failed')
+    }
+  })
+
+  // A change on this node: push here, and tell the other nodes to push to their watchers.
+  app.events.on('exam:changed', (examId) => {
+    coalescer.mark(examId)
+    if (app.realtimeClustered) io.serverSideEmit('exam:dirty', examId)
+  })
+  io.on('exam:dirty', (examId: number) => coalescer.mark(examId))
+  app.addHook('onClose', async () => coalescer.close())
+
+  io.on('connection', (socket: RealtimeSocket) => {
+    socket.on('exam:watch', async (payload, ack) => {
+      try {
+        const examId = Number(payload?.examId)
+        if (!Number.isInteger(examId) || examId <= 0) return ack?.({ ok: false, error: 'examId 无效' })
+        const principal = socket.data.principal
+        const { audience } = await examInScope(app, principal, examId)
+        const leaderboardOnly = principal.role === 'member'
+        const scope = leaderboardOnly ? '/' : scopePrefix(principal)
+        const room = roomOf(examId, scope, leaderboardOnly)
+        await socket.join(room)
+        ack?.({ ok: true })
+        // The current state at once, so a (re)connected watcher is in sync without waiting.
+        const direct = { emit: socket.emit.bind(socket) }
+        if (!leaderboardOnly) direct.emit('exam:progress', { examId, ...(await monitor(app, examId, audience, scope)) })
+        direct.emit('exam:leaderboard', { examId, top: await leaderboard(app, examId, scope, TOP_N) })
+      } catch (err) {
+        ack?.({ ok: false, error: (err as Error).message || '无法订阅' })
+      }
+    })
+    socket.on('exam:unwatch', async (payload, ack) => {
+      for (const room of socket.rooms) if (parseRoom(room)?.examId === Number(payload?.examId)) await socket.leave(room)
+      ack?.({ ok: true })
+    })
+  })
+}
