@@ -26,6 +26,9 @@ import { attemptRoutes, examRoutes } from './modules/exams/routes.js'
 import { DomainEvents } from './lib/events.js'
 import realtimePlugin from './plugins/realtime.js'
 import { registerExamEvents } from './modules/exams/events.js'
+import { pointRoutes } from './modules/points/routes.js'
+import { registerPointEvents } from './modules/points/events.js'
+import { studyRoutes } from './modules/study/routes.js'
 
 export interface AppDeps {
   db: Kysely<Database>
@@ -38,6 +41,8 @@ export interface AppDeps {
   events?: DomainEvents
   /** Several nodes: socket.io rooms shared through Redis. */
   redisUrl?: string
+  /** Requests a person may make per minute on point-earning routes (heartbeats, practice answers). */
+  earnRateLimitPerMinute?: number
   /** Channel prefix on Redis; nodes of one deployment share it. */
   redisKey?: string
   /** Built web app to serve; skipped when the folder has no index.html. */
@@ -48,6 +53,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 declare module 'fastify' {
   interface FastifyInstance {
     events: DomainEvents
+    limits: { earnPerMinute: number }
   }
 }
 
@@ -62,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('events', deps.events ?? new DomainEvents())
+  app.decorate('limits', { earnPerMinute: deps.earnRateLimitPerMinute ?? 30 })
   app.addSchema(ErrorBody)
   await app.register(errorsPlugin)
   await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
@@ -85,10 +92,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(questionRoutes)
     await api.register(examRoutes)
     await api.register(attemptRoutes)
+    await api.register(pointRoutes)
+    await api.register(studyRoutes)
   }, { prefix: '/api' })
 
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey })
   registerExamEvents(app)
+  registerPointEvents(app)
 
   await registerWeb(app, deps.webDist ?? DEFAULT_WEB_DIST)
   return app

@@ -19,10 +19,15 @@ export interface DbHandle {
 
 const INT8_OID = 20
 const NUMERIC_OID = 1700
+const DATE_OID = 1082
 const toNumber = (v: string) => (v === null ? v : Number(v))
+// A calendar date stays the string 'YYYY-MM-DD': turning it into a Date at local midnight would
+// shift it by the server's time zone.
+const asIs = (v: string) => v
 
 pg.types.setTypeParser(INT8_OID, toNumber)
 pg.types.setTypeParser(NUMERIC_OID, toNumber)
+pg.types.setTypeParser(DATE_OID, asIs)
 
 export type DbTarget =
   | { kind: 'postgres'; url: string; poolSize?: number }
@@ -48,7 +53,7 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     const pglite = await PGlite.create({
       dataDir: target.dataDir ? path.join(target.dataDir, 'pgdata') : undefined,
       loadDataDir: target.loadDataDir,
-      parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
+      parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber, [DATE_OID]: asIs },
     })
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
     return {

@@ -166,7 +166,104 @@ export interface ExamAllowanceTable {
   extra_attempts: Generated<number>
 }
 
+export interface PointRuleTable {
+  id: Generated<number>
+  code: string
+  name: string
+  points: number
+  daily_cap: number | null
+  weekly_cap: number | null
+  unit_seconds: number | null
+  sort: Generated<number>
+  effective_from: ColumnType<string, string, string>
+  version: number
+  created_by: number | null
+  created_at: Timestamp
+}
+
+export interface PointLedgerTable {
+  id: Generated<number>
+  user_id: number
+  org_id: number
+  rule_code: string
+  rule_version: number | null
+  points: number
+  day: ColumnType<string, string, string>
+  idem_key: string
+  detail: Json<Record<string, unknown>> | null
+  actor_id: number | null
+  reason: string | null
+  created_at: Timestamp
+}
+
+export interface PointCounterTable { user_id: number; rule_code: string; period: string; earned: Generated<number> }
+export interface PointTotalTable { user_id: number; period: string; points: Generated<number> }
+
+export interface MaterialTable {
+  id: Generated<number>
+  seed_key: string | null
+  channel: string
+  kind: 'article' | 'video'
+  title: string
+  summary: string | null
+  cover_url: string | null
+  body_html: Generated<string>
+  video_url: string | null
+  duration_seconds: number | null
+  source: string | null
+  status: Generated<'draft' | 'published' | 'retired'>
+  published_at: Timestamp
+  created_by: number | null
+  created_at: Timestamp
+}
+
+export interface StudyClockTable { user_id: number; last_counted_at: Timestamp }
+export interface StudyTimeTable { user_id: number; material_id: number; day: ColumnType<string, string, string>; seconds: Generated<number> }
+
+export interface PracticeAnswerTable {
+  id: Generated<number>
+  user_id: number
+  question_id: number
+  mode: string
+  run_id: string | null
+  correct: boolean
+  elapsed_ms: number | null
+  day: ColumnType<string, string, string>
+  at: Timestamp
+}
+
+export interface ChallengeRunTable {
+  id: string
+  user_id: number
+  day: ColumnType<string, string, string>
+  correct: Generated<number>
+  ended: Generated<boolean>
+  current_question_id: number | null
+  asked: Json<number[]>
+  started_at: Timestamp
+}
+
+export interface WrongBookTable {
+  user_id: number
+  question_id: number
+  wrong_count: Generated<number>
+  right_days: Json<string[]>
+  added_at: Timestamp
+  last_wrong_at: Timestamp
+  cleared_at: Timestamp | null
+}
+
 export interface Database {
+  point_rules: PointRuleTable
+  point_ledger: PointLedgerTable
+  point_counters: PointCounterTable
+  point_totals: PointTotalTable
+  materials: MaterialTable
+  study_clock: StudyClockTable
+  study_time: StudyTimeTable
+  practice_answers: PracticeAnswerTable
+  challenge_runs: ChallengeRunTable
+  wrong_book: WrongBookTable
   orgs: OrgTable
   users: UserTable
   sessions: SessionTable

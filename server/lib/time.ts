@@ -14,3 +14,14 @@ export function shanghaiDate(at: Date): string {
 }
 
 export { dayjs }
+
+/** Monday of the Shanghai week containing `day` (YYYY-MM-DD). */
+export function weekStart(day: string): string {
+  const d = dayjs.tz(day, ZONE)
+  const offset = (d.day() + 6) % 7 // Monday = 0
+  return d.subtract(offset, 'day').format('YYYY-MM-DD')
+}
+
+export function addDays(day: string, n: number): string {
+  return dayjs.tz(day, ZONE).add(n, 'day').format('YYYY-MM-DD')
+}

@@ -5,6 +5,7 @@ import type { Database, OrgKind, Role } from '../db/types.js'
 import { hashPassword } from '../lib/passwords.js'
 import { insertOrg } from '../modules/orgs/queries.js'
 import { demoNames } from './demo-names.js'
+import { seedMaterials } from './materials.js'
 
 export const DEMO_PASSWORD = 'Demo@2026'
 export const DEMO_ADMIN = { username: 'admin', password: 'Admin@2026' }
@@ -68,6 +69,8 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoAccount[]> {
       people.map((p) => ({ username: p.username, name: p.name, role: p.role, org_id: p.orgId, password_hash: hashes.get(p.password)! })),
     ).execute()
   })
+
+  await seedMaterials(db)
 
   const firstMember = people.find((p) => p.role === 'member')!
   return people

@@ -22,10 +22,12 @@ export interface TestContext {
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret'
 
-export async function createTestContext(opts: { clock?: ManualClock; listen?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { clock?: ManualClock; listen?: boolean; earnRateLimitPerMinute?: number } = {}): Promise<TestContext> {
   const handle = await openTestDatabase(inject('dbTemplate'))
   const clock: Clock = opts.clock ?? systemClock
-  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: TEST_JWT_SECRET, clock, logLevel: 'silent', webDist: '/nonexistent' })
+  // A manual clock moves minutes in milliseconds of real time: lift the per-minute earning limit.
+  const earnRateLimitPerMinute = opts.earnRateLimitPerMinute ?? (opts.clock ? 100_000 : undefined)
+  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: TEST_JWT_SECRET, clock, logLevel: 'silent', webDist: '/nonexistent', earnRateLimitPerMinute })
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   else await app.ready()
   const http = () => supertest.agent(app.server)

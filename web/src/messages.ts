@@ -77,7 +77,7 @@ export const msg = {
     options: '选项', answer: '答案', explanation: '解析', source: '出处', validUntil: '有效期至', version: '版本', updatedAt: '更新时间',
     bankBadge: '内置', bankTip: (id: string) => `随系统发布的题目（${id}），题库文件更新时会同步`,
     searchPh: '搜索题干、解析、出处、标签', tagPh: '按标签筛选', allCategories: '全部分类',
-    add: '新建题目', import: '导入题目', exportXlsx: '导出 Excel', exportJson: '导出 JSON', template: '下载模板',
+    add: '新建题目', import: '导入题目', export: '导出', exportXlsx: '导出 Excel', exportJson: '导出 JSON', template: '下载模板',
     exportName: (ext: string) => `题库导出.${ext}`, templateName: '题目导入模板.xlsx', exported: '已开始下载',
     emptyList: '没有符合条件的题目', emptyBank: '题库还是空的：可以新建题目，或下载模板批量导入',
     // categories
@@ -104,7 +104,7 @@ export const msg = {
     previewHeader: '答题练习', previewProgress: '第 1 题 / 共 1 题', previewPrev: '上一题', previewNext: '下一题', previewFillPh: '请填写答案',
     previewBlank: (n: number) => `第 ${n} 空`,
     // delete and history
-    deleteConfirm: '删除这道题？已被作答过的题目会改为停用，不会删除。', deleted: '题目已删除', retiredInstead: '该题已被作答过，已改为停用',
+    deleteConfirm: '删除这道题？已被作答过的题目和随系统发布的题目会改为停用，不会删除。', deleted: '题目已删除', retiredInstead: '该题已被作答过或随系统发布，已改为停用',
     revisions: '修订历史', revisionsOf: (id: number) => `题目 #${id} 的修订历史`, noRevisions: '还没有修订记录（未编辑过）',
     revisionLine: (v: number, who: string | null, at: string) => `第 ${v} 版 · ${who ?? '题库同步'} · 修改于 ${at}`, currentVersion: (v: number) => `当前为第 ${v} 版`,
     // import
@@ -122,6 +122,135 @@ export const msg = {
   // ── 考试管理 (exam console) ──
   examsConsole: {
     title: '考试管理',
+    add: '新建考试', edit: '编辑', results: '成绩', monitor: '监控', refresh: '刷新',
+    empty: '还没有考试', emptyAdminHint: '点击“新建考试”，按规则从题库随机抽题，或挑选固定题目组卷',
+    emptyStaffHint: '管理员创建考试后，与本组织有关的考试会显示在这里',
+    col: { title: '考试名称', window: '考试时间', duration: '答题时长', audience: '参考范围', paper: '题量 / 总分', passScore: '及格分', status: '状态' },
+    phase: { upcoming: '未开始', running: '进行中', closed: '已结束' } as Record<string, string>,
+    minutes: (n: number) => `${n} 分钟`,
+    paperSummary: (n: number, score: number) => `${n} 题 / ${score} 分`,
+    random: '随机', fixed: '固定',
+    // wizard
+    createTitle: '新建考试', editTitle: (t: string) => `编辑考试：${t}`, backToList: '返回考试列表',
+    steps: { basics: '基本信息', audience: '参考范围', paper: '试卷', preview: '预览' },
+    prev: '上一步', next: '下一步', save: '保存考试', created: '考试已创建', updated: '考试已保存', loadFailed: '考试加载失败',
+    f: {
+      title: '考试名称', titlePh: '如：党史知识集中测试', instructions: '考试说明', instructionsPh: '开考前向党员展示的说明和纪律要求（选填）',
+      opensAt: '开始时间', closesAt: '结束时间', durationMinutes: '答题时长', passScore: '及格分', maxAttempts: '作答次数',
+      releaseResults: '公布成绩', multipleScoring: '多选题计分', shuffleQuestions: '题目乱序', shuffleOptions: '选项乱序', oneDevice: '单设备作答',
+      minutesUnit: '分钟', pointsUnit: '分', timesUnit: '次', pickTime: '选择日期时间',
+    },
+    hints: {
+      window: (hours: string) => `考试窗口 ${hours} 小时：窗口内任意时间开始，到点未交卷的由系统自动交卷`,
+      deadline: '每人截止时间 = 开始作答时间 + 答题时长，且不晚于结束时间',
+      passScore: (max: number | null) => (max === null ? '按分数计，不能高于试卷总分' : `按分数计，不能高于试卷总分 ${max} 分`),
+      maxAttempts: '多次作答时成绩取最高分',
+      shuffleQuestions: '每人题目顺序不同', shuffleOptions: '每人单选、多选题的选项顺序不同',
+      oneDevice: '同一时间只能在一台设备上作答；换设备继续后，原设备不能再保存答案',
+    },
+    release: { immediately: '交卷后立即公布', after_close: '考试结束后统一公布' } as Record<string, string>,
+    scoring: { all_or_nothing: '全部选对才得分', partial: '多选部分得分：少选得一半' } as Record<string, string>,
+    invalid: {
+      title: '请填写考试名称', window: '请选择开始和结束时间', windowOrder: '结束时间必须晚于开始时间', duration: '请填写答题时长',
+      audience: '请至少选择一个参考组织', rules: '请至少添加一条抽题规则', picked: '请至少选择一道题目', scoreEach: '请填写每题分值',
+      paper: '试卷还有问题，请先按提示修正', passScore: (p: number, max: number) => `及格分 ${p} 高于试卷总分 ${max}，请修改及格分`,
+    },
+    frozen: '考试已开始，为了不在作答中途改变试卷和规则，开始时间、答题时长、参考范围、试卷、计分和乱序设置、及格分和作答次数已锁定；仍可修改名称、说明、结束时间、成绩公布方式和单设备作答。',
+    frozenShort: '已开考，不可修改',
+    // audience
+    audienceHint: '勾选一个组织即包含它的全部下级组织', audienceCount: (orgs: number, people: number) => `已选 ${orgs} 个组织，覆盖 ${people} 人`,
+    audienceNone: '尚未选择参考组织', audienceSelected: '参考组织', peopleUnit: (n: number) => `${n} 人`,
+    checkAll: '全选', clearAll: '清空',
+    // paper
+    modeRules: '按规则随机抽题', modeFixed: '固定题目',
+    modeRulesHint: '每人按同样的规则从题库中随机抽题：题型、题数和分值相同，总分一致，同一份试卷中题目不重复。',
+    modeFixedHint: '所有人作答同一组题目（可在基本信息中开启题目和选项乱序）。',
+    rule: {
+      category: '分类', anyCategory: '全部分类', type: '题型', difficulty: '难度', anyDifficulty: '不限', count: '题数', scoreEach: '每题分值',
+      subtotal: '小计', available: '题库余量', add: '添加规则', remove: '删除',
+    },
+    availableN: (n: number) => `可用 ${n} 道`, shortOf: (need: number, have: number) => `不足：需要 ${need}，可用 ${have}`, checking: '核对中…',
+    totals: (n: number, score: number) => `共 ${n} 题，总分 ${score} 分`,
+    picker: {
+      bank: '题库', searchPh: '搜索题目', add: '加入', added: '已加入', remove: '移出', addPage: '本页全部加入', clear: '清空',
+      picked: (n: number) => `试卷题目（${n}）`, empty: '还没有选择题目：在左侧搜索题库，点“加入”放进试卷', noMatch: '没有符合条件的已发布题目',
+    },
+    // preview
+    sampleTitle: '样卷预览', redraw: '换一份样卷',
+    sampleHintRules: '按规则随机抽出的一份样卷，与党员在手机上看到的一致（不显示答案）；每人试卷不同，但结构和总分相同。',
+    sampleHintFixed: '与党员在手机上看到的一致（不显示答案）。',
+    summaryTitle: '考试概要', byType: '题型分布', typeLine: (type: string, n: number, score: number) => `${type} ${n} 题，共 ${score} 分`,
+    totalScore: '试卷总分', questionCount: '题目数量', audience: '参考范围', window: '考试时间',
+    phone: { header: '考试', progress: (i: number, n: number) => `第 ${i} 题 / 共 ${n} 题`, score: (s: number) => `${s} 分`, prev: '上一题', next: '下一题', fillPh: '请填写答案', blank: (n: number) => `第 ${n} 空`, judgeTrue: '正确', judgeFalse: '错误' },
+    // results
+    resultsOf: (t: string) => `${t} · 成绩`,
+    summary: { invited: '应考人数', started: '已开始', submitted: '已交卷', average: '平均分', passRate: '及格率' },
+    filter: { org: '按组织筛选', status: '按状态筛选', q: '姓名或用户名' },
+    personStatus: { not_started: '未开始', in_progress: '答题中', submitted: '已交卷' } as Record<string, string>,
+    cols: {
+      name: '姓名', username: '用户名', org: '组织', status: '状态', score: '得分', passed: '及格', startedAt: '开始', submittedAt: '交卷',
+      attempts: '作答次数', blur: '切屏次数', devices: '设备切换',
+    },
+    pass: '及格', fail: '不及格', blurWarn: (n: number) => `${n} 次`,
+    act: { extend: '延时', extraAttempt: '加一次机会', reopen: '重新开放' },
+    exportXlsx: '导出 Excel', exportName: (t: string) => `${t}-成绩.xlsx`,
+    charts: { distribution: '分数分布', byOrg: '各组织完成情况', status: '完成情况', people: '人数', invited: '应考', started: '已开始', submitted: '已交卷', scoreRange: '分数段' },
+    questionStats: '每题正确率（最难的在前）', qcol: { stem: '题干', type: '题型', shown: '出现', correct: '答对', correctRate: '正确率' },
+    noSubmissions: '还没有人交卷', leaderboard: '前十名', duration: '用时',
+    durationOf: (s: number) => (s >= 60 ? `${Math.floor(s / 60)} 分 ${s % 60} 秒` : `${s} 秒`),
+    dialog: {
+      extendTitle: (name: string) => `为 ${name} 延长答题时间`, attemptTitle: (name: string) => `为 ${name} 增加一次作答机会`,
+      reopenTitle: (name: string) => `重新开放 ${name} 的答卷`,
+      extendMinutes: '延长分钟数', reopenMinutes: '开放时长（分钟）', reason: '原因', reasonPh: '如：网络故障、误触交卷（记入操作日志）', reasonRequired: '请填写原因',
+      extendHint: '正在作答的答卷立即生效；延长后也不会超过考试结束时间。',
+      attemptHint: '对方可以再作答一次，成绩取最高分。',
+      reopenHint: '答卷回到答题状态，对方在开放时长内可继续作答并重新交卷；重新交卷前该答卷没有成绩。',
+      done: '已处理，操作已记入日志',
+    },
   },
   // ── end 考试管理 ──
+  // ── 监控、大屏与排行 (live) ──
+  live: {
+    monitorTitle: '考试监控',
+    pickExam: '选择考试', noExams: '暂无考试', noExamsHint: '管理员创建考试后，与本组织有关的考试会显示在这里，开考后可实时查看进度',
+    phase: { upcoming: '未开始', running: '进行中', closed: '已结束' } as Record<string, string>,
+    connected: '实时', reconnecting: '重连中…', updatedAt: (t: string) => `更新于 ${t}`,
+    bigScreen: '大屏模式', results: '成绩详情', loadFailed: '加载失败',
+    counters: { invited: '应考', started: '已开始', submitted: '已交卷', average: '平均分' },
+    peopleUnit: '人', rateOfInvited: (r: string) => `占应考 ${r}`, avgOf: (n: number) => `已交卷 ${n} 人`,
+    byOrgTitle: '各单位参考情况',
+    cols: {
+      org: '组织', invited: '应考', started: '已开始', submitted: '已交卷', joinRate: '参考率', submitRate: '交卷率', avgScore: '平均分',
+      name: '姓名', status: '状态', answered: '已答题数', timeLeft: '剩余时间', blur: '切屏次数', score: '得分',
+    },
+    status: { not_started: '未开始', in_progress: '答题中', submitted: '已交卷' } as Record<string, string>,
+    notStartedTitle: (n: number) => `未开始人员（${n}）`, copyList: '复制名单', copied: (n: number) => `已复制 ${n} 人名单，可粘贴到微信群提醒`,
+    copyFailed: '复制失败，请手动选中名单复制', allStarted: '应考人员均已开始作答', nobodyInvited: '本范围内没有应考人员',
+    personLine: (name: string, org: string) => `${name}（${org}）`,
+    peopleTitle: '个人答题进度', allOrgs: '全部组织', allStatus: '全部状态', searchPh: '按姓名查找',
+    blurWarn: (n: number) => `${n} 次`, blurTip: '切屏 3 次及以上，请关注',
+    timeUp: '已到时', notYet: '—',
+    top10: '实时排行 · 前十', noSubmissions: '还没有人交卷',
+    durationOf: (s: number) => (s >= 60 ? `${Math.floor(s / 60)} 分 ${s % 60} 秒` : `${s} 秒`),
+    charts: { completion: '各单位完成情况', distribution: '分数分布', submitted: '已交卷', inProgress: '答题中', notStarted: '未开始', people: '人数', scoreRange: '分数段' },
+    // 大屏
+    screen: {
+      unitRank: '各单位交卷率排行', topPeople: '个人成绩 · 前十', submitRate: '交卷率', avgScore: '平均分', score: '分',
+      counters: { invited: '应考人数', started: '已开始', submitted: '已交卷', submitRate: '交卷率' },
+      waiting: '等待交卷…', noUnits: '暂无参考单位', loading: '正在连接…', forbidden: '无法查看该考试：', hint: '双击全屏',
+      page: (i: number, n: number) => `第 ${i}/${n} 页`, avgNone: '—',
+    },
+    // 党员端排行
+    rank: {
+      tabExam: '考试排行', tabPoints: '学习积分', pickExam: '选择考试',
+      noSubmitted: '交卷后可以在这里查看考试排行', noRows: '还没有人交卷', myRank: (r: number, n: number) => `我排第 ${r} 名（共 ${n} 人交卷）`,
+      notRanked: '您还没有这场考试的成绩', me: '我', score: (s: number) => `${s} 分`,
+      periods: { day: '日', week: '周', month: '月', total: '总' } as Record<string, string>,
+      scopes: { branch: '本支部', unit: '本单位', all: '全厅' } as Record<string, string>,
+      byUser: '按个人', byOrg: '按组织', scopeOf: (name: string) => `范围：${name}`,
+      pointsUnit: '积分', perCapita: '人均积分', participation: (r: string) => `参与率 ${r}`, members: (n: number) => `${n} 人`, total: (n: number) => `合计 ${n} 分`,
+      pointsSoon: '学习积分排行即将开放', pointsEmpty: '这个范围内暂时没有积分记录，去学习一下吧', loadFailed: '加载失败，下拉刷新重试',
+    },
+  },
+  // ── end 监控 ──
 }

@@ -5,6 +5,8 @@ import { useAuthStore } from '@/stores/auth'
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
   { path: '/password', name: 'password', component: () => import('@/views/ChangePasswordView.vue') },
+  // The hall projector: full screen, large type, no interaction.
+  { path: '/screen/:examId', name: 'big-screen', component: () => import('@/views/BigScreenView.vue'), meta: { staff: true } },
   // Full screen, no tab bar: nothing should pull a member out of a running exam by accident.
   { path: '/exams/:id/take', name: 'exam-take', component: () => import('@/views/member/ExamTakeView.vue') },
   {
@@ -33,7 +35,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'exams/new', name: 'console-exam-new', component: () => import('@/views/console/ExamEditView.vue'), meta: { admin: true } },
       { path: 'exams/:id/edit', name: 'console-exam-edit', component: () => import('@/views/console/ExamEditView.vue'), meta: { admin: true } },
       { path: 'exams/:id/results', name: 'console-exam-results', component: () => import('@/views/console/ExamResultsView.vue') },
-      { path: 'monitor', name: 'console-monitor', component: () => import('@/views/console/PendingView.vue') },
+      { path: 'monitor', name: 'console-monitor', component: () => import('@/views/console/MonitorView.vue') },
       { path: 'stats', name: 'console-stats', component: () => import('@/views/console/PendingView.vue') },
     ],
   },

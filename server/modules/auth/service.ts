@@ -7,6 +7,8 @@ import { AppError, unauthorized, unprocessable } from '../../lib/errors.js'
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../lib/passwords.js'
 import * as q from './queries.js'
 import { toUserDto } from '../users/dto.js'
+import { award } from '../points/award.js'
+import { shanghaiDate } from '../../lib/time.js'
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 const REUSE_GRACE_MS = 15_000
@@ -57,6 +59,7 @@ export async function login(ctx: AuthContext, username: string, password: string
   const sessionId = randomBytes(12).toString('base64url')
   const refresh = newRefreshToken(sessionId)
   await q.insertSession(db, { id: sessionId, userId: user.id, tokenHash: refresh.hash, expiresAt: refreshExpiry(ctx), ...client })
+  await awardDailyLogin(ctx.app, user.id, user.org_id, now)
   return {
     accessToken: signAccess(ctx, user.id, sessionId),
     refreshToken: refresh.token,
@@ -108,4 +111,14 @@ export async function changePassword(app: FastifyInstance, userId: number, sessi
     await q.revokeUserSessions(tx, userId, app.clock.now(), sessionId)
   })
   app.forgetSessions((p) => p.userId === userId)
+}
+
+/** 登录 earns its point once a day; a failure here must never block logging in. */
+async function awardDailyLogin(app: FastifyInstance, userId: number, orgId: number, now: Date) {
+  try {
+    const result = await award(app.db, { userId, orgId, rule: 'login', idemKey: `login:${shanghaiDate(now)}`, at: now })
+    if (!result.duplicate && result.points) app.events.emit('points:changed', userId)
+  } catch (err) {
+    app.log.warn({ err, userId }, 'login point not awarded')
+  }
 }

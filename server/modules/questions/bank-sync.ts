@@ -14,7 +14,7 @@ import { loadBankDir, type BankQuestion } from './formats/bank.js'
 import { questionFingerprint } from './formats/validate.js'
 import type { QuestionInput } from './model.js'
 import { toPortable, type QuestionRow } from './schemas.js'
-import { lockQuestionWrites, stableJson } from './service.js'
+import { lockQuestionWrites, snapshotOf, stableJson } from './service.js'
 import * as q from './queries.js'
 
 /** The shipped bank: question-bank/ at the repository root. */
@@ -83,7 +83,7 @@ export async function syncBank(db: Kysely<Database>, dir: string): Promise<BankS
     for (const { row, question, restore, rewrite } of changed) {
       const status = restore ? 'published' : row.status
       if (rewrite) {
-        await q.insertRevision(tx, { questionId: row.id, version: row.version, snapshot: { ...toPortable(row), version: row.version, bankId: row.bank_id }, editorId: null })
+        await q.insertRevision(tx, { questionId: row.id, version: row.version, snapshot: snapshotOf(row), editorId: null })
         await q.updateQuestion(tx, row.id, { ...q.questionValues(question, questionFingerprint(question)), status, version: row.version + 1, updated_at: now })
       } else {
         await q.updateQuestion(tx, row.id, { status, updated_at: now })
@@ -91,10 +91,10 @@ export async function syncBank(db: Kysely<Database>, dir: string): Promise<BankS
       result.updated++
     }
 
-    const gone = [...existing.values()].filter((r) => !inFiles.has(r.bank_id!) && r.status !== 'retired').map((r) => r.id)
-    if (gone.length) await q.setStatus(tx, gone, 'retired', now)
+    const gone = [...existing.values()].filter((r) => !inFiles.has(r.bank_id!) && r.status !== 'retired')
+    if (gone.length) await q.setStatus(tx, gone.map((r) => r.id), 'retired', now)
     result.retired = gone.length
-    for (const r of existing.values()) if (gone.includes(r.id)) next.retired.push(r.bank_id!)
+    next.retired.push(...gone.map((r) => r.bank_id!))
     // A question that failed to load this time keeps its state until it loads again.
     for (const id of inFiles) if (!(id in next.hashes) && state.hashes[id]) next.hashes[id] = state.hashes[id]
 

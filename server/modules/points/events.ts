@@ -1,0 +1,69 @@
+// Live points leaderboards: rooms per (org, period, by); any award marks them dirty, and each node
+// recomputes the boards its own watchers hold, at most a few times a second.
+import type { FastifyInstance } from 'fastify'
+import type { RealtimeSocket } from '../../plugins/realtime.js'
+import { Coalescer } from '../../realtime/coalescer.js'
+import type { PointsPeriod } from '../../realtime/events-map.js'
+import { shanghaiDate } from '../../lib/time.js'
+import { boardOrg } from './service.js'
+import { orgBoard, userBoard } from './queries.js'
+import { findOrg } from '../orgs/queries.js'
+
+const PERIODS = new Set(['day', 'week', 'month', 'total'])
+const roomOf = (orgId: number, period: string, by: string) => `points:${orgId}:${period}:${by}`
+const parseRoom = (room: string) => {
+  const m = /^points:(\d+):(day|week|month|total):(user|org)$/.exec(room)
+  return m ? { orgId: Number(m[1]), period: m[2] as PointsPeriod, by: m[3] as 'user' | 'org' } : null
+}
+
+export function registerPointEvents(app: FastifyInstance) {
+  const io = app.io
+
+  async function board(orgId: number, period: PointsPeriod, by: 'user' | 'org') {
+    const day = shanghaiDate(app.clock.now())
+    if (by === 'org') return orgBoard(app.db, period, day, orgId)
+    const org = await findOrg(app.db, orgId)
+    return org ? userBoard(app.db, period, day, org.path, 20) : []
+  }
+
+  const coalescer = new Coalescer<'all'>(500, async () => {
+    for (const room of io.of('/').adapter.rooms.keys()) {
+      const r = parseRoom(room)
+      if (!r) continue
+      try {
+        io.local.to(room).emit('points:leaderboard', { orgId: r.orgId, period: r.period, by: r.by, top: await board(r.orgId, r.period, r.by) })
+      } catch (err) {
+        app.log.warn({ err, room }, 'points push failed')
+      }
+    }
+  })
+  app.events.on('points:changed', () => {
+    coalescer.mark('all')
+    if (app.realtimeClustered) io.serverSideEmit('points:dirty')
+  })
+  io.on('points:dirty', () => coalescer.mark('all'))
+  app.addHook('onClose', async () => coalescer.close())
+
+  io.on('connection', (socket: RealtimeSocket) => {
+    socket.on('points:watch', async (payload, ack) => {
+      try {
+        const period = String(payload?.period ?? 'day')
+        const by = payload?.by === 'org' ? 'org' : 'user'
+        if (!PERIODS.has(period)) return ack?.({ ok: false, error: 'period 无效' })
+        const org = await boardOrg(app, socket.data.principal, payload?.orgId ?? null)
+        await socket.join(roomOf(org.id, period, by))
+        ack?.({ ok: true })
+        socket.emit('points:leaderboard', { orgId: org.id, period: period as PointsPeriod, by, top: await board(org.id, period as PointsPeriod, by) })
+      } catch (err) {
+        ack?.({ ok: false, error: (err as Error).message || '无法订阅' })
+      }
+    })
+    socket.on('points:unwatch', async (payload, ack) => {
+      for (const room of socket.rooms) {
+        const r = parseRoom(room)
+        if (r && r.orgId === Number(payload?.orgId) && r.period === payload?.period) await socket.leave(room)
+      }
+      ack?.({ ok: true })
+    })
+  })
+}

@@ -1,0 +1,47 @@
+// Study materials (articles and videos) in channels. Article HTML is sanitised on the way in.
+import sanitizeHtml from 'sanitize-html'
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../db/types.js'
+
+type Db = Kysely<Database>
+
+export const CHANNELS = ['党史', '重要讲话', '红军在贵州', '贵州工业发展史', '三线精神', '党章党规'] as const
+
+export function cleanHtml(html: string): string {
+  return sanitizeHtml(html, {
+    allowedTags: ['p', 'h2', 'h3', 'h4', 'strong', 'em', 'b', 'i', 'u', 'blockquote', 'ul', 'ol', 'li', 'br', 'img', 'a', 'span', 'figure', 'figcaption'],
+    allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'] },
+    allowedSchemes: ['https', 'http', 'data'],
+    allowedSchemesByTag: { img: ['https', 'http', 'data'] },
+  })
+}
+
+export function toMaterialDto(m: { id: number; channel: string; kind: string; title: string; summary: string | null; cover_url: string | null; video_url: string | null; duration_seconds: number | null; source: string | null; status: string; published_at: Date | string }, body?: string) {
+  return {
+    id: m.id, channel: m.channel, kind: m.kind, title: m.title, summary: m.summary, coverUrl: m.cover_url, videoUrl: m.video_url,
+    durationSeconds: m.duration_seconds, source: m.source, status: m.status, publishedAt: new Date(m.published_at).toISOString(),
+    ...(body !== undefined && { bodyHtml: body }),
+  }
+}
+
+const listColumns = ['id', 'channel', 'kind', 'title', 'summary', 'cover_url', 'video_url', 'duration_seconds', 'source', 'status', 'published_at'] as const
+
+export async function listMaterials(db: Db, f: { channel?: string; kind?: string; q?: string; page: number; pageSize: number; includeUnpublished: boolean }) {
+  let base = db.selectFrom('materials')
+  if (!f.includeUnpublished) base = base.where('status', '=', 'published')
+  if (f.channel) base = base.where('channel', '=', f.channel)
+  if (f.kind) base = base.where('kind', '=', f.kind as 'article' | 'video')
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`
+    base = base.where((eb) => eb.or([eb('title', 'like', like), eb('summary', 'like', like)]))
+  }
+  const [items, total] = await Promise.all([
+    base.select([...listColumns]).orderBy('published_at', 'desc').orderBy('id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
+    base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { items: items.map((m) => toMaterialDto(m)), total: total.n }
+}
+
+export function findMaterial(db: Db, id: number) {
+  return db.selectFrom('materials').selectAll().where('id', '=', id).executeTakeFirst()
+}

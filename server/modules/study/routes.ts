@@ -1,0 +1,109 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { requireRole } from '../../plugins/auth.js'
+import { IdParams, Paging, Text, withErrors } from '../../lib/schemas.js'
+import { notFound } from '../../lib/errors.js'
+import { audit } from '../../lib/audit.js'
+import { CHANNELS, cleanHtml, findMaterial, listMaterials, toMaterialDto } from './materials.js'
+import { heartbeat, HEARTBEAT_SECONDS } from './study-time.js'
+import { answerQuestion, questionSet, startChallenge } from './quiz.js'
+import { wrongBook } from './wrong-book.js'
+
+const MaterialBody = Type.Object({
+  channel: Type.Union(CHANNELS.map((c) => Type.Literal(c))),
+  kind: Type.Union([Type.Literal('article'), Type.Literal('video')]),
+  title: Text(120),
+  summary: Type.Optional(Type.String({ maxLength: 500 })),
+  coverUrl: Type.Optional(Type.String({ maxLength: 1000 })),
+  bodyHtml: Type.Optional(Type.String({ maxLength: 200_000 })),
+  videoUrl: Type.Optional(Type.String({ maxLength: 1000 })),
+  durationSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_000 })),
+  source: Type.Optional(Type.String({ maxLength: 500 })),
+  status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')])),
+})
+
+const Mode = Type.Union(['daily', 'weekly', 'special', 'challenge', 'random', 'wrongbook'].map((m) => Type.Literal(m)))
+
+export const studyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/study/channels', { schema: { tags: ['study'], summary: '学习频道' } }, async () => CHANNELS)
+
+  app.get('/study/materials', {
+    schema: { tags: ['study'], summary: '学习资料列表', querystring: Type.Object({ channel: Type.Optional(Type.String({ maxLength: 40 })), kind: Type.Optional(Type.Union([Type.Literal('article'), Type.Literal('video')])), q: Type.Optional(Type.String({ maxLength: 60 })), ...Paging }) },
+  }, async (req) => {
+    const { page = 1, pageSize = 20, ...f } = req.query
+    return listMaterials(app.db, { ...f, page, pageSize, includeUnpublished: req.principal.role === 'admin' })
+  })
+
+  app.get('/study/materials/:id', {
+    schema: { tags: ['study'], params: IdParams },
+  }, async (req) => {
+    const m = await findMaterial(app.db, req.params.id)
+    if (!m || (m.status !== 'published' && req.principal.role !== 'admin')) throw notFound('学习资料')
+    return { ...toMaterialDto(m, m.body_html), heartbeatSeconds: HEARTBEAT_SECONDS }
+  })
+
+  app.post('/study/materials', {
+    preHandler: requireRole('admin'),
+    schema: { tags: ['study'], summary: '发布学习资料', body: MaterialBody, response: withErrors({ 201: Type.Any() }) },
+  }, async (req, reply) => {
+    const b = req.body
+    const row = await app.db.insertInto('materials').values({
+      channel: b.channel, kind: b.kind, title: b.title.trim(), summary: b.summary ?? null, cover_url: b.coverUrl ?? null,
+      body_html: cleanHtml(b.bodyHtml ?? ''), video_url: b.videoUrl ?? null, duration_seconds: b.durationSeconds ?? null, source: b.source ?? null,
+      status: b.status ?? 'published', published_at: app.clock.now(), created_by: req.principal.userId, created_at: app.clock.now(),
+    }).returningAll().executeTakeFirstOrThrow()
+    await audit(app.db, req.principal.userId, 'material.create', 'material', row.id, { title: row.title })
+    return reply.status(201).send(toMaterialDto(row, row.body_html))
+  })
+
+  app.put('/study/materials/:id', {
+    preHandler: requireRole('admin'),
+    schema: { tags: ['study'], params: IdParams, body: MaterialBody },
+  }, async (req) => {
+    const b = req.body
+    const row = await app.db.updateTable('materials').set({
+      channel: b.channel, kind: b.kind, title: b.title.trim(), summary: b.summary ?? null, cover_url: b.coverUrl ?? null,
+      body_html: cleanHtml(b.bodyHtml ?? ''), video_url: b.videoUrl ?? null, duration_seconds: b.durationSeconds ?? null, source: b.source ?? null,
+      ...(b.status && { status: b.status }),
+    }).where('id', '=', req.params.id).returningAll().executeTakeFirst()
+    if (!row) throw notFound('学习资料')
+    await audit(app.db, req.principal.userId, 'material.update', 'material', row.id, { title: row.title })
+    return toMaterialDto(row, row.body_html)
+  })
+
+  app.post('/study/materials/:id/heartbeat', {
+    config: { rateLimit: { max: () => app.limits.earnPerMinute, timeWindow: '1 minute', keyGenerator: (req) => `hb:${req.principal?.userId ?? req.ip}` } },
+    schema: { tags: ['study'], summary: '学习心跳：页面可见时约每 15 秒一次', params: IdParams, body: Type.Object({ visible: Type.Boolean() }) },
+  }, async (req) => {
+    const m = await findMaterial(app.db, req.params.id)
+    if (!m || m.status !== 'published') throw notFound('学习资料')
+    return heartbeat(app, req.principal, { id: m.id, kind: m.kind }, req.body.visible)
+  })
+
+  app.get('/study/quiz/:mode', {
+    schema: {
+      tags: ['study'], summary: '取题：daily 每日 / weekly 每周 / special 专项 / random 随机练习',
+      params: Type.Object({ mode: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('special'), Type.Literal('random')]) }),
+      querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 200 })), size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })) }),
+    },
+  }, async (req) => questionSet(app, req.principal, req.params.mode, req.query))
+
+  app.post('/study/answers', {
+    config: { rateLimit: { max: () => app.limits.earnPerMinute * 2, timeWindow: '1 minute', keyGenerator: (req) => `ans:${req.principal?.userId ?? req.ip}` } },
+    schema: {
+      tags: ['study'], summary: '提交一题练习答案：即时判分并给出解析',
+      body: Type.Object({
+        mode: Mode, questionId: Type.Integer({ minimum: 1 }), answer: Type.Unknown(), elapsedMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000 })),
+        runId: Type.Optional(Type.String({ maxLength: 64 })), category: Type.Optional(Type.String({ maxLength: 200 })), size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+      }),
+    },
+  }, async (req) => answerQuestion(app, req.principal, req.body as any))
+
+  app.post('/study/challenge', {
+    schema: { tags: ['study'], summary: '开始一轮挑战答题' },
+  }, async (req) => startChallenge(app, req.principal))
+
+  app.get('/study/wrong-book', {
+    schema: { tags: ['study'], summary: '错题本', querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 200 })) }) },
+  }, async (req) => wrongBook(app.db, req.principal.userId, req.query.category))
+}
