@@ -35,9 +35,10 @@ async function main() {
       await app.close()
       await handle.close()
     })
-    await app.listen({ port: config.port, host: config.host })
-    // Also submits attempts whose deadline passed while the server was down.
+    // Also submits attempts whose deadline passed while the server was down. Registered before
+    // listening: Fastify takes no hooks once it listens.
     startSweeper(app)
+    await app.listen({ port: config.port, host: config.host })
     log(`已启动：http://localhost:${config.port}`)
     if (outcome.kind === 'admin') log('已创建管理员账号 admin（密码为 ADMIN_PASSWORD）')
     if (outcome.kind === 'demo') {

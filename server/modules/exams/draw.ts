@@ -11,6 +11,8 @@ type Db = Kysely<Database> | Transaction<Database>
 export interface PaperRule { category?: string; type: QuestionType; count: number; scoreEach: number; difficulty?: number }
 export type PaperSpec = { questionIds: number[]; scoreEach: number } | { rules: PaperRule[] }
 
+const TYPE_NAMES: Record<QuestionType, string> = { single: '单选题', multiple: '多选题', judge: '判断题', fill: '填空题' }
+
 const isFixed = (spec: PaperSpec): spec is { questionIds: number[]; scoreEach: number } => 'questionIds' in spec
 
 function ruleFilter(rule: PaperRule, today: string) {
@@ -48,7 +50,7 @@ export async function checkPaper(db: Db, spec: PaperSpec, today: string): Promis
   if (short) {
     const rule = spec.rules[short.index]
     throw unprocessable(
-      `第 ${short.index + 1} 条抽题规则需要 ${short.needed} 道题，题库中符合条件（${rule.category ?? '全部分类'}、${rule.type}${rule.difficulty ? `、难度 ${rule.difficulty}` : ''}）的已发布题目只有 ${short.available} 道`,
+      `第 ${short.index + 1} 条抽题规则需要 ${short.needed} 道题，题库中符合条件（${rule.category ?? '全部分类'}、${TYPE_NAMES[rule.type]}${rule.difficulty ? `、难度 ${rule.difficulty}` : ''}）的已发布题目只有 ${short.available} 道`,
       [{ field: `paper.rules.${short.index}.count`, message: `题目不足（可用 ${short.available}）` }],
     )
   }

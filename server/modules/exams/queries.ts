@@ -67,9 +67,10 @@ export function answersOf(db: Db, attemptId: number) {
 
 /**
  * Saves one answer if, and only if, the attempt is still open for this person at `now`.
- * `FOR SHARE` on the attempt row makes a concurrent submit (which takes FOR UPDATE) wait for the
- * save to commit, or the save re-check the row after the submit and refuse: an acknowledged answer
- * is always graded. Returns false when nothing was saved.
+ * Locking the attempt row makes a concurrent submit (FOR UPDATE) wait for the save to commit, or
+ * the save re-check the row after the submit and refuse: an acknowledged answer is always graded.
+ * The lock is taken strong enough up front (not FOR SHARE, then upgraded to update answered_count),
+ * so two saves of one attempt queue instead of deadlocking. Returns false when nothing was saved.
  */
 export async function saveAnswer(db: Db, a: { attemptId: number; userId: number; questionId: number; answer: unknown; now: Date; deviceId?: string | null }) {
   const { rows } = await sql<{ inserted: boolean }>`
@@ -77,7 +78,7 @@ export async function saveAnswer(db: Db, a: { attemptId: number; userId: number;
       select id from attempts
       where id = ${a.attemptId} and user_id = ${a.userId} and status = 'in_progress' and deadline > ${a.now}
         ${a.deviceId !== undefined ? sql`and (device_id is null or device_id = ${a.deviceId})` : sql``}
-      for share
+      for no key update
     ), saved as (
       insert into attempt_answers (attempt_id, question_id, answer, saved_at)
       select id, ${a.questionId}, ${JSON.stringify(a.answer)}::jsonb, ${a.now} from open_attempt

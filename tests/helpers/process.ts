@@ -1,0 +1,46 @@
+// Runs the real entry point (`server/main.ts`) as a child process, as `npm start` would.
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import net from 'node:net'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+
+export interface Started { child: ChildProcess; output: () => string; port: number; exited: Promise<number | null> }
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer()
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export async function startMain(env: Record<string, string | undefined>): Promise<Started> {
+  const port = Number(env.PORT ?? (await freePort()))
+  const clean = Object.fromEntries(Object.entries({ ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) }).filter(([, v]) => v !== undefined)) as Record<string, string>
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (out += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, output: () => out, port, exited }
+}
+
+/** Resolves when the output matches, rejects when the process exits first or time runs out. */
+export async function waitFor(p: Started, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now()
+  let gone = false
+  void p.exited.then(() => (gone = true))
+  while (!pattern.test(p.output())) {
+    if (gone) throw new Error(`process exited before ${pattern}: ${p.output()}`)
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern}: ${p.output()}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+export async function stop(p: Started, signal: NodeJS.Signals = 'SIGTERM') {
+  if (p.child.exitCode === null) p.child.kill(signal)
+  return p.exited
+}
