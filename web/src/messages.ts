@@ -253,4 +253,64 @@ export const msg = {
     },
   },
   // ── end 监控 ──
+  // ── 学习与积分 ──
+  study: {
+    // 首页积分卡
+    points: {
+      today: '今日积分', total: '总积分', streak: '连续学习', days: (n: number) => `${n} 天`, unit: '分',
+      ringOf: (max: number) => `/ ${max}`, todayTitle: '今日积分进度', ledger: '积分明细', loadFailed: '积分加载失败，点击重试',
+      earned: (n: number, cap: number | null) => (cap === null ? `已获 ${n} 分` : `${n}/${cap}`),
+      perEvent: (p: number, what: string) => `${what} +${p}`,
+      week: '本周', done: '已完成', go: '去完成', notOpen: '暂未开放',
+      hints: {
+        login: '每日首次登录', article: '每读完一篇文章', article_time: '每阅读 2 分钟', video: '每看完一个视频', video_time: '每观看 3 分钟',
+        daily_quiz: '每答对一题', weekly_quiz: '每答对一题', special_quiz: '每答对一题', challenge: '每答对一题', opinion: '发表一次观点',
+      } as Record<string, string>,
+    },
+    award: (points: number, name: string) => `+${points} ${name}`,
+    // 学习列表
+    title: '学习', searchPh: '搜索文章、视频', allChannels: '推荐', kinds: { all: '全部', article: '文章', video: '视频' } as Record<string, string>,
+    empty: '暂无学习资料', emptySearch: (q: string) => `没有找到与“${q}”相关的资料`, noMore: '没有更多了', loadFailed: '加载失败，点击重试',
+    videoBadge: '视频', duration: (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`,
+    entriesTitle: '答题',
+    modes: { daily: '每日答题', weekly: '每周答题', special: '专项答题', challenge: '挑战答题', random: '随机练习', wrongbook: '错题本' } as Record<string, string>,
+    modeHints: {
+      daily: '每天 5 题', weekly: '每周 5 题', special: '按专题 5 或 10 题', challenge: '答错即止', random: '不限次数', wrongbook: '巩固薄弱点',
+    } as Record<string, string>,
+    // 阅读
+    reader: {
+      source: '来源', published: '发布', videoPending: '视频资源待上传', videoIntro: '视频简介',
+      studied: (t: string) => `已学习 ${t}`, toCount: (s: number) => `再学 ${s} 秒计入积分`, counted: '本篇已计入学习',
+      hiddenPaused: '页面不可见，学习计时已暂停', notFound: '资料不存在或已下线', back: '返回学习',
+    },
+    // 答题
+    quiz: {
+      submit: '提交答案', next: '下一题', finish: '查看结果', correct: '回答正确', wrong: '回答错误',
+      correctAnswer: '正确答案', explanation: '解析', noExplanation: '暂无解析', pickAnswer: '请先作答',
+      empty: '题库中暂时没有可用的题目', wrongbookEmpty: '错题本是空的，继续保持！', loadFailed: '题目加载失败',
+      pickCategory: '选择专题', pickSize: '题量', sizeOf: (n: number) => `${n} 题`, start: '开始答题', allCategories: '全部专题',
+      specialHint: '每天一组专项答题计入积分，答对一题 +1 分，每日最多 10 分。',
+      randomHint: '随机练习不计积分，答错的题目会进入错题本。',
+      summaryTitle: '本次答题完成', summary: (right: number, total: number) => `答对 ${right} / ${total} 题`,
+      pointsEarned: (n: number) => `获得 ${n} 积分`, noPoints: '本次未获得积分',
+      alreadyDone: '今日的题目已全部作答', weekDone: '本周的题目已全部作答', again: '再练一组', backToStudy: '返回学习', toWrongBook: '去错题本',
+      progress: (i: number, n: number) => `第 ${i} / ${n} 题`,
+    },
+    // 挑战答题
+    challenge: {
+      title: '挑战答题', intro: '一题接一题，答错即结束。每答对一题得 1 积分，每日最多 6 分。', start: '开始挑战', streak: (i: number, n: number) => `第 ${i} 题 · 已连续答对 ${n} 题`,
+      score: '本轮得分', ended: '挑战结束', endedAll: '太厉害了，题目已全部答完！', again: '再来一局', back: '返回学习', best: (n: number) => `答对 ${n} 题`,
+      lastQuestion: '最后一题', next: '下一题',
+    },
+    // 错题本
+    wrongBook: {
+      title: '错题本', all: '全部分类', redoAll: (n: number) => `重做全部 ${n} 题`, redo: '重做', wrongCount: (n: number) => `错 ${n} 次`,
+      rightDays: (n: number) => `已答对 ${n}/2 天`, rule: '在两个不同的日子各答对一次，题目会移出错题本。', empty: '没有错题，继续保持！',
+      lastWrong: (t: string) => `最近答错 ${t}`,
+    },
+    // 积分明细
+    ledger: { title: '积分明细', empty: '还没有积分记录，去学习一下吧', dayTotal: (n: number) => `当日 ${n >= 0 ? '+' : ''}${n} 分`, noMore: '没有更多了', today: '今天', yesterday: '昨天' },
+    me: { ledger: '积分明细', wrongBook: '错题本' },
+  },
+  // ── end 学习与积分 ──
 }

@@ -20,6 +20,11 @@ const routes: RouteRecordRaw[] = [
       { path: 'attempts/:id', name: 'attempt', component: () => import('@/views/member/AttemptView.vue') },
       { path: 'rank', name: 'rank', component: () => import('@/views/member/RankView.vue') },
       { path: 'me', name: 'me', component: () => import('@/views/member/MeView.vue') },
+      { path: 'study/materials/:id', name: 'material', component: () => import('@/views/member/MaterialView.vue') },
+      { path: 'study/quiz/:mode', name: 'quiz', component: () => import('@/views/member/QuizView.vue') },
+      { path: 'study/challenge', name: 'challenge', component: () => import('@/views/member/ChallengeView.vue') },
+      { path: 'study/wrong-book', name: 'wrong-book', component: () => import('@/views/member/WrongBookView.vue') },
+      { path: 'points/ledger', name: 'points-ledger', component: () => import('@/views/member/PointsLedgerView.vue') },
     ],
   },
   {

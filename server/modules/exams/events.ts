@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import { scopePrefix } from '../../lib/scope.js'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
 import { Coalescer } from '../../realtime/coalescer.js'
-import { examInScope } from './service.js'
-import { leaderboard, monitor } from './results.js'
+import { examInScope, type ExamRow } from './service.js'
+import { leaderboard, leaderboardOpenToMembers, monitor } from './results.js'
 import * as q from './queries.js'
 
 const PUSH_INTERVAL_MS = 250
@@ -23,11 +23,11 @@ function parseRoom(room: string) {
 export function registerExamEvents(app: FastifyInstance) {
   const io = app.io
 
-  async function pushRoom(examId: number, room: string, scope: string, leaderboardOnly: boolean, audience: string[]) {
+  async function pushRoom(exam: ExamRow, room: string, scope: string, leaderboardOnly: boolean, audience: string[]) {
     const target = io.local.to(room)
-    if (!leaderboardOnly) target.emit('exam:progress', { examId, ...(await monitor(app, examId, audience, scope)) })
-    const top = await leaderboard(app, examId, scope, TOP_N)
-    target.emit('exam:leaderboard', { examId, top })
+    if (!leaderboardOnly) target.emit('exam:progress', { examId: exam.id, ...(await monitor(app, exam.id, audience, scope)) })
+    const hidden = leaderboardOnly && !leaderboardOpenToMembers(exam, app.clock.now())
+    target.emit('exam:leaderboard', { examId: exam.id, top: hidden ? [] : await leaderboard(app, exam.id, scope, TOP_N) })
   }
 
   async function pushExam(examId: number) {
@@ -36,7 +36,7 @@ export function registerExamEvents(app: FastifyInstance) {
     const exam = await q.findExam(app.db, examId)
     if (!exam) return
     const audience = [...(await q.orgPaths(app.db, exam.audience_org_ids as number[])).values()]
-    for (const { r, parsed } of rooms) await pushRoom(examId, r, parsed!.scope, parsed!.leaderboardOnly, audience)
+    for (const { r, parsed } of rooms) await pushRoom(exam, r, parsed!.scope, parsed!.leaderboardOnly, audience)
   }
 
   const coalescer = new Coalescer<number>(PUSH_INTERVAL_MS, async (examId) => {
@@ -61,7 +61,7 @@ export function registerExamEvents(app: FastifyInstance) {
         const examId = Number(payload?.examId)
         if (!Number.isInteger(examId) || examId <= 0) return ack?.({ ok: false, error: 'examId 无效' })
         const principal = socket.data.principal
-        const { audience } = await examInScope(app, principal, examId)
+        const { exam, audience } = await examInScope(app, principal, examId)
         const leaderboardOnly = principal.role === 'member'
         const scope = leaderboardOnly ? '/' : scopePrefix(principal)
         const room = roomOf(examId, scope, leaderboardOnly)
@@ -70,7 +70,8 @@ export function registerExamEvents(app: FastifyInstance) {
         // The current state at once, so a (re)connected watcher is in sync without waiting.
         const direct = { emit: socket.emit.bind(socket) }
         if (!leaderboardOnly) direct.emit('exam:progress', { examId, ...(await monitor(app, examId, audience, scope)) })
-        direct.emit('exam:leaderboard', { examId, top: await leaderboard(app, examId, scope, TOP_N) })
+        const hidden = leaderboardOnly && !leaderboardOpenToMembers(exam, app.clock.now())
+        direct.emit('exam:leaderboard', { examId, top: hidden ? [] : await leaderboard(app, examId, scope, TOP_N) })
       } catch (err) {
         ack?.({ ok: false, error: (err as Error).message || '无法订阅' })
       }

@@ -75,6 +75,11 @@ export async function examResults(app: FastifyInstance, principal: Principal, ex
   return rows
 }
 
+/** Members see others' scores only once results are released (after_close exams: after closing). */
+export function leaderboardOpenToMembers(exam: { release_results: string; closes_at: Date | string }, now: Date) {
+  return exam.release_results === 'immediately' || now >= new Date(exam.closes_at)
+}
+
 export interface LeaderboardRow { rank: number; userId: number; name: string; orgName: string; score: number; durationSeconds: number }
 
 /** Best submitted attempt per person; ties broken by time taken, then by who finished first. */

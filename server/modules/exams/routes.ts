@@ -11,7 +11,7 @@ import {
 } from './schemas.js'
 import { createExam, examInScope, listExamsFor, toExamDto, updateExam } from './service.js'
 import { attemptView, grantAllowance, recordIntegrityEvent, reopenAttempt, saveAnswer, startAttempt, submitAttempt } from './attempts.js'
-import { examResults, examStats, leaderboard, monitor, resultsXlsx } from './results.js'
+import { examResults, examStats, leaderboard, leaderboardOpenToMembers, monitor, resultsXlsx } from './results.js'
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const deviceOf = (headers: Record<string, unknown>) => (typeof headers['x-device-id'] === 'string' ? headers['x-device-id'].slice(0, 100) : undefined)
@@ -77,7 +77,8 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['results'], summary: '排行榜：按分数，分数相同按用时', params: IdParams, response: withErrors({ 200: Type.Array(Type.Object({ rank: Type.Integer(), userId: Type.Integer(), name: Type.String(), orgName: Type.String(), score: Type.Number(), durationSeconds: Type.Integer() })) }) },
   }, async (req) => {
     const { exam } = await examInScope(app, req.principal, req.params.id)
-    return leaderboard(app, exam.id, req.principal.role === 'member' ? '/' : scopePrefix(req.principal))
+    if (req.principal.role === 'member') return leaderboardOpenToMembers(exam, app.clock.now()) ? leaderboard(app, exam.id, '/') : []
+    return leaderboard(app, exam.id, scopePrefix(req.principal))
   })
 
   app.get('/exams/:id/monitor', {

@@ -35,7 +35,9 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: requireRole('admin'),
     schema: { tags: ['orgs'], summary: '修改组织：改名、移动、停用', params: IdParams, body: UpdateOrgBody, response: withErrors({ 200: OrgBody, 422: Type.Any() }) },
   }, async (req) => {
-    const { parentId, ...patch } = req.body
+    // Only the fields the schema names: extra keys in a body must never reach the SQL.
+    const { parentId, name, kind, active, sort } = req.body
+    const patch = Object.fromEntries(Object.entries({ name, kind, active, sort }).filter(([, v]) => v !== undefined)) as { name?: string; kind?: typeof kind; active?: boolean; sort?: number }
     return app.db.transaction().execute(async (tx) => {
       const org = await q.findOrg(tx, req.params.id)
       if (!org) throw notFound('组织')

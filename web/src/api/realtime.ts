@@ -16,7 +16,12 @@ export function getSocket(): RealtimeSocket {
   const auth = useAuthStore()
   socket = io({ path: '/socket.io', transports: ['websocket', 'polling'], auth: (cb) => cb({ token: auth.accessToken ?? '' }) })
   socket.on('connect', () => (realtimeConnected.value = true))
-  socket.on('disconnect', () => (realtimeConnected.value = false))
+  socket.on('disconnect', (reason) => {
+    realtimeConnected.value = false
+    // The server hung up on purpose (a restart or deploy): socket.io will not retry by itself.
+    // Come back after a random delay so thousands of clients do not return in the same instant.
+    if (reason === 'io server disconnect') setTimeout(() => socket?.connect(), 500 + Math.random() * 3000)
+  })
   socket.on('auth:expired', async () => {
     if (await auth.refresh()) socket?.connect()
   })
