@@ -1,0 +1,182 @@
+// The role × scope matrix: every route of the OpenAPI description, called by an admin, a secretary
+// on something inside her subtree, the same secretary on something outside it, and a member, must
+// answer as the table says. A route without a row fails the coverage check.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { csv } from './helpers/sheets.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
+
+type Who = 'admin' | 'secIn' | 'secOut' | 'member' | 'memberOut'
+type Expect = 'ok' | 403 | 404
+interface Req { method: string; url: string; body?: unknown; file?: { name: string; data: Buffer }; token?: string }
+interface Case { route: string; call: (who: Who) => Promise<Req> | Req; expect: Partial<Record<Who, Expect>> & { admin: Expect; secIn: Expect; member: Expect } }
+
+let t: TestContext
+const tok: Record<string, string> = {}
+const f: Record<string, any> = {}
+let seq = 0
+const uniq = () => `${Date.now().toString(36)}${seq++}`
+const isOut = (who: Who) => who === 'secOut' || who === 'memberOut'
+const tokenOf = (who: Who) => tok[who === 'secIn' || who === 'secOut' ? 'sec' : who === 'memberOut' ? 'member' : who]
+
+async function api(method: string, url: string, token: string, body?: unknown) {
+  const res = await t.http()[method.toLowerCase() as 'post'](url).set(bearer(token)).send(body as object)
+  if (res.status >= 400) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body
+}
+
+async function newExam(audienceOrgId: number) {
+  return api('POST', '/api/exams', tok.admin, {
+    title: `权限矩阵 ${uniq()}`, opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+    durationMinutes: 30, audienceOrgIds: [audienceOrgId], passScore: 0, maxAttempts: 100, shuffleQuestions: false, shuffleOptions: false,
+    releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+  })
+}
+const startAttempt = (token: string, examId: number) => api('POST', `/api/exams/${examId}/attempts`, token, {})
+async function submittedAttempt(token: string, examId: number) {
+  const a = await startAttempt(token, examId)
+  await api('POST', `/api/attempts/${a.attemptId}/submit`, token)
+  return a.attemptId
+}
+const newQuestion = () => api('POST', '/api/questions', tok.admin, { type: 'judge', stem: `矩阵测试题 ${uniq()}`, answer: true, category: '测试/矩阵' })
+const userBody = (orgId: number) => ({ username: `m${uniq()}`, name: '矩阵', password: 'Passw0rd1', orgId, role: 'member' })
+async function freshSession() {
+  const username = `s${uniq()}`
+  await api('POST', '/api/users', tok.admin, userBody(f.orgIn.id) && { ...userBody(f.orgIn.id), username })
+  const res = await t.http().post('/api/auth/login').send({ username, password: 'Passw0rd1' })
+  return res.body as { accessToken: string; refreshToken: string }
+}
+const examFor = (who: Who) => (isOut(who) ? f.examOut : f.examIn)
+const userFor = (who: Who) => (isOut(who) ? f.userOut : f.userIn)
+const orgFor = (who: Who) => (isOut(who) ? f.orgOut : f.orgIn)
+
+const ALL_OK = { admin: 'ok', secIn: 'ok', member: 'ok' } as const
+const ADMIN_ONLY = { admin: 'ok', secIn: 403, member: 403 } as const
+const STAFF = { admin: 'ok', secIn: 'ok', member: 403 } as const
+const STAFF_SCOPED_403 = { admin: 'ok', secIn: 'ok', secOut: 403, member: 403 } as const
+const STAFF_SCOPED_404 = { admin: 'ok', secIn: 'ok', secOut: 404, member: 403 } as const
+const OWN_ATTEMPT = { admin: 404, secIn: 404, member: 'ok' } as const
+
+const CASES: Case[] = [
+  { route: 'GET /api/health', call: () => ({ method: 'GET', url: '/api/health' }), expect: ALL_OK },
+  { route: 'POST /api/auth/login', call: () => ({ method: 'POST', url: '/api/auth/login', body: { username: 'dy0009', password: DEMO_PASSWORD } }), expect: ALL_OK },
+  { route: 'POST /api/auth/refresh', call: async () => ({ method: 'POST', url: '/api/auth/refresh', body: { refreshToken: (await freshSession()).refreshToken } }), expect: ALL_OK },
+  { route: 'POST /api/auth/logout', call: async () => ({ method: 'POST', url: '/api/auth/logout', token: (await freshSession()).accessToken }), expect: ALL_OK },
+  { route: 'POST /api/auth/password', call: async () => ({ method: 'POST', url: '/api/auth/password', token: (await freshSession()).accessToken, body: { currentPassword: 'Passw0rd1', newPassword: 'Changed2026x' } }), expect: ALL_OK },
+  { route: 'GET /api/me', call: () => ({ method: 'GET', url: '/api/me' }), expect: ALL_OK },
+  { route: 'GET /api/orgs', call: () => ({ method: 'GET', url: '/api/orgs' }), expect: ALL_OK },
+  { route: 'POST /api/orgs', call: () => ({ method: 'POST', url: '/api/orgs', body: { name: `矩阵支部${uniq()}`, parentId: f.orgIn.id, kind: 'branch' } }), expect: ADMIN_ONLY },
+  { route: 'PATCH /api/orgs/{id}', call: (w) => ({ method: 'PATCH', url: `/api/orgs/${orgFor(w).id}`, body: { sort: 1 } }), expect: ADMIN_ONLY },
+  { route: 'GET /api/users', call: () => ({ method: 'GET', url: '/api/users' }), expect: STAFF },
+  { route: 'POST /api/users', call: (w) => ({ method: 'POST', url: '/api/users', body: userBody(orgFor(w).id) }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/users/{id}', call: (w) => ({ method: 'GET', url: `/api/users/${userFor(w).id}` }), expect: STAFF_SCOPED_404 },
+  { route: 'PATCH /api/users/{id}', call: (w) => ({ method: 'PATCH', url: `/api/users/${userFor(w).id}`, body: { name: '改名' } }), expect: STAFF_SCOPED_404 },
+  { route: 'POST /api/users/import', call: () => ({ method: 'POST', url: '/api/users/import?dryRun=true', file: { name: 'p.csv', data: csv(['用户名', '姓名', '组织', '角色', '初始密码'], [[`i${uniq()}`, '导入', '办公室党支部', '党员', 'Init2026a']]) } }), expect: STAFF },
+  { route: 'GET /api/users/import/template', call: () => ({ method: 'GET', url: '/api/users/import/template' }), expect: STAFF },
+  { route: 'GET /api/questions', call: () => ({ method: 'GET', url: '/api/questions' }), expect: ADMIN_ONLY },
+  { route: 'POST /api/questions', call: () => ({ method: 'POST', url: '/api/questions', body: { type: 'judge', stem: `新题 ${uniq()}`, answer: false, category: '测试/矩阵' } }), expect: ADMIN_ONLY },
+  { route: 'GET /api/questions/{id}', call: () => ({ method: 'GET', url: `/api/questions/${f.question.id}` }), expect: ADMIN_ONLY },
+  { route: 'PUT /api/questions/{id}', call: () => ({ method: 'PUT', url: `/api/questions/${f.question.id}`, body: { type: 'judge', stem: `改过的题 ${uniq()}`, answer: true, category: '测试/矩阵' } }), expect: ADMIN_ONLY },
+  { route: 'DELETE /api/questions/{id}', call: async () => ({ method: 'DELETE', url: `/api/questions/${(await newQuestion()).id}` }), expect: ADMIN_ONLY },
+  { route: 'GET /api/questions/{id}/revisions', call: () => ({ method: 'GET', url: `/api/questions/${f.question.id}/revisions` }), expect: ADMIN_ONLY },
+  { route: 'POST /api/questions/bulk', call: () => ({ method: 'POST', url: '/api/questions/bulk', body: { ids: [f.question.id], action: 'tag', tags: ['矩阵'] } }), expect: ADMIN_ONLY },
+  { route: 'GET /api/questions/categories', call: () => ({ method: 'GET', url: '/api/questions/categories' }), expect: STAFF },
+  { route: 'POST /api/questions/categories', call: () => ({ method: 'POST', url: '/api/questions/categories', body: { path: `测试/分类${uniq()}` } }), expect: ADMIN_ONLY },
+  { route: 'POST /api/questions/categories/rename', call: async () => {
+    const from = `测试/改名${uniq()}`
+    await api('POST', '/api/questions/categories', tok.admin, { path: from })
+    return { method: 'POST', url: '/api/questions/categories/rename', body: { from, to: `${from}新` } }
+  }, expect: ADMIN_ONLY },
+  { route: 'DELETE /api/questions/categories', call: async () => {
+    const path = `测试/删除${uniq()}`
+    await api('POST', '/api/questions/categories', tok.admin, { path })
+    return { method: 'DELETE', url: `/api/questions/categories?path=${encodeURIComponent(path)}` }
+  }, expect: ADMIN_ONLY },
+  { route: 'GET /api/questions/export', call: () => ({ method: 'GET', url: '/api/questions/export?format=json&category=测试' }), expect: ADMIN_ONLY },
+  { route: 'POST /api/questions/import', call: () => ({ method: 'POST', url: '/api/questions/import?dryRun=true', file: { name: 'q.json', data: Buffer.from(JSON.stringify([{ type: 'judge', stem: `导入 ${uniq()}`, answer: true, category: '测试' }])) } }), expect: ADMIN_ONLY },
+  { route: 'GET /api/questions/template', call: () => ({ method: 'GET', url: '/api/questions/template' }), expect: ADMIN_ONLY },
+  { route: 'GET /api/exams', call: () => ({ method: 'GET', url: '/api/exams' }), expect: ALL_OK },
+  { route: 'POST /api/exams', call: () => ({ method: 'POST', url: '/api/exams', body: { title: '新考试', opensAt: new Date().toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(), durationMinutes: 10, audienceOrgIds: [f.orgIn.id], passScore: 0, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false, releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 1 }] } } }), expect: ADMIN_ONLY },
+  { route: 'POST /api/exams/preview', call: () => ({ method: 'POST', url: '/api/exams/preview', body: { paper: { rules: [{ type: 'judge', count: 2, scoreEach: 5 }] } } }), expect: ADMIN_ONLY },
+  { route: 'GET /api/exams/{id}', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}` }), expect: { admin: 'ok', secIn: 'ok', secOut: 403, member: 'ok', memberOut: 403 } },
+  { route: 'PATCH /api/exams/{id}', call: (w) => ({ method: 'PATCH', url: `/api/exams/${examFor(w).id}`, body: { instructions: '请认真作答' } }), expect: ADMIN_ONLY },
+  { route: 'POST /api/exams/{id}/attempts', call: (w) => ({ method: 'POST', url: `/api/exams/${examFor(w).id}/attempts`, body: {} }), expect: { admin: 403, secIn: 'ok', secOut: 403, member: 'ok', memberOut: 403 } },
+  { route: 'POST /api/exams/{id}/allowances', call: (w) => ({ method: 'POST', url: `/api/exams/${examFor(w).id}/allowances`, body: { userId: userFor(w).id, extraMinutes: 5, reason: '矩阵' } }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/exams/{id}/leaderboard', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/leaderboard` }), expect: { admin: 'ok', secIn: 'ok', secOut: 403, member: 'ok', memberOut: 403 } },
+  { route: 'GET /api/exams/{id}/monitor', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/monitor` }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/exams/{id}/results', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/results` }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/exams/{id}/stats', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/stats` }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/attempts/{id}', call: async () => ({ method: 'GET', url: `/api/attempts/${(await startAttempt(tok.member, f.examIn.id)).attemptId}` }), expect: OWN_ATTEMPT },
+  { route: 'PUT /api/attempts/{id}/answers/{questionId}', call: async () => {
+    const a = await startAttempt(tok.member, f.examIn.id)
+    return { method: 'PUT', url: `/api/attempts/${a.attemptId}/answers/${a.questions[0].id}`, body: { answer: true } }
+  }, expect: OWN_ATTEMPT },
+  { route: 'POST /api/attempts/{id}/events', call: async () => ({ method: 'POST', url: `/api/attempts/${(await startAttempt(tok.member, f.examIn.id)).attemptId}/events`, body: { type: 'blur' } }), expect: OWN_ATTEMPT },
+  { route: 'POST /api/attempts/{id}/submit', call: async () => ({ method: 'POST', url: `/api/attempts/${(await startAttempt(tok.member, f.examIn.id)).attemptId}/submit` }), expect: OWN_ATTEMPT },
+  { route: 'POST /api/attempts/{id}/reopen', call: async (w) => {
+    const id = isOut(w) ? await submittedAttempt(tok.outsider, f.examOut.id) : await submittedAttempt(tok.member, f.examIn.id)
+    return { method: 'POST', url: `/api/attempts/${id}/reopen`, body: { reason: '矩阵' } }
+  }, expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/points/me', call: () => ({ method: 'GET', url: '/api/points/me' }), expect: ALL_OK },
+  { route: 'GET /api/points/ledger', call: () => ({ method: 'GET', url: '/api/points/ledger' }), expect: ALL_OK },
+  { route: 'GET /api/points/rules', call: () => ({ method: 'GET', url: '/api/points/rules' }), expect: ALL_OK },
+  { route: 'POST /api/points/rules', call: () => ({ method: 'POST', url: '/api/points/rules', body: { rule: 'opinion', points: 1 } }), expect: ADMIN_ONLY },
+  { route: 'POST /api/points/adjustments', call: (w) => ({ method: 'POST', url: '/api/points/adjustments', body: { userId: userFor(w).id, points: 1, reason: '矩阵' } }), expect: STAFF_SCOPED_404 },
+  { route: 'GET /api/points/flags', call: () => ({ method: 'GET', url: '/api/points/flags' }), expect: STAFF },
+  { route: 'GET /api/leaderboards/points', call: (w) => ({ method: 'GET', url: `/api/leaderboards/points?period=total&orgId=${orgFor(w).id}` }), expect: { admin: 'ok', secIn: 'ok', secOut: 403, member: 'ok', memberOut: 403 } },
+  { route: 'GET /api/study/channels', call: () => ({ method: 'GET', url: '/api/study/channels' }), expect: ALL_OK },
+  { route: 'GET /api/study/materials', call: () => ({ method: 'GET', url: '/api/study/materials' }), expect: ALL_OK },
+  { route: 'POST /api/study/materials', call: () => ({ method: 'POST', url: '/api/study/materials', body: { channel: '党史', kind: 'article', title: '矩阵文章', bodyHtml: '<p>x</p>' } }), expect: ADMIN_ONLY },
+  { route: 'GET /api/study/materials/{id}', call: () => ({ method: 'GET', url: `/api/study/materials/${f.material.id}` }), expect: ALL_OK },
+  { route: 'PUT /api/study/materials/{id}', call: () => ({ method: 'PUT', url: `/api/study/materials/${f.material.id}`, body: { channel: f.material.channel, kind: f.material.kind, title: f.material.title } }), expect: ADMIN_ONLY },
+  { route: 'POST /api/study/materials/{id}/heartbeat', call: () => ({ method: 'POST', url: `/api/study/materials/${f.material.id}/heartbeat`, body: { visible: true } }), expect: ALL_OK },
+  { route: 'GET /api/study/quiz/{mode}', call: () => ({ method: 'GET', url: '/api/study/quiz/daily' }), expect: ALL_OK },
+  { route: 'POST /api/study/answers', call: () => ({ method: 'POST', url: '/api/study/answers', body: { mode: 'random', questionId: f.judge.id, answer: true } }), expect: ALL_OK },
+  { route: 'POST /api/study/challenge', call: () => ({ method: 'POST', url: '/api/study/challenge' }), expect: ALL_OK },
+  { route: 'GET /api/study/wrong-book', call: () => ({ method: 'GET', url: '/api/study/wrong-book' }), expect: ALL_OK },
+]
+
+beforeAll(async () => {
+  t = await createTestContext()
+  tok.admin = await t.login(DEMO_ADMIN.username)
+  tok.sec = await t.login('sj_bgs') // 办公室党支部
+  tok.member = await t.login('dy0001') // 办公室党支部
+  tok.outsider = await t.login('sj_dzxx') // 电子信息处党支部
+  const orgs = await api('GET', '/api/orgs', tok.admin)
+  f.orgIn = orgs.find((o: any) => o.name === '办公室党支部')
+  f.orgOut = orgs.find((o: any) => o.name === '电子信息处党支部')
+  f.userIn = (await api('GET', `/api/users?orgId=${f.orgIn.id}&role=member&pageSize=1&page=3`, tok.admin)).items[0]
+  f.userOut = (await api('GET', `/api/users?orgId=${f.orgOut.id}&role=member&pageSize=1`, tok.admin)).items[0]
+  f.examIn = await newExam(f.orgIn.id)
+  f.examOut = await newExam(f.orgOut.id)
+  f.question = await newQuestion()
+  f.judge = (await t.db.selectFrom('questions').select('id').where('type', '=', 'judge').where('status', '=', 'published').executeTakeFirstOrThrow())
+  f.material = (await api('GET', '/api/study/materials?pageSize=1', tok.admin)).items[0]
+})
+afterAll(async () => { await t?.close() })
+
+describe('authorisation matrix', () => {
+  it('has a row for every route of the API description', () => {
+    const doc = t.app.swagger() as { paths: Record<string, Record<string, unknown>> }
+    const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
+    expect(routes.filter((r) => !CASES.some((c) => c.route === r))).toEqual([])
+  })
+
+  it('answers every route × role × scope as expected', async () => {
+    const mismatches: string[] = []
+    // Members and secretaries first: destructive admin calls must not change what they meet.
+    for (const who of ['member', 'memberOut', 'secIn', 'secOut', 'admin'] as Who[]) {
+      for (const c of CASES) {
+        const expected = c.expect[who] ?? (who === 'secOut' ? c.expect.secIn : who === 'memberOut' ? c.expect.member : undefined)
+        const req = await c.call(who)
+        let r = t.http()[req.method.toLowerCase() as 'post'](req.url).set(bearer(req.token ?? tokenOf(who)))
+        if (req.file) r = r.attach('file', req.file.data, req.file.name)
+        else if (req.body !== undefined) r = r.send(req.body as object)
+        const res = await r
+        const ok = expected === 'ok' ? res.status >= 200 && res.status < 300 : res.status === expected
+        if (!ok) mismatches.push(`${c.route} as ${who}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`)
+      }
+    }
+    expect(mismatches).toEqual([])
+  })
+})
