@@ -42,8 +42,11 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
       // A dropped server connection must surface as an error, not a hang.
       keepAlive: true,
     })
-    // An idle client losing its connection emits on the pool; without a listener it crashes us.
+    // A client losing its connection emits 'error' — on the pool when idle, on the client itself
+    // when checked out between statements. Unheard, either would crash the process; the query that
+    // needed the connection already fails (and answers 503).
     pool.on('error', () => {})
+    pool.on('connect', (client) => client.on('error', () => {}))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', close: () => db.destroy() }
   }

@@ -263,9 +263,11 @@ export const msg = {
       perEvent: (p: number, what: string) => `${what} +${p}`,
       week: '本周', done: '已完成', go: '去完成', notOpen: '暂未开放',
       hints: {
-        login: '每日首次登录', article: '每读完一篇文章', article_time: '每阅读 2 分钟', video: '每看完一个视频', video_time: '每观看 3 分钟',
+        login: '每日首次登录', article: '每读完一篇文章', article_time: '按阅读时长', video: '每看完一个视频', video_time: '按观看时长',
         daily_quiz: '每答对一题', weekly_quiz: '每答对一题', special_quiz: '每答对一题', challenge: '每答对一题', opinion: '发表一次观点',
       } as Record<string, string>,
+      timeHints: { article_time: (t: string) => `每阅读 ${t}`, video_time: (t: string) => `每观看 ${t}` } as Record<string, (t: string) => string>,
+      span: (s: number) => (s % 60 ? `${s} 秒` : `${s / 60} 分钟`),
     },
     award: (points: number, name: string) => `+${points} ${name}`,
     // 学习列表
@@ -289,8 +291,8 @@ export const msg = {
       correctAnswer: '正确答案', explanation: '解析', noExplanation: '暂无解析', pickAnswer: '请先作答',
       empty: '题库中暂时没有可用的题目', wrongbookEmpty: '错题本是空的，继续保持！', loadFailed: '题目加载失败',
       pickCategory: '选择专题', pickSize: '题量', sizeOf: (n: number) => `${n} 题`, start: '开始答题', allCategories: '全部专题',
-      specialHint: '每天一组专项答题计入积分，答对一题 +1 分，每日最多 10 分。',
-      randomHint: '随机练习不计积分，答错的题目会进入错题本。',
+      pointsHint: (points: number, cap: number | null, week: boolean) => `答对一题 +${points} 分${cap === null ? '' : `，${week ? '每周' : '每日'}最多 ${cap} 分`}。`,
+      randomHint: '随机练习不计积分，答错的题目会进入错题本。', wrongbookHint: '重做错题不计积分。',
       summaryTitle: '本次答题完成', summary: (right: number, total: number) => `答对 ${right} / ${total} 题`,
       pointsEarned: (n: number) => `获得 ${n} 积分`, noPoints: '本次未获得积分',
       alreadyDone: '今日的题目已全部作答', weekDone: '本周的题目已全部作答', again: '再练一组', backToStudy: '返回学习', toWrongBook: '去错题本',
@@ -298,7 +300,7 @@ export const msg = {
     },
     // 挑战答题
     challenge: {
-      title: '挑战答题', intro: '一题接一题，答错即结束。每答对一题得 1 积分，每日最多 6 分。', start: '开始挑战', streak: (i: number, n: number) => `第 ${i} 题 · 已连续答对 ${n} 题`,
+      title: '挑战答题', intro: '一题接一题，答错即结束。', start: '开始挑战', streak: (i: number, n: number) => `第 ${i} 题 · 已连续答对 ${n} 题`,
       score: '本轮得分', ended: '挑战结束', endedAll: '太厉害了，题目已全部答完！', again: '再来一局', back: '返回学习', best: (n: number) => `答对 ${n} 题`,
       lastQuestion: '最后一题', next: '下一题',
     },

@@ -31,5 +31,5 @@ export async function ruleName(rule: string): Promise<string> {
 export async function toastAwards(awards: Award[]) {
   if (!awards.length) return
   const lines = await Promise.all(awards.map(async (a) => msg.study.award(a.points, await ruleName(a.rule))))
-  showToast({ message: lines.join('\n'), icon: 'medal-o', className: 'xc-award-toast', duration: 1800 })
+  showToast({ message: lines.join('\n'), icon: 'medal-o', className: 'xc-award-toast', position: 'top', duration: 1800 })
 }
