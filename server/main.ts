@@ -39,12 +39,14 @@ async function main() {
     // listening: Fastify takes no hooks once it listens.
     startSweeper(app)
     await app.listen({ port: config.port, host: config.host })
-    log(`已启动：http://localhost:${config.port}`)
-    if (outcome.kind === 'admin') log('已创建管理员账号 admin（密码为 ADMIN_PASSWORD）')
+    // One write, so nobody reading the output sees the banner without its accounts.
+    const lines = [`已启动：http://localhost:${config.port}`]
+    if (outcome.kind === 'admin') lines.push('已创建管理员账号 admin（密码为 ADMIN_PASSWORD）')
     if (outcome.kind === 'demo') {
-      log('已生成演示数据，演示账号：')
-      for (const a of outcome.accounts) log(`  ${a.username.padEnd(10)} ${a.password.padEnd(12)} ${a.role.padEnd(9)} ${a.name}（${a.org}）`)
+      lines.push('已生成演示数据，演示账号：')
+      for (const a of outcome.accounts) lines.push(`  ${a.username.padEnd(10)} ${a.password.padEnd(12)} ${a.role.padEnd(9)} ${a.name}（${a.org}）`)
     }
+    console.log(lines.map((l) => `[xuece] ${l}`).join('\n'))
   } catch (err) {
     await handle.close()
     throw err
