@@ -59,6 +59,7 @@ const OWN_ATTEMPT = { admin: 404, secIn: 404, member: 'ok' } as const
 
 const CASES: Case[] = [
   { route: 'GET /api/health', call: () => ({ method: 'GET', url: '/api/health' }), expect: ALL_OK },
+  { route: 'GET /api/health/metrics', call: () => ({ method: 'GET', url: '/api/health/metrics' }), expect: ADMIN_ONLY },
   { route: 'POST /api/auth/login', call: () => ({ method: 'POST', url: '/api/auth/login', body: { username: 'dy0009', password: DEMO_PASSWORD } }), expect: ALL_OK },
   { route: 'POST /api/auth/refresh', call: async () => ({ method: 'POST', url: '/api/auth/refresh', body: { refreshToken: (await freshSession()).refreshToken } }), expect: ALL_OK },
   { route: 'POST /api/auth/logout', call: async () => ({ method: 'POST', url: '/api/auth/logout', token: (await freshSession()).accessToken }), expect: ALL_OK },

@@ -282,7 +282,7 @@ export const msg = {
     // 阅读
     reader: {
       source: '来源', published: '发布', videoPending: '视频资源待上传', videoIntro: '视频简介',
-      studied: (t: string) => `已学习 ${t}`, toCount: (s: number) => `再学 ${s} 秒计入积分`, counted: '本篇已计入学习',
+      studied: (t: string) => `已学习 ${t}`, toCount: (s: number, name: string) => `再学 ${s} 秒计入“${name}”`, counting: '正在计入…', counted: '本篇已计入学习',
       hiddenPaused: '页面不可见，学习计时已暂停', notFound: '资料不存在或已下线', back: '返回学习',
     },
     // 答题

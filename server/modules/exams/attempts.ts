@@ -9,6 +9,7 @@ import { answerShapeProblem, publicQuestion, type Paper, type PaperQuestion } fr
 import { finalizeAttempt, resultOf, type AttemptRow, type SubmitResult } from './finalize.js'
 import { examInScope, type ExamRow } from './service.js'
 import * as q from './queries.js'
+import { AutosaveBatcher } from './autosave-batch.js'
 
 const iso = (d: Date | string) => new Date(d).toISOString()
 
@@ -75,11 +76,20 @@ async function closeOverdue(app: FastifyInstance, attemptId: number, exam: ExamR
   app.events.emit('exam:changed', exam.id)
 }
 
+const batchers = new WeakMap<FastifyInstance, AutosaveBatcher>()
+function batcherOf(app: FastifyInstance) {
+  let b = batchers.get(app)
+  if (!b) batchers.set(app, (b = new AutosaveBatcher(app.db, app.clock)))
+  return b
+}
+
 /** What autosave needs to know about an attempt; immutable after start, so cached per process. */
 interface AttemptShape { userId: number; examId: number; oneDevice: boolean; questions: Map<number, PaperQuestion> }
-const shapes = new Map<number, AttemptShape>()
+const shapeCaches = new WeakMap<FastifyInstance, Map<number, AttemptShape>>()
 
 async function attemptShape(app: FastifyInstance, attemptId: number): Promise<AttemptShape | null> {
+  let shapes = shapeCaches.get(app)
+  if (!shapes) shapeCaches.set(app, (shapes = new Map()))
   const hit = shapes.get(attemptId)
   if (hit) return hit
   const row = await app.db.selectFrom('attempts').innerJoin('exams', 'exams.id', 'attempts.exam_id')
@@ -101,7 +111,10 @@ export async function saveAnswer(app: FastifyInstance, principal: Principal, att
   const problem = answerShapeProblem(question, answer)
   if (problem) throw validationError(`answer：${problem}`, [{ field: 'answer', message: problem }])
   const now = app.clock.now()
-  const saved = await q.saveAnswer(app.db, { attemptId, userId: principal.userId, questionId, answer, now, deviceId: shape.oneDevice ? deviceId ?? null : undefined })
+  // One-device exams check the device per save; everything else goes through group commit.
+  const saved = shape.oneDevice
+    ? await q.saveAnswer(app.db, { attemptId, userId: principal.userId, questionId, answer, now, deviceId: deviceId ?? null })
+    : await batcherOf(app).save({ attemptId, userId: principal.userId, questionId, answer })
   if (!saved) {
     const attempt = await q.findAttempt(app.db, attemptId)
     if (attempt?.status === 'submitted') throw conflict('答卷已提交，不能再修改')

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { sql } from 'kysely'
+import { requireRole } from '../../plugins/auth.js'
+import { processMetrics } from './metrics.js'
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
@@ -13,4 +15,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await sql`select 1`.execute(app.db) // a dead database makes this a 503 via the error handler
     return { status: 'ok' as const, db: app.dbKind }
   })
+
+  const metrics = processMetrics(app)
+  app.get('/health/metrics', {
+    preHandler: requireRole('admin'),
+    schema: { tags: ['health'], summary: '进程指标：内存、CPU、事件循环延迟、连接数（自上次调用以来）' },
+  }, async () => metrics())
 }

@@ -66,6 +66,11 @@ export function useStudyHeartbeat(onAward?: (awards: Award[]) => void) {
     materialId = null
   }
 
+  /** An extra beat now (while visible), e.g. right after a threshold, so it is counted without waiting for the next one. */
+  function beatNow() {
+    if (document.visibilityState === 'visible') void beat(true)
+  }
+
   onBeforeUnmount(stop)
-  return { creditedSeconds, visible, awards, start, stop }
+  return { creditedSeconds, visible, awards, start, stop, beatNow }
 }

@@ -1,0 +1,30 @@
+// Process figures for operators and the benchmark: memory, CPU, event-loop delay, sockets.
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import type { FastifyInstance } from 'fastify'
+
+export function processMetrics(app: FastifyInstance) {
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
+  let lastCpu = process.cpuUsage()
+  let lastAt = process.hrtime.bigint()
+  app.addHook('onClose', async () => loop.disable())
+
+  return () => {
+    const cpu = process.cpuUsage(lastCpu)
+    const now = process.hrtime.bigint()
+    const wallUs = Number(now - lastAt) / 1000
+    lastCpu = process.cpuUsage()
+    lastAt = now
+    const mem = process.memoryUsage()
+    const result = {
+      rssMb: Math.round(mem.rss / 1048576),
+      heapUsedMb: Math.round(mem.heapUsed / 1048576),
+      /** CPU used since the previous call, as a share of one core (1.0 = one core busy). */
+      cpuCores: wallUs > 0 ? Math.round(((cpu.user + cpu.system) / wallUs) * 100) / 100 : 0,
+      eventLoopDelayMs: { p50: Math.round(loop.percentile(50) / 1e4) / 100, p99: Math.round(loop.percentile(99) / 1e4) / 100, max: Math.round(loop.max / 1e4) / 100 },
+      sockets: app.io?.engine?.clientsCount ?? 0,
+    }
+    loop.reset()
+    return result
+  }
+}
