@@ -5,12 +5,14 @@ import type { FastifyInstance } from 'fastify'
 import { scopePrefix } from '../../lib/scope.js'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
 import { Coalescer } from '../../realtime/coalescer.js'
-import { examInScope, type ExamRow } from './service.js'
-import { leaderboard, leaderboardOpenToMembers, monitor } from './results.js'
+import { examInScope } from './service.js'
+import type { Person } from './queries.js'
+import { leaderboard, leaderboardOpenToMembers, loadBoard, loadProgress, monitor, summarizeProgress, topOf } from './results.js'
 import * as q from './queries.js'
 
 const PUSH_INTERVAL_MS = 250
 const TOP_N = 10
+const INVITED_TTL_MS = 15_000
 
 /** Room of everyone watching exam `examId` with scope `scope`; members watch the leaderboard only. */
 const roomOf = (examId: number, scope: string, leaderboardOnly: boolean) => `exam:${examId}:${leaderboardOnly ? 'lb' : 'scope'}:${scope}`
@@ -23,20 +25,38 @@ function parseRoom(room: string) {
 export function registerExamEvents(app: FastifyInstance) {
   const io = app.io
 
-  async function pushRoom(exam: ExamRow, room: string, scope: string, leaderboardOnly: boolean, audience: string[]) {
-    const target = io.local.to(room)
-    if (!leaderboardOnly) target.emit('exam:progress', { examId: exam.id, ...(await monitor(app, exam.id, audience, scope)) })
-    const hidden = leaderboardOnly && !leaderboardOpenToMembers(exam, app.clock.now())
-    target.emit('exam:leaderboard', { examId: exam.id, top: hidden ? [] : await leaderboard(app, exam.id, scope, TOP_N) })
+  /**
+   * Who is invited changes rarely (people join or move branches), and reading it means joining
+   * every user of the audience: keep it a short while instead of reading it four times a second.
+   */
+  const invitedCache = new Map<number, { at: number; people: Person[] }>()
+  async function invitedOf(examId: number, audience: string[]) {
+    const hit = invitedCache.get(examId)
+    if (hit && Date.now() - hit.at < INVITED_TTL_MS) return hit.people
+    const people = await q.invitedPeople(app.db, audience, '/')
+    invitedCache.set(examId, { at: Date.now(), people })
+    return people
   }
 
+  /** One read of the exam's state per push, however many scopes watch it; each room gets its slice. */
   async function pushExam(examId: number) {
     const rooms = [...io.of('/').adapter.rooms.keys()].map((r) => ({ r, parsed: parseRoom(r) })).filter(({ parsed }) => parsed?.examId === examId)
     if (!rooms.length) return
     const exam = await q.findExam(app.db, examId)
     if (!exam) return
     const audience = [...(await q.orgPaths(app.db, exam.audience_org_ids as number[])).values()]
-    for (const { r, parsed } of rooms) await pushRoom(exam, r, parsed!.scope, parsed!.leaderboardOnly, audience)
+    const needProgress = rooms.some(({ parsed }) => !parsed!.leaderboardOnly)
+    const [progress, board] = await Promise.all([
+      needProgress ? loadProgress(app, examId, audience, '/', await invitedOf(examId, audience)) : null,
+      loadBoard(app, examId, '/'),
+    ])
+    const membersMaySee = leaderboardOpenToMembers(exam, app.clock.now())
+    for (const { r, parsed } of rooms) {
+      const { scope, leaderboardOnly } = parsed!
+      const target = io.local.to(r)
+      if (!leaderboardOnly) target.emit('exam:progress', { examId, ...summarizeProgress(progress!, scope) })
+      target.emit('exam:leaderboard', { examId, top: leaderboardOnly && !membersMaySee ? [] : topOf(board, scope, TOP_N) })
+    }
   }
 
   const coalescer = new Coalescer<number>(PUSH_INTERVAL_MS, async (examId) => {

@@ -83,15 +83,27 @@ export function leaderboardOpenToMembers(exam: { release_results: string; closes
 export interface LeaderboardRow { rank: number; userId: number; name: string; orgName: string; score: number; durationSeconds: number }
 
 /** Best submitted attempt per person; ties broken by time taken, then by who finished first. */
-export async function leaderboard(app: FastifyInstance, examId: number, scope: string, limit = 100): Promise<LeaderboardRow[]> {
-  const { rows } = await sql<{ user_id: number; name: string; org_name: string; score: number; duration: number }>`
-    select distinct on (a.user_id) a.user_id, u.name, o.name as org_name, a.score::float8 as score,
-      extract(epoch from (a.submitted_at - a.started_at))::int as duration, a.submitted_at
+export interface BoardRow { user_id: number; name: string; org_name: string; org_path: string; score: number; duration: number }
+
+/** Every person's best submitted attempt under `scope`, ranked: the whole board, to slice per scope. */
+export async function loadBoard(app: FastifyInstance, examId: number, scope: string): Promise<BoardRow[]> {
+  const { rows } = await sql<BoardRow>`
+    select distinct on (a.user_id) a.user_id, u.name, o.name as org_name, o.path as org_path, a.score::float8 as score,
+      extract(epoch from (a.submitted_at - a.started_at))::int as duration
     from attempts a join users u on u.id = a.user_id join orgs o on o.id = a.org_id
     where a.exam_id = ${examId} and a.status = 'submitted' and o.path like ${scope + '%'}
     order by a.user_id, a.score desc, (a.submitted_at - a.started_at) asc`.execute(app.db)
-  rows.sort((a, b) => b.score - a.score || a.duration - b.duration || a.user_id - b.user_id)
-  return rows.slice(0, limit).map((r, i) => ({ rank: i + 1, userId: r.user_id, name: r.name, orgName: r.org_name, score: r.score, durationSeconds: r.duration }))
+  // Ties on score are broken by time taken, then by who it was (stable).
+  return rows.sort((a, b) => b.score - a.score || a.duration - b.duration || a.user_id - b.user_id)
+}
+
+export function topOf(board: BoardRow[], scope: string, limit: number): LeaderboardRow[] {
+  return board.filter((r) => r.org_path.startsWith(scope)).slice(0, limit)
+    .map((r, i) => ({ rank: i + 1, userId: r.user_id, name: r.name, orgName: r.org_name, score: r.score, durationSeconds: r.duration }))
+}
+
+export async function leaderboard(app: FastifyInstance, examId: number, scope: string, limit = 100): Promise<LeaderboardRow[]> {
+  return topOf(await loadBoard(app, examId, scope), scope, limit)
 }
 
 export interface Monitor {
@@ -99,15 +111,27 @@ export interface Monitor {
   byOrg: { orgId: number; name: string; invited: number; started: number; submitted: number; avgScore: number | null }[]
 }
 
-/** CONTRACT `monitor`: counts of people (not attempts), per org of the person. */
-export async function monitor(app: FastifyInstance, examId: number, audience: string[], scope: string): Promise<Monitor> {
-  const people = await q.invitedPeople(app.db, audience, scope)
-  const { rows } = await sql<{ user_id: number; org_id: number; org_name: string; submitted: boolean; best: number | null }>`
-    select a.user_id, min(a.org_id) as org_id, min(o.name) as org_name, bool_or(a.status = 'submitted') as submitted,
-      max(a.score) filter (where a.status = 'submitted')::float8 as best
-    from attempts a join orgs o on o.id = a.org_id
-    where a.exam_id = ${examId} and o.path like ${scope + '%'}
-    group by a.user_id`.execute(app.db)
+interface ProgressRow { user_id: number; org_id: number; org_name: string; org_path: string; submitted: boolean; best: number | null }
+export interface ProgressData { people: q.Person[]; rows: ProgressRow[] }
+
+/** The raw material of `monitor`: who is invited, and each person's state (one row per person). */
+export async function loadProgress(app: FastifyInstance, examId: number, audience: string[], scope: string, people?: q.Person[]): Promise<ProgressData> {
+  const [invited, { rows }] = await Promise.all([
+    people ? Promise.resolve(people) : q.invitedPeople(app.db, audience, scope),
+    sql<ProgressRow>`
+      select a.user_id, min(a.org_id) as org_id, min(o.name) as org_name, min(o.path) as org_path, bool_or(a.status = 'submitted') as submitted,
+        max(a.score) filter (where a.status = 'submitted')::float8 as best
+      from attempts a join orgs o on o.id = a.org_id
+      where a.exam_id = ${examId} and o.path like ${scope + '%'}
+      group by a.user_id`.execute(app.db),
+  ])
+  return { people: invited, rows }
+}
+
+/** CONTRACT `monitor` for one scope, from data loaded for that scope or any wider one. */
+export function summarizeProgress(data: ProgressData, scope: string): Monitor {
+  const people = data.people.filter((p) => p.org_path.startsWith(scope))
+  const rows = data.rows.filter((r) => r.org_path.startsWith(scope))
   const byOrg = new Map<number, Monitor['byOrg'][number] & { scores: number[] }>()
   const org = (id: number, name: string) => {
     if (!byOrg.has(id)) byOrg.set(id, { orgId: id, name, invited: 0, started: 0, submitted: 0, avgScore: null, scores: [] })
@@ -128,6 +152,11 @@ export async function monitor(app: FastifyInstance, examId: number, audience: st
     submitted: rows.filter((r) => r.submitted).length,
     byOrg: list,
   }
+}
+
+/** CONTRACT `monitor`: counts of people (not attempts), per org of the person. */
+export async function monitor(app: FastifyInstance, examId: number, audience: string[], scope: string): Promise<Monitor> {
+  return summarizeProgress(await loadProgress(app, examId, audience, scope), scope)
 }
 
 /** Correct rate per question and the score distribution, over submitted attempts in scope. */
