@@ -358,3 +358,25 @@ describe('release after close', () => {
     expect(after.body.questions).toHaveLength(2)
   })
 })
+
+describe('group commit of autosaves', () => {
+  it('acknowledges and stores every save of many takers sent at once, refusing the closed ones', async () => {
+    const exam = await createExam({ title: '批量保存', shuffleQuestions: false, paper: { rules: [{ type: 'judge', count: 8, scoreEach: 10 }] }, passScore: 0 })
+    const members = ['dy0050', 'dy0051', 'dy0052', 'dy0053', 'dy0054'] // 厅机关 branches, in the audience
+    const starts = await Promise.all(members.map(async (u) => {
+      const token = await t.login(u)
+      return { token, start: (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(token)).send({})).body }
+    }))
+    // The last member hands in first: her saves in the same burst must be refused, not stored.
+    const closed = starts.at(-1)!
+    await t.http().post(`/api/attempts/${closed.start.attemptId}/submit`).set(bearer(closed.token))
+    const results = await Promise.all(starts.flatMap(({ token, start }) => start.questions.map((q: any, i: number) =>
+      t.http().put(`/api/attempts/${start.attemptId}/answers/${q.id}`).set(bearer(token)).send({ answer: i % 2 === 0 }).then((r) => ({ attemptId: start.attemptId, status: r.status })))))
+    expect(results.filter((r) => r.attemptId !== closed.start.attemptId).every((r) => r.status === 200)).toBe(true)
+    expect(results.filter((r) => r.attemptId === closed.start.attemptId).every((r) => r.status === 409)).toBe(true)
+    const rows = await t.db.selectFrom('attempts').select(['id', 'answered_count']).where('id', 'in', starts.map((s) => s.start.attemptId)).execute()
+    for (const r of rows) expect(r.answered_count).toBe(r.id === closed.start.attemptId ? 0 : 8)
+    const stored = await t.db.selectFrom('attempt_answers').select(['attempt_id']).where('attempt_id', 'in', starts.map((s) => s.start.attemptId)).execute()
+    expect(stored).toHaveLength(8 * 4)
+  })
+})

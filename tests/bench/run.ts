@@ -2,6 +2,7 @@
 // Starts the server on a PostgreSQL database it creates, measures baselines in the same run,
 // drives a simulated exam day from separate load-generator processes and reports ratios.
 import os from 'node:os'
+import fs from 'node:fs'
 import path from 'node:path'
 import { fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -19,6 +20,7 @@ import { Samples, round } from './stats.js'
 import { mintTokens } from './tokens.js'
 import { markdown, writeReport, type BenchReport } from './report.js'
 import type { LoadgenConfig, LoadgenResult } from './loadgen.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +32,8 @@ const { values: args } = parseArgs({
     'login-sample': { type: 'string', default: '200' },
     workers: { type: 'string', default: '2' },
     'find-max': { type: 'boolean', default: false },
+    /** The embedded PGlite mode: the demo department (~150 people) takes a branch-sized exam. */
+    embedded: { type: 'boolean', default: false },
     database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 })
@@ -50,35 +54,94 @@ async function adminQuery(q: string) {
   try { await c.query(q) } finally { await c.end() }
 }
 
+interface Target {
+  base: string
+  adminToken: string
+  rootOrgId: number
+  takers: string[]
+  password: string
+  /** Sessions for people who do not log in through the API (minted, or logged in up front). */
+  tokenOf(username: string): Promise<string | undefined>
+  secretaryTokens: string[]
+  /** Takers whose login is measured (the others get `tokenOf`). */
+  loginSample: number
+  /** Direct database access, when the target allows it (PostgreSQL). */
+  close(): Promise<void>
+}
+
+async function loginVia(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  const body = await res.json() as { accessToken?: string }
+  if (!body.accessToken) throw new Error(`login ${username}: ${res.status}`)
+  return body.accessToken
+}
+
+/** PostgreSQL: a database of its own, seeded directly, most sessions minted. */
+async function postgresTarget(url: URL, dbName: string): Promise<Target> {
+  log(`seeding ${TAKERS} takers and ${SECRETARIES} secretaries`)
+  const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 })
+  await migrateToLatest(handle.db)
+  await syncBank(handle.db, BANK_DIR)
+  const root = await insertOrg(handle.db, { name: '压测厅', kind: 'department', parentId: null, parentPath: null })
+  const units = await Promise.all(Array.from({ length: SECRETARIES }, (_, i) => insertOrg(handle.db, { name: `压测支部${i + 1}`, kind: 'branch', parentId: root.id, parentPath: root.path, sort: i })))
+  const hash = await hashPassword(PASSWORD)
+  await handle.db.insertInto('users').values({ username: 'admin', name: '管理员', role: 'admin', org_id: root.id, password_hash: hash }).execute()
+  for (let i = 0; i < TAKERS; i += 2000) {
+    await handle.db.insertInto('users').values(Array.from({ length: Math.min(2000, TAKERS - i) }, (_, j) => ({
+      username: `b${i + j}`, name: `考生${i + j}`, role: 'member' as const, org_id: units[(i + j) % units.length].id, password_hash: hash,
+    }))).execute()
+  }
+  await handle.db.insertInto('users').values(units.map((u, i) => ({ username: `s${i}`, name: `书记${i}`, role: 'secretary' as const, org_id: u.id, password_hash: hash }))).execute()
+  const users = await handle.db.selectFrom('users').select(['id', 'username']).execute()
+  const minted = await mintTokens(handle.db, users.filter((u) => u.username !== 'admin').map((u) => u.id), JWT_SECRET)
+  const tokenByName = new Map(users.map((u) => [u.username, minted.get(u.id)!]))
+  await handle.close()
+  const server = await startMain({ DATABASE_URL: url.toString(), JWT_SECRET, LOG_LEVEL: 'warn', DATA_DIR: '/tmp/xuece-bench-unused' })
+  await waitFor(server, /已启动/)
+  const base = `http://127.0.0.1:${server.port}`
+  return {
+    base, adminToken: await loginVia(base, 'admin', PASSWORD), rootOrgId: root.id, password: PASSWORD,
+    takers: Array.from({ length: TAKERS }, (_, i) => `b${i}`),
+    tokenOf: async (u) => tokenByName.get(u),
+    secretaryTokens: units.map((_, i) => tokenByName.get(`s${i}`)!),
+    loginSample: Math.min(Number(args['login-sample']), TAKERS),
+    close: async () => {
+      await stop(server)
+      await adminQuery(`drop database if exists ${dbName} with (force)`).catch(() => {})
+    },
+  }
+}
+
+/** Embedded PGlite: `npm start` on a fresh data directory, the demo department takes the exam. */
+async function embeddedTarget(): Promise<Target> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-bench-'))
+  const server = await startMain({ DATABASE_URL: undefined, DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+  await waitFor(server, /已启动/)
+  const base = `http://127.0.0.1:${server.port}`
+  const adminToken = await loginVia(base, DEMO_ADMIN.username, DEMO_ADMIN.password)
+  const users = (await (await fetch(`${base}/api/users?pageSize=500`, { headers: { authorization: `Bearer ${adminToken}` } })).json() as any).items as { username: string; role: string }[]
+  const orgs = await (await fetch(`${base}/api/orgs`, { headers: { authorization: `Bearer ${adminToken}` } })).json() as any[]
+  const secretaries = users.filter((u) => u.role === 'secretary').map((u) => u.username)
+  const tokens = new Map<string, string>()
+  return {
+    base, adminToken, rootOrgId: orgs.find((o) => o.parentId === null).id, password: DEMO_PASSWORD,
+    takers: users.filter((u) => u.role === 'member').map((u) => u.username).slice(0, TAKERS),
+    tokenOf: async (u) => { if (!tokens.has(u)) tokens.set(u, await loginVia(base, u, DEMO_PASSWORD)); return tokens.get(u) },
+    secretaryTokens: await Promise.all(secretaries.slice(0, SECRETARIES).map((u) => loginVia(base, u, DEMO_PASSWORD))),
+    loginSample: Number.POSITIVE_INFINITY, // every taker logs in for real
+    close: async () => { await stop(server); fs.rmSync(dataDir, { recursive: true, force: true }) },
+  }
+}
+
 async function main() {
   const dbName = `xuece_bench_${Date.now().toString(36)}`
   await adminQuery(`create database ${dbName}`)
   const url = new URL(args.database!)
   url.pathname = `/${dbName}`
   const children: ChildProcess[] = []
-  let server: Awaited<ReturnType<typeof startMain>> | undefined
+  let target: Target | undefined
   try {
-    // ── seed ──
-    log(`seeding ${TAKERS} takers and ${SECRETARIES} secretaries`)
-    const handle = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 })
-    await migrateToLatest(handle.db)
-    await syncBank(handle.db, BANK_DIR)
-    const root = await insertOrg(handle.db, { name: '压测厅', kind: 'department', parentId: null, parentPath: null })
-    const units = await Promise.all(Array.from({ length: SECRETARIES }, (_, i) => insertOrg(handle.db, { name: `压测支部${i + 1}`, kind: 'branch', parentId: root.id, parentPath: root.path, sort: i })))
-    const hash = await hashPassword(PASSWORD)
-    await handle.db.insertInto('users').values({ username: 'admin', name: '管理员', role: 'admin', org_id: root.id, password_hash: hash }).execute()
-    for (let i = 0; i < TAKERS; i += 2000) {
-      await handle.db.insertInto('users').values(Array.from({ length: Math.min(2000, TAKERS - i) }, (_, j) => ({
-        username: `b${i + j}`, name: `考生${i + j}`, role: 'member' as const, org_id: units[(i + j) % units.length].id, password_hash: hash,
-      }))).execute()
-    }
-    await handle.db.insertInto('users').values(units.map((u, i) => ({ username: `s${i}`, name: `书记${i}`, role: 'secretary' as const, org_id: u.id, password_hash: hash }))).execute()
-    const users = await handle.db.selectFrom('users').select(['id', 'username']).execute()
-    const idOf = new Map(users.map((u) => [u.username, u.id]))
-    const loginSample = Math.min(Number(args['login-sample']), TAKERS)
-    const tokens = await mintTokens(handle.db, users.filter((u) => u.username !== 'admin').map((u) => u.id), JWT_SECRET)
-
-    // ── baselines, same machine, same run ──
+    // ── baselines, same machine, same run (the upsert baseline always on PostgreSQL) ──
     log('measuring baselines')
     const baseline = fork(path.join(import.meta.dirname, 'baseline-server.ts'), { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_DATABASE_URL: url.toString() } })
     children.push(baseline)
@@ -90,15 +153,14 @@ async function main() {
     log(`bare ${bare.rps}/s, upsert ${upsert.rps}/s p99 ${upsert.latency.p99} ms`)
 
     // ── the server under test ──
-    server = await startMain({ DATABASE_URL: url.toString(), JWT_SECRET, LOG_LEVEL: 'warn', DATA_DIR: '/tmp/xuece-bench-unused' })
-    await waitFor(server, /已启动/)
-    const base = `http://127.0.0.1:${server.port}`
-    const adminLogin = await (await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) })).json() as any
-    const adminToken = adminLogin.accessToken as string
+    target = args.embedded ? await embeddedTarget() : await postgresTarget(url, dbName)
+    const { base, adminToken } = target
+    const takerCount = target.takers.length
+    const loginSample = Math.min(target.loginSample, takerCount)
     const authed = (p: string, body?: unknown) => fetch(base + p, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json() as Promise<any>)
     const exam = await authed('/api/exams', {
       title: '党史知识集中测试（压测）', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3 * 3600_000).toISOString(), durationMinutes: 120,
-      audienceOrgIds: [root.id], passScore: 60, maxAttempts: 1, shuffleQuestions: true, shuffleOptions: true, releaseResults: 'immediately',
+      audienceOrgIds: [target.rootOrgId], passScore: 60, maxAttempts: 1, shuffleQuestions: true, shuffleOptions: true, releaseResults: 'immediately',
       paper: { rules: [{ type: 'single', count: 10, scoreEach: 4 }, { type: 'judge', count: 10, scoreEach: 3 }, { type: 'multiple', count: 5, scoreEach: 6 }] },
     })
     if (!exam.id) throw new Error(`exam not created: ${JSON.stringify(exam)}`)
@@ -107,8 +169,8 @@ async function main() {
     const submitAcks: number[] = []
     const pushLatency = new Samples()
     let matched = 0
-    const watchers = units.map((_, i) => {
-      const s = io(base, { transports: ['websocket'], auth: { token: tokens.get(idOf.get(`s${i}`)!) } })
+    const watchers = target.secretaryTokens.map((token) => {
+      const s = io(base, { transports: ['websocket'], auth: { token } })
       s.on('connect', () => s.emit('exam:watch', { examId: exam.id }))
       return s
     })
@@ -127,9 +189,9 @@ async function main() {
     const sampler = setInterval(async () => { const m = await authed('/api/health/metrics').catch(() => null); if (m) metrics.push({ t: (Date.now() - t0) / 1000, ...m }) }, 1000)
 
     // ── load generators ──
-    log(`exam day: ${TAKERS} takers over ${WORKERS} load generators, ${START_RATE} starts/s, a save every ~${SAVE_INTERVAL} ms`)
+    log(`exam day: ${takerCount} takers over ${WORKERS} load generators, ${START_RATE} starts/s, a save every ~${SAVE_INTERVAL} ms`)
     const startBase = Date.now() + 5000
-    const plan = Array.from({ length: TAKERS }, (_, i) => ({ username: `b${i}`, password: PASSWORD, token: i < loginSample ? undefined : tokens.get(idOf.get(`b${i}`)!), startAt: startBase + (i / START_RATE) * 1000 }))
+    const plan = await Promise.all(target.takers.map(async (username, i) => ({ username, password: target!.password, token: i < loginSample ? undefined : await target!.tokenOf(username), startAt: startBase + (i / START_RATE) * 1000 })))
     const results = await Promise.all(Array.from({ length: WORKERS }, (_, w) => new Promise<LoadgenResult>((resolve) => {
       const mine = plan.filter((_, i) => i % WORKERS === w)
       const child = fork(path.join(import.meta.dirname, 'loadgen.ts'), { execArgv: ['--import', 'tsx'] })
@@ -151,8 +213,8 @@ async function main() {
       // Fresh open attempts on a second exam: the exam-day attempts are all submitted by now.
       const exam2 = await authed('/api/exams', { ...exam, id: undefined, createdAt: undefined, maxScore: undefined, questionCount: undefined, instructions: undefined, title: '饱和测试' })
       const open: { id: number; token: string; q: number[] }[] = []
-      for (let i = 0; i < Math.min(TAKERS, 1000); i++) {
-        const token = tokens.get(idOf.get(`b${i}`)!)!
+      for (const username of target.takers.slice(0, 1000)) {
+        const token = (await target.tokenOf(username))!
         const r = await fetch(`${base}/api/exams/${exam2.id}/attempts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }).then((x) => x.json() as Promise<any>)
         open.push({ id: r.attemptId, token, q: r.questions.filter((q: any) => q.type === 'judge').map((q: any) => q.id) })
       }
@@ -172,7 +234,6 @@ async function main() {
     }
     watchers.forEach((s) => s.close())
     all.close()
-    await handle.close()
 
     // ── report ──
     const merge = (k: 'login' | 'start' | 'save' | 'submit') => { const s = new Samples(); s.addAll(results.flatMap((r) => r[k])); return s.summary() }
@@ -186,7 +247,7 @@ async function main() {
     const latencyTimeline = new Samples(t0)
     const report: BenchReport = {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
-      params: { takers: TAKERS, secretaries: SECRETARIES, saveIntervalMs: SAVE_INTERVAL, answersPerTaker: ANSWERS, startRate: START_RATE, loginSample, workers: WORKERS },
+      params: { mode: args.embedded ? 'embedded PGlite' : 'PostgreSQL', takers: takerCount, secretaries: target.secretaryTokens.length, saveIntervalMs: SAVE_INTERVAL, answersPerTaker: ANSWERS, startRate: START_RATE, loginSample, workers: WORKERS },
       baselines: { bare: { rps: bare.rps, p99: bare.latency.p99 }, upsert: { rps: upsert.rps, median: upsert.latency.median, p99: upsert.latency.p99 } },
       figures: [
         { name: 'login (real Argon2id)', ...merge('login'), unit: 'ms' },
@@ -221,7 +282,7 @@ async function main() {
     log(`report: ${files.json} and ${files.html}`)
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
-    if (server) await stop(server)
+    await target?.close()
     await adminQuery(`drop database if exists ${dbName} with (force)`).catch(() => {})
   }
 }

@@ -12,11 +12,17 @@ interface Pending extends SaveItem { resolve(saved: boolean): void; reject(err: 
 export class AutosaveBatcher {
   private queue: Pending[] = []
   private timer: ReturnType<typeof setTimeout> | null = null
+  private inflight = 0
 
+  /**
+   * At most `maxInflight` batches run at once. Batches lock attempt rows, so many concurrent ones
+   * would mostly wait on each other while holding pool connections that starts and submits need;
+   * while they run, new saves simply gather into the next, larger batch.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-    private readonly opts = { maxDelayMs: 2, maxBatch: 400 },
+    private readonly opts = { maxDelayMs: 2, maxBatch: 500, maxInflight: 2 },
   ) {}
 
   /** Resolves true once committed, false when the attempt is not open for this person. */
@@ -24,16 +30,20 @@ export class AutosaveBatcher {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...item, resolve, reject })
       if (this.queue.length >= this.opts.maxBatch) this.flush()
-      else this.timer ??= setTimeout(() => this.flush(), this.opts.maxDelayMs)
+      else if (!this.timer && this.inflight < this.opts.maxInflight) this.timer = setTimeout(() => this.flush(), this.opts.maxDelayMs)
     })
   }
 
   private flush() {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    const batch = this.queue
-    this.queue = []
-    if (batch.length) void this.write(batch)
+    if (this.inflight >= this.opts.maxInflight || !this.queue.length) return
+    const batch = this.queue.splice(0, this.opts.maxBatch)
+    this.inflight++
+    void this.write(batch).finally(() => {
+      this.inflight--
+      if (this.queue.length) this.flush()
+    })
   }
 
   private async write(batch: Pending[]) {
