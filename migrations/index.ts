@@ -5,10 +5,12 @@ import * as foundation from './2026-11-30-01-foundation.js'
 import * as questions from './2026-11-30-02-questions.js'
 import * as exams from './2026-11-30-03-exams.js'
 import * as pointsStudy from './2026-11-30-04-points-study.js'
+import * as examCounters from './2026-11-30-05-exam-counters.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
   '2026-11-30-02-questions': questions,
   '2026-11-30-03-exams': exams,
   '2026-11-30-04-points-study': pointsStudy,
+  '2026-11-30-05-exam-counters': examCounters,
 }

@@ -380,3 +380,37 @@ describe('group commit of autosaves', () => {
     expect(stored).toHaveLength(8 * 4)
   })
 })
+
+describe('incremental counters', () => {
+  it('match a recount from the attempts after starts, submissions, a retake and a reopen', async () => {
+    const exam = await createExam({ title: '计数一致', maxAttempts: 2, paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] }, passScore: 0 })
+    const take = async (u: string, right: number, submit = true) => {
+      const token = await t.login(u)
+      const start = (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(token)).send({})).body
+      const paper = await paperOf(start.attemptId)
+      for (const [i, q] of paper.questions.entries()) await t.http().put(`/api/attempts/${start.attemptId}/answers/${q.id}`).set(bearer(token)).send({ answer: i < right ? q.answer : !q.answer })
+      if (submit) await t.http().post(`/api/attempts/${start.attemptId}/submit`).set(bearer(token))
+      return start.attemptId as number
+    }
+    await take('dy0060', 2)
+    await take('dy0061', 1)
+    await take('dy0061', 2) // a better retake
+    const reopened = await take('dy0062', 2)
+    await take('dy0063', 0, false) // started, never submitted
+    await t.http().post(`/api/attempts/${reopened}/reopen`).set(bearer(admin)).send({ reason: '误交' })
+
+    const monitor = (await t.http().get(`/api/exams/${exam.id}/monitor`).set(bearer(admin))).body
+    const attempts = await t.db.selectFrom('attempts').select(['user_id', 'status', 'score']).where('exam_id', '=', exam.id).execute()
+    const users = new Set(attempts.map((a) => a.user_id))
+    const submitted = [...users].filter((u) => attempts.some((a) => a.user_id === u && a.status === 'submitted'))
+    expect(monitor.started).toBe(users.size)
+    expect(monitor.submitted).toBe(submitted.length)
+    const bests = submitted.map((u) => Math.max(...attempts.filter((a) => a.user_id === u && a.status === 'submitted').map((a) => Number(a.score))))
+    const avg = Math.round((bests.reduce((a, b) => a + b, 0) / bests.length) * 10) / 10
+    const withScores = monitor.byOrg.filter((o: any) => o.avgScore !== null)
+    const weighted = withScores.reduce((s: number, o: any) => s + o.avgScore * o.submitted, 0) / withScores.reduce((s: number, o: any) => s + o.submitted, 0)
+    expect(Math.round(weighted * 10) / 10).toBe(avg)
+    const board = (await t.http().get(`/api/exams/${exam.id}/leaderboard`).set(bearer(admin))).body
+    expect(board.map((r: any) => r.score)).toEqual(bests.sort((a, b) => b - a))
+  })
+})

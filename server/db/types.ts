@@ -253,7 +253,26 @@ export interface WrongBookTable {
   cleared_at: Timestamp | null
 }
 
+export interface ExamPersonTable {
+  exam_id: number
+  user_id: number
+  org_id: number
+  submitted: Generated<boolean>
+  best: number | null
+  best_seconds: number | null
+}
+
+export interface ExamOrgCountTable {
+  exam_id: number
+  org_id: number
+  started: Generated<number>
+  submitted: Generated<number>
+  score_sum: Generated<number>
+}
+
 export interface Database {
+  exam_people: ExamPersonTable
+  exam_org_counts: ExamOrgCountTable
   point_rules: PointRuleTable
   point_ledger: PointLedgerTable
   point_counters: PointCounterTable

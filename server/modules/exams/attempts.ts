@@ -10,6 +10,7 @@ import { finalizeAttempt, resultOf, type AttemptRow, type SubmitResult } from '.
 import { examInScope, type ExamRow } from './service.js'
 import * as q from './queries.js'
 import { AutosaveBatcher } from './autosave-batch.js'
+import { countReopen, countStart } from './counters.js'
 
 const iso = (d: Date | string) => new Date(d).toISOString()
 
@@ -43,10 +44,14 @@ export async function startAttempt(app: FastifyInstance, principal: Principal, e
   const minutes = exam.duration_minutes + (allowance?.extra_minutes ?? 0)
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
   try {
-    const attempt = await app.db.insertInto('attempts').values({
-      exam_id: examId, user_id: principal.userId, org_id: principal.orgId, attempt_no: used + 1, status: 'in_progress',
-      started_at: now, deadline, max_score: exam.max_score, paper: JSON.stringify(paper), device_id: deviceId ?? null,
-    }).returningAll().executeTakeFirstOrThrow()
+    const attempt = await app.db.transaction().execute(async (tx) => {
+      const row = await tx.insertInto('attempts').values({
+        exam_id: examId, user_id: principal.userId, org_id: principal.orgId, attempt_no: used + 1, status: 'in_progress',
+        started_at: now, deadline, max_score: exam.max_score, paper: JSON.stringify(paper), device_id: deviceId ?? null,
+      }).returningAll().executeTakeFirstOrThrow()
+      await countStart(tx, examId, principal.userId, principal.orgId)
+      return row
+    })
     app.events.emit('exam:changed', examId)
     return startPayload(app, attempt, [])
   } catch (err) {
@@ -220,6 +225,7 @@ export async function reopenAttempt(app: FastifyInstance, principal: Principal, 
   await app.db.transaction().execute(async (tx) => {
     await tx.updateTable('attempts').set({ status: 'in_progress', submitted_at: null, submitted_by: null, score: null, passed: null, deadline })
       .where('id', '=', attemptId).where('status', '=', 'submitted').execute()
+    await countReopen(tx, attempt.exam_id, attempt.user_id, attemptId)
     await audit(tx, principal.userId, 'attempt.reopen', 'attempt', attemptId, { minutes, deadline: deadline.toISOString() }, reason)
   })
   app.events.emit('exam:changed', attempt.exam_id)

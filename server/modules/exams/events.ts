@@ -6,8 +6,7 @@ import { scopePrefix } from '../../lib/scope.js'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
 import { Coalescer } from '../../realtime/coalescer.js'
 import { examInScope } from './service.js'
-import type { Person } from './queries.js'
-import { leaderboard, leaderboardOpenToMembers, loadBoard, loadProgress, monitor, summarizeProgress, topOf } from './results.js'
+import { invitedByOrg, leaderboard, leaderboardOpenToMembers, monitor, orgCounts, summarizeProgress, type OrgInvited } from './results.js'
 import * as q from './queries.js'
 
 const PUSH_INTERVAL_MS = 250
@@ -29,33 +28,34 @@ export function registerExamEvents(app: FastifyInstance) {
    * Who is invited changes rarely (people join or move branches), and reading it means joining
    * every user of the audience: keep it a short while instead of reading it four times a second.
    */
-  const invitedCache = new Map<number, { at: number; people: Person[] }>()
+  const invitedCache = new Map<number, { at: number; invited: OrgInvited[] }>()
   async function invitedOf(examId: number, audience: string[]) {
     const hit = invitedCache.get(examId)
-    if (hit && Date.now() - hit.at < INVITED_TTL_MS) return hit.people
-    const people = await q.invitedPeople(app.db, audience, '/')
-    invitedCache.set(examId, { at: Date.now(), people })
-    return people
+    if (hit && Date.now() - hit.at < INVITED_TTL_MS) return hit.invited
+    const invited = await invitedByOrg(app, audience, '/')
+    invitedCache.set(examId, { at: Date.now(), invited })
+    return invited
   }
 
-  /** One read of the exam's state per push, however many scopes watch it; each room gets its slice. */
+  /**
+   * A push reads the exam's counters (one row per org) once, and each room's top 10 through the
+   * board index — never the attempts themselves.
+   */
   async function pushExam(examId: number) {
     const rooms = [...io.of('/').adapter.rooms.keys()].map((r) => ({ r, parsed: parseRoom(r) })).filter(({ parsed }) => parsed?.examId === examId)
     if (!rooms.length) return
     const exam = await q.findExam(app.db, examId)
     if (!exam) return
     const audience = [...(await q.orgPaths(app.db, exam.audience_org_ids as number[])).values()]
-    const needProgress = rooms.some(({ parsed }) => !parsed!.leaderboardOnly)
-    const [progress, board] = await Promise.all([
-      needProgress ? loadProgress(app, examId, audience, '/', await invitedOf(examId, audience)) : null,
-      loadBoard(app, examId, '/'),
-    ])
+    const progress = rooms.some(({ parsed }) => !parsed!.leaderboardOnly)
+      ? { invited: await invitedOf(examId, audience), counts: await orgCounts(app, examId, '/') }
+      : null
     const membersMaySee = leaderboardOpenToMembers(exam, app.clock.now())
     for (const { r, parsed } of rooms) {
       const { scope, leaderboardOnly } = parsed!
       const target = io.local.to(r)
       if (!leaderboardOnly) target.emit('exam:progress', { examId, ...summarizeProgress(progress!, scope) })
-      target.emit('exam:leaderboard', { examId, top: leaderboardOnly && !membersMaySee ? [] : topOf(board, scope, TOP_N) })
+      target.emit('exam:leaderboard', { examId, top: leaderboardOnly && !membersMaySee ? [] : await leaderboard(app, examId, scope, TOP_N) })
     }
   }
 

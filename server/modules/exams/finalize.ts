@@ -7,6 +7,7 @@ import { grade, total } from './grading.js'
 import type { Paper } from './paper.js'
 import type { ExamRow } from './service.js'
 import * as q from './queries.js'
+import { countSubmission } from './counters.js'
 
 export type AttemptRow = Selectable<AttemptTable>
 
@@ -31,9 +32,12 @@ export async function finalizeAttempt(
       where a.attempt_id = ${attempt.id} and a.question_id = v.question_id`.execute(tx)
   }
   const score = total(grades.map((g) => g.score))
-  return tx.updateTable('attempts').set({
+  const done = await tx.updateTable('attempts').set({
     status: 'submitted', submitted_at: submittedAt, submitted_by: by, score, passed: score >= Number(exam.pass_score),
   }).where('id', '=', attempt.id).returningAll().executeTakeFirstOrThrow()
+  const seconds = Math.round((submittedAt.getTime() - new Date(attempt.started_at).getTime()) / 1000)
+  await countSubmission(tx, attempt.exam_id, attempt.user_id, attempt.org_id, score, seconds)
+  return done
 }
 
 /**
