@@ -29,6 +29,8 @@ import { registerExamEvents } from './modules/exams/events.js'
 import { pointRoutes } from './modules/points/routes.js'
 import { registerPointEvents } from './modules/points/events.js'
 import { studyRoutes } from './modules/study/routes.js'
+import { registerMediaFiles } from './modules/study/media.js'
+import { reportRoutes } from './modules/reports/routes.js'
 
 export interface AppDeps {
   db: Kysely<Database>
@@ -47,6 +49,8 @@ export interface AppDeps {
   redisKey?: string
   /** Built web app to serve; skipped when the folder has no index.html. */
   webDist?: string
+  /** Where uploaded media live (`<dataDir>/uploads`); defaults to ./data. */
+  dataDir?: string
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -70,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('events', deps.events ?? new DomainEvents())
   app.decorate('limits', { earnPerMinute: deps.earnRateLimitPerMinute ?? 30 })
   app.addSchema(ErrorBody)
+  const dataDir = deps.dataDir ?? path.resolve('data')
   await app.register(errorsPlugin)
   await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
   await app.register(authPlugin, { secret: deps.jwtSecret, accessTokenMinutes: deps.accessTokenMinutes ?? 30, clock: deps.clock ?? systemClock })
@@ -93,9 +98,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(examRoutes)
     await api.register(attemptRoutes)
     await api.register(pointRoutes)
-    await api.register(studyRoutes)
+    await api.register(studyRoutes, { dataDir })
+    await api.register(reportRoutes)
   }, { prefix: '/api' })
 
+  await registerMediaFiles(app, dataDir)
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey })
   registerExamEvents(app)
   registerPointEvents(app)

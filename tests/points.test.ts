@@ -139,3 +139,12 @@ describe('leaderboards against brute force', () => {
     expect(byOrg.body[0]).toEqual(expect.objectContaining({ rank: 1, members: expect.any(Number), perCapita: expect.any(Number) }))
   })
 })
+
+describe('rule caps', () => {
+  it('null means "no cap", not zero', async () => {
+    const admin = await t.login(DEMO_ADMIN.username)
+    const res = await t.http().post('/api/points/rules').set(bearer(admin)).send({ rule: 'weekly_quiz', weeklyCap: null, dailyCap: 3 })
+    expect(res.status).toBe(201)
+    expect(res.body).toMatchObject({ weeklyCap: null, dailyCap: 3 })
+  })
+})

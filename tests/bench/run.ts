@@ -107,6 +107,8 @@ async function postgresTarget(url: URL, dbName: string): Promise<Target> {
     loginSample: Math.min(Number(args['login-sample']), TAKERS),
     close: async () => {
       await stop(server)
+      const out = server.output()
+      if (out.length > 10_000) log(`server wrote ${out.length} bytes of output; last lines:\n${out.slice(-1500)}`)
       await adminQuery(`drop database if exists ${dbName} with (force)`).catch(() => {})
     },
   }

@@ -1,4 +1,7 @@
 // A real app on a real database for one test file: build, ready, and close on teardown.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { inject } from 'vitest'
 import supertest from 'supertest'
 import type { FastifyInstance } from 'fastify'
@@ -27,7 +30,8 @@ export async function createTestContext(opts: { clock?: ManualClock; listen?: bo
   const clock: Clock = opts.clock ?? systemClock
   // A manual clock moves minutes in milliseconds of real time: lift the per-minute earning limit.
   const earnRateLimitPerMinute = opts.earnRateLimitPerMinute ?? (opts.clock ? 100_000 : undefined)
-  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: TEST_JWT_SECRET, clock, logLevel: 'silent', webDist: '/nonexistent', earnRateLimitPerMinute })
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-test-data-'))
+  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: TEST_JWT_SECRET, clock, logLevel: 'silent', webDist: '/nonexistent', earnRateLimitPerMinute, dataDir })
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   else await app.ready()
   const http = () => supertest.agent(app.server)
@@ -48,6 +52,7 @@ export async function createTestContext(opts: { clock?: ManualClock; listen?: bo
     close: async () => {
       await app.close()
       await handle.close()
+      fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

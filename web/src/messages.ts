@@ -315,4 +315,77 @@ export const msg = {
     me: { ledger: '积分明细', wrongBook: '错题本' },
   },
   // ── end 学习与积分 ──
+  // ── 学习管理 ──
+  studyAdmin: {
+    nav: '学习',
+    tabs: { materials: '学习资料', rules: '积分规则', adjust: '积分调整', flags: '刷分提示' },
+    kinds: { article: '文章', video: '视频' } as Record<string, string>,
+    statuses: { draft: '草稿', published: '已发布', retired: '已下线' } as Record<string, string>,
+    // 学习资料
+    channel: '频道', kind: '类型', status: '状态', title: '标题', summary: '摘要', cover: '封面', publishedAt: '发布时间',
+    duration: '时长', source: '来源', allChannels: '全部频道', allKinds: '全部类型', allStatuses: '全部状态',
+    searchPh: '搜索标题或摘要', add: '新建资料', editTitle: '编辑学习资料', addTitle: '新建学习资料',
+    statusFilterNote: '状态筛选仅作用于当前页', publish: '发布', toDraft: '转为草稿', retire: '下线',
+    published: '已发布', drafted: '已转为草稿', retired: '已下线', created: '资料已创建', updated: '资料已保存',
+    retireConfirm: (title: string) => `确定下线“${title}”吗？党员将无法再看到它，已获得的积分不受影响。`,
+    titlePh: '不超过 120 字', summaryPh: '列表中显示的简介，不超过 500 字', sourcePh: '如：《中国共产党简史》',
+    coverUpload: '上传封面', coverReplace: '更换封面', coverRemove: '移除', coverHint: 'JPG / PNG / WebP，不超过 5 MB',
+    body: '正文', bodyPh: '在此编写正文 HTML，例如 <p>段落</p>、<h3>小标题</h3>；保存时服务器会清理不安全的内容', preview: '预览',
+    previewEmpty: '正文预览将显示在这里',
+    tools: { p: '段落', h3: '小标题', strong: '加粗', quote: '引用', ul: '列表', img: '插入图片' },
+    video: '视频', videoIntro: '视频简介', videoUpload: '上传视频', videoReplace: '重新上传', videoHint: 'MP4 / WebM，不超过 500 MB；也可直接填写视频地址',
+    videoUrlPh: '/media/… 或 https://…', uploading: (p: number) => `上传中 ${p}%`, uploaded: '上传完成',
+    durationSeconds: '时长（秒）', durationAuto: '已根据视频自动读取时长', durationFmt: (s: number) => `${Math.floor(s / 60)} 分 ${s % 60} 秒`,
+    saveDraft: '存为草稿', savePublish: '保存并发布', saveKeep: '保存',
+    required: { channel: '请选择频道', title: '请填写标题', body: '请填写正文', video: '请上传视频或填写视频地址' },
+    // 积分规则
+    rules: {
+      intro: '修改规则会新建一个版本：已获得的积分不受影响，新规则从生效日起执行。',
+      code: '编码', name: '名称', points: '每次积分', dailyCap: '每日上限', weeklyCap: '每周上限', unitSeconds: '计时单位',
+      version: '版本', effectiveFrom: '生效日期', edit: '修改', none: '不限', seconds: (n: number) => `${n} 秒`,
+      dialogTitle: (name: string) => `修改积分规则：${name}`, capOn: '设上限', unitHint: '时长类规则：每满多少秒计一次',
+      effectiveHint: '只能从今天或以后生效，历史不可改写', saved: (d: string) => `已保存，新规则自 ${d} 起执行`,
+      vVersion: (n: number) => `第 ${n} 版`,
+    },
+    // 积分调整
+    adjust: {
+      intro: '为个别党员补记或扣减积分，操作留痕可查。', person: '人员', personPh: '输入姓名或用户名搜索', points: '调整分值',
+      pointsHint: '正数为增加，负数为扣减，不能为 0', reason: '调整原因', reasonPh: '例如：线下集中学习补记积分', submit: '确认调整',
+      confirm: (name: string, points: number) => `确定为 ${name} ${points > 0 ? '增加' : '扣减'} ${Math.abs(points)} 积分吗？`,
+      done: '积分已调整', duplicate: '该调整已提交过，未重复计入', required: '请选择人员、填写分值和原因', recent: '本次调整记录',
+      at: '时间',
+    },
+    // 刷分提示
+    flags: {
+      intro: '最近 7 天答题用时过快或过于均匀的党员（至少 10 题）。仅为提示，不会自动扣分，请结合实际了解情况。',
+      name: '姓名', org: '组织', answers: '答题数', median: '中位用时', reasons: '原因', seconds: (ms: number) => `${(ms / 1000).toFixed(1)} 秒`,
+      empty: '最近 7 天没有需要关注的答题记录', refresh: '刷新',
+    },
+  },
+  // ── end 学习管理 ──
+  // ── 统计报表 ──
+  reports: {
+    title: '参与情况统计',
+    intro: '按下级单位汇总学习与考试的场次、人次，口径与年度工作报告一致；数据限于本人管理范围。',
+    org: '组织', orgPh: '选择组织', range: '统计区间', rangeStart: '开始日期', rangeEnd: '结束日期', rangeSep: '至',
+    shortcuts: { thisMonth: '本月', lastMonth: '上月', thisQuarter: '本季度', thisYear: '本年' },
+    query: '查询', export: '导出 Excel', exported: '已导出',
+    exportName: (org: string, from: string, to: string) => `参与情况统计-${org}-${from}-${to}.xlsx`,
+    rangeOf: (from: string, to: string) => `${from} 至 ${to}`,
+    tooLong: '统计区间不能超过 366 天',
+    cards: { members: '党员数', learnerDays: '学习人次', attempts: '参考人次', exams: '考试场次', passRate: '及格率' },
+    cardHint: { learnerDays: (n: number) => `学习人数 ${n} 人`, attempts: (n: number) => `参考人数 ${n} 人`, passRate: (p: number, t: number) => `及格 ${p} / 参考 ${t} 人` },
+    cols: {
+      unit: '单位', members: '党员数', learners: '学习人数', learnerDays: '学习人次', points: '学习积分合计', perCapita: '人均积分',
+      studyHours: '学习时长（小时）', practiceAnswers: '答题人次', exams: '考试场次', attempts: '参考人次', takers: '参考人数',
+      passers: '及格人数', passRate: '及格率', avgScore: '平均分',
+    },
+    own: '（本级）', total: '合计', byUnit: '各单位参与情况',
+    charts: { learnerDays: '各单位学习人次', perCapita: '各单位人均积分', participation: '各单位考试参考率', participationRate: '参考率（参考人数 / 党员数）' },
+    examsTitle: '考试明细',
+    examCols: { title: '考试', date: '场次日期', invited: '应考', takers: '参考', submitted: '交卷', passers: '及格', rate: '参考率' },
+    empty: '所选区间内没有学习或考试记录', noExams: '所选区间内没有考试', dash: '—',
+    percent: (n: number) => `${n}%`,
+  },
+  // ── end 统计报表 ──
 }

@@ -4,7 +4,7 @@ import { AppError, conflict, forbidden, notFound, validationError } from '../../
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import { audit } from '../../lib/audit.js'
-import { drawPaper, type PaperSpec } from './draw.js'
+import { drawPaper, DrawPools, type PaperSpec } from './draw.js'
 import { answerShapeProblem, publicQuestion, type Paper, type PaperQuestion } from './paper.js'
 import { finalizeAttempt, resultOf, type AttemptRow, type SubmitResult } from './finalize.js'
 import { examInScope, type ExamRow } from './service.js'
@@ -40,7 +40,9 @@ export async function startAttempt(app: FastifyInstance, principal: Principal, e
   const used = await q.countAttempts(app.db, examId, principal.userId)
   if (used >= exam.max_attempts + (allowance?.extra_attempts ?? 0)) throw conflict('作答次数已用完')
 
-  const paper = await drawPaper(app.db, exam.paper as PaperSpec, { shuffleQuestions: exam.shuffle_questions, shuffleOptions: exam.shuffle_options, today: shanghaiDate(now) })
+  const today = shanghaiDate(now)
+  const pool = await drawPoolsOf(app).get(app.db, examId, exam.paper as PaperSpec, today)
+  const paper = await drawPaper(app.db, exam.paper as PaperSpec, { shuffleQuestions: exam.shuffle_questions, shuffleOptions: exam.shuffle_options, today, pool })
   const minutes = exam.duration_minutes + (allowance?.extra_minutes ?? 0)
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
   try {
@@ -79,6 +81,13 @@ async function closeOverdue(app: FastifyInstance, attemptId: number, exam: ExamR
     if (locked.status === 'in_progress') await finalizeAttempt(tx, locked, exam, new Date(locked.deadline), 'deadline')
   })
   app.events.emit('exam:changed', exam.id)
+}
+
+const drawPools = new WeakMap<FastifyInstance, DrawPools>()
+function drawPoolsOf(app: FastifyInstance) {
+  let p = drawPools.get(app)
+  if (!p) drawPools.set(app, (p = new DrawPools()))
+  return p
 }
 
 const batchers = new WeakMap<FastifyInstance, AutosaveBatcher>()

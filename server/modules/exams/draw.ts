@@ -61,31 +61,64 @@ export async function checkPaper(db: Db, spec: PaperSpec, today: string): Promis
   }
 }
 
-/** Draws one person's paper, snapshotting each question as it is now. */
-export async function drawPaper(db: Db, spec: PaperSpec, opts: { shuffleQuestions: boolean; shuffleOptions: boolean; today: string }): Promise<Paper> {
+type QuestionRow = { id: number; type: QuestionType; stem: string; options: { key: string; text: string }[] | null; answer: unknown; explanation: string | null }
+
+/**
+ * What one exam's draws pick from: the eligible question ids per rule and the rows themselves.
+ * On exam day hundreds of people start each second with the same rules; reading the pool once and
+ * drawing in memory takes the bank out of every start. Kept briefly, so bank edits still arrive.
+ */
+export interface DrawPool { at: number; candidates: number[][]; rows: Map<number, QuestionRow> }
+export const DRAW_POOL_TTL_MS = 15_000
+
+async function loadPool(db: Db, spec: PaperSpec, today: string): Promise<DrawPool> {
+  const candidates = isFixed(spec)
+    ? [spec.questionIds]
+    : await Promise.all(spec.rules.map(async (rule) => (await sql<{ id: number }>`select id from questions where ${ruleFilter(rule, today)}`.execute(db)).rows.map((r) => r.id)))
+  const ids = [...new Set(candidates.flat())]
+  const rows = ids.length ? await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', ids).execute() : []
+  return { at: Date.now(), candidates, rows: new Map(rows.map((r) => [r.id, r as QuestionRow])) }
+}
+
+/** Draws one person's paper, snapshotting each question as it is in the (recent) pool. */
+export async function drawPaper(
+  db: Db, spec: PaperSpec, opts: { shuffleQuestions: boolean; shuffleOptions: boolean; today: string; pool?: DrawPool },
+): Promise<Paper> {
+  const pool = opts.pool ?? (await loadPool(db, spec, opts.today))
   const picks: { id: number; score: number }[] = []
   if (isFixed(spec)) {
     picks.push(...spec.questionIds.map((id) => ({ id, score: spec.scoreEach })))
   } else {
-    for (const rule of spec.rules) {
-      const taken = picks.map((p) => p.id)
-      const { rows } = await sql<{ id: number }>`
-        select id from questions where ${ruleFilter(rule, opts.today)}
-        ${taken.length ? sql`and id not in (${sql.join(taken)})` : sql``}
-        order by random() limit ${rule.count}`.execute(db)
-      if (rows.length < rule.count) throw conflict('题库中符合规则的题目不足，无法组卷，请联系管理员')
-      picks.push(...rows.map((r) => ({ id: r.id, score: rule.scoreEach })))
-    }
+    spec.rules.forEach((rule, i) => {
+      const taken = new Set(picks.map((p) => p.id))
+      const drawn = shuffle(pool.candidates[i].filter((id) => !taken.has(id))).slice(0, rule.count)
+      if (drawn.length < rule.count) throw conflict('题库中符合规则的题目不足，无法组卷，请联系管理员')
+      picks.push(...drawn.map((id) => ({ id, score: rule.scoreEach })))
+    })
   }
-  const rows = await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', picks.map((p) => p.id)).execute()
-  const byId = new Map(rows.map((r) => [r.id, r]))
   let questions: PaperQuestion[] = picks.map(({ id, score }) => {
-    const q = byId.get(id)!
+    const q = pool.rows.get(id)
+    if (!q) throw conflict('试卷中的题目已不存在，请联系管理员')
     return { id, type: q.type, stem: q.stem, options: q.options ?? undefined, answer: q.answer as AnswerKey, explanation: q.explanation, score }
   })
   if (opts.shuffleQuestions) questions = shuffle(questions)
   if (opts.shuffleOptions) questions = questions.map((q) => shuffleOptions(q))
   return { questions }
+}
+
+/** A per-exam pool cache; `get` reloads it when older than DRAW_POOL_TTL_MS or for another day. */
+export class DrawPools {
+  private pools = new Map<string, Promise<DrawPool>>()
+  async get(db: Db, examId: number, spec: PaperSpec, today: string): Promise<DrawPool> {
+    const key = `${examId}:${today}`
+    const hit = await this.pools.get(key)?.catch(() => null)
+    if (hit && Date.now() - hit.at < DRAW_POOL_TTL_MS) return hit
+    const loading = loadPool(db, spec, today)
+    if (this.pools.size > 1000) this.pools.clear()
+    this.pools.set(key, loading)
+    loading.catch(() => this.pools.delete(key))
+    return loading
+  }
 }
 
 const round = (n: number) => Math.round(n * 100) / 100

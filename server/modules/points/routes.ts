@@ -41,9 +41,9 @@ export const pointRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['points'], summary: '修改积分规则（新建版本；已得积分不受影响）',
       body: Type.Object({
         rule: Text(40), name: Type.Optional(Text(40)), points: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-        dailyCap: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()])),
-        weeklyCap: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()])),
-        unitSeconds: Type.Optional(Type.Union([Type.Integer({ minimum: 10, maximum: 3600 }), Type.Null()])),
+        dailyCap: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1000 })])), // null first: coercion would turn null into 0
+        weeklyCap: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1000 })])),
+        unitSeconds: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 10, maximum: 3600 })])),
         effectiveFrom: Type.Optional(Type.String({ format: 'date' })),
       }),
       response: withErrors({ 201: RuleDto, 422: Type.Any() }),

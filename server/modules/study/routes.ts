@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import path from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { requireRole } from '../../plugins/auth.js'
 import { IdParams, Paging, Text, withErrors } from '../../lib/schemas.js'
@@ -8,6 +9,7 @@ import { CHANNELS, cleanHtml, findMaterial, listMaterials, toMaterialDto } from 
 import { heartbeat, HEARTBEAT_SECONDS } from './study-time.js'
 import { answerQuestion, questionSet, startChallenge } from './quiz.js'
 import { wrongBook } from './wrong-book.js'
+import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, saveUpload } from './media.js'
 
 const MaterialBody = Type.Object({
   channel: Type.Union(CHANNELS.map((c) => Type.Literal(c))),
@@ -24,7 +26,9 @@ const MaterialBody = Type.Object({
 
 const Mode = Type.Union(['daily', 'weekly', 'special', 'challenge', 'random', 'wrongbook'].map((m) => Type.Literal(m)))
 
-export const studyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = async (app, opts) => {
+  const dataDir = opts.dataDir ?? path.resolve('data')
+
   app.get('/study/channels', { schema: { tags: ['study'], summary: '学习频道' } }, async () => CHANNELS)
 
   app.get('/study/materials', {
@@ -69,6 +73,19 @@ export const studyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!row) throw notFound('学习资料')
     await audit(app.db, req.principal.userId, 'material.update', 'material', row.id, { title: row.title })
     return toMaterialDto(row, row.body_html)
+  })
+
+  app.post('/study/media', {
+    preHandler: requireRole('admin'),
+    schema: {
+      tags: ['study'], summary: `上传视频（.mp4 / .webm，≤ ${MAX_VIDEO_BYTES / 1024 / 1024} MB）或图片（.jpg / .png / .webp，≤ ${MAX_IMAGE_BYTES / 1024 / 1024} MB），multipart 字段 file`,
+      consumes: ['multipart/form-data'],
+      response: withErrors({ 201: Type.Object({ url: Type.String(), bytes: Type.Integer(), contentType: Type.String() }) }),
+    },
+  }, async (req, reply) => {
+    const saved = await saveUpload(req, dataDir)
+    await audit(app.db, req.principal.userId, 'material.media', 'media', saved.url, { bytes: saved.bytes, contentType: saved.contentType })
+    return reply.status(201).send(saved)
   })
 
   app.post('/study/materials/:id/heartbeat', {
