@@ -46,7 +46,7 @@ describe('a new admin imports questions from the template', () => {
     await page.locator('[data-test=question-import]').getByRole('button', { name: '关闭' }).last().click()
     await expect.poll(() => page.locator('[data-test=question-import]').isVisible()).toBe(false)
 
-    await page.locator('[data-test=questions-search] input').fill('浏览器导入测试')
+    await page.locator('input[data-test=questions-search], [data-test=questions-search] input').first().fill('浏览器导入测试')
     await page.locator('[data-test=questions-search-btn]').click()
     await expect.poll(() => page.locator('[data-test=questions-table]').innerText()).toContain('中国天眼位于哪个省')
     const text = await page.locator('[data-test=questions-table]').innerText()
