@@ -188,7 +188,11 @@ async function main() {
     // ── metrics sampling ──
     const t0 = Date.now()
     const metrics: any[] = []
-    const sampler = setInterval(async () => { const m = await authed('/api/health/metrics').catch(() => null); if (m) metrics.push({ t: (Date.now() - t0) / 1000, ...m }) }, 1000)
+    // Only real samples: under overload the metrics call itself may answer with an error body.
+    const sampler = setInterval(async () => {
+      const m = await authed('/api/health/metrics').catch(() => null)
+      if (m?.eventLoopDelayMs) metrics.push({ t: (Date.now() - t0) / 1000, ...m })
+    }, 1000)
 
     // ── load generators ──
     log(`exam day: ${takerCount} takers over ${WORKERS} load generators, ${START_RATE} starts/s, a save every ~${SAVE_INTERVAL} ms`)
