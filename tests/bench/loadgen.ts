@@ -48,6 +48,8 @@ process.on('message', async (config: LoadgenConfig) => {
         result.login.push(performance.now() - t)
         token = res.body.accessToken as string
       }
+      // People open the app shortly before they start, not all at the same second.
+      await sleep(config.startAt[i] - Date.now() - 2000)
       const socket = io(config.base, { transports: ['websocket'], auth: { token }, reconnectionDelay: 1000 })
       sockets.push(socket)
       await new Promise<void>((resolve) => { socket.once('connect', () => { result.connected++; resolve() }); socket.once('connect_error', () => { error('socket'); resolve() }) })

@@ -109,8 +109,13 @@ async function attemptShape(app: FastifyInstance, attemptId: number): Promise<At
   const row = await app.db.selectFrom('attempts').innerJoin('exams', 'exams.id', 'attempts.exam_id')
     .select(['attempts.user_id', 'attempts.exam_id', 'attempts.paper', 'exams.one_device']).where('attempts.id', '=', attemptId).executeTakeFirst()
   if (!row) return null
-  // Keep only what validation needs (type, option keys, blank count), not stems and keys.
-  const questions = new Map((row.paper as Paper).questions.map((pq) => [pq.id, { ...pq, stem: pq.type === 'fill' ? pq.stem : '', explanation: null }]))
+  // Keep only what validation needs — type, option letters, number of blanks — not texts and keys:
+  // at 20,000 takers on one node, whole papers here would cost hundreds of megabytes.
+  const questions = new Map((row.paper as Paper).questions.map((pq): [number, PaperQuestion] => [pq.id, {
+    id: pq.id, type: pq.type, stem: '', explanation: null, score: 0,
+    options: pq.options?.map((o) => ({ key: o.key, text: '' })),
+    answer: pq.type === 'fill' ? (pq.answer as string[][]).map(() => []) : '',
+  }]))
   const shape = { userId: row.user_id, examId: row.exam_id, oneDevice: row.one_device, questions }
   if (shapes.size > 100_000) shapes.clear()
   shapes.set(attemptId, shape)
