@@ -55,7 +55,9 @@ const PG_INPUT_ERRORS: Record<string, { status: number; code: string; message: s
   '40P01': { status: 503, code: 'UNAVAILABLE', message: '服务繁忙，请重试' },
 }
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08003', '08001'])
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08003', '08001', '53300'])
+/** The process ran out of a resource (file descriptors, memory): overloaded, not broken — retry later. */
+const RESOURCE_ERRORS = new Set(['EMFILE', 'ENFILE', 'ENOMEM'])
 
 export default fp(async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError & { code?: string }, request, reply) => {
@@ -76,6 +78,10 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
       const known = PG_INPUT_ERRORS[pgCode]
       request.log.info({ err: error }, 'database rejected input')
       return reply.status(known.status).send({ error: { code: known.code, message: known.message } })
+    }
+    if (pgCode && RESOURCE_ERRORS.has(pgCode)) {
+      request.log.warn({ err: error }, 'out of resources')
+      return reply.status(503).header('retry-after', '5').send({ error: { code: 'UNAVAILABLE', message: '服务器繁忙，请稍后重试' } })
     }
     if ((pgCode && CONNECTION_ERRORS.has(pgCode)) || /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(error.message)) {
       request.log.warn({ err: error }, 'database unavailable')
