@@ -10,7 +10,7 @@ import { finalizeAttempt, resultOf, type AttemptRow, type SubmitResult } from '.
 import { examInScope, type ExamRow } from './service.js'
 import * as q from './queries.js'
 import { AutosaveBatcher } from './autosave-batch.js'
-import { countReopen, countStart } from './counters.js'
+import { countReopen } from './counters.js'
 
 const iso = (d: Date | string) => new Date(d).toISOString()
 
@@ -30,29 +30,26 @@ export async function startAttempt(app: FastifyInstance, principal: Principal, e
   if (principal.role !== 'member' && principal.role !== 'secretary') throw forbidden('管理员账号不能参加考试')
   const now = app.clock.now()
 
-  const open = await q.findOpenAttempt(app.db, examId, principal.userId)
-  if (open && new Date(open.deadline) > now) return resume(app, open, deviceId)
-  if (open) await closeOverdue(app, open.id, exam)
+  const state = await q.personExamState(app.db, examId, principal.userId)
+  if (state.open_id) {
+    const open = (await q.findAttempt(app.db, state.open_id))!
+    if (new Date(open.deadline) > now) return resume(app, open, deviceId)
+    await closeOverdue(app, open.id, exam)
+  }
 
   if (now < new Date(exam.opens_at)) throw conflict('考试尚未开始')
   if (now >= new Date(exam.closes_at)) throw conflict('考试已结束')
-  const allowance = await q.findAllowance(app.db, examId, principal.userId)
-  const used = await q.countAttempts(app.db, examId, principal.userId)
-  if (used >= exam.max_attempts + (allowance?.extra_attempts ?? 0)) throw conflict('作答次数已用完')
+  if (state.used >= exam.max_attempts + state.extra_attempts) throw conflict('作答次数已用完')
 
   const today = shanghaiDate(now)
   const pool = await drawPoolsOf(app).get(app.db, examId, exam.paper as PaperSpec, today)
   const paper = await drawPaper(app.db, exam.paper as PaperSpec, { shuffleQuestions: exam.shuffle_questions, shuffleOptions: exam.shuffle_options, today, pool })
-  const minutes = exam.duration_minutes + (allowance?.extra_minutes ?? 0)
+  const minutes = exam.duration_minutes + state.extra_minutes
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
   try {
-    const attempt = await app.db.transaction().execute(async (tx) => {
-      const row = await tx.insertInto('attempts').values({
-        exam_id: examId, user_id: principal.userId, org_id: principal.orgId, attempt_no: used + 1, status: 'in_progress',
-        started_at: now, deadline, max_score: exam.max_score, paper: JSON.stringify(paper), device_id: deviceId ?? null,
-      }).returningAll().executeTakeFirstOrThrow()
-      await countStart(tx, examId, principal.userId, principal.orgId)
-      return row
+    const attempt = await q.insertAttemptCounted(app.db, {
+      examId, userId: principal.userId, orgId: principal.orgId, attemptNo: state.used + 1, startedAt: now, deadline,
+      maxScore: Number(exam.max_score), paper: JSON.stringify(paper), deviceId: deviceId ?? null,
     })
     app.events.emit('exam:changed', examId)
     return startPayload(app, attempt, [])

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database, Role } from '../../db/types.js'
+import type { Selectable } from 'kysely'
+import type { AttemptTable, Database, Role } from '../../db/types.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -95,4 +96,43 @@ export async function saveAnswer(db: Db, a: { attemptId: number; userId: number;
 export async function countExamAttemptsTotal(db: Db, examId: number) {
   const r = await db.selectFrom('attempts').select(sql<number>`count(*)::int`.as('n')).where('exam_id', '=', examId).executeTakeFirstOrThrow()
   return r.n
+}
+
+/**
+ * Everything a start needs to know about one person and exam, in one round trip: how many attempts
+ * they used, the id of an open one, and any personal allowance.
+ */
+export async function personExamState(db: Db, examId: number, userId: number) {
+  const { rows } = await sql<{ used: number; open_id: number | null; extra_minutes: number; extra_attempts: number }>`
+    select
+      (select count(*)::int from attempts where exam_id = ${examId} and user_id = ${userId}) as used,
+      (select id from attempts where exam_id = ${examId} and user_id = ${userId} and status = 'in_progress') as open_id,
+      coalesce(al.extra_minutes, 0) as extra_minutes, coalesce(al.extra_attempts, 0) as extra_attempts
+    from (select 1) as one
+    left join exam_allowances al on al.exam_id = ${examId} and al.user_id = ${userId}`.execute(db)
+  return rows[0]
+}
+
+/**
+ * Inserts a new attempt and counts the person as started (exam_people, exam_org_counts) in one
+ * statement — atomic on its own, and one round trip on the exam-day hot path.
+ */
+export async function insertAttemptCounted(db: Db, a: {
+  examId: number; userId: number; orgId: number; attemptNo: number; startedAt: Date; deadline: Date; maxScore: number; paper: string; deviceId: string | null
+}) {
+  const { rows } = await sql<Selectable<AttemptTable>>`
+    with inserted as (
+      insert into attempts (exam_id, user_id, org_id, attempt_no, status, started_at, deadline, max_score, paper, device_id)
+      values (${a.examId}, ${a.userId}, ${a.orgId}, ${a.attemptNo}, 'in_progress', ${a.startedAt}, ${a.deadline}, ${a.maxScore}, ${a.paper}::jsonb, ${a.deviceId})
+      returning *
+    ), person as (
+      insert into exam_people (exam_id, user_id, org_id) select exam_id, user_id, org_id from inserted
+      on conflict (exam_id, user_id) do nothing
+      returning org_id
+    ), counted as (
+      insert into exam_org_counts (exam_id, org_id, started) select ${a.examId}, org_id, 1 from person
+      on conflict (exam_id, org_id) do update set started = exam_org_counts.started + 1
+    )
+    select * from inserted`.execute(db)
+  return rows[0]
 }

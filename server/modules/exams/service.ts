@@ -108,14 +108,40 @@ export async function updateExam(app: FastifyInstance, principal: Principal, id:
     await audit(tx, principal.userId, 'exam.update', 'exam', id, { fields: Object.keys(patch) })
     return updated
   })
+  forgetExam(app, id)
   return toExamDto(row)
 }
 
 /** Loads an exam with its audience paths; 404 when missing, 403 when out of the caller's scope. */
-export async function examInScope(app: FastifyInstance, principal: Principal, id: number) {
+/**
+ * Exams and their audience paths, kept a few seconds per process: on exam day every start, save
+ * check and watch asks for the same exam. Edits on this node drop the entry at once.
+ */
+const EXAM_CACHE_MS = 3_000
+const examCaches = new WeakMap<FastifyInstance, Map<number, { at: number; exam: ExamRow; audience: string[] }>>()
+
+async function examWithAudience(app: FastifyInstance, id: number) {
+  let cache = examCaches.get(app)
+  if (!cache) examCaches.set(app, (cache = new Map()))
+  const hit = cache.get(id)
+  if (hit && Date.now() - hit.at < EXAM_CACHE_MS) return hit
   const exam = await q.findExam(app.db, id)
-  if (!exam) throw notFound('考试')
+  if (!exam) return null
   const audience = [...(await q.orgPaths(app.db, exam.audience_org_ids as number[])).values()]
+  if (cache.size > 1000) cache.clear()
+  const entry = { at: Date.now(), exam, audience }
+  cache.set(id, entry)
+  return entry
+}
+
+export function forgetExam(app: FastifyInstance, id: number) {
+  examCaches.get(app)?.delete(id)
+}
+
+export async function examInScope(app: FastifyInstance, principal: Principal, id: number) {
+  const found = await examWithAudience(app, id)
+  if (!found) throw notFound('考试')
+  const { exam, audience } = found
   const allowed = principal.role === 'member' ? isInAudience(principal.orgPath, audience) : examMeetsScope(principal, audience)
   if (!allowed) throw forbidden('不在本次考试范围内')
   return { exam, audience }
