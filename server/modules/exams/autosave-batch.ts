@@ -7,7 +7,12 @@ import type { Clock } from '../../lib/clock.js'
 
 export interface SaveItem { attemptId: number; userId: number; questionId: number; answer: unknown }
 
-interface Pending extends SaveItem { resolve(saved: boolean): void; reject(err: unknown): void }
+interface Pending extends SaveItem {
+  resolve(saved: boolean): void
+  reject(err: unknown): void
+  /** Set once the save was skipped because its attempt row was locked (being submitted). */
+  retried?: boolean
+}
 
 export class AutosaveBatcher {
   private queue: Pending[] = []
@@ -46,41 +51,64 @@ export class AutosaveBatcher {
     })
   }
 
+  /**
+   * First pass: attempt rows already locked — by a submit in progress — are skipped rather than
+   * waited for, so one submit cannot stall hundreds of unrelated saves. Skipped saves go once more,
+   * on their own, waiting for the lock: then the attempt is either still open or really closed.
+   */
   private async write(batch: Pending[]) {
-    const now = this.clock.now()
+    const first = batch.filter((b) => !b.retried)
+    const retries = batch.filter((b) => b.retried)
     try {
-      const values = sql.join(batch.map((b, ord) => sql`(${ord}::int, ${b.attemptId}::int, ${b.userId}::int, ${b.questionId}::int, ${JSON.stringify(b.answer)}::jsonb)`))
-      // Attempt rows are locked in id order and answers written in key order, so concurrent
-      // batches cannot deadlock. Within a batch the later save of an answer wins.
-      const { rows } = await sql<{ attempt_id: number }>`
-        with input(ord, attempt_id, user_id, question_id, answer) as (values ${values}),
-        open_attempts as (
-          select a.id, a.user_id from attempts a
-          where (a.id, a.user_id) in (select attempt_id, user_id from input) and a.status = 'in_progress' and a.deadline > ${now}
-          order by a.id
-          for no key update
-        ),
-        latest as (
-          select distinct on (i.attempt_id, i.question_id) i.attempt_id, i.question_id, i.answer
-          from input i join open_attempts o on o.id = i.attempt_id and o.user_id = i.user_id
-          order by i.attempt_id, i.question_id, i.ord desc
-        ),
-        saved as (
-          insert into attempt_answers (attempt_id, question_id, answer, saved_at)
-          select attempt_id, question_id, answer, ${now} from latest order by attempt_id, question_id
-          on conflict (attempt_id, question_id) do update set answer = excluded.answer, saved_at = excluded.saved_at
-          returning attempt_id, (xmax = 0) as inserted
-        ),
-        counted as (
-          update attempts set answered_count = answered_count + c.n
-          from (select attempt_id, count(*)::int as n from saved where inserted group by attempt_id) c
-          where attempts.id = c.attempt_id
-        )
-        select id as attempt_id from open_attempts`.execute(this.db)
-      const open = new Set(rows.map((r) => r.attempt_id))
-      for (const b of batch) b.resolve(open.has(b.attemptId))
+      if (first.length) {
+        const open = await this.upsert(first, true)
+        const skipped: Pending[] = []
+        for (const b of first) {
+          if (open.has(b.attemptId)) b.resolve(true)
+          else skipped.push({ ...b, retried: true })
+        }
+        retries.push(...skipped)
+      }
+      if (retries.length) {
+        const open = await this.upsert(retries, false)
+        for (const b of retries) b.resolve(open.has(b.attemptId))
+      }
     } catch (err) {
       for (const b of batch) b.reject(err)
     }
+  }
+
+  /** One multi-row upsert; returns the attempts that were open (and so were written). */
+  private async upsert(batch: Pending[], skipLocked: boolean): Promise<Set<number>> {
+    const now = this.clock.now()
+    const values = sql.join(batch.map((b, ord) => sql`(${ord}::int, ${b.attemptId}::int, ${b.userId}::int, ${b.questionId}::int, ${JSON.stringify(b.answer)}::jsonb)`))
+    // Attempt rows are locked in id order and answers written in key order, so concurrent
+    // batches cannot deadlock. Within a batch the later save of an answer wins.
+    const { rows } = await sql<{ attempt_id: number }>`
+      with input(ord, attempt_id, user_id, question_id, answer) as (values ${values}),
+      open_attempts as (
+        select a.id, a.user_id from attempts a
+        where (a.id, a.user_id) in (select attempt_id, user_id from input) and a.status = 'in_progress' and a.deadline > ${now}
+        order by a.id
+        for no key update ${skipLocked ? sql`skip locked` : sql``}
+      ),
+      latest as (
+        select distinct on (i.attempt_id, i.question_id) i.attempt_id, i.question_id, i.answer
+        from input i join open_attempts o on o.id = i.attempt_id and o.user_id = i.user_id
+        order by i.attempt_id, i.question_id, i.ord desc
+      ),
+      saved as (
+        insert into attempt_answers (attempt_id, question_id, answer, saved_at)
+        select attempt_id, question_id, answer, ${now} from latest order by attempt_id, question_id
+        on conflict (attempt_id, question_id) do update set answer = excluded.answer, saved_at = excluded.saved_at
+        returning attempt_id, (xmax = 0) as inserted
+      ),
+      counted as (
+        update attempts set answered_count = answered_count + c.n
+        from (select attempt_id, count(*)::int as n from saved where inserted group by attempt_id) c
+        where attempts.id = c.attempt_id
+      )
+      select id as attempt_id from open_attempts`.execute(this.db)
+    return new Set(rows.map((r) => r.attempt_id))
   }
 }
