@@ -5,13 +5,16 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Clock } from '../../lib/clock.js'
 
+/** Skips (locked attempt row) before a save waits for the lock instead. */
+const MAX_SKIPS = 5
+
 export interface SaveItem { attemptId: number; userId: number; questionId: number; answer: unknown }
 
 interface Pending extends SaveItem {
   resolve(saved: boolean): void
   reject(err: unknown): void
-  /** Set once the save was skipped because its attempt row was locked (being submitted). */
-  retried?: boolean
+  /** How often this save was skipped because its attempt row was locked (being submitted). */
+  skips?: number
 }
 
 export class AutosaveBatcher {
@@ -20,14 +23,14 @@ export class AutosaveBatcher {
   private inflight = 0
 
   /**
-   * At most `maxInflight` batches run at once. Batches lock attempt rows, so many concurrent ones
-   * would mostly wait on each other while holding pool connections that starts and submits need;
-   * while they run, new saves simply gather into the next, larger batch.
+   * One batch at a time: concurrent batches would wait on each other's attempt-row locks (and could
+   * reorder two saves of one answer through the skip-and-retry below). While a batch runs, new saves
+   * gather into the next, larger one.
    */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-    private readonly opts = { maxDelayMs: 2, maxBatch: 500, maxInflight: 2 },
+    private readonly opts = { maxDelayMs: 2, maxBatch: 500, maxInflight: 1 },
   ) {}
 
   /** Resolves true once committed, false when the attempt is not open for this person. */
@@ -47,31 +50,35 @@ export class AutosaveBatcher {
     this.inflight++
     void this.write(batch).finally(() => {
       this.inflight--
-      if (this.queue.length) this.flush()
+      // A short gap lets a submit that made us skip a row finish, and lets the next batch fill.
+      if (this.queue.length) this.timer ??= setTimeout(() => this.flush(), this.opts.maxDelayMs)
     })
   }
 
   /**
-   * First pass: attempt rows already locked — by a submit in progress — are skipped rather than
-   * waited for, so one submit cannot stall hundreds of unrelated saves. Skipped saves go once more,
-   * on their own, waiting for the lock: then the attempt is either still open or really closed.
+   * Attempt rows already locked — by a submit in progress — are skipped rather than waited for, so
+   * one submit cannot stall hundreds of unrelated saves. A skipped save rejoins the queue and goes
+   * with a later batch (a submit holds its lock for milliseconds); only after several skips does it
+   * wait for the lock on its own. Either way it ends written, or refused because the attempt closed.
    */
   private async write(batch: Pending[]) {
-    const first = batch.filter((b) => !b.retried)
-    const retries = batch.filter((b) => b.retried)
+    const patient = batch.filter((b) => (b.skips ?? 0) < MAX_SKIPS)
+    const waiting = batch.filter((b) => (b.skips ?? 0) >= MAX_SKIPS)
     try {
-      if (first.length) {
-        const open = await this.upsert(first, true)
+      if (patient.length) {
+        const open = await this.upsert(patient, true)
         const skipped: Pending[] = []
-        for (const b of first) {
+        for (const b of patient) {
           if (open.has(b.attemptId)) b.resolve(true)
-          else skipped.push({ ...b, retried: true })
+          else skipped.push({ ...b, skips: (b.skips ?? 0) + 1 })
         }
-        retries.push(...skipped)
+        // Back to the front, in order: a later save of the same answer, already queued behind them,
+        // still comes later in the next batch and wins there.
+        this.queue.unshift(...skipped)
       }
-      if (retries.length) {
-        const open = await this.upsert(retries, false)
-        for (const b of retries) b.resolve(open.has(b.attemptId))
+      if (waiting.length) {
+        const open = await this.upsert(waiting, false)
+        for (const b of waiting) b.resolve(open.has(b.attemptId))
       }
     } catch (err) {
       for (const b of batch) b.reject(err)
