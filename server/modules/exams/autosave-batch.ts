@@ -76,12 +76,13 @@ export class AutosaveBatcher {
         // still comes later in the next batch and wins there.
         this.queue.unshift(...skipped)
       }
-      if (waiting.length) {
-        const open = await this.upsert(waiting, false)
-        for (const b of waiting) b.resolve(open.has(b.attemptId))
-      }
     } catch (err) {
-      for (const b of batch) b.reject(err)
+      for (const b of patient) b.reject(err)
+    }
+    // Each long-skipped save waits for its own attempt's lock, one row at a time and outside the
+    // batch slot: a big batch waiting on many submits in turn would hold up every other save.
+    for (const b of waiting) {
+      this.upsert([b], false).then((open) => b.resolve(open.has(b.attemptId)), (err) => b.reject(err))
     }
   }
 
