@@ -7,6 +7,8 @@ export interface Config {
   /** PostgreSQL connection string; undefined → embedded PGlite in dataDir. */
   databaseUrl?: string
   dataDir: string
+  /** Connections per node to PostgreSQL (default 40; nodes × pool must stay under max_connections). */
+  databasePoolSize: number
   adminPassword?: string
   /** Required with databaseUrl; with PGlite it is generated once and kept in dataDir. */
   jwtSecret?: string
@@ -24,11 +26,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number, got "${env.PORT}"`)
   }
+  const databasePoolSize = Number(env.DATABASE_POOL_SIZE ?? 40)
+  if (!Number.isInteger(databasePoolSize) || databasePoolSize < 1) {
+    throw new Error(`DATABASE_POOL_SIZE must be a positive whole number, got "${env.DATABASE_POOL_SIZE}"`)
+  }
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    databasePoolSize,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     jwtSecret: env.JWT_SECRET || undefined,
     redisUrl: env.REDIS_URL || undefined,

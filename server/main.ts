@@ -17,7 +17,7 @@ async function main() {
   const config = loadConfig()
   const jwtSecret = resolveJwtSecret(config)
   const handle = await openDatabase(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize } : { kind: 'pglite', dataDir: config.dataDir },
   )
   log(`数据库：${handle.kind === 'postgres' ? 'PostgreSQL' : `嵌入式 PGlite（${config.dataDir}）`}`)
   try {

@@ -51,7 +51,8 @@ export async function chaosDatabase(takers: number): Promise<ChaosDb> {
 }
 
 export async function startServer(url: string, extra: Record<string, string | undefined> = {}): Promise<Started> {
-  const p = await startMain({ DATABASE_URL: url, JWT_SECRET, ADMIN_PASSWORD, DATA_DIR: '/tmp/xuece-chaos-unused', LOG_LEVEL: 'info', ...extra })
+  // Two nodes at once must stay well under PostgreSQL's max_connections (100 here).
+  const p = await startMain({ DATABASE_URL: url, JWT_SECRET, ADMIN_PASSWORD, DATA_DIR: '/tmp/xuece-chaos-unused', LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '20', ...extra })
   await waitFor(p, /已启动/)
   return p
 }
