@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { DESKTOP, launchBrowser, loginAs, shot, startServer, type E2EServer } from '../helpers/browser.js'
+import { DESKTOP, launchBrowser, loginAs, shot, startServer, type E2EServer, callApi, tokenFor } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 let server: E2EServer
@@ -15,15 +15,8 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function call(method: string, path: string, token: string | null, body?: unknown) {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { ...(token && { Authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, body: await res.json() as any }
-}
-const tokenOf = async (username: string, password: string) => (await call('POST', '/api/auth/login', null, { username, password })).body.accessToken as string
+const call = (method: string, path: string, token: string | null, body?: unknown) => callApi(server, method, path, token, body)
+const tokenOf = (username: string, password: string) => tokenFor(server, username, password)
 
 /** Date-time as the console's pickers show it, in the browser's zone (Asia/Shanghai below). */
 const pickerText = (d: Date) =>

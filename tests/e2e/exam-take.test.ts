@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer } from '../helpers/browser.js'
+import { PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer, api as apiJson, tokenFor } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 let server: E2EServer
 let browser: Browser
+const api = (path: string, token: string, body?: unknown) => apiJson(server, body === undefined ? 'GET' : 'POST', path, token, body)
 
-async function api(path: string, token: string, body?: unknown) {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return res.json()
-}
 
 beforeAll(async () => {
   server = await startServer()
@@ -26,8 +19,7 @@ afterAll(async () => {
 
 describe('a member takes an exam on a phone', () => {
   it('answers, reloads mid-way without losing anything, and submits', async () => {
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_ADMIN) })
-    const admin = (await login.json()).accessToken
+    const admin = await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password)
     const orgs = await api('/api/orgs', admin)
     const now = Date.now()
     const exam = await api('/api/exams', admin, {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { DESKTOP, PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer } from '../helpers/browser.js'
+import { DESKTOP, PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer, api, tokenFor } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 import { xlsx } from '../helpers/sheets.js'
 import fs from 'node:fs'
@@ -96,13 +96,8 @@ describe('admin console', () => {
     expect(await errors.innerText()).toContain('3')
     await shot(page, 'desktop-admin-import-errors')
     expect(await page.locator('[data-test=import-commit]').isDisabled()).toBe(true)
-    const res = await fetch(`${server.baseUrl}/api/users?q=e2e00`, { headers: { Authorization: `Bearer ${await token(DEMO_ADMIN.username, DEMO_ADMIN.password)}` } })
-    expect((await res.json()).total).toBe(0)
+    const found = await api(server, 'GET', '/api/users?q=e2e00', await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password))
+    expect(found.total).toBe(0)
     await page.close()
   })
 })
-
-async function token(username: string, password: string) {
-  const res = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
-  return (await res.json()).accessToken as string
-}

@@ -1,22 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { DESKTOP, launchBrowser, loginAs, shot, startServer, type E2EServer } from '../helpers/browser.js'
+import { DESKTOP, launchBrowser, loginAs, shot, startServer, type E2EServer, api as apiJson, tokenFor } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 let server: E2EServer
 let browser: Browser
 
-async function api(method: string, path: string, token: string | null, body?: unknown) {
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { ...(token && { Authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const json = await res.json()
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`)
-  return json
-}
-const login = async (username: string, password = DEMO_PASSWORD) => (await api('POST', '/api/auth/login', null, { username, password })).accessToken as string
+const api = (method: string, path: string, token: string | null, body?: unknown) => apiJson(server, method, path, token, body)
+const login = (username: string, password = DEMO_PASSWORD) => tokenFor(server, username, password)
 
 /** A member starts, answers every question and submits, all through the API. */
 async function takeAndSubmit(username: string, examId: number) {

@@ -57,3 +57,24 @@ export async function loginAs(page: Page, baseUrl: string, username: string, pas
   await page.locator('[data-test=password] input').fill(password)
   await page.locator('[data-test=login-submit]').click()
 }
+
+/** A JSON call to the test server's API, as a script would make it (no browser). */
+export async function callApi(server: E2EServer, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: { ...(token && { Authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, body: await res.json().catch(() => null) }
+}
+
+/** Like callApi, but the JSON body, and any non-2xx answer is an error. */
+export async function api(server: E2EServer, method: string, path: string, token: string | null, body?: unknown): Promise<any> {
+  const res = await callApi(server, method, path, token, body)
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body
+}
+
+export async function tokenFor(server: E2EServer, username: string, password: string): Promise<string> {
+  return (await api(server, 'POST', '/api/auth/login', null, { username, password })).accessToken
+}
