@@ -6,6 +6,8 @@ import * as questions from './2026-11-30-02-questions.js'
 import * as exams from './2026-11-30-03-exams.js'
 import * as pointsStudy from './2026-11-30-04-points-study.js'
 import * as examCounters from './2026-11-30-05-exam-counters.js'
+import * as loginThrottle from './2026-12-03-01-login-throttle.js'
+import * as practiceItems from './2026-12-03-02-practice-items.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -13,4 +15,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-03-exams': exams,
   '2026-11-30-04-points-study': pointsStudy,
   '2026-11-30-05-exam-counters': examCounters,
+  '2026-12-03-01-login-throttle': loginThrottle,
+  '2026-12-03-02-practice-items': practiceItems,
 }

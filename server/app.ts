@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import helmet from '@fastify/helmet'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
@@ -16,7 +17,8 @@ import { systemClock, type Clock } from './lib/clock.js'
 import { ErrorBody } from './lib/schemas.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
-import authPlugin from './plugins/auth.js'
+import inputGuard from './plugins/input-guard.js'
+import authPlugin, { registerPublic } from './plugins/auth.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { authRoutes } from './modules/auth/routes.js'
 import { orgRoutes } from './modules/orgs/routes.js'
@@ -51,6 +53,8 @@ export interface AppDeps {
   webDist?: string
   /** Where uploaded media live (`<dataDir>/uploads`); defaults to ./data. */
   dataDir?: string
+  /** Fastify's trustProxy: off unless the deployment sits behind a proxy it names (TRUST_PROXY). */
+  trustProxy?: boolean | string
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -63,10 +67,31 @@ declare module 'fastify' {
 
 export const DEFAULT_WEB_DIST = path.resolve(here, '../web/dist')
 
+/**
+ * The built app loads only its own scripts (Vite emits no inline script), so no script runs from
+ * anywhere else; the component libraries set inline styles, hence 'unsafe-inline' for styles only.
+ * Images and videos may come from https sources an admin linked in a material. Nobody may frame
+ * the app (clickjacking on exam pages): the 大屏 is opened full screen, never embedded.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+  mediaSrc: ["'self'", 'blob:', 'https:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  workerSrc: ["'self'", 'blob:'],
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info' },
-    trustProxy: true,
+    trustProxy: deps.trustProxy ?? false,
     bodyLimit: 2 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -76,8 +101,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(ErrorBody)
   const dataDir = deps.dataDir ?? path.resolve('data')
   await app.register(errorsPlugin)
+  await app.register(inputGuard)
   await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
   await app.register(authPlugin, { secret: deps.jwtSecret, accessTokenMinutes: deps.accessTokenMinutes ?? 30, clock: deps.clock ?? systemClock })
+  await app.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY }, referrerPolicy: { policy: 'same-origin' }, crossOriginEmbedderPolicy: false })
   await app.register(rateLimit, { global: false })
   await app.register(multipart, { limits: { fileSize: 30 * 1024 * 1024, files: 1, fields: 10 } })
   await app.register(swagger, {
@@ -87,7 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  // The docs page ships its own inline bootstrap: swagger-ui sets a CSP with hashes for it.
+  await registerPublic(app, async (docs) => { await docs.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true }) })
 
   await app.register(async (api) => {
     await api.register(healthRoutes)
@@ -102,7 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(reportRoutes)
   }, { prefix: '/api' })
 
-  await registerMediaFiles(app, dataDir)
+  await registerPublic(app, (media) => registerMediaFiles(media, dataDir))
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey })
   registerExamEvents(app)
   registerPointEvents(app)
@@ -113,17 +141,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 /** Serves the built SPA; deep links get index.html, unknown /api paths a JSON 404. */
 async function registerWeb(app: FastifyInstance, webDist: string) {
-  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'))
-  if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'], maxAge: '1h' })
+  const indexPath = path.join(webDist, 'index.html')
+  const indexHtml = fs.existsSync(indexPath) ? fs.readFileSync(indexPath) : null
+  if (indexHtml) {
+    await registerPublic(app, async (web) => {
+      await web.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'], maxAge: '1h' })
+    })
   }
   app.setNotFoundHandler((req, reply) => {
     const pathname = req.url.split('?')[0]
-    if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/socket.io') || req.method !== 'GET' || !hasWeb) {
+    if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/socket.io') || req.method !== 'GET' || !indexHtml) {
       return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `接口不存在：${req.method} ${pathname}` } })
     }
     // Hashed assets are immutable; index.html must always be revalidated to pick up new builds.
-    reply.header('cache-control', 'no-cache')
-    return reply.sendFile('index.html')
+    return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml)
   })
 }

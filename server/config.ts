@@ -19,6 +19,13 @@ export interface Config {
   logLevel: string
   /** Seed demo data on first start of an embedded database (see CONTRACT "First start"). */
   seedDemo: boolean
+  /**
+   * Which X-Forwarded-For hops to believe (Fastify's `trustProxy`): false (default) uses the TCP
+   * peer; behind nginx, the proxy's addresses/CIDRs (e.g. `127.0.0.1,10.0.0.0/8`), or `true`.
+   * Login throttling keys on the client address, so trusting a header nobody strips would let
+   * anyone pick their own address.
+   */
+  trustProxy: boolean | string
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -43,5 +50,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenDays: Number(env.REFRESH_TOKEN_DAYS ?? 14),
     logLevel: env.LOG_LEVEL ?? 'info',
     seedDemo: env.SEED_DEMO !== 'false',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   }
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | string {
+  const v = raw?.trim()
+  if (!v || v === 'false' || v === '0') return false
+  return v === 'true' ? true : v
 }

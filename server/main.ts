@@ -29,7 +29,7 @@ async function main() {
     const app = await buildApp({
       db: handle.db, dbKind: handle.kind, jwtSecret, logLevel: config.logLevel,
       accessTokenMinutes: config.accessTokenMinutes, refreshTokenDays: config.refreshTokenDays, redisUrl: config.redisUrl,
-      dataDir: config.dataDir,
+      dataDir: config.dataDir, trustProxy: config.trustProxy,
     })
     closeWithGrace({ delay: 10_000 }, async ({ err }) => {
       if (err) app.log.error({ err }, 'shutting down after error')

@@ -39,11 +39,11 @@ async function submittedAttempt(token: string, examId: number) {
   return a.attemptId
 }
 const newQuestion = () => api('POST', '/api/questions', tok.admin, { type: 'judge', stem: `矩阵测试题 ${uniq()}`, answer: true, category: '测试/矩阵' })
-const userBody = (orgId: number) => ({ username: `m${uniq()}`, name: '矩阵', password: 'Passw0rd1', orgId, role: 'member' })
+const userBody = (orgId: number) => ({ username: `m${uniq()}`, name: '矩阵', password: 'Harbor-Lamp-2026', orgId, role: 'member' })
 async function freshSession() {
   const username = `s${uniq()}`
   await api('POST', '/api/users', tok.admin, userBody(f.orgIn.id) && { ...userBody(f.orgIn.id), username })
-  const res = await t.http().post('/api/auth/login').send({ username, password: 'Passw0rd1' })
+  const res = await t.http().post('/api/auth/login').send({ username, password: 'Harbor-Lamp-2026' })
   return res.body as { accessToken: string; refreshToken: string }
 }
 const examFor = (who: Who) => (isOut(who) ? f.examOut : f.examIn)
@@ -63,7 +63,7 @@ const CASES: Case[] = [
   { route: 'POST /api/auth/login', call: () => ({ method: 'POST', url: '/api/auth/login', body: { username: 'dy0009', password: DEMO_PASSWORD } }), expect: ALL_OK },
   { route: 'POST /api/auth/refresh', call: async () => ({ method: 'POST', url: '/api/auth/refresh', body: { refreshToken: (await freshSession()).refreshToken } }), expect: ALL_OK },
   { route: 'POST /api/auth/logout', call: async () => ({ method: 'POST', url: '/api/auth/logout', token: (await freshSession()).accessToken }), expect: ALL_OK },
-  { route: 'POST /api/auth/password', call: async () => ({ method: 'POST', url: '/api/auth/password', token: (await freshSession()).accessToken, body: { currentPassword: 'Passw0rd1', newPassword: 'Changed2026x' } }), expect: ALL_OK },
+  { route: 'POST /api/auth/password', call: async () => ({ method: 'POST', url: '/api/auth/password', token: (await freshSession()).accessToken, body: { currentPassword: 'Harbor-Lamp-2026', newPassword: 'Changed2026x' } }), expect: ALL_OK },
   { route: 'GET /api/me', call: () => ({ method: 'GET', url: '/api/me' }), expect: ALL_OK },
   { route: 'GET /api/orgs', call: () => ({ method: 'GET', url: '/api/orgs' }), expect: ALL_OK },
   { route: 'POST /api/orgs', call: () => ({ method: 'POST', url: '/api/orgs', body: { name: `矩阵支部${uniq()}`, parentId: f.orgIn.id, kind: 'branch' } }), expect: ADMIN_ONLY },
@@ -134,7 +134,13 @@ const CASES: Case[] = [
   { route: 'POST /api/study/media', call: () => ({ method: 'POST', url: '/api/study/media', file: { name: 'cover.png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]) } }), expect: ADMIN_ONLY },
   { route: 'POST /api/study/materials/{id}/heartbeat', call: () => ({ method: 'POST', url: `/api/study/materials/${f.material.id}/heartbeat`, body: { visible: true } }), expect: ALL_OK },
   { route: 'GET /api/study/quiz/{mode}', call: () => ({ method: 'GET', url: '/api/study/quiz/daily' }), expect: ALL_OK },
-  { route: 'POST /api/study/answers', call: () => ({ method: 'POST', url: '/api/study/answers', body: { mode: 'random', questionId: f.judge.id, answer: true } }), expect: ALL_OK },
+  { route: 'POST /api/study/answers', call: async (w) => {
+    // Practice grades only what it served this person: take a random run first, then answer from it.
+    const run = await api('GET', '/api/study/quiz/random?size=1', tokenOf(w))
+    const q = run.questions[0]
+    const answer = q.type === 'judge' ? true : q.type === 'single' ? q.options[0].key : q.type === 'multiple' ? [q.options[0].key] : Array(q.blanks).fill('答')
+    return { method: 'POST', url: '/api/study/answers', body: { mode: 'random', runId: run.runId, questionId: q.id, answer } }
+  }, expect: ALL_OK },
   { route: 'POST /api/study/challenge', call: () => ({ method: 'POST', url: '/api/study/challenge' }), expect: ALL_OK },
   { route: 'GET /api/study/wrong-book', call: () => ({ method: 'GET', url: '/api/study/wrong-book' }), expect: ALL_OK },
 ]
@@ -153,7 +159,6 @@ beforeAll(async () => {
   f.examIn = await newExam(f.orgIn.id)
   f.examOut = await newExam(f.orgOut.id)
   f.question = await newQuestion()
-  f.judge = (await t.db.selectFrom('questions').select('id').where('type', '=', 'judge').where('status', '=', 'published').executeTakeFirstOrThrow())
   f.material = (await api('GET', '/api/study/materials?pageSize=1', tok.admin)).items[0]
 })
 afterAll(async () => { await t?.close() })

@@ -1,16 +1,19 @@
-// Every route of the OpenAPI description gets malformed ids, random bodies and junk queries:
-// whatever arrives, the answer is never a 5xx.
+// Every route of the OpenAPI description gets malformed ids, random bodies, junk queries,
+// percent-encoded paths, NUL bytes and absolute-form request targets: whatever arrives, the answer
+// is never a 5xx, and an encoded path is never a way around a route's access rule.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
+
+import net from 'node:net'
 
 let t: TestContext
 let routes: { method: string; path: string }[] = []
 let tokens: Record<string, string> = {}
 
 beforeAll(async () => {
-  t = await createTestContext()
+  t = await createTestContext({ listen: true })
   const doc = t.app.swagger() as { paths: Record<string, Record<string, unknown>> }
   routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })))
   tokens = { admin: await t.login(DEMO_ADMIN.username), member: await t.login('dy0001') }
@@ -80,6 +83,60 @@ describe('fuzzing every route', () => {
         const status = await send('GET', url, tokens.admin)
         if (status >= 500) failures.push(`GET ${url.slice(0, 100)} → ${status}`)
       }
+    }
+    expect(failures).toEqual([])
+  })
+
+  it('percent-encoded paths reach the same route and the same access rule: no token, no 2xx', async () => {
+    const failures: string[] = []
+    const encodeLetter = (path: string, i: number) => {
+      const at = path.slice(1).search(/[a-z]/) + 1 + i
+      return at > 0 && at < path.length ? `${path.slice(0, at)}%${path.charCodeAt(at).toString(16)}${path.slice(at + 1)}` : path
+    }
+    for (const r of routes) {
+      if (['/api/health', '/api/auth/login', '/api/auth/refresh'].includes(r.path)) continue
+      for (const i of [0, 1, 5]) {
+        const url = encodeLetter(fill(r.path, '1'), i)
+        const res = await t.http()[r.method.toLowerCase() as 'get'](url)
+        if (res.status >= 500 || (res.status >= 200 && res.status < 300)) failures.push(`${r.method} ${url} without token → ${res.status}`)
+      }
+    }
+    expect(failures).toEqual([])
+  })
+
+  it('NUL bytes in bodies, queries and paths never produce a 5xx', async () => {
+    const failures: string[] = []
+    for (const r of routes) {
+      if (SELF_DESTRUCTIVE.has(`${r.method} ${r.path}`)) continue
+      const url = fill(r.path, '1')
+      const body = { name: 'a\u0000b', title: '\u0000', username: 'x\u0000', answer: ['\u0000'], reason: '原因\u0000', stem: '题\u0000' }
+      const statuses = [
+        await send(r.method, `${url}?q=%00&category=%00`, tokens.admin, r.method === 'GET' ? undefined : body),
+        await send(r.method, `${fill(r.path, '1%00')}`, tokens.admin, {}),
+      ]
+      for (const status of statuses) if (status >= 500) failures.push(`${r.method} ${url} with NUL → ${status}`)
+    }
+    expect(failures).toEqual([])
+  })
+
+  it('absolute-form request targets are routed like origin-form ones and never produce a 5xx', async () => {
+    const port = Number(new URL(t.baseUrl).port)
+    const raw = (method: string, target: string, token?: string) => new Promise<number>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1')
+      let data = ''
+      socket.on('data', (c) => { data += c.toString('latin1') })
+      socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)))
+      socket.on('error', reject)
+      const headers = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', 'Content-Length: 0', ...(token ? [`Authorization: Bearer ${token}`] : [])]
+      socket.write(`${headers.join('\r\n')}\r\n\r\n`)
+    })
+    const failures: string[] = []
+    for (const r of routes.filter((x) => x.method === 'GET')) {
+      const target = `http://127.0.0.1:${port}${fill(r.path, '1')}`
+      const anonymous = await raw('GET', target)
+      if (anonymous >= 500 || (anonymous < 300 && r.path !== '/api/health')) failures.push(`GET ${target} without token → ${anonymous}`)
+      const member = await raw('GET', target, tokens.member)
+      if (member >= 500 || member === 0) failures.push(`GET ${target} as member → ${member}`)
     }
     expect(failures).toEqual([])
   })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { grade } from '../server/modules/exams/grading.js'
 import { answerShapeProblem, shuffleOptions, type PaperQuestion } from '../server/modules/exams/paper.js'
+import { normalizeFillAnswer } from '../server/modules/questions/formats/validate.js'
 
 const opts = (n: number) => 'ABCDEF'.slice(0, n).split('').map((key) => ({ key, text: `选项${key}` }))
 const single: PaperQuestion = { id: 1, type: 'single', stem: 's', options: opts(4), answer: 'B', explanation: null, score: 5 }
@@ -41,6 +42,68 @@ describe('grading', () => {
     expect(answerShapeProblem(judge, 'true')).toMatch(/判断/)
     expect(answerShapeProblem(fill, ['1921'])).toMatch(/2 个/)
     expect(answerShapeProblem(fill, ['1921', '上海'])).toBeNull()
+  })
+})
+
+describe('fill answers: Chinese and Arabic numerals grade alike', () => {
+  const same = (...forms: string[]) => {
+    for (const f of forms) expect(normalizeFillAnswer(f), f).toBe(normalizeFillAnswer(forms[0]))
+  }
+  const differ = (a: string, b: string) => expect(normalizeFillAnswer(a), `${a} / ${b}`).not.toBe(normalizeFillAnswer(b))
+
+  it('years digit by digit, with 〇, 零, 0 or o for zero, and an optional 年', () => {
+    same('1970', '一九七〇', '一九七0', '一九七O', '1970年', '一九七〇年', '１９７０年', ' 1970 年 ')
+    same('2035', '二〇三五', '二零三五', '二〇三五年')
+    expect(normalizeFillAnswer('一九七〇年')).toBe('1970')
+  })
+
+  it('positional numerals', () => {
+    same('15', '十五')
+    same('18', '十八')
+    same('10', '十')
+    same('21', '二十一')
+    same('100', '一百')
+    same('108', '一百零八', '一百〇八')
+    same('200', '两百', '二百')
+    same('250', '两百五', '二百五十')
+    same('1050', '一千零五十')
+    same('10005', '一万零五')
+    same('15000', '一万五', '一万五千')
+    same('100000', '十万')
+  })
+
+  it('月 and 日 are dropped like 年: 5月 = 五月 = 5', () => {
+    same('5', '5月', '五月', '5日', '五日')
+    same('12', '十二月')
+  })
+
+  it('only a wholly numeric answer is converted, and only 年/月/日 are dropped', () => {
+    differ('15', '15个')
+    differ('15', '十五个')
+    differ('1970', '1970年年')
+    expect(normalizeFillAnswer('三线')).toBe('三线')
+    expect(normalizeFillAnswer('十八大')).toBe('十八大')
+    expect(normalizeFillAnswer('一二·九运动')).toBe('一二·九运动')
+    expect(normalizeFillAnswer('年')).toBe('年')
+    expect(normalizeFillAnswer('o')).toBe('o')
+    expect(normalizeFillAnswer('GDP')).toBe('gdp')
+  })
+
+  it('malformed positional numerals are left as typed, never guessed', () => {
+    for (const s of ['一千零零五', '十百', '一百零', '零十', '一万亿']) expect(normalizeFillAnswer(s)).toBe(s)
+  })
+
+  it('grade() accepts any numeral form of the key', () => {
+    const year: PaperQuestion = { id: 5, type: 'fill', stem: '三线建设始于____年，于____月作出决策', answer: [['1964'], ['5月']], explanation: null, score: 4 }
+    for (const typed of [['一九六四', '五月'], ['1964年', '5'], ['一九六四年', '5 月']]) {
+      expect(grade(year, typed, 'all_or_nothing'), typed.join('/')).toEqual({ correct: true, score: 4 })
+    }
+    expect(grade(year, ['一九六五', '五月'], 'all_or_nothing').correct).toBe(false)
+    expect(grade(year, ['1964个', '5'], 'all_or_nothing').correct).toBe(false)
+    const congress: PaperQuestion = { id: 6, type: 'fill', stem: '党的____次全国代表大会', answer: [['十八']], explanation: null, score: 2 }
+    expect(grade(congress, ['18'], 'all_or_nothing').correct).toBe(true)
+    expect(grade(congress, ['十八大'], 'all_or_nothing').correct).toBe(false)
+    expect(grade(fill, ['一九二一年', '上海'], 'all_or_nothing').correct).toBe(true)
   })
 })
 

@@ -10,8 +10,10 @@ const sec = (n: number) => n * 1000
 beforeAll(async () => { t = await createTestContext({ clock }) })
 afterAll(async () => { await t?.close() })
 
+/** The key as the question was last served (practice shuffles options per person: letters differ from the bank's). */
 async function keyOf(questionId: number): Promise<{ type: string; answer: AnswerKey; options: { key: string }[] | null }> {
-  return t.db.selectFrom('questions').select(['type', 'answer', 'options']).where('id', '=', questionId).executeTakeFirstOrThrow() as any
+  const served = await t.db.selectFrom('practice_items').select('question').where('question_id', '=', questionId).orderBy('served_at', 'desc').executeTakeFirstOrThrow()
+  return served.question as any
 }
 const right = (k: { type: string; answer: AnswerKey }) => (k.type === 'fill' ? (k.answer as string[][]).map((a) => a[0]) : k.answer)
 const wrong = (k: { type: string; answer: AnswerKey; options: { key: string }[] | null }) =>
@@ -100,11 +102,15 @@ describe('answer modes and the 错题本', () => {
 
   it('wrong-book: leaves after right answers on two different days; a new mistake brings it back', async () => {
     const token = await t.login('dy0034')
-    const q = (await t.http().get('/api/study/quiz/random?size=1').set(bearer(token))).body.questions[0]
+    const run = (await t.http().get('/api/study/quiz/random?size=1').set(bearer(token))).body
+    const q = run.questions[0]
     const k = await keyOf(q.id)
+    // A mistake in a served set puts the question in the book; the book's redo grades only its own entries.
+    const inRun = (a: unknown) => t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'random', runId: run.runId, questionId: q.id, answer: a })
     const answer = (a: unknown) => t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'wrongbook', questionId: q.id, answer: a })
     const inBook = async () => (await t.http().get('/api/study/wrong-book').set(bearer(token))).body.some((b: any) => b.questionId === q.id)
-    await answer(wrong(k))
+    expect((await answer(right(k))).status).toBe(409) // not in the book yet
+    await inRun(wrong(k))
     expect(await inBook()).toBe(true)
     await answer(right(k))
     await answer(right(k))
@@ -112,7 +118,7 @@ describe('answer modes and the 错题本', () => {
     clock.advance(86_400_000)
     await answer(right(k))
     expect(await inBook()).toBe(false)
-    await answer(wrong(k))
+    await inRun(wrong(k))
     expect(await inBook()).toBe(true)
   })
 
@@ -137,8 +143,9 @@ describe('answer modes and the 错题本', () => {
   it('flags implausibly fast, uniform answering to the secretary', async () => {
     const bot = await t.login('dy0006')
     for (let i = 0; i < 12; i++) {
-      const q = (await t.http().get('/api/study/quiz/random?size=1').set(bearer(bot))).body.questions[0]
-      await t.http().post('/api/study/answers').set(bearer(bot)).send({ mode: 'random', questionId: q.id, answer: q.type === 'judge' ? true : q.type === 'single' ? 'A' : q.type === 'multiple' ? ['A'] : Array(q.blanks).fill('x'), elapsedMs: 800 })
+      const run = (await t.http().get('/api/study/quiz/random?size=1').set(bearer(bot))).body
+      const q = run.questions[0]
+      await t.http().post('/api/study/answers').set(bearer(bot)).send({ mode: 'random', runId: run.runId, questionId: q.id, answer: q.type === 'judge' ? true : q.type === 'single' ? 'A' : q.type === 'multiple' ? ['A'] : Array(q.blanks).fill('x'), elapsedMs: 800 })
     }
     const flags = (await t.http().get('/api/points/flags').set(bearer(await t.login('sj_bgs')))).body
     expect(flags.map((f: any) => f.name)).toHaveLength(1)

@@ -23,13 +23,13 @@ afterAll(async () => { await t?.close() })
 const countUsers = async () => (await t.http().get('/api/users?pageSize=1').set(bearer(admin))).body.total as number
 
 describe('create users: role × scope', () => {
-  const body = (username: string, orgName: string, role = 'member') => ({ username, name: '王测试', password: 'Passw0rd1', orgId: org(orgName).id, role })
+  const body = (username: string, orgName: string, role = 'member') => ({ username, name: '王测试', password: 'Harbor-Lamp-2026', orgId: org(orgName).id, role })
 
   it('admin creates anyone anywhere; the user works at once', async () => {
     const res = await t.http().post('/api/users').set(bearer(admin)).send(body('u-admin-made', '电子信息处党支部', 'secretary'))
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ username: 'u-admin-made', role: 'secretary', orgId: org('电子信息处党支部').id, mustChangePassword: false })
-    expect((await t.http().post('/api/auth/login').send({ username: 'u-admin-made', password: 'Passw0rd1' })).status).toBe(200)
+    expect((await t.http().post('/api/auth/login').send({ username: 'u-admin-made', password: 'Harbor-Lamp-2026' })).status).toBe(200)
   })
 
   it('secretary creates inside her subtree only, and never admins', async () => {
@@ -43,10 +43,10 @@ describe('create users: role × scope', () => {
     expect((await t.http().get('/api/users').set(bearer(member))).status).toBe(403)
   })
 
-  it('a duplicate username is a 409; a weak password a 422 naming the field', async () => {
+  it('a duplicate username is a 409; a weak password a 400 naming the field', async () => {
     expect((await t.http().post('/api/users').set(bearer(admin)).send(body('dy0001', '办公室党支部'))).status).toBe(409)
     const weak = await t.http().post('/api/users').set(bearer(admin)).send({ ...body('u-weak', '办公室党支部'), password: 'abc' })
-    expect(weak.status).toBe(422)
+    expect(weak.status).toBe(400)
     expect(weak.body.error.details[0].field).toBe('password')
     const badRole = await t.http().post('/api/users').set(bearer(admin)).send({ ...body('u-badrole', '办公室党支部'), role: 'king' })
     expect(badRole.status).toBe(400)
@@ -130,9 +130,9 @@ describe('import users', () => {
   })
 
   it('imported users must change their password first', async () => {
-    const file = csv(HEADER, [['imp100', '周六', '办公室党支部', '党员', 'Start123']])
+    const file = csv(HEADER, [['imp100', '周六', '办公室党支部', '党员', 'Start-Lamp-2026']])
     expect((await upload(admin, file, 'people.csv')).status).toBe(200)
-    const login = await t.http().post('/api/auth/login').send({ username: 'imp100', password: 'Start123' })
+    const login = await t.http().post('/api/auth/login').send({ username: 'imp100', password: 'Start-Lamp-2026' })
     expect(login.body.user.mustChangePassword).toBe(true)
     const blocked = await t.http().get('/api/orgs').set(bearer(login.body.accessToken))
     expect(blocked.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED')
@@ -146,9 +146,9 @@ describe('import users', () => {
 
   it("a secretary's import is confined to her subtree", async () => {
     const file = csv(HEADER, [
-      ['imp200', '吴七', '办公室党支部', '党员', 'Start123'],
-      ['imp201', '郑八', '电子信息处党支部', '党员', 'Start123'],
-      ['imp202', '王九', '办公室党支部', '管理员', 'Start123'],
+      ['imp200', '吴七', '办公室党支部', '党员', 'Start-Lamp-2026'],
+      ['imp201', '郑八', '电子信息处党支部', '党员', 'Start-Lamp-2026'],
+      ['imp202', '王九', '办公室党支部', '管理员', 'Start-Lamp-2026'],
     ])
     const res = await upload(secretary, file, 'people.csv', '?dryRun=true')
     expect(res.status).toBe(200)

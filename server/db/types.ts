@@ -48,6 +48,19 @@ export interface SessionTable {
   ip: string | null
 }
 
+/**
+ * Failed logins per (normalised lower-case username, client address); username_key '' is the
+ * address's count across all accounts. Shared by every node.
+ */
+export interface LoginFailureTable {
+  username_key: string
+  ip: string
+  failures: number
+  first_failed_at: Timestamp
+  blocked_until: Timestamp | null
+  updated_at: Timestamp
+}
+
 export interface AuditLogTable {
   id: Generated<number>
   actor_id: number | null
@@ -251,6 +264,18 @@ export interface WrongBookTable {
   added_at: Timestamp
   last_wrong_at: Timestamp
   cleared_at: Timestamp | null
+  /** The question as the person last saw it (options in her order, key in her letters). */
+  question: Json<unknown> | null
+}
+
+export interface PracticeItemTable {
+  user_id: number
+  set_key: string
+  question_id: number
+  position: number
+  /** The served form: a paper question snapshot (options in this person's order, key in her letters). */
+  question: Json<unknown>
+  served_at: Timestamp
 }
 
 export interface ExamPersonTable {
@@ -283,9 +308,11 @@ export interface Database {
   practice_answers: PracticeAnswerTable
   challenge_runs: ChallengeRunTable
   wrong_book: WrongBookTable
+  practice_items: PracticeItemTable
   orgs: OrgTable
   users: UserTable
   sessions: SessionTable
+  login_failures: LoginFailureTable
   audit_log: AuditLogTable
   kv: KvTable
   questions: QuestionTable

@@ -1,6 +1,7 @@
 // Scope is data (DESIGN principle 4): a caller sees an org when its materialised path starts
 // with the caller's own org path. Admins see everything, members only themselves.
 import type { Role } from '../db/types.js'
+import { AppError } from './errors.js'
 
 export interface Principal {
   userId: number
@@ -29,4 +30,14 @@ export function orgInScope(principal: Principal, orgPath: string): boolean {
 /** The path prefix every scoped query filters by; admins get the root prefix. */
 export function scopePrefix(principal: Principal): string {
   return principal.role === 'admin' ? '/' : principal.orgPath
+}
+
+/**
+ * Nobody uses staff powers on their own record (points adjustments, reopening, extra time or
+ * attempts, account changes): a second staff member does it, and the audit names both.
+ */
+export function assertNotSelf(principal: Principal, userId: number): void {
+  if (principal.userId === userId) {
+    throw new AppError(403, 'SELF_SERVICE_FORBIDDEN', '不能对自己的记录行使管理权限，请由另一位管理人员办理')
+  }
 }

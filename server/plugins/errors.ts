@@ -56,6 +56,8 @@ const PG_INPUT_ERRORS: Record<string, { status: number; code: string; message: s
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08003', '08001', '53300'])
+const MULTIPART_ERRORS = /Unexpected end of (form|multipart data|file)|Malformed part header|Multipart: Boundary not found|Malformed urlencoded form|Part terminated early/i
+
 /** The process ran out of a resource (file descriptors, memory): overloaded, not broken — retry later. */
 const RESOURCE_ERRORS = new Set(['EMFILE', 'ENFILE', 'ENOMEM'])
 
@@ -86,6 +88,10 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
     if ((pgCode && CONNECTION_ERRORS.has(pgCode)) || /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(error.message)) {
       request.log.warn({ err: error }, 'database unavailable')
       return reply.status(503).send({ error: { code: 'UNAVAILABLE', message: '数据库暂时不可用，请稍后重试' } })
+    }
+    // A multipart body that ends early or breaks its own format (busboy's words): the client's fault.
+    if (MULTIPART_ERRORS.test(error.message ?? '')) {
+      return reply.status(400).send({ error: { code: 'VALIDATION', message: '上传内容不完整或格式不正确，请重新上传', details: [{ field: 'file', message: '上传不完整' }] } })
     }
     // Fastify's own 4xx (bad JSON, body too large, unsupported media type, rate limit …).
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -1,6 +1,7 @@
 // socket.io attached to Fastify's own HTTP server (fastify-socket.io needs Fastify 4), with the
-// JWT checked in the handshake, sockets ended when their token expires, and — with REDIS_URL —
-// the Redis adapter so rooms span every node.
+// JWT checked in the handshake, sockets ended when their token expires or their session ends,
+// every client event rate-limited per socket, and — with REDIS_URL — the Redis adapter so rooms
+// span every node.
 import fp from 'fastify-plugin'
 import { Server, type Socket } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
@@ -8,8 +9,12 @@ import { createClient } from 'redis'
 import type { FastifyInstance } from 'fastify'
 import type { Principal } from '../lib/scope.js'
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../realtime/events-map.js'
+import { guardSocket } from '../realtime/flood-guard.js'
 
 interface SocketData { principal: Principal }
+
+/** How often each node re-reads the sessions behind its sockets (ended elsewhere → disconnect). */
+export const SESSION_RECHECK_MS = 5_000
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 
@@ -55,6 +60,7 @@ export default fp<{ redisUrl?: string; redisKey?: string }>(async function realt
         socket.disconnect(true)
       }, Math.max(0, Math.min(ttl, 2 ** 31 - 1)))
       socket.once('disconnect', () => clearTimeout(timer))
+      guardSocket(socket, (msg, extra) => app.log.warn(extra, msg))
       // The raw request holds headers and buffers we never need again.
       ;(socket.conn as unknown as { request?: unknown }).request = undefined
       next()
@@ -65,11 +71,40 @@ export default fp<{ redisUrl?: string; redisKey?: string }>(async function realt
 
   app.decorate('io', io)
   app.decorate('realtimeClustered', clustered)
-  // Open websockets would keep the HTTP server from closing: end them first.
+
+  // A session that ends (logout, password change, disabled, role or unit changed) ends its sockets:
+  // at once on this node, and within SESSION_RECHECK_MS on the others, which re-read the sessions
+  // of their sockets in one query.
+  const endSocket = (socket: RealtimeSocket, stillValid: boolean) => {
+    socket.emit(stillValid ? 'auth:expired' : 'session:ended')
+    socket.disconnect(true)
+  }
+  app.onSessionsForgotten((filter) => {
+    const affected = [...io.of('/').sockets.values()].filter((s) => s.data.principal && filter(s.data.principal))
+    void recheckSockets(affected).catch((err) => app.log.warn({ err }, 'socket session recheck failed'))
+  })
+  const recheck = setInterval(() => {
+    void recheckSockets([...io.of('/').sockets.values()]).catch((err) => app.log.warn({ err }, 'socket session recheck failed'))
+  }, SESSION_RECHECK_MS)
+  recheck.unref()
+  /** Ends each socket whose session is no longer valid, and refreshes those whose role or unit changed. */
+  async function recheckSockets(candidates: RealtimeSocket[]) {
+    const sockets = candidates.filter((s) => s.data.principal)
+    if (!sockets.length) return
+    const current = await app.currentPrincipals([...new Set(sockets.map((s) => s.data.principal.sessionId))])
+    for (const socket of sockets) {
+      const was = socket.data.principal
+      const now = current.get(was.sessionId)
+      if (!now) endSocket(socket, false)
+      else if (now.role !== was.role || now.orgPath !== was.orgPath) endSocket(socket, true)
+    }
+  }
+
   app.addHook('preClose', async () => {
     io.local.disconnectSockets(true)
   })
   app.addHook('onClose', async () => {
+    clearInterval(recheck)
     await new Promise<void>((resolve) => io.close(() => resolve()))
     await Promise.all(redisClients.map((c) => c.quit().catch(() => {})))
   })

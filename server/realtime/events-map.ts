@@ -24,8 +24,12 @@ export interface ServerToClientEvents {
   'exam:progress': (payload: ExamProgress) => void
   'exam:leaderboard': (payload: { examId: number; top: ExamLeaderboardRow[] }) => void
   'points:leaderboard': (payload: { orgId: number | null; period: PointsPeriod; by: 'user' | 'org'; top: PointsLeaderboardRow[] }) => void
-  /** The access token behind this socket expired: refresh it and reconnect. */
+  /** The access token behind this socket expired, or the person's role or unit changed: refresh it and reconnect. */
   'auth:expired': () => void
+  /** The session behind this socket ended (logout, revoked, account disabled): do not reconnect. */
+  'session:ended': () => void
+  /** An event was refused before it ran (too many events); `event` names it. */
+  'rate:limited': (payload: { event: string }) => void
 }
 
 /** Messages between server nodes (through the Redis adapter). */

@@ -15,7 +15,7 @@ export const msg = {
   },
   password: {
     title: '修改密码', forcedTip: '首次登录，请先设置新密码', current: '当前密码', next: '新密码', repeat: '确认新密码',
-    rule: '至少 8 位，须同时包含字母和数字', mismatch: '两次输入的新密码不一致', done: '密码已修改', submit: '确认修改',
+    rule: '至少 8 位，不能用常见或容易猜到的密码（如 12345678、password1）；建议用一句好记的话加数字', mismatch: '两次输入的新密码不一致', done: '密码已修改', submit: '确认修改',
   },
   member: {
     tabs: { home: '首页', study: '学习', exams: '考试', rank: '排行', me: '我的' },

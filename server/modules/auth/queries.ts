@@ -9,14 +9,14 @@ export function findUserForLogin(db: Db, username: string) {
     .innerJoin('orgs', 'orgs.id', 'users.org_id')
     .select([
       'users.id', 'users.username', 'users.name', 'users.role', 'users.org_id', 'users.password_hash',
-      'users.active', 'users.must_change_password', 'users.failed_logins', 'users.locked_until', 'orgs.path as org_path',
+      'users.active', 'users.must_change_password', 'orgs.path as org_path',
     ])
     .where('users.username', '=', username)
     .executeTakeFirst()
 }
 
 /** Everything the auth hook needs to trust a token: its session and its user, in one query. */
-export function findSessionPrincipal(db: Db, sessionId: string) {
+function sessionPrincipalQuery(db: Db) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -26,23 +26,100 @@ export function findSessionPrincipal(db: Db, sessionId: string) {
       'users.id as user_id', 'users.username', 'users.name', 'users.role', 'users.org_id', 'users.active',
       'users.must_change_password', 'orgs.path as org_path',
     ])
-    .where('sessions.id', '=', sessionId)
-    .executeTakeFirst()
+}
+export type SessionPrincipalRow = NonNullable<Awaited<ReturnType<typeof findSessionPrincipal>>>
+
+export function findSessionPrincipal(db: Db, sessionId: string) {
+  return sessionPrincipalQuery(db).where('sessions.id', '=', sessionId).executeTakeFirst()
 }
 
-export async function recordFailedLogin(db: Db, userId: number, now: Date) {
-  // Five free failures, then a lock that doubles with every further failure, capped at an hour.
+/** The same for many sessions at once (realtime re-checks the sessions behind its sockets). */
+export function findSessionPrincipals(db: Db, sessionIds: string[]) {
+  return sessionIds.length ? sessionPrincipalQuery(db).where('sessions.id', 'in', sessionIds).execute() : Promise.resolve([])
+}
+
+/** Throttle numbers, shared by the login service and the queries that keep them. */
+export const THROTTLE = {
+  /** Failures one address may make on one account before it must wait. */
+  pairFreeFailures: 5,
+  /** The wait doubles from one minute with each further failure, up to this. */
+  pairMaxBlockMinutes: 15,
+  /** A pair's failures are forgotten this long after its last attempt. */
+  pairMemoryHours: 24,
+  /** Failures one address may make across all accounts within one window. */
+  addressMaxFailures: 300,
+  addressWindowMinutes: 10,
+}
+
+/** username_key of the row that counts one address's failures across every account. */
+export const ANY_ACCOUNT = ''
+
+/**
+ * Counts one attempt for (account, address) before the password is checked, so requests sent in
+ * parallel cannot all slip past the limit; a successful login deletes the row again. The attempt
+ * that reaches the free number starts the wait (1, 2, 4 … minutes, capped). A pair that is still
+ * waiting is not counted and gets null back.
+ */
+export async function chargeLoginAttempt(db: Db, key: string, ip: string, now: Date): Promise<{ failures: number } | null> {
+  const forgetBefore = new Date(now.getTime() - THROTTLE.pairMemoryHours * 3_600_000)
+  const next = sql`(case when f.updated_at < ${forgetBefore}::timestamptz then 1 else f.failures + 1 end)`
+  const result = await sql<{ failures: number }>`
+    insert into login_failures as f (username_key, ip, failures, first_failed_at, blocked_until, updated_at)
+    values (${key}, ${ip}, 1, ${now}::timestamptz, ${blockUntil(sql`1`, now)}, ${now}::timestamptz)
+    on conflict (username_key, ip) do update set
+      failures = ${next},
+      first_failed_at = case when f.updated_at < ${forgetBefore}::timestamptz then ${now}::timestamptz else f.first_failed_at end,
+      blocked_until = ${blockUntil(next, now)},
+      updated_at = ${now}::timestamptz
+    where f.blocked_until is null or f.blocked_until <= ${now}::timestamptz
+    returning failures`.execute(db)
+  return result.rows[0] ?? null
+}
+
+/** When a pair with this many failures may try again; null while it is under the free number. */
+function blockUntil(failures: ReturnType<typeof sql>, now: Date) {
+  return sql`(case when ${failures} >= ${THROTTLE.pairFreeFailures}
+    then ${now}::timestamptz + least(interval '1 minute' * ${THROTTLE.pairMaxBlockMinutes}, interval '1 minute' * power(2, ${failures} - ${THROTTLE.pairFreeFailures}))
+    else null end)`
+}
+
+/** Counts one failure for an address across all accounts, in fixed windows; a full window blocks it to the window's end. */
+export async function recordAddressFailure(db: Db, ip: string, now: Date) {
+  const windowStart = new Date(now.getTime() - THROTTLE.addressWindowMinutes * 60_000)
+  const fresh = sql`f.first_failed_at <= ${windowStart}::timestamptz`
+  const next = sql`(case when ${fresh} then 1 else f.failures + 1 end)`
+  const started = sql`(case when ${fresh} then ${now}::timestamptz else f.first_failed_at end)`
   await sql`
-    update users set
-      failed_logins = failed_logins + 1,
-      locked_until = case when failed_logins + 1 >= 5
-        then ${now}::timestamptz + least(interval '60 minutes', interval '1 minute' * power(2, failed_logins + 1 - 5))
-        else locked_until end
-    where id = ${userId}`.execute(db)
+    insert into login_failures as f (username_key, ip, failures, first_failed_at, blocked_until, updated_at)
+    values (${ANY_ACCOUNT}, ${ip}, 1, ${now}::timestamptz, null, ${now}::timestamptz)
+    on conflict (username_key, ip) do update set
+      failures = ${next},
+      first_failed_at = ${started},
+      blocked_until = case when ${next} >= ${THROTTLE.addressMaxFailures} then ${started} + interval '1 minute' * ${THROTTLE.addressWindowMinutes} else null end,
+      updated_at = ${now}::timestamptz`.execute(db)
 }
 
-export async function clearFailedLogins(db: Db, userId: number) {
-  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute()
+/** Until when (account, address) — or with ANY_ACCOUNT the whole address — must wait; null when it need not. */
+export async function blockedUntil(db: Db, key: string, ip: string, now: Date): Promise<Date | null> {
+  const row = await db
+    .selectFrom('login_failures')
+    .select('blocked_until')
+    .where('username_key', '=', key)
+    .where('ip', '=', ip)
+    .where('blocked_until', '>', now)
+    .executeTakeFirst()
+  return row?.blocked_until ? new Date(row.blocked_until) : null
+}
+
+/** A successful login from this address forgets the pair's failures. */
+export async function clearLoginFailures(db: Db, key: string, ip: string) {
+  await db.deleteFrom('login_failures').where('username_key', '=', key).where('ip', '=', ip).execute()
+}
+
+/** Rows nobody has touched for a day (and no longer blocking) are dropped; uses the updated_at index. */
+export async function pruneLoginFailures(db: Db, now: Date) {
+  const before = new Date(now.getTime() - THROTTLE.pairMemoryHours * 3_600_000)
+  await db.deleteFrom('login_failures').where('updated_at', '<', before).execute()
 }
 
 export async function insertSession(

@@ -11,24 +11,32 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }>
 
   app.post('/auth/login', {
     config: {
-      public: true,
-      // Keyed on the account, not the address: a whole office behind one NAT must get through.
-      rateLimit: { max: 20, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => `login:${String((req.body as { username?: string })?.username ?? '').toLowerCase()}` },
+      access: 'public',
+      // A per-node first line, keyed on (account, address): the account as CONTRACT asks, the address so a
+      // stranger's flood never blocks the owner elsewhere. The shared throttle is in auth.login.
+      rateLimit: {
+        max: 20, timeWindow: '1 minute', hook: 'preHandler',
+        keyGenerator: (req) => auth.loginLimitKey((req.body as { username?: string })?.username, req.ip),
+        errorResponseBuilder: (_req, limit) => new auth.LoginThrottled(Math.ceil(limit.ttl / 1000)),
+      },
     },
     schema: {
       tags: ['auth'], summary: '登录',
       body: Type.Object({ username: Text(64), password: Type.String({ minLength: 1, maxLength: 128 }) }),
       response: { 200: Type.Object({ accessToken: Type.String(), refreshToken: Type.String(), user: UserBody }), 401: ErrorBody, 429: ErrorBody },
     },
-  }, async (req) => auth.login(ctx, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] }))
+  }, async (req, reply) => auth.login(ctx, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] }).catch((err) => {
+    if (err instanceof auth.LoginThrottled) reply.header('retry-after', String(err.retryAfterSeconds))
+    throw err
+  }))
 
   app.post('/auth/refresh', {
-    config: { public: true, rateLimit: { max: 60, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => `refresh:${String((req.body as { refreshToken?: string })?.refreshToken ?? '').split('.')[0]}` } },
+    config: { access: 'public', rateLimit: { max: 60, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req) => `refresh:${String((req.body as { refreshToken?: string })?.refreshToken ?? '').split('.')[0]}` } },
     schema: { tags: ['auth'], summary: '刷新令牌（轮换）', body: Type.Object({ refreshToken: Text(200) }), response: { 200: TokenPair, 401: ErrorBody } },
   }, async (req) => auth.refresh(ctx, req.body.refreshToken))
 
   app.post('/auth/logout', {
-    config: { allowPendingPasswordChange: true },
+    config: { access: 'signed-in', allowPendingPasswordChange: true },
     schema: { tags: ['auth'], summary: '退出登录', response: { 204: Type.Null() } },
   }, async (req, reply) => {
     await auth.logout(app, req.principal.sessionId)
@@ -36,7 +44,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }>
   })
 
   app.post('/auth/password', {
-    config: { allowPendingPasswordChange: true, rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (req) => `pw:${req.principal?.userId ?? req.ip}` } },
+    config: { access: 'signed-in', allowPendingPasswordChange: true, rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (req) => `pw:${req.principal?.userId ?? req.ip}` } },
     schema: {
       tags: ['auth'], summary: '修改密码（其他会话失效）',
       body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 128 }), newPassword: Type.String({ minLength: 1, maxLength: 128 }) }),
@@ -48,7 +56,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }>
   })
 
   app.get('/me', {
-    config: { allowPendingPasswordChange: true },
+    config: { access: 'signed-in', allowPendingPasswordChange: true },
     schema: { tags: ['auth'], summary: '当前用户', response: { 200: UserBody } },
   }, async (req) => {
     const p = req.principal

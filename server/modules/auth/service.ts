@@ -3,8 +3,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../db/types.js'
-import { AppError, unauthorized, unprocessable } from '../../lib/errors.js'
+import { AppError, unauthorized, validationError } from '../../lib/errors.js'
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../lib/passwords.js'
+import { normalizeUsername, usernameKey } from '../../lib/usernames.js'
 import * as q from './queries.js'
 import { toUserDto } from '../users/dto.js'
 import { award } from '../points/award.js'
@@ -37,24 +38,84 @@ function signAccess(ctx: AuthContext, userId: number, sessionId: string) {
   return ctx.app.jwt.sign({ sub: userId, sid: sessionId })
 }
 
+/**
+ * Throttled login attempt: 429 RATE_LIMITED with the same words for every account, known or not,
+ * and the seconds to wait (the route sends them as Retry-After).
+ */
+export class LoginThrottled extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'RATE_LIMITED', throttledMessage(retryAfterSeconds))
+  }
+}
+
+export function throttledMessage(seconds: number) {
+  return `登录尝试过于频繁，请 ${Math.max(1, Math.ceil(seconds / 60))} 分钟后再试`
+}
+
+/**
+ * The in-process rate limit's key for a login: the account (CONTRACT: limits key on the account)
+ * and the address, so a stranger's flood never blocks the owner elsewhere.
+ */
+export function loginLimitKey(username: unknown, ip: string | undefined) {
+  return `login:${usernameKey(String(username ?? ''))}:${clientAddressKey(ip)}`
+}
+
+const WRONG_CREDENTIALS = '用户名或密码错误'
+/** Roughly one failed login in this many also drops day-old throttle rows: pruning stays cheap and needs no timer. */
+const PRUNE_EVERY = 100
+
+function throttled(until: Date, now: Date): LoginThrottled {
+  return new LoginThrottled(Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)))
+}
+
+/**
+ * The address a throttle counts on. IPv6 clients usually own a whole /64, so they are counted per
+ * /64; an IPv4 address written as IPv6 (::ffff:a.b.c.d) is the IPv4 address.
+ */
+export function clientAddressKey(ip: string | undefined): string {
+  if (!ip) return 'unknown'
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
+  if (mapped) return mapped[1]
+  if (!ip.includes(':')) return ip
+  const [head, tail = ''] = ip.split('%')[0].toLowerCase().split('::')
+  const left = head ? head.split(':') : []
+  const right = ip.includes('::') && tail ? tail.split(':') : []
+  const groups = ip.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+}
+
+/**
+ * Login with throttling per (account, client address) instead of locking the account: a stranger's
+ * failures make only the stranger wait, never the owner on another address.
+ * - (account, address): 5 failures free, then waits of 1, 2, 4 … minutes, capped at 15; a success
+ *   from that address forgets them.
+ * - one address across all accounts: 300 failures in a 10-minute window, then it waits for the
+ *   window's end (slows password spraying). Successes never count, so an office behind one NAT gets in.
+ * Unknown and known accounts get the same answers and a similar cost; the username is trimmed and
+ * NFKC-normalised first, and the throttle key is also lower-cased.
+ */
 export async function login(ctx: AuthContext, username: string, password: string, client: { ip?: string; userAgent?: string }) {
   const { db, clock } = ctx.app
-  const user = await q.findUserForLogin(db, username.trim())
-  if (!user) {
-    await verifyPassword(await decoyHash(), password) // same cost as a real check: no user enumeration by timing
-    throw unauthorized('用户名或密码错误')
-  }
   const now = clock.now()
-  if (user.locked_until && new Date(user.locked_until) > now) {
-    const minutes = Math.ceil((new Date(user.locked_until).getTime() - now.getTime()) / 60_000)
-    throw new AppError(429, 'ACCOUNT_LOCKED', `登录失败次数过多，账号已临时锁定，请 ${minutes} 分钟后再试`)
+  const key = usernameKey(username)
+  const address = clientAddressKey(client.ip)
+
+  const addressBlock = await q.blockedUntil(db, q.ANY_ACCOUNT, address, now)
+  if (addressBlock) throw throttled(addressBlock, now)
+  if (!key) return refuseBlankUsername(ctx.app, password, address, now) // '' is the address row's key
+  if (!(await q.chargeLoginAttempt(db, key, address, now))) {
+    throw throttled((await q.blockedUntil(db, key, address, now)) ?? now, now)
   }
-  if (!(await verifyPassword(user.password_hash, password))) {
-    await q.recordFailedLogin(db, user.id, now)
-    throw unauthorized('用户名或密码错误')
+
+  const user = await q.findUserForLogin(db, normalizeUsername(username))
+  // Unknown users cost a real check too: no user enumeration by timing.
+  const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyHash()), password)
+  if (!user || !passwordOk) {
+    await recordFailure(ctx.app, address, now)
+    throw unauthorized(WRONG_CREDENTIALS)
   }
+  await q.clearLoginFailures(db, key, address)
   if (!user.active) throw unauthorized('账号已停用，请联系管理员')
-  if (user.failed_logins > 0) await q.clearFailedLogins(db, user.id)
 
   const sessionId = randomBytes(12).toString('base64url')
   const refresh = newRefreshToken(sessionId)
@@ -98,19 +159,33 @@ export async function logout(app: FastifyInstance, sessionId: string) {
 
 export async function changePassword(app: FastifyInstance, userId: number, sessionId: string, current: string, next: string) {
   const db: Kysely<Database> = app.db
-  const user = await db.selectFrom('users').select(['password_hash', 'username']).where('id', '=', userId).executeTakeFirstOrThrow()
+  const user = await db.selectFrom('users').select(['password_hash', 'username', 'name']).where('id', '=', userId).executeTakeFirstOrThrow()
   if (!(await verifyPassword(user.password_hash, current))) {
     throw new AppError(400, 'VALIDATION', '当前密码不正确', [{ field: 'currentPassword', message: '当前密码不正确' }])
   }
-  const problem = passwordProblem(next, user.username)
-  if (problem) throw unprocessable(problem, [{ field: 'newPassword', message: problem }])
-  if (current === next) throw unprocessable('新密码不能与当前密码相同', [{ field: 'newPassword', message: '新密码不能与当前密码相同' }])
+  // CONTRACT: a weak or reused new password is a 400 naming newPassword.
+  const problem = current === next ? '新密码不能与当前密码相同' : passwordProblem(next, user.username, user.name)
+  if (problem) throw validationError(problem, [{ field: 'newPassword', message: problem }])
   const passwordHash = await hashPassword(next)
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, updated_at: app.clock.now() }).where('id', '=', userId).execute()
     await q.revokeUserSessions(tx, userId, app.clock.now(), sessionId)
   })
   app.forgetSessions((p) => p.userId === userId)
+}
+
+/** A blank username (spaces only) is no account: answered and costed like any wrong login. */
+async function refuseBlankUsername(app: FastifyInstance, password: string, address: string, now: Date): Promise<never> {
+  await verifyPassword(await decoyHash(), password)
+  await recordFailure(app, address, now)
+  throw unauthorized(WRONG_CREDENTIALS)
+}
+
+async function recordFailure(app: FastifyInstance, address: string, now: Date) {
+  await q.recordAddressFailure(app.db, address, now)
+  if (Math.random() < 1 / PRUNE_EVERY) {
+    q.pruneLoginFailures(app.db, now).catch((err) => app.log.warn({ err }, 'login throttle rows not pruned'))
+  }
 }
 
 /** 登录 earns its point once a day; a failure here must never block logging in. */

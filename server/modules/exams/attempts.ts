@@ -1,16 +1,17 @@
 // Taking an exam: start or resume, autosave, submit, review. The server's clock decides.
 import type { FastifyInstance } from 'fastify'
 import { AppError, conflict, forbidden, notFound, validationError } from '../../lib/errors.js'
-import type { Principal } from '../../lib/scope.js'
+import { assertNotSelf, type Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import { audit } from '../../lib/audit.js'
 import { drawPaper, DrawPools, type PaperSpec } from './draw.js'
 import { answerShapeProblem, publicQuestion, type Paper, type PaperQuestion } from './paper.js'
 import { finalizeAttempt, resultOf, type AttemptRow, type SubmitResult } from './finalize.js'
-import { examInScope, type ExamRow } from './service.js'
+import { examInScope, isInAudience, type ExamRow } from './service.js'
 import * as q from './queries.js'
 import { AutosaveBatcher } from './autosave-batch.js'
 import { countReopen } from './counters.js'
+import { leaderboardOpenToMembers } from './results.js'
 
 const iso = (d: Date | string) => new Date(d).toISOString()
 
@@ -26,8 +27,10 @@ function startPayload(app: FastifyInstance, attempt: AttemptRow, answers: { ques
 }
 
 export async function startAttempt(app: FastifyInstance, principal: Principal, examId: number, deviceId?: string) {
-  const { exam } = await examInScope(app, principal, examId)
+  const { exam, audience } = await examInScope(app, principal, examId)
   if (principal.role !== 'member' && principal.role !== 'secretary') throw forbidden('管理员账号不能参加考试')
+  // Watching an exam (a secretary of a parent org may) is not sitting it: only the invited start.
+  if (!isInAudience(principal.orgPath, audience)) throw forbidden('您不在本次考试的参考范围内')
   const now = app.clock.now()
 
   const state = await q.personExamState(app.db, examId, principal.userId)
@@ -81,7 +84,7 @@ async function closeOverdue(app: FastifyInstance, attemptId: number, exam: ExamR
 }
 
 const drawPools = new WeakMap<FastifyInstance, DrawPools>()
-function drawPoolsOf(app: FastifyInstance) {
+export function drawPoolsOf(app: FastifyInstance) {
   let p = drawPools.get(app)
   if (!p) drawPools.set(app, (p = new DrawPools()))
   return p
@@ -157,8 +160,16 @@ export async function submitAttempt(app: FastifyInstance, principal: Principal, 
   return result
 }
 
-export function reviewReleased(exam: ExamRow, attempt: AttemptRow, now: Date) {
-  return attempt.status === 'submitted' && (exam.release_results === 'immediately' || now >= new Date(exam.closes_at))
+/**
+ * Keys and 解析 of a submitted attempt are shown once the exam has closed, or — when results are
+ * released immediately — once this person has no attempt left: a retake must not follow a review.
+ */
+export async function reviewReleased(app: FastifyInstance, exam: ExamRow, attempt: AttemptRow, now: Date): Promise<boolean> {
+  if (attempt.status !== 'submitted') return false
+  if (now >= new Date(exam.closes_at)) return true
+  if (exam.release_results !== 'immediately') return false
+  const state = await q.personExamState(app.db, exam.id, attempt.user_id)
+  return !state.open_id && state.used >= exam.max_attempts + state.extra_attempts
 }
 
 /** An attempt as its owner sees it; questions with keys only once review is released. */
@@ -167,14 +178,14 @@ export async function attemptView(app: FastifyInstance, principal: Principal, at
   if (!attempt || attempt.user_id !== principal.userId) throw notFound('答卷')
   const exam = (await q.findExam(app.db, attempt.exam_id))!
   const now = app.clock.now()
-  const released = reviewReleased(exam, attempt, now)
+  const released = await reviewReleased(app, exam, attempt, now)
   const base = {
     attemptId: attempt.id, examId: attempt.exam_id, examTitle: exam.title, status: attempt.status,
     startedAt: iso(attempt.started_at), deadline: iso(attempt.deadline), maxScore: Number(attempt.max_score),
     reviewAvailable: released,
-    ...(attempt.status === 'submitted' && {
-      submittedAt: iso(attempt.submitted_at!), score: Number(attempt.score), passed: Boolean(attempt.passed),
-    }),
+    ...(attempt.status === 'submitted' && { submittedAt: iso(attempt.submitted_at!) }),
+    // "考试结束后统一公布" means no score either until the exam closes.
+    ...(attempt.status === 'submitted' && leaderboardOpenToMembers(exam, now) && { score: Number(attempt.score), passed: Boolean(attempt.passed) }),
     ...(attempt.status === 'submitted' && !released && { reviewOpensAt: iso(exam.closes_at) }),
   }
   if (!released) return base
@@ -204,6 +215,7 @@ export async function grantAllowance(app: FastifyInstance, principal: Principal,
   const { exam } = await examInScope(app, principal, examId)
   const person = await app.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'orgs.path']).where('users.id', '=', a.userId).executeTakeFirst()
   if (!person || (principal.role !== 'admin' && !person.path.startsWith(principal.orgPath))) throw notFound('人员')
+  assertNotSelf(principal, person.id)
   return app.db.transaction().execute(async (tx) => {
     const current = await q.findAllowance(tx, examId, a.userId)
     const next = { extra_minutes: (current?.extra_minutes ?? 0) + (a.extraMinutes ?? 0), extra_attempts: (current?.extra_attempts ?? 0) + (a.extraAttempts ?? 0) }
@@ -229,6 +241,7 @@ export async function reopenAttempt(app: FastifyInstance, principal: Principal, 
   const { exam } = await examInScope(app, principal, attempt.exam_id)
   const org = await app.db.selectFrom('orgs').select('path').where('id', '=', attempt.org_id).executeTakeFirstOrThrow()
   if (principal.role !== 'admin' && !org.path.startsWith(principal.orgPath)) throw notFound('答卷')
+  assertNotSelf(principal, attempt.user_id)
   if (attempt.status !== 'submitted') throw conflict('答卷未提交，无需重新开放')
   const now = app.clock.now()
   if (now >= new Date(exam.closes_at)) throw conflict('考试已结束，不能重新开放')
@@ -237,7 +250,7 @@ export async function reopenAttempt(app: FastifyInstance, principal: Principal, 
     await tx.updateTable('attempts').set({ status: 'in_progress', submitted_at: null, submitted_by: null, score: null, passed: null, deadline })
       .where('id', '=', attemptId).where('status', '=', 'submitted').execute()
     await countReopen(tx, attempt.exam_id, attempt.user_id, attemptId)
-    await audit(tx, principal.userId, 'attempt.reopen', 'attempt', attemptId, { minutes, deadline: deadline.toISOString() }, reason)
+    await audit(tx, principal.userId, 'attempt.reopen', 'attempt', attemptId, { userId: attempt.user_id, minutes, deadline: deadline.toISOString() }, reason)
   })
   app.events.emit('exam:changed', attempt.exam_id)
   return { attemptId, status: 'in_progress', deadline: deadline.toISOString() }

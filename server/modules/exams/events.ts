@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify'
 import { scopePrefix } from '../../lib/scope.js'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
+import { ackError, SOCKET_LIMITS, watchCount } from '../../realtime/flood-guard.js'
 import { Coalescer } from '../../realtime/coalescer.js'
 import { examInScope } from './service.js'
 import { invitedByOrg, leaderboard, leaderboardOpenToMembers, monitor, orgCounts, summarizeProgress, type OrgInvited } from './results.js'
@@ -85,6 +86,9 @@ export function registerExamEvents(app: FastifyInstance) {
         const leaderboardOnly = principal.role === 'member'
         const scope = leaderboardOnly ? '/' : scopePrefix(principal)
         const room = roomOf(examId, scope, leaderboardOnly)
+        if (!socket.rooms.has(room) && watchCount(socket) >= SOCKET_LIMITS.maxWatches) {
+          return ack?.({ ok: false, error: `同一连接最多同时关注 ${SOCKET_LIMITS.maxWatches} 个榜单，请先取消其他关注` })
+        }
         await socket.join(room)
         ack?.({ ok: true })
         // The current state at once, so a (re)connected watcher is in sync without waiting.
@@ -93,7 +97,7 @@ export function registerExamEvents(app: FastifyInstance) {
         const hidden = leaderboardOnly && !leaderboardOpenToMembers(exam, app.clock.now())
         direct.emit('exam:leaderboard', { examId, top: hidden ? [] : await leaderboard(app, examId, scope, TOP_N) })
       } catch (err) {
-        ack?.({ ok: false, error: (err as Error).message || '无法订阅' })
+        ack?.({ ok: false, error: ackError(err) })
       }
     })
     socket.on('exam:unwatch', async (payload, ack) => {

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { requireRole } from '../../plugins/auth.js'
 import { IdParams, withErrors } from '../../lib/schemas.js'
 import { scopePrefix } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
@@ -18,16 +17,17 @@ const deviceOf = (headers: Record<string, unknown>) => (typeof headers['x-device
 
 export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/exams', {
+    config: { access: 'signed-in' },
     schema: { tags: ['exams'], summary: '考试列表：党员看到自己的考试及状态，管理员/书记看到范围内全部', response: withErrors({ 200: Type.Array(ExamBody) }) },
   }, async (req) => listExamsFor(app, req.principal))
 
   app.post('/exams', {
-    preHandler: requireRole('admin'),
+    config: { access: 'admin' },
     schema: { tags: ['exams'], summary: '新建考试', body: CreateExamBody, response: withErrors({ 201: ExamBody, 422: Type.Any() }) },
   }, async (req, reply) => reply.status(201).send(await createExam(app, req.principal, req.body as any)))
 
   app.post('/exams/preview', {
-    preHandler: requireRole('admin'),
+    config: { access: 'admin' },
     schema: { tags: ['exams'], summary: '预览一份样卷（含总分与题库余量校验）', body: PreviewBody, response: withErrors({ 200: Type.Any(), 422: Type.Any() }) },
   }, async (req) => {
     const today = shanghaiDate(app.clock.now())
@@ -37,6 +37,7 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/exams/:id', {
+    config: { access: 'signed-in' },
     schema: { tags: ['exams'], params: IdParams, response: withErrors({ 200: ExamBody }) },
   }, async (req) => {
     const { exam } = await examInScope(app, req.principal, req.params.id)
@@ -45,16 +46,17 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.patch('/exams/:id', {
-    preHandler: requireRole('admin'),
+    config: { access: 'admin' },
     schema: { tags: ['exams'], summary: '修改考试（开考后只能改标题、说明、结束时间与成绩公布方式）', params: IdParams, body: UpdateExamBody, response: withErrors({ 200: ExamBody, 422: Type.Any() }) },
   }, async (req) => updateExam(app, req.principal, req.params.id, req.body as any))
 
   app.post('/exams/:id/attempts', {
+    config: { access: 'signed-in' },
     schema: { tags: ['attempts'], summary: '开始或继续作答', params: IdParams, body: StartBody, response: withErrors({ 200: Type.Any(), 201: Type.Any(), 409: Type.Any() }) },
   }, async (req) => startAttempt(app, req.principal, req.params.id, req.body?.deviceId ?? deviceOf(req.headers)))
 
   app.get('/exams/:id/results', {
-    preHandler: requireRole('secretary'),
+    config: { access: 'staff' },
     schema: { tags: ['results'], summary: '成绩（本组织范围）；format=xlsx 导出', params: IdParams, querystring: ResultsQuery },
   }, async (req, reply) => {
     const { exam, audience } = await examInScope(app, req.principal, req.params.id)
@@ -74,6 +76,7 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/exams/:id/leaderboard', {
+    config: { access: 'signed-in' },
     schema: { tags: ['results'], summary: '排行榜：按分数，分数相同按用时', params: IdParams, response: withErrors({ 200: Type.Array(Type.Object({ rank: Type.Integer(), userId: Type.Integer(), name: Type.String(), orgName: Type.String(), score: Type.Number(), durationSeconds: Type.Integer() })) }) },
   }, async (req) => {
     const { exam } = await examInScope(app, req.principal, req.params.id)
@@ -82,7 +85,7 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/exams/:id/monitor', {
-    preHandler: requireRole('secretary'),
+    config: { access: 'staff' },
     schema: { tags: ['results'], summary: '考试进度（本组织范围）', params: IdParams },
   }, async (req) => {
     const { exam, audience } = await examInScope(app, req.principal, req.params.id)
@@ -90,7 +93,7 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/exams/:id/stats', {
-    preHandler: requireRole('secretary'),
+    config: { access: 'staff' },
     schema: { tags: ['results'], summary: '每题正确率与分数分布（本组织范围）', params: IdParams },
   }, async (req) => {
     const { exam } = await examInScope(app, req.principal, req.params.id)
@@ -98,30 +101,34 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/exams/:id/allowances', {
-    preHandler: requireRole('secretary'),
+    config: { access: 'staff' },
     schema: { tags: ['exams'], summary: '为个人延长时间或增加一次作答（留痕）', params: IdParams, body: AllowanceBody },
   }, async (req) => grantAllowance(app, req.principal, req.params.id, req.body))
 }
 
 export const attemptRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/attempts/:id/answers/:questionId', {
+    config: { access: 'signed-in' },
     schema: { tags: ['attempts'], summary: '保存一题答案（自动保存）', params: AnswerParams, body: AnswerBody, response: withErrors({ 200: Type.Object({ savedAt: Type.String() }), 409: Type.Any() }) },
   }, async (req) => saveAnswer(app, req.principal, req.params.id, req.params.questionId, req.body.answer, deviceOf(req.headers)))
 
   app.post('/attempts/:id/submit', {
+    config: { access: 'signed-in' },
     schema: { tags: ['attempts'], summary: '交卷（重复提交返回同一结果）', params: AttemptParams, response: withErrors({ 200: Type.Object({ score: Type.Number(), maxScore: Type.Number(), passed: Type.Boolean(), submittedAt: Type.String() }) }) },
   }, async (req) => submitAttempt(app, req.principal, req.params.id))
 
   app.get('/attempts/:id', {
+    config: { access: 'signed-in' },
     schema: { tags: ['attempts'], summary: '我的答卷；成绩公布后含答案与解析', params: AttemptParams },
   }, async (req) => attemptView(app, req.principal, req.params.id))
 
   app.post('/attempts/:id/events', {
+    config: { access: 'signed-in' },
     schema: { tags: ['attempts'], summary: '记录切屏/离开页面', params: AttemptParams, body: IntegrityBody },
   }, async (req) => recordIntegrityEvent(app, req.principal, req.params.id, req.body.count ?? 1))
 
   app.post('/attempts/:id/reopen', {
-    preHandler: requireRole('secretary'),
+    config: { access: 'staff' },
     schema: { tags: ['attempts'], summary: '重新开放误交的答卷（留痕）', params: AttemptParams, body: ReopenBody },
   }, async (req) => reopenAttempt(app, req.principal, req.params.id, req.body.reason, req.body.minutes))
 }

@@ -175,7 +175,7 @@ export async function listExamsFor(app: FastifyInstance, principal: Principal) {
       own.length >= allowed ? 'submitted' : 'available'
     return {
       ...toExamDto(e, false), myStatus, myAttempts: own.length, attemptsAllowed: allowed,
-      myBestScore: scores.length ? Math.max(...scores) : null,
+      myBestScore: scores.length && (e.release_results === 'immediately' || now >= new Date(e.closes_at)) ? Math.max(...scores) : null,
       myAttemptId: open?.id ?? own.sort((a, b) => b.id - a.id)[0]?.id ?? null,
     }
   }).sort((a, b) => statusOrder(a.myStatus) - statusOrder(b.myStatus))

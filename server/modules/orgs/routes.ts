@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { requireRole } from '../../plugins/auth.js'
 import { IdParams, withErrors } from '../../lib/schemas.js'
 import { notFound, unprocessable } from '../../lib/errors.js'
 import { audit } from '../../lib/audit.js'
@@ -10,6 +9,7 @@ import { CreateOrgBody, OrgBody, UpdateOrgBody, toOrgDto } from './schemas.js'
 export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The tree itself is not secret: members pick units in leaderboards, staff pick scopes.
   app.get('/orgs', {
+    config: { access: 'signed-in' },
     schema: { tags: ['orgs'], summary: '组织树（扁平列表）', response: withErrors({ 200: Type.Array(OrgBody) }) },
   }, async () => {
     const [orgs, members] = await Promise.all([q.listOrgs(app.db), q.countMembersByOrg(app.db)])
@@ -17,7 +17,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/orgs', {
-    preHandler: requireRole('admin'),
+    config: { access: 'admin' },
     schema: { tags: ['orgs'], summary: '新建组织', body: CreateOrgBody, response: withErrors({ 201: OrgBody, 422: Type.Any() }) },
   }, async (req, reply) => {
     const { name, kind, parentId, sort } = req.body
@@ -32,7 +32,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.patch('/orgs/:id', {
-    preHandler: requireRole('admin'),
+    config: { access: 'admin' },
     schema: { tags: ['orgs'], summary: '修改组织：改名、移动、停用', params: IdParams, body: UpdateOrgBody, response: withErrors({ 200: OrgBody, 422: Type.Any() }) },
   }, async (req) => {
     // Only the fields the schema names: extra keys in a body must never reach the SQL.

@@ -2,6 +2,7 @@
 // recomputes the boards its own watchers hold, at most a few times a second.
 import type { FastifyInstance } from 'fastify'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
+import { ackError, SOCKET_LIMITS, watchCount } from '../../realtime/flood-guard.js'
 import { Coalescer } from '../../realtime/coalescer.js'
 import type { PointsPeriod } from '../../realtime/events-map.js'
 import { shanghaiDate } from '../../lib/time.js'
@@ -51,11 +52,15 @@ export function registerPointEvents(app: FastifyInstance) {
         const by = payload?.by === 'org' ? 'org' : 'user'
         if (!PERIODS.has(period)) return ack?.({ ok: false, error: 'period 无效' })
         const org = await boardOrg(app, socket.data.principal, payload?.orgId ?? null)
-        await socket.join(roomOf(org.id, period, by))
+        const room = roomOf(org.id, period, by)
+        if (!socket.rooms.has(room) && watchCount(socket) >= SOCKET_LIMITS.maxWatches) {
+          return ack?.({ ok: false, error: `同一连接最多同时关注 ${SOCKET_LIMITS.maxWatches} 个榜单，请先取消其他关注` })
+        }
+        await socket.join(room)
         ack?.({ ok: true })
         socket.emit('points:leaderboard', { orgId: org.id, period: period as PointsPeriod, by, top: await board(org.id, period as PointsPeriod, by) })
       } catch (err) {
-        ack?.({ ok: false, error: (err as Error).message || '无法订阅' })
+        ack?.({ ok: false, error: ackError(err) })
       }
     })
     socket.on('points:unwatch', async (payload, ack) => {

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { randomUUID } from 'node:crypto'
-import { requireRole } from '../../plugins/auth.js'
 import { Paging, Text, withErrors } from '../../lib/schemas.js'
 import { notFound, unprocessable } from '../../lib/errors.js'
-import { orgInScope, scopePrefix } from '../../lib/scope.js'
+import { assertNotSelf, orgInScope, scopePrefix } from '../../lib/scope.js'
 import { addDays, shanghaiDate } from '../../lib/time.js'
 import { audit } from '../../lib/audit.js'
 import { adjust } from './award.js'
@@ -17,10 +16,12 @@ const RuleDto = Type.Object({ rule: Type.String(), name: Type.String(), points: 
 
 export const pointRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/points/me', {
+    config: { access: 'signed-in' },
     schema: { tags: ['points'], summary: '我的积分：今日、总计、连续天数与各规则进度' },
   }, async (req) => myPoints(app.db, req.principal.userId, shanghaiDate(app.clock.now())))
 
   app.get('/points/ledger', {
+    config: { access: 'signed-in' },
     schema: { tags: ['points'], summary: '积分明细', querystring: Type.Object({ ...Paging }) },
   }, async (req) => {
     const { page = 1, pageSize = 20 } = req.query
@@ -32,11 +33,12 @@ export const pointRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/points/rules', {
+    config: { access: 'signed-in' },
     schema: { tags: ['points'], summary: '当前积分规则', response: withErrors({ 200: Type.Array(RuleDto) }) },
   }, async () => (await rulesOn(app.db, shanghaiDate(app.clock.now()))).map(toRuleDto))
 
   app.post('/points/rules', {
-    preHandler: requireRole('admin'),
+    config: { access: 'admin' },
     schema: {
       tags: ['points'], summary: '修改积分规则（新建版本；已得积分不受影响）',
       body: Type.Object({
@@ -69,7 +71,7 @@ export const pointRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/points/adjustments', {
-    preHandler: requireRole('secretary'),
+    config: { access: 'staff' },
     schema: {
       tags: ['points'], summary: '积分调整（留痕）',
       body: Type.Object({ userId: Type.Integer({ minimum: 1 }), points: Type.Integer({ minimum: -1000, maximum: 1000 }), reason: Text(500), requestId: Type.Optional(Type.String({ maxLength: 64 })) }),
@@ -77,24 +79,26 @@ export const pointRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     const person = await app.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'users.org_id', 'orgs.path']).where('users.id', '=', req.body.userId).executeTakeFirst()
     if (!person || !orgInScope(req.principal, person.path)) throw notFound('人员')
+    assertNotSelf(req.principal, person.id)
     if (req.body.points === 0) throw unprocessable('调整分值不能为 0', [{ field: 'points', message: '不能为 0' }])
     const result = await adjust(app.db, {
       userId: person.id, orgId: person.org_id, points: req.body.points, reason: req.body.reason, actorId: req.principal.userId,
       at: app.clock.now(), idemKey: `adjust:${req.body.requestId ?? randomUUID()}`,
     })
     if (!result.duplicate) {
-      await audit(app.db, req.principal.userId, 'points.adjust', 'user', person.id, { points: req.body.points }, req.body.reason)
+      await audit(app.db, req.principal.userId, 'points.adjust', 'user', person.id, { userId: person.id, points: req.body.points }, req.body.reason)
       app.events.emit('points:changed', person.id)
     }
     return { ok: true, duplicate: result.duplicate }
   })
 
   app.get('/points/flags', {
-    preHandler: requireRole('secretary'),
+    config: { access: 'staff' },
     schema: { tags: ['points'], summary: '疑似刷分提示（答题过快或过于均匀，仅供书记参考）' },
   }, async (req) => automationFlags(app.db, scopePrefix(req.principal), new Date(app.clock.now().getTime() - 7 * 86_400_000)))
 
   app.get('/leaderboards/points', {
+    config: { access: 'signed-in' },
     schema: {
       tags: ['points'], summary: '积分排行：按个人或按组织（人均、参与率）',
       querystring: Type.Object({ period: Type.Optional(PeriodSchema), orgId: Type.Optional(Type.Integer({ minimum: 1 })), by: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('org')])) }),

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { requireRole } from '../../plugins/auth.js'
 import { IdParams, withErrors } from '../../lib/schemas.js'
 import { notFound, validationError } from '../../lib/errors.js'
 import { readUpload } from '../../lib/upload.js'
@@ -22,10 +21,8 @@ const stamp = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '')
 
 export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Only admins author the bank; secretaries may read the category list (exam and practice pickers).
-  const admin = requireRole('admin')
-
   app.get('/questions', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '题目列表（筛选、搜索、分页）', querystring: ListQuestionsQuery, response: withErrors({ 200: Type.Object({ items: Type.Array(QuestionBody), total: Type.Integer() }) }) },
   }, async (req) => {
     const { page = 1, pageSize = 20, ...filter } = req.query
@@ -34,27 +31,27 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/questions', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '新建题目', body: QuestionInputBody, response: withErrors({ 201: QuestionBody, 409: Type.Any() }) },
   }, async (req, reply) => reply.status(201).send(await createQuestion(app, req.principal, req.body)))
 
   app.get('/questions/categories', {
-    preHandler: requireRole('secretary'),
+    config: { access: 'staff' },
     schema: { tags: ['questions'], summary: '分类列表（路径与题数，树由前端按 / 组装）', response: withErrors({ 200: Type.Array(CategoryBody) }) },
   }, async () => q.listCategories(app.db))
 
   app.post('/questions/categories', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '新建分类', body: CreateCategoryBody, response: withErrors({ 201: CategoryBody, 409: Type.Any() }) },
   }, async (req, reply) => reply.status(201).send(await createCategory(app, req.principal, req.body.path)))
 
   app.post('/questions/categories/rename', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '重命名或移动分类（连同下级分类和题目）', body: RenameCategoryBody, response: withErrors({ 200: Type.Object({ updated: Type.Integer() }), 422: Type.Any() }) },
   }, async (req) => renameCategory(app, req.principal, req.body.from, req.body.to))
 
   app.delete('/questions/categories', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '删除空分类（连同其空的下级分类）', querystring: CategoryQuery, response: withErrors({ 204: Type.Null(), 409: Type.Any() }) },
   }, async (req, reply) => {
     await deleteCategory(app, req.principal, req.query.path)
@@ -62,7 +59,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/questions/template', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '下载题目导入模板（xlsx）' },
   }, async (_req, reply) => {
     reply.header('content-type', XLSX_MIME)
@@ -71,7 +68,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/questions/export', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '导出题目（与列表相同的筛选条件）：xlsx 为导入模板格式，json 为题目数组', querystring: ExportQuery },
   }, async (req, reply) => {
     const { format = 'xlsx', ...filter } = req.query
@@ -87,7 +84,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/questions/import', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: {
       tags: ['questions'], summary: '导入题目（xlsx / csv / json / GIFT / Aiken）', querystring: ImportQuery, consumes: ['multipart/form-data'],
       response: withErrors({ 200: ImportResult, 422: ImportResult }),
@@ -108,12 +105,12 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/questions/bulk', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '批量操作：发布、停用、转为草稿、移动分类、添加标签', body: BulkBody, response: withErrors({ 200: Type.Object({ updated: Type.Integer() }) }) },
   }, async (req) => bulkUpdate(app, req.principal, req.body))
 
   app.get('/questions/:id', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], params: IdParams, response: withErrors({ 200: QuestionBody }) },
   }, async (req) => {
     const row = await q.findQuestion(app.db, req.params.id)
@@ -122,12 +119,12 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.put('/questions/:id', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '修改题目（版本号加一，旧版本存入修订历史）', params: IdParams, body: QuestionInputBody, response: withErrors({ 200: QuestionBody, 409: Type.Any() }) },
   }, async (req) => replaceQuestion(app, req.principal, req.params.id, req.body as Record<string, unknown>))
 
   app.delete('/questions/:id', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: {
       tags: ['questions'], summary: '删除题目；已被作答的题目和内置题目改为停用（200 返回停用后的题目）', params: IdParams,
       response: withErrors({ 200: QuestionBody, 204: Type.Null() }),
@@ -138,7 +135,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/questions/:id/revisions', {
-    preHandler: admin,
+    config: { access: 'admin' },
     schema: { tags: ['questions'], summary: '修订历史（旧版本快照，新的在前）', params: IdParams, response: withErrors({ 200: Type.Array(RevisionBody) }) },
   }, async (req) => {
     if (!(await q.findQuestion(app.db, req.params.id))) throw notFound('题目')

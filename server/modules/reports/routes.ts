@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { requireRole } from '../../plugins/auth.js'
 import { withErrors } from '../../lib/schemas.js'
 import { forbidden, notFound, unprocessable } from '../../lib/errors.js'
 import { orgInScope } from '../../lib/scope.js'
@@ -14,7 +13,7 @@ export const MAX_RANGE_DAYS = 366
 
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/reports/participation', {
-    preHandler: requireRole('secretary'),
+    config: { access: 'staff' },
     schema: {
       tags: ['reports'], summary: '参与情况统计：各下级单位的学习与考试场次、人次（本组织范围）；format=xlsx 导出',
       querystring: ReportQuery,

@@ -11,8 +11,11 @@ export function cleanHtml(html: string): string {
   return sanitizeHtml(html, {
     allowedTags: ['p', 'h2', 'h3', 'h4', 'strong', 'em', 'b', 'i', 'u', 'blockquote', 'ul', 'ol', 'li', 'br', 'img', 'a', 'span', 'figure', 'figcaption'],
     allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'] },
-    allowedSchemes: ['https', 'http', 'data'],
-    allowedSchemesByTag: { img: ['https', 'http', 'data'] },
+    // No data: or javascript: URLs (scripts and phishing pages hide in them); links and images
+    // are http(s) or paths on this site.
+    allowedSchemes: ['https', 'http'],
+    allowedSchemesByTag: { img: ['https', 'http'] },
+    allowProtocolRelative: false,
   })
 }
 

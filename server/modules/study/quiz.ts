@@ -1,80 +1,106 @@
 // Answer modes from the bank's published questions: 每日答题 (5 a day), 每周答题 (5 a week),
 // 专项答题 (a set from one category), 挑战答题 (until the first mistake), 随机练习 and 错题重做.
-// Practice shows the key and 解析 right after each answer.
+// Practice shows the key and 解析 right after each answer — so it grades only what it served to
+// this person (practice-items.ts), never a question one of her open exams could ask.
 import { randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../db/types.js'
-import { conflict, notFound, validationError } from '../../lib/errors.js'
+import { AppError, conflict, notFound, validationError } from '../../lib/errors.js'
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate, weekStart } from '../../lib/time.js'
 import { award } from '../points/award.js'
 import { grade } from '../exams/grading.js'
 import { answerShapeProblem, publicQuestion, type PaperQuestion } from '../exams/paper.js'
-import type { AnswerKey } from '../questions/model.js'
-import { recordInWrongBook } from './wrong-book.js'
+import { questionsLockedByExams } from '../exams/locked-questions.js'
+import { recordInWrongBook, wrongBookItem } from './wrong-book.js'
+import { notLocked, publishedOn, serve, servedItem, servedItems, stillPublished } from './practice-items.js'
 
 type Db = Kysely<Database>
 
 export type QuizMode = 'daily' | 'weekly' | 'special' | 'challenge' | 'random' | 'wrongbook'
+type SetMode = 'daily' | 'weekly' | 'special' | 'random'
 const POINT_RULE: Partial<Record<QuizMode, string>> = { daily: 'daily_quiz', weekly: 'weekly_quiz', special: 'special_quiz', challenge: 'challenge' }
 
-const published = (today: string) => sql<boolean>`status = 'published' and (valid_until is null or valid_until >= ${today}::date)`
 const inCategory = (category?: string) => (category ? sql`and (category = ${category} or category like ${category + '/%'})` : sql``)
+const specialSize = (size?: number) => (size === 10 ? 10 : 5)
 
-async function loadQuestions(db: Db, ids: number[]): Promise<PaperQuestion[]> {
-  if (!ids.length) return []
-  const rows = await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', ids).execute()
-  const byId = new Map(rows.map((r) => [r.id, r]))
-  return ids.filter((id) => byId.has(id)).map((id) => {
-    const r = byId.get(id)!
-    return { id, type: r.type, stem: r.stem, options: r.options ?? undefined, answer: r.answer as AnswerKey, explanation: r.explanation, score: 1 }
-  })
+/** The served set an answer belongs to; random and challenge runs are named by their run id. */
+function setKeyOf(mode: QuizMode, today: string, opts: { runId?: string; category?: string; size?: number }): string {
+  switch (mode) {
+    case 'daily': return `daily:${today}`
+    case 'weekly': return `weekly:${weekStart(today)}`
+    case 'special': return `special:${today}:${specialSize(opts.size)}:${opts.category ?? ''}`
+    case 'random':
+    case 'challenge':
+      if (!opts.runId) throw validationError(`${mode === 'random' ? '随机练习' : '挑战答题'}需要 runId`, [{ field: 'runId', message: '缺少 runId' }])
+      return `${mode}:${opts.runId}`
+    case 'wrongbook': return 'wrongbook'
+  }
 }
 
 /** A set that is the same all day (or week) for one person, different between people. */
-async function seededSet(db: Db, seed: string, size: number, today: string, category?: string): Promise<number[]> {
+async function seededIds(db: Db, seed: string, size: number, today: string, locked: Set<number>, category?: string): Promise<number[]> {
   const { rows } = await sql<{ id: number }>`
-    select id from questions where ${published(today)} ${inCategory(category)}
+    select id from questions where ${publishedOn(today)} ${notLocked(locked)} ${inCategory(category)}
     order by md5(id::text || ${seed}) limit ${size}`.execute(db)
   return rows.map((r) => r.id)
 }
 
-export async function questionSet(app: FastifyInstance, principal: Principal, mode: 'daily' | 'weekly' | 'special' | 'random', opts: { category?: string; size?: number }) {
-  const today = shanghaiDate(app.clock.now())
-  const size = Math.min(Math.max(opts.size ?? 5, 1), 20)
-  const ids =
-    mode === 'daily' ? await seededSet(app.db, `d:${principal.userId}:${today}`, 5, today) :
-    mode === 'weekly' ? await seededSet(app.db, `w:${principal.userId}:${weekStart(today)}`, 5, today) :
-    mode === 'special' ? await seededSet(app.db, `s:${principal.userId}:${today}:${opts.category ?? ''}`, size === 10 ? 10 : 5, today, opts.category) :
-    (await sql<{ id: number }>`select id from questions where ${published(today)} ${inCategory(opts.category)} order by random() limit ${size}`.execute(app.db)).rows.map((r) => r.id)
-  const questions = await loadQuestions(app.db, ids)
+export async function questionSet(app: FastifyInstance, principal: Principal, mode: SetMode, opts: { category?: string; size?: number }) {
+  const now = app.clock.now()
+  const today = shanghaiDate(now)
+  const locked = await questionsLockedByExams(app, principal)
+  const runId = mode === 'random' ? randomUUID() : undefined
+  const setKey = setKeyOf(mode, today, { ...opts, runId })
+  let questions = runId ? [] : await servedItems(app.db, principal.userId, setKey)
+  if (!questions.length) {
+    const size = Math.min(Math.max(opts.size ?? 5, 1), 20)
+    const ids =
+      mode === 'daily' ? await seededIds(app.db, `d:${principal.userId}:${today}`, 5, today, locked) :
+      mode === 'weekly' ? await seededIds(app.db, `w:${principal.userId}:${weekStart(today)}`, 5, today, locked) :
+      mode === 'special' ? await seededIds(app.db, `s:${principal.userId}:${today}:${opts.category ?? ''}`, specialSize(opts.size), today, locked, opts.category) :
+      (await sql<{ id: number }>`select id from questions where ${publishedOn(today)} ${notLocked(locked)} ${inCategory(opts.category)} order by random() limit ${size}`.execute(app.db)).rows.map((r) => r.id)
+    questions = await serve(app.db, principal.userId, setKey, ids, now)
+  }
+  // A set served before an exam opened keeps its order, but the exam's questions leave it.
+  questions = questions.filter((q) => !locked.has(q.id))
+  const ids = questions.map((q) => q.id)
   // What this person already answered in this set today (so a reload shows progress).
-  const answered = mode === 'random' ? [] : await app.db.selectFrom('practice_answers').select(['question_id', 'correct'])
-    .where('user_id', '=', principal.userId).where('mode', '=', mode).where('day', '=', today).where('question_id', 'in', ids.length ? ids : [0]).execute()
-  return { mode, questions: questions.map(publicQuestion), answered: Object.fromEntries(answered.map((a) => [a.question_id, { correct: a.correct }])) }
+  const answered = runId || !ids.length ? [] : await app.db.selectFrom('practice_answers').select(['question_id', 'correct'])
+    .where('user_id', '=', principal.userId).where('mode', '=', mode).where('day', '=', today).where('question_id', 'in', ids).execute()
+  return {
+    mode, ...(runId && { runId }), questions: questions.map(publicQuestion),
+    answered: Object.fromEntries(answered.map((a) => [a.question_id, { correct: a.correct }])),
+  }
 }
 
 export interface AnswerInput {
   mode: QuizMode; questionId: number; answer: unknown; elapsedMs?: number
-  /** 挑战答题 run. */ runId?: string
+  /** 挑战答题 and 随机练习 run. */ runId?: string
   /** 专项答题: the set's category and size (5 or 10). */ category?: string; size?: number
+}
+
+/** The question as this person was served it, or a 409 saying why it cannot be graded. */
+async function gradableQuestion(app: FastifyInstance, principal: Principal, input: AnswerInput, today: string): Promise<PaperQuestion> {
+  const setKey = setKeyOf(input.mode, today, input)
+  const served = input.mode === 'wrongbook'
+    ? await wrongBookItem(app.db, principal.userId, input.questionId)
+    : await servedItem(app.db, principal.userId, setKey, input.questionId)
+  if (!served) throw new AppError(409, 'NOT_SERVED', input.mode === 'wrongbook' ? '该题不在你的错题本中' : '该题不是本次练习发给你的题目，请重新取题')
+  if (input.mode === 'challenge') await checkChallengeQuestion(app.db, principal.userId, input.runId, served.id)
+  if (!(await stillPublished(app.db, served.id, today))) throw new AppError(409, 'QUESTION_WITHDRAWN', '该题已从题库停用，不再判分')
+  if ((await questionsLockedByExams(app, principal)).has(served.id)) {
+    throw new AppError(409, 'QUESTION_ON_OPEN_EXAM', '该题属于你尚未结束的考试，考试结束后才能练习')
+  }
+  return served
 }
 
 /** Grades one practice answer, records it, updates the 错题本 and awards points where the mode earns them. */
 export async function answerQuestion(app: FastifyInstance, principal: Principal, input: AnswerInput) {
   const now = app.clock.now()
   const today = shanghaiDate(now)
-  const [question] = await loadQuestions(app.db, [input.questionId])
-  if (!question) throw notFound('题目')
-
-  // Scoring modes only take questions of the person's own set: no farming the easy ones.
-  if (input.mode === 'daily' || input.mode === 'weekly' || input.mode === 'special') {
-    const set = await questionSet(app, principal, input.mode, { category: input.category, size: input.size })
-    if (!set.questions.some((q) => q.id === question.id)) throw conflict('该题不在今天的题目中')
-  }
-  if (input.mode === 'challenge') await checkChallengeQuestion(app.db, principal.userId, input.runId, question.id)
-
+  const question = await gradableQuestion(app, principal, input, today)
   const problem = answerShapeProblem(question, input.answer)
   if (problem) throw validationError(`answer：${problem}`, [{ field: 'answer', message: problem }])
   const { correct } = grade(question, input.answer, 'all_or_nothing')
@@ -83,7 +109,7 @@ export async function answerQuestion(app: FastifyInstance, principal: Principal,
     user_id: principal.userId, question_id: question.id, mode: input.mode, run_id: input.runId ?? null, correct,
     elapsed_ms: input.elapsedMs ?? null, day: today, at: now,
   }).execute()
-  await recordInWrongBook(app.db, principal.userId, question.id, correct, today, now)
+  await recordInWrongBook(app.db, principal.userId, question, correct, today, now)
 
   let points = 0
   const rule = POINT_RULE[input.mode]
@@ -103,20 +129,26 @@ export async function answerQuestion(app: FastifyInstance, principal: Principal,
 export async function startChallenge(app: FastifyInstance, principal: Principal) {
   const now = app.clock.now()
   const id = randomUUID()
-  const first = await nextChallengeQuestion(app.db, [], shanghaiDate(now))
-  await app.db.insertInto('challenge_runs').values({ id, user_id: principal.userId, day: shanghaiDate(now), current_question_id: first?.id ?? null, asked: JSON.stringify(first ? [first.id] : []), started_at: now }).execute()
+  await app.db.insertInto('challenge_runs').values({ id, user_id: principal.userId, day: shanghaiDate(now), current_question_id: null, asked: '[]', started_at: now }).execute()
+  const first = await serveNextChallengeQuestion(app, principal, id, [])
+  await app.db.updateTable('challenge_runs').set({ current_question_id: first?.id ?? null, asked: JSON.stringify(first ? [first.id] : []), ended: !first }).where('id', '=', id).execute()
   return { runId: id, question: first ? publicQuestion(first) : null, correct: 0, ended: !first }
 }
 
-async function nextChallengeQuestion(db: Db, asked: number[], today: string) {
-  const { rows } = await sql<{ id: number }>`select id from questions where ${published(today)} and type in ('single', 'judge')
-    ${asked.length ? sql`and id not in (${sql.join(asked)})` : sql``} order by random() limit 1`.execute(db)
-  return rows.length ? (await loadQuestions(db, [rows[0].id]))[0] : null
+async function serveNextChallengeQuestion(app: FastifyInstance, principal: Principal, runId: string, asked: number[]) {
+  const now = app.clock.now()
+  const today = shanghaiDate(now)
+  const locked = await questionsLockedByExams(app, principal)
+  for (const id of asked) locked.add(id)
+  const { rows } = await sql<{ id: number }>`select id from questions where ${publishedOn(today)} and type in ('single', 'judge')
+    ${notLocked(locked)} order by random() limit 1`.execute(app.db)
+  if (!rows.length) return null
+  const [served] = await serve(app.db, principal.userId, `challenge:${runId}`, [rows[0].id], now)
+  return served ?? null
 }
 
 async function checkChallengeQuestion(db: Db, userId: number, runId: string | undefined, questionId: number) {
-  if (!runId) throw validationError('挑战答题需要 runId', [{ field: 'runId', message: '缺少 runId' }])
-  const run = await db.selectFrom('challenge_runs').selectAll().where('id', '=', runId).executeTakeFirst()
+  const run = await db.selectFrom('challenge_runs').selectAll().where('id', '=', runId!).executeTakeFirst()
   if (!run || run.user_id !== userId) throw notFound('挑战')
   if (run.ended) throw conflict('本轮挑战已结束')
   if (run.current_question_id !== questionId) throw conflict('请回答当前题目')
@@ -126,7 +158,7 @@ async function advanceChallenge(app: FastifyInstance, principal: Principal, runI
   const run = (await app.db.selectFrom('challenge_runs').selectAll().where('id', '=', runId).executeTakeFirst())!
   const asked = run.asked as number[]
   const score = run.correct + (correct ? 1 : 0)
-  const next = correct ? await nextChallengeQuestion(app.db, [...asked, questionId], shanghaiDate(app.clock.now())) : null
+  const next = correct ? await serveNextChallengeQuestion(app, principal, runId, [...asked, questionId]) : null
   await app.db.updateTable('challenge_runs').set({
     correct: score, ended: !next, current_question_id: next?.id ?? null, asked: JSON.stringify(next ? [...asked, next.id] : asked),
   }).where('id', '=', runId).where('current_question_id', '=', questionId).execute()

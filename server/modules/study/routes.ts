@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import path from 'node:path'
 import { Type } from '@sinclair/typebox'
-import { requireRole } from '../../plugins/auth.js'
 import { IdParams, Paging, Text, withErrors } from '../../lib/schemas.js'
 import { notFound } from '../../lib/errors.js'
 import { audit } from '../../lib/audit.js'
@@ -11,14 +10,24 @@ import { answerQuestion, questionSet, startChallenge } from './quiz.js'
 import { wrongBook } from './wrong-book.js'
 import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, saveUpload } from './media.js'
 
+/**
+ * A cover or video is one of our uploads (`/media/<random>.<ext>`) or an https address; never a
+ * `javascript:`/`data:` URL or a path elsewhere on this site.
+ */
+const MediaUrl = (kind: 'image' | 'video') => Type.String({
+  maxLength: 1000,
+  pattern: `^(/media/[a-f0-9]{32}\\.(${kind === 'image' ? 'jpg|png|webp' : 'mp4|webm'})|https://[^\\s"'<>\\\\]+)$`,
+  description: kind === 'image' ? '封面：上传后的 /media/… 地址或 https 地址' : '视频：上传后的 /media/… 地址或 https 地址',
+})
+
 const MaterialBody = Type.Object({
   channel: Type.Union(CHANNELS.map((c) => Type.Literal(c))),
   kind: Type.Union([Type.Literal('article'), Type.Literal('video')]),
   title: Text(120),
   summary: Type.Optional(Type.String({ maxLength: 500 })),
-  coverUrl: Type.Optional(Type.String({ maxLength: 1000 })),
+  coverUrl: Type.Optional(MediaUrl('image')),
   bodyHtml: Type.Optional(Type.String({ maxLength: 200_000 })),
-  videoUrl: Type.Optional(Type.String({ maxLength: 1000 })),
+  videoUrl: Type.Optional(MediaUrl('video')),
   durationSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_000 })),
   source: Type.Optional(Type.String({ maxLength: 500 })),
   status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')])),
@@ -29,9 +38,10 @@ const Mode = Type.Union(['daily', 'weekly', 'special', 'challenge', 'random', 'w
 export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = async (app, opts) => {
   const dataDir = opts.dataDir ?? path.resolve('data')
 
-  app.get('/study/channels', { schema: { tags: ['study'], summary: '学习频道' } }, async () => CHANNELS)
+  app.get('/study/channels', { config: { access: 'signed-in' }, schema: { tags: ['study'], summary: '学习频道' } }, async () => CHANNELS)
 
   app.get('/study/materials', {
+    config: { access: 'signed-in' },
     schema: { tags: ['study'], summary: '学习资料列表', querystring: Type.Object({ channel: Type.Optional(Type.String({ maxLength: 40 })), kind: Type.Optional(Type.Union([Type.Literal('article'), Type.Literal('video')])), q: Type.Optional(Type.String({ maxLength: 60 })), ...Paging }) },
   }, async (req) => {
     const { page = 1, pageSize = 20, ...f } = req.query
@@ -39,6 +49,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   })
 
   app.get('/study/materials/:id', {
+    config: { access: 'signed-in' },
     schema: { tags: ['study'], params: IdParams },
   }, async (req) => {
     const m = await findMaterial(app.db, req.params.id)
@@ -47,7 +58,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   })
 
   app.post('/study/materials', {
-    preHandler: requireRole('admin'),
+    config: { access: 'admin' },
     schema: { tags: ['study'], summary: '发布学习资料', body: MaterialBody, response: withErrors({ 201: Type.Any() }) },
   }, async (req, reply) => {
     const b = req.body
@@ -61,7 +72,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   })
 
   app.put('/study/materials/:id', {
-    preHandler: requireRole('admin'),
+    config: { access: 'admin' },
     schema: { tags: ['study'], params: IdParams, body: MaterialBody },
   }, async (req) => {
     const b = req.body
@@ -76,7 +87,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   })
 
   app.post('/study/media', {
-    preHandler: requireRole('admin'),
+    config: { access: 'admin' },
     schema: {
       tags: ['study'], summary: `上传视频（.mp4 / .webm，≤ ${MAX_VIDEO_BYTES / 1024 / 1024} MB）或图片（.jpg / .png / .webp，≤ ${MAX_IMAGE_BYTES / 1024 / 1024} MB），multipart 字段 file`,
       consumes: ['multipart/form-data'],
@@ -89,7 +100,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   })
 
   app.post('/study/materials/:id/heartbeat', {
-    config: { rateLimit: { max: () => app.limits.earnPerMinute, timeWindow: '1 minute', keyGenerator: (req) => `hb:${req.principal?.userId ?? req.ip}` } },
+    config: { access: 'signed-in', rateLimit: { max: () => app.limits.earnPerMinute, timeWindow: '1 minute', keyGenerator: (req) => `hb:${req.principal?.userId ?? req.ip}` } },
     schema: { tags: ['study'], summary: '学习心跳：页面可见时约每 15 秒一次', params: IdParams, body: Type.Object({ visible: Type.Boolean() }) },
   }, async (req) => {
     const m = await findMaterial(app.db, req.params.id)
@@ -98,6 +109,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   })
 
   app.get('/study/quiz/:mode', {
+    config: { access: 'signed-in' },
     schema: {
       tags: ['study'], summary: '取题：daily 每日 / weekly 每周 / special 专项 / random 随机练习',
       params: Type.Object({ mode: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('special'), Type.Literal('random')]) }),
@@ -106,7 +118,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   }, async (req) => questionSet(app, req.principal, req.params.mode, req.query))
 
   app.post('/study/answers', {
-    config: { rateLimit: { max: () => app.limits.earnPerMinute * 2, timeWindow: '1 minute', keyGenerator: (req) => `ans:${req.principal?.userId ?? req.ip}` } },
+    config: { access: 'signed-in', rateLimit: { max: () => app.limits.earnPerMinute * 2, timeWindow: '1 minute', keyGenerator: (req) => `ans:${req.principal?.userId ?? req.ip}` } },
     schema: {
       tags: ['study'], summary: '提交一题练习答案：即时判分并给出解析',
       body: Type.Object({
@@ -117,10 +129,12 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   }, async (req) => answerQuestion(app, req.principal, req.body as any))
 
   app.post('/study/challenge', {
+    config: { access: 'signed-in' },
     schema: { tags: ['study'], summary: '开始一轮挑战答题' },
   }, async (req) => startChallenge(app, req.principal))
 
   app.get('/study/wrong-book', {
+    config: { access: 'signed-in' },
     schema: { tags: ['study'], summary: '错题本', querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 200 })) }) },
   }, async (req) => wrongBook(app.db, req.principal.userId, req.query.category))
 }

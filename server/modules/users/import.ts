@@ -2,13 +2,17 @@
 // Every row is checked first; nothing is written when any row is bad unless skipInvalid is set.
 import type { FastifyInstance } from 'fastify'
 import type { Org, Role } from '../../db/types.js'
-import { hashPassword } from '../../lib/passwords.js'
+import { generatePassword, hashPassword, passwordProblems } from '../../lib/passwords.js'
+import { usernameProblem } from '../../lib/usernames.js'
 import { orgInScope, type Principal } from '../../lib/scope.js'
 import { audit } from '../../lib/audit.js'
 import { listOrgs } from '../orgs/queries.js'
 import * as q from './queries.js'
 
 export const USER_IMPORT_COLUMNS = ['用户名', '姓名', '组织', '角色', '初始密码'] as const
+
+/** Said of a username taken outside the caller's scope: names neither the account, its holder nor its org. */
+export const USERNAME_UNAVAILABLE = '用户名不可用，请换一个'
 
 const ROLE_WORDS: Record<string, Role> = {
   admin: 'admin', 管理员: 'admin',
@@ -22,7 +26,8 @@ export interface UserImportResult {
   updated: number
   errors: ImportRowError[]
   dryRun: boolean
-  preview: { row: number; username: string; name: string; orgName: string; role: Role; action: 'create' | 'update' }[]
+  /** Created rows whose 初始密码 was blank say so; a real import also shows the password it generated. */
+  preview: { row: number; username: string; name: string; orgName: string; role: Role; action: 'create' | 'update'; passwordGenerated?: true; initialPassword?: string }[]
 }
 
 interface PlannedRow {
@@ -32,6 +37,8 @@ interface PlannedRow {
   org: Org
   role: Role
   password: string
+  /** 初始密码 was blank: a random one is set, never a fixed default. */
+  passwordGenerated?: boolean
   existingId?: number
 }
 
@@ -67,11 +74,18 @@ export async function importUsers(
   const resolveOrg = orgResolver(await listOrgs(app.db))
   const cell = (r: Record<string, string>, k: string) => String(r[k] ?? '').trim()
 
-  const existing = new Map(
-    (await q.findUsersByUsernames(app.db, [...new Set(rows.map((r) => cell(r, '用户名')).filter(Boolean))])).map((u) => [u.username, u]),
-  )
+  const found = await q.findUsersByUsernames(app.db, [...new Set(rows.map((r) => cell(r, '用户名')).filter(Boolean))])
+  // Accounts outside the caller's subtree are invisible to her: their rows are checked as for a new
+  // person and refused with one neutral message, so a dry run cannot probe who exists elsewhere.
+  const existing = new Map(found.filter((u) => orgInScope(principal, u.org_path)).map((u) => [u.username, u]))
+  const unavailable = new Set(found.filter((u) => !orgInScope(principal, u.org_path)).map((u) => u.username))
   const seen = new Map<string, number>()
   const planned: PlannedRow[] = []
+  // Only new people's passwords are set from the sheet; checked up front, a few ms each.
+  const passwordIssues = await passwordProblems(rows.map((r) => {
+    const password = cell(r, '初始密码')
+    return password && !existing.has(cell(r, '用户名')) ? { password, username: cell(r, '用户名'), name: cell(r, '姓名') } : null
+  }))
 
   rows.forEach((r, index) => {
     const row = index + 2 // row 1 is the header
@@ -83,7 +97,8 @@ export async function importUsers(
     const password = cell(r, '初始密码')
     const role = ROLE_WORDS[roleWord.toLowerCase()] ?? ROLE_WORDS[roleWord]
     if (!username) problems.push('用户名不能为空')
-    else if (!/^[A-Za-z0-9_.@-]{2,64}$/.test(username)) problems.push(`用户名“${username}”只能包含字母、数字和 _ . @ -（2–64 位）`)
+    else if (!existing.has(username) && usernameProblem(username)) problems.push(usernameProblem(username)!)
+    else if (unavailable.has(username)) problems.push(USERNAME_UNAVAILABLE)
     else if (seen.has(username)) problems.push(`用户名“${username}”与第 ${seen.get(username)} 行重复`)
     if (!name) problems.push('姓名不能为空')
     else if (name.length > 40) problems.push('姓名过长')
@@ -91,26 +106,30 @@ export async function importUsers(
     const org = resolveOrg(cell(r, '组织'))
     if (typeof org === 'string') problems.push(org)
     const prior = existing.get(username)
-    if (!prior && password.length < 6) problems.push(password ? '初始密码至少 6 位' : '新用户的初始密码不能为空')
+    if (passwordIssues[index]) problems.push(`初始密码不可用：${passwordIssues[index]}`)
     if (typeof org !== 'string' && role) {
       if (!orgInScope(principal, org.path)) problems.push(`无权向组织“${org.name}”导入人员`)
       if (role === 'admin' && principal.role !== 'admin') problems.push('只有管理员可以导入管理员')
       if (!org.active) problems.push(`组织“${org.name}”已停用`)
     }
-    if (prior && !orgInScope(principal, prior.org_path)) problems.push(`用户“${username}”属于其他组织，无权修改`)
     if (prior?.role === 'admin' && principal.role !== 'admin') problems.push(`用户“${username}”是管理员，无权修改`)
     if (username) seen.set(username, row)
 
     if (problems.length) errors.push({ row, message: problems.join('；') })
-    else planned.push({ row, username, name, org: org as Org, role: role!, password, existingId: prior?.id })
+    else planned.push({ row, username, name, org: org as Org, role: role!, password: prior || password ? password : generatePassword(), passwordGenerated: !prior && !password, existingId: prior?.id })
   })
 
+  const willWrite = !opts.dryRun && (!errors.length || opts.skipInvalid)
   const result: UserImportResult = {
     created: planned.filter((p) => !p.existingId).length,
     updated: planned.filter((p) => p.existingId).length,
     errors,
     dryRun: opts.dryRun,
-    preview: planned.slice(0, 200).map((p) => ({ row: p.row, username: p.username, name: p.name, orgName: p.org.name, role: p.role, action: p.existingId ? 'update' : 'create' })),
+    // A generated password is shown once, in the import that sets it: every such row is listed then.
+    preview: planned.filter((p, i) => i < 200 || (willWrite && p.passwordGenerated)).map((p) => ({
+      row: p.row, username: p.username, name: p.name, orgName: p.org.name, role: p.role, action: p.existingId ? 'update' : 'create',
+      ...(p.passwordGenerated && { passwordGenerated: true as const, ...(willWrite && { initialPassword: p.password }) }),
+    })),
   }
   if (opts.dryRun || (errors.length && !opts.skipInvalid) || !planned.length) return result
 

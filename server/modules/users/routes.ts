@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { requireRole } from '../../plugins/auth.js'
 import { IdParams, UserBody, withErrors } from '../../lib/schemas.js'
 import { notFound } from '../../lib/errors.js'
 import { orgInScope, scopePrefix } from '../../lib/scope.js'
@@ -18,9 +17,9 @@ import { userImportTemplate } from './template.js'
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', requireRole('secretary'))
-
+  // Every route here is staff-only; scope (own subtree) is checked per record below.
   app.get('/users', {
+    config: { access: 'staff' },
     schema: { tags: ['users'], summary: '人员列表（本组织及下级）', querystring: ListUsersQuery, response: withErrors({ 200: Type.Object({ items: Type.Array(UserBody), total: Type.Integer() }) }) },
   }, async (req) => {
     const { page = 1, pageSize = 20, ...filter } = req.query
@@ -29,6 +28,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/users/:id', {
+    config: { access: 'staff' },
     schema: { tags: ['users'], params: IdParams, response: withErrors({ 200: UserBody }) },
   }, async (req) => {
     const user = await q.findUser(app.db, req.params.id)
@@ -37,14 +37,17 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/users', {
+    config: { access: 'staff' },
     schema: { tags: ['users'], summary: '新建用户', body: CreateUserBody, response: withErrors({ 201: UserBody, 409: Type.Any(), 422: Type.Any() }) },
   }, async (req, reply) => reply.status(201).send(await createUser(app, req.principal, req.body)))
 
   app.patch('/users/:id', {
+    config: { access: 'staff' },
     schema: { tags: ['users'], summary: '修改用户：姓名、组织、角色、停用、重置密码', params: IdParams, body: UpdateUserBody, response: withErrors({ 200: UserBody, 422: Type.Any() }) },
   }, async (req) => updateUser(app, req.principal, req.params.id, req.body))
 
   app.get('/users/import/template', {
+    config: { access: 'staff' },
     schema: { tags: ['users'], summary: '下载人员导入模板（xlsx）' },
   }, async (_req, reply) => {
     reply.header('content-type', XLSX_MIME)
@@ -53,6 +56,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/users/import', {
+    config: { access: 'staff' },
     schema: { tags: ['users'], summary: '导入人员（xlsx / csv）', querystring: ImportQuery, consumes: ['multipart/form-data'], response: withErrors({ 200: ImportResult, 422: ImportResult }) },
   }, async (req, reply) => {
     const { buffer, filename } = await readUpload(req, ['.xlsx', '.csv'])

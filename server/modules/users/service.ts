@@ -1,13 +1,19 @@
 // Rules for managing people: who may create or change whom, and with which role.
 import type { FastifyInstance } from 'fastify'
 import type { Role } from '../../db/types.js'
-import { forbidden, notFound, unprocessable } from '../../lib/errors.js'
+import { forbidden, notFound, unprocessable, validationError } from '../../lib/errors.js'
 import { hashPassword, passwordProblem } from '../../lib/passwords.js'
-import { orgInScope, type Principal } from '../../lib/scope.js'
+import { normalizeUsername, usernameProblem } from '../../lib/usernames.js'
+import { orgInScope, type Principal, assertNotSelf } from '../../lib/scope.js'
 import { audit } from '../../lib/audit.js'
 import { findOrg } from '../orgs/queries.js'
 import * as q from './queries.js'
 import { toUserDto } from './dto.js'
+
+/** Bad input is a 400 naming its field (CONTRACT); the rules live in lib/usernames and lib/passwords. */
+function assertValid(field: 'username' | 'password', problem: string | null) {
+  if (problem) throw validationError(problem, [{ field, message: problem }])
+}
 
 /** A secretary manages members and secretaries inside her subtree; only admins make admins. */
 export function assertMayAssign(principal: Principal, role: Role, orgPath: string) {
@@ -20,19 +26,20 @@ export async function createUser(
   principal: Principal,
   input: { username: string; name: string; password: string; orgId: number; role: Role; mustChangePassword?: boolean },
 ) {
+  const username = normalizeUsername(input.username)
+  assertValid('username', usernameProblem(username))
+  assertValid('password', passwordProblem(input.password, username, input.name.trim()))
   const org = await findOrg(app.db, input.orgId)
   if (!org) throw unprocessable(`组织 ${input.orgId} 不存在`, [{ field: 'orgId', message: '组织不存在' }])
   assertMayAssign(principal, input.role, org.path)
   if (!org.active) throw unprocessable('组织已停用', [{ field: 'orgId', message: '组织已停用' }])
-  const problem = passwordProblem(input.password, input.username)
-  if (problem) throw unprocessable(problem, [{ field: 'password', message: problem }])
   const password_hash = await hashPassword(input.password)
   const created = await app.db.transaction().execute(async (tx) => {
     const row = await q.insertUser(tx, {
-      username: input.username.trim(), name: input.name.trim(), password_hash, role: input.role, org_id: org.id,
+      username, name: input.name.trim(), password_hash, role: input.role, org_id: org.id,
       must_change_password: input.mustChangePassword ?? false,
     })
-    await audit(tx, principal.userId, 'user.create', 'user', row.id, { username: input.username, orgId: org.id, role: input.role })
+    await audit(tx, principal.userId, 'user.create', 'user', row.id, { username, orgId: org.id, role: input.role })
     return row
   })
   return toUserDto((await q.findUser(app.db, created.id))!)
@@ -52,9 +59,8 @@ export async function updateUser(
   }
   assertMayAssign(principal, patch.role ?? user.role, user.org_path)
   if (user.role === 'admin' && principal.role !== 'admin') throw forbidden('只有管理员可以修改管理员')
-  if (id === principal.userId && (patch.active === false || (patch.role && patch.role !== principal.role))) {
-    throw unprocessable('不能停用自己或修改自己的角色')
-  }
+  // Staff powers over an account (state, role, unit, password reset) are never used on one's own.
+  if (patch.active !== undefined || patch.role !== undefined || patch.orgId !== undefined || patch.password !== undefined) assertNotSelf(principal, id)
   let orgId = user.org_id
   if (patch.orgId !== undefined) {
     const org = await findOrg(app.db, patch.orgId)
@@ -64,8 +70,7 @@ export async function updateUser(
   }
   let password_hash: string | undefined
   if (patch.password !== undefined) {
-    const problem = passwordProblem(patch.password, user.username)
-    if (problem) throw unprocessable(problem, [{ field: 'password', message: problem }])
+    assertValid('password', passwordProblem(patch.password, user.username, patch.name ?? user.name))
     password_hash = await hashPassword(patch.password)
   }
   const now = app.clock.now()

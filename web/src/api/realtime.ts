@@ -22,6 +22,8 @@ export function getSocket(): RealtimeSocket {
     // Come back after a random delay so thousands of clients do not return in the same instant.
     if (reason === 'io server disconnect') setTimeout(() => socket?.connect(), 500 + Math.random() * 3000)
   })
+  // The session ended elsewhere (logout, password change, account disabled): stay disconnected.
+  socket.on('session:ended', () => closeSocket())
   socket.on('auth:expired', async () => {
     if (await auth.refresh()) socket?.connect()
   })

@@ -65,6 +65,8 @@ export type PracticeMode = QuizMode | 'challenge' | 'wrongbook'
 
 export interface QuestionSet {
   mode: QuizMode
+  /** 随机练习: the run its answers must name (the server grades only what it served in it). */
+  runId?: string
   questions: PaperQuestion[]
   /** Questions of this set already answered today (a reload resumes). */
   answered: Record<string, { correct: boolean }>

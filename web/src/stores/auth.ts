@@ -1,5 +1,6 @@
 // Who is logged in, with which tokens. Tokens persist in localStorage so a reload keeps the session.
 import { defineStore } from 'pinia'
+import { closeSocket } from '@/api/realtime'
 import { computed, ref } from 'vue'
 import type { User } from '@/api/types'
 
@@ -64,6 +65,8 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   function clear() {
+    // A signed-out tab must not keep a live socket under the old session (nor its pushes).
+    closeSocket()
     accessToken.value = null
     refreshToken.value = null
     user.value = null

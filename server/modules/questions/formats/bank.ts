@@ -5,7 +5,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { QuestionInput } from '../model.js'
-import { normalizeStem, validateQuestion } from './validate.js'
+import { validateQuestion } from './validate.js'
+import { checkBankRules, contentKey, type LocatedQuestion } from './bank-rules.js'
+
+export { checkBankSize } from './bank-rules.js'
 
 export type BankQuestion = QuestionInput & { bankId: string }
 
@@ -79,9 +82,17 @@ export function loadBankFile(file: string, text: string, result: BankLoadResult)
   })
 }
 
-/** Every rule of question-bank/README.md; returns all problems (load errors included), empty when clean. */
+/**
+ * Every rule of question-bank/README.md except the bank's size (`checkBankSize`); returns all problems
+ * (load errors included), empty when clean.
+ */
 export function checkBank(bank: BankLoadResult): string[] {
-  const errors = [...bank.errors]
+  return [...bank.errors, ...checkIds(bank), ...checkEachQuestion(bank), ...checkBankRules(locatedQuestions(bank))]
+}
+
+/** Ids are unique across the bank and share one prefix within a file. */
+function checkIds(bank: BankLoadResult): string[] {
+  const errors: string[] = []
 
   const seen = new Map<string, string>()
   for (const f of bank.files) {
@@ -93,19 +104,31 @@ export function checkBank(bank: BankLoadResult): string[] {
       else seen.set(id, f.file)
     }
   }
+  return errors
+}
 
+function checkEachQuestion(bank: BankLoadResult): string[] {
+  const errors: string[] = []
   // README: no two questions share a normalised stem together with the same options (type aside).
   const byContent = new Map<string, string>()
   for (const [i, q] of bank.questions.entries()) {
-    const where = `${bank.questionFiles[i] ?? '?'} ${q.bankId}`
+    const where = questionWhere(bank, i)
     if (!q.explanation?.trim()) errors.push(`${where}：缺少 explanation`)
     if (!q.source?.trim()) errors.push(`${where}：缺少 source`)
-    const key = [normalizeStem(q.stem), ...(q.options ?? []).map((o) => normalizeStem(o.text)).sort()].join('\u0001')
+    const key = contentKey(q)
     const dup = byContent.get(key)
     if (dup) errors.push(`${where}：与 ${dup} 题干和选项重复`)
     else byContent.set(key, where)
   }
   return errors
+}
+
+function questionWhere(bank: BankLoadResult, i: number): string {
+  return `${bank.questionFiles[i] ?? '?'} ${bank.questions[i].bankId}`
+}
+
+function locatedQuestions(bank: BankLoadResult): LocatedQuestion[] {
+  return bank.questions.map((question, i) => ({ question, where: questionWhere(bank, i) }))
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

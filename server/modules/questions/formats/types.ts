@@ -18,14 +18,7 @@ export interface ParseResult {
   errors: RowError[]
 }
 
-/** The file as a whole cannot be read (wrong type, corrupt, too big). Maps to HTTP 400. */
-export class FileFormatError extends Error {
-  readonly code = 'FILE_FORMAT'
-  constructor(message: string) {
-    super(message)
-    this.name = 'FileFormatError'
-  }
-}
-
-/** More questions than this in one file is a mistake or an attack, never a real upload. */
-export const MAX_IMPORT_ROWS = 20_000
+// The sheet reader is generic and lives in server/lib/sheets; its error and row limit are re-exported
+// here so every importer keeps one place to import them from.
+export { FileFormatError } from '../../../lib/sheets/errors.js'
+export { MAX_IMPORT_ROWS } from '../../../lib/sheets/limits.js'

@@ -251,7 +251,101 @@ export function questionFingerprint(q: Pick<QuestionInput, 'type' | 'stem' | 'op
   return [q.type, normalizeStem(q.stem), ...options].join('\u0001')
 }
 
-/** How a typed fill-in answer and an accepted alternative are compared. */
+/**
+ * How a typed fill-in answer and an accepted alternative are compared: trimmed, half-width, lower case,
+ * one space for any run of whitespace. An answer that is wholly a numeral, optionally followed by one
+ * 年/月/日, becomes its Arabic value without the suffix, so "一九七〇年", "1970" and "1970年" grade
+ * alike. Anything else is left as it is: "三线" and "十八大" are not numbers.
+ */
 export function normalizeFillAnswer(s: string): string {
-  return toHalfWidth(s).trim().toLowerCase().replace(/\s+/g, ' ')
+  const text = toHalfWidth(s).trim().toLowerCase().replace(/\s+/g, ' ')
+  const numeral = NUMERAL_WITH_DATE_SUFFIX.exec(text)?.[1]
+  const value = numeral === undefined ? null : parseNumeral(numeral)
+  return value ?? text
+}
+
+/** The whole answer: a numeral, then at most one date suffix (a space before it is tolerated). */
+const NUMERAL_WITH_DATE_SUFFIX = /^(.+?) ?[年月日]?$/
+
+/** Arabic digits (leading zeros dropped), a digit-by-digit Chinese form or a positional one; null if none fits. */
+export function parseNumeral(text: string): string | null {
+  if (/^\d+$/.test(text)) return text.replace(/^0+(?=\d)/, '')
+  return parseDigitByDigit(text) ?? parsePositional(text)
+}
+
+const CHINESE_DIGITS: Record<string, number> = {
+  〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+}
+
+/**
+ * Years are written digit by digit: 一九七〇, 二零三五, and by hand also 一九七0 or 一九七o (letter o for
+ * zero). At least one Chinese digit must be present, so a lone "o" stays a letter. 两 is never used this way.
+ */
+function parseDigitByDigit(text: string): string | null {
+  if (!/^[〇零一二三四五六七八九0-9o]+$/.test(text) || !/[〇零一二三四五六七八九]/.test(text)) return null
+  const digits = [...text].map((c) => (c === 'o' ? '0' : c in CHINESE_DIGITS ? String(CHINESE_DIGITS[c]) : c)).join('')
+  return digits.replace(/^0+(?=\d)/, '')
+}
+
+const SMALL_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 }
+
+/**
+ * Positional numerals: 十五, 二十一, 一百零八, 两百, 三千五 (= 3500), 一万零五, 十万, 三亿. 万 groups may
+ * hold up to 9999 and 亿 groups up to 9999, which keeps every value an exact JavaScript number.
+ */
+function parsePositional(text: string): string | null {
+  const value = parseWithBigUnit(text, '亿', 1e8, parseUpToWan)
+  return value === null ? null : String(value)
+}
+
+function parseUpToWan(text: string): number | null {
+  return parseWithBigUnit(text, '万', 1e4, parseSection)
+}
+
+/** `<high><unit><low>`: high counted in `unit`s, low a smaller numeral, perhaps after 零 or as a bare digit (一万五 = 15000). */
+function parseWithBigUnit(text: string, unitChar: string, unit: number, parseLower: (t: string) => number | null): number | null {
+  const at = text.indexOf(unitChar)
+  if (at < 0) return parseLower(text)
+  const high = parseSection(text.slice(0, at))
+  if (!high) return null
+  const rest = text.slice(at + 1)
+  if (!rest) return high * unit
+  const bareDigit = rest.length === 1 ? CHINESE_DIGITS[rest] : undefined
+  if (bareDigit !== undefined) return bareDigit ? high * unit + (bareDigit * unit) / 10 : null
+  const low = /^[〇零]/.test(rest) ? parseLower(rest.slice(1)) : parseLower(rest)
+  return low && low < unit ? high * unit + low : null
+}
+
+/**
+ * Below 10000 with 千/百/十: each unit once, largest first, a digit before each (十 alone may open: 十五);
+ * 零 or 〇 marks a skipped place (一百零八); a bare final digit after 百 or 千 counts one place lower
+ * (两百五 = 250), as speakers mean it.
+ */
+function parseSection(text: string): number | null {
+  const chars = [...text]
+  if (!chars.length) return null
+  let total = 0
+  let pending: number | null = null
+  let lastUnit = Infinity
+  let zeroSinceUnit = false
+  for (const [i, c] of chars.entries()) {
+    const unit = SMALL_UNITS[c]
+    if (unit !== undefined) {
+      const digit = pending ?? (i === 0 && unit === 10 ? 1 : null)
+      if (digit === null || unit >= lastUnit) return null
+      total += digit * unit
+      pending = null
+      lastUnit = unit
+      zeroSinceUnit = false
+      continue
+    }
+    const digit = CHINESE_DIGITS[c]
+    if (digit === undefined || pending !== null) return null
+    if (digit !== 0) pending = digit
+    else if (i === 0 || i === chars.length - 1 || zeroSinceUnit) return null
+    else zeroSinceUnit = true
+  }
+  if (pending === null) return total
+  const bareAfterHundreds = lastUnit !== Infinity && lastUnit >= 100 && !zeroSinceUnit
+  return total + (bareAfterHundreds ? (pending * lastUnit) / 10 : pending)
 }

@@ -1,0 +1,60 @@
+// What practice served to whom. Practice grades, and reveals the key of, only a question the
+// server itself handed that person for that set, in the form she saw (options shuffled for her,
+// the key in her letters). Nothing else can be graded: not an arbitrary id, not another person's
+// set, not a question locked by one of her open exams, not one withdrawn from the bank.
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../db/types.js'
+import type { AnswerKey } from '../questions/model.js'
+import { shuffleOptions, type PaperQuestion } from '../exams/paper.js'
+
+type Db = Kysely<Database>
+
+/** Published and not expired today (dates are Asia/Shanghai days). */
+export const publishedOn = (today: string) => sql<boolean>`status = 'published' and (valid_until is null or valid_until >= ${today}::date)`
+export const notLocked = (locked: Set<number>) => (locked.size ? sql`and id not in (${sql.join([...locked])})` : sql``)
+
+/** Bank rows as practice questions in bank order, options not yet shuffled. */
+export async function loadBankQuestions(db: Db, ids: number[]): Promise<PaperQuestion[]> {
+  if (!ids.length) return []
+  const rows = await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', ids).execute()
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  return ids.filter((id) => byId.has(id)).map((id) => {
+    const r = byId.get(id)!
+    return { id, type: r.type, stem: r.stem, options: r.options ?? undefined, answer: r.answer as AnswerKey, explanation: r.explanation, score: 1 }
+  })
+}
+
+/** The items of one set in served order. */
+export async function servedItems(db: Db, userId: number, setKey: string): Promise<PaperQuestion[]> {
+  const rows = await db.selectFrom('practice_items').select('question').where('user_id', '=', userId).where('set_key', '=', setKey).orderBy('position').execute()
+  return rows.map((r) => r.question as PaperQuestion)
+}
+
+export async function servedItem(db: Db, userId: number, setKey: string, questionId: number): Promise<PaperQuestion | null> {
+  const row = await db.selectFrom('practice_items').select('question')
+    .where('user_id', '=', userId).where('set_key', '=', setKey).where('question_id', '=', questionId).executeTakeFirst()
+  return row ? (row.question as PaperQuestion) : null
+}
+
+/**
+ * Serves `ids` as set `setKey`: each question with options shuffled for this person, recorded
+ * before it is returned. A set already served keeps its first form (a reload shows the same order).
+ */
+export async function serve(db: Db, userId: number, setKey: string, ids: number[], now: Date): Promise<PaperQuestion[]> {
+  const questions = (await loadBankQuestions(db, ids)).map((q) => shuffleOptions(q))
+  if (questions.length) {
+    const first = (await sql<{ n: number }>`select coalesce(max(position), -1)::int + 1 as n from practice_items where user_id = ${userId} and set_key = ${setKey}`.execute(db)).rows[0].n
+    await db.insertInto('practice_items')
+      .values(questions.map((q, i) => ({ user_id: userId, set_key: setKey, question_id: q.id, position: first + i, question: JSON.stringify(q), served_at: now })))
+      .onConflict((oc) => oc.columns(['user_id', 'set_key', 'question_id']).doNothing())
+      .execute()
+  }
+  const stored = new Map((await servedItems(db, userId, setKey)).map((q) => [q.id, q]))
+  return ids.map((id) => stored.get(id)).filter((q): q is PaperQuestion => !!q)
+}
+
+/** Whether the bank still offers this question today (not retired, not expired). */
+export async function stillPublished(db: Db, questionId: number, today: string): Promise<boolean> {
+  const { rows } = await sql<{ ok: boolean }>`select ${publishedOn(today)} as ok from questions where id = ${questionId}`.execute(db)
+  return rows[0]?.ok === true
+}

@@ -1,0 +1,160 @@
+// The password policy (weak and common passwords refused wherever one is set) and the username
+// rules for new accounts (invisible characters, direction controls, mixed scripts, reserved names).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { csv } from './helpers/sheets.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
+import { generatePassword, passwordProblem } from '../server/lib/passwords.js'
+import { isReservedUsername, normalizeUsername, usernameKey, usernameProblem } from '../server/lib/usernames.js'
+
+const STRONG = 'Harbor-Lamp-2026'
+const WEAK = ['password1', 'Passw0rd!', '12345678', 'qwertyuiop', '1qaz2wsx', 'woaini1314', 'abc', 'zhangwei1988']
+
+describe('password policy (unit)', () => {
+  it.each(WEAK)('refuses %s', (password) => {
+    expect(passwordProblem(password, 'someone')).toEqual(expect.any(String))
+  })
+
+  it('refuses the username and the person\'s own name as the password', () => {
+    expect(passwordProblem('zhang.san.2026', 'zhang.san.2026')).toContain('用户名')
+    expect(passwordProblem('liuyang2026', 'u1', 'liuyang')).toEqual(expect.any(String))
+  })
+
+  it('accepts strong passwords, long phrases without digits among them', () => {
+    for (const password of [STRONG, 'Xc9!mQ2vLr8p', 'correct horse battery staple', 'Reset2026x']) expect(passwordProblem(password, 'someone')).toBeNull()
+  })
+
+  it('generates initial passwords that pass the policy and differ', () => {
+    const made = Array.from({ length: 50 }, generatePassword)
+    expect(new Set(made).size).toBe(50)
+    for (const password of made.slice(0, 10)) expect(passwordProblem(password, 'someone')).toBeNull()
+  })
+})
+
+describe('username rules (unit)', () => {
+  it('normalises for lookups and keys', () => {
+    expect(normalizeUsername('  ＡＤＭＩＮ ')).toBe('ADMIN')
+    expect(usernameKey('  ＡＤＭＩＮ ')).toBe('admin')
+  })
+
+  it('keeps the names the seed and the sheets use', () => {
+    for (const name of ['dy0001', 'sj_bgs', 'zhang.san', 'li-si_2', 'wang@bgs', '13800138000']) expect(usernameProblem(name)).toBeNull()
+  })
+
+  it('reserves admin-like names and their look-alikes', () => {
+    for (const name of ['admin', 'ADMIN', 'Administrator', 'root', 'system', 'sysadmin', 'superuser', '管理员', 'admín', 'adm1n', '@dmin', 'r00t', 'a.d.m.i.n', 'admin2', 'ＡＤＭＩＮ']) {
+      expect(isReservedUsername(normalizeUsername(name)), name).toBe(true)
+    }
+    for (const name of ['dy0001', 'sj_bgs', 'adminotti', 'rooted', 'wangsystem1']) expect(isReservedUsername(name), name).toBe(false)
+  })
+
+  it('names the problem in Chinese', () => {
+    expect(usernameProblem('zhang\u200bsan')).toContain('不可见')
+    expect(usernameProblem('pаvel')).toContain('混用') // Cyrillic а
+    expect(usernameProblem('张三')).toContain('英文字母')
+  })
+})
+
+describe('over the API', () => {
+  let t: TestContext
+  let admin: string
+  let orgId: number
+  beforeAll(async () => {
+    t = await createTestContext()
+    admin = await t.login(DEMO_ADMIN.username)
+    orgId = (await t.http().get('/api/orgs').set(bearer(admin))).body.find((o: any) => o.name === '办公室党支部').id
+  })
+  afterAll(async () => { await t?.close() })
+
+  const createUser = (username: string, password = STRONG) =>
+    t.http().post('/api/users').set(bearer(admin)).send({ username, name: '测试用户', password, orgId, role: 'member' })
+
+  it.each([
+    ['zero-width space', 'zhang\u200bsan'],
+    ['zero-width joiner', 'li\u200dsi'],
+    ['right-to-left override', 'abc\u202Egpj.exe'],
+    ['left-to-right isolate', 'wang\u2066wu'],
+    ['right-to-left mark', 'zhao\u200Fliu'],
+    ['control character', 'sun\u0007qi'],
+    ['Cyrillic а among Latin', 'pаvel'],
+    ['reserved admin', 'admin'],
+    ['reserved Administrator', 'Administrator'],
+    ['reserved root', 'root'],
+    ['reserved system', 'system'],
+    ['reserved sysadmin', 'sysadmin'],
+    ['reserved superuser', 'superuser'],
+    ['reserved 管理员', '管理员'],
+    ['look-alike admín', 'admín'],
+    ['look-alike adm1n', 'adm1n'],
+    ['look-alike ADMIN', 'ADMIN'],
+    ['look-alike full-width', 'ＡＤＭＩＮ'],
+    ['look-alike r00t', 'r00t'],
+  ])('refuses a username with %s: 400 naming username', async (_what, username) => {
+    const res = await createUser(username)
+    expect(res.status).toBe(400)
+    expect(res.body.error.code).toBe('VALIDATION')
+    expect(res.body.error.details.map((d: any) => d.field)).toContain('username')
+  })
+
+  it('still creates ordinary usernames, and the existing admin keeps working', async () => {
+    expect((await createUser('zhang.san')).status).toBe(201)
+    expect((await createUser('li-si_2')).status).toBe(201)
+    expect((await t.http().post('/api/auth/login').send({ username: 'admin', password: DEMO_ADMIN.password })).status).toBe(200)
+  })
+
+  it('refuses a weak or common password when creating a user: 400 naming password', async () => {
+    const res = await createUser('weak.pw.user', 'password1')
+    expect(res.status).toBe(400)
+    expect(res.body.error.code).toBe('VALIDATION')
+    expect(res.body.error.details[0].field).toBe('password')
+  })
+
+  it('CONTRACT: POST /api/auth/password with password1 → 400 VALIDATION naming newPassword', async () => {
+    const token = await t.login('dy0020')
+    for (const newPassword of ['password1', '12345678', 'woaini1314', 'Demo@2026']) {
+      const res = await t.http().post('/api/auth/password').set(bearer(token)).send({ currentPassword: DEMO_PASSWORD, newPassword })
+      expect(res.status, newPassword).toBe(400)
+      expect(res.body.error.code).toBe('VALIDATION')
+      expect(res.body.error.details[0].field).toBe('newPassword')
+    }
+    // The demo password is below today's bar, yet logging in with it keeps working.
+    expect((await t.http().post('/api/auth/login').send({ username: 'dy0020', password: DEMO_PASSWORD })).status).toBe(200)
+    expect((await t.http().post('/api/auth/password').set(bearer(token)).send({ currentPassword: DEMO_PASSWORD, newPassword: STRONG })).status).toBe(204)
+  })
+
+  describe('import', () => {
+    const HEADER = ['用户名', '姓名', '组织', '角色', '初始密码']
+    const upload = (file: Buffer, query = '') => t.http().post(`/api/users/import${query}`).set(bearer(admin)).attach('file', file, 'people.csv')
+
+    it('refuses weak passwords and bad usernames by row; existing admin rows still update', async () => {
+      const res = await upload(csv(HEADER, [
+        ['imp-weak', '赵一', '办公室党支部', '党员', 'password1'],
+        ['adm1n', '钱二', '办公室党支部', '党员', STRONG],
+        ['pаvel', '孙三', '办公室党支部', '党员', STRONG],
+        ['admin', '系统管理员', '省工业和信息化厅', '管理员', ''],
+      ]), '?dryRun=true')
+      expect(res.status).toBe(200)
+      expect(res.body.errors.map((e: any) => e.row)).toEqual([2, 3, 4])
+      expect(res.body.errors[0].message).toContain('初始密码')
+      expect(res.body.updated).toBe(1)
+    })
+
+    it('a blank 初始密码 gets a random strong password, shown only by the import that sets it', async () => {
+      const file = csv(HEADER, [['imp-gen1', '周六', '办公室党支部', '党员', ''], ['imp-gen2', '吴七', '办公室党支部', '党员', '']])
+      const dry = await upload(file, '?dryRun=true')
+      expect(dry.status).toBe(200)
+      expect(dry.body.preview[0]).toMatchObject({ username: 'imp-gen1', passwordGenerated: true })
+      expect(dry.body.preview[0].initialPassword).toBeUndefined()
+
+      const real = await upload(file)
+      expect(real.status).toBe(200)
+      const [first, second] = real.body.preview
+      expect(first.initialPassword).toEqual(expect.any(String))
+      expect(first.initialPassword).not.toBe(second.initialPassword)
+      expect(passwordProblem(first.initialPassword, 'imp-gen1')).toBeNull()
+      const login = await t.http().post('/api/auth/login').send({ username: 'imp-gen1', password: first.initialPassword })
+      expect(login.status).toBe(200)
+      expect(login.body.user.mustChangePassword).toBe(true)
+    })
+  })
+})
