@@ -64,6 +64,8 @@ const RESOURCE_ERRORS = new Set(['EMFILE', 'ENFILE', 'ENOMEM'])
 export default fp(async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError & { code?: string }, request, reply) => {
     if (error instanceof AppError) {
+      // Busy, not broken (e.g. every spreadsheet reader taken): tell clients when to come back.
+      if (error.statusCode === 503) reply.header('retry-after', '5')
       return reply.status(error.statusCode).send({
         error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) },
       })
