@@ -170,6 +170,17 @@ describe('authorisation matrix', () => {
     expect(routes.filter((r) => !CASES.some((c) => c.route === r))).toEqual([])
   })
 
+  it('each route\'s declared access agrees with its row of the matrix', () => {
+    const declared = new Map(t.app.routeTable.filter((r) => r.method !== 'HEAD' && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))
+      .map((r) => [`${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`, r.config?.access]))
+    const PUBLIC = new Set(['GET /api/health', 'POST /api/auth/login', 'POST /api/auth/refresh'])
+    const expected = (c: Case) =>
+      PUBLIC.has(c.route) ? 'public' :
+      c.expect.secIn === 403 && c.expect.member === 403 ? 'admin' :
+      c.expect.member === 403 && c.expect.secIn !== 403 ? 'staff' : 'signed-in'
+    expect(CASES.filter((c) => declared.get(c.route) !== expected(c)).map((c) => `${c.route}: declared ${declared.get(c.route)}, matrix says ${expected(c)}`)).toEqual([])
+  })
+
   it('answers every route × role × scope as expected', async () => {
     const mismatches: string[] = []
     // Members and secretaries first: destructive admin calls must not change what they meet.

@@ -43,7 +43,9 @@ export const msg = {
     dryRunOk: (c: number, u: number) => `预检通过：将新建 ${c} 人，更新 ${u} 人`,
     dryRunBad: (n: number) => `发现 ${n} 行有问题，请修改后重新上传，或跳过这些行导入`,
     doImport: '确认导入', skipAndImport: '跳过错误行并导入', imported: (c: number, u: number) => `导入完成：新建 ${c} 人，更新 ${u} 人`,
-    row: '行号', problem: '问题', action: '操作', willCreate: '新建', willUpdate: '更新', chooseFile: '选择文件', reupload: '重新选择',
+    row: '行号', problem: '问题', action: '操作', willCreate: '新建', willUpdate: '更新',
+    initialPassword: '初始密码', passwordWillGenerate: '未填写，将自动生成', copyPasswords: '复制账号和初始密码', passwordsCopied: '已复制，可粘贴到表格中分发', copyFailed: '复制失败，请手动选择表格内容',
+    generatedTitle: (n: number) => `${n} 人的初始密码由系统生成，只在此显示一次，请复制后分发；首次登录须修改密码`, chooseFile: '选择文件', reupload: '重新选择',
   },
   placeholders: { soon: '该功能正在建设中' },
   exam: {
