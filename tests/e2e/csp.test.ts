@@ -24,31 +24,29 @@ function watchViolations(page: Page): string[] {
   return violations
 }
 
+/** Opens each path after logging in, and returns every CSP violation the browser reported. */
+async function violationsVisiting(viewport: { width: number; height: number }, who: [string, string], home: string | RegExp, paths: string[]) {
+  const page = await browser.newPage({ viewport })
+  const violations = watchViolations(page)
+  await loginAs(page, server.baseUrl, ...who)
+  await page.waitForURL(home)
+  for (const path of paths) {
+    await page.goto(`${server.baseUrl}${path}`)
+    await page.waitForLoadState('networkidle')
+  }
+  await page.close()
+  return violations
+}
+
 describe('the built app under its CSP', () => {
   it('member pages on a phone run without a violation', async () => {
-    const page = await browser.newPage({ viewport: PHONE })
-    const violations = watchViolations(page)
-    await loginAs(page, server.baseUrl, 'dy0001', DEMO_PASSWORD)
-    await page.waitForURL(`${server.baseUrl}/`)
-    for (const path of ['/', '/study', '/exams', '/rank', '/me', '/study/quiz/daily']) {
-      await page.goto(`${server.baseUrl}${path}`)
-      await page.waitForLoadState('networkidle')
-    }
-    expect(violations).toEqual([])
-    await page.close()
+    const paths = ['/', '/study', '/exams', '/rank', '/me', '/study/quiz/daily']
+    expect(await violationsVisiting(PHONE, ['dy0001', DEMO_PASSWORD], `${server.baseUrl}/`, paths)).toEqual([])
   })
 
   it('console areas on a desktop run without a violation', async () => {
-    const page = await browser.newPage({ viewport: DESKTOP })
-    const violations = watchViolations(page)
-    await loginAs(page, server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
-    await page.waitForURL(/\/console/)
-    for (const path of ['/console', '/console/questions', '/console/exams', '/console/users', '/console/study', '/console/reports']) {
-      await page.goto(`${server.baseUrl}${path}`)
-      await page.waitForLoadState('networkidle')
-    }
-    expect(violations).toEqual([])
-    await page.close()
+    const paths = ['/console', '/console/questions', '/console/exams', '/console/users', '/console/study', '/console/reports']
+    expect(await violationsVisiting(DESKTOP, [DEMO_ADMIN.username, DEMO_ADMIN.password], /\/console/, paths)).toEqual([])
   })
 
   it('the app may not be framed by another page', async () => {
