@@ -29,11 +29,12 @@ import {
 import { parseGift } from '../server/modules/questions/formats/gift.js'
 import { parseAiken } from '../server/modules/questions/formats/aiken.js'
 import { parseQuestionJson } from '../server/modules/questions/formats/json.js'
-import { checkBank, loadBankDir } from '../server/modules/questions/formats/bank.js'
+import { checkBank, checkBankSize, loadBankDir } from '../server/modules/questions/formats/bank.js'
 import { parseQuestionFile } from '../server/modules/questions/formats/index.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const fixture = (name: string) => fs.readFileSync(path.resolve(repoRoot, '../shared/data', name), 'utf8')
+// Real-world inputs live in tests/fixtures/ (provenance in its README): no file outside the clone.
+const fixture = (name: string) => fs.readFileSync(path.resolve(repoRoot, 'tests/fixtures', name), 'utf8')
 
 const single: QuestionInput = {
   type: 'single',
@@ -525,7 +526,9 @@ describe('question bank', () => {
     expect(bank.files.length).toBeGreaterThan(0)
   })
 
-  it('the shipped bank holds at least 400 questions', () => {
-    expect(loadBankDir(path.join(repoRoot, 'question-bank')).questions.length).toBeGreaterThanOrEqual(400)
+  it('the shipped bank is large enough to draw exams from: ≥ 750 questions, ≥ 80 of each type', () => {
+    const bank = loadBankDir(path.join(repoRoot, 'question-bank'))
+    expect(checkBankSize(bank)).toEqual([])
+    expect(bank.questions.length).toBeGreaterThanOrEqual(750)
   })
 })
