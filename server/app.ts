@@ -10,6 +10,8 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fastifyStatic from '@fastify/static'
+import compress from '@fastify/compress'
+import zlib from 'node:zlib'
 import type { Kysely } from 'kysely'
 import type { Database } from './db/types.js'
 import type { DbKind } from './db/connect.js'
@@ -30,6 +32,7 @@ import realtimePlugin from './plugins/realtime.js'
 import { registerExamEvents } from './modules/exams/events.js'
 import { pointRoutes } from './modules/points/routes.js'
 import { registerPointEvents } from './modules/points/events.js'
+import { registerPointReactions } from './modules/points/reactions.js'
 import { studyRoutes } from './modules/study/routes.js'
 import { registerMediaFiles } from './modules/study/media.js'
 import { reportRoutes } from './modules/reports/routes.js'
@@ -101,11 +104,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(ErrorBody)
   const dataDir = deps.dataDir ?? path.resolve('data')
   await app.register(errorsPlugin)
+  // CONTRACT: a POST (PUT, PATCH) whose body has only optional fields also accepts no body at all
+  // (no content-type): a script starts an attempt with a bare `POST /api/exams/:id/attempts`.
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined) return
+    const schema = request.routeOptions.schema?.body as { type?: string; required?: string[] } | undefined
+    if (schema?.type === 'object' && !schema.required?.length) request.body = {}
+  })
   await app.register(inputGuard)
   await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
   await app.register(authPlugin, { secret: deps.jwtSecret, accessTokenMinutes: deps.accessTokenMinutes ?? 30, clock: deps.clock ?? systemClock })
   await app.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY }, referrerPolicy: { policy: 'same-origin' }, crossOriginEmbedderPolicy: false })
   await app.register(rateLimit, { global: false })
+  // API JSON above 1 KiB leaves compressed (lists, reports); small answers such as autosaves are not
+  // worth the CPU. Brotli at a low level: a phone on 4G gains most of it for little server time.
+  // The web build is precompressed at build time and served as such (registerWeb), never twice.
+  await app.register(compress, {
+    global: true, threshold: 1024, encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+  })
   await app.register(multipart, { limits: { fileSize: 30 * 1024 * 1024, files: 1, fields: 10 } })
   await app.register(swagger, {
     openapi: {
@@ -134,26 +151,82 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey })
   registerExamEvents(app)
   registerPointEvents(app)
+  registerPointReactions(app)
 
   await registerWeb(app, deps.webDist ?? DEFAULT_WEB_DIST)
   return app
 }
 
-/** Serves the built SPA; deep links get index.html, unknown /api paths a JSON 404. */
+/** Hashed build output (`/assets/name-HASH.js`): the name changes with the content. */
+const HASHED_ASSET = /^\/assets\/.+[-.][A-Za-z0-9_-]{8,}\.[a-z0-9]+$/
+
+/**
+ * Serves the built SPA; deep links get index.html, unknown /api paths a JSON 404.
+ *
+ * Caching survives redeploys: index.html (and the service worker and manifest) are revalidated on
+ * every load (`no-cache`), hashed `/assets/*` are kept a year (`immutable`), and an asset that is
+ * not in this build answers 404 — never index.html with 200, which a phone holding an old
+ * index.html would try to run as a script. The build is precompressed (.br, .gz beside each file)
+ * and the best encoding the client accepts is sent as is.
+ */
 async function registerWeb(app: FastifyInstance, webDist: string) {
   const indexPath = path.join(webDist, 'index.html')
   const indexHtml = fs.existsSync(indexPath) ? fs.readFileSync(indexPath) : null
   if (indexHtml) {
     await registerPublic(app, async (web) => {
-      await web.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'], maxAge: '1h' })
+      await web.register(fastifyStatic, {
+        root: webDist, wildcard: false, index: ['index.html'], preCompressed: true, cacheControl: false,
+        // The .br/.gz twins are picked by Accept-Encoding, not requested by name.
+        allowedPath: (pathname) => !/\.(br|gz)$/.test(pathname),
+        setHeaders: (res, filePath) => {
+          const rel = '/' + path.relative(webDist, filePath).split(path.sep).join('/').replace(/\.(br|gz)$/, '')
+          res.header('cache-control', HASHED_ASSET.test(rel) ? 'public, max-age=31536000, immutable' : 'no-cache')
+        },
+      })
     })
   }
   app.setNotFoundHandler((req, reply) => {
     const pathname = req.url.split('?')[0]
-    if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/socket.io') || req.method !== 'GET' || !indexHtml) {
+    const allowed = allowedMethods(app, pathname)
+    if (allowed.length) {
+      return reply.status(405).header('allow', allowed.join(', '))
+        .send({ error: { code: 'METHOD_NOT_ALLOWED', message: `不支持的请求方法：${req.method} ${pathname}（可用：${allowed.join(', ')}）` } })
+    }
+    if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/socket.io') || pathname.startsWith('/assets/') ||
+        (req.method !== 'GET' && req.method !== 'HEAD') || !indexHtml) {
       return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `接口不存在：${req.method} ${pathname}` } })
     }
-    // Hashed assets are immutable; index.html must always be revalidated to pick up new builds.
+    // A deep link of the SPA: the app's router takes it from here; always revalidated.
     return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml)
   })
+}
+
+/**
+ * The methods the router has for a concrete path (405 + Allow when the request used another one).
+ * Built once from the route table the auth plugin records: each route's URL as a pattern.
+ */
+const methodIndexes = new WeakMap<FastifyInstance, { pattern: RegExp; methods: string[] }[]>()
+function allowedMethods(app: FastifyInstance, pathname: string): string[] {
+  let index = methodIndexes.get(app)
+  if (!index) {
+    const byUrl = new Map<string, Set<string>>()
+    for (const route of app.routeTable) {
+      const url = route.url
+      if (!url || url.includes('*')) continue
+      const set = byUrl.get(url) ?? new Set<string>()
+      for (const m of [route.method].flat()) set.add(String(m).toUpperCase())
+      byUrl.set(url, set)
+    }
+    index = [...byUrl].map(([url, methods]) => ({
+      pattern: new RegExp('^' + url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/') + '$'),
+      methods: [...methods].sort(),
+    }))
+    methodIndexes.set(app, index)
+  }
+  let decoded = pathname
+  try { decoded = decodeURIComponent(pathname) } catch { /* keep it raw */ }
+  const methods = new Set<string>()
+  for (const entry of index) if (entry.pattern.test(pathname) || entry.pattern.test(decoded)) entry.methods.forEach((m) => methods.add(m))
+  if (methods.has('GET')) methods.add('HEAD')
+  return [...methods].sort()
 }

@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { ManualClock } from '../server/lib/clock.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
-import { award } from '../server/modules/points/award.js'
+import { award, type AwardInput } from '../server/modules/points/award.js'
 import { seededRandom } from '../server/seed/demo-names.js'
 import { shanghaiDate } from '../server/lib/time.js'
 import { userBoard, orgBoard } from '../server/modules/points/queries.js'
+
+/** An award in its own transaction, as a service would make it. */
+const awardNow = (input: AwardInput) => t.db.transaction().execute((tx) => award(tx, input))
 
 // 10:00 in Shanghai on 2026-11-30.
 const clock = new ManualClock(new Date('2026-11-30T02:00:00Z'))
@@ -23,16 +26,16 @@ describe('the ledger', () => {
   it('enforces caps under concurrency: parallel awards at the cap earn once', async () => {
     const u = await userId('dy0020')
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      award(t.db, { userId: u.id, orgId: u.org_id, rule: 'daily_quiz', idemKey: `cap-test:${i}`, at: clock.now() })))
+      awardNow({ userId: u.id, orgId: u.org_id, rule: 'daily_quiz', idemKey: `cap-test:${i}`, at: clock.now() })))
     expect(results.reduce((s, r) => s + r.points, 0)).toBe(5)
     const logins = await Promise.all(Array.from({ length: 8 }, (_, i) =>
-      award(t.db, { userId: u.id, orgId: u.org_id, rule: 'login', idemKey: `login-race:${i}`, at: clock.now() })))
+      awardNow({ userId: u.id, orgId: u.org_id, rule: 'login', idemKey: `login-race:${i}`, at: clock.now() })))
     expect(logins.reduce((s, r) => s + r.points, 0)).toBe(1)
   })
 
   it('is idempotent: a retried award never earns twice', async () => {
     const u = await userId('dy0021')
-    const a = await Promise.all([1, 2, 3].map(() => award(t.db, { userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'opinion:1', at: clock.now() })))
+    const a = await Promise.all([1, 2, 3].map(() => awardNow({ userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'opinion:1', at: clock.now() })))
     expect(a.filter((r) => !r.duplicate)).toHaveLength(1)
     const rows = await t.db.selectFrom('point_ledger').select('points').where('user_id', '=', u.id).where('rule_code', '=', 'opinion').execute()
     expect(rows).toEqual([{ points: 1 }])
@@ -42,9 +45,9 @@ describe('the ledger', () => {
     const u = await userId('dy0022')
     const at = (iso: string) => new Date(iso)
     // 23:59 and 00:01 Shanghai time are different days, though the same UTC date.
-    await award(t.db, { userId: u.id, orgId: u.org_id, rule: 'login', idemKey: 's1', at: at('2026-11-28T15:59:00Z') })
-    await award(t.db, { userId: u.id, orgId: u.org_id, rule: 'login', idemKey: 's2', at: at('2026-11-28T16:01:00Z') })
-    await award(t.db, { userId: u.id, orgId: u.org_id, rule: 'login', idemKey: 's3', at: at('2026-11-29T03:00:00Z') })
+    await awardNow({ userId: u.id, orgId: u.org_id, rule: 'login', idemKey: 's1', at: at('2026-11-28T15:59:00Z') })
+    await awardNow({ userId: u.id, orgId: u.org_id, rule: 'login', idemKey: 's2', at: at('2026-11-28T16:01:00Z') })
+    await awardNow({ userId: u.id, orgId: u.org_id, rule: 'login', idemKey: 's3', at: at('2026-11-29T03:00:00Z') })
     expect(shanghaiDate(at('2026-11-28T15:59:00Z'))).toBe('2026-11-28')
     const days = await t.db.selectFrom('point_ledger').select('day').where('user_id', '=', u.id).execute()
     expect(days.map((d) => d.day).sort()).toEqual(['2026-11-28', '2026-11-29', '2026-11-29'])
@@ -61,13 +64,13 @@ describe('rule versions', () => {
   it("keep yesterday's points under yesterday's rule", async () => {
     const u = await userId('dy0023')
     const yesterday = new Date(clock.now().getTime() - 86_400_000)
-    await award(t.db, { userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'v-old', at: yesterday })
+    await awardNow({ userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'v-old', at: yesterday })
     const past = await t.http().post('/api/points/rules').set(bearer(admin)).send({ rule: 'opinion', points: 3, effectiveFrom: '2026-11-01' })
     expect(past.status).toBe(422)
     const res = await t.http().post('/api/points/rules').set(bearer(admin)).send({ rule: 'opinion', points: 3, dailyCap: 3 })
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ rule: 'opinion', points: 3, version: 2 })
-    await award(t.db, { userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'v-new', at: clock.now() })
+    await awardNow({ userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'v-new', at: clock.now() })
     const rows = await t.db.selectFrom('point_ledger').select(['points', 'rule_version', 'day']).where('user_id', '=', u.id).orderBy('id').execute()
     expect(rows.map((r) => [r.points, r.rule_version])).toEqual([[1, 1], [3, 2]])
     const rules = (await t.http().get('/api/points/rules').set(bearer(admin))).body
@@ -98,7 +101,7 @@ describe('leaderboards against brute force', () => {
     const base = new Date('2026-11-20T02:00:00Z').getTime()
     for (let i = 0; i < 300; i++) {
       const u = users[Math.floor(random() * users.length)]
-      await award(t.db, { userId: u.id, orgId: u.org_id, rule: rules[Math.floor(random() * rules.length)], idemKey: `rand:${i}`, at: new Date(base + Math.floor(random() * 12) * 86_400_000) })
+      await awardNow({ userId: u.id, orgId: u.org_id, rule: rules[Math.floor(random() * rules.length)], idemKey: `rand:${i}`, at: new Date(base + Math.floor(random() * 12) * 86_400_000) })
     }
     const ledger = await t.db.selectFrom('point_ledger').select(['user_id', 'points', 'day']).execute()
     const day = shanghaiDate(clock.now())

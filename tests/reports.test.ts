@@ -4,8 +4,11 @@ import ExcelJS from 'exceljs'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { ManualClock } from '../server/lib/clock.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
-import { award } from '../server/modules/points/award.js'
+import { award, type AwardInput } from '../server/modules/points/award.js'
 import { shanghaiDate } from '../server/lib/time.js'
+
+/** An award in its own transaction, as a service would make it. */
+const awardNow = (input: AwardInput) => t.db.transaction().execute((tx) => award(tx, input))
 
 // 10:00 in Shanghai on 2026-11-16; the default range is November 2026.
 const clock = new ManualClock(new Date('2026-11-16T02:00:00Z'))
@@ -50,7 +53,7 @@ beforeAll(async () => {
   const at = (iso: string) => new Date(iso)
   const give = async (username: string, rule: string, when: Date, key: string) => {
     const u = await person(username)
-    await award(t.db, { userId: u.id, orgId: u.org_id, rule, idemKey: key, at: when })
+    await awardNow({ userId: u.id, orgId: u.org_id, rule, idemKey: key, at: when })
   }
   await give('dy0001', 'login', at('2026-10-31T15:59:00Z'), 'r1') // 10-31 23:59: out
   await give('dy0001', 'login', at('2026-10-31T16:01:00Z'), 'r2') // 11-01 00:01: in

@@ -7,6 +7,8 @@ export interface DomainEventMap {
   'exam:changed': [examId: number]
   /** Someone earned study points. */
   'points:changed': [userId: number]
+  /** Someone logged in (the points module awards 登录 once a day). */
+  'user:loggedIn': [login: { userId: number; orgId: number; at: Date }]
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

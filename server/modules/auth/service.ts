@@ -8,8 +8,6 @@ import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../
 import { normalizeUsername, usernameKey } from '../../lib/usernames.js'
 import * as q from './queries.js'
 import { toUserDto } from '../users/dto.js'
-import { award } from '../points/award.js'
-import { shanghaiDate } from '../../lib/time.js'
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 const REUSE_GRACE_MS = 15_000
@@ -120,7 +118,8 @@ export async function login(ctx: AuthContext, username: string, password: string
   const sessionId = randomBytes(12).toString('base64url')
   const refresh = newRefreshToken(sessionId)
   await q.insertSession(db, { id: sessionId, userId: user.id, tokenHash: refresh.hash, expiresAt: refreshExpiry(ctx), ...client })
-  await awardDailyLogin(ctx.app, user.id, user.org_id, now)
+  // 登录 earns a point once a day: the points module reacts to this after the session is stored.
+  ctx.app.events.emit('user:loggedIn', { userId: user.id, orgId: user.org_id, at: now })
   return {
     accessToken: signAccess(ctx, user.id, sessionId),
     refreshToken: refresh.token,
@@ -185,15 +184,5 @@ async function recordFailure(app: FastifyInstance, address: string, now: Date) {
   await q.recordAddressFailure(app.db, address, now)
   if (Math.random() < 1 / PRUNE_EVERY) {
     q.pruneLoginFailures(app.db, now).catch((err) => app.log.warn({ err }, 'login throttle rows not pruned'))
-  }
-}
-
-/** 登录 earns its point once a day; a failure here must never block logging in. */
-async function awardDailyLogin(app: FastifyInstance, userId: number, orgId: number, now: Date) {
-  try {
-    const result = await award(app.db, { userId, orgId, rule: 'login', idemKey: `login:${shanghaiDate(now)}`, at: now })
-    if (!result.duplicate && result.points) app.events.emit('points:changed', userId)
-  } catch (err) {
-    app.log.warn({ err, userId }, 'login point not awarded')
   }
 }

@@ -6,6 +6,7 @@ import { notFound, unprocessable } from '../../lib/errors.js'
 import { assertNotSelf, orgInScope, scopePrefix } from '../../lib/scope.js'
 import { addDays, shanghaiDate } from '../../lib/time.js'
 import { audit } from '../../lib/audit.js'
+import { withTransaction } from '../../lib/transaction.js'
 import { adjust } from './award.js'
 import { automationFlags, ledgerOf, myPoints } from './queries.js'
 import { rulesOn, toRuleDto } from './rules.js'
@@ -81,14 +82,18 @@ export const pointRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!person || !orgInScope(req.principal, person.path)) throw notFound('人员')
     assertNotSelf(req.principal, person.id)
     if (req.body.points === 0) throw unprocessable('调整分值不能为 0', [{ field: 'points', message: '不能为 0' }])
-    const result = await adjust(app.db, {
-      userId: person.id, orgId: person.org_id, points: req.body.points, reason: req.body.reason, actorId: req.principal.userId,
-      at: app.clock.now(), idemKey: `adjust:${req.body.requestId ?? randomUUID()}`,
+    // The correction, its audit row and the live-board nudge commit together.
+    const result = await withTransaction(app, async (tx, emit) => {
+      const adjusted = await adjust(tx, {
+        userId: person.id, orgId: person.org_id, points: req.body.points, reason: req.body.reason, actorId: req.principal.userId,
+        at: app.clock.now(), idemKey: `adjust:${req.body.requestId ?? randomUUID()}`,
+      })
+      if (!adjusted.duplicate) {
+        await audit(tx, req.principal.userId, 'points.adjust', 'user', person.id, { userId: person.id, points: req.body.points }, req.body.reason)
+        emit('points:changed', person.id)
+      }
+      return adjusted
     })
-    if (!result.duplicate) {
-      await audit(app.db, req.principal.userId, 'points.adjust', 'user', person.id, { userId: person.id, points: req.body.points }, req.body.reason)
-      app.events.emit('points:changed', person.id)
-    }
     return { ok: true, duplicate: result.duplicate }
   })
 

@@ -1,11 +1,19 @@
 // Study materials (articles and videos) in channels. Article HTML is sanitised on the way in.
 import sanitizeHtml from 'sanitize-html'
 import { sql, type Kysely } from 'kysely'
+import type { Static } from '@sinclair/typebox'
 import type { Database } from '../../db/types.js'
+import { audit } from '../../lib/audit.js'
+import type { Clock } from '../../lib/clock.js'
+import { notFound } from '../../lib/errors.js'
+import type { Principal } from '../../lib/scope.js'
+import { withTransaction, type TransactionDeps } from '../../lib/transaction.js'
+import type { MaterialBody } from './schemas.js'
+import { CHANNELS } from './channels.js'
 
 type Db = Kysely<Database>
 
-export const CHANNELS = ['党史', '重要讲话', '红军在贵州', '贵州工业发展史', '三线精神', '党章党规'] as const
+export { CHANNELS }
 
 export function cleanHtml(html: string): string {
   return sanitizeHtml(html, {
@@ -47,4 +55,37 @@ export async function listMaterials(db: Db, f: { channel?: string; kind?: string
 
 export function findMaterial(db: Db, id: number) {
   return db.selectFrom('materials').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export type MaterialInput = Static<typeof MaterialBody>
+
+function materialColumns(b: MaterialInput) {
+  return {
+    channel: b.channel, kind: b.kind, title: b.title.trim(), summary: b.summary ?? null, cover_url: b.coverUrl ?? null,
+    body_html: cleanHtml(b.bodyHtml ?? ''), video_url: b.videoUrl ?? null, duration_seconds: b.durationSeconds ?? null, source: b.source ?? null,
+  }
+}
+
+/** Publishes (or drafts) a material; the row and its audit entry commit together. */
+export async function createMaterial(deps: TransactionDeps & { clock: Clock }, principal: Principal, b: MaterialInput) {
+  const now = deps.clock.now()
+  const row = await withTransaction(deps, async (tx) => {
+    const created = await tx.insertInto('materials').values({
+      ...materialColumns(b), status: b.status ?? 'published', published_at: now, created_by: principal.userId, created_at: now,
+    }).returningAll().executeTakeFirstOrThrow()
+    await audit(tx, principal.userId, 'material.create', 'material', created.id, { title: created.title })
+    return created
+  })
+  return toMaterialDto(row, row.body_html)
+}
+
+export async function updateMaterial(deps: TransactionDeps, principal: Principal, id: number, b: MaterialInput) {
+  const row = await withTransaction(deps, async (tx) => {
+    const updated = await tx.updateTable('materials').set({ ...materialColumns(b), ...(b.status && { status: b.status }) })
+      .where('id', '=', id).returningAll().executeTakeFirst()
+    if (!updated) throw notFound('学习资料')
+    await audit(tx, principal.userId, 'material.update', 'material', updated.id, { title: updated.title })
+    return updated
+  })
+  return toMaterialDto(row, row.body_html)
 }

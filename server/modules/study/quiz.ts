@@ -10,6 +10,7 @@ import { AppError, conflict, notFound, validationError } from '../../lib/errors.
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate, weekStart } from '../../lib/time.js'
 import { award } from '../points/award.js'
+import { withTransaction } from '../../lib/transaction.js'
 import { grade } from '../exams/grading.js'
 import { answerShapeProblem, publicQuestion, type PaperQuestion } from '../exams/paper.js'
 import { questionsLockedByExams } from '../exams/locked-questions.js'
@@ -105,21 +106,22 @@ export async function answerQuestion(app: FastifyInstance, principal: Principal,
   if (problem) throw validationError(`answer：${problem}`, [{ field: 'answer', message: problem }])
   const { correct } = grade(question, input.answer, 'all_or_nothing')
 
-  await app.db.insertInto('practice_answers').values({
-    user_id: principal.userId, question_id: question.id, mode: input.mode, run_id: input.runId ?? null, correct,
-    elapsed_ms: input.elapsedMs ?? null, day: today, at: now,
-  }).execute()
-  await recordInWrongBook(app.db, principal.userId, question, correct, today, now)
-
-  let points = 0
-  const rule = POINT_RULE[input.mode]
-  if (rule && correct) {
+  // The answer, the wrong-book and any points commit together; the board hears of it after.
+  const points = await withTransaction(app, async (tx, emit) => {
+    await tx.insertInto('practice_answers').values({
+      user_id: principal.userId, question_id: question.id, mode: input.mode, run_id: input.runId ?? null, correct,
+      elapsed_ms: input.elapsedMs ?? null, day: today, at: now,
+    }).execute()
+    await recordInWrongBook(tx, principal.userId, question, correct, today, now)
+    const rule = POINT_RULE[input.mode]
+    if (!rule || !correct) return 0
     const period = input.mode === 'weekly' ? weekStart(today) : today
     const idemKey = input.mode === 'challenge' ? `challenge:${input.runId}:${question.id}` : `${input.mode}:${period}:${question.id}`
-    const result = await award(app.db, { userId: principal.userId, orgId: principal.orgId, rule, idemKey, at: now, detail: { questionId: question.id } })
-    points = result.duplicate ? 0 : result.points
-    if (points) app.events.emit('points:changed', principal.userId)
-  }
+    const result = await award(tx, { userId: principal.userId, orgId: principal.orgId, rule, idemKey, at: now, detail: { questionId: question.id } })
+    if (result.duplicate || !result.points) return 0
+    emit('points:changed', principal.userId)
+    return result.points
+  })
   const next = input.mode === 'challenge' ? await advanceChallenge(app, principal, input.runId!, correct, question.id) : undefined
   return { correct, correctAnswer: question.answer, explanation: question.explanation, points, ...(next && { challenge: next }) }
 }

@@ -4,34 +4,12 @@ import { Type } from '@sinclair/typebox'
 import { IdParams, Paging, Text, withErrors } from '../../lib/schemas.js'
 import { notFound } from '../../lib/errors.js'
 import { audit } from '../../lib/audit.js'
-import { CHANNELS, cleanHtml, findMaterial, listMaterials, toMaterialDto } from './materials.js'
+import { MaterialBody } from './schemas.js'
+import { CHANNELS, createMaterial, findMaterial, listMaterials, toMaterialDto, updateMaterial } from './materials.js'
 import { heartbeat, HEARTBEAT_SECONDS } from './study-time.js'
 import { answerQuestion, questionSet, startChallenge } from './quiz.js'
 import { wrongBook } from './wrong-book.js'
 import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, saveUpload } from './media.js'
-
-/**
- * A cover or video is one of our uploads (`/media/<random>.<ext>`) or an https address; never a
- * `javascript:`/`data:` URL or a path elsewhere on this site.
- */
-const MediaUrl = (kind: 'image' | 'video') => Type.String({
-  maxLength: 1000,
-  pattern: `^(/media/[a-f0-9]{32}\\.(${kind === 'image' ? 'jpg|png|webp' : 'mp4|webm'})|https://[^\\s"'<>\\\\]+)$`,
-  description: kind === 'image' ? '封面：上传后的 /media/… 地址或 https 地址' : '视频：上传后的 /media/… 地址或 https 地址',
-})
-
-const MaterialBody = Type.Object({
-  channel: Type.Union(CHANNELS.map((c) => Type.Literal(c))),
-  kind: Type.Union([Type.Literal('article'), Type.Literal('video')]),
-  title: Text(120),
-  summary: Type.Optional(Type.String({ maxLength: 500 })),
-  coverUrl: Type.Optional(MediaUrl('image')),
-  bodyHtml: Type.Optional(Type.String({ maxLength: 200_000 })),
-  videoUrl: Type.Optional(MediaUrl('video')),
-  durationSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 36_000 })),
-  source: Type.Optional(Type.String({ maxLength: 500 })),
-  status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')])),
-})
 
 const Mode = Type.Union(['daily', 'weekly', 'special', 'challenge', 'random', 'wrongbook'].map((m) => Type.Literal(m)))
 
@@ -60,31 +38,12 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   app.post('/study/materials', {
     config: { access: 'admin' },
     schema: { tags: ['study'], summary: '发布学习资料', body: MaterialBody, response: withErrors({ 201: Type.Any() }) },
-  }, async (req, reply) => {
-    const b = req.body
-    const row = await app.db.insertInto('materials').values({
-      channel: b.channel, kind: b.kind, title: b.title.trim(), summary: b.summary ?? null, cover_url: b.coverUrl ?? null,
-      body_html: cleanHtml(b.bodyHtml ?? ''), video_url: b.videoUrl ?? null, duration_seconds: b.durationSeconds ?? null, source: b.source ?? null,
-      status: b.status ?? 'published', published_at: app.clock.now(), created_by: req.principal.userId, created_at: app.clock.now(),
-    }).returningAll().executeTakeFirstOrThrow()
-    await audit(app.db, req.principal.userId, 'material.create', 'material', row.id, { title: row.title })
-    return reply.status(201).send(toMaterialDto(row, row.body_html))
-  })
+  }, async (req, reply) => reply.status(201).send(await createMaterial(app, req.principal, req.body)))
 
   app.put('/study/materials/:id', {
     config: { access: 'admin' },
     schema: { tags: ['study'], params: IdParams, body: MaterialBody },
-  }, async (req) => {
-    const b = req.body
-    const row = await app.db.updateTable('materials').set({
-      channel: b.channel, kind: b.kind, title: b.title.trim(), summary: b.summary ?? null, cover_url: b.coverUrl ?? null,
-      body_html: cleanHtml(b.bodyHtml ?? ''), video_url: b.videoUrl ?? null, duration_seconds: b.durationSeconds ?? null, source: b.source ?? null,
-      ...(b.status && { status: b.status }),
-    }).where('id', '=', req.params.id).returningAll().executeTakeFirst()
-    if (!row) throw notFound('学习资料')
-    await audit(app.db, req.principal.userId, 'material.update', 'material', row.id, { title: row.title })
-    return toMaterialDto(row, row.body_html)
-  })
+  }, async (req) => updateMaterial(app, req.principal, req.params.id, req.body))
 
   app.post('/study/media', {
     config: { access: 'admin' },

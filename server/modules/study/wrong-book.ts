@@ -4,11 +4,12 @@
 // her letters — so it never maps a shuffled exam or practice order back to the bank's.
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
+import type { Tx } from '../../lib/transaction.js'
 import { publicQuestion, type PaperQuestion } from '../exams/paper.js'
 
 type Db = Kysely<Database>
 
-export async function recordInWrongBook(db: Db, userId: number, question: PaperQuestion, correct: boolean, day: string, at: Date) {
+export async function recordInWrongBook(db: Db | Tx, userId: number, question: PaperQuestion, correct: boolean, day: string, at: Date) {
   if (!correct) {
     const form = JSON.stringify(question)
     await db.insertInto('wrong_book').values({ user_id: userId, question_id: question.id, right_days: '[]', added_at: at, last_wrong_at: at, question: form })
