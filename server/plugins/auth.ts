@@ -10,7 +10,7 @@ import type { Role } from '../db/types.js'
 import { AppError, forbidden, unauthorized } from '../lib/errors.js'
 import { roleAtLeast, type Principal } from '../lib/scope.js'
 import type { Clock } from '../lib/clock.js'
-import { findSessionPrincipal, findSessionPrincipals, type SessionPrincipalRow } from '../modules/auth/queries.js'
+import { findSessionPrincipal, findSessionPrincipals, type SessionPrincipalRow } from './session-queries.js'
 
 export interface AccessTokenPayload {
   sub: number

@@ -1,0 +1,30 @@
+// The session lookup the auth plugin trusts a token by: a session joined with its user and org.
+// It lives with the plugin (infrastructure imports no feature module); the auth module writes
+// sessions, this reads them.
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/types.js'
+
+type Db = Kysely<Database>
+
+/** Everything the auth hook needs to trust a token: its session and its user, in one query. */
+function sessionPrincipalQuery(db: Db) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select([
+      'sessions.id as session_id', 'sessions.revoked_at', 'sessions.expires_at',
+      'users.id as user_id', 'users.username', 'users.name', 'users.role', 'users.org_id', 'users.active',
+      'users.must_change_password', 'orgs.path as org_path',
+    ])
+}
+export type SessionPrincipalRow = NonNullable<Awaited<ReturnType<typeof findSessionPrincipal>>>
+
+export function findSessionPrincipal(db: Db, sessionId: string) {
+  return sessionPrincipalQuery(db).where('sessions.id', '=', sessionId).executeTakeFirst()
+}
+
+/** The same for many sessions at once (realtime re-checks the sessions behind its sockets). */
+export function findSessionPrincipals(db: Db, sessionIds: string[]) {
+  return sessionIds.length ? sessionPrincipalQuery(db).where('sessions.id', 'in', sessionIds).execute() : Promise.resolve([])
+}
