@@ -8,6 +8,7 @@ import * as pointsStudy from './2026-11-30-04-points-study.js'
 import * as examCounters from './2026-11-30-05-exam-counters.js'
 import * as loginThrottle from './2026-12-03-01-login-throttle.js'
 import * as practiceItems from './2026-12-03-02-practice-items.js'
+import * as examDay from './2026-12-03-03-exam-day.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-05-exam-counters': examCounters,
   '2026-12-03-01-login-throttle': loginThrottle,
   '2026-12-03-02-practice-items': practiceItems,
+  '2026-12-03-03-exam-day': examDay,
 }

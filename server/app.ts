@@ -1,7 +1,6 @@
 // buildApp(deps) → a ready-to-listen Fastify instance. Plugins first, then each module, explicitly.
 import path from 'node:path'
 import fs from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import helmet from '@fastify/helmet'
@@ -16,26 +15,23 @@ import type { Kysely } from 'kysely'
 import type { Database } from './db/types.js'
 import type { DbKind } from './db/connect.js'
 import { systemClock, type Clock } from './lib/clock.js'
+import { PROJECT_ROOT } from './lib/paths.js'
 import { ErrorBody } from './lib/schemas.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import inputGuard from './plugins/input-guard.js'
 import authPlugin, { registerPublic } from './plugins/auth.js'
-import { healthRoutes } from './modules/health/routes.js'
-import { authRoutes } from './modules/auth/routes.js'
-import { orgRoutes } from './modules/orgs/routes.js'
-import { userRoutes } from './modules/users/routes.js'
-import { questionRoutes } from './modules/questions/routes.js'
-import { attemptRoutes, examRoutes } from './modules/exams/routes.js'
+import { healthRoutes } from './modules/health/index.js'
+import { authRoutes } from './modules/auth/index.js'
+import { orgRoutes } from './modules/orgs/index.js'
+import { userRoutes } from './modules/users/index.js'
+import { questionRoutes } from './modules/questions/index.js'
+import { attemptRoutes, examRoutes, registerExamEvents } from './modules/exams/index.js'
 import { DomainEvents } from './lib/events.js'
 import realtimePlugin from './plugins/realtime.js'
-import { registerExamEvents } from './modules/exams/events.js'
-import { pointRoutes } from './modules/points/routes.js'
-import { registerPointEvents } from './modules/points/events.js'
-import { registerPointReactions } from './modules/points/reactions.js'
-import { studyRoutes } from './modules/study/routes.js'
-import { registerMediaFiles } from './modules/study/media.js'
-import { reportRoutes } from './modules/reports/routes.js'
+import { pointRoutes, registerPointEvents, registerPointReactions } from './modules/points/index.js'
+import { registerMediaFiles, studyRoutes } from './modules/study/index.js'
+import { reportRoutes } from './modules/reports/index.js'
 
 export interface AppDeps {
   db: Kysely<Database>
@@ -60,7 +56,6 @@ export interface AppDeps {
   trustProxy?: boolean | string
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url))
 declare module 'fastify' {
   interface FastifyInstance {
     events: DomainEvents
@@ -68,7 +63,7 @@ declare module 'fastify' {
   }
 }
 
-export const DEFAULT_WEB_DIST = path.resolve(here, '../web/dist')
+export const DEFAULT_WEB_DIST = path.join(PROJECT_ROOT, 'web/dist')
 
 /**
  * The built app loads only its own scripts (Vite emits no inline script), so no script runs from
@@ -89,6 +84,9 @@ const CONTENT_SECURITY_POLICY = {
   formAction: ["'self'"],
   frameAncestors: ["'none'"],
   workerSrc: ["'self'", 'blob:'],
+  // helmet's default upgrade-insecure-requests would send a plain-HTTP intranet deployment (reached
+  // by IP, no certificate) to https for every script and style: the page would not load at all.
+  upgradeInsecureRequests: null,
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -108,8 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // (no content-type): a script starts an attempt with a bare `POST /api/exams/:id/attempts`.
   app.addHook('preValidation', async (request) => {
     if (request.body !== undefined) return
-    const schema = request.routeOptions.schema?.body as { type?: string; required?: string[] } | undefined
-    if (schema?.type === 'object' && !schema.required?.length) request.body = {}
+    const schema = request.routeOptions.schema?.body as { type?: string; required?: string[]; minProperties?: number } | undefined
+    if (schema?.type === 'object' && !schema.required?.length && !schema.minProperties) request.body = {}
   })
   await app.register(inputGuard)
   await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
@@ -188,7 +186,9 @@ async function registerWeb(app: FastifyInstance, webDist: string) {
   app.setNotFoundHandler((req, reply) => {
     const pathname = req.url.split('?')[0]
     const allowed = allowedMethods(app, pathname)
-    if (allowed.length) {
+    // (A route that exists for this method and still found nothing — a file the static plugin will
+    // not serve — is a plain 404 below.)
+    if (allowed.length && !allowed.includes(req.method)) {
       return reply.status(405).header('allow', allowed.join(', '))
         .send({ error: { code: 'METHOD_NOT_ALLOWED', message: `不支持的请求方法：${req.method} ${pathname}（可用：${allowed.join(', ')}）` } })
     }

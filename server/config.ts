@@ -13,11 +13,11 @@ export interface Config {
   /** Required with databaseUrl; with PGlite it is generated once and kept in dataDir. */
   jwtSecret?: string
   redisUrl?: string
-  /** Access-token lifetime; CONTRACT demands at least 15 minutes. */
+  /** Access-token lifetime; at least 15 minutes (integrations rely on that). */
   accessTokenMinutes: number
   refreshTokenDays: number
   logLevel: string
-  /** Seed demo data on first start of an embedded database (see CONTRACT "First start"). */
+  /** Seed demo data on first start of an embedded database (only then: never on PostgreSQL). */
   seedDemo: boolean
   /**
    * Which X-Forwarded-For hops to believe (Fastify's `trustProxy`): false (default) uses the TCP

@@ -7,9 +7,9 @@ import { migrateToLatest } from './db/migrator.js'
 import { ensureFirstStart, FirstStartError } from './seed/first-start.js'
 import { resolveJwtSecret } from './lib/secrets.js'
 import { buildApp, DEFAULT_WEB_DIST } from './app.js'
-import { startSweeper } from './modules/exams/finalize.js'
+import { startSweeper } from './modules/exams/index.js'
 import { ensureWebBuilt } from './web-build.js'
-import { syncBank, BANK_DIR } from './modules/questions/bank-sync.js'
+import { syncBank, BANK_DIR } from './modules/questions/index.js'
 
 const log = (msg: string) => console.log(`[xuece] ${msg}`)
 

@@ -15,7 +15,7 @@ async function newUser(username: string, extra: Record<string, unknown> = {}) {
 }
 
 describe('login', () => {
-  it('returns tokens and the CONTRACT user', async () => {
+  it('returns tokens and the public user shape', async () => {
     const res = await t.http().post('/api/auth/login').send({ username: 'sj_bgs', password: DEMO_PASSWORD })
     expect(res.status).toBe(200)
     expect(res.body.accessToken).toEqual(expect.any(String))

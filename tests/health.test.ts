@@ -9,7 +9,7 @@ describe('health and unknown routes', () => {
   it('reports the database kind without auth', async () => {
     const res = await t.http().get('/api/health')
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ status: 'ok', db: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' })
+    expect(res.body).toEqual({ status: 'ok', db: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite', demo: true })
   })
 
   it('answers unknown /api paths with a JSON 404', async () => {

@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => { await t?.close() })
 
 describe('org tree', () => {
-  it('lists the demo tree with CONTRACT fields and member counts', async () => {
+  it('lists the demo tree with the public fields and member counts', async () => {
     const root = byName('省工业和信息化厅')
     expect(root).toMatchObject({ parentId: null, kind: 'department' })
     expect(byName('办公室党支部')).toMatchObject({ kind: 'branch', parentId: byName('厅机关党委').id })

@@ -109,7 +109,7 @@ describe('over the API', () => {
     expect(res.body.error.details[0].field).toBe('password')
   })
 
-  it('CONTRACT: POST /api/auth/password with password1 → 400 VALIDATION naming newPassword', async () => {
+  it('POST /api/auth/password with password1 → 400 VALIDATION naming newPassword', async () => {
     const token = await t.login('dy0020')
     for (const newPassword of ['password1', '12345678', 'woaini1314', 'Demo@2026']) {
       const res = await t.http().post('/api/auth/password').set(bearer(token)).send({ currentPassword: DEMO_PASSWORD, newPassword })

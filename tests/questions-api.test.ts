@@ -16,7 +16,8 @@ let secretary: string
 let member: string
 
 const COLUMNS = ['题型', '题干', '选项A', '选项B', '选项C', '选项D', '选项E', '选项F', '答案', '解析', '难度', '分类', '标签', '出处']
-const GIFT_FIXTURE = path.resolve(process.cwd(), '../shared/data/moodle-questions.gift.txt')
+// In the repository (tests/fixtures/README.md says where it comes from): no file outside the clone.
+const GIFT_FIXTURE = path.resolve(process.cwd(), 'tests/fixtures/moodle-questions.gift.txt')
 
 beforeAll(async () => {
   t = await createTestContext()
@@ -72,7 +73,7 @@ describe('scope: only admins author the bank', () => {
 describe('create, read, edit, delete', () => {
   let id: number
 
-  it('creates a question: 201 with id and the CONTRACT fields', async () => {
+  it('creates a question: 201 with id and the public fields', async () => {
     const res = await api.post('/api/questions', single('接口测试：下列哪一项是正确答案？', { tags: ['接口', '测试'] }))
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({

@@ -218,11 +218,25 @@ describe('xlsx and csv files', () => {
     expect(sheet.getCell('B3').value).toBe("'-5 的绝对值是多少？")
   })
 
-  it('ships a template whose examples import cleanly', async () => {
-    const r = await parseQuestionFile(await templateXlsx(), '题目导入模板.xlsx')
+  it('ships a template whose examples are valid questions but marked, so that importing it as is adds nothing', async () => {
+    const buf = await templateXlsx()
+    const r = await parseQuestionFile(buf, '题目导入模板.xlsx')
     expect(r.errors).toEqual([])
-    expect(r.items.map((i) => i.question.type)).toEqual(['single', 'multiple', 'fill'])
-    expect(r.items.every((i) => i.question.category.startsWith('党史/'))).toBe(true)
+    expect(r.items).toEqual([])
+    // Unmarked, the same rows are three clean questions: the examples show a working format.
+    const rows = await readSpreadsheet(buf, '题目导入模板.xlsx')
+    expect(rows.map((row) => row['题型'])).toEqual(['示例·单选', '示例·多选', '示例·填空'])
+    const unmarked = parseQuestionRows(rows.map((row) => ({ ...row, 题型: row['题型'].replace('示例·', '') })), 2)
+    expect(unmarked.errors).toEqual([])
+    expect(unmarked.items.map((i) => i.question.type)).toEqual(['single', 'multiple', 'fill'])
+    expect(unmarked.items.every((i) => i.question.category.startsWith('党史/'))).toBe(true)
+    // A real question typed below the examples is the only one imported.
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(buf as unknown as ExcelJS.Buffer)
+    wb.worksheets[0].addRow(['判断', '遵义会议在贵州召开。', '', '', '', '', '', '', '正确', '', 2, '党史'])
+    const filled = await parseQuestionFile(Buffer.from(await wb.xlsx.writeBuffer()), '题目导入模板.xlsx')
+    expect(filled.errors).toEqual([])
+    expect(filled.items).toEqual([{ row: 5, question: { type: 'judge', stem: '遵义会议在贵州召开。', answer: true, difficulty: 2, category: '党史' } }])
   })
 
   it('takes the cached result of formula cells and never evaluates them', async () => {

@@ -103,6 +103,7 @@ describe('security headers', () => {
       expect(csp).toMatch(/script-src 'self'(;|$)/)
       expect(csp).toMatch(/frame-ancestors 'none'/)
       expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/)
+      expect(csp).not.toMatch(/upgrade-insecure-requests/) // plain-HTTP intranets must keep working
       expect(res.headers['x-content-type-options']).toBe('nosniff')
       expect(res.headers['referrer-policy']).toBe('same-origin')
     }

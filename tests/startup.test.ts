@@ -1,4 +1,4 @@
-// CONTRACT "First start", against the real entry point in a child process.
+// First start (admin from ADMIN_PASSWORD, demo data when embedded, refusal on an empty PostgreSQL), against the real entry point in a child process.
 import { afterAll, describe, expect, it } from 'vitest'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -29,7 +29,7 @@ describe('embedded database', () => {
     await waitFor(first, /已启动/)
     expect(first.output()).toMatch(/admin\s+Admin@2026/)
     const health = await (await fetch(`http://127.0.0.1:${first.port}/api/health`)).json()
-    expect(health).toEqual({ status: 'ok', db: 'pglite' })
+    expect(health).toEqual({ status: 'ok', db: 'pglite', demo: true })
     expect(await login(first.port, 'admin', 'Admin@2026')).toBe(200)
     expect(await login(first.port, 'dy0001', 'Demo@2026')).toBe(200)
     // Deep links load the app, unknown API paths are JSON 404s.
@@ -89,7 +89,7 @@ describe.runIf(TEST_DATABASE_URL)('PostgreSQL', () => {
     const ok = await startMain({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'Str0ng-Admin-Pass', DATA_DIR: tempDir() })
     running.push(ok)
     await waitFor(ok, /已启动/)
-    expect(await (await fetch(`http://127.0.0.1:${ok.port}/api/health`)).json()).toEqual({ status: 'ok', db: 'postgres' })
+    expect(await (await fetch(`http://127.0.0.1:${ok.port}/api/health`)).json()).toEqual({ status: 'ok', db: 'postgres', demo: false })
     expect(await login(ok.port, 'admin', 'Str0ng-Admin-Pass')).toBe(200)
     await stop(ok)
   }, 120_000)

@@ -134,6 +134,8 @@ export interface ExamTable {
   paper: Json<unknown>
   max_score: number
   one_device: Generated<boolean>
+  /** Set when staff archive an exam people have taken: hidden from members, kept for the record. */
+  archived_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   created_by: number | null
   created_at: Timestamp
   updated_at: Timestamp
@@ -160,6 +162,8 @@ export interface AttemptTable {
   answered_count: Generated<number>
   blur_count: Generated<number>
   device_switches: Generated<number>
+  /** Page reloads of the exam page: shown apart from blur_count, never counted as 切屏. */
+  reload_count: Generated<number>
   device_id: string | null
 }
 

@@ -1,4 +1,4 @@
-// Errors the API answers with. Every one maps to CONTRACT's shape
+// Errors the API answers with. Every one maps to the public error shape
 // `{ error: { code, message, details? } }`; messages are zh-CN because people read them.
 
 export class AppError extends Error {

@@ -1,4 +1,4 @@
-// Scope is data (DESIGN principle 4): a caller sees an org when its materialised path starts
+// Scope is data: a caller sees an org when its materialised path starts
 // with the caller's own org path. Admins see everything, members only themselves.
 import type { Role } from '../db/types.js'
 import { AppError } from './errors.js'

@@ -1,5 +1,5 @@
 // One error handler for the whole app: schema failures, our AppErrors, database errors and
-// anything unexpected all leave as CONTRACT's error shape. Bad input never becomes a 500.
+// anything unexpected all leave as the public error shape `{ error: { code, message, details? } }`. Bad input never becomes a 500.
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { AppError } from '../lib/errors.js'

@@ -6,6 +6,7 @@ import { hashPassword } from '../lib/passwords.js'
 import { insertOrg } from '../modules/orgs/queries.js'
 import { demoNames } from './demo-names.js'
 import { seedMaterials } from './materials.js'
+import { DEMO_KV_KEY } from './demo-state.js'
 
 export const DEMO_PASSWORD = 'Demo@2026'
 export const DEMO_ADMIN = { username: 'admin', password: 'Admin@2026' }
@@ -68,6 +69,10 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoAccount[]> {
     await tx.insertInto('users').values(
       people.map((p) => ({ username: p.username, name: p.name, role: p.role, org_id: p.orgId, password_hash: hashes.get(p.password)! })),
     ).execute()
+    // Marks the database as the demo (see demo-state.ts): the login page lists the demo accounts
+    // only while the admin's hash is still this one.
+    await tx.insertInto('kv').values({ key: DEMO_KV_KEY, value: hashes.get(DEMO_ADMIN.password)! })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: hashes.get(DEMO_ADMIN.password)! })).execute()
   })
 
   await seedMaterials(db)

@@ -1,4 +1,4 @@
-// CONTRACT "First start": an empty database gets an admin (ADMIN_PASSWORD), demo data (embedded
+// First start: an empty database gets an admin (ADMIN_PASSWORD), demo data (embedded
 // database, no ADMIN_PASSWORD), or — on PostgreSQL without ADMIN_PASSWORD — a refusal to start.
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/types.js'

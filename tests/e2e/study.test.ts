@@ -33,6 +33,10 @@ const ruleText = (rule: string) => page.locator(`[data-test=rule-${rule}] .num`)
 
 type Key = { id: number; type: 'single' | 'multiple' | 'judge' | 'fill'; answer: unknown; options: { key: string }[] | null }
 async function keyOf(id: number): Promise<Key> {
+  // Practice shuffles options per person: the key in her letters is the form the server served her.
+  const served = await server.app.db.selectFrom('practice_items').innerJoin('users', 'users.id', 'practice_items.user_id').select('practice_items.question')
+    .where('users.username', '=', 'dy0001').where('practice_items.question_id', '=', id).orderBy('practice_items.served_at', 'desc').executeTakeFirst()
+  if (served) return served.question as Key
   return (await server.app.db.selectFrom('questions').select(['id', 'type', 'answer', 'options']).where('id', '=', id).executeTakeFirstOrThrow()) as Key
 }
 

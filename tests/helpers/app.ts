@@ -25,13 +25,13 @@ export interface TestContext {
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret'
 
-export async function createTestContext(opts: { clock?: ManualClock; listen?: boolean; earnRateLimitPerMinute?: number; trustProxy?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { clock?: ManualClock; listen?: boolean; earnRateLimitPerMinute?: number; trustProxy?: boolean; webDist?: string } = {}): Promise<TestContext> {
   const handle = await openTestDatabase(inject('dbTemplate'))
   const clock: Clock = opts.clock ?? systemClock
   // A manual clock moves minutes in milliseconds of real time: lift the per-minute earning limit.
   const earnRateLimitPerMinute = opts.earnRateLimitPerMinute ?? (opts.clock ? 100_000 : undefined)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-test-data-'))
-  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: TEST_JWT_SECRET, clock, logLevel: 'silent', webDist: '/nonexistent', earnRateLimitPerMinute, dataDir, trustProxy: opts.trustProxy })
+  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: TEST_JWT_SECRET, clock, logLevel: 'silent', webDist: opts.webDist ?? '/nonexistent', earnRateLimitPerMinute, dataDir, trustProxy: opts.trustProxy })
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   else await app.ready()
   const http = () => supertest.agent(app.server)

@@ -25,6 +25,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'study/challenge', name: 'challenge', component: () => import('@/views/member/ChallengeView.vue') },
       { path: 'study/wrong-book', name: 'wrong-book', component: () => import('@/views/member/WrongBookView.vue') },
       { path: 'points/ledger', name: 'points-ledger', component: () => import('@/views/member/PointsLedgerView.vue') },
+      // 监控 for a secretary on a phone: counters, who has not started, the top ten, per unit.
+      { path: 'monitor', name: 'monitor-phone', component: () => import('@/views/member/MonitorPhoneView.vue'), meta: { staff: true } },
     ],
   },
   {

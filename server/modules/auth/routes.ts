@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ErrorBody, Text, UserBody } from '../../lib/schemas.js'
 import * as auth from './service.js'
-import { toUserDto } from '../users/dto.js'
+import { toUserDto } from '../users/index.js'
 
 const TokenPair = Type.Object({ accessToken: Type.String(), refreshToken: Type.String() })
 
@@ -12,7 +12,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }>
   app.post('/auth/login', {
     config: {
       access: 'public',
-      // A per-node first line, keyed on (account, address): the account as CONTRACT asks, the address so a
+      // A per-node first line, keyed on (account, address): the account (limits key on the account, never only the address), the address so a
       // stranger's flood never blocks the owner elsewhere. The shared throttle is in auth.login.
       rateLimit: {
         max: 20, timeWindow: '1 minute', hook: 'preHandler',

@@ -7,7 +7,7 @@ import { AppError, unauthorized, validationError } from '../../lib/errors.js'
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../lib/passwords.js'
 import { normalizeUsername, usernameKey } from '../../lib/usernames.js'
 import * as q from './queries.js'
-import { toUserDto } from '../users/dto.js'
+import { toUserDto } from '../users/index.js'
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 const REUSE_GRACE_MS = 15_000
@@ -51,7 +51,7 @@ export function throttledMessage(seconds: number) {
 }
 
 /**
- * The in-process rate limit's key for a login: the account (CONTRACT: limits key on the account)
+ * The in-process rate limit's key for a login: the account (rate limits key on the account, not only the address)
  * and the address, so a stranger's flood never blocks the owner elsewhere.
  */
 export function loginLimitKey(username: unknown, ip: string | undefined) {
@@ -162,7 +162,7 @@ export async function changePassword(app: FastifyInstance, userId: number, sessi
   if (!(await verifyPassword(user.password_hash, current))) {
     throw new AppError(400, 'VALIDATION', '当前密码不正确', [{ field: 'currentPassword', message: '当前密码不正确' }])
   }
-  // CONTRACT: a weak or reused new password is a 400 naming newPassword.
+  // A weak or reused new password is a 400 naming newPassword.
   const problem = current === next ? '新密码不能与当前密码相同' : passwordProblem(next, user.username, user.name)
   if (problem) throw validationError(problem, [{ field: 'newPassword', message: problem }])
   const passwordHash = await hashPassword(next)

@@ -40,6 +40,7 @@ export async function startAttempt(app: FastifyInstance, principal: Principal, e
     await closeOverdue(app, open.id, exam)
   }
 
+  if (exam.archived_at) throw conflict('考试已归档')
   if (now < new Date(exam.opens_at)) throw conflict('考试尚未开始')
   if (now >= new Date(exam.closes_at)) throw conflict('考试已结束')
   if (state.used >= exam.max_attempts + state.extra_attempts) throw conflict('作答次数已用完')
@@ -202,9 +203,13 @@ export async function attemptView(app: FastifyInstance, principal: Principal, at
   }
 }
 
-/** Page-hide and blur signals while answering: counted, shown to staff, never a penalty by itself. */
-export async function recordIntegrityEvent(app: FastifyInstance, principal: Principal, attemptId: number, count: number) {
-  const res = await app.db.updateTable('attempts').set((eb) => ({ blur_count: eb('blur_count', '+', count) }))
+/**
+ * Page-hide and blur signals while answering: counted, shown to staff, never a penalty by itself.
+ * A reload of the exam page is counted apart (`reload_count`): it is not 切屏.
+ */
+export async function recordIntegrityEvent(app: FastifyInstance, principal: Principal, attemptId: number, type: 'blur' | 'hidden' | 'reload', count: number) {
+  const res = await app.db.updateTable('attempts')
+    .set((eb) => (type === 'reload' ? { reload_count: eb('reload_count', '+', count) } : { blur_count: eb('blur_count', '+', count) }))
     .where('id', '=', attemptId).where('user_id', '=', principal.userId).where('status', '=', 'in_progress').executeTakeFirst()
   if (!Number(res.numUpdatedRows)) throw notFound('进行中的答卷')
   return { ok: true }

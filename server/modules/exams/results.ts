@@ -3,6 +3,7 @@
 import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import ExcelJS from 'exceljs'
+import { addAboutSheet, DATE_TIME_FORMAT, safeText, shanghaiCellDate } from '../../lib/xlsx-cells.js'
 import { scopePrefix, type Principal } from '../../lib/scope.js'
 import type { Paper } from './paper.js'
 import * as q from './queries.js'
@@ -12,12 +13,12 @@ export type PersonStatus = 'not_started' | 'in_progress' | 'submitted'
 export interface ResultRow {
   userId: number; name: string; username: string; orgId: number; orgName: string; status: PersonStatus
   score: number | null; passed: boolean | null; startedAt: string | null; submittedAt: string | null
-  attempts: number; answered: number; blurCount: number; deviceSwitches: number; deadline: string | null; attemptId: number | null
+  attempts: number; answered: number; blurCount: number; reloadCount: number; deviceSwitches: number; deadline: string | null; attemptId: number | null
 }
 
 interface AttemptSummary {
   id: number; user_id: number; org_id: number; status: string; score: number | null; passed: boolean | null
-  started_at: Date; submitted_at: Date | null; deadline: Date; answered_count: number; blur_count: number; device_switches: number
+  started_at: Date; submitted_at: Date | null; deadline: Date; answered_count: number; blur_count: number; reload_count: number; device_switches: number
   org_path: string; org_name: string; user_name: string; username: string
 }
 
@@ -28,7 +29,7 @@ async function attemptsInScope(app: FastifyInstance, examId: number, scope: stri
     .innerJoin('users', 'users.id', 'attempts.user_id')
     .select([
       'attempts.id', 'attempts.user_id', 'attempts.org_id', 'attempts.status', 'attempts.score', 'attempts.passed', 'attempts.started_at',
-      'attempts.submitted_at', 'attempts.deadline', 'attempts.answered_count', 'attempts.blur_count', 'attempts.device_switches',
+      'attempts.submitted_at', 'attempts.deadline', 'attempts.answered_count', 'attempts.blur_count', 'attempts.reload_count', 'attempts.device_switches',
       'orgs.path as org_path', 'orgs.name as org_name', 'users.name as user_name', 'users.username',
     ])
     .where('attempts.exam_id', '=', examId)
@@ -55,7 +56,7 @@ export async function examResults(app: FastifyInstance, principal: Principal, ex
     seen.add(userId)
     const list = attempts.get(userId)
     if (!list) {
-      rows.push({ userId, name, username, orgId, orgName, status: 'not_started', score: null, passed: null, startedAt: null, submittedAt: null, attempts: 0, answered: 0, blurCount: 0, deviceSwitches: 0, deadline: null, attemptId: null })
+      rows.push({ userId, name, username, orgId, orgName, status: 'not_started', score: null, passed: null, startedAt: null, submittedAt: null, attempts: 0, answered: 0, blurCount: 0, reloadCount: 0, deviceSwitches: 0, deadline: null, attemptId: null })
       return
     }
     const a = representative(list)
@@ -65,7 +66,7 @@ export async function examResults(app: FastifyInstance, principal: Principal, ex
       userId, name, username, orgId: a.org_id, orgName: a.org_name, status: a.status as PersonStatus,
       score: best ? Number(best.score) : null, passed: best ? Boolean(best.passed) : null,
       startedAt: iso(a.started_at), submittedAt: iso(best?.submitted_at ?? null), attempts: list.length,
-      answered: a.answered_count, blurCount: list.reduce((s, x) => s + x.blur_count, 0), deviceSwitches: list.reduce((s, x) => s + x.device_switches, 0),
+      answered: a.answered_count, blurCount: list.reduce((s, x) => s + x.blur_count, 0), reloadCount: list.reduce((s, x) => s + x.reload_count, 0), deviceSwitches: list.reduce((s, x) => s + x.device_switches, 0),
       deadline: a.status === 'in_progress' ? iso(a.deadline) : null, attemptId: a.id,
     })
   }
@@ -195,18 +196,25 @@ export async function examStats(app: FastifyInstance, examId: number, scope: str
 const STATUS_ZH: Record<PersonStatus, string> = { not_started: '未开始', in_progress: '答题中', submitted: '已交卷' }
 
 /** The results table as the staff's spreadsheet, values safe from formula injection. */
-export async function resultsXlsx(title: string, rows: ResultRow[]): Promise<Buffer> {
+/**
+ * The results as a table a spreadsheet can sort and sum: the header in row 1, times as real dates
+ * (Asia/Shanghai wall clock, `yyyy-mm-dd hh:mm:ss`), scores as numbers and empty cells where there
+ * is nothing. The exam's title and the export time are on the second sheet, 考试信息.
+ */
+export async function resultsXlsx(title: string, rows: ResultRow[], exportedAt: Date = new Date()): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
-  const sheet = wb.addWorksheet('成绩')
-  sheet.addRow([title])
-  sheet.addRow(['用户名', '姓名', '组织', '状态', '得分', '是否及格', '开始时间', '交卷时间', '作答次数', '切屏次数'])
-  const safe = (v: string) => (/^[=+\-@]/.test(v) ? `'${v}` : v)
-  const time = (v: string | null) => (v ? new Date(v).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '')
+  const sheet = wb.addWorksheet('成绩', { views: [{ state: 'frozen', ySplit: 1 }] })
+  const headers = ['用户名', '姓名', '组织', '状态', '得分', '是否及格', '开始时间', '交卷时间', '作答次数', '切屏次数', '重新加载次数']
+  const widths = [14, 10, 26, 8, 8, 10, 20, 20, 10, 10, 12]
+  sheet.columns = headers.map((header, i) => ({ header, width: widths[i] }))
+  sheet.getRow(1).font = { bold: true }
   for (const r of rows) {
-    sheet.addRow([safe(r.username), safe(r.name), safe(r.orgName), STATUS_ZH[r.status], r.score ?? '', r.passed === null ? '' : r.passed ? '及格' : '不及格', time(r.startedAt), time(r.submittedAt), r.attempts, r.blurCount])
+    sheet.addRow([safeText(r.username), safeText(r.name), safeText(r.orgName), STATUS_ZH[r.status], r.score ?? null, r.passed === null ? null : r.passed ? '及格' : '不及格', shanghaiCellDate(r.startedAt), shanghaiCellDate(r.submittedAt), r.attempts, r.blurCount, r.reloadCount])
   }
-  sheet.getRow(1).font = { bold: true, size: 14 }
-  sheet.getRow(2).font = { bold: true }
-  sheet.columns.forEach((c, i) => (c.width = [14, 10, 26, 8, 8, 10, 20, 20, 10, 10][i]))
+  sheet.getColumn(7).numFmt = DATE_TIME_FORMAT
+  sheet.getColumn(8).numFmt = DATE_TIME_FORMAT
+  sheet.getRow(1).getCell(7).numFmt = ''
+  sheet.getRow(1).getCell(8).numFmt = ''
+  addAboutSheet(wb, '考试信息', [['考试', title], ['人数', rows.length], ['导出时间', shanghaiCellDate(exportedAt)!], ['时区', '北京时间（UTC+8）']])
   return Buffer.from(await wb.xlsx.writeBuffer())
 }

@@ -8,9 +8,10 @@ import { publicQuestion } from './paper.js'
 import {
   AllowanceBody, AnswerBody, AnswerParams, AttemptParams, CreateExamBody, ExamBody, IntegrityBody, PreviewBody, ReopenBody, ResultsQuery, StartBody, UpdateExamBody,
 } from './schemas.js'
-import { createExam, examInScope, listExamsFor, toExamDto, updateExam } from './service.js'
+import { archiveExam, createExam, examInScope, listExamsFor, toExamDto, updateExam, withdrawExam } from './service.js'
 import { attemptView, grantAllowance, recordIntegrityEvent, reopenAttempt, saveAnswer, startAttempt, submitAttempt } from './attempts.js'
 import { examResults, examStats, leaderboard, leaderboardOpenToMembers, monitor, resultsXlsx } from './results.js'
+import { attachment } from '../../lib/http.js'
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const deviceOf = (headers: Record<string, unknown>) => (typeof headers['x-device-id'] === 'string' ? headers['x-device-id'].slice(0, 100) : undefined)
@@ -50,6 +51,19 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['exams'], summary: '修改考试（开考后只能改标题、说明、结束时间与成绩公布方式）', params: IdParams, body: UpdateExamBody, response: withErrors({ 200: ExamBody, 422: Type.Any() }) },
   }, async (req) => updateExam(app, req.principal, req.params.id, req.body as any))
 
+  app.delete('/exams/:id', {
+    config: { access: 'admin' },
+    schema: { tags: ['exams'], summary: '撤回考试（仅限还没有人开始作答的考试；已有人作答的请归档）', params: IdParams, response: withErrors({ 204: Type.Null(), 409: Type.Any() }) },
+  }, async (req, reply) => {
+    await withdrawExam(app, req.principal, req.params.id)
+    return reply.status(204).send(null)
+  })
+
+  app.post('/exams/:id/archive', {
+    config: { access: 'admin' },
+    schema: { tags: ['exams'], summary: '归档考试：党员不再看到，成绩与记录保留（有人正在作答时不能归档）；archived=false 取消归档', params: IdParams, body: Type.Optional(Type.Object({ archived: Type.Optional(Type.Boolean()) })), response: withErrors({ 200: ExamBody, 409: Type.Any() }) },
+  }, async (req) => archiveExam(app, req.principal, req.params.id, req.body?.archived ?? true))
+
   app.post('/exams/:id/attempts', {
     config: { access: 'signed-in' },
     schema: { tags: ['attempts'], summary: '开始或继续作答', params: IdParams, body: StartBody, response: withErrors({ 200: Type.Any(), 201: Type.Any(), 409: Type.Any() }) },
@@ -69,8 +83,8 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     if (req.query.format === 'xlsx') {
       reply.header('content-type', XLSX_MIME)
-      reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${exam.title}-成绩.xlsx`)}`)
-      return reply.send(await resultsXlsx(exam.title, rows))
+      reply.header('content-disposition', attachment(`${exam.title}-成绩.xlsx`, `exam-${exam.id}-results.xlsx`))
+      return reply.send(await resultsXlsx(exam.title, rows, app.clock.now()))
     }
     return rows
   })
@@ -124,8 +138,8 @@ export const attemptRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/attempts/:id/events', {
     config: { access: 'signed-in' },
-    schema: { tags: ['attempts'], summary: '记录切屏/离开页面', params: AttemptParams, body: IntegrityBody },
-  }, async (req) => recordIntegrityEvent(app, req.principal, req.params.id, req.body.count ?? 1))
+    schema: { tags: ['attempts'], summary: '记录切屏/离开页面（hidden、blur），或重新加载页面（reload，单独计数，不算切屏）', params: AttemptParams, body: IntegrityBody },
+  }, async (req) => recordIntegrityEvent(app, req.principal, req.params.id, req.body.type, req.body.count ?? 1))
 
   app.post('/attempts/:id/reopen', {
     config: { access: 'staff' },

@@ -56,10 +56,14 @@ export const ExamBody = Type.Object({
   maxScore: Type.Number(),
   questionCount: Type.Integer(),
   createdAt: Type.String(),
+  archivedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  started: Type.Optional(Type.Boolean()),
   myStatus: Type.Optional(Type.String()),
   myAttempts: Type.Optional(Type.Integer()),
   myBestScore: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
   myAttemptId: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  myDeadline: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  serverNow: Type.Optional(Type.String()),
   attemptsAllowed: Type.Optional(Type.Integer()),
 })
 
@@ -78,7 +82,7 @@ export const AllowanceBody = Type.Object({
 
 export const ReopenBody = Type.Object({ reason: Text(500), minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })) })
 
-export const IntegrityBody = Type.Object({ type: Type.Union([Type.Literal('blur'), Type.Literal('hidden')]), count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) })
+export const IntegrityBody = Type.Object({ type: Type.Union([Type.Literal('blur'), Type.Literal('hidden'), Type.Literal('reload')]), count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) })
 
 export const ResultsQuery = Type.Object({
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('xlsx')])),

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Selectable } from 'kysely'
 import type { ExamTable } from '../../db/types.js'
-import { forbidden, notFound, unprocessable } from '../../lib/errors.js'
+import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js'
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import { audit } from '../../lib/audit.js'
@@ -39,6 +39,7 @@ export function toExamDto(e: ExamRow, forStaff = true) {
     paper: forStaff ? paper : null, maxScore: Number(e.max_score),
     questionCount: 'questionIds' in paper ? paper.questionIds.length : paper.rules.reduce((s, r) => s + r.count, 0),
     createdAt: new Date(e.created_at).toISOString(),
+    archivedAt: e.archived_at ? new Date(e.archived_at).toISOString() : null,
   }
 }
 
@@ -155,9 +156,14 @@ export async function listExamsFor(app: FastifyInstance, principal: Principal) {
   const paths = await q.orgPaths(app.db, [...new Set(exams.flatMap((e) => e.audience_org_ids as number[]))])
   const audienceOf = (e: ExamRow) => (e.audience_org_ids as number[]).map((id) => paths.get(id)!).filter(Boolean)
   if (principal.role !== 'member') {
-    return exams.filter((e) => examMeetsScope(principal, audienceOf(e))).map((e) => toExamDto(e))
+    const visible = exams.filter((e) => examMeetsScope(principal, audienceOf(e)))
+    const started = visible.length
+      ? new Set((await app.db.selectFrom('attempts').select('exam_id').distinct().where('exam_id', 'in', visible.map((e) => e.id)).execute()).map((r) => r.exam_id))
+      : new Set<number>()
+    return visible.map((e) => ({ ...toExamDto(e), started: started.has(e.id) }))
   }
-  const mine = exams.filter((e) => isInAudience(principal.orgPath, audienceOf(e)))
+  // Archived exams are staff records now; members no longer see them.
+  const mine = exams.filter((e) => !e.archived_at && isInAudience(principal.orgPath, audienceOf(e)))
   if (!mine.length) return []
   const attempts = await app.db.selectFrom('attempts').select(['id', 'exam_id', 'status', 'score', 'deadline'])
     .where('user_id', '=', principal.userId).where('exam_id', 'in', mine.map((e) => e.id)).execute()
@@ -177,8 +183,48 @@ export async function listExamsFor(app: FastifyInstance, principal: Principal) {
       ...toExamDto(e, false), myStatus, myAttempts: own.length, attemptsAllowed: allowed,
       myBestScore: scores.length && (e.release_results === 'immediately' || now >= new Date(e.closes_at)) ? Math.max(...scores) : null,
       myAttemptId: open?.id ?? own.sort((a, b) => b.id - a.id)[0]?.id ?? null,
+      // The running attempt's own deadline, with the server's now, so the intro can show time left.
+      myDeadline: open ? new Date(open.deadline).toISOString() : null, serverNow: now.toISOString(),
     }
   }).sort((a, b) => statusOrder(a.myStatus) - statusOrder(b.myStatus))
 }
 
 const statusOrder = (s: MyStatus) => ({ in_progress: 0, available: 1, upcoming: 2, submitted: 3, missed: 4 })[s]
+
+/**
+ * Withdraws an exam nobody has started: it is deleted with its allowances and (empty) counters.
+ * Once anyone has started it, it can only be archived. The exam row is locked first, so a start
+ * racing the withdrawal either lands before it (→ 409) or finds no exam.
+ */
+export async function withdrawExam(app: FastifyInstance, principal: Principal, id: number) {
+  await app.db.transaction().execute(async (tx) => {
+    const exam = await tx.selectFrom('exams').select(['id', 'title']).where('id', '=', id).forUpdate().executeTakeFirst()
+    if (!exam) throw notFound('考试')
+    if ((await q.countExamAttemptsTotal(tx, id)) > 0) throw conflict('已有人开始作答，不能撤回；可以归档')
+    await tx.deleteFrom('exam_allowances').where('exam_id', '=', id).execute()
+    await tx.deleteFrom('exam_people').where('exam_id', '=', id).execute()
+    await tx.deleteFrom('exam_org_counts').where('exam_id', '=', id).execute()
+    await tx.deleteFrom('exams').where('id', '=', id).execute()
+    await audit(tx, principal.userId, 'exam.withdraw', 'exam', id, { title: exam.title })
+  })
+  forgetExam(app, id)
+}
+
+/** Archives (or restores) an exam: members stop seeing it; results and records stay. Not while someone is answering. */
+export async function archiveExam(app: FastifyInstance, principal: Principal, id: number, archived: boolean) {
+  const row = await app.db.transaction().execute(async (tx) => {
+    const exam = await tx.selectFrom('exams').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+    if (!exam) throw notFound('考试')
+    if (archived) {
+      const open = await tx.selectFrom('attempts').select('id').where('exam_id', '=', id).where('status', '=', 'in_progress')
+        .where('deadline', '>', app.clock.now()).limit(1).executeTakeFirst()
+      if (open) throw conflict('还有人正在作答，不能归档；请在考试结束后归档')
+    }
+    const updated = await tx.updateTable('exams').set({ archived_at: archived ? (exam.archived_at ?? app.clock.now()) : null, updated_at: app.clock.now() })
+      .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    await audit(tx, principal.userId, archived ? 'exam.archive' : 'exam.unarchive', 'exam', id, { title: exam.title })
+    return updated
+  })
+  forgetExam(app, id)
+  return toExamDto(row)
+}

@@ -8,7 +8,7 @@ import type { PointsPeriod } from '../../realtime/events-map.js'
 import { shanghaiDate } from '../../lib/time.js'
 import { boardOrg } from './service.js'
 import { orgBoard, userBoard } from './queries.js'
-import { findOrg } from '../orgs/queries.js'
+import { findOrg } from '../orgs/index.js'
 
 const PERIODS = new Set(['day', 'week', 'month', 'total'])
 const roomOf = (orgId: number, period: string, by: string) => `points:${orgId}:${period}:${by}`

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { forbidden, notFound } from '../../lib/errors.js'
 import { orgInScope, type Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
-import { findOrg } from '../orgs/queries.js'
+import { findOrg } from '../orgs/index.js'
 import type { Period } from './periods.js'
 import { orgBoard, userBoard, type BoardRow } from './queries.js'
 

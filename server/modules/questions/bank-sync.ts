@@ -7,7 +7,6 @@
 // until the file itself changes; without state (older databases) the database row is compared.
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Insertable, Kysely } from 'kysely'
 import type { Database, QuestionTable } from '../../db/types.js'
 import { loadBankDir, type BankQuestion } from './formats/bank.js'
@@ -16,9 +15,10 @@ import type { QuestionInput } from './model.js'
 import { toPortable, type QuestionRow } from './schemas.js'
 import { lockQuestionWrites, snapshotOf, stableJson } from './service.js'
 import * as q from './queries.js'
+import { PROJECT_ROOT } from '../../lib/paths.js'
 
 /** The shipped bank: question-bank/ at the repository root. */
-export const BANK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../question-bank')
+export const BANK_DIR = path.join(PROJECT_ROOT, 'question-bank')
 
 export interface BankSyncResult {
   inserted: number

@@ -1,4 +1,4 @@
-// The question model shared by the API, the importers and the shipped bank (see CONTRACT "Questions").
+// The question model shared by the API, the importers and the shipped bank.
 
 export const QUESTION_TYPES = ['single', 'multiple', 'judge', 'fill'] as const
 export type QuestionType = (typeof QUESTION_TYPES)[number]

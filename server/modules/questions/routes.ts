@@ -9,6 +9,7 @@ import {
   QuestionBody, QuestionInputBody, RenameCategoryBody, RevisionBody, toPortable, toQuestionDto,
 } from './schemas.js'
 import * as q from './queries.js'
+import { attachment } from '../../lib/http.js'
 import {
   bulkUpdate, createCategory, createQuestion, deleteCategory, importQuestions, removeQuestion, renameCategory, replaceQuestion,
 } from './service.js'
@@ -16,7 +17,6 @@ import {
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const IMPORT_EXTENSIONS = ['.xlsx', '.csv', '.json', '.gift', '.txt', '.aiken']
 
-const attachment = (filename: string) => `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`
 const stamp = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '')
 
 export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -63,7 +63,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['questions'], summary: '下载题目导入模板（xlsx）' },
   }, async (_req, reply) => {
     reply.header('content-type', XLSX_MIME)
-    reply.header('content-disposition', attachment('题目导入模板.xlsx'))
+    reply.header('content-disposition', attachment('题目导入模板.xlsx', 'questions-import-template.xlsx'))
     return reply.send(await templateXlsx())
   })
 
@@ -75,11 +75,11 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const questions = (await q.allQuestions(app.db, filter)).map(toPortable)
     if (format === 'json') {
       reply.header('content-type', 'application/json; charset=utf-8')
-      reply.header('content-disposition', attachment(`题库导出-${stamp(app.clock.now())}.json`))
+      reply.header('content-disposition', attachment(`题库导出-${stamp(app.clock.now())}.json`, `questions-${stamp(app.clock.now())}.json`))
       return reply.send(JSON.stringify(questions, null, 2))
     }
     reply.header('content-type', XLSX_MIME)
-    reply.header('content-disposition', attachment(`题库导出-${stamp(app.clock.now())}.xlsx`))
+    reply.header('content-disposition', attachment(`题库导出-${stamp(app.clock.now())}.xlsx`, `questions-${stamp(app.clock.now())}.xlsx`))
     return reply.send(await writeQuestionsXlsx(questions))
   })
 

@@ -1,4 +1,4 @@
-// Request and response shapes of the question bank API (CONTRACT "Questions"), and the one row → DTO mapping.
+// Request and response shapes of the question bank API, and the one row → DTO mapping.
 import { Type } from '@sinclair/typebox'
 import { Paging } from '../../lib/schemas.js'
 import type { QuestionInput, QuestionOption, QuestionStatus, QuestionType } from './model.js'
@@ -168,7 +168,7 @@ export function toQuestionDto(r: QuestionRow): QuestionDto {
   }
 }
 
-/** The portable form (export, revision snapshots): CONTRACT's question without id, importable again as is. */
+/** The portable form (export, revision snapshots): the public question without id, importable again as is. */
 export function toPortable(r: QuestionRow): QuestionInput {
   return {
     type: r.type,

@@ -237,7 +237,7 @@ async function planImport(db: Transaction<Database> | FastifyInstance['db'], ite
 }
 
 /**
- * CONTRACT "Conventions": a dry run writes nothing and lists everything; a real import with a bad
+ * Import convention: a dry run writes nothing and lists everything; a real import with a bad
  * row writes nothing unless `skipInvalid`. Duplicates are reported, never inserted, never fatal.
  */
 export async function importQuestions(

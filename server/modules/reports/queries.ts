@@ -4,7 +4,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { dayjs, ZONE } from '../../lib/time.js'
-import { invitedPeople } from '../exams/queries.js'
+import { invitedPeople } from '../exams/index.js'
 
 type Db = Kysely<Database>
 

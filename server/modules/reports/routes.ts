@@ -7,6 +7,7 @@ import { dayjs, shanghaiDate, ZONE } from '../../lib/time.js'
 import { participationReport } from './queries.js'
 import { ReportBody, ReportQuery } from './schemas.js'
 import { reportXlsx, XLSX_MIME } from './xlsx.js'
+import { attachment } from '../../lib/http.js'
 
 /** Longest range one report may cover, in days (a leap year). */
 export const MAX_RANGE_DAYS = 366
@@ -37,7 +38,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const report = await participationReport(app.db, org, from, to)
     if (req.query.format === 'xlsx') {
       reply.header('content-type', XLSX_MIME)
-      reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`参与情况统计-${org.name}-${from}-${to}.xlsx`)}`)
+      reply.header('content-disposition', attachment(`参与情况统计-${org.name}-${from}-${to}.xlsx`, `participation-org${org.id}-${from}-${to}.xlsx`))
       return reply.send(await reportXlsx(report))
     }
     return report

@@ -4,8 +4,8 @@
 // set, not a question locked by one of her open exams, not one withdrawn from the bank.
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
-import type { AnswerKey } from '../questions/model.js'
-import { shuffleOptions, type PaperQuestion } from '../exams/paper.js'
+import type { AnswerKey } from '../questions/index.js'
+import { shuffleOptions, type PaperQuestion } from '../exams/index.js'
 
 type Db = Kysely<Database>
 

@@ -5,8 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
-import { award, type AwardResult } from '../points/award.js'
-import { ruleOn } from '../points/rules.js'
+import { award, ruleOn, type AwardResult } from '../points/index.js'
 import { withTransaction, type Tx } from '../../lib/transaction.js'
 
 export const HEARTBEAT_SECONDS = 15

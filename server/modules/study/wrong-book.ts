@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Tx } from '../../lib/transaction.js'
-import { publicQuestion, type PaperQuestion } from '../exams/paper.js'
+import { publicQuestion, type PaperQuestion } from '../exams/index.js'
 
 type Db = Kysely<Database>
 

@@ -1,6 +1,6 @@
 import type { Role } from '../../db/types.js'
 
-/** CONTRACT's `user`: `{id, username, name, role, orgId, mustChangePassword}` (+ extras). */
+/** The public `user` shape integrations rely on: `{id, username, name, role, orgId, mustChangePassword}` (+ extras). */
 export interface UserDto {
   id: number
   username: string

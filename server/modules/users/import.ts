@@ -6,7 +6,7 @@ import { generatePassword, hashPassword, passwordProblems } from '../../lib/pass
 import { usernameProblem } from '../../lib/usernames.js'
 import { orgInScope, type Principal } from '../../lib/scope.js'
 import { audit } from '../../lib/audit.js'
-import { listOrgs } from '../orgs/queries.js'
+import { listOrgs } from '../orgs/index.js'
 import * as q from './queries.js'
 
 export const USER_IMPORT_COLUMNS = ['用户名', '姓名', '组织', '角色', '初始密码'] as const

@@ -4,8 +4,8 @@ import { IdParams, UserBody, withErrors } from '../../lib/schemas.js'
 import { notFound } from '../../lib/errors.js'
 import { orgInScope, scopePrefix } from '../../lib/scope.js'
 import { readUpload } from '../../lib/upload.js'
-import { readSpreadsheetTable, type SheetTable } from '../questions/formats/spreadsheet.js'
-import { FileFormatError } from '../questions/formats/types.js'
+import { readSpreadsheetTable, type SheetTable } from '../../lib/sheets/table.js'
+import { FileFormatError } from '../../lib/sheets/errors.js'
 import { validationError } from '../../lib/errors.js'
 import { toUserDto } from './dto.js'
 import { CreateUserBody, ImportQuery, ImportResult, ListUsersQuery, UpdateUserBody } from './schemas.js'
@@ -13,6 +13,7 @@ import * as q from './queries.js'
 import { createUser, updateUser } from './service.js'
 import { importUsers, USER_IMPORT_COLUMNS } from './import.js'
 import { userImportTemplate } from './template.js'
+import { attachment } from '../../lib/http.js'
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
@@ -51,7 +52,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['users'], summary: '下载人员导入模板（xlsx）' },
   }, async (_req, reply) => {
     reply.header('content-type', XLSX_MIME)
-    reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('人员导入模板.xlsx')}`)
+    reply.header('content-disposition', attachment('人员导入模板.xlsx', 'users-import-template.xlsx'))
     return reply.send(await userImportTemplate())
   })
 

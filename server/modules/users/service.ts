@@ -6,11 +6,11 @@ import { hashPassword, passwordProblem } from '../../lib/passwords.js'
 import { normalizeUsername, usernameProblem } from '../../lib/usernames.js'
 import { orgInScope, type Principal, assertNotSelf } from '../../lib/scope.js'
 import { audit } from '../../lib/audit.js'
-import { findOrg } from '../orgs/queries.js'
+import { findOrg } from '../orgs/index.js'
 import * as q from './queries.js'
 import { toUserDto } from './dto.js'
 
-/** Bad input is a 400 naming its field (CONTRACT); the rules live in lib/usernames and lib/passwords. */
+/** Bad input is a 400 naming its field; the rules live in lib/usernames and lib/passwords. */
 function assertValid(field: 'username' | 'password', problem: string | null) {
   if (problem) throw validationError(problem, [{ field, message: problem }])
 }

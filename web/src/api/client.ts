@@ -13,7 +13,7 @@ async function toApiError(res: Response): Promise<ApiError> {
   let body: any = null
   try { body = await res.json() } catch { /* not JSON */ }
   const e = body?.error
-  return new ApiError(res.status, e?.code ?? 'HTTP_' + res.status, e?.message ?? (res.status >= 500 ? msg.common.serverError : `HTTP ${res.status}`), e?.details, body)
+  return new ApiError(res.status, e?.code ?? 'HTTP_' + res.status, e?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status)), e?.details, body)
 }
 
 /** A stable id for this browser, so the server can tell a device switch from a reload. */
@@ -77,7 +77,7 @@ export function upload<T>(path: string, file: File, onProgress?: (percent: numbe
       let body: any = null
       try { body = JSON.parse(xhr.responseText) } catch { /* not JSON */ }
       if (xhr.status >= 400 && xhr.status !== 422) {
-        reject(new ApiError(xhr.status, body?.error?.code ?? 'HTTP', body?.error?.message ?? `HTTP ${xhr.status}`, body?.error?.details, body))
+        reject(new ApiError(xhr.status, body?.error?.code ?? 'HTTP', body?.error?.message ?? (xhr.status >= 500 ? msg.common.serverError : msg.common.requestFailed(xhr.status)), body?.error?.details, body))
       } else resolve({ status: xhr.status, body })
     }
     const form = new FormData()

@@ -22,6 +22,12 @@ export interface ExamSummary {
   attemptsAllowed?: number
   myBestScore?: number | null
   myAttemptId?: number | null
+  /** The running attempt's deadline and the server's now (members): time left on the intro. */
+  myDeadline?: string | null
+  serverNow?: string
+  archivedAt?: string | null
+  /** Staff list: whether anyone has started (then it can be archived, not withdrawn). */
+  started?: boolean
 }
 
 export interface PaperQuestion {
@@ -75,5 +81,5 @@ export const examsApi = {
   save: (attemptId: number, questionId: number, answer: Answer) => put<{ savedAt: string }>(`/api/attempts/${attemptId}/answers/${questionId}`, { answer }),
   submit: (attemptId: number) => post<SubmitResult>(`/api/attempts/${attemptId}/submit`),
   attempt: (attemptId: number) => get<AttemptView>(`/api/attempts/${attemptId}`),
-  event: (attemptId: number, type: 'blur' | 'hidden') => post(`/api/attempts/${attemptId}/events`, { type }),
+  event: (attemptId: number, type: 'blur' | 'hidden' | 'reload') => post(`/api/attempts/${attemptId}/events`, { type }),
 }

@@ -1,4 +1,4 @@
-// The question bank API (CONTRACT "Questions") and the category tree built from its flat path list.
+// The question bank API and the category tree built from its flat path list.
 import { del, download, get, post, put, upload } from '@/api/client'
 import type { Page } from '@/api/types'
 

@@ -1,4 +1,4 @@
-// Shapes the API answers with (see CONTRACT.md).
+// Shapes the API answers with.
 export type Role = 'admin' | 'secretary' | 'member'
 export type OrgKind = 'department' | 'branch' | 'unit' | 'agency'
 

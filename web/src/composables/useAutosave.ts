@@ -12,6 +12,8 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
   const inflight = ref(0)
   const failedOnce = ref(false)
   const online = ref(navigator.onLine)
+  /** The last save could not reach the server (no network, a gateway error): answers wait on this device. */
+  const unreachable = ref(false)
   const timers = new Map<number, ReturnType<typeof setTimeout>>()
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   let backoff = 1000
@@ -19,7 +21,7 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
   const persist = () => localStorage.setItem(storageKey, JSON.stringify([...pending.entries()]))
 
   const state = computed<SaveState>(() => {
-    if (!online.value && pending.size) return 'offline'
+    if ((!online.value || unreachable.value) && pending.size) return 'offline'
     if (failedOnce.value && pending.size) return 'error'
     return pending.size || inflight.value ? 'saving' : 'saved'
   })
@@ -34,6 +36,7 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
       if (pending.get(questionId) === answer) pending.delete(questionId)
       persist()
       failedOnce.value = false
+      unreachable.value = false
       backoff = 1000
     } catch (e) {
       const err = e as ApiError
@@ -46,6 +49,7 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
         persist()
       } else {
         failedOnce.value = true
+        if (err.status === 0 || err.status >= 500) unreachable.value = true
         scheduleRetry()
       }
     } finally {

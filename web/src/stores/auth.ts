@@ -1,6 +1,6 @@
 // Who is logged in, with which tokens. Tokens persist in localStorage so a reload keeps the session.
+import { msg } from '@/messages'
 import { defineStore } from 'pinia'
-import { closeSocket } from '@/api/realtime'
 import { computed, ref } from 'vue'
 import type { User } from '@/api/types'
 
@@ -28,9 +28,11 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function login(username: string, password: string) {
+    // A dead network or a gateway error reads as what happened and what to do, not "Failed to fetch".
     const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) })
+      .catch(() => { throw new Error(msg.common.networkError) })
     const body = await res.json().catch(() => null)
-    if (!res.ok) throw new Error(body?.error?.message ?? `HTTP ${res.status}`)
+    if (!res.ok) throw new Error(body?.error?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status)))
     accessToken.value = body.accessToken
     refreshToken.value = body.refreshToken
     user.value = body.user
@@ -66,7 +68,8 @@ export const useAuthStore = defineStore('auth', () => {
 
   function clear() {
     // A signed-out tab must not keep a live socket under the old session (nor its pushes).
-    closeSocket()
+    // Imported on demand: socket.io-client stays out of the first download (the member home has no socket).
+    void import('@/api/realtime').then((m) => m.closeSocket())
     accessToken.value = null
     refreshToken.value = null
     user.value = null

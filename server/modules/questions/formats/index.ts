@@ -1,5 +1,5 @@
 // One entry point for the import route: pick the reader by file name, answer in one shape.
-import { readSpreadsheetTable, extension } from './sheet-io.js'
+import { readSpreadsheetTable, extension } from '../../../lib/sheets/table.js'
 import { parseQuestionRows, REQUIRED_COLUMNS } from './spreadsheet.js'
 import { parseGift } from './gift.js'
 import { parseAiken } from './aiken.js'

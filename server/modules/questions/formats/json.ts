@@ -1,4 +1,4 @@
-// JSON import: an array of questions in the API shape (CONTRACT "Questions"); `id` and other
+// JSON import: an array of questions in the API shape (type, stem, options, answer, explanation, category, tags, difficulty, source); `id` and other
 // unknown fields are ignored, so our own JSON export imports again unchanged.
 import { validateQuestion } from './validate.js'
 import { FileFormatError, MAX_IMPORT_ROWS, type ParseResult } from './types.js'

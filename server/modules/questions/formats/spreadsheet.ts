@@ -1,4 +1,4 @@
-// The question spreadsheet template (CONTRACT "Questions": 题型, 题干, 选项A…选项F, 答案, 解析, 难度,
+// The question spreadsheet template (public columns: 题型, 题干, 选项A…选项F, 答案, 解析, 难度,
 // 分类, 标签, 出处): rows → questions on import, questions → .xlsx on export.
 import ExcelJS from 'exceljs'
 import { OPTION_KEYS, type QuestionInput, type QuestionType } from '../model.js'
@@ -6,7 +6,7 @@ import { toHalfWidth, validateQuestion } from './validate.js'
 import type { ParseResult } from './types.js'
 
 export { FileFormatError } from './types.js'
-export { readSpreadsheet, readSpreadsheetTable, type SheetTable } from './sheet-io.js'
+export { readSpreadsheet, readSpreadsheetTable, type SheetTable } from '../../../lib/sheets/table.js'
 
 export const OPTION_COLUMNS = OPTION_KEYS.map((k) => `选项${k}`)
 export const TEMPLATE_COLUMNS = ['题型', '题干', ...OPTION_COLUMNS, '答案', '解析', '难度', '分类', '标签', '出处'] as const
@@ -85,6 +85,8 @@ export function parseQuestionRows(rows: Record<string, string>[], firstRowNumber
     const row = firstRowNumber + i
     const get = (col: string) => unneutralizeCell((rec[col] ?? '').trim())
     if (TEMPLATE_COLUMNS.every((c) => !get(c))) return
+    // The template's worked examples: left in by mistake, they must not become real questions.
+    if (EXAMPLE_MARK.test(get('题型'))) return
 
     const { candidate, errors } = rowToCandidate(get)
     if (candidate) {
@@ -147,14 +149,21 @@ function rowToCandidate(get: (col: string) => string): { candidate?: Record<stri
 
 // ---- export ----
 
-function questionToCells(q: QuestionInput): (string | number)[] {
+/**
+ * The template's sample rows carry this in front of their 题型 (「示例·单选」): the importer skips
+ * such rows, so a template filled in below its examples imports only the real questions.
+ */
+export const EXAMPLE_PREFIX = '示例·'
+const EXAMPLE_MARK = /^示例\s*[·:：.、-]?/
+
+function questionToCells(q: QuestionInput, example = false): (string | number)[] {
   const byKey = new Map((q.options ?? []).map((o) => [o.key, o.text]))
   let answer: string
   if (q.type === 'judge') answer = q.answer ? '正确' : '错误'
   else if (q.type === 'fill' && Array.isArray(q.answer)) answer = formatFillAnswer(q.answer as string[][])
   else answer = Array.isArray(q.answer) ? (q.answer as string[]).join('') : String(q.answer)
   const text = [
-    TYPE_LABELS[q.type],
+    (example ? EXAMPLE_PREFIX : '') + TYPE_LABELS[q.type],
     q.stem,
     ...OPTION_KEYS.map((k) => byKey.get(k) ?? ''),
     answer,
@@ -167,7 +176,7 @@ function questionToCells(q: QuestionInput): (string | number)[] {
 const COLUMN_WIDTHS: Record<string, number> = { 题型: 8, 题干: 50, 答案: 12, 解析: 40, 难度: 6, 分类: 28, 标签: 16, 出处: 24 }
 
 const HELP_ROWS: [string, string][] = [
-  ['题型', '必填：单选、多选、判断、填空（也可写 单选题/single 等）'],
+  ['题型', '必填：单选、多选、判断、填空（也可写 单选题/single 等）。模板中题型以「示例·」开头的灰色行是填写示例，导入时跳过，可保留或删除'],
   ['题干', '必填，不超过 2000 字。填空题用 ____（四个下划线）标出每个空'],
   ['选项A…选项F', '单选、多选必填 2–6 个，须从 A 起连续填写；判断、填空留空'],
   ['答案', '单选：一个字母，如 B；多选：字母连写，如 ABD（也可 A,B,D）；判断：正确/错误（或 对/错、√/×）；填空：各空用 ; 分隔，同一空的多个可接受答案用 | 分隔，如 1921年|1921'],
@@ -179,12 +188,15 @@ const HELP_ROWS: [string, string][] = [
   ['说明', "以 = + - @ 开头的内容导出时会加前缀 '，以免被表格软件当作公式；导入时自动去掉"],
 ]
 
-async function buildWorkbook(questions: QuestionInput[]): Promise<Buffer> {
+async function buildWorkbook(questions: QuestionInput[], examples = false): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet('题目', { views: [{ state: 'frozen', ySplit: 1 }] })
   ws.columns = TEMPLATE_COLUMNS.map((h) => ({ header: h, key: h, width: COLUMN_WIDTHS[h] ?? 18 }))
   ws.getRow(1).font = { bold: true }
-  for (const q of questions) ws.addRow(questionToCells(q))
+  for (const q of questions) {
+    const row = ws.addRow(questionToCells(q, examples))
+    if (examples) row.font = { italic: true, color: { argb: 'FF808080' } }
+  }
 
   const help = wb.addWorksheet('说明')
   help.columns = [
@@ -246,7 +258,7 @@ export const TEMPLATE_EXAMPLES: QuestionInput[] = [
   },
 ]
 
-/** The blank import template: header, three worked examples and the 说明 sheet. */
+/** The blank import template: header, three worked examples (marked 示例·, skipped on import) and the 说明 sheet. */
 export async function templateXlsx(): Promise<Buffer> {
-  return buildWorkbook(TEMPLATE_EXAMPLES)
+  return buildWorkbook(TEMPLATE_EXAMPLES, true)
 }

@@ -1,5 +1,5 @@
 // Shapes shared by every question importer, so the import route can treat all formats alike
-// (CONTRACT "Conventions": imports answer `errors: [{row, message}]`).
+// (every import answers `errors: [{row, message}]`, one entry per bad row).
 import type { QuestionInput } from '../model.js'
 
 /** One importable question; `row` is where it came from (spreadsheet row, GIFT/Aiken/JSON item number). */

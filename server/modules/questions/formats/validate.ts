@@ -1,5 +1,6 @@
 // The single gate every question passes (API, importers, shipped bank): checks the rules of
-// CONTRACT "Questions" and returns a clean, trimmed QuestionInput or zh-CN messages naming the field.
+// the public question shape (types, options A–F, answers per type, difficulty 1–5) and returns a clean, trimmed QuestionInput or zh-CN messages naming the field.
+import { toHalfWidth } from '../../../lib/text.js'
 import {
   FILL_BLANK,
   OPTION_KEYS,
@@ -229,10 +230,8 @@ function checkDate(v: unknown): string | undefined {
 
 // ---- normalisation (duplicate detection and fill-in grading) ----
 
-/** Full-width ASCII variants (U+FF01–FF5E) and the ideographic space to their half-width forms. */
-export function toHalfWidth(s: string): string {
-  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ')
-}
+/** Full-width to half-width text now lives in lib/text.ts; re-exported for the format readers. */
+export { toHalfWidth }
 
 // Chinese punctuation without a full-width ASCII twin; the rest is covered by toHalfWidth.
 const PUNCT: Record<string, string> = { '。': '.', '“': '"', '”': '"', '‘': "'", '’': "'", '、': ',' }

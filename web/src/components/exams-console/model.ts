@@ -36,6 +36,9 @@ export interface Exam extends Omit<ExamInput, 'instructions'> {
   maxScore: number
   questionCount: number
   createdAt: string
+  archivedAt?: string | null
+  /** Whether anyone has started it (then it can be archived, not withdrawn). */
+  started?: boolean
 }
 
 /** Fields the server refuses to change once the exam has opened (server/modules/exams/service.ts). */
@@ -56,7 +59,7 @@ export type PersonStatus = 'not_started' | 'in_progress' | 'submitted'
 export interface ResultRow {
   userId: number; name: string; username: string; orgId: number; orgName: string; status: PersonStatus
   score: number | null; passed: boolean | null; startedAt: string | null; submittedAt: string | null
-  attempts: number; answered: number; blurCount: number; deviceSwitches: number; deadline: string | null; attemptId: number | null
+  attempts: number; answered: number; blurCount: number; reloadCount: number; deviceSwitches: number; deadline: string | null; attemptId: number | null
 }
 
 export interface ExamStats {

@@ -1,11 +1,11 @@
 // Reads the first sheet of an .xlsx or a .csv into rows keyed by header text. Generic on purpose
 // (question and user imports share it); knows nothing about questions. The bytes are parsed in a
-// worker thread under row, column, cell and time limits (server/lib/sheets); only the small step from
+// worker thread under row, column, cell and time limits (read-sheet.ts); only the small step from
 // a grid of texts to header-keyed records happens here.
-import { readSheetGrid, type Grid } from '../../../lib/sheets/read-sheet.js'
-import { isOleFile } from '../../../lib/sheets/xlsx.js'
-import { FileFormatError } from './types.js'
-import { toHalfWidth } from './validate.js'
+import { readSheetGrid, type Grid } from './read-sheet.js'
+import { isOleFile } from './xlsx.js'
+import { FileFormatError } from './errors.js'
+import { toHalfWidth } from '../text.js'
 
 export interface SheetTable {
   /** Normalised header texts of row 1, in column order. */

@@ -1,0 +1,11 @@
+// Small HTTP helpers shared by the routes.
+
+/**
+ * `Content-Disposition: attachment` for a download with a Chinese name. `filename*` (RFC 6266/5987)
+ * carries the real name; the plain `filename=` beside it is an ASCII name for clients that ignore
+ * `filename*` (`curl -OJ`, older tools), so they still save e.g. `exam-12-results.xlsx`, never `export`.
+ */
+export function attachment(filename: string, asciiFallback: string): string {
+  const ascii = asciiFallback.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;]/g, '_') || 'download'
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
+}
