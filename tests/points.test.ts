@@ -115,7 +115,7 @@ describe('leaderboards against brute force', () => {
       const board = await userBoard(t.db, period, day, root.path)
       expect(board.map((r) => [r.id, r.points]), period).toEqual(expected)
       // Competition ranking: equal points share a rank.
-      board.forEach((r, i) => expect(r.rank).toBe(board.findIndex((x) => x.points === r.points) + 1))
+      board.forEach((r) => expect(r.rank).toBe(board.findIndex((x) => x.points === r.points) + 1))
 
       const orgRows = await orgBoard(t.db, period, day, root.id)
       const units = await t.db.selectFrom('orgs').select(['id', 'path']).where('parent_id', '=', root.id).where('active', '=', true).execute()

@@ -124,7 +124,7 @@ describe('answer modes and the 错题本', () => {
 
   it('challenge: one question after another until the first mistake', async () => {
     const token = await t.login('dy0035')
-    let run = (await t.http().post('/api/study/challenge').set(bearer(token))).body
+    const run = (await t.http().post('/api/study/challenge').set(bearer(token))).body
     let q = run.question
     const runId = run.runId
     let points = 0

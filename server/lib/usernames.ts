@@ -63,7 +63,7 @@ const RESERVED_SKELETONS = new Set([...RESERVED].map(skeleton))
 
 /** 'admin', 'Adm1n', 'admín', 'r00t', 'root2' all read as an administrator's name. */
 export function isReservedUsername(username: string): boolean {
-  const withoutNumber = username.normalize('NFKC').replace(/[\d_.\-]+$/u, '')
+  const withoutNumber = username.normalize('NFKC').replace(/[\d_.-]+$/u, '')
   return RESERVED_SKELETONS.has(skeleton(username)) || RESERVED_SKELETONS.has(skeleton(withoutNumber))
 }
 

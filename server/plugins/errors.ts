@@ -7,7 +7,7 @@ import { AppError } from '../lib/errors.js'
 interface AjvIssue {
   instancePath?: string
   keyword: string
-  params: Record<string, any>
+  params: Record<string, unknown>
   message?: string
 }
 
@@ -30,7 +30,7 @@ function describeIssue(issue: AjvIssue): { field: string; message: string } {
       case 'maximum': return `不能大于 ${p.limit}`
       case 'minItems': return `至少需要 ${p.limit} 项`
       case 'maxItems': return `最多 ${p.limit} 项`
-      case 'enum': return `取值应为 ${(p.allowedValues ?? []).join(' / ')}`
+      case 'enum': return `取值应为 ${((p.allowedValues as unknown[] | undefined) ?? []).join(' / ')}`
       case 'const': return `取值应为 ${p.allowedValue}`
       case 'format': return `格式不正确（应为 ${p.format}）`
       case 'pattern': return '格式不正确'

@@ -71,7 +71,7 @@ describe('kill -9 under autosave load', () => {
 
     // Every attempt resumes with the same paper.
     const newBase = `http://127.0.0.1:${server.port}`
-    const resumed = await pool(takers, 16, async (c, i) => {
+    const resumed = await pool(takers, 16, async (c) => {
       const again = new Client(newBase)
       again.token = c.token
       return (await again.call('POST', `/api/exams/${exam.id}/attempts`, {})).body

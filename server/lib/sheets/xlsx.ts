@@ -6,7 +6,7 @@
 import { FileFormatError } from './errors.js'
 import { GridBuilder, type Grid } from './grid.js'
 import { MAX_CELL_CHARS, MAX_PHYSICAL_ROWS, tooManyRows } from './limits.js'
-import { corruptXml, scanXml, type XmlAttrs } from './xml.js'
+import { corruptXml, scanXml } from './xml.js'
 import { readSafeZip } from './zip.js'
 
 const OLE_SIGNATURE = 0xd0cf11e0

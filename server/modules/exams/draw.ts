@@ -3,7 +3,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { conflict, unprocessable } from '../../lib/errors.js'
-import type { AnswerKey, QuestionType } from '../questions/model.js'
+import type { AnswerKey, QuestionType } from '../questions/index.js'
 import { shuffle, shuffleOptions, type Paper, type PaperQuestion } from './paper.js'
 
 type Db = Kysely<Database> | Transaction<Database>

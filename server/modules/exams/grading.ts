@@ -1,6 +1,6 @@
 // Scoring one answer against one paper question. Pure: the same inputs always grade the same.
 import type { MultipleScoring } from '../../db/types.js'
-import { normalizeFillAnswer } from '../questions/formats/validate.js'
+import { normalizeFillAnswer } from '../questions/index.js'
 import type { PaperQuestion } from './paper.js'
 
 export interface Grade {

@@ -25,7 +25,7 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/exams', {
     config: { access: 'admin' },
     schema: { tags: ['exams'], summary: '新建考试', body: CreateExamBody, response: withErrors({ 201: ExamBody, 422: Type.Any() }) },
-  }, async (req, reply) => reply.status(201).send(await createExam(app, req.principal, req.body as any)))
+  }, async (req, reply) => reply.status(201).send(await createExam(app, req.principal, req.body)))
 
   app.post('/exams/preview', {
     config: { access: 'admin' },
@@ -49,7 +49,7 @@ export const examRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch('/exams/:id', {
     config: { access: 'admin' },
     schema: { tags: ['exams'], summary: '修改考试（开考后只能改标题、说明、结束时间与成绩公布方式）', params: IdParams, body: UpdateExamBody, response: withErrors({ 200: ExamBody, 422: Type.Any() }) },
-  }, async (req) => updateExam(app, req.principal, req.params.id, req.body as any))
+  }, async (req) => updateExam(app, req.principal, req.params.id, req.body))
 
   app.delete('/exams/:id', {
     config: { access: 'admin' },

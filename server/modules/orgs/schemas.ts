@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { OrgKind, Text } from '../../lib/schemas.js'
 
 export const OrgBody = Type.Object({
@@ -30,6 +30,6 @@ export const UpdateOrgBody = Type.Object(
   { minProperties: 1 },
 )
 
-export function toOrgDto(o: { id: number; parent_id: number | null; name: string; kind: any; path: string; active: boolean; sort: number }, members?: number) {
+export function toOrgDto(o: { id: number; parent_id: number | null; name: string; kind: Static<typeof OrgKind>; path: string; active: boolean; sort: number }, members?: number) {
   return { id: o.id, parentId: o.parent_id, name: o.name, kind: o.kind, path: o.path, active: o.active, sort: o.sort, ...(members !== undefined && { members }) }
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import path from 'node:path'
 import { Type } from '@sinclair/typebox'
-import { IdParams, Paging, Text, withErrors } from '../../lib/schemas.js'
+import { IdParams, Paging, withErrors } from '../../lib/schemas.js'
 import { notFound } from '../../lib/errors.js'
 import { audit } from '../../lib/audit.js'
 import { MaterialBody } from './schemas.js'
@@ -85,7 +85,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
         runId: Type.Optional(Type.String({ maxLength: 64 })), category: Type.Optional(Type.String({ maxLength: 200 })), size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
       }),
     },
-  }, async (req) => answerQuestion(app, req.principal, req.body as any))
+  }, async (req) => answerQuestion(app, req.principal, req.body))
 
   app.post('/study/challenge', {
     config: { access: 'signed-in' },

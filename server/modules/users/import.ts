@@ -53,7 +53,7 @@ function orgResolver(orgs: Org[]) {
     byNamePath.set(names.join('/'), o)
   }
   return (cell: string): Org | string => {
-    const text = cell.trim().replace(/\s*[\/／]\s*/g, '/')
+    const text = cell.trim().replace(/\s*[/／]\s*/g, '/')
     if (!text) return '组织不能为空'
     const exact = byNamePath.get(text)
     if (exact) return exact

@@ -26,11 +26,11 @@ export interface Org {
 
 export interface Page<T> { items: T[]; total: number }
 
-export interface ImportResult<P = any> {
+export interface ImportResult<P = Record<string, unknown>> {
   created?: number
   updated?: number
   imported?: number
-  duplicates?: any
+  duplicates?: unknown
   errors: { row: number; message: string }[]
   dryRun?: boolean
   preview?: P[]

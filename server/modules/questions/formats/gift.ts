@@ -1,6 +1,6 @@
 // Moodle GIFT (https://docs.moodle.org/en/GIFT_format). We import what maps onto our four types and
 // report every other construct per question, so one essay in a 300-question export does not block the rest.
-import { OPTION_KEYS, type QuestionInput } from '../model.js'
+import { OPTION_KEYS } from '../model.js'
 import { validateQuestion } from './validate.js'
 import { MAX_IMPORT_ROWS, FileFormatError, type ParseResult } from './types.js'
 import { stripHtml } from './html.js'
