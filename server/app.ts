@@ -102,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(ErrorBody)
   const dataDir = deps.dataDir ?? path.resolve('data')
   await app.register(errorsPlugin)
-  // CONTRACT: a POST (PUT, PATCH) whose body has only optional fields also accepts no body at all
+  // Public API rule: a POST (PUT, PATCH) whose body has only optional fields also accepts no body at all
   // (no content-type): a script starts an attempt with a bare `POST /api/exams/:id/attempts`.
   app.addHook('preValidation', async (request) => {
     if (request.body !== undefined) return

@@ -1,4 +1,4 @@
-// Every piece of UI text, in one place (DESIGN principle 7). Grouped by screen.
+// Every piece of UI text, in one place. Grouped by screen.
 export const msg = {
   app: {
     name: '学测', slogan: '党员学习与知识测试平台', org: '省工业和信息化厅',

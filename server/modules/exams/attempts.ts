@@ -227,7 +227,7 @@ export async function grantAllowance(app: FastifyInstance, principal: Principal,
     await tx.insertInto('exam_allowances').values({ exam_id: examId, user_id: a.userId, ...next })
       .onConflict((oc) => oc.columns(['exam_id', 'user_id']).doUpdateSet(next)).execute()
     if (a.extraMinutes) {
-      // An open attempt gets the minutes now; the window's end still bounds it (CONTRACT deadline rule).
+      // An open attempt gets the minutes now; the window's end still bounds it (deadline = min(start + duration + extension, closesAt)).
       const open = await tx.selectFrom('attempts').selectAll().where('exam_id', '=', examId).where('user_id', '=', a.userId).where('status', '=', 'in_progress').forUpdate().executeTakeFirst()
       if (open) {
         const extended = Math.min(new Date(open.started_at).getTime() + (exam.duration_minutes + next.extra_minutes) * 60_000, new Date(exam.closes_at).getTime())

@@ -128,7 +128,7 @@ export async function orgCounts(app: FastifyInstance, examId: number, scope: str
   return rows.map((r) => ({ ...r, score_sum: Number(r.score_sum) }))
 }
 
-/** CONTRACT `monitor` for one scope, from data loaded for that scope or any wider one. */
+/** The public `monitor` figures for one scope, from data loaded for that scope or any wider one. */
 export function summarizeProgress(data: ProgressData, scope: string): Monitor {
   const byOrg = new Map<number, Monitor['byOrg'][number] & { scoreSum: number }>()
   const org = (id: number, name: string) => {
@@ -154,7 +154,7 @@ export function summarizeProgress(data: ProgressData, scope: string): Monitor {
   }
 }
 
-/** CONTRACT `monitor`: counts of people (not attempts), per org of the person. */
+/** The public `monitor` figures: counts of people (not attempts), per org of the person. */
 export async function monitor(app: FastifyInstance, examId: number, audience: string[], scope: string): Promise<Monitor> {
   const [invited, counts] = await Promise.all([invitedByOrg(app, audience, scope), orgCounts(app, examId, scope)])
   return summarizeProgress({ invited, counts }, scope)

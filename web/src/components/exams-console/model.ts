@@ -1,4 +1,4 @@
-// Exam shapes as the API answers them (CONTRACT "Exams" and server/modules/exams), and small helpers
+// Exam shapes as the API answers them (server/modules/exams), and small helpers
 // the console's exam screens share.
 import dayjs from 'dayjs'
 import type { QuestionOption, QuestionType } from '@/api/questions'
