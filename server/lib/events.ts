@@ -11,4 +11,14 @@ export interface DomainEventMap {
   'user:loggedIn': [login: { userId: number; orgId: number; at: Date }]
 }
 
-export class DomainEvents extends EventEmitter<DomainEventMap> {}
+export class DomainEvents extends EventEmitter<DomainEventMap> {
+  /**
+   * Emits and waits for every listener, including the promises they return: for reactions the
+   * emitter's answer should already reflect (a login's 登录 point shows on the next screen).
+   * A listener's failure never fails the emitter; listeners log their own.
+   */
+  async emitAndSettle<K extends keyof DomainEventMap>(name: K, ...args: DomainEventMap[K]): Promise<void> {
+    const listeners = this.listeners(name) as ((...a: DomainEventMap[K]) => unknown)[]
+    await Promise.allSettled(listeners.map((listener) => Promise.resolve().then(() => listener(...args))))
+  }
+}

@@ -119,7 +119,7 @@ export async function login(ctx: AuthContext, username: string, password: string
   const refresh = newRefreshToken(sessionId)
   await q.insertSession(db, { id: sessionId, userId: user.id, tokenHash: refresh.hash, expiresAt: refreshExpiry(ctx), ...client })
   // 登录 earns a point once a day: the points module reacts to this after the session is stored.
-  ctx.app.events.emit('user:loggedIn', { userId: user.id, orgId: user.org_id, at: now })
+  await ctx.app.events.emitAndSettle('user:loggedIn', { userId: user.id, orgId: user.org_id, at: now })
   return {
     accessToken: signAccess(ctx, user.id, sessionId),
     refreshToken: refresh.token,

@@ -6,10 +6,10 @@ import { withTransaction } from '../../lib/transaction.js'
 import { award } from './award.js'
 
 export function registerPointReactions(app: FastifyInstance) {
-  app.events.on('user:loggedIn', ({ userId, orgId, at }) => {
+  app.events.on('user:loggedIn', ({ userId, orgId, at }) =>
     withTransaction(app, async (tx, emit) => {
       const result = await award(tx, { userId, orgId, rule: 'login', idemKey: `login:${shanghaiDate(at)}`, at })
       if (!result.duplicate && result.points) emit('points:changed', userId)
-    }).catch((err) => app.log.warn({ err, userId }, 'login point not awarded'))
-  })
+    }).catch((err) => app.log.warn({ err, userId }, 'login point not awarded')),
+  )
 }
