@@ -1,7 +1,7 @@
 // buildApp(deps) → a ready-to-listen Fastify instance. Plugins first, then each module, explicitly.
 import path from 'node:path'
 import fs from 'node:fs'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import helmet from '@fastify/helmet'
 import multipart from '@fastify/multipart'
@@ -124,10 +124,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(multipart, { limits: { fileSize: 30 * 1024 * 1024, files: 1, fields: 10 } })
   await app.register(swagger, {
     openapi: {
+      // 3.1 (JSON Schema 2020-12): TypeBox's numeric exclusiveMinimum is valid there, not in 3.0.
+      openapi: '3.1.0',
       info: { title: 'xuece 学测 API', version: '1.0.0', description: '党员教育在线学习与知识测试系统' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    transform: ({ schema, url, route }) => ({ url, schema: describeOperation(schema ?? {}, route.method, url, route.config?.access) }),
   })
   // The docs page ships its own inline bootstrap: swagger-ui sets a CSP with hashes for it.
   await registerPublic(app, async (docs) => { await docs.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true }) })
@@ -157,6 +160,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 /** Hashed build output (`/assets/name-HASH.js`): the name changes with the content. */
 const HASHED_ASSET = /^\/assets\/.+[-.][A-Za-z0-9_-]{8,}\.[a-z0-9]+$/
+
+/**
+ * Every operation gets a stable operationId (an explicit one, else method and path: GET
+ * /exams/:id/results → getExamsByIdResults), and a route declared public says so with
+ * `security: []`, so generated clients neither guess names nor send a token to login.
+ */
+function describeOperation(schema: FastifySchema, method: string | string[], url: string, access?: string): FastifySchema {
+  const verb = [method].flat()[0].toLowerCase()
+  const words = url.replace(/^\/api\//, '').split('/').filter(Boolean)
+    .map((w) => (w.startsWith(':') ? `By${cap(w.slice(1))}` : w.split(/[-_]/).map(cap).join('')))
+  return {
+    ...schema,
+    operationId: typeof schema.operationId === 'string' ? schema.operationId : `${verb}${words.join('')}`,
+    ...(access === 'public' && { security: [] }),
+  }
+}
+const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1)
 
 /**
  * Serves the built SPA; deep links get index.html, unknown /api paths a JSON 404.
