@@ -28,6 +28,7 @@ import { userRoutes } from './modules/users/index.js'
 import { questionRoutes } from './modules/questions/index.js'
 import { attemptRoutes, examRoutes, registerExamEvents } from './modules/exams/index.js'
 import { DomainEvents } from './lib/events.js'
+import type { Deps } from './lib/deps.js'
 import realtimePlugin from './plugins/realtime.js'
 import { pointRoutes, registerPointEvents, registerPointReactions } from './modules/points/index.js'
 import { registerMediaFiles, studyRoutes } from './modules/study/index.js'
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inputGuard)
   await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
   await app.register(authPlugin, { secret: deps.jwtSecret, accessTokenMinutes: deps.accessTokenMinutes ?? 30, clock: deps.clock ?? systemClock })
+  app.decorate('deps', { db: app.db, clock: app.clock, events: app.events, log: app.log } satisfies Deps)
   await app.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY }, referrerPolicy: { policy: 'same-origin' }, crossOriginEmbedderPolicy: false })
   await app.register(rateLimit, { global: false })
   // API JSON above 1 KiB leaves compressed (lists, reports); small answers such as autosaves are not
