@@ -26,7 +26,9 @@ import { authRoutes } from './modules/auth/index.js'
 import { orgRoutes } from './modules/orgs/index.js'
 import { userRoutes } from './modules/users/index.js'
 import { questionRoutes } from './modules/questions/index.js'
-import { attemptRoutes, examRoutes, registerExamEvents } from './modules/exams/index.js'
+import { ExamCatalog, examRoutes } from './modules/exams/index.js'
+import { attemptRoutes } from './modules/attempts/index.js'
+import { registerResultEvents, resultRoutes } from './modules/results/index.js'
 import { DomainEvents } from './lib/events.js'
 import type { Deps } from './lib/deps.js'
 import realtimePlugin from './plugins/realtime.js'
@@ -137,22 +139,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The docs page ships its own inline bootstrap: swagger-ui sets a CSP with hashes for it.
   await registerPublic(app, async (docs) => { await docs.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true }) })
 
+  // One exam catalog per app (exams and draw pools, briefly cached), shared by the modules that read exams.
+  const exams = new ExamCatalog(app.deps)
+  app.addHook('onClose', async () => exams.close())
+
   await app.register(async (api) => {
     await api.register(healthRoutes)
     await api.register(authRoutes, { refreshTokenDays: deps.refreshTokenDays ?? 14 })
     await api.register(orgRoutes)
     await api.register(userRoutes)
     await api.register(questionRoutes)
-    await api.register(examRoutes)
-    await api.register(attemptRoutes)
+    await api.register(examRoutes, { exams })
+    await api.register(attemptRoutes, { exams })
+    await api.register(resultRoutes, { exams })
     await api.register(pointRoutes)
-    await api.register(studyRoutes, { dataDir })
+    await api.register(studyRoutes, { dataDir, exams })
     await api.register(reportRoutes)
   }, { prefix: '/api' })
 
   await registerPublic(app, (media) => registerMediaFiles(media, dataDir))
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey })
-  registerExamEvents(app)
+  registerResultEvents(app, exams)
   registerPointEvents(app)
   registerPointReactions(app)
 

@@ -7,7 +7,7 @@ import { migrateToLatest } from './db/migrator.js'
 import { ensureFirstStart, FirstStartError } from './seed/first-start.js'
 import { resolveJwtSecret } from './lib/secrets.js'
 import { buildApp, DEFAULT_WEB_DIST } from './app.js'
-import { startSweeper } from './modules/exams/index.js'
+import { startSweeper } from './modules/attempts/index.js'
 import { ensureWebBuilt } from './web-build.js'
 import { syncBank, BANK_DIR } from './modules/questions/index.js'
 
@@ -38,7 +38,8 @@ async function main() {
     })
     // Also submits attempts whose deadline passed while the server was down. Registered before
     // listening: Fastify takes no hooks once it listens.
-    startSweeper(app)
+    const stopSweeper = startSweeper(app.deps)
+    app.addHook('onClose', async () => stopSweeper())
     await app.listen({ port: config.port, host: config.host })
     // One write, so nobody reading the output sees the banner without its accounts.
     const lines = [`已启动：http://localhost:${config.port}`]

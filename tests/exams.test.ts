@@ -3,8 +3,8 @@ import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { ManualClock } from '../server/lib/clock.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { buildApp } from '../server/app.js'
-import { sweepOverdue } from '../server/modules/exams/finalize.js'
-import type { Paper } from '../server/modules/exams/paper.js'
+import { sweepOverdue } from '../server/modules/attempts/index.js'
+import type { Paper } from '../server/modules/questions/index.js'
 
 const clock = new ManualClock(new Date('2026-04-29T01:00:00Z')) // 09:00 in Shanghai, exam day
 let t: TestContext
@@ -234,13 +234,13 @@ describe('deadlines', () => {
     // The server "restarts" after the deadline: a new process on the same database sweeps.
     const restarted = await buildApp({ db: t.db, dbKind: t.app.dbKind, jwtSecret: 'test-secret-test-secret', clock, logLevel: 'silent', webDist: '/nonexistent' })
     await restarted.ready()
-    const swept = await sweepOverdue(restarted)
+    const swept = await sweepOverdue(restarted.deps)
     expect(swept.submitted).toBeGreaterThanOrEqual(1)
     const row = await t.db.selectFrom('attempts').selectAll().where('id', '=', start.body.attemptId).executeTakeFirstOrThrow()
     expect(row).toMatchObject({ status: 'submitted', submitted_by: 'deadline', passed: true })
     expect(Number(row.score)).toBe(50)
     expect(new Date(row.submitted_at!).toISOString()).toBe(start.body.deadline)
-    expect((await sweepOverdue(restarted)).submitted).toBe(0)
+    expect((await sweepOverdue(restarted.deps)).submitted).toBe(0)
     await restarted.close()
   })
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { grade } from '../server/modules/exams/grading.js'
-import { answerShapeProblem, shuffleOptions, type PaperQuestion } from '../server/modules/exams/paper.js'
+import { answerShapeProblem, grade, shuffleOptions, type PaperQuestion } from '../server/modules/questions/index.js'
 import { normalizeFillAnswer } from '../server/modules/questions/formats/validate.js'
 
 const opts = (n: number) => 'ABCDEF'.slice(0, n).split('').map((key) => ({ key, text: `选项${key}` }))

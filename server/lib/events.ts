@@ -5,6 +5,8 @@ import { EventEmitter } from 'node:events'
 export interface DomainEventMap {
   /** Something that changes an exam's progress or leaderboard (start, answer, submit, reopen). */
   'exam:changed': [examId: number]
+  /** An exam's design changed or it was withdrawn or archived: cached copies are stale. */
+  'exam:edited': [examId: number]
   /** Someone earned study points. */
   'points:changed': [userId: number]
   /** Someone logged in (the points module awards 登录 once a day). */

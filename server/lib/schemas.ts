@@ -14,7 +14,7 @@ export const ErrorBody = Type.Object(
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) })
 
-export const Role = Type.Union([Type.Literal('admin'), Type.Literal('secretary'), Type.Literal('member')])
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('secretary'), Type.Literal('member'), Type.Literal('auditor')])
 export const OrgKind = Type.Union([Type.Literal('department'), Type.Literal('branch'), Type.Literal('unit'), Type.Literal('agency')])
 
 export const UserBody = Type.Object({
@@ -33,10 +33,11 @@ export const Paging = {
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),
 }
 
-/** Responses every authenticated route may give besides its success. */
-export function withErrors<T extends Record<number, TSchema>>(ok: T) {
-  return { ...ok, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody }
+/** Responses a route may give besides its success: every error has the one ErrorBody shape. */
+export function withErrors<T extends Record<number, TSchema>>(ok: T): Omit<ErrorResponses, keyof T> & T {
+  return { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, ...ok }
 }
+type ErrorResponses = Record<400 | 401 | 403 | 404 | 409 | 422, typeof ErrorBody>
 
 /** "Trimmed non-empty text" of bounded length. */
 export const Text = (maxLength: number, opts: Record<string, unknown> = {}) => Type.String({ minLength: 1, maxLength, ...opts })

@@ -3,8 +3,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { conflict, unprocessable } from '../../lib/errors.js'
-import type { AnswerKey, QuestionType } from '../questions/index.js'
-import { shuffle, shuffleOptions, type Paper, type PaperQuestion } from './paper.js'
+import { shuffle, shuffleOptions, type AnswerKey, type Paper, type PaperQuestion, type QuestionType } from '../questions/index.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -118,6 +117,10 @@ export class DrawPools {
     this.pools.set(key, loading)
     loading.catch(() => this.pools.delete(key))
     return loading
+  }
+
+  clear() {
+    this.pools.clear()
   }
 }
 

@@ -1,9 +1,9 @@
-// exams: design, taking (attempts, autosave, sweeper), results and live monitoring. Practice uses
-// the paper form, grading and the locked-question rule; reports count who was invited.
-export { attemptRoutes, examRoutes } from './routes.js'
-export { registerExamEvents } from './events.js'
-export { startSweeper } from './finalize.js'
-export { grade } from './grading.js'
-export { answerShapeProblem, publicQuestion, shuffleOptions, type PaperQuestion } from './paper.js'
+// exams: designing exams (papers, windows, audiences), listing them for each person, and the
+// exam catalog — the per-app cache of exams and draw pools that attempts, results and practice
+// read through. Taking an exam is in attempts/, its outcome in results/.
+export { examRoutes } from './routes.js'
+export { ExamCatalog, examMeetsScope, isInAudience, type ExamRow, type ExamWithAudience } from './catalog.js'
+export { drawPaper, type PaperSpec } from './draw.js'
+export { leaderboardOpenToMembers } from './service.js'
 export { questionsLockedByExams } from './locked-questions.js'
-export { invitedPeople } from './queries.js'
+export { findExam, invitedPeople, orgPaths, type Person } from './queries.js'

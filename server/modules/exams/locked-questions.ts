@@ -3,33 +3,32 @@
 // it until she can no longer sit that exam (window closed, or no attempt left and none running).
 // Fixed papers lock their list; rule papers lock every question the rules could draw.
 import { sql } from 'kysely'
-import type { FastifyInstance } from 'fastify'
+import type { Deps } from '../../lib/deps.js'
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import type { PaperSpec } from './draw.js'
-import { drawPoolsOf } from './attempts.js'
-import { isInAudience } from './service.js'
+import { isInAudience, type ExamCatalog } from './catalog.js'
 import * as q from './queries.js'
 
-export async function questionsLockedByExams(app: FastifyInstance, principal: Principal): Promise<Set<number>> {
+export async function questionsLockedByExams(deps: Pick<Deps, 'db' | 'clock'>, exams: ExamCatalog, principal: Principal): Promise<Set<number>> {
   if (principal.role === 'admin') return new Set() // admins author the bank and never sit exams
-  const now = app.clock.now()
+  const now = deps.clock.now()
   // Exams not yet closed, with this person's attempt count, open attempt and allowance in one read.
   const { rows } = await sql<{ id: number; paper: PaperSpec; audience_org_ids: number[]; max_attempts: number; used: number; running: boolean; extra: number }>`
     select e.id, e.paper, e.audience_org_ids, e.max_attempts,
       (select count(*)::int from attempts a where a.exam_id = e.id and a.user_id = ${principal.userId}) as used,
       exists (select 1 from attempts a where a.exam_id = e.id and a.user_id = ${principal.userId} and a.status = 'in_progress') as running,
       coalesce((select extra_attempts from exam_allowances al where al.exam_id = e.id and al.user_id = ${principal.userId}), 0) as extra
-    from exams e where e.closes_at > ${now}`.execute(app.db)
+    from exams e where e.closes_at > ${now}`.execute(deps.db)
   const stillOpen = rows.filter((e) => e.running || e.used < e.max_attempts + e.extra)
   if (!stillOpen.length) return new Set()
-  const paths = await q.orgPaths(app.db, [...new Set(stillOpen.flatMap((e) => e.audience_org_ids))])
+  const paths = await q.orgPaths(deps.db, [...new Set(stillOpen.flatMap((e) => e.audience_org_ids))])
   const mine = stillOpen.filter((e) => e.running || e.used > 0 || isInAudience(principal.orgPath, e.audience_org_ids.map((id) => paths.get(id) ?? '\u0000')))
   const locked = new Set<number>()
   const today = shanghaiDate(now)
   for (const exam of mine) {
     // The draw pool is the exam's own short-lived cache: exam day's starts and practice share it.
-    const pool = await drawPoolsOf(app).get(app.db, exam.id, exam.paper, today)
+    const pool = await exams.drawPool(exam.id, exam.paper, today)
     for (const ids of pool.candidates) for (const id of ids) locked.add(id)
   }
   return locked

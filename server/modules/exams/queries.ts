@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Selectable } from 'kysely'
-import type { AttemptTable, Database, Role } from '../../db/types.js'
+import type { Database, Role } from '../../db/types.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -40,99 +39,7 @@ export function invitedPeople(db: Db, audience: string[], scope: string): Promis
     .execute()
 }
 
-export function countAttempts(db: Db, examId: number, userId: number) {
-  return db
-    .selectFrom('attempts')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('exam_id', '=', examId)
-    .where('user_id', '=', userId)
-    .executeTakeFirstOrThrow()
-    .then((r) => r.n)
-}
-
-export function findOpenAttempt(db: Db, examId: number, userId: number) {
-  return db.selectFrom('attempts').selectAll().where('exam_id', '=', examId).where('user_id', '=', userId).where('status', '=', 'in_progress').executeTakeFirst()
-}
-
-export function findAttempt(db: Db, id: number) {
-  return db.selectFrom('attempts').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
-export function findAllowance(db: Db, examId: number, userId: number) {
-  return db.selectFrom('exam_allowances').selectAll().where('exam_id', '=', examId).where('user_id', '=', userId).executeTakeFirst()
-}
-
-export function answersOf(db: Db, attemptId: number) {
-  return db.selectFrom('attempt_answers').select(['question_id', 'answer', 'saved_at', 'correct', 'score']).where('attempt_id', '=', attemptId).execute()
-}
-
-/**
- * Saves one answer if, and only if, the attempt is still open for this person at `now`.
- * Locking the attempt row makes a concurrent submit (FOR UPDATE) wait for the save to commit, or
- * the save re-check the row after the submit and refuse: an acknowledged answer is always graded.
- * The lock is taken strong enough up front (not FOR SHARE, then upgraded to update answered_count),
- * so two saves of one attempt queue instead of deadlocking. Returns false when nothing was saved.
- */
-export async function saveAnswer(db: Db, a: { attemptId: number; userId: number; questionId: number; answer: unknown; now: Date; deviceId?: string | null }) {
-  const { rows } = await sql<{ inserted: boolean }>`
-    with open_attempt as (
-      select id from attempts
-      where id = ${a.attemptId} and user_id = ${a.userId} and status = 'in_progress' and deadline > ${a.now}
-        ${a.deviceId !== undefined ? sql`and (device_id is null or device_id = ${a.deviceId})` : sql``}
-      for no key update
-    ), saved as (
-      insert into attempt_answers (attempt_id, question_id, answer, saved_at)
-      select id, ${a.questionId}, ${JSON.stringify(a.answer)}::jsonb, ${a.now} from open_attempt
-      on conflict (attempt_id, question_id) do update set answer = excluded.answer, saved_at = excluded.saved_at
-      returning (xmax = 0) as inserted
-    ), counted as (
-      update attempts set answered_count = answered_count + 1
-      where id = ${a.attemptId} and exists (select 1 from saved where inserted)
-    )
-    select inserted from saved`.execute(db)
-  return rows.length > 0
-}
-
 export async function countExamAttemptsTotal(db: Db, examId: number) {
   const r = await db.selectFrom('attempts').select(sql<number>`count(*)::int`.as('n')).where('exam_id', '=', examId).executeTakeFirstOrThrow()
   return r.n
-}
-
-/**
- * Everything a start needs to know about one person and exam, in one round trip: how many attempts
- * they used, the id of an open one, and any personal allowance.
- */
-export async function personExamState(db: Db, examId: number, userId: number) {
-  const { rows } = await sql<{ used: number; open_id: number | null; extra_minutes: number; extra_attempts: number }>`
-    select
-      (select count(*)::int from attempts where exam_id = ${examId} and user_id = ${userId}) as used,
-      (select id from attempts where exam_id = ${examId} and user_id = ${userId} and status = 'in_progress') as open_id,
-      coalesce(al.extra_minutes, 0) as extra_minutes, coalesce(al.extra_attempts, 0) as extra_attempts
-    from (select 1) as one
-    left join exam_allowances al on al.exam_id = ${examId} and al.user_id = ${userId}`.execute(db)
-  return rows[0]
-}
-
-/**
- * Inserts a new attempt and counts the person as started (exam_people, exam_org_counts) in one
- * statement — atomic on its own, and one round trip on the exam-day hot path.
- */
-export async function insertAttemptCounted(db: Db, a: {
-  examId: number; userId: number; orgId: number; attemptNo: number; startedAt: Date; deadline: Date; maxScore: number; paper: string; deviceId: string | null
-}) {
-  const { rows } = await sql<Selectable<AttemptTable>>`
-    with inserted as (
-      insert into attempts (exam_id, user_id, org_id, attempt_no, status, started_at, deadline, max_score, paper, device_id)
-      values (${a.examId}, ${a.userId}, ${a.orgId}, ${a.attemptNo}, 'in_progress', ${a.startedAt}, ${a.deadline}, ${a.maxScore}, ${a.paper}::jsonb, ${a.deviceId})
-      returning *
-    ), person as (
-      insert into exam_people (exam_id, user_id, org_id) select exam_id, user_id, org_id from inserted
-      on conflict (exam_id, user_id) do nothing
-      returning org_id
-    ), counted as (
-      insert into exam_org_counts (exam_id, org_id, started) select ${a.examId}, org_id, 1 from person
-      on conflict (exam_id, org_id) do update set started = exam_org_counts.started + 1
-    )
-    select * from inserted`.execute(db)
-  return rows[0]
 }

@@ -1,5 +1,6 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { Text } from '../../lib/schemas.js'
+import { PublicQuestionBody } from '../questions/index.js'
 
 const QuestionType = Type.Union([Type.Literal('single'), Type.Literal('multiple'), Type.Literal('judge'), Type.Literal('fill')])
 
@@ -67,25 +68,15 @@ export const ExamBody = Type.Object({
   attemptsAllowed: Type.Optional(Type.Integer()),
 })
 
-export const AnswerBody = Type.Object({ answer: Type.Unknown() })
-export const AttemptParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) })
-export const AnswerParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }), questionId: Type.Integer({ minimum: 1, maximum: 2147483647 }) })
-
-export const StartBody = Type.Optional(Type.Object({ deviceId: Type.Optional(Type.String({ maxLength: 100 })) }))
-
-export const AllowanceBody = Type.Object({
-  userId: Type.Integer({ minimum: 1 }),
-  extraMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 600 })),
-  extraAttempts: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
-  reason: Text(500),
+export const PreviewResult = Type.Object({
+  maxScore: Type.Number(), questionCount: Type.Integer(),
+  rules: Type.Optional(Type.Array(Type.Object({ index: Type.Integer(), available: Type.Integer(), needed: Type.Integer() }))),
+  questions: Type.Array(PublicQuestionBody),
 })
 
-export const ReopenBody = Type.Object({ reason: Text(500), minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })) })
-
-export const IntegrityBody = Type.Object({ type: Type.Union([Type.Literal('blur'), Type.Literal('hidden'), Type.Literal('reload')]), count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) })
-
-export const ResultsQuery = Type.Object({
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('xlsx')])),
-  orgId: Type.Optional(Type.Integer({ minimum: 1 })),
-  status: Type.Optional(Type.Union([Type.Literal('not_started'), Type.Literal('in_progress'), Type.Literal('submitted')])),
-})
+// Types of the shapes above, for services and (type-only) for the web app.
+export type PaperRuleInput = Static<typeof PaperRule>
+export type PaperSpecInput = Static<typeof PaperSpec>
+export type ExamInput = Static<typeof CreateExamBody>
+export type ExamPatch = Static<typeof UpdateExamBody>
+export type ExamDto = Static<typeof ExamBody>

@@ -1,15 +1,13 @@
 // Designing exams and finding the ones a person may see.
-import type { FastifyInstance } from 'fastify'
-import type { Selectable } from 'kysely'
-import type { ExamTable } from '../../db/types.js'
-import { conflict, forbidden, notFound, unprocessable } from '../../lib/errors.js'
+import type { Deps } from '../../lib/deps.js'
+import { withTransaction } from '../../lib/transaction.js'
+import { conflict, notFound, unprocessable } from '../../lib/errors.js'
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import { audit } from '../../lib/audit.js'
 import { checkPaper, type PaperSpec } from './draw.js'
+import { examMeetsScope, isInAudience, type ExamRow } from './catalog.js'
 import * as q from './queries.js'
-
-export type ExamRow = Selectable<ExamTable>
 
 export interface ExamInput {
   title: string
@@ -43,34 +41,24 @@ export function toExamDto(e: ExamRow, forStaff = true) {
   }
 }
 
-/** A secretary sees an exam when its audience and her subtree overlap either way. */
-export function examMeetsScope(principal: Principal, audiencePaths: string[]): boolean {
-  if (principal.role === 'admin') return true
-  return audiencePaths.some((p) => p.startsWith(principal.orgPath) || principal.orgPath.startsWith(p))
-}
-
-export function isInAudience(orgPath: string, audiencePaths: string[]) {
-  return audiencePaths.some((p) => orgPath.startsWith(p))
-}
-
-async function validate(app: FastifyInstance, input: ExamInput) {
+async function validate(deps: Deps, input: ExamInput) {
   const opens = new Date(input.opensAt)
   const closes = new Date(input.closesAt)
   if (!(closes > opens)) throw unprocessable('结束时间必须晚于开始时间', [{ field: 'closesAt', message: '须晚于 opensAt' }])
-  const paths = await q.orgPaths(app.db, input.audienceOrgIds)
+  const paths = await q.orgPaths(deps.db, input.audienceOrgIds)
   const missing = input.audienceOrgIds.filter((id) => !paths.has(id))
   if (missing.length) throw unprocessable(`参考组织不存在：${missing.join('、')}`, [{ field: 'audienceOrgIds', message: '组织不存在' }])
-  const check = await checkPaper(app.db, input.paper, shanghaiDate(app.clock.now()))
+  const check = await checkPaper(deps.db, input.paper, shanghaiDate(deps.clock.now()))
   if (input.passScore > check.maxScore) {
     throw unprocessable(`及格分 ${input.passScore} 高于试卷总分 ${check.maxScore}`, [{ field: 'passScore', message: '高于总分' }])
   }
   return check
 }
 
-export async function createExam(app: FastifyInstance, principal: Principal, input: ExamInput) {
-  const check = await validate(app, input)
-  const now = app.clock.now()
-  const row = await app.db.transaction().execute(async (tx) => {
+export async function createExam(deps: Deps, principal: Principal, input: ExamInput) {
+  const check = await validate(deps, input)
+  const now = deps.clock.now()
+  const row = await withTransaction(deps, async (tx) => {
     const exam = await tx.insertInto('exams').values({
       title: input.title.trim(), instructions: input.instructions ?? null, opens_at: input.opensAt, closes_at: input.closesAt,
       duration_minutes: input.durationMinutes, audience_org_ids: JSON.stringify([...new Set(input.audienceOrgIds)]), pass_score: input.passScore,
@@ -84,91 +72,63 @@ export async function createExam(app: FastifyInstance, principal: Principal, inp
   return toExamDto(row)
 }
 
+/** Members see scores and others' results only once released (after_close exams: after closing). */
+export function leaderboardOpenToMembers(exam: { release_results: string; closes_at: Date | string }, now: Date) {
+  return exam.release_results === 'immediately' || now >= new Date(exam.closes_at)
+}
+
 /** Once an exam has opened (or anyone started it), its paper and rules are frozen. */
 const FROZEN_AFTER_OPEN: (keyof ExamInput)[] = ['paper', 'durationMinutes', 'shuffleQuestions', 'shuffleOptions', 'multipleScoring', 'opensAt', 'passScore', 'maxAttempts', 'audienceOrgIds']
 
-export async function updateExam(app: FastifyInstance, principal: Principal, id: number, patch: Partial<ExamInput>) {
-  const exam = await q.findExam(app.db, id)
+export async function updateExam(deps: Deps, principal: Principal, id: number, patch: Partial<ExamInput>) {
+  const exam = await q.findExam(deps.db, id)
   if (!exam) throw notFound('考试')
-  const started = (await q.countExamAttemptsTotal(app.db, id)) > 0 || new Date(exam.opens_at) <= app.clock.now()
+  const started = (await q.countExamAttemptsTotal(deps.db, id)) > 0 || new Date(exam.opens_at) <= deps.clock.now()
   const frozen = FROZEN_AFTER_OPEN.filter((k) => patch[k] !== undefined)
   if (started && frozen.length) {
     throw unprocessable(`考试已开始，不能再修改：${frozen.join('、')}`, frozen.map((f) => ({ field: f, message: '考试已开始，不可修改' })))
   }
   const current = toExamDto(exam)
   const merged: ExamInput = { ...current, instructions: current.instructions ?? undefined, releaseResults: current.releaseResults as ExamInput['releaseResults'], multipleScoring: current.multipleScoring as ExamInput['multipleScoring'], paper: current.paper as PaperSpec, ...patch }
-  const check = await validate(app, merged)
-  const row = await app.db.transaction().execute(async (tx) => {
+  const check = await validate(deps, merged)
+  const row = await withTransaction(deps, async (tx, emit) => {
     const updated = await tx.updateTable('exams').set({
       title: merged.title.trim(), instructions: merged.instructions ?? null, opens_at: merged.opensAt, closes_at: merged.closesAt,
       duration_minutes: merged.durationMinutes, audience_org_ids: JSON.stringify(merged.audienceOrgIds), pass_score: merged.passScore,
       max_attempts: merged.maxAttempts, shuffle_questions: merged.shuffleQuestions, shuffle_options: merged.shuffleOptions,
       release_results: merged.releaseResults, multiple_scoring: merged.multipleScoring ?? 'all_or_nothing', one_device: merged.oneDevice ?? false,
-      paper: JSON.stringify(merged.paper), max_score: check.maxScore, updated_at: app.clock.now(),
+      paper: JSON.stringify(merged.paper), max_score: check.maxScore, updated_at: deps.clock.now(),
     }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
     await audit(tx, principal.userId, 'exam.update', 'exam', id, { fields: Object.keys(patch) })
+    emit('exam:edited', id)
     return updated
   })
-  forgetExam(app, id)
   return toExamDto(row)
 }
 
-/** Loads an exam with its audience paths; 404 when missing, 403 when out of the caller's scope. */
-/**
- * Exams and their audience paths, kept a few seconds per process: on exam day every start, save
- * check and watch asks for the same exam. Edits on this node drop the entry at once.
- */
-const EXAM_CACHE_MS = 3_000
-const examCaches = new WeakMap<FastifyInstance, Map<number, { at: number; exam: ExamRow; audience: string[] }>>()
-
-async function examWithAudience(app: FastifyInstance, id: number) {
-  let cache = examCaches.get(app)
-  if (!cache) examCaches.set(app, (cache = new Map()))
-  const hit = cache.get(id)
-  if (hit && Date.now() - hit.at < EXAM_CACHE_MS) return hit
-  const exam = await q.findExam(app.db, id)
-  if (!exam) return null
-  const audience = [...(await q.orgPaths(app.db, exam.audience_org_ids as number[])).values()]
-  if (cache.size > 1000) cache.clear()
-  const entry = { at: Date.now(), exam, audience }
-  cache.set(id, entry)
-  return entry
-}
-
-export function forgetExam(app: FastifyInstance, id: number) {
-  examCaches.get(app)?.delete(id)
-}
-
-export async function examInScope(app: FastifyInstance, principal: Principal, id: number) {
-  const found = await examWithAudience(app, id)
-  if (!found) throw notFound('考试')
-  const { exam, audience } = found
-  const allowed = principal.role === 'member' ? isInAudience(principal.orgPath, audience) : examMeetsScope(principal, audience)
-  if (!allowed) throw forbidden('不在本次考试范围内')
-  return { exam, audience }
-}
+export type { ExamRow }
 
 export type MyStatus = 'upcoming' | 'available' | 'in_progress' | 'submitted' | 'missed'
 
 /** Members get the exams meant for them with their own status; staff get all exams in scope. */
-export async function listExamsFor(app: FastifyInstance, principal: Principal) {
-  const exams = await q.listExams(app.db)
-  const paths = await q.orgPaths(app.db, [...new Set(exams.flatMap((e) => e.audience_org_ids as number[]))])
+export async function listExamsFor(deps: Deps, principal: Principal) {
+  const exams = await q.listExams(deps.db)
+  const paths = await q.orgPaths(deps.db, [...new Set(exams.flatMap((e) => e.audience_org_ids as number[]))])
   const audienceOf = (e: ExamRow) => (e.audience_org_ids as number[]).map((id) => paths.get(id)!).filter(Boolean)
   if (principal.role !== 'member') {
     const visible = exams.filter((e) => examMeetsScope(principal, audienceOf(e)))
     const started = visible.length
-      ? new Set((await app.db.selectFrom('attempts').select('exam_id').distinct().where('exam_id', 'in', visible.map((e) => e.id)).execute()).map((r) => r.exam_id))
+      ? new Set((await deps.db.selectFrom('attempts').select('exam_id').distinct().where('exam_id', 'in', visible.map((e) => e.id)).execute()).map((r) => r.exam_id))
       : new Set<number>()
     return visible.map((e) => ({ ...toExamDto(e), started: started.has(e.id) }))
   }
   // Archived exams are staff records now; members no longer see them.
   const mine = exams.filter((e) => !e.archived_at && isInAudience(principal.orgPath, audienceOf(e)))
   if (!mine.length) return []
-  const attempts = await app.db.selectFrom('attempts').select(['id', 'exam_id', 'status', 'score', 'deadline'])
+  const attempts = await deps.db.selectFrom('attempts').select(['id', 'exam_id', 'status', 'score', 'deadline'])
     .where('user_id', '=', principal.userId).where('exam_id', 'in', mine.map((e) => e.id)).execute()
-  const allowances = await app.db.selectFrom('exam_allowances').selectAll().where('user_id', '=', principal.userId).execute()
-  const now = app.clock.now()
+  const allowances = await deps.db.selectFrom('exam_allowances').selectAll().where('user_id', '=', principal.userId).execute()
+  const now = deps.clock.now()
   return mine.map((e) => {
     const own = attempts.filter((a) => a.exam_id === e.id)
     const open = own.find((a) => a.status === 'in_progress' && new Date(a.deadline) > now)
@@ -196,8 +156,8 @@ const statusOrder = (s: MyStatus) => ({ in_progress: 0, available: 1, upcoming: 
  * Once anyone has started it, it can only be archived. The exam row is locked first, so a start
  * racing the withdrawal either lands before it (→ 409) or finds no exam.
  */
-export async function withdrawExam(app: FastifyInstance, principal: Principal, id: number) {
-  await app.db.transaction().execute(async (tx) => {
+export async function withdrawExam(deps: Deps, principal: Principal, id: number) {
+  await withTransaction(deps, async (tx, emit) => {
     const exam = await tx.selectFrom('exams').select(['id', 'title']).where('id', '=', id).forUpdate().executeTakeFirst()
     if (!exam) throw notFound('考试')
     if ((await q.countExamAttemptsTotal(tx, id)) > 0) throw conflict('已有人开始作答，不能撤回；可以归档')
@@ -206,25 +166,25 @@ export async function withdrawExam(app: FastifyInstance, principal: Principal, i
     await tx.deleteFrom('exam_org_counts').where('exam_id', '=', id).execute()
     await tx.deleteFrom('exams').where('id', '=', id).execute()
     await audit(tx, principal.userId, 'exam.withdraw', 'exam', id, { title: exam.title })
+    emit('exam:edited', id)
   })
-  forgetExam(app, id)
 }
 
 /** Archives (or restores) an exam: members stop seeing it; results and records stay. Not while someone is answering. */
-export async function archiveExam(app: FastifyInstance, principal: Principal, id: number, archived: boolean) {
-  const row = await app.db.transaction().execute(async (tx) => {
+export async function archiveExam(deps: Deps, principal: Principal, id: number, archived: boolean) {
+  const row = await withTransaction(deps, async (tx, emit) => {
     const exam = await tx.selectFrom('exams').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
     if (!exam) throw notFound('考试')
     if (archived) {
       const open = await tx.selectFrom('attempts').select('id').where('exam_id', '=', id).where('status', '=', 'in_progress')
-        .where('deadline', '>', app.clock.now()).limit(1).executeTakeFirst()
+        .where('deadline', '>', deps.clock.now()).limit(1).executeTakeFirst()
       if (open) throw conflict('还有人正在作答，不能归档；请在考试结束后归档')
     }
-    const updated = await tx.updateTable('exams').set({ archived_at: archived ? (exam.archived_at ?? app.clock.now()) : null, updated_at: app.clock.now() })
+    const updated = await tx.updateTable('exams').set({ archived_at: archived ? (exam.archived_at ?? deps.clock.now()) : null, updated_at: deps.clock.now() })
       .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
     await audit(tx, principal.userId, archived ? 'exam.archive' : 'exam.unarchive', 'exam', id, { title: exam.title })
+    emit('exam:edited', id)
     return updated
   })
-  forgetExam(app, id)
   return toExamDto(row)
 }

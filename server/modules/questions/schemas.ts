@@ -1,5 +1,5 @@
 // Request and response shapes of the question bank API, and the one row → DTO mapping.
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { Paging } from '../../lib/schemas.js'
 import type { QuestionInput, QuestionOption, QuestionStatus, QuestionType } from './model.js'
 
@@ -184,3 +184,16 @@ export function toPortable(r: QuestionRow): QuestionInput {
     ...(r.valid_until && { validUntil: r.valid_until }),
   }
 }
+
+/** A question as a person answering it sees it (exam, practice, games): no key, no 解析. */
+export const PublicQuestionBody = Type.Object({
+  id: Type.Integer(), type: Type.String(), stem: Type.String(), score: Type.Number(),
+  options: Type.Union([Type.Array(Type.Object({ key: Type.String(), text: Type.String() })), Type.Null()]),
+  blanks: Type.Optional(Type.Integer()),
+})
+
+// Types of the shapes above, for services and (type-only) for the web app.
+export type CategoryDto = Static<typeof CategoryBody>
+export type RevisionDto = Static<typeof RevisionBody>
+export type BulkInput = Static<typeof BulkBody>
+export type QuestionImportResult = Static<typeof ImportResult>

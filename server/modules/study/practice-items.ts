@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { AnswerKey } from '../questions/index.js'
-import { shuffleOptions, type PaperQuestion } from '../exams/index.js'
+import { shuffleOptions, type PaperQuestion } from '../questions/index.js'
 
 type Db = Kysely<Database>
 

@@ -4,18 +4,22 @@
 // this person (practice-items.ts), never a question one of her open exams could ask.
 import { randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
-import type { FastifyInstance } from 'fastify'
 import type { Database } from '../../db/types.js'
 import { AppError, conflict, notFound, validationError } from '../../lib/errors.js'
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate, weekStart } from '../../lib/time.js'
 import { award } from '../points/index.js'
 import { withTransaction } from '../../lib/transaction.js'
-import { answerShapeProblem, grade, publicQuestion, questionsLockedByExams, type PaperQuestion } from '../exams/index.js'
+import type { Deps } from '../../lib/deps.js'
+import { questionsLockedByExams, type ExamCatalog } from '../exams/index.js'
+import { answerShapeProblem, grade, publicQuestion, type PaperQuestion } from '../questions/index.js'
 import { recordInWrongBook, wrongBookItem } from './wrong-book.js'
 import { notLocked, publishedOn, serve, servedItem, servedItems, stillPublished } from './practice-items.js'
 
 type Db = Kysely<Database>
+
+/** Practice needs the exam catalog too: an open exam's questions stay out of practice. */
+export interface PracticeDeps extends Deps { exams: ExamCatalog }
 
 export type QuizMode = 'daily' | 'weekly' | 'special' | 'challenge' | 'random' | 'wrongbook'
 type SetMode = 'daily' | 'weekly' | 'special' | 'random'
@@ -46,27 +50,27 @@ async function seededIds(db: Db, seed: string, size: number, today: string, lock
   return rows.map((r) => r.id)
 }
 
-export async function questionSet(app: FastifyInstance, principal: Principal, mode: SetMode, opts: { category?: string; size?: number }) {
-  const now = app.clock.now()
+export async function questionSet(deps: PracticeDeps, principal: Principal, mode: SetMode, opts: { category?: string; size?: number }) {
+  const now = deps.clock.now()
   const today = shanghaiDate(now)
-  const locked = await questionsLockedByExams(app, principal)
+  const locked = await questionsLockedByExams(deps, deps.exams, principal)
   const runId = mode === 'random' ? randomUUID() : undefined
   const setKey = setKeyOf(mode, today, { ...opts, runId })
-  let questions = runId ? [] : await servedItems(app.db, principal.userId, setKey)
+  let questions = runId ? [] : await servedItems(deps.db, principal.userId, setKey)
   if (!questions.length) {
     const size = Math.min(Math.max(opts.size ?? 5, 1), 20)
     const ids =
-      mode === 'daily' ? await seededIds(app.db, `d:${principal.userId}:${today}`, 5, today, locked) :
-      mode === 'weekly' ? await seededIds(app.db, `w:${principal.userId}:${weekStart(today)}`, 5, today, locked) :
-      mode === 'special' ? await seededIds(app.db, `s:${principal.userId}:${today}:${opts.category ?? ''}`, specialSize(opts.size), today, locked, opts.category) :
-      (await sql<{ id: number }>`select id from questions where ${publishedOn(today)} ${notLocked(locked)} ${inCategory(opts.category)} order by random() limit ${size}`.execute(app.db)).rows.map((r) => r.id)
-    questions = await serve(app.db, principal.userId, setKey, ids, now)
+      mode === 'daily' ? await seededIds(deps.db, `d:${principal.userId}:${today}`, 5, today, locked) :
+      mode === 'weekly' ? await seededIds(deps.db, `w:${principal.userId}:${weekStart(today)}`, 5, today, locked) :
+      mode === 'special' ? await seededIds(deps.db, `s:${principal.userId}:${today}:${opts.category ?? ''}`, specialSize(opts.size), today, locked, opts.category) :
+      (await sql<{ id: number }>`select id from questions where ${publishedOn(today)} ${notLocked(locked)} ${inCategory(opts.category)} order by random() limit ${size}`.execute(deps.db)).rows.map((r) => r.id)
+    questions = await serve(deps.db, principal.userId, setKey, ids, now)
   }
   // A set served before an exam opened keeps its order, but the exam's questions leave it.
   questions = questions.filter((q) => !locked.has(q.id))
   const ids = questions.map((q) => q.id)
   // What this person already answered in this set today (so a reload shows progress).
-  const answered = runId || !ids.length ? [] : await app.db.selectFrom('practice_answers').select(['question_id', 'correct'])
+  const answered = runId || !ids.length ? [] : await deps.db.selectFrom('practice_answers').select(['question_id', 'correct'])
     .where('user_id', '=', principal.userId).where('mode', '=', mode).where('day', '=', today).where('question_id', 'in', ids).execute()
   return {
     mode, ...(runId && { runId }), questions: questions.map(publicQuestion),
@@ -81,31 +85,31 @@ export interface AnswerInput {
 }
 
 /** The question as this person was served it, or a 409 saying why it cannot be graded. */
-async function gradableQuestion(app: FastifyInstance, principal: Principal, input: AnswerInput, today: string): Promise<PaperQuestion> {
+async function gradableQuestion(deps: PracticeDeps, principal: Principal, input: AnswerInput, today: string): Promise<PaperQuestion> {
   const setKey = setKeyOf(input.mode, today, input)
   const served = input.mode === 'wrongbook'
-    ? await wrongBookItem(app.db, principal.userId, input.questionId)
-    : await servedItem(app.db, principal.userId, setKey, input.questionId)
+    ? await wrongBookItem(deps.db, principal.userId, input.questionId)
+    : await servedItem(deps.db, principal.userId, setKey, input.questionId)
   if (!served) throw new AppError(409, 'NOT_SERVED', input.mode === 'wrongbook' ? '该题不在你的错题本中' : '该题不是本次练习发给你的题目，请重新取题')
-  if (input.mode === 'challenge') await checkChallengeQuestion(app.db, principal.userId, input.runId, served.id)
-  if (!(await stillPublished(app.db, served.id, today))) throw new AppError(409, 'QUESTION_WITHDRAWN', '该题已从题库停用，不再判分')
-  if ((await questionsLockedByExams(app, principal)).has(served.id)) {
+  if (input.mode === 'challenge') await checkChallengeQuestion(deps.db, principal.userId, input.runId, served.id)
+  if (!(await stillPublished(deps.db, served.id, today))) throw new AppError(409, 'QUESTION_WITHDRAWN', '该题已从题库停用，不再判分')
+  if ((await questionsLockedByExams(deps, deps.exams, principal)).has(served.id)) {
     throw new AppError(409, 'QUESTION_ON_OPEN_EXAM', '该题属于你尚未结束的考试，考试结束后才能练习')
   }
   return served
 }
 
 /** Grades one practice answer, records it, updates the 错题本 and awards points where the mode earns them. */
-export async function answerQuestion(app: FastifyInstance, principal: Principal, input: AnswerInput) {
-  const now = app.clock.now()
+export async function answerQuestion(deps: PracticeDeps, principal: Principal, input: AnswerInput) {
+  const now = deps.clock.now()
   const today = shanghaiDate(now)
-  const question = await gradableQuestion(app, principal, input, today)
+  const question = await gradableQuestion(deps, principal, input, today)
   const problem = answerShapeProblem(question, input.answer)
   if (problem) throw validationError(`answer：${problem}`, [{ field: 'answer', message: problem }])
   const { correct } = grade(question, input.answer, 'all_or_nothing')
 
   // The answer, the wrong-book and any points commit together; the board hears of it after.
-  const points = await withTransaction(app, async (tx, emit) => {
+  const points = await withTransaction(deps, async (tx, emit) => {
     await tx.insertInto('practice_answers').values({
       user_id: principal.userId, question_id: question.id, mode: input.mode, run_id: input.runId ?? null, correct,
       elapsed_ms: input.elapsedMs ?? null, day: today, at: now,
@@ -120,30 +124,30 @@ export async function answerQuestion(app: FastifyInstance, principal: Principal,
     emit('points:changed', principal.userId)
     return result.points
   })
-  const next = input.mode === 'challenge' ? await advanceChallenge(app, principal, input.runId!, correct, question.id) : undefined
+  const next = input.mode === 'challenge' ? await advanceChallenge(deps, principal, input.runId!, correct, question.id) : undefined
   return { correct, correctAnswer: question.answer, explanation: question.explanation, points, ...(next && { challenge: next }) }
 }
 
 // ── 挑战答题: one question after another until the first mistake ──
 
-export async function startChallenge(app: FastifyInstance, principal: Principal) {
-  const now = app.clock.now()
+export async function startChallenge(deps: PracticeDeps, principal: Principal) {
+  const now = deps.clock.now()
   const id = randomUUID()
-  await app.db.insertInto('challenge_runs').values({ id, user_id: principal.userId, day: shanghaiDate(now), current_question_id: null, asked: '[]', started_at: now }).execute()
-  const first = await serveNextChallengeQuestion(app, principal, id, [])
-  await app.db.updateTable('challenge_runs').set({ current_question_id: first?.id ?? null, asked: JSON.stringify(first ? [first.id] : []), ended: !first }).where('id', '=', id).execute()
+  await deps.db.insertInto('challenge_runs').values({ id, user_id: principal.userId, day: shanghaiDate(now), current_question_id: null, asked: '[]', started_at: now }).execute()
+  const first = await serveNextChallengeQuestion(deps, principal, id, [])
+  await deps.db.updateTable('challenge_runs').set({ current_question_id: first?.id ?? null, asked: JSON.stringify(first ? [first.id] : []), ended: !first }).where('id', '=', id).execute()
   return { runId: id, question: first ? publicQuestion(first) : null, correct: 0, ended: !first }
 }
 
-async function serveNextChallengeQuestion(app: FastifyInstance, principal: Principal, runId: string, asked: number[]) {
-  const now = app.clock.now()
+async function serveNextChallengeQuestion(deps: PracticeDeps, principal: Principal, runId: string, asked: number[]) {
+  const now = deps.clock.now()
   const today = shanghaiDate(now)
-  const locked = await questionsLockedByExams(app, principal)
+  const locked = await questionsLockedByExams(deps, deps.exams, principal)
   for (const id of asked) locked.add(id)
   const { rows } = await sql<{ id: number }>`select id from questions where ${publishedOn(today)} and type in ('single', 'judge')
-    ${notLocked(locked)} order by random() limit 1`.execute(app.db)
+    ${notLocked(locked)} order by random() limit 1`.execute(deps.db)
   if (!rows.length) return null
-  const [served] = await serve(app.db, principal.userId, `challenge:${runId}`, [rows[0].id], now)
+  const [served] = await serve(deps.db, principal.userId, `challenge:${runId}`, [rows[0].id], now)
   return served ?? null
 }
 
@@ -154,12 +158,12 @@ async function checkChallengeQuestion(db: Db, userId: number, runId: string | un
   if (run.current_question_id !== questionId) throw conflict('请回答当前题目')
 }
 
-async function advanceChallenge(app: FastifyInstance, principal: Principal, runId: string, correct: boolean, questionId: number) {
-  const run = (await app.db.selectFrom('challenge_runs').selectAll().where('id', '=', runId).executeTakeFirst())!
+async function advanceChallenge(deps: PracticeDeps, principal: Principal, runId: string, correct: boolean, questionId: number) {
+  const run = (await deps.db.selectFrom('challenge_runs').selectAll().where('id', '=', runId).executeTakeFirst())!
   const asked = run.asked as number[]
   const score = run.correct + (correct ? 1 : 0)
-  const next = correct ? await serveNextChallengeQuestion(app, principal, runId, [...asked, questionId]) : null
-  await app.db.updateTable('challenge_runs').set({
+  const next = correct ? await serveNextChallengeQuestion(deps, principal, runId, [...asked, questionId]) : null
+  await deps.db.updateTable('challenge_runs').set({
     correct: score, ended: !next, current_question_id: next?.id ?? null, asked: JSON.stringify(next ? [...asked, next.id] : asked),
   }).where('id', '=', runId).where('current_question_id', '=', questionId).execute()
   return { runId, correct: score, ended: !next, next: next ? publicQuestion(next) : null }

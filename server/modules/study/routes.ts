@@ -7,14 +7,17 @@ import { audit } from '../../lib/audit.js'
 import { MaterialBody } from './schemas.js'
 import { CHANNELS, createMaterial, findMaterial, listMaterials, toMaterialDto, updateMaterial } from './materials.js'
 import { heartbeat, HEARTBEAT_SECONDS } from './study-time.js'
-import { answerQuestion, questionSet, startChallenge } from './quiz.js'
+import { answerQuestion, questionSet, startChallenge, type PracticeDeps } from './quiz.js'
+import type { ExamCatalog } from '../exams/index.js'
 import { wrongBook } from './wrong-book.js'
 import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, saveUpload } from './media.js'
 
 const Mode = Type.Union(['daily', 'weekly', 'special', 'challenge', 'random', 'wrongbook'].map((m) => Type.Literal(m)))
 
-export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = async (app, opts) => {
+export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string; exams: ExamCatalog }> = async (app, opts) => {
   const dataDir = opts.dataDir ?? path.resolve('data')
+  const deps = app.deps
+  const practice: PracticeDeps = { ...deps, exams: opts.exams }
 
   app.get('/study/channels', { config: { access: 'signed-in' }, schema: { tags: ['study'], summary: '学习频道' } }, async () => CHANNELS)
 
@@ -23,14 +26,14 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
     schema: { tags: ['study'], summary: '学习资料列表', querystring: Type.Object({ channel: Type.Optional(Type.String({ maxLength: 40 })), kind: Type.Optional(Type.Union([Type.Literal('article'), Type.Literal('video')])), q: Type.Optional(Type.String({ maxLength: 60 })), ...Paging }) },
   }, async (req) => {
     const { page = 1, pageSize = 20, ...f } = req.query
-    return listMaterials(app.db, { ...f, page, pageSize, includeUnpublished: req.principal.role === 'admin' })
+    return listMaterials(deps.db, { ...f, page, pageSize, includeUnpublished: req.principal.role === 'admin' })
   })
 
   app.get('/study/materials/:id', {
     config: { access: 'signed-in' },
     schema: { tags: ['study'], params: IdParams },
   }, async (req) => {
-    const m = await findMaterial(app.db, req.params.id)
+    const m = await findMaterial(deps.db, req.params.id)
     if (!m || (m.status !== 'published' && req.principal.role !== 'admin')) throw notFound('学习资料')
     return { ...toMaterialDto(m, m.body_html), heartbeatSeconds: HEARTBEAT_SECONDS }
   })
@@ -38,12 +41,12 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
   app.post('/study/materials', {
     config: { access: 'admin' },
     schema: { tags: ['study'], summary: '发布学习资料', body: MaterialBody, response: withErrors({ 201: Type.Any() }) },
-  }, async (req, reply) => reply.status(201).send(await createMaterial(app, req.principal, req.body)))
+  }, async (req, reply) => reply.status(201).send(await createMaterial(deps, req.principal, req.body)))
 
   app.put('/study/materials/:id', {
     config: { access: 'admin' },
     schema: { tags: ['study'], params: IdParams, body: MaterialBody },
-  }, async (req) => updateMaterial(app, req.principal, req.params.id, req.body))
+  }, async (req) => updateMaterial(deps, req.principal, req.params.id, req.body))
 
   app.post('/study/media', {
     config: { access: 'admin' },
@@ -54,7 +57,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
     },
   }, async (req, reply) => {
     const saved = await saveUpload(req, dataDir)
-    await audit(app.db, req.principal.userId, 'material.media', 'media', saved.url, { bytes: saved.bytes, contentType: saved.contentType })
+    await audit(deps.db, req.principal.userId, 'material.media', 'media', saved.url, { bytes: saved.bytes, contentType: saved.contentType })
     return reply.status(201).send(saved)
   })
 
@@ -62,9 +65,9 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
     config: { access: 'signed-in', rateLimit: { max: () => app.limits.earnPerMinute, timeWindow: '1 minute', keyGenerator: (req) => `hb:${req.principal?.userId ?? req.ip}` } },
     schema: { tags: ['study'], summary: '学习心跳：页面可见时约每 15 秒一次', params: IdParams, body: Type.Object({ visible: Type.Boolean() }) },
   }, async (req) => {
-    const m = await findMaterial(app.db, req.params.id)
+    const m = await findMaterial(deps.db, req.params.id)
     if (!m || m.status !== 'published') throw notFound('学习资料')
-    return heartbeat(app, req.principal, { id: m.id, kind: m.kind }, req.body.visible)
+    return heartbeat(deps, req.principal, { id: m.id, kind: m.kind }, req.body.visible)
   })
 
   app.get('/study/quiz/:mode', {
@@ -74,7 +77,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
       params: Type.Object({ mode: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('special'), Type.Literal('random')]) }),
       querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 200 })), size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })) }),
     },
-  }, async (req) => questionSet(app, req.principal, req.params.mode, req.query))
+  }, async (req) => questionSet(practice, req.principal, req.params.mode, req.query))
 
   app.post('/study/answers', {
     config: { access: 'signed-in', rateLimit: { max: () => app.limits.earnPerMinute * 2, timeWindow: '1 minute', keyGenerator: (req) => `ans:${req.principal?.userId ?? req.ip}` } },
@@ -85,15 +88,15 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = asyn
         runId: Type.Optional(Type.String({ maxLength: 64 })), category: Type.Optional(Type.String({ maxLength: 200 })), size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
       }),
     },
-  }, async (req) => answerQuestion(app, req.principal, req.body))
+  }, async (req) => answerQuestion(practice, req.principal, req.body))
 
   app.post('/study/challenge', {
     config: { access: 'signed-in' },
     schema: { tags: ['study'], summary: '开始一轮挑战答题' },
-  }, async (req) => startChallenge(app, req.principal))
+  }, async (req) => startChallenge(practice, req.principal))
 
   app.get('/study/wrong-book', {
     config: { access: 'signed-in' },
     schema: { tags: ['study'], summary: '错题本', querystring: Type.Object({ category: Type.Optional(Type.String({ maxLength: 200 })) }) },
-  }, async (req) => wrongBook(app.db, req.principal.userId, req.query.category))
+  }, async (req) => wrongBook(deps.db, req.principal.userId, req.query.category))
 }

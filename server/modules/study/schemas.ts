@@ -1,5 +1,5 @@
 // Request shapes of the study module (TypeBox: validation, OpenAPI and types from one place).
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { Text } from '../../lib/schemas.js'
 import { CHANNELS } from './channels.js'
 
@@ -25,3 +25,6 @@ export const MaterialBody = Type.Object({
   source: Type.Optional(Type.String({ maxLength: 500 })),
   status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')])),
 })
+
+// Types of the shapes above, for services and (type-only) for the web app.
+export type MaterialInput = Static<typeof MaterialBody>

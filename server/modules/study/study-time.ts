@@ -1,7 +1,7 @@
 // Verified study time. The page sends a heartbeat about every 15 s while it is visible. Time is
 // credited from one clock per person — the gap since that person's last credited beat, and only
 // when the gap is short — so counted time never exceeds wall time and a second tab adds nothing.
-import type { FastifyInstance } from 'fastify'
+import type { Deps } from '../../lib/deps.js'
 import { sql } from 'kysely'
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
@@ -14,12 +14,12 @@ const MAX_GAP_SECONDS = 40
 /** Reading this long (verified) counts an article or video as studied. */
 const STUDIED_AFTER_SECONDS = 30
 
-export async function heartbeat(app: FastifyInstance, principal: Principal, material: { id: number; kind: 'article' | 'video' }, visible: boolean) {
-  const now = app.clock.now()
+export async function heartbeat(deps: Deps, principal: Principal, material: { id: number; kind: 'article' | 'video' }, visible: boolean) {
+  const now = deps.clock.now()
   const day = shanghaiDate(now)
   // Crediting the time and awarding what it earns is one transaction: a crash between the two can
   // neither lose earned points nor pay twice (awards are idempotent by key besides).
-  const { credited, earned } = await withTransaction(app, async (tx, emit) => {
+  const { credited, earned } = await withTransaction(deps, async (tx, emit) => {
     const seconds = await creditTime(tx, principal.userId, material.id, visible, now, day)
     const awards = seconds > 0 ? await awardStudy(tx, principal, material, now, day) : []
     const earned = awards.filter((a) => !a.duplicate && a.points > 0)

@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Tx } from '../../lib/transaction.js'
-import { publicQuestion, type PaperQuestion } from '../exams/index.js'
+import { publicQuestion, type PaperQuestion } from '../questions/index.js'
 
 type Db = Kysely<Database>
 

@@ -1,12 +1,12 @@
 // What staff see of an exam: results per person, the leaderboard, live progress per unit and
 // per-question statistics. Every figure is limited to the caller's scope.
-import { sql } from 'kysely'
-import type { FastifyInstance } from 'fastify'
-import ExcelJS from 'exceljs'
-import { addAboutSheet, DATE_TIME_FORMAT, safeText, shanghaiCellDate } from '../../lib/xlsx-cells.js'
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../db/types.js'
 import { scopePrefix, type Principal } from '../../lib/scope.js'
-import type { Paper } from './paper.js'
-import * as q from './queries.js'
+import { invitedPeople } from '../exams/index.js'
+import type { Paper } from '../questions/index.js'
+
+type Db = Kysely<Database>
 
 export type PersonStatus = 'not_started' | 'in_progress' | 'submitted'
 
@@ -23,8 +23,8 @@ interface AttemptSummary {
 }
 
 /** Each person's attempts in scope, best submitted first (then the newest open one). */
-async function attemptsInScope(app: FastifyInstance, examId: number, scope: string) {
-  const rows = await app.db.selectFrom('attempts')
+async function attemptsInScope(db: Db, examId: number, scope: string) {
+  const rows = await db.selectFrom('attempts')
     .innerJoin('orgs', 'orgs.id', 'attempts.org_id')
     .innerJoin('users', 'users.id', 'attempts.user_id')
     .select([
@@ -46,9 +46,9 @@ function representative(list: AttemptSummary[]): AttemptSummary {
   return open ?? submitted[0] ?? list[0]
 }
 
-export async function examResults(app: FastifyInstance, principal: Principal, examId: number, audience: string[]): Promise<ResultRow[]> {
+export async function examResults(db: Db, principal: Principal, examId: number, audience: string[]): Promise<ResultRow[]> {
   const scope = scopePrefix(principal)
-  const [people, attempts] = await Promise.all([q.invitedPeople(app.db, audience, scope), attemptsInScope(app, examId, scope)])
+  const [people, attempts] = await Promise.all([invitedPeople(db, audience, scope), attemptsInScope(db, examId, scope)])
   const rows: ResultRow[] = []
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null)
   const seen = new Set<number>()
@@ -76,20 +76,14 @@ export async function examResults(app: FastifyInstance, principal: Principal, ex
   return rows
 }
 
-/** Members see others' scores only once results are released (after_close exams: after closing). */
-export function leaderboardOpenToMembers(exam: { release_results: string; closes_at: Date | string }, now: Date) {
-  return exam.release_results === 'immediately' || now >= new Date(exam.closes_at)
-}
-
 export interface LeaderboardRow { rank: number; userId: number; name: string; orgName: string; score: number; durationSeconds: number }
 
-/** Best submitted attempt per person; ties broken by time taken, then by who finished first. */
 /**
  * Best submitted attempt per person under `scope`, ranked by score, then time taken — read from
  * `exam_people` through its board index, so the top rows cost a few index reads, not a scan.
  */
-export async function leaderboard(app: FastifyInstance, examId: number, scope: string, limit = 100): Promise<LeaderboardRow[]> {
-  const rows = await app.db.selectFrom('exam_people as p')
+export async function leaderboard(db: Db, examId: number, scope: string, limit = 100): Promise<LeaderboardRow[]> {
+  const rows = await db.selectFrom('exam_people as p')
     .innerJoin('users as u', 'u.id', 'p.user_id')
     .innerJoin('orgs as o', 'o.id', 'p.org_id')
     .select(['p.user_id', 'u.name', 'o.name as org_name', 'p.best', 'p.best_seconds'])
@@ -109,8 +103,8 @@ export interface OrgCounts { org_id: number; org_name: string; org_path: string;
 export interface ProgressData { invited: OrgInvited[]; counts: OrgCounts[] }
 
 /** How many active people each org of the audience holds (changes rarely; callers may cache it). */
-export async function invitedByOrg(app: FastifyInstance, audience: string[], scope: string): Promise<OrgInvited[]> {
-  const people = await q.invitedPeople(app.db, audience, scope)
+export async function invitedByOrg(db: Db, audience: string[], scope: string): Promise<OrgInvited[]> {
+  const people = await invitedPeople(db, audience, scope)
   const byOrg = new Map<number, OrgInvited>()
   for (const p of people) {
     const o = byOrg.get(p.org_id) ?? { org_id: p.org_id, org_name: p.org_name, org_path: p.org_path, invited: 0 }
@@ -121,8 +115,8 @@ export async function invitedByOrg(app: FastifyInstance, audience: string[], sco
 }
 
 /** The exam's counters per org under `scope`: one row per org, kept up to date by counters.ts. */
-export async function orgCounts(app: FastifyInstance, examId: number, scope: string): Promise<OrgCounts[]> {
-  const rows = await app.db.selectFrom('exam_org_counts as c').innerJoin('orgs as o', 'o.id', 'c.org_id')
+export async function orgCounts(db: Db, examId: number, scope: string): Promise<OrgCounts[]> {
+  const rows = await db.selectFrom('exam_org_counts as c').innerJoin('orgs as o', 'o.id', 'c.org_id')
     .select(['c.org_id', 'o.name as org_name', 'o.path as org_path', 'c.started', 'c.submitted', 'c.score_sum'])
     .where('c.exam_id', '=', examId).where('o.path', 'like', `${scope}%`).execute()
   return rows.map((r) => ({ ...r, score_sum: Number(r.score_sum) }))
@@ -155,21 +149,21 @@ export function summarizeProgress(data: ProgressData, scope: string): Monitor {
 }
 
 /** The public `monitor` figures: counts of people (not attempts), per org of the person. */
-export async function monitor(app: FastifyInstance, examId: number, audience: string[], scope: string): Promise<Monitor> {
-  const [invited, counts] = await Promise.all([invitedByOrg(app, audience, scope), orgCounts(app, examId, scope)])
+export async function monitor(db: Db, examId: number, audience: string[], scope: string): Promise<Monitor> {
+  const [invited, counts] = await Promise.all([invitedByOrg(db, audience, scope), orgCounts(db, examId, scope)])
   return summarizeProgress({ invited, counts }, scope)
 }
 
 /** Correct rate per question and the score distribution, over submitted attempts in scope. */
-export async function examStats(app: FastifyInstance, examId: number, scope: string) {
-  const attempts = await app.db.selectFrom('attempts').innerJoin('orgs', 'orgs.id', 'attempts.org_id')
+export async function examStats(db: Db, examId: number, scope: string) {
+  const attempts = await db.selectFrom('attempts').innerJoin('orgs', 'orgs.id', 'attempts.org_id')
     .select(['attempts.id', 'attempts.score', 'attempts.max_score', 'attempts.paper'])
     .where('attempts.exam_id', '=', examId).where('attempts.status', '=', 'submitted').where('orgs.path', 'like', `${scope}%`).execute()
   const { rows: perQuestion } = await sql<{ question_id: number; answered: number; correct: number }>`
     select aa.question_id, count(*)::int as answered, count(*) filter (where aa.correct)::int as correct
     from attempt_answers aa join attempts a on a.id = aa.attempt_id join orgs o on o.id = a.org_id
     where a.exam_id = ${examId} and a.status = 'submitted' and o.path like ${scope + '%'}
-    group by aa.question_id`.execute(app.db)
+    group by aa.question_id`.execute(db)
   const stems = new Map<number, { stem: string; type: string; shown: number }>()
   for (const a of attempts) for (const pq of (a.paper as Paper).questions) {
     const s = stems.get(pq.id) ?? { stem: pq.stem, type: pq.type, shown: 0 }
@@ -191,30 +185,4 @@ export async function examStats(app: FastifyInstance, examId: number, scope: str
       return { questionId: id, stem: s.stem, type: s.type, shown: s.shown, answered: pq?.answered ?? 0, correct: pq?.correct ?? 0, correctRate: s.shown ? Math.round(((pq?.correct ?? 0) / s.shown) * 1000) / 10 : null }
     }).sort((a, b) => (a.correctRate ?? 0) - (b.correctRate ?? 0)),
   }
-}
-
-const STATUS_ZH: Record<PersonStatus, string> = { not_started: '未开始', in_progress: '答题中', submitted: '已交卷' }
-
-/** The results table as the staff's spreadsheet, values safe from formula injection. */
-/**
- * The results as a table a spreadsheet can sort and sum: the header in row 1, times as real dates
- * (Asia/Shanghai wall clock, `yyyy-mm-dd hh:mm:ss`), scores as numbers and empty cells where there
- * is nothing. The exam's title and the export time are on the second sheet, 考试信息.
- */
-export async function resultsXlsx(title: string, rows: ResultRow[], exportedAt: Date = new Date()): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
-  const sheet = wb.addWorksheet('成绩', { views: [{ state: 'frozen', ySplit: 1 }] })
-  const headers = ['用户名', '姓名', '组织', '状态', '得分', '是否及格', '开始时间', '交卷时间', '作答次数', '切屏次数', '重新加载次数']
-  const widths = [14, 10, 26, 8, 8, 10, 20, 20, 10, 10, 12]
-  sheet.columns = headers.map((header, i) => ({ header, width: widths[i] }))
-  sheet.getRow(1).font = { bold: true }
-  for (const r of rows) {
-    sheet.addRow([safeText(r.username), safeText(r.name), safeText(r.orgName), STATUS_ZH[r.status], r.score ?? null, r.passed === null ? null : r.passed ? '及格' : '不及格', shanghaiCellDate(r.startedAt), shanghaiCellDate(r.submittedAt), r.attempts, r.blurCount, r.reloadCount])
-  }
-  sheet.getColumn(7).numFmt = DATE_TIME_FORMAT
-  sheet.getColumn(8).numFmt = DATE_TIME_FORMAT
-  sheet.getRow(1).getCell(7).numFmt = ''
-  sheet.getRow(1).getCell(8).numFmt = ''
-  addAboutSheet(wb, '考试信息', [['考试', title], ['人数', rows.length], ['导出时间', shanghaiCellDate(exportedAt)!], ['时区', '北京时间（UTC+8）']])
-  return Buffer.from(await wb.xlsx.writeBuffer())
 }

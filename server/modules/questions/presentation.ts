@@ -1,7 +1,7 @@
 // A paper is what one person is asked: question snapshots in their order, options in their order
 // (re-lettered A, B, … after shuffling), the key in terms of the shown letters, and each score.
 // It is stored with the attempt at start, so nothing that happens to the bank later changes it.
-import { FILL_BLANK, type AnswerKey, type QuestionOption, type QuestionType } from '../questions/index.js'
+import { FILL_BLANK, type AnswerKey, type QuestionOption, type QuestionType } from './model.js'
 
 export interface PaperQuestion {
   id: number

@@ -1,7 +1,7 @@
 // Scoring one answer against one paper question. Pure: the same inputs always grade the same.
 import type { MultipleScoring } from '../../db/types.js'
-import { normalizeFillAnswer } from '../questions/index.js'
-import type { PaperQuestion } from './paper.js'
+import { normalizeFillAnswer } from './formats/validate.js'
+import type { PaperQuestion } from './presentation.js'
 
 export interface Grade {
   correct: boolean

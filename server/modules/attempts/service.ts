@@ -1,43 +1,43 @@
 // Taking an exam: start or resume, autosave, submit, review. The server's clock decides.
-import type { FastifyInstance } from 'fastify'
+import type { Deps } from '../../lib/deps.js'
+import { withTransaction } from '../../lib/transaction.js'
 import { AppError, conflict, forbidden, notFound, validationError } from '../../lib/errors.js'
 import { assertNotSelf, type Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import { audit } from '../../lib/audit.js'
-import { drawPaper, DrawPools, type PaperSpec } from './draw.js'
-import { answerShapeProblem, publicQuestion, type Paper, type PaperQuestion } from './paper.js'
-import { finalizeAttempt, resultOf, type AttemptRow, type SubmitResult } from './finalize.js'
-import { examInScope, isInAudience, type ExamRow } from './service.js'
+import { drawPaper, findExam, isInAudience, leaderboardOpenToMembers, type ExamCatalog, type ExamRow, type PaperSpec } from '../exams/index.js'
+import { answerShapeProblem, publicQuestion, type Paper } from '../questions/index.js'
+import { finalizeAttempt, resultOf, type AttemptRow } from './finalize.js'
+import type { SubmitResult } from './schemas.js'
+import type { AttemptState } from './state.js'
 import * as q from './queries.js'
-import { AutosaveBatcher } from './autosave-batch.js'
 import { countReopen } from './counters.js'
-import { leaderboardOpenToMembers } from './results.js'
 
 const iso = (d: Date | string) => new Date(d).toISOString()
 
-function startPayload(app: FastifyInstance, attempt: AttemptRow, answers: { question_id: number; answer: unknown }[]) {
+function startPayload(deps: Deps, attempt: AttemptRow, answers: { question_id: number; answer: unknown }[]) {
   return {
     attemptId: attempt.id,
     examId: attempt.exam_id,
     deadline: iso(attempt.deadline),
-    serverNow: app.clock.now().toISOString(),
+    serverNow: deps.clock.now().toISOString(),
     questions: (attempt.paper as Paper).questions.map(publicQuestion),
     answers: Object.fromEntries(answers.map((a) => [a.question_id, a.answer])),
   }
 }
 
-export async function startAttempt(app: FastifyInstance, principal: Principal, examId: number, deviceId?: string) {
-  const { exam, audience } = await examInScope(app, principal, examId)
+export async function startAttempt(deps: Deps, exams: ExamCatalog, principal: Principal, examId: number, deviceId?: string) {
+  const { exam, audience } = await exams.inScope(principal, examId)
   if (principal.role !== 'member' && principal.role !== 'secretary') throw forbidden('管理员账号不能参加考试')
   // Watching an exam (a secretary of a parent org may) is not sitting it: only the invited start.
   if (!isInAudience(principal.orgPath, audience)) throw forbidden('您不在本次考试的参考范围内')
-  const now = app.clock.now()
+  const now = deps.clock.now()
 
-  const state = await q.personExamState(app.db, examId, principal.userId)
+  const state = await q.personExamState(deps.db, examId, principal.userId)
   if (state.open_id) {
-    const open = (await q.findAttempt(app.db, state.open_id))!
-    if (new Date(open.deadline) > now) return resume(app, open, deviceId)
-    await closeOverdue(app, open.id, exam)
+    const open = (await q.findAttempt(deps.db, state.open_id))!
+    if (new Date(open.deadline) > now) return resume(deps, open, deviceId)
+    await closeOverdue(deps, open.id, exam)
   }
 
   if (exam.archived_at) throw conflict('考试已归档')
@@ -46,140 +46,100 @@ export async function startAttempt(app: FastifyInstance, principal: Principal, e
   if (state.used >= exam.max_attempts + state.extra_attempts) throw conflict('作答次数已用完')
 
   const today = shanghaiDate(now)
-  const pool = await drawPoolsOf(app).get(app.db, examId, exam.paper as PaperSpec, today)
-  const paper = await drawPaper(app.db, exam.paper as PaperSpec, { shuffleQuestions: exam.shuffle_questions, shuffleOptions: exam.shuffle_options, today, pool })
+  const pool = await exams.drawPool(examId, exam.paper as PaperSpec, today)
+  const paper = await drawPaper(deps.db, exam.paper as PaperSpec, { shuffleQuestions: exam.shuffle_questions, shuffleOptions: exam.shuffle_options, today, pool })
   const minutes = exam.duration_minutes + state.extra_minutes
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
   try {
-    const attempt = await q.insertAttemptCounted(app.db, {
+    const attempt = await q.insertAttemptCounted(deps.db, {
       examId, userId: principal.userId, orgId: principal.orgId, attemptNo: state.used + 1, startedAt: now, deadline,
       maxScore: Number(exam.max_score), paper: JSON.stringify(paper), deviceId: deviceId ?? null,
     })
-    app.events.emit('exam:changed', examId)
-    return startPayload(app, attempt, [])
+    deps.events.emit('exam:changed', examId)
+    return startPayload(deps, attempt, [])
   } catch (err) {
     // Two starts raced (double tap, two devices): the database let one win; resume that one.
     if ((err as { code?: string }).code !== '23505') throw err
-    const winner = await q.findOpenAttempt(app.db, examId, principal.userId)
+    const winner = await q.findOpenAttempt(deps.db, examId, principal.userId)
     if (!winner) throw conflict('作答次数已用完')
-    return resume(app, winner, deviceId)
+    return resume(deps, winner, deviceId)
   }
 }
 
-async function resume(app: FastifyInstance, attempt: AttemptRow, deviceId?: string) {
+async function resume(deps: Deps, attempt: AttemptRow, deviceId?: string) {
   if (deviceId && attempt.device_id && deviceId !== attempt.device_id) {
     // Another device takes over; with one-device exams the old one can no longer save.
-    await app.db.updateTable('attempts').set((eb) => ({ device_id: deviceId, device_switches: eb('device_switches', '+', 1) })).where('id', '=', attempt.id).execute()
+    await deps.db.updateTable('attempts').set((eb) => ({ device_id: deviceId, device_switches: eb('device_switches', '+', 1) })).where('id', '=', attempt.id).execute()
   } else if (deviceId && !attempt.device_id) {
-    await app.db.updateTable('attempts').set({ device_id: deviceId }).where('id', '=', attempt.id).execute()
+    await deps.db.updateTable('attempts').set({ device_id: deviceId }).where('id', '=', attempt.id).execute()
   }
-  return startPayload(app, attempt, await q.answersOf(app.db, attempt.id))
+  return startPayload(deps, attempt, await q.answersOf(deps.db, attempt.id))
 }
 
-async function closeOverdue(app: FastifyInstance, attemptId: number, exam: ExamRow) {
-  await app.db.transaction().execute(async (tx) => {
+async function closeOverdue(deps: Deps, attemptId: number, exam: ExamRow) {
+  await withTransaction(deps, async (tx, emit) => {
     const locked = await tx.selectFrom('attempts').selectAll().where('id', '=', attemptId).forUpdate().executeTakeFirstOrThrow()
     if (locked.status === 'in_progress') await finalizeAttempt(tx, locked, exam, new Date(locked.deadline), 'deadline')
+    emit('exam:changed', exam.id)
   })
-  app.events.emit('exam:changed', exam.id)
 }
 
-const drawPools = new WeakMap<FastifyInstance, DrawPools>()
-export function drawPoolsOf(app: FastifyInstance) {
-  let p = drawPools.get(app)
-  if (!p) drawPools.set(app, (p = new DrawPools()))
-  return p
-}
-
-const batchers = new WeakMap<FastifyInstance, AutosaveBatcher>()
-function batcherOf(app: FastifyInstance) {
-  let b = batchers.get(app)
-  if (!b) batchers.set(app, (b = new AutosaveBatcher(app.db, app.clock)))
-  return b
-}
-
-/** What autosave needs to know about an attempt; immutable after start, so cached per process. */
-interface AttemptShape { userId: number; examId: number; oneDevice: boolean; questions: Map<number, PaperQuestion> }
-const shapeCaches = new WeakMap<FastifyInstance, Map<number, AttemptShape>>()
-
-async function attemptShape(app: FastifyInstance, attemptId: number): Promise<AttemptShape | null> {
-  let shapes = shapeCaches.get(app)
-  if (!shapes) shapeCaches.set(app, (shapes = new Map()))
-  const hit = shapes.get(attemptId)
-  if (hit) return hit
-  const row = await app.db.selectFrom('attempts').innerJoin('exams', 'exams.id', 'attempts.exam_id')
-    .select(['attempts.user_id', 'attempts.exam_id', 'attempts.paper', 'exams.one_device']).where('attempts.id', '=', attemptId).executeTakeFirst()
-  if (!row) return null
-  // Keep only what validation needs — type, option letters, number of blanks — not texts and keys:
-  // at 20,000 takers on one node, whole papers here would cost hundreds of megabytes.
-  const questions = new Map((row.paper as Paper).questions.map((pq): [number, PaperQuestion] => [pq.id, {
-    id: pq.id, type: pq.type, stem: '', explanation: null, score: 0,
-    options: pq.options?.map((o) => ({ key: o.key, text: '' })),
-    answer: pq.type === 'fill' ? (pq.answer as string[][]).map(() => []) : '',
-  }]))
-  const shape = { userId: row.user_id, examId: row.exam_id, oneDevice: row.one_device, questions }
-  if (shapes.size > 100_000) shapes.clear()
-  shapes.set(attemptId, shape)
-  return shape
-}
-
-export async function saveAnswer(app: FastifyInstance, principal: Principal, attemptId: number, questionId: number, answer: unknown, deviceId?: string) {
-  const shape = await attemptShape(app, attemptId)
+export async function saveAnswer(deps: Deps, state: AttemptState, principal: Principal, attemptId: number, questionId: number, answer: unknown, deviceId?: string) {
+  const shape = await state.shape(attemptId)
   if (!shape || shape.userId !== principal.userId) throw notFound('答卷')
   const question = shape.questions.get(questionId)
   if (!question) throw notFound('该题目不在本答卷中，题目')
   const problem = answerShapeProblem(question, answer)
   if (problem) throw validationError(`answer：${problem}`, [{ field: 'answer', message: problem }])
-  const now = app.clock.now()
+  const now = deps.clock.now()
   // One-device exams check the device per save; everything else goes through group commit.
   const saved = shape.oneDevice
-    ? await q.saveAnswer(app.db, { attemptId, userId: principal.userId, questionId, answer, now, deviceId: deviceId ?? null })
-    : await batcherOf(app).save({ attemptId, userId: principal.userId, questionId, answer })
+    ? await q.saveAnswer(deps.db, { attemptId, userId: principal.userId, questionId, answer, now, deviceId: deviceId ?? null })
+    : await state.batcher.save({ attemptId, userId: principal.userId, questionId, answer })
   if (!saved) {
-    const attempt = await q.findAttempt(app.db, attemptId)
+    const attempt = await q.findAttempt(deps.db, attemptId)
     if (attempt?.status === 'submitted') throw conflict('答卷已提交，不能再修改')
     if (attempt && new Date(attempt.deadline) <= now) throw conflict('考试时间已到，答案未保存')
     if (attempt && shape.oneDevice) throw new AppError(409, 'DEVICE_SWITCHED', '本场考试只允许在一台设备上作答，已在其他设备继续')
     throw conflict('答卷不可修改')
   }
-  app.events.emit('exam:changed', shape.examId)
+  deps.events.emit('exam:changed', shape.examId)
   return { savedAt: now.toISOString() }
 }
 
-export async function submitAttempt(app: FastifyInstance, principal: Principal, attemptId: number): Promise<SubmitResult> {
-  const { result, examId, changed } = await app.db.transaction().execute(async (tx) => {
+export async function submitAttempt(deps: Deps, principal: Principal, attemptId: number): Promise<SubmitResult> {
+  return withTransaction(deps, async (tx, emit) => {
     const attempt = await tx.selectFrom('attempts').selectAll().where('id', '=', attemptId).forUpdate().executeTakeFirst()
     if (!attempt || attempt.user_id !== principal.userId) throw notFound('答卷')
-    if (attempt.status === 'submitted') return { result: resultOf(attempt), examId: attempt.exam_id, changed: false }
-    const exam = (await q.findExam(tx, attempt.exam_id))!
-    const now = app.clock.now()
+    if (attempt.status === 'submitted') return resultOf(attempt)
+    const exam = (await findExam(tx, attempt.exam_id))!
+    const now = deps.clock.now()
     const overdue = now >= new Date(attempt.deadline)
     const done = await finalizeAttempt(tx, attempt, exam, overdue ? new Date(attempt.deadline) : now, overdue ? 'deadline' : 'user')
-    return { result: resultOf(done), examId: attempt.exam_id, changed: true }
+    emit('exam:changed', attempt.exam_id)
+    return resultOf(done)
   })
-  if (changed) app.events.emit('exam:changed', examId)
-  return result
 }
 
 /**
  * Keys and 解析 of a submitted attempt are shown once the exam has closed, or — when results are
  * released immediately — once this person has no attempt left: a retake must not follow a review.
  */
-export async function reviewReleased(app: FastifyInstance, exam: ExamRow, attempt: AttemptRow, now: Date): Promise<boolean> {
+export async function reviewReleased(deps: Deps, exam: ExamRow, attempt: AttemptRow, now: Date): Promise<boolean> {
   if (attempt.status !== 'submitted') return false
   if (now >= new Date(exam.closes_at)) return true
   if (exam.release_results !== 'immediately') return false
-  const state = await q.personExamState(app.db, exam.id, attempt.user_id)
+  const state = await q.personExamState(deps.db, exam.id, attempt.user_id)
   return !state.open_id && state.used >= exam.max_attempts + state.extra_attempts
 }
 
 /** An attempt as its owner sees it; questions with keys only once review is released. */
-export async function attemptView(app: FastifyInstance, principal: Principal, attemptId: number) {
-  const attempt = await q.findAttempt(app.db, attemptId)
+export async function attemptView(deps: Deps, principal: Principal, attemptId: number) {
+  const attempt = await q.findAttempt(deps.db, attemptId)
   if (!attempt || attempt.user_id !== principal.userId) throw notFound('答卷')
-  const exam = (await q.findExam(app.db, attempt.exam_id))!
-  const now = app.clock.now()
-  const released = await reviewReleased(app, exam, attempt, now)
+  const exam = (await findExam(deps.db, attempt.exam_id))!
+  const now = deps.clock.now()
+  const released = await reviewReleased(deps, exam, attempt, now)
   const base = {
     attemptId: attempt.id, examId: attempt.exam_id, examTitle: exam.title, status: attempt.status,
     startedAt: iso(attempt.started_at), deadline: iso(attempt.deadline), maxScore: Number(attempt.max_score),
@@ -190,7 +150,7 @@ export async function attemptView(app: FastifyInstance, principal: Principal, at
     ...(attempt.status === 'submitted' && !released && { reviewOpensAt: iso(exam.closes_at) }),
   }
   if (!released) return base
-  const answers = new Map((await q.answersOf(app.db, attempt.id)).map((a) => [a.question_id, a]))
+  const answers = new Map((await q.answersOf(deps.db, attempt.id)).map((a) => [a.question_id, a]))
   return {
     ...base,
     questions: (attempt.paper as Paper).questions.map((pq) => {
@@ -207,8 +167,8 @@ export async function attemptView(app: FastifyInstance, principal: Principal, at
  * Page-hide and blur signals while answering: counted, shown to staff, never a penalty by itself.
  * A reload of the exam page is counted apart (`reload_count`): it is not 切屏.
  */
-export async function recordIntegrityEvent(app: FastifyInstance, principal: Principal, attemptId: number, type: 'blur' | 'hidden' | 'reload', count: number) {
-  const res = await app.db.updateTable('attempts')
+export async function recordIntegrityEvent(deps: Deps, principal: Principal, attemptId: number, type: 'blur' | 'hidden' | 'reload', count: number) {
+  const res = await deps.db.updateTable('attempts')
     .set((eb) => (type === 'reload' ? { reload_count: eb('reload_count', '+', count) } : { blur_count: eb('blur_count', '+', count) }))
     .where('id', '=', attemptId).where('user_id', '=', principal.userId).where('status', '=', 'in_progress').executeTakeFirst()
   if (!Number(res.numUpdatedRows)) throw notFound('进行中的答卷')
@@ -216,12 +176,12 @@ export async function recordIntegrityEvent(app: FastifyInstance, principal: Prin
 }
 
 /** Extra minutes (applied to an open attempt at once) or an extra attempt for one person. */
-export async function grantAllowance(app: FastifyInstance, principal: Principal, examId: number, a: { userId: number; extraMinutes?: number; extraAttempts?: number; reason: string }) {
-  const { exam } = await examInScope(app, principal, examId)
-  const person = await app.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'orgs.path']).where('users.id', '=', a.userId).executeTakeFirst()
+export async function grantAllowance(deps: Deps, exams: ExamCatalog, principal: Principal, examId: number, a: { userId: number; extraMinutes?: number; extraAttempts?: number; reason: string }) {
+  const { exam } = await exams.inScope(principal, examId)
+  const person = await deps.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'orgs.path']).where('users.id', '=', a.userId).executeTakeFirst()
   if (!person || (principal.role !== 'admin' && !person.path.startsWith(principal.orgPath))) throw notFound('人员')
   assertNotSelf(principal, person.id)
-  return app.db.transaction().execute(async (tx) => {
+  return withTransaction(deps, async (tx) => {
     const current = await q.findAllowance(tx, examId, a.userId)
     const next = { extra_minutes: (current?.extra_minutes ?? 0) + (a.extraMinutes ?? 0), extra_attempts: (current?.extra_attempts ?? 0) + (a.extraAttempts ?? 0) }
     await tx.insertInto('exam_allowances').values({ exam_id: examId, user_id: a.userId, ...next })
@@ -240,23 +200,23 @@ export async function grantAllowance(app: FastifyInstance, principal: Principal,
 }
 
 /** Reopens an attempt submitted by mistake, for `minutes` (bounded by the window), audited. */
-export async function reopenAttempt(app: FastifyInstance, principal: Principal, attemptId: number, reason: string, minutes = 10) {
-  const attempt = await q.findAttempt(app.db, attemptId)
+export async function reopenAttempt(deps: Deps, exams: ExamCatalog, principal: Principal, attemptId: number, reason: string, minutes = 10) {
+  const attempt = await q.findAttempt(deps.db, attemptId)
   if (!attempt) throw notFound('答卷')
-  const { exam } = await examInScope(app, principal, attempt.exam_id)
-  const org = await app.db.selectFrom('orgs').select('path').where('id', '=', attempt.org_id).executeTakeFirstOrThrow()
+  const { exam } = await exams.inScope(principal, attempt.exam_id)
+  const org = await deps.db.selectFrom('orgs').select('path').where('id', '=', attempt.org_id).executeTakeFirstOrThrow()
   if (principal.role !== 'admin' && !org.path.startsWith(principal.orgPath)) throw notFound('答卷')
   assertNotSelf(principal, attempt.user_id)
   if (attempt.status !== 'submitted') throw conflict('答卷未提交，无需重新开放')
-  const now = app.clock.now()
+  const now = deps.clock.now()
   if (now >= new Date(exam.closes_at)) throw conflict('考试已结束，不能重新开放')
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
-  await app.db.transaction().execute(async (tx) => {
+  await withTransaction(deps, async (tx, emit) => {
     await tx.updateTable('attempts').set({ status: 'in_progress', submitted_at: null, submitted_by: null, score: null, passed: null, deadline })
       .where('id', '=', attemptId).where('status', '=', 'submitted').execute()
     await countReopen(tx, attempt.exam_id, attempt.user_id, attemptId)
     await audit(tx, principal.userId, 'attempt.reopen', 'attempt', attemptId, { userId: attempt.user_id, minutes, deadline: deadline.toISOString() }, reason)
+    emit('exam:changed', attempt.exam_id)
   })
-  app.events.emit('exam:changed', attempt.exam_id)
   return { attemptId, status: 'in_progress', deadline: deadline.toISOString() }
 }

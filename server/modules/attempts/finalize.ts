@@ -1,17 +1,15 @@
 // Grading and closing attempts: by the person, at the deadline by the sweeper, or never twice.
-import { sql, type Transaction } from 'kysely'
-import type { FastifyInstance } from 'fastify'
-import type { Selectable } from 'kysely'
+import { sql, type Selectable, type Transaction } from 'kysely'
 import type { AttemptTable, Database } from '../../db/types.js'
-import { grade, total } from './grading.js'
-import type { Paper } from './paper.js'
-import type { ExamRow } from './service.js'
+import type { Deps } from '../../lib/deps.js'
+import { withTransaction } from '../../lib/transaction.js'
+import { findExam, type ExamRow } from '../exams/index.js'
+import { grade, total, type Paper } from '../questions/index.js'
+import type { SubmitResult } from './schemas.js'
 import * as q from './queries.js'
 import { countSubmission } from './counters.js'
 
 export type AttemptRow = Selectable<AttemptTable>
-
-export interface SubmitResult { score: number; maxScore: number; passed: boolean; submittedAt: string }
 
 export function resultOf(a: AttemptRow): SubmitResult {
   return { score: Number(a.score), maxScore: Number(a.max_score), passed: Boolean(a.passed), submittedAt: new Date(a.submitted_at!).toISOString() }
@@ -45,19 +43,20 @@ export async function finalizeAttempt(
  * that ran out while the server was down. `SKIP LOCKED` lets several nodes sweep at once without
  * submitting anything twice. Returns the exams touched.
  */
-export async function sweepOverdue(app: FastifyInstance, batch = 200): Promise<{ submitted: number; examIds: number[] }> {
+export async function sweepOverdue(deps: Deps, batch = 200): Promise<{ submitted: number; examIds: number[] }> {
   const examIds = new Set<number>()
   let submitted = 0
   const exams = new Map<number, ExamRow>()
   for (;;) {
-    const now = app.clock.now()
-    const n = await app.db.transaction().execute(async (tx) => {
+    const now = deps.clock.now()
+    const n = await withTransaction(deps, async (tx, emit) => {
       const due = await tx.selectFrom('attempts').selectAll()
         .where('status', '=', 'in_progress').where('deadline', '<=', now)
         .orderBy('deadline').limit(batch).forUpdate().skipLocked().execute()
       for (const attempt of due) {
-        if (!exams.has(attempt.exam_id)) exams.set(attempt.exam_id, (await q.findExam(tx, attempt.exam_id))!)
+        if (!exams.has(attempt.exam_id)) exams.set(attempt.exam_id, (await findExam(tx, attempt.exam_id))!)
         await finalizeAttempt(tx, attempt, exams.get(attempt.exam_id)!, new Date(attempt.deadline), 'deadline')
+        if (!examIds.has(attempt.exam_id)) emit('exam:changed', attempt.exam_id)
         examIds.add(attempt.exam_id)
       }
       return due.length
@@ -65,27 +64,26 @@ export async function sweepOverdue(app: FastifyInstance, batch = 200): Promise<{
     submitted += n
     if (n < batch) break
   }
-  for (const id of examIds) app.events.emit('exam:changed', id)
   return { submitted, examIds: [...examIds] }
 }
 
-/** Runs the sweeper now and then every `everyMs`, until the app closes. */
-export function startSweeper(app: FastifyInstance, everyMs = 5_000) {
+/** Runs the sweeper now and then every `everyMs`; returns the function that stops it. */
+export function startSweeper(deps: Deps, everyMs = 5_000): () => void {
   let running = false
   const tick = async () => {
     if (running) return
     running = true
     try {
-      const { submitted } = await sweepOverdue(app)
-      if (submitted) app.log.info({ submitted }, 'overdue attempts submitted')
+      const { submitted } = await sweepOverdue(deps)
+      if (submitted) deps.log.info({ submitted }, 'overdue attempts submitted')
     } catch (err) {
-      app.log.warn({ err }, 'sweeper failed; will retry')
+      deps.log.warn({ err }, 'sweeper failed; will retry')
     } finally {
       running = false
     }
   }
   const timer = setInterval(tick, everyMs)
   timer.unref()
-  app.addHook('onClose', async () => clearInterval(timer))
   void tick()
+  return () => clearInterval(timer)
 }

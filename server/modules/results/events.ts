@@ -6,9 +6,8 @@ import { scopePrefix } from '../../lib/scope.js'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
 import { ackError, SOCKET_LIMITS, watchCount } from '../../realtime/flood-guard.js'
 import { Coalescer } from '../../realtime/coalescer.js'
-import { examInScope } from './service.js'
-import { invitedByOrg, leaderboard, leaderboardOpenToMembers, monitor, orgCounts, summarizeProgress, type OrgInvited } from './results.js'
-import * as q from './queries.js'
+import { findExam, leaderboardOpenToMembers, orgPaths, type ExamCatalog } from '../exams/index.js'
+import { invitedByOrg, leaderboard, monitor, orgCounts, summarizeProgress, type OrgInvited } from './service.js'
 
 const PUSH_INTERVAL_MS = 250
 const TOP_N = 10
@@ -22,8 +21,9 @@ function parseRoom(room: string) {
   return m ? { examId: Number(m[1]), leaderboardOnly: m[2] === 'lb', scope: m[3] } : null
 }
 
-export function registerExamEvents(app: FastifyInstance) {
+export function registerResultEvents(app: FastifyInstance, exams: ExamCatalog) {
   const io = app.io
+  const deps = app.deps
 
   /**
    * Who is invited changes rarely (people join or move branches), and reading it means joining
@@ -33,7 +33,7 @@ export function registerExamEvents(app: FastifyInstance) {
   async function invitedOf(examId: number, audience: string[]) {
     const hit = invitedCache.get(examId)
     if (hit && Date.now() - hit.at < INVITED_TTL_MS) return hit.invited
-    const invited = await invitedByOrg(app, audience, '/')
+    const invited = await invitedByOrg(deps.db, audience, '/')
     invitedCache.set(examId, { at: Date.now(), invited })
     return invited
   }
@@ -45,18 +45,18 @@ export function registerExamEvents(app: FastifyInstance) {
   async function pushExam(examId: number) {
     const rooms = [...io.of('/').adapter.rooms.keys()].map((r) => ({ r, parsed: parseRoom(r) })).filter(({ parsed }) => parsed?.examId === examId)
     if (!rooms.length) return
-    const exam = await q.findExam(app.db, examId)
+    const exam = await findExam(deps.db, examId)
     if (!exam) return
-    const audience = [...(await q.orgPaths(app.db, exam.audience_org_ids as number[])).values()]
+    const audience = [...(await orgPaths(deps.db, exam.audience_org_ids as number[])).values()]
     const progress = rooms.some(({ parsed }) => !parsed!.leaderboardOnly)
-      ? { invited: await invitedOf(examId, audience), counts: await orgCounts(app, examId, '/') }
+      ? { invited: await invitedOf(examId, audience), counts: await orgCounts(deps.db, examId, '/') }
       : null
-    const membersMaySee = leaderboardOpenToMembers(exam, app.clock.now())
+    const membersMaySee = leaderboardOpenToMembers(exam, deps.clock.now())
     for (const { r, parsed } of rooms) {
       const { scope, leaderboardOnly } = parsed!
       const target = io.local.to(r)
       if (!leaderboardOnly) target.emit('exam:progress', { examId, ...summarizeProgress(progress!, scope) })
-      target.emit('exam:leaderboard', { examId, top: leaderboardOnly && !membersMaySee ? [] : await leaderboard(app, examId, scope, TOP_N) })
+      target.emit('exam:leaderboard', { examId, top: leaderboardOnly && !membersMaySee ? [] : await leaderboard(deps.db, examId, scope, TOP_N) })
     }
   }
 
@@ -64,17 +64,21 @@ export function registerExamEvents(app: FastifyInstance) {
     try {
       await pushExam(examId)
     } catch (err) {
-      app.log.warn({ err, examId }, 'exam push failed')
+      deps.log.warn({ err, examId }, 'exam push failed')
     }
   })
 
   // A change on this node: push here, and tell the other nodes to push to their watchers.
-  app.events.on('exam:changed', (examId) => {
+  const onChanged = (examId: number) => {
     coalescer.mark(examId)
     if (app.realtimeClustered) io.serverSideEmit('exam:dirty', examId)
-  })
+  }
+  deps.events.on('exam:changed', onChanged)
   io.on('exam:dirty', (examId: number) => coalescer.mark(examId))
-  app.addHook('onClose', async () => coalescer.close())
+  app.addHook('onClose', async () => {
+    deps.events.off('exam:changed', onChanged)
+    coalescer.close()
+  })
 
   io.on('connection', (socket: RealtimeSocket) => {
     socket.on('exam:watch', async (payload, ack) => {
@@ -82,7 +86,7 @@ export function registerExamEvents(app: FastifyInstance) {
         const examId = Number(payload?.examId)
         if (!Number.isInteger(examId) || examId <= 0) return ack?.({ ok: false, error: 'examId 无效' })
         const principal = socket.data.principal
-        const { exam, audience } = await examInScope(app, principal, examId)
+        const { exam, audience } = await exams.inScope(principal, examId)
         const leaderboardOnly = principal.role === 'member'
         const scope = leaderboardOnly ? '/' : scopePrefix(principal)
         const room = roomOf(examId, scope, leaderboardOnly)
@@ -93,9 +97,9 @@ export function registerExamEvents(app: FastifyInstance) {
         ack?.({ ok: true })
         // The current state at once, so a (re)connected watcher is in sync without waiting.
         const direct = { emit: socket.emit.bind(socket) }
-        if (!leaderboardOnly) direct.emit('exam:progress', { examId, ...(await monitor(app, examId, audience, scope)) })
-        const hidden = leaderboardOnly && !leaderboardOpenToMembers(exam, app.clock.now())
-        direct.emit('exam:leaderboard', { examId, top: hidden ? [] : await leaderboard(app, examId, scope, TOP_N) })
+        if (!leaderboardOnly) direct.emit('exam:progress', { examId, ...(await monitor(deps.db, examId, audience, scope)) })
+        const hidden = leaderboardOnly && !leaderboardOpenToMembers(exam, deps.clock.now())
+        direct.emit('exam:leaderboard', { examId, top: hidden ? [] : await leaderboard(deps.db, examId, scope, TOP_N) })
       } catch (err) {
         ack?.({ ok: false, error: ackError(err) })
       }

@@ -4,6 +4,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Clock } from '../../lib/clock.js'
+import { AppError } from '../../lib/errors.js'
 
 /** Skips (locked attempt row) before a save waits for the lock instead. */
 const MAX_SKIPS = 5
@@ -21,6 +22,7 @@ export class AutosaveBatcher {
   private queue: Pending[] = []
   private timer: ReturnType<typeof setTimeout> | null = null
   private inflight = 0
+  private closed = false
 
   /**
    * One batch at a time: concurrent batches would wait on each other's attempt-row locks (and could
@@ -35,11 +37,23 @@ export class AutosaveBatcher {
 
   /** Resolves true once committed, false when the attempt is not open for this person. */
   save(item: SaveItem): Promise<boolean> {
+    // A node shutting down takes no new saves; the client keeps the answer and retries elsewhere.
+    if (this.closed) return Promise.reject(new AppError(503, 'SHUTTING_DOWN', '服务器正在重启，答案已保存在本机，稍后会自动重新提交'))
     return new Promise((resolve, reject) => {
       this.queue.push({ ...item, resolve, reject })
       if (this.queue.length >= this.opts.maxBatch) this.flush()
       else if (!this.timer && this.inflight < this.opts.maxInflight) this.timer = setTimeout(() => this.flush(), this.opts.maxDelayMs)
     })
+  }
+
+  /** Writes what is queued and waits for the writes in flight: nothing acknowledged is left behind. */
+  async close(): Promise<void> {
+    this.closed = true
+    while (this.queue.length || this.inflight) {
+      if (!this.inflight) this.flush()
+      await new Promise((resolve) => setTimeout(resolve, this.opts.maxDelayMs))
+    }
+    if (this.timer) clearTimeout(this.timer)
   }
 
   private flush() {

@@ -1,0 +1,77 @@
+// What staff (and, once released, members) see of an exam's outcome. Every figure is limited to
+// the caller's scope: a secretary's rows and counts cover her subtree only.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { attachment } from '../../lib/http.js'
+import { IdParams, withErrors } from '../../lib/schemas.js'
+import { scopePrefix } from '../../lib/scope.js'
+import { leaderboardOpenToMembers, type ExamCatalog } from '../exams/index.js'
+import { LeaderboardRowBody, MonitorBody, ResultRowBody, ResultsQuery, StatsBody } from './schemas.js'
+import { examResults, examStats, leaderboard, monitor } from './service.js'
+import { resultsXlsx } from './xlsx.js'
+
+const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/** Rows as JSON, or with format=xlsx the same rows as a file: two content types of one 200. */
+const RESULTS_RESPONSE: Record<number, unknown> = {
+  ...withErrors({}),
+  200: {
+    description: '每人一行（format=json）；format=xlsx 时为 Excel 文件',
+    content: {
+      'application/json': { schema: Type.Array(ResultRowBody) },
+      [XLSX_MIME]: { schema: Type.String({ format: 'binary' }) },
+    },
+  },
+}
+
+export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
+  const deps = app.deps
+
+  app.get('/exams/:id/results', {
+    config: { access: 'staff' },
+    schema: {
+      tags: ['results'], summary: '成绩（本组织范围）；format=xlsx 导出 Excel 文件', params: IdParams, querystring: ResultsQuery,
+      response: RESULTS_RESPONSE,
+    },
+  }, async (req, reply) => {
+    const { exam, audience } = await exams.inScope(req.principal, req.params.id)
+    let rows = await examResults(deps.db, req.principal, exam.id, audience)
+    if (req.query.status) rows = rows.filter((r) => r.status === req.query.status)
+    if (req.query.orgId) {
+      const org = await deps.db.selectFrom('orgs').select('path').where('id', '=', req.query.orgId).executeTakeFirst()
+      const orgIds = org ? new Set((await deps.db.selectFrom('orgs').select('id').where('path', 'like', `${org.path}%`).execute()).map((o) => o.id)) : new Set<number>()
+      rows = rows.filter((r) => orgIds.has(r.orgId))
+    }
+    if (req.query.format === 'xlsx') {
+      reply.header('content-type', XLSX_MIME)
+      reply.header('content-disposition', attachment(`${exam.title}-成绩.xlsx`, `exam-${exam.id}-results.xlsx`))
+      return reply.send(await resultsXlsx(exam.title, rows, deps.clock.now()))
+    }
+    return rows
+  })
+
+  app.get('/exams/:id/leaderboard', {
+    config: { access: 'signed-in' },
+    schema: { tags: ['results'], summary: '排行榜：按分数，分数相同按用时', params: IdParams, response: withErrors({ 200: Type.Array(LeaderboardRowBody) }) },
+  }, async (req) => {
+    const { exam } = await exams.inScope(req.principal, req.params.id)
+    if (req.principal.role === 'member') return leaderboardOpenToMembers(exam, deps.clock.now()) ? leaderboard(deps.db, exam.id, '/') : []
+    return leaderboard(deps.db, exam.id, scopePrefix(req.principal))
+  })
+
+  app.get('/exams/:id/monitor', {
+    config: { access: 'staff' },
+    schema: { tags: ['results'], summary: '考试进度（本组织范围）', params: IdParams, response: withErrors({ 200: MonitorBody }) },
+  }, async (req) => {
+    const { exam, audience } = await exams.inScope(req.principal, req.params.id)
+    return monitor(deps.db, exam.id, audience, scopePrefix(req.principal))
+  })
+
+  app.get('/exams/:id/stats', {
+    config: { access: 'staff' },
+    schema: { tags: ['results'], summary: '每题正确率与分数分布（本组织范围）', params: IdParams, response: withErrors({ 200: StatsBody }) },
+  }, async (req) => {
+    const { exam } = await exams.inScope(req.principal, req.params.id)
+    return examStats(deps.db, exam.id, scopePrefix(req.principal))
+  })
+}
