@@ -41,3 +41,19 @@ type ErrorResponses = Record<400 | 401 | 403 | 404 | 409 | 422, typeof ErrorBody
 
 /** "Trimmed non-empty text" of bounded length. */
 export const Text = (maxLength: number, opts: Record<string, unknown> = {}) => Type.String({ minLength: 1, maxLength, ...opts })
+
+const BINARY = Type.String({ format: 'binary' })
+
+/**
+ * A success that is a file (xlsx, json download), or — when `json` is given — JSON by default and
+ * the same data as a file on request (`format=xlsx`): one 200 with a content type for each, so the
+ * OpenAPI says what a download is. Typed loosely on purpose: the handler sends a Buffer.
+ */
+export function withFile(description: string, mimes: string[], json?: TSchema): Record<number, unknown> {
+  const content: Record<string, { schema: TSchema }> = {}
+  if (json) content['application/json'] = { schema: json }
+  for (const mime of mimes) content[mime] = { schema: BINARY }
+  return { ...withErrors({}), 200: { description, content } }
+}
+
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'

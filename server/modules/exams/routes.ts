@@ -34,7 +34,7 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = asy
 
   app.get('/exams/:id', {
     config: { access: 'signed-in' },
-    schema: { tags: ['exams'], params: IdParams, response: withErrors({ 200: ExamBody }) },
+    schema: { tags: ['exams'], summary: '一场考试：党员看到自己的状态，管理员/书记看到完整设置', params: IdParams, response: withErrors({ 200: ExamBody }) },
   }, async (req) => {
     const { exam } = await exams.inScope(req.principal, req.params.id)
     if (req.principal.role === 'member') return (await listExamsFor(deps, req.principal)).find((e) => e.id === exam.id)!

@@ -1,15 +1,14 @@
 // Process figures for operators and the benchmark: memory, CPU, event-loop delay, sockets.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import type { FastifyInstance } from 'fastify'
 
-export function processMetrics(app: FastifyInstance) {
+/** The health module's runtime state: an event-loop monitor, closed with the app. */
+export function processMetrics(socketCount: () => number) {
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()
   let lastCpu = process.cpuUsage()
   let lastAt = process.hrtime.bigint()
-  app.addHook('onClose', async () => loop.disable())
 
-  return () => {
+  const read = () => {
     const cpu = process.cpuUsage(lastCpu)
     const now = process.hrtime.bigint()
     const wallUs = Number(now - lastAt) / 1000
@@ -22,9 +21,10 @@ export function processMetrics(app: FastifyInstance) {
       /** CPU used since the previous call, as a share of one core (1.0 = one core busy). */
       cpuCores: wallUs > 0 ? Math.round(((cpu.user + cpu.system) / wallUs) * 100) / 100 : 0,
       eventLoopDelayMs: { p50: Math.round(loop.percentile(50) / 1e4) / 100, p99: Math.round(loop.percentile(99) / 1e4) / 100, max: Math.round(loop.max / 1e4) / 100 },
-      sockets: app.io?.engine?.clientsCount ?? 0,
+      sockets: socketCount(),
     }
     loop.reset()
     return result
   }
+  return { read, close: () => loop.disable() }
 }

@@ -33,3 +33,8 @@ export const UpdateOrgBody = Type.Object(
 export function toOrgDto(o: { id: number; parent_id: number | null; name: string; kind: Static<typeof OrgKind>; path: string; active: boolean; sort: number }, members?: number) {
   return { id: o.id, parentId: o.parent_id, name: o.name, kind: o.kind, path: o.path, active: o.active, sort: o.sort, ...(members !== undefined && { members }) }
 }
+
+// Types of the shapes above, for services and (type-only) for the web app.
+export type OrgDto = Static<typeof OrgBody>
+export type CreateOrgInput = Static<typeof CreateOrgBody>
+export type UpdateOrgInput = Static<typeof UpdateOrgBody>

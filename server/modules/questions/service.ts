@@ -1,6 +1,7 @@
 // Rules of the question bank: one validation gate for every write, no duplicate questions, history
 // kept on every edit, answered questions retired instead of deleted, imports all-or-nothing.
-import type { FastifyInstance } from 'fastify'
+import type { Deps } from '../../lib/deps.js'
+import { withTransaction } from '../../lib/transaction.js'
 import type { Insertable } from 'kysely'
 import { sql, type Transaction } from 'kysely'
 import type { Database, QuestionTable } from '../../db/types.js'
@@ -65,10 +66,10 @@ async function assertNotDuplicate(db: Transaction<Database>, fingerprint: string
 
 // ---- single questions ----
 
-export async function createQuestion(app: FastifyInstance, principal: Principal, body: unknown): Promise<QuestionDto> {
+export async function createQuestion(deps: Deps, principal: Principal, body: unknown): Promise<QuestionDto> {
   const v = checkQuestionBody(body)
   const fingerprint = questionFingerprint(v)
-  const id = await app.db.transaction().execute(async (tx) => {
+  const id = await withTransaction(deps, async (tx) => {
     await lockQuestionWrites(tx)
     await assertNotDuplicate(tx, fingerprint)
     const [id] = await q.insertQuestions(tx, [{ ...q.questionValues(v, fingerprint), status: v.status ?? 'published', author_id: principal.userId }])
@@ -76,17 +77,17 @@ export async function createQuestion(app: FastifyInstance, principal: Principal,
     await audit(tx, principal.userId, 'question.create', 'question', id, { category: v.category, type: v.type })
     return id
   })
-  return toQuestionDto((await q.findQuestion(app.db, id))!)
+  return toQuestionDto((await q.findQuestion(deps.db, id))!)
 }
 
 /** The snapshot kept in question_revisions: the question as it was, importable as is. */
 export const snapshotOf = (row: QuestionRow) => ({ ...toPortable(row), version: row.version, ...(row.bank_id && { bankId: row.bank_id }) })
 
 /** Replaces the content; status and validUntil keep their values when the body leaves them out. */
-export async function replaceQuestion(app: FastifyInstance, principal: Principal, id: number, body: Record<string, unknown>): Promise<QuestionDto> {
+export async function replaceQuestion(deps: Deps, principal: Principal, id: number, body: Record<string, unknown>): Promise<QuestionDto> {
   const v = checkQuestionBody(body)
   const fingerprint = questionFingerprint(v)
-  await app.db.transaction().execute(async (tx) => {
+  await withTransaction(deps, async (tx) => {
     await lockQuestionWrites(tx)
     const old = await q.findQuestion(tx, id)
     if (!old) throw notFound('题目')
@@ -96,11 +97,11 @@ export async function replaceQuestion(app: FastifyInstance, principal: Principal
     if (samePortable(toPortable(old), next)) return // nothing changed: no new version
     await assertNotDuplicate(tx, fingerprint, id)
     await q.insertRevision(tx, { questionId: id, version: old.version, snapshot: snapshotOf(old), editorId: principal.userId })
-    await q.updateQuestion(tx, id, { ...q.questionValues(v, fingerprint), valid_until: validUntil, status, version: old.version + 1, updated_at: app.clock.now() })
+    await q.updateQuestion(tx, id, { ...q.questionValues(v, fingerprint), valid_until: validUntil, status, version: old.version + 1, updated_at: deps.clock.now() })
     await q.ensureCategories(tx, [v.category])
     await audit(tx, principal.userId, 'question.update', 'question', id, { version: old.version + 1 })
   })
-  return toQuestionDto((await q.findQuestion(app.db, id))!)
+  return toQuestionDto((await q.findQuestion(deps.db, id))!)
 }
 
 function samePortable(a: QuestionInput, b: QuestionInput): boolean {
@@ -121,13 +122,13 @@ export function stableJson(v: unknown): string {
  * Deletes a question nobody answered. One that was answered is retired instead (history stays
  * intact), and so is a shipped one: deleted, the next bank sync would only bring it back.
  */
-export async function removeQuestion(app: FastifyInstance, principal: Principal, id: number): Promise<QuestionDto | null> {
-  return app.db.transaction().execute(async (tx) => {
+export async function removeQuestion(deps: Deps, principal: Principal, id: number): Promise<QuestionDto | null> {
+  return withTransaction(deps, async (tx) => {
     const row = await q.findQuestion(tx, id)
     if (!row) throw notFound('题目')
     const keep = (await q.isAnswered(tx, id)) ? 'answered' : row.bank_id ? 'shipped' : null
     if (keep) {
-      if (row.status !== 'retired') await q.setStatus(tx, [id], 'retired', app.clock.now())
+      if (row.status !== 'retired') await q.setStatus(tx, [id], 'retired', deps.clock.now())
       await audit(tx, principal.userId, 'question.retire', 'question', id, { reason: keep })
       return toQuestionDto((await q.findQuestion(tx, id))!)
     }
@@ -138,12 +139,12 @@ export async function removeQuestion(app: FastifyInstance, principal: Principal,
 }
 
 export async function bulkUpdate(
-  app: FastifyInstance,
+  deps: Deps,
   principal: Principal,
   input: { ids: number[]; action: 'publish' | 'retire' | 'draft' | 'move' | 'tag'; category?: string; tags?: string[] },
 ): Promise<{ updated: number }> {
   const ids = [...new Set(input.ids)]
-  const now = app.clock.now()
+  const now = deps.clock.now()
   let category: string | undefined
   let tags: string[] = []
   if (input.action === 'move') {
@@ -154,7 +155,7 @@ export async function bulkUpdate(
     tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))]
     if (!tags.length) throw validationError('添加标签须提供 tags', [{ field: 'tags', message: '至少需要一个标签' }])
   }
-  const updated = await app.db.transaction().execute(async (tx) => {
+  const updated = await withTransaction(deps, async (tx) => {
     let n: number
     if (input.action === 'move') {
       n = await q.setCategory(tx, ids, category!, now)
@@ -169,9 +170,9 @@ export async function bulkUpdate(
 
 // ---- categories ----
 
-export async function createCategory(app: FastifyInstance, principal: Principal, rawPath: string) {
+export async function createCategory(deps: Deps, principal: Principal, rawPath: string) {
   const path = normalizeCategory(rawPath, 'path')
-  return app.db.transaction().execute(async (tx) => {
+  return withTransaction(deps, async (tx) => {
     if (await q.categoryExists(tx, path)) throw conflict(`分类“${path}”已存在`, [{ field: 'path', message: '分类已存在' }])
     await q.ensureCategories(tx, [path])
     await audit(tx, principal.userId, 'question.category.create', 'question_category', path)
@@ -179,9 +180,9 @@ export async function createCategory(app: FastifyInstance, principal: Principal,
   })
 }
 
-export async function deleteCategory(app: FastifyInstance, principal: Principal, rawPath: string) {
+export async function deleteCategory(deps: Deps, principal: Principal, rawPath: string) {
   const path = normalizeCategory(rawPath, 'path')
-  await app.db.transaction().execute(async (tx) => {
+  await withTransaction(deps, async (tx) => {
     const n = await q.countInSubtree(tx, path)
     if (n) throw conflict(`分类“${path}”及其下级还有 ${n} 道题，请先移走这些题目`, [{ field: 'path', message: '分类不为空', count: n }])
     if (!(await q.deleteCategorySubtree(tx, path))) throw notFound('分类')
@@ -189,13 +190,13 @@ export async function deleteCategory(app: FastifyInstance, principal: Principal,
   })
 }
 
-export async function renameCategory(app: FastifyInstance, principal: Principal, rawFrom: string, rawTo: string) {
+export async function renameCategory(deps: Deps, principal: Principal, rawFrom: string, rawTo: string) {
   const from = normalizeCategory(rawFrom, 'from')
   const to = normalizeCategory(rawTo, 'to')
   if (to === from || to.startsWith(`${from}/`)) throw unprocessable('不能把分类移动到它自己或它的下级之下', [{ field: 'to', message: '目标分类不合法' }])
-  return app.db.transaction().execute(async (tx) => {
+  return withTransaction(deps, async (tx) => {
     if (!(await q.categoryExists(tx, from)) && !(await q.countInSubtree(tx, from))) throw notFound('分类')
-    const updated = await q.renameCategory(tx, from, to, app.clock.now())
+    const updated = await q.renameCategory(tx, from, to, deps.clock.now())
     await audit(tx, principal.userId, 'question.category.rename', 'question_category', from, { to, updated })
     return { updated }
   })
@@ -218,7 +219,7 @@ interface ImportPlan {
 }
 
 /** Splits readable items into new questions and duplicates (of the bank, or of an earlier row). */
-async function planImport(db: Transaction<Database> | FastifyInstance['db'], items: ParsedItem[]): Promise<ImportPlan> {
+async function planImport(db: Transaction<Database> | Deps['db'], items: ParsedItem[]): Promise<ImportPlan> {
   const withFp = items.map((item) => ({ ...item, fingerprint: questionFingerprint(item.question) }))
   const existing = await q.idsByFingerprint(db, withFp.map((i) => i.fingerprint))
   const firstRow = new Map<string, number>()
@@ -241,7 +242,7 @@ async function planImport(db: Transaction<Database> | FastifyInstance['db'], ite
  * row writes nothing unless `skipInvalid`. Duplicates are reported, never inserted, never fatal.
  */
 export async function importQuestions(
-  app: FastifyInstance,
+  deps: Deps,
   principal: Principal,
   parsed: ParseResult,
   opts: { dryRun: boolean; skipInvalid: boolean; filename: string },
@@ -249,7 +250,7 @@ export async function importQuestions(
   const errors = [...parsed.errors].sort((a, b) => a.row - b.row)
   const rejected = !opts.dryRun && errors.length > 0 && !opts.skipInvalid
   if (opts.dryRun || rejected) {
-    const plan = await planImport(app.db, parsed.items)
+    const plan = await planImport(deps.db, parsed.items)
     const dup = new Set(plan.duplicates.map((d) => d.row))
     const body: QuestionImportResult = { imported: rejected ? 0 : plan.fresh.length, duplicates: plan.duplicates, errors, dryRun: opts.dryRun }
     if (opts.dryRun) {
@@ -258,8 +259,8 @@ export async function importQuestions(
     return { status: rejected ? 422 : 200, body }
   }
 
-  const now = app.clock.now()
-  const plan = await app.db.transaction().execute(async (tx) => {
+  const now = deps.clock.now()
+  const plan = await withTransaction(deps, async (tx) => {
     await lockQuestionWrites(tx)
     const plan = await planImport(tx, parsed.items)
     const rows: Insertable<QuestionTable>[] = plan.fresh.map((i) => ({

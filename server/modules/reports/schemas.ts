@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 
 export const ReportQuery = Type.Object({
   from: Type.Optional(Type.String({ format: 'date', description: '开始日期（含），默认本月第一天' })),
@@ -33,3 +33,7 @@ export const ReportBody = Type.Object({
     invited: Type.Integer(), takers: Type.Integer(), submitted: Type.Integer(), passers: Type.Integer(),
   })),
 })
+
+// Types of the shapes above, for services and (type-only) for the web app.
+export type ReportFilter = Static<typeof ReportQuery>
+export type ParticipationReport = Static<typeof ReportBody>

@@ -3,26 +3,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { attachment } from '../../lib/http.js'
-import { IdParams, withErrors } from '../../lib/schemas.js'
+import { IdParams, withErrors, withFile, XLSX_MIME } from '../../lib/schemas.js'
 import { scopePrefix } from '../../lib/scope.js'
 import { leaderboardOpenToMembers, type ExamCatalog } from '../exams/index.js'
 import { LeaderboardRowBody, MonitorBody, ResultRowBody, ResultsQuery, StatsBody } from './schemas.js'
 import { examResults, examStats, leaderboard, monitor } from './service.js'
 import { resultsXlsx } from './xlsx.js'
-
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-
-/** Rows as JSON, or with format=xlsx the same rows as a file: two content types of one 200. */
-const RESULTS_RESPONSE: Record<number, unknown> = {
-  ...withErrors({}),
-  200: {
-    description: '每人一行（format=json）；format=xlsx 时为 Excel 文件',
-    content: {
-      'application/json': { schema: Type.Array(ResultRowBody) },
-      [XLSX_MIME]: { schema: Type.String({ format: 'binary' }) },
-    },
-  },
-}
 
 export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
   const deps = app.deps
@@ -31,7 +17,7 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
     config: { access: 'staff' },
     schema: {
       tags: ['results'], summary: '成绩（本组织范围）；format=xlsx 导出 Excel 文件', params: IdParams, querystring: ResultsQuery,
-      response: RESULTS_RESPONSE,
+      response: withFile('每人一行（format=json）；format=xlsx 时为 Excel 文件', [XLSX_MIME], Type.Array(ResultRowBody)),
     },
   }, async (req, reply) => {
     const { exam, audience } = await exams.inScope(req.principal, req.params.id)
