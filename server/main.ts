@@ -8,6 +8,7 @@ import { ensureFirstStart, FirstStartError } from './seed/first-start.js'
 import { resolveJwtSecret } from './lib/secrets.js'
 import { buildApp, DEFAULT_WEB_DIST } from './app.js'
 import { startSweeper } from './modules/attempts/index.js'
+import { startNotificationJob } from './modules/notifications/index.js'
 import { ensureWebBuilt } from './web-build.js'
 import { syncBank, BANK_DIR } from './modules/questions/index.js'
 
@@ -39,7 +40,8 @@ async function main() {
     // Also submits attempts whose deadline passed while the server was down. Registered before
     // listening: Fastify takes no hooks once it listens.
     const stopSweeper = startSweeper(app.deps)
-    app.addHook('onClose', async () => stopSweeper())
+    const stopNotices = startNotificationJob(app.deps)
+    app.addHook('onClose', async () => { stopSweeper(); stopNotices() })
     await app.listen({ port: config.port, host: config.host })
     // One write, so nobody reading the output sees the banner without its accounts.
     const lines = [`已启动：http://localhost:${config.port}`]

@@ -1,8 +1,11 @@
 // Domain events inside one process: modules announce what changed, the realtime layer listens and
 // pushes projections. Nothing here is durable; the database stays the truth.
 import { EventEmitter } from 'node:events'
+import type { NotificationPayload } from '../realtime/events-map.js'
 
 export interface DomainEventMap {
+  /** Notifications committed for these people: pushed to each person's sockets. */
+  'notifications:created': [created: { userId: number; notification: NotificationPayload }[]]
   /** Something that changes an exam's progress or leaderboard (start, answer, submit, reopen). */
   'exam:changed': [examId: number]
   /** An exam's design changed or it was withdrawn or archived: cached copies are stale. */

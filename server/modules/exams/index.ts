@@ -6,4 +6,4 @@ export { ExamCatalog, examMeetsScope, isInAudience, type ExamRow, type ExamWithA
 export { drawPaper, type PaperSpec } from './draw.js'
 export { leaderboardOpenToMembers } from './service.js'
 export { questionsLockedByExams } from './locked-questions.js'
-export { findExam, invitedPeople, orgPaths, type Person } from './queries.js'
+export { examsForNotices, findExam, invitedPeople, orgPaths, takersOf, type Person } from './queries.js'

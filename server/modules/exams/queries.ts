@@ -43,3 +43,15 @@ export async function countExamAttemptsTotal(db: Db, examId: number) {
   const r = await db.selectFrom('attempts').select(sql<number>`count(*)::int`.as('n')).where('exam_id', '=', examId).executeTakeFirstOrThrow()
   return r.n
 }
+
+/** Exams whose notices may still be due: not archived, and open or closed less than a week ago. */
+export function examsForNotices(db: Db, now: Date) {
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000)
+  return db.selectFrom('exams').selectAll().where('archived_at', 'is', null).where('closes_at', '>', weekAgo).execute()
+}
+
+/** Who has started an exam (at least one attempt), and who has submitted one, from its counters. */
+export async function takersOf(db: Db, examId: number) {
+  const rows = await db.selectFrom('exam_people').select(['user_id', 'submitted']).where('exam_id', '=', examId).execute()
+  return { started: new Set(rows.map((r) => r.user_id)), submitted: new Set(rows.filter((r) => r.submitted).map((r) => r.user_id)) }
+}
