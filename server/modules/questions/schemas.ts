@@ -185,13 +185,6 @@ export function toPortable(r: QuestionRow): QuestionInput {
   }
 }
 
-/** A question as a person answering it sees it (exam, practice, games): no key, no 解析. */
-export const PublicQuestionBody = Type.Object({
-  id: Type.Integer(), type: Type.String(), stem: Type.String(), score: Type.Number(),
-  options: Type.Union([Type.Array(Type.Object({ key: Type.String(), text: Type.String() })), Type.Null()]),
-  blanks: Type.Optional(Type.Integer()),
-})
-
 // Types of the shapes above, for services and (type-only) for the web app.
 export type CategoryDto = Static<typeof CategoryBody>
 export type RevisionDto = Static<typeof RevisionBody>

@@ -1,7 +1,7 @@
 // Rules of the question bank: one validation gate for every write, no duplicate questions, history
 // kept on every edit, answered questions retired instead of deleted, imports all-or-nothing.
 import type { Deps } from '../../lib/deps.js'
-import { withTransaction } from '../../lib/transaction.js'
+import { withTransaction, type Tx } from '../../lib/transaction.js'
 import type { Insertable } from 'kysely'
 import { sql, type Transaction } from 'kysely'
 import type { Database, QuestionTable } from '../../db/types.js'
@@ -277,4 +277,19 @@ export async function importQuestions(
     return plan
   })
   return { status: 200, body: { imported: plan.fresh.length, duplicates: plan.duplicates, errors, dryRun: false } }
+}
+
+/**
+ * Takes a question out of publication for review (back to draft: no new paper or practice set
+ * draws it; papers already drawn keep their snapshot), with the figures that raised the doubt.
+ */
+export async function holdForReview(tx: Tx, questionId: number, review: { examId: number; figures: Record<string, unknown>; by: number }, at: Date) {
+  const question = await q.findQuestion(tx, questionId)
+  if (!question) throw notFound('题目')
+  await q.setStatus(tx, [questionId], 'draft', at)
+  const row = await tx.insertInto('question_reviews')
+    .values({ question_id: questionId, exam_id: review.examId, figures: JSON.stringify(review.figures), requested_by: review.by, at })
+    .returning('id').executeTakeFirstOrThrow()
+  await audit(tx, review.by, 'question.review', 'question', questionId, { examId: review.examId, ...review.figures })
+  return { questionId, status: 'draft' as const, reviewId: row.id }
 }

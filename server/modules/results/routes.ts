@@ -6,8 +6,9 @@ import { attachment } from '../../lib/http.js'
 import { IdParams, withErrors, withFile, XLSX_MIME } from '../../lib/schemas.js'
 import { scopePrefix } from '../../lib/scope.js'
 import { leaderboardOpenToMembers, type ExamCatalog } from '../exams/index.js'
-import { LeaderboardRowBody, MonitorBody, ResultRowBody, ResultsQuery, StatsBody } from './schemas.js'
-import { examResults, examStats, leaderboard, monitor } from './service.js'
+import { AnalysisBody, AnalysisParams, LeaderboardRowBody, MonitorBody, ResultRowBody, ResultsQuery, ReviewResult, StatsBody } from './schemas.js'
+import { examResults, examStats, leaderboard, monitor, sendToReview } from './service.js'
+import { itemAnalysis } from './analysis.js'
 import { resultsXlsx } from './xlsx.js'
 
 export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
@@ -31,7 +32,8 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
     if (req.query.format === 'xlsx') {
       reply.header('content-type', XLSX_MIME)
       reply.header('content-disposition', attachment(`${exam.title}-成绩.xlsx`, `exam-${exam.id}-results.xlsx`))
-      return reply.send(await resultsXlsx(exam.title, rows, deps.clock.now()))
+      const items = await itemAnalysis(deps.db, exam.id, scopePrefix(req.principal))
+      return reply.send(await resultsXlsx(exam.title, rows, deps.clock.now(), items))
     }
     return rows
   })
@@ -59,5 +61,27 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
   }, async (req) => {
     const { exam } = await exams.inScope(req.principal, req.params.id)
     return examStats(deps.db, exam.id, scopePrefix(req.principal))
+  })
+
+  app.get('/exams/:id/analysis', {
+    config: { access: 'staff' },
+    schema: {
+      tags: ['results'], summary: '题目分析：通过率、区分度（点二列相关、高低分组）、各选项选择人次与提示（本组织范围）',
+      params: IdParams, response: withErrors({ 200: AnalysisBody }),
+    },
+  }, async (req) => {
+    const { exam } = await exams.inScope(req.principal, req.params.id)
+    return { questions: await itemAnalysis(deps.db, exam.id, scopePrefix(req.principal)) }
+  })
+
+  app.post('/exams/:id/analysis/:questionId/review', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['results'], summary: '把该题退回题库待审（转为草稿，不再被抽取），附上本场考试的分析数据（留痕）',
+      params: AnalysisParams, response: withErrors({ 200: ReviewResult }),
+    },
+  }, async (req) => {
+    await exams.inScope(req.principal, req.params.id)
+    return sendToReview(deps, req.principal, req.params.id, req.params.questionId)
   })
 }

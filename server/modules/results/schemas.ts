@@ -41,3 +41,18 @@ export type ResultRowBody = Static<typeof ResultRowBody>
 export type LeaderboardRowBody = Static<typeof LeaderboardRowBody>
 export type MonitorBody = Static<typeof MonitorBody>
 export type StatsBody = Static<typeof StatsBody>
+
+export const ItemStatsBody = Type.Object({
+  questionId: Type.Integer(), type: Type.String(), stem: Type.String(), responses: Type.Integer({ description: '作答人次（已交卷）' }),
+  facility: Nullable(Type.Number({ description: '通过率：答对人次 ÷ 作答人次' })),
+  discrimination: Nullable(Type.Number({ description: '区分度：答对与否与其余各题得分的点二列相关系数' })),
+  upperLower: Nullable(Type.Number({ description: '高低分组法：前 27% 答对率 − 后 27% 答对率' })),
+  options: Type.Array(Type.Object({ key: Type.String(), text: Type.String(), chosen: Type.Integer(), correct: Type.Boolean() })),
+  flags: Type.Array(Type.Union([Type.Literal('too_easy'), Type.Literal('too_hard'), Type.Literal('negative_discrimination')])),
+})
+export const AnalysisBody = Type.Object({ questions: Type.Array(ItemStatsBody) })
+export const ReviewResult = Type.Object({ questionId: Type.Integer(), status: Type.Literal('draft'), reviewId: Type.Integer() })
+export const AnalysisParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }), questionId: Type.Integer({ minimum: 1, maximum: 2147483647 }) })
+
+export type ItemStatsBody = Static<typeof ItemStatsBody>
+export type AnalysisBody = Static<typeof AnalysisBody>

@@ -4,7 +4,11 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { scopePrefix, type Principal } from '../../lib/scope.js'
 import { invitedPeople } from '../exams/index.js'
-import type { Paper } from '../questions/index.js'
+import { holdForReview, type Paper } from '../questions/index.js'
+import type { Deps } from '../../lib/deps.js'
+import { notFound } from '../../lib/errors.js'
+import { withTransaction } from '../../lib/transaction.js'
+import { itemAnalysis } from './analysis.js'
 
 type Db = Kysely<Database>
 
@@ -185,4 +189,12 @@ export async function examStats(db: Db, examId: number, scope: string) {
       return { questionId: id, stem: s.stem, type: s.type, shown: s.shown, answered: pq?.answered ?? 0, correct: pq?.correct ?? 0, correctRate: s.shown ? Math.round(((pq?.correct ?? 0) / s.shown) * 1000) / 10 : null }
     }).sort((a, b) => (a.correctRate ?? 0) - (b.correctRate ?? 0)),
   }
+}
+
+/** Sends a question of this exam back to the bank for review, with its figures from this exam. */
+export async function sendToReview(deps: Deps, principal: Principal, examId: number, questionId: number) {
+  const item = (await itemAnalysis(deps.db, examId, '/')).find((i) => i.questionId === questionId)
+  if (!item) throw notFound('本场考试中的该题目')
+  const figures = { responses: item.responses, facility: item.facility, discrimination: item.discrimination, upperLower: item.upperLower, flags: item.flags }
+  return withTransaction(deps, (tx) => holdForReview(tx, questionId, { examId, figures, by: principal.userId }, deps.clock.now()))
 }

@@ -1,0 +1,115 @@
+// Item analysis: the statistics against values worked out by hand, on the formulas and on a small
+// exam taken through the API (options shuffled per person, so counts must follow each shuffle back
+// to the bank's letters); flags; scope; and sending a question back to the bank for review.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { pointBiserial, upperLowerIndex } from '../server/modules/results/analysis.js'
+import { DEMO_ADMIN } from '../server/seed/demo.js'
+
+describe('the formulas', () => {
+  it('point-biserial and the 27 % groups match a hand computation', () => {
+    // mean 7, population s = √5, M1 = 9, M0 = 5, p = ½: r = (4 / √5) · ½ = 0.894427…
+    const rows = [{ correct: true, score: 10 }, { correct: true, score: 8 }, { correct: false, score: 6 }, { correct: false, score: 4 }]
+    expect(pointBiserial(rows)).toBeCloseTo(0.894427, 5)
+    expect(upperLowerIndex(rows)).toBe(1)
+    // Everyone right (or everyone wrong): no correlation to speak of.
+    expect(pointBiserial(rows.map((r) => ({ ...r, correct: true })))).toBeNull()
+    // The better people get it wrong: negative.
+    expect(pointBiserial(rows.map((r) => ({ ...r, correct: !r.correct })))).toBeCloseTo(-0.894427, 5)
+  })
+})
+
+describe('GET /api/exams/:id/analysis', () => {
+  let t: TestContext
+  let admin: string
+  let examId: number
+  let single: { id: number; answer: string; options: { key: string; text: string }[] }
+  let judges: { id: number; answer: boolean }[]
+
+  beforeAll(async () => {
+    t = await createTestContext()
+    admin = await t.login(DEMO_ADMIN.username)
+    const singles = await t.db.selectFrom('questions').select(['id', 'answer', 'options']).where('status', '=', 'published').where('type', '=', 'single').orderBy('id').limit(50).execute()
+    single = singles.map((q) => ({ id: q.id, answer: q.answer as string, options: q.options as { key: string; text: string }[] }))
+      .find((q) => q.options.length === 4 && new Set(q.options.map((o) => o.text)).size === 4)!
+    judges = (await t.db.selectFrom('questions').select(['id', 'answer']).where('status', '=', 'published').where('type', '=', 'judge').orderBy('id').limit(2).execute())
+      .map((q) => ({ id: q.id, answer: q.answer as boolean }))
+    const orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body as { id: number; name: string }[]
+    const res = await t.http().post('/api/exams').set(bearer(admin)).send({
+      title: '题目分析测试', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+      durationMinutes: 30, audienceOrgIds: [orgs.find((o) => o.name === '办公室党支部')!.id], passScore: 0, maxAttempts: 1,
+      shuffleQuestions: true, shuffleOptions: true, releaseResults: 'immediately',
+      paper: { questionIds: [single.id, judges[0].id, judges[1].id], scoreEach: 50 },
+    })
+    expect(res.status).toBe(201)
+    examId = res.body.id
+
+    const right = single.options.find((o) => o.key === single.answer)!.text
+    const wrong = single.options.filter((o) => o.key !== single.answer).map((o) => o.text)
+    // Eight takers: the single question right for 1–5, wrong for 6 and 8 (one distractor) and 7
+    // (another); the first judge right for 1–4; the second judge right for everyone.
+    const singleText = [right, right, right, right, right, wrong[0], wrong[1], wrong[0]]
+    for (let i = 0; i < 8; i++) {
+      const token = await t.login(`dy${String(i + 1).padStart(4, '0')}`)
+      const a = (await t.http().post(`/api/exams/${examId}/attempts`).set(bearer(token))).body as { attemptId: number; questions: { id: number; options: { key: string; text: string }[] | null }[] }
+      const shown = a.questions.find((q) => q.id === single.id)!
+      const answers: [number, unknown][] = [
+        [single.id, shown.options!.find((o) => o.text === singleText[i])!.key],
+        [judges[0].id, i < 4 ? judges[0].answer : !judges[0].answer],
+        [judges[1].id, judges[1].answer],
+      ]
+      for (const [qid, answer] of answers) expect((await t.http().put(`/api/attempts/${a.attemptId}/answers/${qid}`).set(bearer(token)).send({ answer })).status).toBe(200)
+      expect((await t.http().post(`/api/attempts/${a.attemptId}/submit`).set(bearer(token))).status).toBe(200)
+    }
+  })
+  afterAll(async () => { await t?.close() })
+
+  it('gives facility, discrimination and option counts in the bank\'s letters', async () => {
+    const res = await t.http().get(`/api/exams/${examId}/analysis`).set(bearer(admin))
+    expect(res.status).toBe(200)
+    const byId = new Map((res.body.questions as any[]).map((q) => [q.questionId, q]))
+    // Totals: 1–4 → 150, 5 → 100, 6–8 → 50. For the single question the rest of the paper is
+    // 100,100,100,100,50,50,50,50: M1 = 90, M0 = 50, s = 25, p = 5/8 → r = 1.6·√(15/64) = 0.775.
+    const s = byId.get(single.id)
+    expect(s).toMatchObject({ responses: 8, facility: 0.625, discrimination: 0.775, upperLower: 1, flags: [] })
+    const chosen = Object.fromEntries(s.options.map((o: any) => [o.key, o.chosen]))
+    const wrongKeys = single.options.filter((o) => o.key !== single.answer).map((o) => o.key)
+    expect(chosen).toEqual({ [single.answer]: 5, [wrongKeys[0]]: 2, [wrongKeys[1]]: 1, [wrongKeys[2]]: 0 })
+    expect(s.options.find((o: any) => o.key === single.answer).correct).toBe(true)
+    // First judge: rest = 100 ×5, 50 ×3; M1 = 100, M0 = 62.5, s = 24.206, p = ½ → 0.775.
+    expect(byId.get(judges[0].id)).toMatchObject({ facility: 0.5, discrimination: 0.775, upperLower: 1, flags: [] })
+    // Everybody right: too easy, and no correlation to report.
+    expect(byId.get(judges[1].id)).toMatchObject({ facility: 1, discrimination: null, flags: ['too_easy'] })
+  })
+
+  it('is for staff in scope only, and the xlsx carries it as 题目分析', async () => {
+    expect((await t.http().get(`/api/exams/${examId}/analysis`).set(bearer(await t.login('sj_bgs')))).status).toBe(200)
+    expect((await t.http().get(`/api/exams/${examId}/analysis`).set(bearer(await t.login('sj_zcfg')))).status).toBe(403)
+    expect((await t.http().get(`/api/exams/${examId}/analysis`).set(bearer(await t.login('dy0001')))).status).toBe(403)
+    const xlsx = await t.http().get(`/api/exams/${examId}/results?format=xlsx`).set(bearer(admin)).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => cb(null, Buffer.concat(chunks)))
+    })
+    const ExcelJS = (await import('exceljs')).default
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(xlsx.body as Buffer)
+    const sheet = wb.getWorksheet('题目分析')!
+    expect(sheet.rowCount).toBe(4)
+    const row = sheet.getRow(2).values as unknown[]
+    expect(typeof row[4]).toBe('number')
+  })
+
+  it('sends a flagged question back to the bank with its figures (admins only)', async () => {
+    const secretary = await t.login('sj_bgs')
+    expect((await t.http().post(`/api/exams/${examId}/analysis/${judges[1].id}/review`).set(bearer(secretary))).status).toBe(403)
+    expect((await t.http().post(`/api/exams/${examId}/analysis/999999/review`).set(bearer(admin))).status).toBe(404)
+    const res = await t.http().post(`/api/exams/${examId}/analysis/${judges[1].id}/review`).set(bearer(admin))
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ questionId: judges[1].id, status: 'draft' })
+    expect((await t.db.selectFrom('questions').select('status').where('id', '=', judges[1].id).executeTakeFirstOrThrow()).status).toBe('draft')
+    const review = await t.db.selectFrom('question_reviews').selectAll().where('question_id', '=', judges[1].id).executeTakeFirstOrThrow()
+    expect(review.figures).toMatchObject({ facility: 1, flags: ['too_easy'], responses: 8 })
+    expect(await t.db.selectFrom('audit_log').select('action').where('action', '=', 'question.review').where('target_id', '=', String(judges[1].id)).executeTakeFirst()).toBeTruthy()
+  })
+})
