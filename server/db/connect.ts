@@ -3,6 +3,7 @@
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import type { Database } from './types.js'
 import { lockDataDir } from './pglite-lock.js'
 import path from 'node:path'
@@ -57,6 +58,8 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
       dataDir: target.dataDir ? path.join(target.dataDir, 'pgdata') : undefined,
       loadDataDir: target.loadDataDir,
       parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber, [DATE_OID]: asIs },
+      // Trigram indexes for bank search (PostgreSQL ships pg_trgm in contrib; PGlite bundles it).
+      extensions: { pg_trgm },
     })
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
     return {
