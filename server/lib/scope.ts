@@ -14,7 +14,8 @@ export interface Principal {
   mustChangePassword: boolean
 }
 
-const ROLE_RANK: Record<Role, number> = { member: 1, secretary: 2, admin: 3 }
+// An auditor ranks below a member: she reaches only routes that admit auditors by name.
+const ROLE_RANK: Record<Role, number> = { auditor: 0, member: 1, secretary: 2, admin: 3 }
 
 export function roleAtLeast(role: Role, min: Role): boolean {
   return ROLE_RANK[role] >= ROLE_RANK[min]

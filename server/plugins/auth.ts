@@ -10,7 +10,7 @@ import type { Role } from '../db/types.js'
 import { AppError, forbidden, unauthorized } from '../lib/errors.js'
 import { roleAtLeast, type Principal } from '../lib/scope.js'
 import type { Clock } from '../lib/clock.js'
-import { findSessionPrincipal, findSessionPrincipals, type SessionPrincipalRow } from './session-queries.js'
+import { findSessionPrincipal, findSessionPrincipals, touchSession, type SessionPrincipalRow } from './session-queries.js'
 
 export interface AccessTokenPayload {
   sub: number
@@ -38,6 +38,10 @@ declare module 'fastify' {
     access?: RouteAccess
     /** Reachable while the user still has to change an imported password. */
     allowPendingPasswordChange?: boolean
+    /** Reachable by an admin who must still set up the second factor the policy requires. */
+    allowPendingTotp?: boolean
+    /** Reachable by an auditor, who reaches nothing else (she reads the audit log, signs in and out). */
+    allowAuditor?: boolean
   }
   interface FastifyRequest {
     principal: Principal
@@ -54,6 +58,10 @@ declare module 'fastify' {
     principalFromToken(token: string): Promise<Principal>
     /** Every route registered after this plugin, as registered (tests check each declares access). */
     routeTable: RouteOptions[]
+    /** The deployment's current session rules (idle and absolute limits, password age, TOTP for admins). */
+    sessionRules: () => Promise<SessionRules>
+    /** Configured access-token lifetime; a token is never signed for longer than the idle limit. */
+    accessTokenMinutes: number
   }
 }
 
@@ -63,26 +71,60 @@ declare module 'fastify' {
  */
 const CACHE_MS = 5_000
 
-export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock }>(async function authPlugin(app: FastifyInstance, opts) {
+/**
+ * The deployment's session rules (its policy switches; the app passes a reader so this plugin
+ * imports no module). A session's idle and absolute limits are enforced where it is renewed
+ * (refresh) and by access tokens that never outlive the idle limit; see `accessTokenMinutes`.
+ */
+export interface SessionRules {
+  idleMinutes: number
+  sessionMaxHours: number
+  passwordMaxDays: number
+  totpRequiredForAdmins: boolean
+}
+const DEFAULT_SESSION_RULES: SessionRules = { idleMinutes: 30, sessionMaxHours: 168, passwordMaxDays: 0, totpRequiredForAdmins: false }
+
+/** last_seen_at is written at most this often per session: idle limits are counted in minutes. */
+const TOUCH_EVERY_MS = 60_000
+
+interface CachedSession { at: number; clockAt: number; principal: Principal | null; totpEnabled: boolean }
+
+export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; sessionRules?: () => Promise<SessionRules> }>(async function authPlugin(app: FastifyInstance, opts) {
   await app.register(jwt, { secret: opts.secret, sign: { expiresIn: `${opts.accessTokenMinutes}m` } })
   app.decorate('clock', opts.clock)
   app.decorateRequest('principal', null as unknown as Principal)
+  const sessionRules = opts.sessionRules ?? (async () => DEFAULT_SESSION_RULES)
+  app.decorate('sessionRules', sessionRules)
+  app.decorate('accessTokenMinutes', opts.accessTokenMinutes)
 
-  const cache = new Map<string, { at: number; principal: Principal | null }>()
+  const cache = new Map<string, CachedSession>()
+  const touched = new Map<string, number>()
 
   app.decorate('routeTable', [] as RouteOptions[])
   app.addHook('onRoute', (route) => { app.routeTable.push(route) })
 
-  async function loadPrincipal(sessionId: string): Promise<Principal | null> {
+  async function loadSession(sessionId: string): Promise<CachedSession> {
     const hit = cache.get(sessionId)
     const nowMs = Date.now()
-    if (hit && nowMs - hit.at < CACHE_MS) return hit.principal
-    const row = await findSessionPrincipal(app.db, sessionId)
+    const clockMs = opts.clock.now().getTime()
+    // Fresh in both real time and the app's clock (a test's clock may jump ahead).
+    if (hit && nowMs - hit.at < CACHE_MS && Math.abs(clockMs - hit.clockAt) < CACHE_MS) return hit
+    const [row, rules] = await Promise.all([findSessionPrincipal(app.db, sessionId), sessionRules()])
     const valid = row && !row.revoked_at && row.active && new Date(row.expires_at) > opts.clock.now()
-    const principal: Principal | null = valid ? toPrincipal(row) : null
+    const entry: CachedSession = { at: nowMs, clockAt: clockMs, principal: valid ? toPrincipal(row, rules, opts.clock.now()) : null, totpEnabled: !!row?.totp_enabled }
     if (cache.size > 50_000) cache.clear()
-    cache.set(sessionId, { at: nowMs, principal })
-    return principal
+    cache.set(sessionId, entry)
+    return entry
+  }
+
+  /** Records activity for the idle limit, at most once a minute per session (by the app's clock). */
+  async function touch(sessionId: string) {
+    const now = opts.clock.now()
+    const last = touched.get(sessionId)
+    if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS && now.getTime() >= last) return
+    if (touched.size > 50_000) touched.clear()
+    touched.set(sessionId, now.getTime())
+    await touchSession(app.db, sessionId, now)
   }
 
   const forgottenListeners: ((filter: (p: Principal) => boolean) => void)[] = []
@@ -97,10 +139,11 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock }>(
     const rows = []
     for (let i = 0; i < sessionIds.length; i += 5_000) rows.push(...(await findSessionPrincipals(app.db, sessionIds.slice(i, i + 5_000))))
     const now = opts.clock.now()
-    return new Map(rows.filter((r) => !r.revoked_at && r.active && new Date(r.expires_at) > now).map((r) => [r.session_id, toPrincipal(r)]))
+    const rules = await sessionRules()
+    return new Map(rows.filter((r) => !r.revoked_at && r.active && new Date(r.expires_at) > now).map((r) => [r.session_id, toPrincipal(r, rules, now)]))
   })
 
-  app.decorate('principalFromToken', async (token: string) => {
+  async function resolveToken(token: string): Promise<CachedSession & { principal: Principal }> {
     let payload: AccessTokenPayload
     try {
       payload = app.jwt.verify<AccessTokenPayload & { exp?: unknown }>(token)
@@ -112,8 +155,15 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock }>(
     if (typeof claims.exp !== 'number' || typeof payload.sid !== 'string' || typeof payload.sub !== 'number') {
       throw unauthorized('登录已失效，请重新登录')
     }
-    const principal = await loadPrincipal(payload.sid)
-    if (!principal || principal.userId !== payload.sub) throw unauthorized('登录已失效，请重新登录')
+    const session = await loadSession(payload.sid)
+    if (!session.principal || session.principal.userId !== payload.sub) throw unauthorized('登录已失效，请重新登录')
+    return session as CachedSession & { principal: Principal }
+  }
+
+  // Sockets (live boards, monitors) are not for auditors: they read the audit log and nothing else.
+  app.decorate('principalFromToken', async (token: string) => {
+    const { principal } = await resolveToken(token)
+    if (principal.role === 'auditor') throw forbidden('审计员账号只能查看审计日志')
     return principal
   })
 
@@ -125,9 +175,18 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock }>(
     if (access === 'public') return
     const header = request.headers.authorization
     if (!header?.startsWith('Bearer ')) throw unauthorized()
-    request.principal = await app.principalFromToken(header.slice(7))
+    const session = await resolveToken(header.slice(7))
+    request.principal = session.principal
+    await touch(session.principal.sessionId)
     if (request.principal.mustChangePassword && !config?.allowPendingPasswordChange) {
       throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码')
+    }
+    if (request.principal.role === 'auditor') {
+      if (!config?.allowAuditor) throw forbidden('审计员账号只能查看审计日志')
+      return
+    }
+    if (request.principal.role === 'admin' && !session.totpEnabled && !config?.allowPendingTotp && (await sessionRules()).totpRequiredForAdmins) {
+      throw new AppError(403, 'TOTP_SETUP_REQUIRED', '管理员须先启用双因素认证（动态口令）')
     }
     if (!roleAtLeast(request.principal.role, MIN_ROLE[access])) throw forbidden()
   })
@@ -148,9 +207,12 @@ export async function registerPublic<A extends FastifyInstance<any, any, any, an
   })
 }
 
-function toPrincipal(row: SessionPrincipalRow): Principal {
+/** An expired password (when the policy sets an age) must be changed like an imported one. */
+function toPrincipal(row: SessionPrincipalRow, rules: SessionRules, now: Date): Principal {
+  const changed = row.password_changed_at ? new Date(row.password_changed_at).getTime() : null
+  const expired = rules.passwordMaxDays > 0 && changed !== null && now.getTime() - changed > rules.passwordMaxDays * 86_400_000
   return {
     userId: row.user_id, sessionId: row.session_id, username: row.username, name: row.name, role: row.role,
-    orgId: row.org_id, orgPath: row.org_path, mustChangePassword: row.must_change_password,
+    orgId: row.org_id, orgPath: row.org_path, mustChangePassword: row.must_change_password || expired,
   }
 }

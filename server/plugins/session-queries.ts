@@ -1,7 +1,7 @@
 // The session lookup the auth plugin trusts a token by: a session joined with its user and org.
 // It lives with the plugin (infrastructure imports no feature module); the auth module writes
 // sessions, this reads them.
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/types.js'
 
 type Db = Kysely<Database>
@@ -15,7 +15,8 @@ function sessionPrincipalQuery(db: Db) {
     .select([
       'sessions.id as session_id', 'sessions.revoked_at', 'sessions.expires_at',
       'users.id as user_id', 'users.username', 'users.name', 'users.role', 'users.org_id', 'users.active',
-      'users.must_change_password', 'orgs.path as org_path',
+      'users.must_change_password', 'orgs.path as org_path', 'users.password_changed_at',
+      sql<boolean>`users.totp_enabled_at is not null`.as('totp_enabled'),
     ])
 }
 export type SessionPrincipalRow = NonNullable<Awaited<ReturnType<typeof findSessionPrincipal>>>
@@ -27,4 +28,10 @@ export function findSessionPrincipal(db: Db, sessionId: string) {
 /** The same for many sessions at once (realtime re-checks the sessions behind its sockets). */
 export function findSessionPrincipals(db: Db, sessionIds: string[]) {
   return sessionIds.length ? sessionPrincipalQuery(db).where('sessions.id', 'in', sessionIds).execute() : Promise.resolve([])
+}
+
+/** Records a session's activity for the idle limit (never moves it backwards). */
+export async function touchSession(db: Db, sessionId: string, now: Date) {
+  await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionId)
+    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)])).execute()
 }

@@ -9,7 +9,7 @@ export function findUserForLogin(db: Db, username: string) {
     .innerJoin('orgs', 'orgs.id', 'users.org_id')
     .select([
       'users.id', 'users.username', 'users.name', 'users.role', 'users.org_id', 'users.password_hash',
-      'users.active', 'users.must_change_password', 'orgs.path as org_path',
+      'users.active', 'users.must_change_password', 'orgs.path as org_path', 'users.totp_secret', 'users.totp_enabled_at',
     ])
     .where('users.username', '=', username)
     .executeTakeFirst()
@@ -101,12 +101,26 @@ export async function pruneLoginFailures(db: Db, now: Date) {
 
 export async function insertSession(
   db: Db,
-  s: { id: string; userId: number; tokenHash: string; expiresAt: Date; userAgent?: string; ip?: string },
+  s: { id: string; userId: number; tokenHash: string; expiresAt: Date; createdAt: Date; userAgent?: string; ip?: string },
 ) {
   await db
     .insertInto('sessions')
-    .values({ id: s.id, user_id: s.userId, token_hash: s.tokenHash, expires_at: s.expiresAt, user_agent: s.userAgent ?? null, ip: s.ip ?? null })
+    .values({ id: s.id, user_id: s.userId, token_hash: s.tokenHash, expires_at: s.expiresAt, created_at: s.createdAt, last_seen_at: s.createdAt, user_agent: s.userAgent ?? null, ip: s.ip ?? null })
     .execute()
+}
+
+/** An exam attempt still running keeps its person's session alive past the idle limit. */
+export async function hasOpenAttempt(db: Db, userId: number, now: Date) {
+  const row = await db.selectFrom('attempts').select('id').where('user_id', '=', userId).where('status', '=', 'in_progress').where('deadline', '>', now).limit(1).executeTakeFirst()
+  return !!row
+}
+
+export function findTotp(db: Db, userId: number) {
+  return db.selectFrom('users').select(['username', 'totp_secret', 'totp_enabled_at']).where('id', '=', userId).executeTakeFirstOrThrow()
+}
+
+export async function setTotp(db: Db, userId: number, secret: string | null, enabledAt: Date | null) {
+  await db.updateTable('users').set({ totp_secret: secret, totp_enabled_at: enabledAt }).where('id', '=', userId).execute()
 }
 
 export function findSession(db: Db, id: string) {

@@ -1,12 +1,15 @@
 // Login, rotating refresh tokens, logout and password change.
 import { createHash, randomBytes } from 'node:crypto'
-import type { Kysely } from 'kysely'
-import type { FastifyInstance } from 'fastify'
-import type { Database } from '../../db/types.js'
+import type { Deps } from '../../lib/deps.js'
+import type { Principal } from '../../lib/scope.js'
+import { audit } from '../../lib/audit.js'
+import { withTransaction } from '../../lib/transaction.js'
 import { AppError, unauthorized, validationError } from '../../lib/errors.js'
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../lib/passwords.js'
 import { normalizeUsername, usernameKey } from '../../lib/usernames.js'
+import type { SessionRules } from '../../plugins/auth.js'
 import * as q from './queries.js'
+import { newTotpSecret, totpUri, verifyTotp } from './totp.js'
 import { toUserDto } from '../users/index.js'
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
@@ -23,17 +26,32 @@ function parseRefreshToken(token: string) {
   return { sessionId: token.slice(0, dot), hash: sha256(token.slice(dot + 1)) }
 }
 
+/**
+ * What the auth services need besides `deps`: token signing and the session cache live in the
+ * auth plugin (infrastructure), so the route hands them over as functions.
+ */
 export interface AuthContext {
-  app: FastifyInstance
+  deps: Deps
   refreshTokenDays: number
+  /** Signs an access token for this many minutes. */
+  sign(payload: { sub: number; sid: string }, minutes: number): string
+  accessTokenMinutes: number
+  sessionRules(): Promise<SessionRules>
+  forgetSessions(filter: (p: Principal) => boolean): void
 }
 
 function refreshExpiry(ctx: AuthContext) {
-  return new Date(ctx.app.clock.now().getTime() + ctx.refreshTokenDays * 86_400_000)
+  return new Date(ctx.deps.clock.now().getTime() + ctx.refreshTokenDays * 86_400_000)
 }
 
-function signAccess(ctx: AuthContext, userId: number, sessionId: string) {
-  return ctx.app.jwt.sign({ sub: userId, sid: sessionId })
+/**
+ * An access token never outlives the idle limit: a session's last request is at or after its
+ * token was issued, so a token that expires within the limit cannot carry a request past
+ * "last activity + limit"; renewing it (refresh) is where the idle and absolute limits are checked.
+ */
+async function signAccess(ctx: AuthContext, userId: number, sessionId: string) {
+  const rules = await ctx.sessionRules()
+  return ctx.sign({ sub: userId, sid: sessionId }, Math.min(ctx.accessTokenMinutes, rules.idleMinutes))
 }
 
 /**
@@ -92,15 +110,15 @@ export function clientAddressKey(ip: string | undefined): string {
  * Unknown and known accounts get the same answers and a similar cost; the username is trimmed and
  * NFKC-normalised first, and the throttle key is also lower-cased.
  */
-export async function login(ctx: AuthContext, username: string, password: string, client: { ip?: string; userAgent?: string }) {
-  const { db, clock } = ctx.app
+export async function login(ctx: AuthContext, username: string, password: string, client: { ip?: string; userAgent?: string; totpCode?: string }) {
+  const { db, clock } = ctx.deps
   const now = clock.now()
   const key = usernameKey(username)
   const address = clientAddressKey(client.ip)
 
   const addressBlock = await q.blockedUntil(db, q.ANY_ACCOUNT, address, now)
   if (addressBlock) throw throttled(addressBlock, now)
-  if (!key) return refuseBlankUsername(ctx.app, password, address, now) // '' is the address row's key
+  if (!key) return refuseBlankUsername(ctx.deps, password, address, now) // '' is the address row's key
   if (!(await q.chargeLoginAttempt(db, key, address, now))) {
     throw throttled((await q.blockedUntil(db, key, address, now)) ?? now, now)
   }
@@ -109,26 +127,38 @@ export async function login(ctx: AuthContext, username: string, password: string
   // Unknown users cost a real check too: no user enumeration by timing.
   const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyHash()), password)
   if (!user || !passwordOk) {
-    await recordFailure(ctx.app, address, now)
+    await recordFailure(ctx.deps, address, now, { username: key, ip: client.ip, userId: user?.id })
     throw unauthorized(WRONG_CREDENTIALS)
+  }
+  // The second factor, when the person has one: without a code the client is asked for it (the
+  // attempt stays charged, so guessing codes is throttled like guessing passwords).
+  if (user.totp_secret && user.totp_enabled_at) {
+    if (!client.totpCode) throw new AppError(401, 'TOTP_REQUIRED', '请输入动态口令（身份验证器中的 6 位数字）')
+    if (!(await verifyTotp(user.totp_secret, client.totpCode, now))) {
+      await recordFailure(ctx.deps, address, now, { username: key, ip: client.ip, userId: user.id, totp: true })
+      throw new AppError(401, 'TOTP_INVALID', '动态口令不正确或已过期')
+    }
   }
   await q.clearLoginFailures(db, key, address)
   if (!user.active) throw unauthorized('账号已停用，请联系管理员')
 
   const sessionId = randomBytes(12).toString('base64url')
   const refresh = newRefreshToken(sessionId)
-  await q.insertSession(db, { id: sessionId, userId: user.id, tokenHash: refresh.hash, expiresAt: refreshExpiry(ctx), ...client })
+  await withTransaction(ctx.deps, async (tx) => {
+    await q.insertSession(tx, { id: sessionId, userId: user.id, tokenHash: refresh.hash, expiresAt: refreshExpiry(ctx), createdAt: now, ip: client.ip, userAgent: client.userAgent })
+    await audit(tx, user.id, 'auth.login', 'user', user.id, { ip: client.ip ?? null, userAgent: client.userAgent?.slice(0, 200) ?? null, totp: !!user.totp_enabled_at })
+  })
   // 登录 earns a point once a day: the points module reacts to this after the session is stored.
-  await ctx.app.events.emitAndSettle('user:loggedIn', { userId: user.id, orgId: user.org_id, at: now })
+  await ctx.deps.events.emitAndSettle('user:loggedIn', { userId: user.id, orgId: user.org_id, at: now })
   return {
-    accessToken: signAccess(ctx, user.id, sessionId),
+    accessToken: await signAccess(ctx, user.id, sessionId),
     refreshToken: refresh.token,
     user: toUserDto({ ...user, must_change_password: user.must_change_password }),
   }
 }
 
 export async function refresh(ctx: AuthContext, refreshToken: string) {
-  const { db, clock } = ctx.app
+  const { db, clock } = ctx.deps
   const parsed = parseRefreshToken(refreshToken)
   if (!parsed) throw unauthorized('登录已失效，请重新登录')
   const session = await q.findSession(db, parsed.sessionId)
@@ -141,23 +171,49 @@ export async function refresh(ctx: AuthContext, refreshToken: string) {
     const racing = session.prev_token_hash === parsed.hash && session.rotated_at && now.getTime() - new Date(session.rotated_at).getTime() < REUSE_GRACE_MS
     if (!racing) {
       await q.revokeSession(db, session.id, now)
-      ctx.app.forgetSessions((p) => p.sessionId === session.id)
+      ctx.forgetSessions((p) => p.sessionId === session.id)
     }
     throw unauthorized('登录已失效，请重新登录')
   }
+  await assertSessionLimits(ctx, session, now)
   const next = newRefreshToken(session.id)
   const rotated = await q.rotateSessionToken(db, session.id, parsed.hash, next.hash, now, refreshExpiry(ctx))
   if (!rotated) throw unauthorized('登录已失效，请重新登录')
-  return { accessToken: signAccess(ctx, session.user_id, session.id), refreshToken: next.token }
+  return { accessToken: await signAccess(ctx, session.user_id, session.id), refreshToken: next.token }
 }
 
-export async function logout(app: FastifyInstance, sessionId: string) {
-  await q.revokeSession(app.db, sessionId, app.clock.now())
-  app.forgetSessions((p) => p.sessionId === sessionId)
+/**
+ * 等保2.0 §8.1.4.1: a session ends after the idle limit without a request — unless its person has
+ * an exam attempt open, whose page must never be signed out mid-exam — and after the absolute
+ * limit whatever its activity. Ending it is audited.
+ */
+async function assertSessionLimits(ctx: AuthContext, session: { id: string; user_id: number; created_at: Date | string; last_seen_at: Date | string | null }, now: Date) {
+  const rules = await ctx.sessionRules()
+  const started = new Date(session.created_at).getTime()
+  const lastSeen = new Date(session.last_seen_at ?? session.created_at).getTime()
+  const tooOld = now.getTime() - started > rules.sessionMaxHours * 3_600_000
+  const idle = !tooOld && now.getTime() - lastSeen > rules.idleMinutes * 60_000 && !(await q.hasOpenAttempt(ctx.deps.db, session.user_id, now))
+  if (!tooOld && !idle) return
+  await withTransaction(ctx.deps, async (tx) => {
+    await q.revokeSession(tx, session.id, now)
+    await audit(tx, session.user_id, 'auth.session_ended', 'user', session.user_id, { reason: tooOld ? 'max_age' : 'idle' })
+  })
+  ctx.forgetSessions((p) => p.sessionId === session.id)
+  throw tooOld
+    ? new AppError(401, 'SESSION_EXPIRED', '登录时间已到上限，请重新登录')
+    : new AppError(401, 'SESSION_IDLE', `超过 ${rules.idleMinutes} 分钟未操作，请重新登录`)
 }
 
-export async function changePassword(app: FastifyInstance, userId: number, sessionId: string, current: string, next: string) {
-  const db: Kysely<Database> = app.db
+export async function logout(ctx: AuthContext, principal: Principal) {
+  await withTransaction(ctx.deps, async (tx) => {
+    await q.revokeSession(tx, principal.sessionId, ctx.deps.clock.now())
+    await audit(tx, principal.userId, 'auth.logout', 'user', principal.userId)
+  })
+  ctx.forgetSessions((p) => p.sessionId === principal.sessionId)
+}
+
+export async function changePassword(ctx: AuthContext, userId: number, sessionId: string, current: string, next: string) {
+  const { db, clock } = ctx.deps
   const user = await db.selectFrom('users').select(['password_hash', 'username', 'name']).where('id', '=', userId).executeTakeFirstOrThrow()
   if (!(await verifyPassword(user.password_hash, current))) {
     throw new AppError(400, 'VALIDATION', '当前密码不正确', [{ field: 'currentPassword', message: '当前密码不正确' }])
@@ -166,23 +222,73 @@ export async function changePassword(app: FastifyInstance, userId: number, sessi
   const problem = current === next ? '新密码不能与当前密码相同' : passwordProblem(next, user.username, user.name)
   if (problem) throw validationError(problem, [{ field: 'newPassword', message: problem }])
   const passwordHash = await hashPassword(next)
-  await db.transaction().execute(async (tx) => {
-    await tx.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, updated_at: app.clock.now() }).where('id', '=', userId).execute()
-    await q.revokeUserSessions(tx, userId, app.clock.now(), sessionId)
+  const now = clock.now()
+  await withTransaction(ctx.deps, async (tx) => {
+    await tx.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, password_changed_at: now, updated_at: now }).where('id', '=', userId).execute()
+    await q.revokeUserSessions(tx, userId, now, sessionId)
+    await audit(tx, userId, 'auth.password', 'user', userId)
   })
-  app.forgetSessions((p) => p.userId === userId)
+  ctx.forgetSessions((p) => p.userId === userId)
 }
 
 /** A blank username (spaces only) is no account: answered and costed like any wrong login. */
-async function refuseBlankUsername(app: FastifyInstance, password: string, address: string, now: Date): Promise<never> {
+async function refuseBlankUsername(deps: Deps, password: string, address: string, now: Date): Promise<never> {
   await verifyPassword(await decoyHash(), password)
-  await recordFailure(app, address, now)
+  await recordFailure(deps, address, now, { username: '', ip: address })
   throw unauthorized(WRONG_CREDENTIALS)
 }
 
-async function recordFailure(app: FastifyInstance, address: string, now: Date) {
-  await q.recordAddressFailure(app.db, address, now)
+/** A failed login counts against the address and is audited (who tried which account from where). */
+async function recordFailure(deps: Deps, address: string, now: Date, what: { username: string; ip?: string; userId?: number; totp?: boolean }) {
+  await q.recordAddressFailure(deps.db, address, now)
+  await audit(deps.db, null, 'auth.login_failed', 'user', what.userId ?? null, { username: what.username.slice(0, 64), ip: what.ip ?? address, ...(what.totp && { totp: true }) })
   if (Math.random() < 1 / PRUNE_EVERY) {
-    q.pruneLoginFailures(app.db, now).catch((err) => app.log.warn({ err }, 'login throttle rows not pruned'))
+    q.pruneLoginFailures(deps.db, now).catch((err) => deps.log.warn({ err }, 'login throttle rows not pruned'))
+  }
+}
+
+/** Starts setting up a second factor: a new secret, shown once as a QR code / key, not yet required. */
+export async function startTotpSetup(ctx: AuthContext, principal: Principal) {
+  const current = await q.findTotp(ctx.deps.db, principal.userId)
+  if (current.totp_enabled_at) throw new AppError(409, 'CONFLICT', '已启用双因素认证；如需更换，请先停用')
+  const secret = newTotpSecret()
+  await q.setTotp(ctx.deps.db, principal.userId, secret, null)
+  return { secret, otpauthUrl: totpUri(secret, current.username) }
+}
+
+/** Turns the second factor on once the person proves her authenticator shows the right codes. */
+export async function enableTotp(ctx: AuthContext, principal: Principal, code: string) {
+  const current = await q.findTotp(ctx.deps.db, principal.userId)
+  if (current.totp_enabled_at) return
+  if (!current.totp_secret) throw new AppError(409, 'CONFLICT', '请先获取密钥')
+  const now = ctx.deps.clock.now()
+  if (!(await verifyTotp(current.totp_secret, code, now))) throw validationError('动态口令不正确', [{ field: 'code', message: '动态口令不正确或已过期' }])
+  await withTransaction(ctx.deps, async (tx) => {
+    await q.setTotp(tx, principal.userId, current.totp_secret, now)
+    await audit(tx, principal.userId, 'auth.totp_enabled', 'user', principal.userId)
+  })
+  ctx.forgetSessions((p) => p.userId === principal.userId)
+}
+
+/** Turns it off with a current code (an admin then must set it up again if the policy requires it). */
+export async function disableTotp(ctx: AuthContext, principal: Principal, code: string) {
+  const current = await q.findTotp(ctx.deps.db, principal.userId)
+  if (!current.totp_enabled_at || !current.totp_secret) return
+  if (!(await verifyTotp(current.totp_secret, code, ctx.deps.clock.now()))) throw validationError('动态口令不正确', [{ field: 'code', message: '动态口令不正确或已过期' }])
+  await withTransaction(ctx.deps, async (tx) => {
+    await q.setTotp(tx, principal.userId, null, null)
+    await audit(tx, principal.userId, 'auth.totp_disabled', 'user', principal.userId)
+  })
+  ctx.forgetSessions((p) => p.userId === principal.userId)
+}
+
+/** What 我的 → 账号安全 shows. */
+export async function securityState(ctx: AuthContext, principal: Principal) {
+  const [current, rules] = await Promise.all([q.findTotp(ctx.deps.db, principal.userId), ctx.sessionRules()])
+  return {
+    totpEnabled: !!current.totp_enabled_at,
+    totpRequired: principal.role === 'admin' && rules.totpRequiredForAdmins,
+    idleMinutes: rules.idleMinutes,
+    sessionMaxHours: rules.sessionMaxHours,
   }
 }

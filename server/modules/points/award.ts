@@ -5,6 +5,7 @@ import type { Tx } from '../../lib/transaction.js'
 import { shanghaiDate, weekStart } from '../../lib/time.js'
 import { allPeriodKeys } from './periods.js'
 import { ruleOn } from './rules.js'
+import { pointRuleEnabled } from '../policy/index.js'
 
 export interface AwardInput {
   userId: number
@@ -17,12 +18,22 @@ export interface AwardInput {
   detail?: Record<string, unknown>
 }
 
-export interface AwardResult { rule: string; points: number; capped: boolean; duplicate: boolean }
+export interface AwardResult {
+  rule: string
+  points: number
+  capped: boolean
+  duplicate: boolean
+  /** The deployment switched points, or this rule, off: nothing was written. */
+  disabled?: true
+}
 
 export async function award(tx: Tx, input: AwardInput): Promise<AwardResult> {
   const day = shanghaiDate(input.at)
   const rule = await ruleOn(tx, input.rule, day)
   if (!rule) throw new Error(`unknown point rule ${input.rule}`)
+  // Points are motivation a deployment may switch off, wholly or per rule (国办函〔2026〕12号: no
+  // compulsory 打卡签到 or 在线时长): a switched-off rule earns nothing and leaves no ledger row.
+  if (!(await pointRuleEnabled(tx, rule.code))) return { rule: rule.code, points: 0, capped: false, duplicate: false, disabled: true }
   const period = rule.weekly_cap !== null ? `W:${weekStart(day)}` : `D:${day}`
   const cap = rule.weekly_cap ?? rule.daily_cap
   const key = { user_id: input.userId, rule_code: rule.code, period }

@@ -5,10 +5,10 @@ import type { RealtimeSocket } from '../../plugins/realtime.js'
 import { ackError, SOCKET_LIMITS, watchCount } from '../../realtime/flood-guard.js'
 import { Coalescer } from '../../realtime/coalescer.js'
 import type { PointsPeriod } from '../../realtime/events-map.js'
-import { shanghaiDate } from '../../lib/time.js'
-import { boardOrg } from './service.js'
-import { orgBoard, userBoard } from './queries.js'
+import { AppError } from '../../lib/errors.js'
+import { boardOrg, boardRows } from './service.js'
 import { findOrg } from '../orgs/index.js'
+import { leaderboardMode } from '../privacy/index.js'
 
 const PERIODS = new Set(['day', 'week', 'month', 'total'])
 const roomOf = (orgId: number, period: string, by: string) => `points:${orgId}:${period}:${by}`
@@ -20,11 +20,17 @@ const parseRoom = (room: string) => {
 export function registerPointEvents(app: FastifyInstance) {
   const io = app.io
 
+  // Pushes follow the same rules as the REST board: nothing while leaderboards are off, names
+  // only with consent.
   async function board(orgId: number, period: PointsPeriod, by: 'user' | 'org') {
-    const day = shanghaiDate(app.clock.now())
-    if (by === 'org') return orgBoard(app.db, period, day, orgId)
     const org = await findOrg(app.db, orgId)
-    return org ? userBoard(app.db, period, day, org.path, 20) : []
+    if (!org) return []
+    try {
+      return await boardRows(app.deps, org, period, by, 20)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'LEADERBOARDS_OFF') return []
+      throw err
+    }
   }
 
   const coalescer = new Coalescer<'all'>(500, async () => {
@@ -51,7 +57,8 @@ export function registerPointEvents(app: FastifyInstance) {
         const period = String(payload?.period ?? 'day')
         const by = payload?.by === 'org' ? 'org' : 'user'
         if (!PERIODS.has(period)) return ack?.({ ok: false, error: 'period 无效' })
-        const org = await boardOrg(app, socket.data.principal, payload?.orgId ?? null)
+        const org = await boardOrg(app.db, socket.data.principal, payload?.orgId ?? null)
+        await leaderboardMode(app.db) // leaderboards switched off: the watch is refused like the REST board
         const room = roomOf(org.id, period, by)
         if (!socket.rooms.has(room) && watchCount(socket) >= SOCKET_LIMITS.maxWatches) {
           return ack?.({ ok: false, error: `同一连接最多同时关注 ${SOCKET_LIMITS.maxWatches} 个榜单，请先取消其他关注` })

@@ -24,7 +24,7 @@ export async function myPoints(db: Db, userId: number, day: string) {
       return {
         rule: r.code, name: r.name, points: r.points,
         earnedToday: counters.find((c) => c.rule_code === r.code && c.period === period)?.earned ?? 0,
-        dailyCap: r.daily_cap ?? r.weekly_cap, capPeriod: r.weekly_cap !== null ? 'week' : 'day',
+        dailyCap: r.daily_cap ?? r.weekly_cap, capPeriod: (r.weekly_cap !== null ? 'week' : 'day') as 'week' | 'day',
       }
     }),
   }

@@ -7,7 +7,7 @@ import { award } from './award.js'
 
 export function registerPointReactions(app: FastifyInstance) {
   app.events.on('user:loggedIn', ({ userId, orgId, at }) =>
-    withTransaction(app, async (tx, emit) => {
+    withTransaction(app.deps, async (tx, emit) => {
       const result = await award(tx, { userId, orgId, rule: 'login', idemKey: `login:${shanghaiDate(at)}`, at })
       if (!result.duplicate && result.points) emit('points:changed', userId)
     }).catch((err) => app.log.warn({ err, userId }, 'login point not awarded')),

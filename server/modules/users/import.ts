@@ -1,6 +1,7 @@
 // Bulk import of people from the department's spreadsheets (columns 用户名, 姓名, 组织, 角色, 初始密码).
 // Every row is checked first; nothing is written when any row is bad unless skipInvalid is set.
-import type { FastifyInstance } from 'fastify'
+import type { Deps } from '../../lib/deps.js'
+import { withTransaction } from '../../lib/transaction.js'
 import type { Org, Role } from '../../db/types.js'
 import { generatePassword, hashPassword, passwordProblems } from '../../lib/passwords.js'
 import { usernameProblem } from '../../lib/usernames.js'
@@ -65,16 +66,17 @@ function orgResolver(orgs: Org[]) {
 }
 
 export async function importUsers(
-  app: FastifyInstance,
+  deps: Deps,
   principal: Principal,
   rows: Record<string, string>[],
   opts: { dryRun: boolean; skipInvalid: boolean },
+  forgetSessions: (userIds: number[]) => void,
 ): Promise<UserImportResult> {
   const errors: ImportRowError[] = []
-  const resolveOrg = orgResolver(await listOrgs(app.db))
+  const resolveOrg = orgResolver(await listOrgs(deps.db))
   const cell = (r: Record<string, string>, k: string) => String(r[k] ?? '').trim()
 
-  const found = await q.findUsersByUsernames(app.db, [...new Set(rows.map((r) => cell(r, '用户名')).filter(Boolean))])
+  const found = await q.findUsersByUsernames(deps.db, [...new Set(rows.map((r) => cell(r, '用户名')).filter(Boolean))])
   // Accounts outside the caller's subtree are invisible to her: their rows are checked as for a new
   // person and refused with one neutral message, so a dry run cannot probe who exists elsewhere.
   const existing = new Map(found.filter((u) => orgInScope(principal, u.org_path)).map((u) => [u.username, u]))
@@ -134,13 +136,13 @@ export async function importUsers(
   if (opts.dryRun || (errors.length && !opts.skipInvalid) || !planned.length) return result
 
   const hashes = await hashAll(planned.filter((p) => !p.existingId).map((p) => p.password))
-  const now = app.clock.now()
-  await app.db.transaction().execute(async (tx) => {
+  const now = deps.clock.now()
+  await withTransaction(deps, async (tx) => {
     const fresh = planned.filter((p) => !p.existingId)
     for (let i = 0; i < fresh.length; i += 500) {
       await tx.insertInto('users').values(
         fresh.slice(i, i + 500).map((p, j) => ({
-          username: p.username, name: p.name, role: p.role, org_id: p.org.id, password_hash: hashes[i + j], must_change_password: true,
+          username: p.username, name: p.name, role: p.role, org_id: p.org.id, password_hash: hashes[i + j], must_change_password: true, password_changed_at: now,
         })),
       ).execute()
     }
@@ -150,7 +152,7 @@ export async function importUsers(
     }
     await audit(tx, principal.userId, 'user.import', 'user', null, { created: result.created, updated: result.updated, skipped: errors.length })
   })
-  app.forgetSessions((p) => planned.some((r) => r.existingId === p.userId))
+  forgetSessions(planned.flatMap((r) => (r.existingId ? [r.existingId] : [])))
   return result
 }
 

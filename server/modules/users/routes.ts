@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { IdParams, UserBody, withErrors } from '../../lib/schemas.js'
+import { IdParams, UserBody, withErrors, XLSX_MIME, withFile } from '../../lib/schemas.js'
 import { notFound } from '../../lib/errors.js'
 import { orgInScope, scopePrefix } from '../../lib/scope.js'
 import { readUpload } from '../../lib/upload.js'
@@ -15,7 +15,6 @@ import { importUsers, USER_IMPORT_COLUMNS } from './import.js'
 import { userImportTemplate } from './template.js'
 import { attachment } from '../../lib/http.js'
 
-const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Every route here is staff-only; scope (own subtree) is checked per record below.
@@ -30,7 +29,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/users/:id', {
     config: { access: 'staff' },
-    schema: { tags: ['users'], params: IdParams, response: withErrors({ 200: UserBody }) },
+    schema: { tags: ['users'], summary: '一个人员（本组织范围）', params: IdParams, response: withErrors({ 200: UserBody }) },
   }, async (req) => {
     const user = await q.findUser(app.db, req.params.id)
     if (!user || !orgInScope(req.principal, user.org_path)) throw notFound('用户')
@@ -40,16 +39,16 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/users', {
     config: { access: 'staff' },
     schema: { tags: ['users'], summary: '新建用户', body: CreateUserBody, response: withErrors({ 201: UserBody, 409: Type.Any(), 422: Type.Any() }) },
-  }, async (req, reply) => reply.status(201).send(await createUser(app, req.principal, req.body)))
+  }, async (req, reply) => reply.status(201).send(await createUser(app.deps, req.principal, req.body)))
 
   app.patch('/users/:id', {
     config: { access: 'staff' },
     schema: { tags: ['users'], summary: '修改用户：姓名、组织、角色、停用、重置密码', params: IdParams, body: UpdateUserBody, response: withErrors({ 200: UserBody, 422: Type.Any() }) },
-  }, async (req) => updateUser(app, req.principal, req.params.id, req.body))
+  }, async (req) => updateUser(app.deps, req.principal, req.params.id, req.body, (userId) => app.forgetSessions((p) => p.userId === userId)))
 
   app.get('/users/import/template', {
     config: { access: 'staff' },
-    schema: { tags: ['users'], summary: '下载人员导入模板（xlsx）' },
+    schema: { tags: ['users'], summary: '下载人员导入模板（xlsx）', response: withFile('人员导入模板', [XLSX_MIME]) },
   }, async (_req, reply) => {
     reply.header('content-type', XLSX_MIME)
     reply.header('content-disposition', attachment('人员导入模板.xlsx', 'users-import-template.xlsx'))
@@ -72,7 +71,10 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (missing.length) throw validationError(`文件缺少列：${missing.join('、')}（请使用导入模板）`, [{ field: 'file', message: `缺少列 ${missing.join('、')}` }])
     const rows = table.rows
     const opts = { dryRun: req.query.dryRun ?? false, skipInvalid: req.query.skipInvalid ?? false }
-    const result = await importUsers(app, req.principal, rows, opts)
+    const result = await importUsers(app.deps, req.principal, rows, opts, (ids) => {
+      const changed = new Set(ids)
+      app.forgetSessions((p) => changed.has(p.userId))
+    })
     const rejected = !opts.dryRun && result.errors.length > 0 && !opts.skipInvalid
     return reply.status(rejected ? 422 : 200).send(rejected ? { ...result, created: 0, updated: 0 } : result)
   })

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { Paging, Role, Text } from '../../lib/schemas.js'
 
 export const CreateUserBody = Type.Object({
@@ -18,6 +18,8 @@ export const UpdateUserBody = Type.Object(
     active: Type.Optional(Type.Boolean()),
     /** Reset by staff: the person must choose a new one at next login. */
     password: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    /** Admins: clear a lost second factor (TOTP); the person sets a new one up. */
+    resetTotp: Type.Optional(Type.Literal(true)),
   },
   { minProperties: 1 },
 )
@@ -42,3 +44,9 @@ export const ImportResult = Type.Object({
   dryRun: Type.Boolean(),
   preview: Type.Optional(Type.Array(Type.Any())),
 })
+
+// Types of the shapes above, for services and (type-only) for the web app.
+export type CreateUserInput = Static<typeof CreateUserBody>
+export type UpdateUserInput = Static<typeof UpdateUserBody>
+export type ListUsersFilter = Static<typeof ListUsersQuery>
+export type UserImportResult = Static<typeof ImportResult>

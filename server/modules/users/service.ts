@@ -1,5 +1,6 @@
 // Rules for managing people: who may create or change whom, and with which role.
-import type { FastifyInstance } from 'fastify'
+import type { Deps } from '../../lib/deps.js'
+import { withTransaction } from '../../lib/transaction.js'
 import type { Role } from '../../db/types.js'
 import { forbidden, notFound, unprocessable, validationError } from '../../lib/errors.js'
 import { hashPassword, passwordProblem } from '../../lib/passwords.js'
@@ -15,43 +16,45 @@ function assertValid(field: 'username' | 'password', problem: string | null) {
   if (problem) throw validationError(problem, [{ field, message: problem }])
 }
 
-/** A secretary manages members and secretaries inside her subtree; only admins make admins. */
+/** A secretary manages members and secretaries inside her subtree; only admins make admins and auditors. */
 export function assertMayAssign(principal: Principal, role: Role, orgPath: string) {
   if (!orgInScope(principal, orgPath)) throw forbidden('只能管理本组织及下级组织的人员')
   if (role === 'admin' && principal.role !== 'admin') throw forbidden('只有管理员可以设置管理员')
+  if (role === 'auditor' && principal.role !== 'admin') throw forbidden('只有管理员可以设置审计员')
 }
 
 export async function createUser(
-  app: FastifyInstance,
+  deps: Deps,
   principal: Principal,
   input: { username: string; name: string; password: string; orgId: number; role: Role; mustChangePassword?: boolean },
 ) {
   const username = normalizeUsername(input.username)
   assertValid('username', usernameProblem(username))
   assertValid('password', passwordProblem(input.password, username, input.name.trim()))
-  const org = await findOrg(app.db, input.orgId)
+  const org = await findOrg(deps.db, input.orgId)
   if (!org) throw unprocessable(`组织 ${input.orgId} 不存在`, [{ field: 'orgId', message: '组织不存在' }])
   assertMayAssign(principal, input.role, org.path)
   if (!org.active) throw unprocessable('组织已停用', [{ field: 'orgId', message: '组织已停用' }])
   const password_hash = await hashPassword(input.password)
-  const created = await app.db.transaction().execute(async (tx) => {
+  const created = await withTransaction(deps, async (tx) => {
     const row = await q.insertUser(tx, {
       username, name: input.name.trim(), password_hash, role: input.role, org_id: org.id,
-      must_change_password: input.mustChangePassword ?? false,
+      must_change_password: input.mustChangePassword ?? false, password_changed_at: deps.clock.now(),
     })
     await audit(tx, principal.userId, 'user.create', 'user', row.id, { username, orgId: org.id, role: input.role })
     return row
   })
-  return toUserDto((await q.findUser(app.db, created.id))!)
+  return toUserDto((await q.findUser(deps.db, created.id))!)
 }
 
 export async function updateUser(
-  app: FastifyInstance,
+  deps: Deps,
   principal: Principal,
   id: number,
-  patch: { name?: string; orgId?: number; role?: Role; active?: boolean; password?: string },
+  patch: { name?: string; orgId?: number; role?: Role; active?: boolean; password?: string; resetTotp?: true },
+  forgetSessions: (userId: number) => void,
 ) {
-  const user = await q.findUser(app.db, id)
+  const user = await q.findUser(deps.db, id)
   if (!user || !orgInScope(principal, user.org_path)) {
     // Out of scope looks like not found to a secretary: she must not learn who exists elsewhere.
     if (user && principal.role === 'admin') throw forbidden()
@@ -60,10 +63,11 @@ export async function updateUser(
   assertMayAssign(principal, patch.role ?? user.role, user.org_path)
   if (user.role === 'admin' && principal.role !== 'admin') throw forbidden('只有管理员可以修改管理员')
   // Staff powers over an account (state, role, unit, password reset) are never used on one's own.
-  if (patch.active !== undefined || patch.role !== undefined || patch.orgId !== undefined || patch.password !== undefined) assertNotSelf(principal, id)
+  if (patch.active !== undefined || patch.role !== undefined || patch.orgId !== undefined || patch.password !== undefined || patch.resetTotp) assertNotSelf(principal, id)
+  if (patch.resetTotp && principal.role !== 'admin') throw forbidden('只有管理员可以重置动态口令')
   let orgId = user.org_id
   if (patch.orgId !== undefined) {
-    const org = await findOrg(app.db, patch.orgId)
+    const org = await findOrg(deps.db, patch.orgId)
     if (!org) throw unprocessable('组织不存在', [{ field: 'orgId', message: '组织不存在' }])
     assertMayAssign(principal, patch.role ?? user.role, org.path)
     orgId = org.id
@@ -73,13 +77,14 @@ export async function updateUser(
     assertValid('password', passwordProblem(patch.password, user.username, patch.name ?? user.name))
     password_hash = await hashPassword(patch.password)
   }
-  const now = app.clock.now()
-  await app.db.transaction().execute(async (tx) => {
+  const now = deps.clock.now()
+  await withTransaction(deps, async (tx) => {
     await q.updateUser(tx, id, {
       ...(patch.name !== undefined && { name: patch.name.trim() }),
       ...(patch.role !== undefined && { role: patch.role }),
       ...(patch.active !== undefined && { active: patch.active }),
       ...(password_hash && { password_hash, must_change_password: true }),
+      ...(patch.resetTotp && { totp_secret: null, totp_enabled_at: null }),
       org_id: orgId,
       updated_at: now,
     })
@@ -88,7 +93,10 @@ export async function updateUser(
       await tx.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute()
     }
     await audit(tx, principal.userId, 'user.update', 'user', id, { ...patch, password: patch.password ? '***' : undefined })
+    if (patch.resetTotp) await audit(tx, principal.userId, 'auth.totp_reset', 'user', id)
+    // Permission changes are searched for on their own (等保 §8.1.4.3).
+    if (patch.role !== undefined && patch.role !== user.role) await audit(tx, principal.userId, 'user.role', 'user', id, { from: user.role, to: patch.role })
   })
-  app.forgetSessions((p) => p.userId === id)
-  return toUserDto((await q.findUser(app.db, id))!)
+  forgetSessions(id)
+  return toUserDto((await q.findUser(deps.db, id))!)
 }

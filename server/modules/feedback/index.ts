@@ -1,0 +1,3 @@
+// feedback: 投诉建议 — submit (optionally anonymous), scoped answers, statuses, a monthly summary.
+export { feedbackRoutes } from './routes.js'
+export { FEEDBACK_CATEGORIES } from './schemas.js'

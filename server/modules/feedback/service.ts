@@ -1,0 +1,93 @@
+// 投诉建议 (required of 政务应用程序 by 国办函〔2026〕12号): members submit, optionally anonymous;
+// staff whose subtree holds the submitter's org answer; items move submitted → answered → closed.
+// Anonymous means staff never see who wrote it — only the unit, so the right people can answer.
+import type { Deps } from '../../lib/deps.js'
+import { audit } from '../../lib/audit.js'
+import { conflict, notFound } from '../../lib/errors.js'
+import { assertNotSelf, orgInScope, roleAtLeast, scopePrefix, type Principal } from '../../lib/scope.js'
+import { dayjs, ZONE } from '../../lib/time.js'
+import { withTransaction } from '../../lib/transaction.js'
+import { readPolicy } from '../policy/index.js'
+import * as q from './queries.js'
+import type { FeedbackItem } from './schemas.js'
+
+type Row = NonNullable<Awaited<ReturnType<typeof q.findFeedback>>>
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
+
+function toItem(row: Row, viewer: Principal, overdueBefore: Date): FeedbackItem {
+  const mine = row.user_id === viewer.userId
+  return {
+    id: row.id, category: row.category, content: row.content, status: row.status, createdAt: iso(row.created_at)!, orgId: row.org_id, orgName: row.org_name,
+    ...((!row.anonymous || mine) && row.user_name ? { name: row.user_name } : {}),
+    anonymous: row.anonymous, reply: row.reply, repliedAt: iso(row.replied_at), closedAt: iso(row.closed_at),
+    overdue: row.status === 'submitted' && new Date(row.created_at) < overdueBefore, mine,
+  }
+}
+
+async function overdueBefore(deps: Deps): Promise<Date> {
+  const days = (await readPolicy(deps.db)).feedbackAnswerDays
+  return new Date(deps.clock.now().getTime() - days * 86_400_000)
+}
+
+const isStaff = (p: Principal) => roleAtLeast(p.role, 'secretary')
+
+export async function submitFeedback(deps: Deps, principal: Principal, input: { category: string; content: string; anonymous?: boolean }) {
+  const row = await q.insertFeedback(deps.db, {
+    userId: principal.userId, orgId: principal.orgId, category: input.category, content: input.content.trim(), anonymous: input.anonymous ?? false, at: deps.clock.now(),
+  })
+  return { id: row.id, status: row.status }
+}
+
+/** Members always get their own; staff get their subtree's unless they ask for their own (mine=true). */
+export async function listFeedback(deps: Deps, principal: Principal, f: { mine?: boolean; status?: 'submitted' | 'answered' | 'closed'; page: number; pageSize: number }) {
+  const own = f.mine || !isStaff(principal)
+  const { items, total } = await q.listFeedback(deps.db, { ...(own ? { userId: principal.userId } : { scopePath: scopePrefix(principal) }), status: f.status, page: f.page, pageSize: f.pageSize })
+  const before = await overdueBefore(deps)
+  return { items: items.map((r) => toItem(r, principal, before)), total }
+}
+
+/** The submitter, or staff whose subtree holds the submitter's org; anyone else is told it does not exist. */
+async function visible(deps: Deps, principal: Principal, id: number) {
+  const row = await q.findFeedback(deps.db, id)
+  if (!row || (row.user_id !== principal.userId && !(isStaff(principal) && orgInScope(principal, row.org_path)))) throw notFound('投诉建议')
+  return row
+}
+
+export async function getFeedback(deps: Deps, principal: Principal, id: number) {
+  return toItem(await visible(deps, principal, id), principal, await overdueBefore(deps))
+}
+
+export async function replyFeedback(deps: Deps, principal: Principal, id: number, text: string) {
+  const row = await visible(deps, principal, id)
+  if (!isStaff(principal) || !orgInScope(principal, row.org_path)) throw notFound('投诉建议')
+  // Nobody answers their own complaint with staff powers.
+  if (row.user_id !== null) assertNotSelf(principal, row.user_id)
+  if (row.status === 'closed') throw conflict('该事项已办结，不能再答复')
+  await withTransaction(deps, async (tx) => {
+    await q.setReply(tx, id, text.trim(), principal.userId, deps.clock.now())
+    await audit(tx, principal.userId, 'feedback.reply', 'feedback', id)
+  })
+  return getFeedback(deps, principal, id)
+}
+
+/** The submitter closes her item, or staff close it once answered. */
+export async function closeFeedback(deps: Deps, principal: Principal, id: number) {
+  const row = await visible(deps, principal, id)
+  if (row.status === 'closed') return getFeedback(deps, principal, id)
+  if (row.user_id !== principal.userId && row.status !== 'answered') throw conflict('请先答复，再办结')
+  await withTransaction(deps, async (tx) => {
+    await q.setClosed(tx, id, deps.clock.now())
+    await audit(tx, principal.userId, 'feedback.close', 'feedback', id)
+  })
+  return getFeedback(deps, principal, id)
+}
+
+/** The monthly summary for admins (a Shanghai calendar month; default the current one). */
+export async function feedbackSummary(deps: Deps, month?: string) {
+  const start = month ? dayjs.tz(`${month}-01`, ZONE) : dayjs(deps.clock.now()).tz(ZONE).startOf('month')
+  const s = await q.monthSummary(deps.db, start.toDate(), start.add(1, 'month').toDate(), await overdueBefore(deps))
+  return {
+    month: start.format('YYYY-MM'), submitted: s.submitted, answered: s.answered, closed: s.closed, open: s.open, overdue: s.overdue,
+    avgAnswerHours: s.avg_hours === null ? null : Math.round(s.avg_hours * 10) / 10, byCategory: s.byCategory,
+  }
+}
