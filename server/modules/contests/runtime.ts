@@ -1,0 +1,288 @@
+// The contest runtime, one per app: each contest being played lives in the memory of the node
+// that hosts it (its hall screen and its phones talk to that node). The host advances; the server
+// times each question, scores each answer on arrival, and lets the key out only in
+// `contest:reveal`. Scores are saved at every reveal, so a dropped phone rejoins with its score
+// and a host reopening the hall screen (even after a restart) picks the game up at the last reveal.
+import { performance } from 'node:perf_hooks'
+import { randomUUID } from 'node:crypto'
+import type { Deps } from '../../lib/deps.js'
+import { AppError, forbidden } from '../../lib/errors.js'
+import { orgInScope } from '../../lib/scope.js'
+import { withTransaction } from '../../lib/transaction.js'
+import type { RealtimeServer, RealtimeSocket } from '../../plugins/realtime.js'
+import type { ContestState, LiveRankRow, ServerToClientEvents } from '../../realtime/events-map.js'
+import { answerShapeProblem, grade, shuffleOptions, type PaperQuestion } from '../questions/index.js'
+import { contestPoints, liveQuestion, loadQuestions, minReadMs, rankByScore, sendTo, type ReadingSpeed } from '../battles/index.js'
+import { boardRowsOrNone, maskName } from '../privacy/index.js'
+import { contestInScope, finishContest } from './service.js'
+import * as q from './queries.js'
+
+export interface ContestTiming {
+  /** Length of one of the contest's "seconds" (tests shorten it). */
+  secondMs: number
+  /** The host's lobby figures are pushed at most this often. */
+  lobbyPushMs: number
+  reading: ReadingSpeed
+}
+
+export const DEFAULT_CONTEST_TIMING: ContestTiming = { secondMs: 1_000, lobbyPushMs: 300, reading: { baseMs: 400, perCharMs: 25, capMs: 4_000 } }
+
+interface Answer { answer: unknown; correct: boolean; points: number; elapsedMs: number; tooFast: boolean }
+interface Player { userId: number; name: string; orgId: number; sockets: Set<string>; score: number; correct: number; answers: Map<number, Answer> }
+interface Live {
+  id: number; title: string; orgId: number; orgPath: string; pin: string; createdBy: number
+  questions: PaperQuestion[]; questionMs: number
+  players: Map<number, Player>
+  hosts: Set<string>
+  index: number
+  phase: 'lobby' | 'question' | 'reveal' | 'ended'
+  roundStart: number; endsAt: Date | null; startedAt: Date | null
+  timer: NodeJS.Timeout | null; lobbyTimer: NodeJS.Timeout | null
+  lastReveal: Parameters<ServerToClientEvents['contest:reveal']>[0] | null
+  recentNames: string[]
+  /** Saves run one after another, in order. */
+  saving: Promise<unknown>
+}
+
+const GONE = '竞答不存在或已结束'
+const room = (id: number) => `contest:${id}`
+
+export class ContestRuntime {
+  timing: ContestTiming = { ...DEFAULT_CONTEST_TIMING, reading: { ...DEFAULT_CONTEST_TIMING.reading } }
+  /** This process: a contest row names the node that hosts it. */
+  readonly nodeId = randomUUID()
+  private live = new Map<number, Live>()
+  private loading = new Map<number, Promise<Live>>()
+
+  constructor(private deps: Deps, private io: RealtimeServer) {}
+
+  /** The contest in this node's memory, loaded (and its standing restored) on first use. */
+  private async load(id: number): Promise<Live> {
+    const have = this.live.get(id)
+    if (have) return have
+    const pending = this.loading.get(id)
+    if (pending) return pending
+    const loading = (async () => {
+      const row = await q.findContest(this.deps.db, id)
+      if (!row || row.status === 'finished') throw new AppError(404, 'NOT_FOUND', GONE)
+      const questions = (await loadQuestions(this.deps.db, row.question_ids as number[])).map((x) => shuffleOptions(x))
+      const saved = await q.savedStanding(this.deps.db, id)
+      const live: Live = {
+        id, title: row.title, orgId: row.org_id, orgPath: row.org_path, pin: row.pin, createdBy: row.created_by ?? 0,
+        questions, questionMs: row.seconds_per_question * this.timing.secondMs, players: new Map(), hosts: new Set(),
+        index: saved.lastIndex, phase: saved.lastIndex >= 0 ? 'reveal' : 'lobby', roundStart: 0, endsAt: null,
+        startedAt: row.started_at ? new Date(row.started_at) : null, timer: null, lobbyTimer: null, lastReveal: null, recentNames: [], saving: Promise.resolve(),
+      }
+      const shown = await this.shownNames(saved.players.map((p) => ({ userId: p.user_id, name: p.name })))
+      for (const p of saved.players) live.players.set(p.user_id, { userId: p.user_id, name: shown.get(p.user_id) ?? maskName(p.name), orgId: p.org_id, sockets: new Set(), score: p.score, correct: p.correct, answers: new Map() })
+      this.live.set(id, live)
+      return live
+    })()
+    this.loading.set(id, loading)
+    try { return await loading } finally { this.loading.delete(id) }
+  }
+
+  // ── Host ───────────────────────────────────────────────────────────────────────────────────
+
+  async host(socket: RealtimeSocket, contestId: number) {
+    const p = socket.data.principal
+    if (p.role !== 'admin' && p.role !== 'secretary') throw forbidden('只有管理员或书记可以主持竞答')
+    const row = await contestInScope(this.deps, p, contestId)
+    if (row.status === 'finished') throw new AppError(409, 'FINISHED', '本场竞答已结束')
+    // The host's node runs the game: opening the hall screen here claims it.
+    await this.deps.db.updateTable('contests').set({ host_node: this.nodeId }).where('id', '=', contestId).execute()
+    const live = await this.load(contestId)
+    live.hosts.add(socket.id)
+    await socket.join(room(contestId))
+    socket.emit('contest:state', this.stateFor(live, null))
+    if (live.phase === 'reveal' && live.lastReveal) socket.emit('contest:reveal', live.lastReveal)
+    this.pushLobby(live, true)
+    return { pin: live.pin, players: live.players.size }
+  }
+
+  /** The host moves on: lobby or reveal → next question (or the podium after the last); a question → its reveal now. */
+  next(socket: RealtimeSocket, contestId: number) {
+    const live = this.live.get(contestId)
+    if (!live || !live.hosts.has(socket.id)) throw new AppError(404, 'NOT_FOUND', '你没有主持这场竞答')
+    if (live.phase === 'question') return this.reveal(live)
+    if (live.phase === 'ended') throw new AppError(409, 'FINISHED', '本场竞答已结束')
+    if (live.index + 1 < live.questions.length) return this.ask(live, live.index + 1)
+    this.end(live)
+  }
+
+  private ask(live: Live, index: number) {
+    const now = this.deps.clock.now()
+    if (!live.startedAt) {
+      live.startedAt = now
+      this.save(live, (db) => db.updateTable('contests').set({ status: 'running', started_at: now }).where('id', '=', live.id).execute())
+    }
+    live.index = index
+    live.phase = 'question'
+    live.roundStart = performance.now()
+    live.endsAt = new Date(now.getTime() + live.questionMs)
+    this.io.local.to(room(live.id)).emit('contest:question', {
+      contestId: live.id, index, question: liveQuestion(live.questions[index]), endsAt: live.endsAt.toISOString(), total: live.questions.length, now: now.toISOString(),
+    })
+    this.clear(live)
+    live.timer = setTimeout(() => this.reveal(live), live.questionMs)
+    this.pushLobby(live, true)
+  }
+
+  private reveal(live: Live) {
+    if (live.phase !== 'question') return
+    this.clear(live)
+    live.phase = 'reveal'
+    const index = live.index
+    const question = live.questions[index]
+    const counts: Record<string, number> = {}
+    if (question.type === 'judge') { counts.true = 0; counts.false = 0 }
+    for (const o of question.options ?? []) counts[o.key] = 0
+    counts.none = 0
+    const answers: (q.SavedAnswer)[] = []
+    for (const p of live.players.values()) {
+      const a = p.answers.get(index)
+      if (!a) { counts.none++; continue }
+      for (const key of [a.answer].flat()) counts[String(key)] = (counts[String(key)] ?? 0) + 1
+      answers.push({ userId: p.userId, ...a })
+    }
+    const ranked = rankByScore([...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score })))
+    const top: LiveRankRow[] = ranked.slice(0, 5)
+    live.lastReveal = { contestId: live.id, index, correctAnswer: question.answer, counts, top, total: live.questions.length }
+    this.io.local.to(room(live.id)).emit('contest:reveal', live.lastReveal)
+    const rankOf = new Map(ranked.map((r) => [r.userId, r.rank]))
+    for (const p of live.players.values()) {
+      if (!p.sockets.size) continue
+      const a = p.answers.get(index)
+      sendTo(this.io, [...p.sockets]).emit('contest:result', { contestId: live.id, index, correct: a?.correct ?? false, points: a?.points ?? 0, score: p.score, rank: rankOf.get(p.userId) ?? ranked.length })
+    }
+    const totals = [...live.players.values()].map((p) => ({ userId: p.userId, score: p.score, correct: p.correct }))
+    this.save(live, (db) => withTransaction({ db, events: this.deps.events }, (tx) => q.saveReveal(tx, live.id, index, question.id, answers, totals)))
+  }
+
+  private end(live: Live) {
+    live.phase = 'ended'
+    this.clear(live)
+    const ranked = rankByScore([...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score, correct: p.correct })))
+    const podium = ranked.filter((r) => r.rank <= 3).map(({ rank, userId, name, score }) => ({ rank, userId, name, score }))
+    this.io.local.to(room(live.id)).emit('contest:end', { contestId: live.id, podium })
+    const startedAt = live.startedAt ?? this.deps.clock.now()
+    this.save(live, () => finishContest(this.deps, {
+      id: live.id, title: live.title, orgId: live.orgId, createdBy: live.createdBy, startedAt, questionCount: live.questions.length,
+      players: ranked.map((r) => ({ userId: r.userId, score: r.score, correct: r.correct, rank: r.rank })),
+    }))
+    void live.saving.finally(() => {
+      this.io.local.in(room(live.id)).socketsLeave(room(live.id))
+      this.live.delete(live.id)
+    })
+  }
+
+  private save(live: Live, work: (db: Deps['db']) => Promise<unknown>) {
+    live.saving = live.saving.then(() => work(this.deps.db)).catch((err) => this.deps.log.error({ err, contestId: live.id }, 'contest save failed'))
+  }
+
+  private clear(live: Live) {
+    if (live.timer) clearTimeout(live.timer)
+    live.timer = null
+  }
+
+  /** The host's screen: players joined, the latest names, answers in for the open question. Coalesced. */
+  private pushLobby(live: Live, now = false) {
+    if (live.lobbyTimer && !now) return
+    if (live.lobbyTimer) clearTimeout(live.lobbyTimer)
+    const push = () => {
+      live.lobbyTimer = null
+      const answered = live.phase === 'question' ? [...live.players.values()].filter((p) => p.answers.has(live.index)).length : 0
+      sendTo(this.io, [...live.hosts]).emit('contest:lobby', { contestId: live.id, players: live.players.size, names: live.recentNames.slice(-30), answered })
+    }
+    if (now) return push()
+    live.lobbyTimer = setTimeout(push, this.timing.lobbyPushMs)
+  }
+
+  // ── Players ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The names the hall screen and every push may show: a member who has not agreed to appear by
+   * name is shown as 张* (and everyone is, while leaderboards are switched off). Fixed when she
+   * joins, so the screen needs no lookup per reveal.
+   */
+  private async shownNames(people: { userId: number; name: string }[]): Promise<Map<number, string>> {
+    const rows = await boardRowsOrNone(this.deps.db, people, (r) => r.userId)
+    return new Map(rows.map((r) => [r.userId, r.name]))
+  }
+
+  async join(socket: RealtimeSocket, pin: string) {
+    const p = socket.data.principal
+    const row = await q.findOpenByPin(this.deps.db, pin)
+    if (!row) throw new AppError(404, 'NOT_FOUND', '竞答码无效，或该竞答已结束')
+    if (!p.orgPath.startsWith(row.org_path) && !orgInScope(p, row.org_path)) throw forbidden('你不在本场竞答的范围内')
+    if (row.host_node && row.host_node !== this.nodeId && !this.live.has(row.id)) {
+      throw new AppError(409, 'OTHER_NODE', '本场竞答由另一台服务器主持，请刷新页面后重新加入')
+    }
+    const live = await this.load(row.id)
+    let player = live.players.get(p.userId)
+    if (!player) {
+      await q.addPlayer(this.deps.db, { contestId: live.id, userId: p.userId, orgId: p.orgId, at: this.deps.clock.now() })
+      const name = (await this.shownNames([{ userId: p.userId, name: p.name }])).get(p.userId) ?? maskName(p.name)
+      player = live.players.get(p.userId) ?? { userId: p.userId, name, orgId: p.orgId, sockets: new Set(), score: 0, correct: 0, answers: new Map() }
+      live.players.set(p.userId, player)
+      live.recentNames.push(name)
+      if (live.recentNames.length > 60) live.recentNames.splice(0, 30)
+      this.pushLobby(live)
+    }
+    player.sockets.add(socket.id)
+    await socket.join(room(live.id))
+    socket.emit('contest:state', this.stateFor(live, player))
+    return { contestId: live.id }
+  }
+
+  answer(socket: RealtimeSocket, contestId: number, index: number, answer: unknown) {
+    const live = this.live.get(contestId)
+    const player = live?.players.get(socket.data.principal.userId)
+    if (!live || !player || !player.sockets.has(socket.id)) throw new AppError(404, 'NOT_FOUND', GONE)
+    if (live.phase !== 'question' || index !== live.index) throw new AppError(409, 'ROUND_CLOSED', '本题已结束')
+    if (player.answers.has(index)) throw new AppError(409, 'ANSWERED', '本题已作答')
+    const question = live.questions[index]
+    const problem = answerShapeProblem(question, answer)
+    if (problem) throw new AppError(400, 'VALIDATION', `answer：${problem}`)
+    const elapsedMs = Math.round(performance.now() - live.roundStart)
+    const correct = grade(question, answer, 'all_or_nothing').correct
+    const tooFast = elapsedMs < minReadMs(question, this.timing.reading)
+    const points = contestPoints({ correct, tooFast, elapsedMs }, live.questionMs)
+    player.answers.set(index, { answer, correct, points, elapsedMs, tooFast })
+    player.score += points
+    if (correct) player.correct++
+    this.pushLobby(live)
+    const present = [...live.players.values()].filter((x) => x.sockets.size)
+    if (present.every((x) => x.answers.has(index))) this.reveal(live)
+  }
+
+  private stateFor(live: Live, player: Player | null): ContestState {
+    const open = live.phase === 'question'
+    return {
+      contestId: live.id, title: live.title, phase: live.phase, index: live.index, total: live.questions.length,
+      question: open ? liveQuestion(live.questions[live.index]) : null, endsAt: open && live.endsAt ? live.endsAt.toISOString() : null,
+      answered: !!player?.answers.has(live.index), score: player?.score ?? 0, players: live.players.size,
+    }
+  }
+
+  disconnected(socket: RealtimeSocket) {
+    for (const live of this.live.values()) {
+      live.hosts.delete(socket.id)
+      const player = live.players.get(socket.data.principal?.userId ?? 0)
+      player?.sockets.delete(socket.id)
+    }
+  }
+
+  /** Waits for the saves of every contest (tests, shutdown). */
+  async settle() {
+    await Promise.all([...this.live.values()].map((l) => l.saving))
+  }
+
+  close() {
+    for (const live of this.live.values()) {
+      this.clear(live)
+      if (live.lobbyTimer) clearTimeout(live.lobbyTimer)
+    }
+    this.live.clear()
+  }
+}

@@ -1,0 +1,108 @@
+// Contests: creating one (staff, for an org of their subtree), reading its standing, and
+// recording a finished one — its ranks, and an activity of type `contest` in the campaign ledger
+// with every player as a participant.
+import { randomInt } from 'node:crypto'
+import type { Deps } from '../../lib/deps.js'
+import { audit } from '../../lib/audit.js'
+import { AppError, conflict, forbidden, notFound, unprocessable, validationError } from '../../lib/errors.js'
+import { orgInScope, type Principal } from '../../lib/scope.js'
+import { shanghaiDate } from '../../lib/time.js'
+import { withTransaction } from '../../lib/transaction.js'
+import { findOrg } from '../orgs/index.js'
+import { drawQuestionIds, publishedAmong, type LockedFor } from '../battles/index.js'
+import { recordActivity } from '../campaign/index.js'
+import type { ContestCreateBody } from './schemas.js'
+import * as q from './queries.js'
+
+/**
+ * Questions that someone of the org's subtree could meet on an exam still open: the contest shows
+ * every key on the hall's screen, so none of them may be asked. Asked per org of the subtree as a
+ * member of it (exam audiences are orgs).
+ */
+async function lockedInSubtree(deps: Deps, lockedFor: LockedFor, orgPath: string): Promise<Set<number>> {
+  const locked = new Set<number>()
+  for (const org of await q.orgsUnder(deps.db, orgPath)) {
+    const asMember: Principal = { userId: 0, sessionId: '', username: '', name: '', role: 'member', orgId: org.id, orgPath: org.path, mustChangePassword: false }
+    for (const id of await lockedFor(asMember)) locked.add(id)
+  }
+  return locked
+}
+
+const TAPPABLE = new Set(['single', 'multiple', 'judge'])
+
+export async function createContest(deps: Deps, lockedFor: LockedFor, principal: Principal, body: ContestCreateBody) {
+  const org = await findOrg(deps.db, body.orgId)
+  if (!org) throw notFound('组织')
+  if (!orgInScope(principal, org.path)) throw forbidden('只能为本组织及下级组织创建竞答')
+  const today = shanghaiDate(deps.clock.now())
+  const locked = await lockedInSubtree(deps, lockedFor, org.path)
+  let ids = body.questionIds
+  if (new Set(ids).size !== ids.length) throw validationError('questionIds：题目重复', [{ field: 'questionIds', message: '题目重复' }])
+  if (!ids.length) {
+    if (!body.draw) throw validationError('questionIds：请选择题目，或给出 draw 从题库抽题', [{ field: 'questionIds', message: '至少需要一道题' }])
+    ids = await drawQuestionIds(deps.db, today, locked, body.draw.count, body.draw.category)
+    if (ids.length < body.draw.count) throw unprocessable(`题库中可用的题目只有 ${ids.length} 道，少于所需的 ${body.draw.count} 道`, [{ field: 'draw.count', message: '可用题目不足' }])
+  } else {
+    const published = await publishedAmong(deps.db, ids, today)
+    const missing = ids.filter((id) => !published.has(id))
+    if (missing.length) throw unprocessable(`题目不存在或未发布：${missing.join('、')}`, [{ field: 'questionIds', message: `题目不存在或未发布：${missing.join('、')}` }])
+    const untappable = (await q.questionTypes(deps.db, ids)).filter((r) => !TAPPABLE.has(r.type)).map((r) => r.id)
+    if (untappable.length) throw unprocessable(`现场竞答只支持单选、多选和判断题：${untappable.join('、')}`, [{ field: 'questionIds', message: '含填空题' }])
+    const onExam = ids.filter((id) => locked.has(id))
+    if (onExam.length) throw new AppError(409, 'QUESTION_ON_OPEN_EXAM', `题目 ${onExam.join('、')} 属于尚未结束的考试，考试结束后才能用于竞答`)
+  }
+  return withTransaction(deps, async (tx) => {
+    // A PIN names one unfinished contest; on the rare clash, draw again.
+    for (let tries = 0; tries < 8; tries++) {
+      const pin = String(randomInt(100000, 1000000))
+      const clash = await tx.selectFrom('contests').select('id').where('pin', '=', pin).where('status', '<>', 'finished').executeTakeFirst()
+      if (clash) continue
+      const row = await tx.insertInto('contests').values({
+        title: body.title, org_id: org.id, pin, question_ids: JSON.stringify(ids), seconds_per_question: body.secondsPerQuestion,
+        created_by: principal.userId, created_at: deps.clock.now(), host_node: null, activity_id: null,
+      }).returning('id').executeTakeFirstOrThrow()
+      await audit(tx, principal.userId, 'contest.create', 'contest', row.id, { orgId: org.id, questions: ids.length })
+      return { id: row.id, pin }
+    }
+    throw conflict('暂时无法分配竞答码，请重试')
+  })
+}
+
+/** The contest if the caller may host or read it: unknown → 404, another subtree → 403. */
+export async function contestInScope(deps: Pick<Deps, 'db'>, principal: Principal, id: number): Promise<q.ContestRow> {
+  const row = await q.findContest(deps.db, id)
+  if (!row) throw notFound('竞答')
+  if (!orgInScope(principal, row.org_path)) throw forbidden('不在本组织范围内')
+  return row
+}
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
+
+export function toContestItem(r: Omit<q.ContestRow, 'org_path'> & { players: number }) {
+  return {
+    id: r.id, title: r.title, orgId: r.org_id, orgName: r.org_name, pin: r.pin, status: r.status,
+    questionCount: (r.question_ids as number[]).length, secondsPerQuestion: r.seconds_per_question, players: r.players,
+    createdAt: new Date(r.created_at).toISOString(), startedAt: iso(r.started_at), endedAt: iso(r.ended_at), activityId: r.activity_id,
+  }
+}
+
+export interface FinishedContest {
+  id: number; title: string; orgId: number; createdBy: number; startedAt: Date; questionCount: number
+  players: { userId: number; score: number; correct: number; rank: number }[]
+}
+
+/** Ranks, the finished state and the ledger activity, together. Finishing twice changes nothing. */
+export async function finishContest(deps: Deps, c: FinishedContest) {
+  const now = deps.clock.now()
+  return withTransaction(deps, async (tx) => {
+    const row = await tx.selectFrom('contests').select(['status', 'activity_id']).where('id', '=', c.id).forUpdate().executeTakeFirstOrThrow()
+    if (row.status === 'finished') return { activityId: row.activity_id }
+    await q.setPlayerFigures(tx, c.id, c.players)
+    const activity = await recordActivity(tx, {
+      orgId: c.orgId, type: 'contest', title: c.title, startsAt: c.startedAt, endsAt: now, createdBy: c.createdBy,
+      participantIds: c.players.map((p) => p.userId), summary: `现场竞答：${c.questionCount} 题，${c.players.length} 人参加`,
+    })
+    await tx.updateTable('contests').set({ status: 'finished', ended_at: now, activity_id: activity.id }).where('id', '=', c.id).execute()
+    return { activityId: activity.id }
+  })
+}

@@ -1,0 +1,81 @@
+// A phone in a contest: the socket's contest events folded into state. A dropped phone (or a
+// reload) joins again with the same PIN and gets `contest:state` with its score.
+import { reactive, ref } from 'vue'
+import { getSocket } from '@/api/realtime'
+import { contestsApi, type ContestState, type LiveQuestion, type LiveRankRow } from '@/api/contests'
+import { useCountdown } from '@/components/battles/useCountdown'
+import { useSocketEvents } from '@/components/battles/useSocketEvents'
+
+export function useContestPlayer() {
+  const socket = getSocket()
+  const pin = ref('')
+  const contestId = ref(0)
+  const state = reactive({ title: '', phase: 'lobby' as ContestState['phase'], index: -1, total: 0, players: 0, score: 0, rank: 0 })
+  const question = ref<LiveQuestion | null>(null)
+  const chosen = ref<unknown>(undefined)
+  const correctAnswer = ref<unknown>(undefined)
+  const result = ref<{ correct: boolean; points: number } | null>(null)
+  const podium = ref<LiveRankRow[]>([])
+  const error = ref('')
+  const countdown = useCountdown()
+
+  const on = {
+    state: (s: ContestState) => {
+      contestId.value = s.contestId
+      Object.assign(state, { title: s.title, phase: s.phase, index: s.index, total: s.total, players: s.players, score: s.score })
+      question.value = s.question
+      chosen.value = s.answered ? null : undefined
+      correctAnswer.value = undefined
+      if (s.question && s.endsAt) countdown.start(new Date().toISOString(), s.endsAt)
+    },
+    question: (e: { contestId: number; index: number; question: LiveQuestion; endsAt: string; now: string; total: number }) => {
+      if (e.contestId !== contestId.value) return
+      Object.assign(state, { phase: 'question', index: e.index, total: e.total })
+      question.value = e.question
+      chosen.value = undefined
+      correctAnswer.value = undefined
+      result.value = null
+      countdown.start(e.now, e.endsAt)
+    },
+    reveal: (e: { contestId: number; correctAnswer: unknown }) => {
+      if (e.contestId !== contestId.value) return
+      state.phase = 'reveal'
+      correctAnswer.value = e.correctAnswer
+      countdown.stop()
+    },
+    result: (e: { contestId: number; correct: boolean; points: number; score: number; rank: number }) => {
+      if (e.contestId !== contestId.value) return
+      result.value = { correct: e.correct, points: e.points }
+      state.score = e.score
+      state.rank = e.rank
+    },
+    end: (e: { contestId: number; podium: LiveRankRow[] }) => {
+      if (e.contestId !== contestId.value) return
+      state.phase = 'ended'
+      podium.value = e.podium
+    },
+  }
+  // A new socket (a dropped network) is not in the contest yet: join again, keeping the score.
+  const rejoin = () => { if (pin.value && state.phase !== 'ended') void join(pin.value) }
+  useSocketEvents(socket, {
+    'contest:state': on.state, 'contest:question': on.question, 'contest:reveal': on.reveal, 'contest:result': on.result, 'contest:end': on.end, connect: rejoin,
+  })
+
+  async function join(code: string) {
+    error.value = ''
+    try {
+      const r = await contestsApi.join(code)
+      pin.value = code
+      contestId.value = r.contestId
+      sessionStorage.setItem('xuece.contest.pin', code)
+    } catch (e) {
+      error.value = (e as Error).message
+    }
+  }
+  async function answer(value: unknown) {
+    if (state.phase !== 'question' || chosen.value !== undefined) return
+    chosen.value = value
+    try { await contestsApi.answer(contestId.value, state.index, value) } catch (e) { error.value = (e as Error).message }
+  }
+  return { pin, contestId, state, question, chosen, correctAnswer, result, podium, error, countdown, join, answer }
+}
