@@ -9,6 +9,12 @@ import * as examCounters from './2026-11-30-05-exam-counters.js'
 import * as loginThrottle from './2026-12-03-01-login-throttle.js'
 import * as practiceItems from './2026-12-03-02-practice-items.js'
 import * as examDay from './2026-12-03-03-exam-day.js'
+import * as campaign from './2026-12-03-10-campaign.js'
+import * as compliance from './2026-12-03-20-compliance.js'
+import * as battles from './2026-12-03-30-battles.js'
+import * as notifications from './2026-12-03-40-notifications.js'
+import * as questionReviews from './2026-12-03-41-question-reviews.js'
+import * as questionSearch from './2026-12-03-42-question-search.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -19,4 +25,10 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-01-login-throttle': loginThrottle,
   '2026-12-03-02-practice-items': practiceItems,
   '2026-12-03-03-exam-day': examDay,
+  '2026-12-03-10-campaign': campaign,
+  '2026-12-03-20-compliance': compliance,
+  '2026-12-03-30-battles': battles,
+  '2026-12-03-40-notifications': notifications,
+  '2026-12-03-41-question-reviews': questionReviews,
+  '2026-12-03-42-question-search': questionSearch,
 }

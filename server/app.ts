@@ -34,7 +34,15 @@ import type { Deps } from './lib/deps.js'
 import realtimePlugin from './plugins/realtime.js'
 import { pointRoutes, registerPointEvents, registerPointReactions } from './modules/points/index.js'
 import { registerMediaFiles, studyRoutes } from './modules/study/index.js'
+import { battleRoutes, registerBattles } from './modules/battles/index.js'
+import { contestRoutes, registerContests } from './modules/contests/index.js'
 import { reportRoutes } from './modules/reports/index.js'
+import { policyRoutes, readPolicy } from './modules/policy/index.js'
+import { privacyRoutes } from './modules/privacy/index.js'
+import { feedbackRoutes } from './modules/feedback/index.js'
+import { auditRoutes } from './modules/audit/index.js'
+import { campaignRoutes } from './modules/campaign/index.js'
+import { notificationRoutes, registerNotificationEvents } from './modules/notifications/index.js'
 
 export interface AppDeps {
   db: Kysely<Database>
@@ -114,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   await app.register(inputGuard)
   await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
-  await app.register(authPlugin, { secret: deps.jwtSecret, accessTokenMinutes: deps.accessTokenMinutes ?? 30, clock: deps.clock ?? systemClock })
+  await app.register(authPlugin, { secret: deps.jwtSecret, accessTokenMinutes: deps.accessTokenMinutes ?? 30, clock: deps.clock ?? systemClock, sessionRules: () => readPolicy(deps.db) })
   app.decorate('deps', { db: app.db, clock: app.clock, events: app.events, log: app.log } satisfies Deps)
   await app.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY }, referrerPolicy: { policy: 'same-origin' }, crossOriginEmbedderPolicy: false })
   await app.register(rateLimit, { global: false })
@@ -155,13 +163,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(pointRoutes)
     await api.register(studyRoutes, { dataDir, exams })
     await api.register(reportRoutes)
+    await api.register(policyRoutes)
+    await api.register(privacyRoutes)
+    await api.register(feedbackRoutes)
+    await api.register(auditRoutes)
+    await api.register(campaignRoutes)
+    await api.register(notificationRoutes)
+    await api.register(battleRoutes)
+    await api.register(contestRoutes, { exams })
   }, { prefix: '/api' })
 
   await registerPublic(app, (media) => registerMediaFiles(media, dataDir))
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey })
   registerResultEvents(app, exams)
+  registerNotificationEvents(app)
   registerPointEvents(app)
   registerPointReactions(app)
+  registerBattles(app, { exams })
+  registerContests(app)
 
   await registerWeb(app, deps.webDist ?? DEFAULT_WEB_DIST)
   return app
@@ -172,17 +191,21 @@ const HASHED_ASSET = /^\/assets\/.+[-.][A-Za-z0-9_-]{8,}\.[a-z0-9]+$/
 
 /**
  * Every operation gets a stable operationId (an explicit one, else method and path: GET
- * /exams/:id/results → getExamsByIdResults), and a route declared public says so with
- * `security: []`, so generated clients neither guess names nor send a token to login.
+ * /exams/:id/results → getExamsByIdResults), a route declared public says so with
+ * `security: []`, and an upload documents its multipart `file` field, so generated clients
+ * neither guess names nor send a token to login.
  */
 function describeOperation(schema: FastifySchema, method: string | string[], url: string, access?: string): FastifySchema {
   const verb = [method].flat()[0].toLowerCase()
   const words = url.replace(/^\/api\//, '').split('/').filter(Boolean)
     .map((w) => (w.startsWith(':') ? `By${cap(w.slice(1))}` : w.split(/[-_]/).map(cap).join('')))
+  const multipart = (schema.consumes as string[] | undefined)?.includes('multipart/form-data') && !schema.body
   return {
     ...schema,
     operationId: typeof schema.operationId === 'string' ? schema.operationId : `${verb}${words.join('')}`,
     ...(access === 'public' && { security: [] }),
+    // An upload is read from the stream (not validated as a body), so describe its one field here.
+    ...(multipart && { body: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: '上传的文件' } } } }),
   }
 }
 const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1)

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { csv } from './helpers/sheets.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
+import { generate as generateTotp } from 'otplib'
 
 type Who = 'admin' | 'secIn' | 'secOut' | 'member' | 'memberOut'
 type Expect = 'ok' | 403 | 404
@@ -57,6 +58,38 @@ const STAFF_SCOPED_403 = { admin: 'ok', secIn: 'ok', secOut: 403, member: 403 } 
 const STAFF_SCOPED_404 = { admin: 'ok', secIn: 'ok', secOut: 404, member: 403 } as const
 const OWN_ATTEMPT = { admin: 404, secIn: 404, member: 'ok' } as const
 
+// Campaign ledger (五学 台账): an activity of the caller's side, open for sign-in now; one task sent to both sides.
+const newActivity = (orgId: number) => api('POST', '/api/activities', tok.admin, { orgId, type: 'theme_day', title: `矩阵活动 ${uniq()}`, startsAt: new Date().toISOString(), guests: 1 })
+const activityFor = async (w: Who) => (f[isOut(w) ? 'activityOut' : 'activityIn'] ??= await newActivity(orgFor(w).id))
+const campaignTask = async () => (f.task ??= await api('POST', '/api/tasks', tok.admin, { title: `矩阵任务 ${uniq()}`, dueAt: new Date(Date.now() + 86_400_000).toISOString(), orgIds: [f.orgIn.id, f.orgOut.id] }))
+const newBriefing = (token: string, orgId: number) => api('POST', '/api/campaign/briefings', token, { orgId, title: `矩阵简报 ${uniq()}`, bodyHtml: '<p>简报</p>' })
+// A briefing is reviewed from above its unit: the in-scope one belongs to a child of the secretary's branch.
+const childOfIn = async () => (f.childOfIn ??= await api('POST', '/api/orgs', tok.admin, { name: `矩阵小组${uniq()}`, parentId: f.orgIn.id, kind: 'branch' }))
+const briefingToReview = async (w: Who) => (isOut(w) ? newBriefing(tok.outsider, f.orgOut.id) : newBriefing(w === 'admin' ? tok.sec : tok.admin, (await childOfIn()).id))
+const publishedBriefing = async () => {
+  if (!f.published) {
+    f.published = await newBriefing(tok.outsider, f.orgOut.id)
+    await api('POST', `/api/campaign/briefings/${f.published.id}/review`, tok.admin, { action: 'publish' })
+  }
+  return f.published
+}
+const bulletin = async () => (f.bulletin ??= await api('POST', '/api/campaign/bulletins', tok.admin, { title: `矩阵工作提示 ${uniq()}`, bodyHtml: '<p>提示</p>' }))
+
+// 投诉建议 of each side of the matrix: one by the member (inside), one by the other branch's secretary (outside).
+const feedbackFor = async (w: Who) => (isOut(w)
+  ? (f.feedbackOut ??= await api('POST', '/api/feedback', tok.outsider, { category: '建议', content: '矩阵：外部门的建议' }))
+  : (f.feedbackIn ??= await api('POST', '/api/feedback', tok.member, { category: '建议', content: '矩阵：本支部的建议' })))
+
+// A notification of the member's own (dy0001): only she may mark it read; anyone else gets 404.
+async function memberNotification() {
+  if (!f.notificationId) {
+    const me = await t.db.selectFrom('users').select('id').where('username', '=', 'dy0001').executeTakeFirstOrThrow()
+    f.notificationId = (await t.db.insertInto('notifications').values({ user_id: me.id, kind: 'bulletin', title: '矩阵通知', body: '矩阵', cause: `authz:${uniq()}`, created_at: new Date() })
+      .returning('id').executeTakeFirstOrThrow()).id
+  }
+  return f.notificationId as number
+}
+
 const CASES: Case[] = [
   { route: 'GET /api/health', call: () => ({ method: 'GET', url: '/api/health' }), expect: ALL_OK },
   { route: 'GET /api/health/metrics', call: () => ({ method: 'GET', url: '/api/health/metrics' }), expect: ADMIN_ONLY },
@@ -108,6 +141,13 @@ const CASES: Case[] = [
   { route: 'GET /api/exams/{id}/leaderboard', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/leaderboard` }), expect: { admin: 'ok', secIn: 'ok', secOut: 403, member: 'ok', memberOut: 403 } },
   { route: 'GET /api/exams/{id}/monitor', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/monitor` }), expect: STAFF_SCOPED_403 },
   { route: 'GET /api/exams/{id}/results', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/results` }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/exams/{id}/analysis', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/analysis` }), expect: STAFF_SCOPED_403 },
+  { route: 'POST /api/exams/{id}/analysis/{questionId}/review', call: async () => {
+    const exam = await newExam(f.orgIn.id)
+    const a = await startAttempt(tok.member, exam.id)
+    await api('POST', `/api/attempts/${a.attemptId}/submit`, tok.member)
+    return { method: 'POST', url: `/api/exams/${exam.id}/analysis/${a.questions[0].id}/review` }
+  }, expect: ADMIN_ONLY },
   { route: 'GET /api/exams/{id}/stats', call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/stats` }), expect: STAFF_SCOPED_403 },
   { route: 'GET /api/attempts/{id}', call: async () => ({ method: 'GET', url: `/api/attempts/${(await startAttempt(tok.member, f.examIn.id)).attemptId}` }), expect: OWN_ATTEMPT },
   { route: 'PUT /api/attempts/{id}/answers/{questionId}', call: async () => {
@@ -120,6 +160,10 @@ const CASES: Case[] = [
     const id = isOut(w) ? await submittedAttempt(tok.outsider, f.examOut.id) : await submittedAttempt(tok.member, f.examIn.id)
     return { method: 'POST', url: `/api/attempts/${id}/reopen`, body: { reason: '矩阵' } }
   }, expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/notifications', call: () => ({ method: 'GET', url: '/api/notifications' }), expect: ALL_OK },
+  { route: 'GET /api/notifications/unread-count', call: () => ({ method: 'GET', url: '/api/notifications/unread-count' }), expect: ALL_OK },
+  { route: 'POST /api/notifications/{id}/read', call: async () => ({ method: 'POST', url: `/api/notifications/${await memberNotification()}/read` }), expect: OWN_ATTEMPT },
+  { route: 'POST /api/notifications/read-all', call: () => ({ method: 'POST', url: '/api/notifications/read-all' }), expect: ALL_OK },
   { route: 'GET /api/points/me', call: () => ({ method: 'GET', url: '/api/points/me' }), expect: ALL_OK },
   { route: 'GET /api/points/ledger', call: () => ({ method: 'GET', url: '/api/points/ledger' }), expect: ALL_OK },
   { route: 'GET /api/points/rules', call: () => ({ method: 'GET', url: '/api/points/rules' }), expect: ALL_OK },
@@ -145,7 +189,89 @@ const CASES: Case[] = [
   }, expect: ALL_OK },
   { route: 'POST /api/study/challenge', call: () => ({ method: 'POST', url: '/api/study/challenge' }), expect: ALL_OK },
   { route: 'GET /api/study/wrong-book', call: () => ({ method: 'GET', url: '/api/study/wrong-book' }), expect: ALL_OK },
+  { route: 'POST /api/activities', call: (w) => ({ method: 'POST', url: '/api/activities', body: { orgId: orgFor(w).id, type: 'seminar', title: `矩阵研讨 ${uniq()}`, startsAt: new Date().toISOString() } }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/activities', call: () => ({ method: 'GET', url: '/api/activities' }), expect: STAFF },
+  { route: 'GET /api/activities/tally', call: (w) => ({ method: 'GET', url: `/api/activities/tally?orgId=${orgFor(w).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/activities/ledger.xlsx', call: (w) => ({ method: 'GET', url: `/api/activities/ledger.xlsx?orgId=${orgFor(w).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'POST /api/activities/checkin', call: async () => {
+    const { code } = await api('POST', `/api/activities/${(await newActivity(f.orgIn.id)).id}/checkin-code`, tok.admin)
+    return { method: 'POST', url: '/api/activities/checkin', body: { code } }
+  }, expect: ALL_OK },
+  { route: 'GET /api/activities/{id}', call: async (w) => ({ method: 'GET', url: `/api/activities/${(await activityFor(w)).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'PATCH /api/activities/{id}', call: async (w) => ({ method: 'PATCH', url: `/api/activities/${(await activityFor(w)).id}`, body: { guests: 2 } }), expect: STAFF_SCOPED_403 },
+  { route: 'DELETE /api/activities/{id}', call: async (w) => ({ method: 'DELETE', url: `/api/activities/${(await newActivity(orgFor(w).id)).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/activities/{id}/participants', call: async (w) => ({ method: 'GET', url: `/api/activities/${(await activityFor(w)).id}/participants` }), expect: STAFF_SCOPED_403 },
+  { route: 'POST /api/activities/{id}/participants', call: async (w) => ({ method: 'POST', url: `/api/activities/${(await activityFor(w)).id}/participants`, body: { userIds: [userFor(w).id] } }), expect: STAFF_SCOPED_403 },
+  { route: 'DELETE /api/activities/{id}/participants/{userId}', call: async (w) => ({ method: 'DELETE', url: `/api/activities/${(await activityFor(w)).id}/participants/${userFor(w).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'POST /api/activities/{id}/checkin-code', call: async (w) => ({ method: 'POST', url: `/api/activities/${(await activityFor(w)).id}/checkin-code` }), expect: STAFF_SCOPED_403 },
+  { route: 'POST /api/tasks', call: () => ({ method: 'POST', url: '/api/tasks', body: { title: `矩阵任务 ${uniq()}`, dueAt: new Date(Date.now() + 86_400_000).toISOString(), orgIds: [f.orgIn.id] } }), expect: ADMIN_ONLY },
+  { route: 'GET /api/tasks', call: (w) => ({ method: 'GET', url: `/api/tasks?orgId=${orgFor(w).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'POST /api/tasks/{id}/done', call: async (w) => ({ method: 'POST', url: `/api/tasks/${(await campaignTask()).id}/done`, body: { orgId: orgFor(w).id, note: '矩阵' } }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/reports/campaign', call: (w) => ({ method: 'GET', url: `/api/reports/campaign?orgId=${orgFor(w).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'POST /api/campaign/bulletins', call: () => ({ method: 'POST', url: '/api/campaign/bulletins', body: { title: `矩阵工作提示 ${uniq()}`, bodyHtml: '<p>提示</p>' } }), expect: ADMIN_ONLY },
+  { route: 'GET /api/campaign/bulletins', call: () => ({ method: 'GET', url: '/api/campaign/bulletins' }), expect: ALL_OK },
+  { route: 'POST /api/campaign/bulletins/{id}/read', call: async () => ({ method: 'POST', url: `/api/campaign/bulletins/${(await bulletin()).id}/read` }), expect: ALL_OK },
+  { route: 'GET /api/campaign/bulletins/{id}/receipts', call: async (w) => ({ method: 'GET', url: `/api/campaign/bulletins/${(await bulletin()).id}/receipts?orgId=${orgFor(w).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'POST /api/campaign/briefings', call: (w) => ({ method: 'POST', url: '/api/campaign/briefings', body: { orgId: orgFor(w).id, title: `矩阵简报 ${uniq()}`, bodyHtml: '<p>简报</p>' } }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/campaign/briefings', call: () => ({ method: 'GET', url: '/api/campaign/briefings' }), expect: STAFF },
+  { route: 'GET /api/campaign/briefings/{id}', call: async (w) => ({ method: 'GET', url: `/api/campaign/briefings/${(await newBriefing(tok.admin, orgFor(w).id)).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'POST /api/campaign/briefings/{id}/review', call: async (w) => ({ method: 'POST', url: `/api/campaign/briefings/${(await briefingToReview(w)).id}/review`, body: { action: 'publish' } }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/campaign/column', call: () => ({ method: 'GET', url: '/api/campaign/column' }), expect: ALL_OK },
+  { route: 'GET /api/campaign/column/{id}', call: async () => ({ method: 'GET', url: `/api/campaign/column/${(await publishedBriefing()).id}` }), expect: ALL_OK },
+  { route: 'GET /api/battles/today', call: () => ({ method: 'GET', url: '/api/battles/today' }), expect: ALL_OK },
+  { route: 'GET /api/battles/colleagues', call: () => ({ method: 'GET', url: '/api/battles/colleagues' }), expect: ALL_OK },
+  { route: 'GET /api/battles/flags', call: () => ({ method: 'GET', url: '/api/battles/flags' }), expect: STAFF },
+  { route: 'POST /api/contests', call: (w) => ({ method: 'POST', url: '/api/contests', body: { title: `矩阵竞答 ${uniq()}`, orgId: orgFor(w).id, questionIds: [], draw: { count: 1 }, secondsPerQuestion: 10 } }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/contests', call: () => ({ method: 'GET', url: '/api/contests' }), expect: STAFF },
+  { route: 'GET /api/contests/{id}', call: async (w) => ({ method: 'GET', url: `/api/contests/${(await matrixContest(w)).id}` }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/contests/{id}/results', call: async (w) => ({ method: 'GET', url: `/api/contests/${(await matrixContest(w)).id}/results` }), expect: STAFF_SCOPED_403 },
+  { route: 'GET /api/contests/{id}/export', call: async (w) => ({ method: 'GET', url: `/api/contests/${(await matrixContest(w)).id}/export` }), expect: STAFF_SCOPED_403 },
+  // Compliance (policy switches, privacy, 投诉建议, audit log, second factor).
+  { route: 'GET /api/policy', call: () => ({ method: 'GET', url: '/api/policy' }), expect: ADMIN_ONLY },
+  { route: 'PATCH /api/policy', call: () => ({ method: 'PATCH', url: '/api/policy', body: { feedbackAnswerDays: 5 } }), expect: ADMIN_ONLY },
+  { route: 'GET /api/about', call: () => ({ method: 'GET', url: '/api/about' }), expect: ALL_OK },
+  { route: 'GET /api/me/privacy', call: () => ({ method: 'GET', url: '/api/me/privacy' }), expect: ALL_OK },
+  { route: 'PUT /api/me/privacy', call: () => ({ method: 'PUT', url: '/api/me/privacy', body: { showOnLeaderboards: true } }), expect: ALL_OK },
+  { route: 'GET /api/me/data', call: () => ({ method: 'GET', url: '/api/me/data?format=json' }), expect: ALL_OK },
+  { route: 'POST /api/me/deletion-request', call: async () => ({ method: 'POST', url: '/api/me/deletion-request', token: (await freshSession()).accessToken, body: { reason: '矩阵' } }), expect: ALL_OK },
+  { route: 'GET /api/privacy/deletion-requests', call: () => ({ method: 'GET', url: '/api/privacy/deletion-requests' }), expect: ADMIN_ONLY },
+  { route: 'POST /api/privacy/deletion-requests/{id}/decide', call: async () => {
+    const { id } = await api('POST', '/api/me/deletion-request', (await freshSession()).accessToken, {})
+    return { method: 'POST', url: `/api/privacy/deletion-requests/${id}/decide`, body: { approve: false, note: '矩阵' } }
+  }, expect: ADMIN_ONLY },
+  { route: 'POST /api/feedback', call: () => ({ method: 'POST', url: '/api/feedback', body: { category: '建议', content: `矩阵建议 ${uniq()}` } }), expect: ALL_OK },
+  { route: 'GET /api/feedback', call: () => ({ method: 'GET', url: '/api/feedback' }), expect: ALL_OK },
+  { route: 'GET /api/feedback/summary', call: () => ({ method: 'GET', url: '/api/feedback/summary' }), expect: ADMIN_ONLY },
+  { route: 'GET /api/feedback/{id}', call: async (w) => ({ method: 'GET', url: `/api/feedback/${(await feedbackFor(w)).id}` }), expect: { admin: 'ok', secIn: 'ok', secOut: 404, member: 'ok', memberOut: 404 } },
+  { route: 'POST /api/feedback/{id}/reply', call: async (w) => ({ method: 'POST', url: `/api/feedback/${(await feedbackFor(w)).id}/reply`, body: { text: '矩阵答复' } }), expect: STAFF_SCOPED_404 },
+  { route: 'POST /api/feedback/{id}/close', call: async (w) => {
+    // Members close their own (memberOut: someone else's); staff close what has been answered, in scope.
+    if (w === 'member' || w === 'memberOut') {
+      const owner = await freshSession()
+      const { id } = await api('POST', '/api/feedback', owner.accessToken, { category: '其他', content: `矩阵办结 ${uniq()}` })
+      return { method: 'POST', url: `/api/feedback/${id}/close`, token: w === 'member' ? owner.accessToken : tok.member }
+    }
+    const { id } = await api('POST', '/api/feedback', isOut(w) ? tok.outsider : (await freshSession()).accessToken, { category: '其他', content: `矩阵办结 ${uniq()}` })
+    await api('POST', `/api/feedback/${id}/reply`, tok.admin, { text: '已办理' })
+    return { method: 'POST', url: `/api/feedback/${id}/close` }
+  }, expect: { admin: 'ok', secIn: 'ok', secOut: 404, member: 'ok', memberOut: 404 } },
+  { route: 'GET /api/audit', call: () => ({ method: 'GET', url: '/api/audit?action=auth.' }), expect: ADMIN_ONLY },
+  { route: 'GET /api/audit/actions', call: () => ({ method: 'GET', url: '/api/audit/actions' }), expect: ADMIN_ONLY },
+  { route: 'GET /api/audit/export', call: () => ({ method: 'GET', url: '/api/audit/export?action=policy.update' }), expect: ADMIN_ONLY },
+  { route: 'GET /api/auth/security', call: () => ({ method: 'GET', url: '/api/auth/security' }), expect: ALL_OK },
+  { route: 'POST /api/auth/totp/setup', call: async () => ({ method: 'POST', url: '/api/auth/totp/setup', token: (await freshSession()).accessToken }), expect: ALL_OK },
+  { route: 'POST /api/auth/totp/enable', call: async () => {
+    const { accessToken } = await freshSession()
+    const { secret } = await api('POST', '/api/auth/totp/setup', accessToken)
+    return { method: 'POST', url: '/api/auth/totp/enable', token: accessToken, body: { code: await generateTotp({ secret }) } }
+  }, expect: ALL_OK },
+  { route: 'POST /api/auth/totp/disable', call: async () => ({ method: 'POST', url: '/api/auth/totp/disable', token: (await freshSession()).accessToken, body: { code: '000000' } }), expect: ALL_OK },
 ]
+
+/** A live contest of the caller's side of the matrix (made by the admin). */
+function matrixContest(who: Who) {
+  return api('POST', '/api/contests', tok.admin, { title: `矩阵竞答 ${uniq()}`, orgId: orgFor(who).id, questionIds: [], draw: { count: 1 }, secondsPerQuestion: 10 })
+}
 
 beforeAll(async () => {
   t = await createTestContext()

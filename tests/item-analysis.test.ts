@@ -2,6 +2,7 @@
 // exam taken through the API (options shuffled per person, so counts must follow each shuffle back
 // to the bank's letters); flags; scope; and sending a question back to the bank for review.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import ExcelJS from 'exceljs'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { pointBiserial, upperLowerIndex } from '../server/modules/results/analysis.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
@@ -91,9 +92,8 @@ describe('GET /api/exams/:id/analysis', () => {
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => cb(null, Buffer.concat(chunks)))
     })
-    const ExcelJS = (await import('exceljs')).default
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(xlsx.body as Buffer)
+    await wb.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer)
     const sheet = wb.getWorksheet('题目分析')!
     expect(sheet.rowCount).toBe(4)
     const row = sheet.getRow(2).values as unknown[]

@@ -226,7 +226,7 @@ describe('6. exports a spreadsheet can compute with', () => {
     const res = await t.http().get(`/api/exams/${exam.id}/results?format=xlsx`).set(bearer(admin)).buffer(true).parse(raw)
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer)
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['成绩', '考试信息'])
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['成绩', '题目分析', '考试信息'])
     const sheet = wb.worksheets[0]
     expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['用户名', '姓名', '组织', '状态', '得分', '是否及格', '开始时间', '交卷时间', '作答次数', '切屏次数', '重新加载次数'])
     expect(sheet.rowCount).toBe(1 + json.length)

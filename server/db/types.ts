@@ -5,7 +5,8 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Json<T> = ColumnType<T, string | T, string | T>
 
 export type OrgKind = 'department' | 'branch' | 'unit' | 'agency'
-export type Role = 'admin' | 'secretary' | 'member'
+/** `auditor` reads the audit log and nothing else (separation of duties). */
+export type Role = 'admin' | 'secretary' | 'member' | 'auditor'
 
 export interface OrgTable {
   id: Generated<number>
@@ -28,10 +29,15 @@ export interface UserTable {
   org_id: number
   active: Generated<boolean>
   must_change_password: Generated<boolean>
-  failed_logins: Generated<number>
-  locked_until: Timestamp | null
   created_at: Timestamp
   updated_at: Timestamp
+  /** Leaderboard consent; false until the person chooses. */
+  show_on_leaderboards: Generated<boolean>
+  privacy_noticed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  totp_secret: string | null
+  totp_enabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  password_changed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 /** One login: a chain of rotating refresh tokens. */
@@ -46,6 +52,8 @@ export interface SessionTable {
   created_at: Timestamp
   user_agent: string | null
   ip: string | null
+  /** Idle timeout: the session's last request (touched at most once a minute). */
+  last_seen_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 /**
@@ -299,7 +307,220 @@ export interface ExamOrgCountTable {
   score_sum: Generated<number>
 }
 
+// Campaign ledger (五学 台账): activities, sign-in, task lists, 月工作提示, 简报.
+export type ActivityTypeColumn = 'lecture' | 'theme_day' | 'seminar' | 'tutorial' | 'screening' | 'contest' | 'other'
+
+export interface ActivityTable {
+  id: Generated<number>
+  org_id: number
+  type: ActivityTypeColumn
+  title: string
+  starts_at: Timestamp
+  ends_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  place: string | null
+  speaker: string | null
+  summary: string | null
+  guests: Generated<number>
+  created_by: number | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ActivityParticipantTable {
+  activity_id: number
+  user_id: number
+  org_id: number
+  checked_in_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  late: Generated<boolean>
+  added_by: number | null
+  created_at: Timestamp
+}
+
+export interface ActivityCheckinCodeTable { code: string; activity_id: number; expires_at: Timestamp; created_by: number | null; created_at: Timestamp }
+
+export interface CampaignTaskTable {
+  id: Generated<number>
+  title: string
+  detail: string | null
+  due_at: Timestamp
+  weeks: Json<{ weekOf: string; text: string }[]>
+  created_by: number | null
+  created_at: Timestamp
+}
+
+export interface CampaignTaskOrgTable {
+  task_id: number
+  org_id: number
+  done_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  done_by: number | null
+  note: string | null
+  activity_id: number | null
+}
+
+export interface CampaignBulletinTable { id: Generated<number>; issue_no: number; title: string; body_html: string; created_by: number | null; issued_at: Timestamp }
+export interface CampaignBulletinReadTable { bulletin_id: number; user_id: number; org_id: number; read_at: Timestamp }
+
+export interface CampaignBriefingTable {
+  id: Generated<number>
+  org_id: number
+  title: string
+  body_html: string
+  status: Generated<'submitted' | 'published' | 'returned'>
+  submitted_by: number | null
+  submitted_at: Timestamp
+  reviewed_by: number | null
+  review_note: string | null
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  reads: Generated<number>
+}
+export interface CampaignBriefingReadTable { briefing_id: number; user_id: number; read_at: Timestamp }
+
+export interface PolicySettingTable { key: string; value: Json<unknown>; updated_by: number | null; updated_at: Timestamp }
+
+export type FeedbackStatus = 'submitted' | 'answered' | 'closed'
+export interface FeedbackTable {
+  id: Generated<number>
+  user_id: number | null
+  org_id: number
+  category: string
+  content: string
+  anonymous: Generated<boolean>
+  status: Generated<FeedbackStatus>
+  reply: string | null
+  replied_by: number | null
+  replied_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  created_at: Timestamp
+}
+
+export interface DeletionRequestTable {
+  id: Generated<number>
+  user_id: number
+  reason: string | null
+  status: Generated<'pending' | 'approved' | 'rejected'>
+  requested_at: Timestamp
+  decided_by: number | null
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  note: string | null
+}
+
+// Live games (battles and contests): what a game leaves behind once it is played.
+export interface BattleTable {
+  id: Generated<number>
+  mode: 'duel' | 'four'
+  matched_in: string
+  question_ids: Json<number[]>
+  status: Generated<'running' | 'finished' | 'abandoned'>
+  day: string
+  started_at: Timestamp
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface BattlePlayerTable {
+  battle_id: number
+  user_id: number
+  org_id: number
+  score: Generated<number>
+  correct: Generated<number>
+  rank: number | null
+  forfeited: Generated<boolean>
+  points: Generated<number>
+  flagged: Generated<number>
+}
+
+export interface BattleAnswerTable {
+  battle_id: number
+  user_id: number
+  idx: number
+  question_id: number
+  answer: Json<unknown> | null
+  correct: boolean
+  score: number
+  elapsed_ms: number
+  too_fast: Generated<boolean>
+}
+
+export interface ContestTable {
+  id: Generated<number>
+  title: string
+  org_id: number
+  pin: string
+  question_ids: Json<number[]>
+  seconds_per_question: number
+  status: Generated<'lobby' | 'running' | 'finished'>
+  host_node: string | null
+  activity_id: number | null
+  created_by: number | null
+  created_at: Timestamp
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface ContestPlayerTable {
+  contest_id: number
+  user_id: number
+  org_id: number
+  score: Generated<number>
+  correct: Generated<number>
+  rank: number | null
+  joined_at: Timestamp
+}
+
+export interface ContestAnswerTable {
+  contest_id: number
+  user_id: number
+  idx: number
+  question_id: number
+  answer: Json<unknown> | null
+  correct: boolean
+  points: number
+  elapsed_ms: number
+  too_fast: Generated<boolean>
+}
+
+export interface NotificationTable {
+  id: Generated<number>
+  user_id: number
+  kind: string
+  title: string
+  body: string
+  link: string | null
+  cause: string
+  created_at: Timestamp
+  read_at: Timestamp | null
+}
+
+export interface NotificationFanoutTable {
+  cause: string
+  recipients: number
+  at: Timestamp
+}
+
+export interface QuestionReviewTable {
+  id: Generated<number>
+  question_id: number
+  exam_id: number | null
+  figures: Json<Record<string, unknown>>
+  requested_by: number | null
+  at: Timestamp
+}
+
 export interface Database {
+  question_reviews: QuestionReviewTable
+  notifications: NotificationTable
+  notification_fanouts: NotificationFanoutTable
+  policy_settings: PolicySettingTable
+  feedback: FeedbackTable
+  deletion_requests: DeletionRequestTable
+  activities: ActivityTable
+  activity_participants: ActivityParticipantTable
+  activity_checkin_codes: ActivityCheckinCodeTable
+  campaign_tasks: CampaignTaskTable
+  campaign_task_orgs: CampaignTaskOrgTable
+  campaign_bulletins: CampaignBulletinTable
+  campaign_bulletin_reads: CampaignBulletinReadTable
+  campaign_briefings: CampaignBriefingTable
+  campaign_briefing_reads: CampaignBriefingReadTable
   exam_people: ExamPersonTable
   exam_org_counts: ExamOrgCountTable
   point_rules: PointRuleTable
@@ -326,6 +547,12 @@ export interface Database {
   attempts: AttemptTable
   attempt_answers: AttemptAnswerTable
   exam_allowances: ExamAllowanceTable
+  battles: BattleTable
+  battle_players: BattlePlayerTable
+  battle_answers: BattleAnswerTable
+  contests: ContestTable
+  contest_players: ContestPlayerTable
+  contest_answers: ContestAnswerTable
 }
 
 export type Org = Selectable<OrgTable>

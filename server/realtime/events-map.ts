@@ -11,13 +11,57 @@ export interface PointsLeaderboardRow { rank: number; id: number; name: string; 
 
 export type PointsPeriod = 'day' | 'week' | 'month' | 'total'
 
+/** One notification, as the notification centre lists it. */
+export interface NotificationPayload {
+  id: number; kind: string; title: string; body: string; link: string | null; createdAt: string; readAt: string | null
+}
+
+/** One notification, as the notification centre lists it. */
+export interface NotificationPayload {
+  id: number; kind: string; title: string; body: string; link: string | null; createdAt: string; readAt: string | null
+}
+
 export type Ack = (reply: { ok: true } | { ok: false; error: string }) => void
+
+/** An ack carrying more than `ok` when it succeeds. */
+export type AckWith<T> = (reply: ({ ok: true } & T) | { ok: false; error: string }) => void
+
+// Live games (battles: 双人对战 / 四人赛; contests: 现场竞答). A question goes out without its key;
+// the key leaves the server only in `battle:round` / `contest:reveal`, after the question closed.
+export type BattleMode = 'duel' | 'four'
+/** A question as asked in a live game: no key, no explanation. Question events carry the server's `now`, so a phone with a wrong clock still counts down right. */
+export interface LiveQuestion { id: number; type: string; stem: string; options: { key: string; text: string }[] | null }
+export interface LivePlayer { userId: number; name: string }
+export interface LiveScore { userId: number; score: number }
+export interface LiveRankRow { rank: number; userId: number; name: string; score: number }
+export interface BattleStatePlayer extends LivePlayer { score: number; away: boolean; forfeited: boolean }
+export interface BattleState {
+  battleId: number; mode: BattleMode; players: BattleStatePlayer[]; total: number; index: number
+  phase: 'intro' | 'question' | 'reveal'; question: LiveQuestion | null; endsAt: string | null; answered: boolean
+}
+export interface ContestState {
+  contestId: number; title: string; phase: 'lobby' | 'question' | 'reveal' | 'ended'; index: number; total: number
+  question: LiveQuestion | null; endsAt: string | null; answered: boolean; score: number; players: number
+}
 
 export interface ClientToServerEvents {
   'exam:watch': (payload: { examId: number }, ack?: Ack) => void
   'exam:unwatch': (payload: { examId: number }, ack?: Ack) => void
   'points:watch': (payload: { orgId: number | null; period: PointsPeriod; by?: 'user' | 'org' }, ack?: Ack) => void
   'points:unwatch': (payload: { orgId: number | null; period: PointsPeriod; by?: 'user' | 'org' }, ack?: Ack) => void
+  /** Queue for a match (`scope` department by default, or one's branch), or take an invitation (`invite`). */
+  'battle:join': (payload: { mode: BattleMode; scope?: 'department' | 'branch'; invite?: string }, ack?: AckWith<{ queued: boolean }>) => void
+  /** Leave the queue, or forfeit the running battle. */
+  'battle:leave': (payload?: Record<string, never>, ack?: Ack) => void
+  /** Open a private match and wait in it; `userId` (a colleague of one's department) is told at once. */
+  'battle:invite': (payload: { mode: BattleMode; userId?: number }, ack?: AckWith<{ code: string }>) => void
+  'battle:answer': (payload: { battleId: number; index: number; answer: unknown }, ack?: Ack) => void
+  /** Ask again for `battle:state` of one's own running battle (after a reload). */
+  'battle:resume': (payload: { battleId: number }, ack?: Ack) => void
+  'contest:join': (payload: { pin: string }, ack?: AckWith<{ contestId: number }>) => void
+  'contest:host': (payload: { contestId: number }, ack?: AckWith<{ pin: string; players: number }>) => void
+  'contest:next': (payload: { contestId: number }, ack?: Ack) => void
+  'contest:answer': (payload: { contestId: number; index: number; answer: unknown }, ack?: Ack) => void
 }
 
 export interface ServerToClientEvents {
@@ -30,6 +74,25 @@ export interface ServerToClientEvents {
   'session:ended': () => void
   /** An event was refused before it ran (too many events); `event` names it. */
   'rate:limited': (payload: { event: string }) => void
+  'battle:matched': (payload: { battleId: number; mode: BattleMode; players: LivePlayer[]; total: number; startsAt: string }) => void
+  /** Nobody could be matched in time (or the bank had too few questions): not queued any more. */
+  'battle:unmatched': (payload: { mode: BattleMode; message: string }) => void
+  'battle:invited': (payload: { code: string; mode: BattleMode; from: LivePlayer }) => void
+  'battle:question': (payload: { battleId: number; index: number; question: LiveQuestion; endsAt: string; total: number; now: string }) => void
+  'battle:round': (payload: { battleId: number; index: number; correctAnswer: unknown; scores: LiveScore[]; results: { userId: number; answered: boolean; correct: boolean }[] }) => void
+  'battle:player': (payload: { battleId: number; userId: number; status: 'away' | 'back' | 'forfeited' }) => void
+  'battle:state': (payload: BattleState) => void
+  'battle:end': (payload: { battleId: number; ranking: (LiveRankRow & { forfeited: boolean })[]; pointsEarned: number }) => void
+  'contest:state': (payload: ContestState) => void
+  /** To the host: how many have joined, and the latest names. */
+  'contest:lobby': (payload: { contestId: number; players: number; names: string[]; answered: number }) => void
+  'contest:question': (payload: { contestId: number; index: number; question: LiveQuestion; endsAt: string; total: number; now: string }) => void
+  'contest:reveal': (payload: { contestId: number; index: number; correctAnswer: unknown; counts: Record<string, number>; top: LiveRankRow[]; total: number }) => void
+  /** To one player after each reveal: her own result. */
+  'contest:result': (payload: { contestId: number; index: number; correct: boolean; points: number; score: number; rank: number }) => void
+  'contest:end': (payload: { contestId: number; podium: LiveRankRow[] }) => void
+  /** A new notification for this person (exam notices, 通报, tasks), as `GET /api/notifications` lists it. */
+  notification: (payload: NotificationPayload) => void
 }
 
 /** Messages between server nodes (through the Redis adapter). */

@@ -6,6 +6,8 @@ import { hashPassword } from '../lib/passwords.js'
 import { insertOrg } from '../modules/orgs/queries.js'
 import { demoNames } from './demo-names.js'
 import { seedMaterials } from './materials.js'
+import { seedCampaign } from './campaign.js'
+import { seedDemoConsent } from '../modules/privacy/index.js'
 import { DEMO_KV_KEY } from './demo-state.js'
 
 export const DEMO_PASSWORD = 'Demo@2026'
@@ -69,6 +71,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoAccount[]> {
     await tx.insertInto('users').values(
       people.map((p) => ({ username: p.username, name: p.name, role: p.role, org_id: p.orgId, password_hash: hashes.get(p.password)! })),
     ).execute()
+    await seedDemoConsent(tx, '省中小企业服务中心党支部', new Date())
     // Marks the database as the demo (see demo-state.ts): the login page lists the demo accounts
     // only while the admin's hash is still this one.
     await tx.insertInto('kv').values({ key: DEMO_KV_KEY, value: hashes.get(DEMO_ADMIN.password)! })
@@ -76,6 +79,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoAccount[]> {
   })
 
   await seedMaterials(db)
+  await seedCampaign(db)
 
   const firstMember = people.find((p) => p.role === 'member')!
   return people

@@ -1,21 +1,12 @@
 // The Content-Security-Policy the server sends must not break the app: every area is opened in
 // Chromium under it and the browser reports no CSP violation (a violation would mean a blocked
 // script, style, font or connection the page needed — the first run caught vant's icon font on a CDN).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { DESKTOP, PHONE, launchBrowser, loginAs, startServer, type E2EServer } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { DESKTOP, PHONE, loginAs, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
-let server: E2EServer
-let browser: Browser
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const env = useBrowserServer()
 
 function watchViolations(page: Page): string[] {
   const violations: string[] = []
@@ -26,12 +17,12 @@ function watchViolations(page: Page): string[] {
 
 /** Opens each path after logging in, and returns every CSP violation the browser reported. */
 async function violationsVisiting(viewport: { width: number; height: number }, who: [string, string], home: string | RegExp, paths: string[]) {
-  const page = await browser.newPage({ viewport })
+  const page = await env.browser.newPage({ viewport })
   const violations = watchViolations(page)
-  await loginAs(page, server.baseUrl, ...who)
+  await loginAs(page, env.server.baseUrl, ...who)
   await page.waitForURL(home)
   for (const path of paths) {
-    await page.goto(`${server.baseUrl}${path}`)
+    await page.goto(`${env.server.baseUrl}${path}`)
     await page.waitForLoadState('networkidle')
   }
   await page.close()
@@ -41,7 +32,7 @@ async function violationsVisiting(viewport: { width: number; height: number }, w
 describe('the built app under its CSP', () => {
   it('member pages on a phone run without a violation', async () => {
     const paths = ['/', '/study', '/exams', '/rank', '/me', '/study/quiz/daily']
-    expect(await violationsVisiting(PHONE, ['dy0001', DEMO_PASSWORD], `${server.baseUrl}/`, paths)).toEqual([])
+    expect(await violationsVisiting(PHONE, ['dy0001', DEMO_PASSWORD], `${env.server.baseUrl}/`, paths)).toEqual([])
   })
 
   it('console areas on a desktop run without a violation', async () => {
@@ -50,7 +41,7 @@ describe('the built app under its CSP', () => {
   })
 
   it('the app may not be framed by another page', async () => {
-    const res = await fetch(`${server.baseUrl}/`)
+    const res = await fetch(`${env.server.baseUrl}/`)
     expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/)
   })
 })

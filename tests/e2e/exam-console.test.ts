@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { DESKTOP, launchBrowser, loginAs, shot, startServer, type E2EServer, callApi, tokenFor } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { DESKTOP, loginAs, shot, callApi, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
-let server: E2EServer
-let browser: Browser
+const env = useBrowserServer()
 
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
-const call = (method: string, path: string, token: string | null, body?: unknown) => callApi(server, method, path, token, body)
-const tokenOf = (username: string, password: string) => tokenFor(server, username, password)
+const call = (method: string, path: string, token: string | null, body?: unknown) => callApi(env.server, method, path, token, body)
+const tokenOf = (username: string, password: string) => tokenFor(env.server, username, password)
 
 /** Date-time as the console's pickers show it, in the browser's zone (Asia/Shanghai below). */
 const pickerText = (d: Date) =>
@@ -35,9 +26,9 @@ function someAnswer(q: { type: string; options: { key: string }[] | null; blanks
 
 describe('exam console', () => {
   it('an admin creates an exam from rules in the wizard; results show a member’s score and export xlsx', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    const context = await env.browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
     const page = await context.newPage()
-    await loginAs(page, server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
     await page.waitForURL(/\/console/)
     await page.locator('[data-test=nav-console-exams]').click()
     await page.locator('[data-test=exam-add]').click()

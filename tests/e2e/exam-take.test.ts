@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer, api as apiJson, tokenFor } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import { PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
-let server: E2EServer
-let browser: Browser
-const api = (path: string, token: string, body?: unknown) => apiJson(server, body === undefined ? 'GET' : 'POST', path, token, body)
+const env = useBrowserServer()
+const api = (path: string, token: string, body?: unknown) => apiJson(env.server, body === undefined ? 'GET' : 'POST', path, token, body)
 
 
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 describe('a member takes an exam on a phone', () => {
   it('answers, reloads mid-way without losing anything, and submits', async () => {
-    const admin = await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
     const orgs = await api('/api/orgs', admin)
     const now = Date.now()
     const exam = await api('/api/exams', admin, {
@@ -29,10 +19,10 @@ describe('a member takes an exam on a phone', () => {
     })
     expect(exam.id).toBeGreaterThan(0)
 
-    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+    const context = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
     const page = await context.newPage()
-    await loginAs(page, server.baseUrl, 'dy0001', DEMO_PASSWORD)
-    await page.waitForURL(`${server.baseUrl}/`)
+    await loginAs(page, env.server.baseUrl, 'dy0001', DEMO_PASSWORD)
+    await page.waitForURL(`${env.server.baseUrl}/`)
     await page.locator('[data-test=tab-exams]').click()
     await page.locator(`[data-test=exam-${exam.id}]`).click()
     await page.locator('[data-test=exam-go]').click()
@@ -65,7 +55,7 @@ describe('a member takes an exam on a phone', () => {
 
     // What the browser showed is what the server graded: 4 answers saved, none lost to the reload.
     const attemptId = Number(new URL(page.url()).pathname.split('/').pop())
-    const saved = await server.app.db.selectFrom('attempt_answers').select('question_id').where('attempt_id', '=', attemptId).execute()
+    const saved = await env.server.app.db.selectFrom('attempt_answers').select('question_id').where('attempt_id', '=', attemptId).execute()
     expect(saved).toHaveLength(4)
     await context.close()
   })

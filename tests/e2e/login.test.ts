@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { DESKTOP, PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer, api, tokenFor } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import { DESKTOP, PHONE, loginAs, shot, api, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 import { xlsx } from '../helpers/sheets.js'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-let server: E2EServer
-let browser: Browser
+const env = useBrowserServer()
 
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 describe('logging in', () => {
   it('a secretary on a phone sees the member shell with its five tabs', async () => {
-    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+    const context = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
     const page = await context.newPage()
-    await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
-    await page.waitForURL(`${server.baseUrl}/`)
+    await loginAs(page, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await page.waitForURL(`${env.server.baseUrl}/`)
     const tabbar = page.locator('[data-test=tabbar]')
     await expect.poll(() => tabbar.innerText()).toMatch(/首页[\s\S]*学习[\s\S]*考试[\s\S]*排行[\s\S]*我的/)
     await shot(page, 'phone-secretary-home')
@@ -36,16 +26,16 @@ describe('logging in', () => {
   })
 
   it('a wrong password shows a Chinese error and stays on the login page', async () => {
-    const page = await browser.newPage({ viewport: PHONE })
-    await loginAs(page, server.baseUrl, 'dy0001', 'wrong-password')
+    const page = await env.browser.newPage({ viewport: PHONE })
+    await loginAs(page, env.server.baseUrl, 'dy0001', 'wrong-password')
     await expect.poll(() => page.locator('[data-test=login-error]').innerText()).toContain('用户名或密码错误')
     expect(new URL(page.url()).pathname).toBe('/login')
     await page.close()
   })
 
   it('a secretary on a desktop gets the console, scoped to her branch', async () => {
-    const page = await browser.newPage({ viewport: DESKTOP })
-    await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    const page = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(page, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
     await page.waitForURL(/\/console/)
     await expect.poll(() => page.locator('[data-test=users-table]').innerText()).toContain('办公室党支部')
     const text = await page.locator('[data-test=users-table]').innerText()
@@ -57,22 +47,22 @@ describe('logging in', () => {
   })
 
   it('an expired session refreshes silently, and a revoked one returns to login', async () => {
-    const page = await browser.newPage({ viewport: PHONE })
-    await loginAs(page, server.baseUrl, 'dy0002', DEMO_PASSWORD)
-    await page.waitForURL(`${server.baseUrl}/`)
+    const page = await env.browser.newPage({ viewport: PHONE })
+    await loginAs(page, env.server.baseUrl, 'dy0002', DEMO_PASSWORD)
+    await page.waitForURL(`${env.server.baseUrl}/`)
     // Break the access token: the app must refresh and carry on.
     await page.evaluate(() => {
       const saved = JSON.parse(localStorage.getItem('xuece.auth')!)
       saved.accessToken = 'expired'
       localStorage.setItem('xuece.auth', JSON.stringify(saved))
     })
-    await page.goto(`${server.baseUrl}/me`)
+    await page.goto(`${env.server.baseUrl}/me`)
     await expect.poll(() => page.locator('[data-test=me-org]').innerText()).toContain('办公室党支部')
     // Now break both tokens: back to login with a message.
     await page.evaluate(() => {
       localStorage.setItem('xuece.auth', JSON.stringify({ ...JSON.parse(localStorage.getItem('xuece.auth')!), accessToken: 'x', refreshToken: 'y.z' }))
     })
-    await page.goto(`${server.baseUrl}/me`)
+    await page.goto(`${env.server.baseUrl}/me`)
     await page.waitForURL(/\/login/)
     await expect.poll(() => page.locator('[data-test=login-error]').innerText()).toContain('重新登录')
     await page.close()
@@ -81,8 +71,8 @@ describe('logging in', () => {
 
 describe('admin console', () => {
   it('imports a users file with one bad row: the row is reported and nothing is written', async () => {
-    const page = await browser.newPage({ viewport: DESKTOP })
-    await loginAs(page, server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const page = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
     await page.waitForURL(/\/console/)
     const file = path.join(os.tmpdir(), `people-${process.pid}.xlsx`)
     fs.writeFileSync(file, await xlsx(['用户名', '姓名', '组织', '角色', '初始密码'], [
@@ -96,7 +86,7 @@ describe('admin console', () => {
     expect(await errors.innerText()).toContain('3')
     await shot(page, 'desktop-admin-import-errors')
     expect(await page.locator('[data-test=import-commit]').isDisabled()).toBe(true)
-    const found = await api(server, 'GET', '/api/users?q=e2e00', await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password))
+    const found = await api(env.server, 'GET', '/api/users?q=e2e00', await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password))
     expect(found.total).toBe(0)
     await page.close()
   })

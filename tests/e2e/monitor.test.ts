@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { DESKTOP, launchBrowser, loginAs, shot, startServer, type E2EServer, api as apiJson, tokenFor } from '../helpers/browser.js'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { DESKTOP, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
-let server: E2EServer
-let browser: Browser
+const env = useBrowserServer()
 
-const api = (method: string, path: string, token: string | null, body?: unknown) => apiJson(server, method, path, token, body)
-const login = (username: string, password = DEMO_PASSWORD) => tokenFor(server, username, password)
+const api = (method: string, path: string, token: string | null, body?: unknown) => apiJson(env.server, method, path, token, body)
+const login = (username: string, password = DEMO_PASSWORD) => tokenFor(env.server, username, password)
 
 /** A member starts, answers every question and submits, all through the API. */
 async function takeAndSubmit(username: string, examId: number) {
@@ -19,14 +18,6 @@ async function takeAndSubmit(username: string, examId: number) {
 
 const counter = (page: Page, key: string) => page.locator(`[data-test=counter-${key}] [data-test=value]`).innerText()
 
-beforeAll(async () => {
-  server = await startServer()
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 describe('the secretary watches an exam live', () => {
   it('counts her branch\'s submissions as they happen, without a reload, and nobody else\'s', async () => {
@@ -43,10 +34,10 @@ describe('the secretary watches an exam live', () => {
     const outsider = (await api('GET', '/api/users?q=dy0020', admin)).items[0]
     expect(outsider.orgName ?? orgs.find((o: any) => o.id === outsider.orgId)?.name).toBe('政策法规处党支部')
 
-    const page = await browser.newPage({ viewport: DESKTOP })
-    await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    const page = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(page, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
     await page.waitForURL(/\/console/)
-    await page.goto(`${server.baseUrl}/console/monitor?examId=${exam.id}`)
+    await page.goto(`${env.server.baseUrl}/console/monitor?examId=${exam.id}`)
     // 办公室党支部 has 14 people (the secretary and 13 members), none started.
     await expect.poll(() => counter(page, 'invited'), { timeout: 15_000 }).toBe('14')
     expect(await counter(page, 'started')).toBe('0')

@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, DEFAULT_WEB_DIST } from '../../server/app.js'
 import { openTestDatabase, ARTIFACTS } from './template-db.js'
@@ -77,4 +77,21 @@ export async function api(server: E2EServer, method: string, path: string, token
 
 export async function tokenFor(server: E2EServer, username: string, password: string): Promise<string> {
   return (await api(server, 'POST', '/api/auth/login', null, { username, password })).accessToken
+}
+
+/**
+ * A server and Chromium for one test file: started before its tests, stopped after them. Read
+ * `env.server` and `env.browser` inside tests (they exist once beforeAll has run).
+ */
+export function useBrowserServer(clock?: Clock): { server: E2EServer; browser: Browser } {
+  const env = {} as { server: E2EServer; browser: Browser }
+  beforeAll(async () => {
+    env.server = await startServer(clock)
+    env.browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await env.browser?.close()
+    await env.server?.close()
+  })
+  return env
 }

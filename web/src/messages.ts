@@ -11,7 +11,7 @@ export const msg = {
     requestFailed: (status: number) => `操作没有成功（代码 ${status}），请刷新页面后再试；仍不行请联系支部书记`,
     total: (n: number) => `共 ${n} 条`, download: '下载', upload: '上传', all: '全部', enabled: '启用', disabled: '停用', offline: '离线',
   },
-  roles: { admin: '管理员', secretary: '支部书记', member: '党员' } as Record<string, string>,
+  roles: { admin: '管理员', secretary: '支部书记', member: '党员', auditor: '审计员' } as Record<string, string>,
   orgKinds: { department: '机关/部门', branch: '党支部', unit: '直属单位', agency: '派出机构' } as Record<string, string>,
   login: {
     title: '登录', username: '用户名', usernamePh: '工号或手机号', password: '密码', passwordPh: '请输入密码', submit: '登 录',
@@ -319,9 +319,9 @@ export const msg = {
     empty: '暂无学习资料', emptySearch: (q: string) => `没有找到与“${q}”相关的资料`, noMore: '没有更多了', loadFailed: '加载失败，点击重试',
     videoBadge: '视频', duration: (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`,
     entriesTitle: '答题',
-    modes: { daily: '每日答题', weekly: '每周答题', special: '专项答题', challenge: '挑战答题', random: '随机练习', wrongbook: '错题本' } as Record<string, string>,
+    modes: { daily: '每日答题', weekly: '每周答题', special: '专项答题', challenge: '挑战答题', random: '随机练习', wrongbook: '错题本', battle: '对战答题', contest: '现场竞答', column: '学习专栏', checkin: '活动签到' } as Record<string, string>,
     modeHints: {
-      daily: '每天 5 题', weekly: '每周 5 题', special: '按专题 5 或 10 题', challenge: '答错即止', random: '不限次数', wrongbook: '巩固薄弱点',
+      daily: '每天 5 题', weekly: '每周 5 题', special: '按专题 5 或 10 题', challenge: '答错即止', random: '不限次数', wrongbook: '巩固薄弱点', battle: '双人 · 四人赛', contest: '输入 PIN 加入', column: '简报与工作提示', checkin: '输入签到码',
     } as Record<string, string>,
     // 阅读
     reader: {

@@ -1,7 +1,6 @@
 // Request and response shapes of taking an exam.
 import { Type, type Static } from '@sinclair/typebox'
-import { Text } from '../../lib/schemas.js'
-import { PublicQuestionBody as PaperQuestionBody } from '../questions/index.js'
+import { PublicQuestionBody as PaperQuestionBody, Text } from '../../lib/schemas.js'
 
 export const AnswerBody = Type.Object({ answer: Type.Unknown() })
 export const AttemptParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) })

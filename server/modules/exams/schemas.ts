@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Text } from '../../lib/schemas.js'
-import { PublicQuestionBody } from '../questions/index.js'
+import { PublicQuestionBody, Text } from '../../lib/schemas.js'
 
 const QuestionType = Type.Union([Type.Literal('single'), Type.Literal('multiple'), Type.Literal('judge'), Type.Literal('fill')])
 
@@ -17,6 +16,9 @@ export const PaperSpec = Type.Union([
   Type.Object({ rules: Type.Array(PaperRule, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false }),
 ])
 
+const ReleaseResults = Type.Union([Type.Literal('immediately'), Type.Literal('after_close')])
+const MultipleScoring = Type.Union([Type.Literal('all_or_nothing'), Type.Literal('partial')])
+
 const ExamFields = {
   title: Text(120),
   instructions: Type.Optional(Type.String({ maxLength: 5000 })),
@@ -28,8 +30,8 @@ const ExamFields = {
   maxAttempts: Type.Integer({ minimum: 1, maximum: 100 }),
   shuffleQuestions: Type.Boolean(),
   shuffleOptions: Type.Boolean(),
-  releaseResults: Type.Union([Type.Literal('immediately'), Type.Literal('after_close')]),
-  multipleScoring: Type.Optional(Type.Union([Type.Literal('all_or_nothing'), Type.Literal('partial')])),
+  releaseResults: ReleaseResults,
+  multipleScoring: Type.Optional(MultipleScoring),
   oneDevice: Type.Optional(Type.Boolean()),
   paper: PaperSpec,
 }
@@ -50,8 +52,8 @@ export const ExamBody = Type.Object({
   maxAttempts: Type.Integer(),
   shuffleQuestions: Type.Boolean(),
   shuffleOptions: Type.Boolean(),
-  releaseResults: Type.String(),
-  multipleScoring: Type.String(),
+  releaseResults: ReleaseResults,
+  multipleScoring: MultipleScoring,
   oneDevice: Type.Boolean(),
   paper: Type.Any(),
   maxScore: Type.Number(),
@@ -59,7 +61,7 @@ export const ExamBody = Type.Object({
   createdAt: Type.String(),
   archivedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   started: Type.Optional(Type.Boolean()),
-  myStatus: Type.Optional(Type.String()),
+  myStatus: Type.Optional(Type.Union([Type.Literal('upcoming'), Type.Literal('available'), Type.Literal('in_progress'), Type.Literal('submitted'), Type.Literal('missed')])),
   myAttempts: Type.Optional(Type.Integer()),
   myBestScore: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
   myAttemptId: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
@@ -80,3 +82,4 @@ export type PaperSpecInput = Static<typeof PaperSpec>
 export type ExamInput = Static<typeof CreateExamBody>
 export type ExamPatch = Static<typeof UpdateExamBody>
 export type ExamDto = Static<typeof ExamBody>
+export type PreviewResultDto = Static<typeof PreviewResult>

@@ -9,6 +9,7 @@ import { leaderboardOpenToMembers, type ExamCatalog } from '../exams/index.js'
 import { AnalysisBody, AnalysisParams, LeaderboardRowBody, MonitorBody, ResultRowBody, ResultsQuery, ReviewResult, StatsBody } from './schemas.js'
 import { examResults, examStats, leaderboard, monitor, sendToReview } from './service.js'
 import { itemAnalysis } from './analysis.js'
+import { leaderboardMode } from '../privacy/index.js'
 import { resultsXlsx } from './xlsx.js'
 
 export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
@@ -43,6 +44,7 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
     schema: { tags: ['results'], summary: '排行榜：按分数，分数相同按用时', params: IdParams, response: withErrors({ 200: Type.Array(LeaderboardRowBody) }) },
   }, async (req) => {
     const { exam } = await exams.inScope(req.principal, req.params.id)
+    await leaderboardMode(deps.db) // leaderboards switched off by the deployment: 403 LEADERBOARDS_OFF
     if (req.principal.role === 'member') return leaderboardOpenToMembers(exam, deps.clock.now()) ? leaderboard(deps.db, exam.id, '/') : []
     return leaderboard(deps.db, exam.id, scopePrefix(req.principal))
   })

@@ -9,6 +9,7 @@ import type { Deps } from '../../lib/deps.js'
 import { notFound } from '../../lib/errors.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { itemAnalysis } from './analysis.js'
+import { boardRowsOrNone } from '../privacy/index.js'
 
 type Db = Kysely<Database>
 
@@ -94,7 +95,9 @@ export async function leaderboard(db: Db, examId: number, scope: string, limit =
     .where('p.exam_id', '=', examId).where('p.submitted', '=', true).where('o.path', 'like', `${scope}%`)
     .orderBy('p.best', 'desc').orderBy('p.best_seconds', 'asc').orderBy('p.user_id')
     .limit(limit).execute()
-  return rows.map((r, i) => ({ rank: i + 1, userId: r.user_id, name: r.name, orgName: r.org_name, score: Number(r.best), durationSeconds: r.best_seconds ?? 0 }))
+  // Names by consent (个人信息保护法): 张* with the unit until the person agrees; no rows while boards are off.
+  const board = rows.map((r, i) => ({ rank: i + 1, userId: r.user_id, name: r.name, orgName: r.org_name, score: Number(r.best), durationSeconds: r.best_seconds ?? 0 }))
+  return boardRowsOrNone(db, board, (r) => r.userId)
 }
 
 export interface Monitor {

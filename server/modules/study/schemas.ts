@@ -1,7 +1,6 @@
 // Request and response shapes of the study module (TypeBox: validation, OpenAPI and types from one place).
 import { Type, type Static } from '@sinclair/typebox'
-import { Text } from '../../lib/schemas.js'
-import { PublicQuestionBody } from '../questions/index.js'
+import { PublicQuestionBody, Text } from '../../lib/schemas.js'
 import { CHANNELS } from './channels.js'
 
 /**
@@ -71,3 +70,4 @@ export type QuestionSetBody = Static<typeof QuestionSetBody>
 export type PracticeResult = Static<typeof PracticeResult>
 export type ChallengeStart = Static<typeof ChallengeStart>
 export type WrongBookItem = Static<typeof WrongBookItem>
+export type HeartbeatResultDto = Static<typeof HeartbeatResult>

@@ -12,6 +12,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What to tell a person about a failed call: the API's own message, else the error's. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
 async function toApiError(res: Response): Promise<ApiError> {
   let body: ErrorEnvelope | null = null
   try { body = await res.json() } catch { /* not JSON */ }
@@ -50,6 +55,8 @@ async function send(method: string, path: string, init: { body?: unknown; form?:
     const clone = res.clone()
     const body = await clone.json().catch(() => null)
     if (body?.error?.code === 'PASSWORD_CHANGE_REQUIRED') router.push({ name: 'password' })
+    // An admin of a deployment that requires a second factor sets it up before anything else.
+    if (body?.error?.code === 'TOTP_SETUP_REQUIRED') router.push({ name: 'security' })
   }
   return res
 }

@@ -1,9 +1,11 @@
 // The question bank API and the category tree built from its flat path list.
 import { del, download, get, post, put, upload } from '@/api/client'
-import type { Page } from '@/api/types'
+import type {
+  AnswerKey, BulkInput, Category, QuestionDto, QuestionImportResult as ImportResultDto, QuestionInput, QuestionOption, QuestionStatus, QuestionType, RevisionDto,
+} from '@/api/contracts'
+import { toQuery, type Page } from '@/api/types'
 
-export type QuestionType = 'single' | 'multiple' | 'judge' | 'fill'
-export type QuestionStatus = 'draft' | 'published' | 'retired'
+export type { AnswerKey, Category, QuestionInput, QuestionOption, QuestionStatus, QuestionType }
 export const QUESTION_TYPES: QuestionType[] = ['single', 'multiple', 'judge', 'fill']
 export const QUESTION_STATUSES: QuestionStatus[] = ['draft', 'published', 'retired']
 export const OPTION_KEYS = ['A', 'B', 'C', 'D', 'E', 'F'] as const
@@ -11,36 +13,14 @@ export const OPTION_KEYS = ['A', 'B', 'C', 'D', 'E', 'F'] as const
 export const FILL_BLANK = '____'
 export const BLANK_RUN = /_{4,}/g
 
-export interface QuestionOption { key: string; text: string }
-/** single "B"; multiple ["A","C"]; judge true|false; fill one list of accepted strings per blank. */
-export type AnswerKey = string | string[] | boolean | string[][]
-
-export interface QuestionInput {
-  type: QuestionType
-  stem: string
-  options?: QuestionOption[]
-  answer: AnswerKey
-  explanation?: string
-  category: string
-  tags?: string[]
-  difficulty?: number
-  source?: string
-  status?: QuestionStatus
-  validUntil?: string | null
-}
-
-export interface Question extends QuestionInput {
-  id: number
-  tags: string[]
-  difficulty: number
-  status: QuestionStatus
-  validUntil: string | null
-  version: number
-  bankId: string | null
-  authorId: number | null
-  createdAt: string
-  updatedAt: string
-}
+/** A stored question; the schema leaves the answer key open, its shape is the model's AnswerKey. */
+export type Question = Omit<QuestionDto, 'answer'> & { answer: AnswerKey }
+/** An old version: the snapshot is the portable question as it was then. */
+export type Revision = Omit<RevisionDto, 'snapshot'> & { snapshot: QuestionInput & { version: number } }
+/** A dry run's preview rows are the questions as they would be stored, with their row number. */
+export type QuestionImportResult = Omit<ImportResultDto, 'preview'> & { preview?: (QuestionInput & { row: number; duplicate?: boolean })[] }
+export type ImportDuplicate = QuestionImportResult['duplicates'][number]
+export type BulkAction = BulkInput['action']
 
 export interface QuestionFilter {
   category?: string
@@ -51,26 +31,7 @@ export interface QuestionFilter {
   q?: string
 }
 
-export interface Category { path: string; count: number }
-export interface Revision { version: number; snapshot: QuestionInput & { version: number }; editorId: number | null; editorName: string | null; at: string }
-export type BulkAction = 'publish' | 'retire' | 'draft' | 'move' | 'tag'
-
-export interface ImportDuplicate { row: number; existingId: number | null; duplicateOfRow?: number }
-export interface QuestionImportResult {
-  imported: number
-  duplicates: ImportDuplicate[]
-  errors: { row: number; message: string }[]
-  dryRun: boolean
-  preview?: (QuestionInput & { row: number; duplicate?: boolean })[]
-}
-
-function filterQuery(f: QuestionFilter, extra: Record<string, string | number> = {}): string {
-  const qs = new URLSearchParams()
-  for (const [k, v] of Object.entries({ ...f, ...extra })) {
-    if (v !== undefined && v !== null && String(v).trim() !== '') qs.set(k, String(v).trim())
-  }
-  return qs.toString()
-}
+const filterQuery = (f: QuestionFilter, extra: Record<string, string | number> = {}) => toQuery({ ...f, ...extra }).slice(1)
 
 export const questionsApi = {
   list: (f: QuestionFilter, page: number, pageSize: number) => get<Page<Question>>(`/api/questions?${filterQuery(f, { page, pageSize })}`),
@@ -80,8 +41,8 @@ export const questionsApi = {
   /** Resolves with the retired question when it had been answered (200), undefined when deleted (204). */
   remove: (id: number) => del<Question | undefined>(`/api/questions/${id}`),
   revisions: (id: number) => get<Revision[]>(`/api/questions/${id}/revisions`),
-  bulk: (ids: number[], action: BulkAction, extra: { category?: string; tags?: string[] } = {}) =>
-    post<{ updated: number }>('/api/questions/bulk', { ids, action, ...extra }),
+  bulk: (ids: number[], action: BulkAction, extra: Omit<BulkInput, 'ids' | 'action'> = {}) =>
+    post<{ updated: number }>('/api/questions/bulk', { ids, action, ...extra } satisfies BulkInput),
   categories: () => get<Category[]>('/api/questions/categories'),
   createCategory: (path: string) => post<Category>('/api/questions/categories', { path }),
   renameCategory: (from: string, to: string) => post<{ updated: number }>('/api/questions/categories/rename', { from, to }),

@@ -1,37 +1,15 @@
-// Shapes the API answers with.
-export type Role = 'admin' | 'secretary' | 'member'
-export type OrgKind = 'department' | 'branch' | 'unit' | 'agency'
+// Web-side shapes that are not one server schema, and the people/org types under their older names.
+export type { Org, OrgKind, Role, User } from './contracts'
 
-export interface User {
-  id: number
-  username: string
-  name: string
-  role: Role
-  orgId: number
-  mustChangePassword: boolean
-  active?: boolean
-  orgName?: string
-}
-
-export interface Org {
-  id: number
-  parentId: number | null
-  name: string
-  kind: OrgKind
-  path: string
-  active: boolean
-  sort: number
-  members?: number
-}
-
+/** One page of a paged list (`?page=&pageSize=`). */
 export interface Page<T> { items: T[]; total: number }
 
-export interface ImportResult<P = Record<string, unknown>> {
-  created?: number
-  updated?: number
-  imported?: number
-  duplicates?: unknown
-  errors: { row: number; message: string }[]
-  dryRun?: boolean
-  preview?: P[]
+/** Query string from a filter object: empty values are left out. */
+export function toQuery(params: object): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && String(v).trim() !== '') q.set(k, String(v).trim())
+  }
+  const s = q.toString()
+  return s ? `?${s}` : ''
 }

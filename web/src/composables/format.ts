@@ -1,10 +1,5 @@
-import type { Answer } from '@/api/exams'
+import type { Answer } from '@/api/attempts'
 import { msg } from '@/messages'
-
-/** "4月29日 09:00" in Shanghai time, whatever the device's zone. */
-export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
-}
 
 export function formatAnswer(a: Answer | string[][] | null | undefined): string {
   if (a === null || a === undefined) return msg.exam.notAnswered

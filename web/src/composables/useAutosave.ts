@@ -2,7 +2,7 @@
 // offline and kept in localStorage so a reload or a crash of the tab loses nothing unsent.
 import { computed, onBeforeUnmount, reactive, ref } from 'vue'
 import { ApiError } from '@/api/client'
-import { examsApi, type Answer } from '@/api/exams'
+import { attemptsApi, type Answer } from '@/api/attempts'
 
 export type SaveState = 'saved' | 'saving' | 'offline' | 'error'
 
@@ -31,7 +31,7 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
     const answer = pending.get(questionId)!
     inflight.value++
     try {
-      await examsApi.save(attemptId, questionId, answer)
+      await attemptsApi.save(attemptId, questionId, answer)
       // Only forget it if nothing newer was typed while this request was in flight.
       if (pending.get(questionId) === answer) pending.delete(questionId)
       persist()

@@ -1,7 +1,7 @@
 // The org tree, fetched once per page and shaped for element-plus trees and selects.
 import { computed, ref } from 'vue'
-import { get } from '@/api/client'
-import type { Org } from '@/api/types'
+import { orgsApi } from '@/api/orgs'
+import type { Org } from '@/api/contracts'
 
 export interface OrgNode extends Org { children: OrgNode[]; label: string; value: number }
 
@@ -11,7 +11,7 @@ export function useOrgs() {
 
   async function load() {
     loading.value = true
-    try { orgs.value = await get<Org[]>('/api/orgs') } finally { loading.value = false }
+    try { orgs.value = await orgsApi.list() } finally { loading.value = false }
   }
 
   const tree = computed<OrgNode[]>(() => {

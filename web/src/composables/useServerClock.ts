@@ -1,6 +1,7 @@
 // Countdown from the server's deadline and the server's "now": a wrong phone clock does not matter,
 // because only the offset between the two clocks is used.
 import { computed, onBeforeUnmount, ref } from 'vue'
+import { formatCountdown } from '@/lib/time'
 
 export function useServerClock() {
   const offsetMs = ref(0)
@@ -15,13 +16,6 @@ export function useServerClock() {
   }
 
   const remainingMs = computed(() => (deadline.value === null ? null : Math.max(0, deadline.value - (tick.value + offsetMs.value))))
-  const remainingText = computed(() => {
-    if (remainingMs.value === null) return '--:--'
-    const s = Math.ceil(remainingMs.value / 1000)
-    const h = Math.floor(s / 3600)
-    const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0')
-    const ss = String(s % 60).padStart(2, '0')
-    return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`
-  })
+  const remainingText = computed(() => (remainingMs.value === null ? '--:--' : formatCountdown(remainingMs.value)))
   return { sync, remainingMs, remainingText }
 }

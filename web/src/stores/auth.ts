@@ -27,12 +27,13 @@ export const useAuthStore = defineStore('auth', () => {
     } else localStorage.removeItem(KEY)
   }
 
-  async function login(username: string, password: string) {
+  /** `totpCode` when the account has a second factor (the server answers TOTP_REQUIRED without it). */
+  async function login(username: string, password: string, totpCode?: string) {
     // A dead network or a gateway error reads as what happened and what to do, not "Failed to fetch".
-    const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) })
+    const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password, ...(totpCode ? { totpCode } : {}) }) })
       .catch(() => { throw new Error(msg.common.networkError) })
     const body = await res.json().catch(() => null)
-    if (!res.ok) throw new Error(body?.error?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status)))
+    if (!res.ok) throw Object.assign(new Error(body?.error?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status))), { code: body?.error?.code as string | undefined })
     accessToken.value = body.accessToken
     refreshToken.value = body.refreshToken
     user.value = body.user

@@ -1,10 +1,10 @@
 // Exam day comes first: the exams open for me now, or opening within the hour, shared by the
 // home page's banner and the badge on the 考试 tab. One list, refreshed at most every 30 s.
 import { computed, ref } from 'vue'
-import { examsApi, type ExamSummary } from '@/api/exams'
+import { examsApi, type Exam } from '@/api/exams'
 
 const SOON_MS = 60 * 60_000
-export const memberExams = ref<ExamSummary[] | null>(null)
+export const memberExams = ref<Exam[] | null>(null)
 let loadedAt = 0
 let inflight: Promise<void> | null = null
 const tick = ref(Date.now())

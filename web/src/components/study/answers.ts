@@ -1,4 +1,4 @@
-import type { Answer, PaperQuestion } from '@/api/exams'
+import type { Answer, PaperQuestion } from '@/api/attempts'
 
 /** Whether an answer is complete enough to submit: an option picked, every blank filled. */
 export function isComplete(q: PaperQuestion, a: Answer | undefined): boolean {

@@ -1,7 +1,8 @@
 // Where each point rule is earned, and the toasts that announce an award.
 import { showToast } from 'vant'
 import type { RouteLocationRaw } from 'vue-router'
-import { studyApi, type Award } from '@/api/study'
+import type { Award } from '@/api/study'
+import { pointsApi } from '@/api/points'
 import { msg } from '@/messages'
 
 /** The page that earns a rule; null for rules earned elsewhere (登录) or not open yet (发表观点). */
@@ -23,7 +24,7 @@ const FALLBACK_NAMES: Record<string, string> = {
 }
 
 export async function ruleName(rule: string): Promise<string> {
-  const rules = await studyApi.rules().catch(() => [])
+  const rules = await pointsApi.rules().catch(() => [])
   return rules.find((r) => r.rule === rule)?.name ?? FALLBACK_NAMES[rule] ?? rule
 }
 

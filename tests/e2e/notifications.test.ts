@@ -1,0 +1,65 @@
+// A member on a phone hears of an exam the moment the notice goes out: the bell counts it, a banner
+// says it, the list shows "考试即将开始", and tapping it opens the exam. The server's clock is moved
+// instead of waiting half an hour; the notice job is the one every node runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { PHONE, api as apiJson, launchBrowser, loginAs, shot, startServer, tokenFor, type E2EServer } from '../helpers/browser.js'
+import { ManualClock } from '../../server/lib/clock.js'
+import { runNotificationJob } from '../../server/modules/notifications/index.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
+
+const clock = new ManualClock(new Date())
+let server: E2EServer
+let browser: Browser
+const api = (method: string, path: string, token: string | null, body?: unknown) => apiJson(server, method, path, token, body)
+
+beforeAll(async () => {
+  server = await startServer(clock)
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+describe('notifications on a phone', () => {
+  it('an "exam opens soon" notice arrives live and opens the exam', async () => {
+    const admin = await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const orgs = await api('GET', '/api/orgs', admin)
+    const branch = orgs.find((o: any) => o.name === '办公室党支部')
+    const exam = await api('POST', '/api/exams', admin, {
+      title: '党史知识集中测试（提醒）', opensAt: new Date(clock.now().getTime() + 40 * 60_000).toISOString(),
+      closesAt: new Date(clock.now().getTime() + 160 * 60_000).toISOString(), durationMinutes: 30, audienceOrgIds: [branch.id], passScore: 60,
+      maxAttempts: 1, shuffleQuestions: true, shuffleOptions: true, releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 5, scoreEach: 20 }] },
+    })
+
+    const page = await browser.newPage({ viewport: PHONE })
+    await loginAs(page, server.baseUrl, 'dy0003', DEMO_PASSWORD)
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+    await page.locator('[data-test=privacy-agree]').click({ timeout: 5_000 }).catch(() => { /* no notice for her */ })
+    const bell = page.locator('[data-test=notification-bell]')
+    await expect.poll(() => bell.isVisible()).toBe(true)
+
+    await runNotificationJob(server.app.deps) // the exam is announced
+    await expect.poll(() => bell.getAttribute('aria-label'), { timeout: 5_000 }).toBe('通知，1 条未读')
+
+    clock.advance(11 * 60_000) // 29 minutes before it opens
+    await runNotificationJob(server.app.deps)
+    await expect.poll(() => page.locator('.van-notify').innerText().catch(() => ''), { timeout: 5_000 }).toContain('考试即将开始')
+    await expect.poll(() => bell.getAttribute('aria-label'), { timeout: 5_000 }).toBe('通知，2 条未读')
+    await shot(page, 'phone-notification-arrived')
+
+    await bell.click()
+    await page.waitForURL(/\/notifications$/)
+    const opening = page.locator('[data-test=notification-exam_opening]')
+    await expect.poll(() => opening.innerText()).toContain('党史知识集中测试（提醒）')
+    await shot(page, 'phone-notifications')
+    await opening.click()
+    await page.waitForURL(new RegExp(`/exams/${exam.id}$`))
+    await page.goBack()
+    await expect.poll(() => bell.count()).toBe(0) // the list page has no bell; the count lives in the store
+    const unread = await api('GET', '/api/notifications/unread-count', await tokenFor(server, 'dy0003', DEMO_PASSWORD))
+    expect(unread).toEqual({ unread: 1 })
+    await page.close()
+  })
+})

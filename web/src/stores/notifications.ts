@@ -1,0 +1,59 @@
+// The unread badge and the latest notifications, kept live: one count from the server when the app
+// opens, then every `notification` pushed on the socket is added at once (no polling).
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { notificationsApi, type Notification } from '@/api/notifications'
+
+export const useNotificationsStore = defineStore('notifications', () => {
+  const unread = ref(0)
+  const items = ref<Notification[]>([])
+  const loaded = ref(false)
+  /** The newest arrival, for a banner; cleared when shown. */
+  const arrived = ref<Notification | null>(null)
+  let listening = false
+
+  async function refreshCount() {
+    unread.value = (await notificationsApi.unreadCount().catch(() => ({ unread: unread.value }))).unread
+  }
+
+  /**
+   * Subscribes once per tab; safe to call from every layout. The socket client is loaded here, on
+   * demand, so the member home's first download stays small.
+   */
+  async function start() {
+    void refreshCount()
+    if (listening) return
+    listening = true
+    const { useSocketStore } = await import('@/stores/socket')
+    const socket = useSocketStore().get()
+    socket.on('notification', (n) => {
+      items.value = [n as Notification, ...items.value.filter((x) => x.id !== n.id)]
+      unread.value++
+      arrived.value = n as Notification
+    })
+    // Missed while offline: the count is re-read on every reconnect.
+    socket.on('connect', () => void refreshCount())
+  }
+
+  async function load() {
+    items.value = await notificationsApi.list()
+    loaded.value = true
+    await refreshCount()
+  }
+
+  async function markRead(n: Notification) {
+    if (n.readAt) return
+    await notificationsApi.read(n.id)
+    n.readAt = new Date().toISOString()
+    unread.value = Math.max(0, unread.value - 1)
+  }
+
+  async function markAllRead() {
+    await notificationsApi.readAll()
+    const now = new Date().toISOString()
+    for (const n of items.value) n.readAt ??= now
+    unread.value = 0
+  }
+
+  return { unread, items, loaded, arrived, start, load, markRead, markAllRead, refreshCount }
+})
