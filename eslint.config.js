@@ -13,12 +13,15 @@ const MODULES = ['auth', 'exams', 'health', 'orgs', 'points', 'questions', 'repo
 const moduleBoundary = (self) => ({
   files: [`server/modules/${self}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: MODULES.filter((m) => m !== self).map((m) => ({
-        regex: `^\\.\\./(\\.\\./)*${m}/(?!index\\.js$).+`,
-        message: `Import module "${m}" through its index.ts only.`,
-      })),
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: MODULES.filter((m) => m !== self).map((m) => ({
+          regex: `^\\.\\./(\\.\\./)*${m}/(?!index\\.js$).+`,
+          message: `Import module "${m}" through its index.ts only.`,
+        })),
+      },
+    ],
   },
 })
 

@@ -14,9 +14,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('explanation', 'text')
     .addColumn('category', 'text', (c) => c.notNull())
     .addColumn('tags', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
-    .addColumn('difficulty', 'integer', (c) => c.notNull().defaultTo(3).check(sql`difficulty between 1 and 5`))
+    .addColumn('difficulty', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(3)
+        .check(sql`difficulty between 1 and 5`),
+    )
     .addColumn('source', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('published').check(sql`status in ('draft','published','retired')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('published')
+        .check(sql`status in ('draft','published','retired')`),
+    )
     .addColumn('valid_until', 'date')
     .addColumn('fingerprint', 'text', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))

@@ -17,7 +17,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('shuffle_questions', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('shuffle_options', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('release_results', 'text', (c) => c.notNull().check(sql`release_results in ('immediately','after_close')`))
-    .addColumn('multiple_scoring', 'text', (c) => c.notNull().defaultTo('all_or_nothing').check(sql`multiple_scoring in ('all_or_nothing','partial')`))
+    .addColumn('multiple_scoring', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('all_or_nothing')
+        .check(sql`multiple_scoring in ('all_or_nothing','partial')`),
+    )
     .addColumn('paper', 'jsonb', (c) => c.notNull())
     .addColumn('max_score', 'numeric', (c) => c.notNull())
     .addColumn('one_device', 'boolean', (c) => c.notNull().defaultTo(false))

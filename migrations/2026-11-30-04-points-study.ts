@@ -4,7 +4,15 @@
 import { sql, type Kysely } from 'kysely'
 
 /** The default rules as of this migration (later changes are new versions, made by admins). */
-const DEFAULT_RULES: [code: string, name: string, points: number, dailyCap: number | null, weeklyCap: number | null, unitSeconds: number | null, sort: number][] = [
+const DEFAULT_RULES: [
+  code: string,
+  name: string,
+  points: number,
+  dailyCap: number | null,
+  weeklyCap: number | null,
+  unitSeconds: number | null,
+  sort: number,
+][] = [
   ['login', '登录', 1, 1, null, null, 1],
   ['article', '文章选读', 1, 6, null, null, 2],
   ['article_time', '阅读时长', 1, 6, null, 120, 3],
@@ -34,9 +42,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('point_rules_code_version_uq', ['code', 'version'])
     .execute()
-  await db.insertInto('point_rules').values(DEFAULT_RULES.map(([code, name, points, daily_cap, weekly_cap, unit_seconds, sort]) => ({
-    code, name, points, daily_cap, weekly_cap, unit_seconds, sort, effective_from: '2020-01-01', version: 1,
-  }))).execute()
+  await db
+    .insertInto('point_rules')
+    .values(
+      DEFAULT_RULES.map(([code, name, points, daily_cap, weekly_cap, unit_seconds, sort]) => ({
+        code,
+        name,
+        points,
+        daily_cap,
+        weekly_cap,
+        unit_seconds,
+        sort,
+        effective_from: '2020-01-01',
+        version: 1,
+      })),
+    )
+    .execute()
 
   await db.schema
     .createTable('point_ledger')
@@ -89,7 +110,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('video_url', 'text')
     .addColumn('duration_seconds', 'integer')
     .addColumn('source', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('published').check(sql`status in ('draft','published','retired')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('published')
+        .check(sql`status in ('draft','published','retired')`),
+    )
     .addColumn('published_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('created_by', 'integer', (c) => c.references('users.id'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -153,7 +179,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['wrong_book', 'challenge_runs', 'practice_answers', 'study_time', 'study_clock', 'materials', 'point_totals', 'point_counters', 'point_ledger', 'point_rules']) {
+  for (const t of [
+    'wrong_book',
+    'challenge_runs',
+    'practice_answers',
+    'study_time',
+    'study_clock',
+    'materials',
+    'point_totals',
+    'point_counters',
+    'point_ledger',
+    'point_rules',
+  ]) {
     await db.schema.dropTable(t).execute()
   }
 }

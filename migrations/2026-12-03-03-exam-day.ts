@@ -3,7 +3,10 @@
 import type { Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('attempts').addColumn('reload_count', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('attempts')
+    .addColumn('reload_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   await db.schema.alterTable('exams').addColumn('archived_at', 'timestamptz').execute()
 }
 

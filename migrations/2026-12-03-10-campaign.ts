@@ -18,7 +18,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('speaker', 'text')
     .addColumn('summary', 'text')
     // People without an account (students, retirees): counted in attendance, never named.
-    .addColumn('guests', 'integer', (c) => c.notNull().defaultTo(0).check(sql`guests >= 0`))
+    .addColumn('guests', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`guests >= 0`),
+    )
     .addColumn('created_by', 'integer', (c) => c.references('users.id'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -95,7 +100,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id'))
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('body_html', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('submitted').check(sql`status in ('submitted', 'published', 'returned')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('submitted')
+        .check(sql`status in ('submitted', 'published', 'returned')`),
+    )
     .addColumn('submitted_by', 'integer', (c) => c.references('users.id'))
     .addColumn('submitted_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('reviewed_by', 'integer')
@@ -115,16 +125,35 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Signing in to an activity earns 1 point, at most 2 a day: attending is rewarded, but the
   // ledger of study points is not dominated by meetings.
   const { rows } = await sql<{ sort: number }>`select coalesce(max(sort), 0)::int as sort from point_rules`.execute(db)
-  await db.insertInto('point_rules').values({
-    code: 'activity_checkin', name: '活动签到', points: 1, daily_cap: 2, weekly_cap: null, unit_seconds: null,
-    sort: rows[0].sort + 1, effective_from: '2020-01-01', version: 1,
-  }).execute()
+  await db
+    .insertInto('point_rules')
+    .values({
+      code: 'activity_checkin',
+      name: '活动签到',
+      points: 1,
+      daily_cap: 2,
+      weekly_cap: null,
+      unit_seconds: null,
+      sort: rows[0].sort + 1,
+      effective_from: '2020-01-01',
+      version: 1,
+    })
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.deleteFrom('point_rules').where('code', '=', 'activity_checkin').execute()
-  for (const table of ['campaign_briefing_reads', 'campaign_briefings', 'campaign_bulletin_reads', 'campaign_bulletins',
-    'campaign_task_orgs', 'campaign_tasks', 'activity_checkin_codes', 'activity_participants', 'activities']) {
+  for (const table of [
+    'campaign_briefing_reads',
+    'campaign_briefings',
+    'campaign_bulletin_reads',
+    'campaign_bulletins',
+    'campaign_task_orgs',
+    'campaign_tasks',
+    'activity_checkin_codes',
+    'activity_participants',
+    'activities',
+  ]) {
     await db.schema.dropTable(table).execute()
   }
 }

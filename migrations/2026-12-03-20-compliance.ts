@@ -46,7 +46,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('category', 'text', (c) => c.notNull())
     .addColumn('content', 'text', (c) => c.notNull())
     .addColumn('anonymous', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('submitted').check(sql`status in ('submitted','answered','closed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('submitted')
+        .check(sql`status in ('submitted','answered','closed')`),
+    )
     .addColumn('reply', 'text')
     .addColumn('replied_by', 'integer', (c) => c.references('users.id'))
     .addColumn('replied_at', 'timestamptz')
@@ -61,7 +66,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'serial', (c) => c.primaryKey())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
     .addColumn('reason', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending','approved','rejected')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','approved','rejected')`),
+    )
     .addColumn('requested_at', 'timestamptz', (c) => c.notNull())
     .addColumn('decided_by', 'integer', (c) => c.references('users.id'))
     .addColumn('decided_at', 'timestamptz')
@@ -78,8 +88,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     begin
       raise exception 'audit_log is append-only';
     end $$`.execute(db)
-  await sql`create trigger audit_log_no_change before update or delete on audit_log for each row execute function audit_log_append_only()`.execute(db)
-  await sql`create trigger audit_log_no_truncate before truncate on audit_log for each statement execute function audit_log_append_only()`.execute(db)
+  await sql`create trigger audit_log_no_change before update or delete on audit_log for each row execute function audit_log_append_only()`.execute(
+    db,
+  )
+  await sql`create trigger audit_log_no_truncate before truncate on audit_log for each statement execute function audit_log_append_only()`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -91,8 +105,19 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('deletion_requests').execute()
   await db.schema.dropTable('feedback').execute()
   await db.schema.alterTable('sessions').dropColumn('last_seen_at').execute()
-  await db.schema.alterTable('users').addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0)).addColumn('locked_until', 'timestamptz').execute()
-  for (const c of ['anonymised_at', 'password_changed_at', 'totp_enabled_at', 'totp_secret', 'privacy_noticed_at', 'show_on_leaderboards']) {
+  await db.schema
+    .alterTable('users')
+    .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('locked_until', 'timestamptz')
+    .execute()
+  for (const c of [
+    'anonymised_at',
+    'password_changed_at',
+    'totp_enabled_at',
+    'totp_secret',
+    'privacy_noticed_at',
+    'show_on_leaderboards',
+  ]) {
     await db.schema.alterTable('users').dropColumn(c).execute()
   }
   await sql`alter table users drop constraint if exists users_role_check`.execute(db)

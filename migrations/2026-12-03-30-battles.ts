@@ -15,9 +15,22 @@ const BATTLE_RULES: [code: string, name: string, points: number, dailyCap: numbe
 ]
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.insertInto('point_rules').values(BATTLE_RULES.map(([code, name, points, daily_cap, sort]) => ({
-    code, name, points, daily_cap, weekly_cap: null, unit_seconds: null, sort, effective_from: '2020-01-01', version: 1,
-  }))).execute()
+  await db
+    .insertInto('point_rules')
+    .values(
+      BATTLE_RULES.map(([code, name, points, daily_cap, sort]) => ({
+        code,
+        name,
+        points,
+        daily_cap,
+        weekly_cap: null,
+        unit_seconds: null,
+        sort,
+        effective_from: '2020-01-01',
+        version: 1,
+      })),
+    )
+    .execute()
 
   await db.schema
     .createTable('battles')
@@ -26,7 +39,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Where the players were matched: 'department', 'branch' or 'invite'.
     .addColumn('matched_in', 'text', (c) => c.notNull())
     .addColumn('question_ids', 'jsonb', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('running').check(sql`status in ('running','finished','abandoned')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('running')
+        .check(sql`status in ('running','finished','abandoned')`),
+    )
     .addColumn('day', 'date', (c) => c.notNull())
     .addColumn('started_at', 'timestamptz', (c) => c.notNull())
     .addColumn('ended_at', 'timestamptz')
@@ -69,7 +87,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('pin', 'text', (c) => c.notNull())
     .addColumn('question_ids', 'jsonb', (c) => c.notNull())
     .addColumn('seconds_per_question', 'integer', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('lobby').check(sql`status in ('lobby','running','finished')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('lobby')
+        .check(sql`status in ('lobby','running','finished')`),
+    )
     // The node whose memory runs the game (one process per contest).
     .addColumn('host_node', 'text')
     .addColumn('activity_id', 'integer')
@@ -113,7 +136,28 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['contest_answers', 'contest_players', 'contests', 'battle_answers', 'battle_players', 'battles']) {
     await db.schema.dropTable(table).execute()
   }
-  await db.deleteFrom('point_ledger').where('rule_code', 'in', BATTLE_RULES.map((r) => r[0])).execute()
-  await db.deleteFrom('point_counters').where('rule_code', 'in', BATTLE_RULES.map((r) => r[0])).execute()
-  await db.deleteFrom('point_rules').where('code', 'in', BATTLE_RULES.map((r) => r[0])).execute()
+  await db
+    .deleteFrom('point_ledger')
+    .where(
+      'rule_code',
+      'in',
+      BATTLE_RULES.map((r) => r[0]),
+    )
+    .execute()
+  await db
+    .deleteFrom('point_counters')
+    .where(
+      'rule_code',
+      'in',
+      BATTLE_RULES.map((r) => r[0]),
+    )
+    .execute()
+  await db
+    .deleteFrom('point_rules')
+    .where(
+      'code',
+      'in',
+      BATTLE_RULES.map((r) => r[0]),
+    )
+    .execute()
 }

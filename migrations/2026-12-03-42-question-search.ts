@@ -8,7 +8,9 @@ import { sql, type Kysely } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`create extension if not exists pg_trgm`.execute(db)
   await sql`create index questions_search_trgm on questions using gin (
-    (lower(stem || chr(1) || coalesce(explanation, '') || chr(1) || coalesce(source, '') || chr(1) || tags::text)) gin_trgm_ops)`.execute(db)
+    (lower(stem || chr(1) || coalesce(explanation, '') || chr(1) || coalesce(source, '') || chr(1) || tags::text)) gin_trgm_ops)`.execute(
+    db,
+  )
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

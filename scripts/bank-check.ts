@@ -48,11 +48,15 @@ function printBalance(): void {
   console.log(`\n各题型题数（通过校验的题）：${QUESTION_TYPES.map((t) => `${t} ${counts[t]}`).join('，')}；合计 ${bank.questions.length}`)
 
   const m = multipleBalance(bank.questions)
-  console.log(`\n多选题 ${m.count} 道（各字母为正确选项的比例上限 ${percent(MULTIPLE_MAX_LETTER_SHARE)}，单一答案组合上限 ${percent(MULTIPLE_MAX_PATTERN_SHARE)}）`)
+  console.log(
+    `\n多选题 ${m.count} 道（各字母为正确选项的比例上限 ${percent(MULTIPLE_MAX_LETTER_SHARE)}，单一答案组合上限 ${percent(MULTIPLE_MAX_PATTERN_SHARE)}）`,
+  )
   console.log(`  各字母为正确选项的题目比例：${shares(m.letterShare)}`)
   const top = m.patterns.slice(0, TOP_PATTERNS).map((p) => `${p.pattern} ${percent(p.share)}（${p.count}）`)
   console.log(`  最常见的答案组合：${top.join('，') || '—'}`)
-  console.log(`  平均正确选项数 ${m.averageCorrect.toFixed(2)}，平均选项数 ${m.averageOptions.toFixed(2)}，正确选项占全部选项 ${percent(m.correctOptionShare)}`)
+  console.log(
+    `  平均正确选项数 ${m.averageCorrect.toFixed(2)}，平均选项数 ${m.averageOptions.toFixed(2)}，正确选项占全部选项 ${percent(m.correctOptionShare)}`,
+  )
 
   const s = singleBalance(bank.questions)
   const low = percent(SINGLE_LETTER_TARGET_SHARE - SINGLE_LETTER_TOLERANCE)
@@ -66,5 +70,9 @@ function printBalance(): void {
 }
 
 function shares(byLetter: Record<string, number>): string {
-  return Object.entries(byLetter).map(([letter, s]) => `${letter} ${percent(s)}`).join('，') || '—'
+  return (
+    Object.entries(byLetter)
+      .map(([letter, s]) => `${letter} ${percent(s)}`)
+      .join('，') || '—'
+  )
 }

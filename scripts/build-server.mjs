@@ -12,7 +12,9 @@ export const SOURCE_DIRS = ['server', 'migrations']
 export const STAMP = path.join(DIST, '.build-stamp')
 
 function walk(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 }
 
 export function sourceFiles() {
@@ -35,8 +37,15 @@ export async function buildServer() {
   fs.rmSync(path.join(DIST, 'server'), { recursive: true, force: true })
   fs.rmSync(path.join(DIST, 'migrations'), { recursive: true, force: true })
   await build({
-    entryPoints: ts, outdir: DIST, outbase: ROOT, format: 'esm', platform: 'node', target: 'node20',
-    bundle: false, sourcemap: 'linked', logLevel: 'warning',
+    entryPoints: ts,
+    outdir: DIST,
+    outbase: ROOT,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    bundle: false,
+    sourcemap: 'linked',
+    logLevel: 'warning',
   })
   for (const f of files.filter((f) => !f.endsWith('.ts'))) {
     const to = path.join(DIST, path.relative(ROOT, f))

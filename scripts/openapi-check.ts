@@ -14,7 +14,14 @@ import { openDatabase } from '../server/db/connect.js'
 type Operation = { operationId?: string; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }
 
 const handle = await openDatabase({ kind: 'pglite' })
-const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: 'openapi-check-secret-0123456789', logLevel: 'silent', webDist: '/nonexistent', dataDir: os.tmpdir() })
+const app = await buildApp({
+  db: handle.db,
+  dbKind: handle.kind,
+  jwtSecret: 'openapi-check-secret-0123456789',
+  logLevel: 'silent',
+  webDist: '/nonexistent',
+  dataDir: os.tmpdir(),
+})
 await app.ready()
 const doc = app.swagger() as { paths: Record<string, Record<string, Operation>> }
 await app.close()
@@ -46,20 +53,37 @@ const run = (cmd: string, args: string[]) => {
 
 // Recommended rules, minus those that ask for things this API deliberately does not have
 // (a licence, servers — the API is served from wherever the app is deployed).
-fs.writeFileSync(path.join(dir, 'redocly.yaml'), `extends:\n  - recommended\nrules:\n  info-license: off\n  info-license-url: off\n  no-server-example.com: off\n  no-empty-servers: off\n`)
+fs.writeFileSync(
+  path.join(dir, 'redocly.yaml'),
+  `extends:\n  - recommended\nrules:\n  info-license: off\n  info-license-url: off\n  no-server-example.com: off\n  no-empty-servers: off\n`,
+)
 run(bin('redocly'), ['lint', docPath, '--config', path.join(dir, 'redocly.yaml'), '--format', 'stylish'])
 
 const clientTypes = path.join(dir, 'api.d.ts')
 run(bin('openapi-typescript'), [docPath, '-o', clientTypes])
-fs.writeFileSync(path.join(dir, 'use-client.ts'), `import type { paths } from './api'
+fs.writeFileSync(
+  path.join(dir, 'use-client.ts'),
+  `import type { paths } from './api'
 type Login = paths['/api/auth/login']['post']['requestBody']['content']['application/json']
 type Saved = paths['/api/attempts/{id}/answers/{questionId}']['put']['responses']['200']['content']['application/json']
 type Exams = paths['/api/exams']['get']['responses']['200']['content']['application/json']
 export const login: Login = { username: 'zhangsan', password: 'secret' }
 export const saved: Saved = { savedAt: new Date().toISOString() }
 export const firstTitle = (exams: Exams): string | undefined => exams[0]?.title
-`)
-run(bin('tsc'), ['--noEmit', '--strict', '--skipLibCheck', '--moduleResolution', 'bundler', '--module', 'esnext', '--target', 'es2022', path.join(dir, 'use-client.ts')])
+`,
+)
+run(bin('tsc'), [
+  '--noEmit',
+  '--strict',
+  '--skipLibCheck',
+  '--moduleResolution',
+  'bundler',
+  '--module',
+  'esnext',
+  '--target',
+  'es2022',
+  path.join(dir, 'use-client.ts'),
+])
 
 if (problems.length) {
   console.error(problems.join('\n'))

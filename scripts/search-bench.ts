@@ -25,13 +25,39 @@ if (adminUrl) {
 const db = handle.db
 try {
   await migrateToLatest(db)
-  const words = ['遵义会议', '三线建设', '党的二十大', '中国式现代化', '新型工业化', '红军长征', '全面从严治党', '贵州', '大数据', '工匠精神', '国家安全', '数字经济']
+  const words = [
+    '遵义会议',
+    '三线建设',
+    '党的二十大',
+    '中国式现代化',
+    '新型工业化',
+    '红军长征',
+    '全面从严治党',
+    '贵州',
+    '大数据',
+    '工匠精神',
+    '国家安全',
+    '数字经济',
+  ]
   const rows = Array.from({ length: N }, (_, i) => {
-    const a = words[i % words.length], b = words[(i * 7 + 3) % words.length]
-    return { type: 'judge' as const, stem: `第${i}题：关于${a}与${b}的表述${i % 97 === 0 ? '（罕见词：铁道兵）' : ''}是否正确？`, answer: JSON.stringify(true),
-      explanation: `${b}相关知识点 ${i}`, category: '测试/检索', status: 'published' as const, fingerprint: `search-bench-${i}`, tags: JSON.stringify([a]) }
+    const a = words[i % words.length],
+      b = words[(i * 7 + 3) % words.length]
+    return {
+      type: 'judge' as const,
+      stem: `第${i}题：关于${a}与${b}的表述${i % 97 === 0 ? '（罕见词：铁道兵）' : ''}是否正确？`,
+      answer: JSON.stringify(true),
+      explanation: `${b}相关知识点 ${i}`,
+      category: '测试/检索',
+      status: 'published' as const,
+      fingerprint: `search-bench-${i}`,
+      tags: JSON.stringify([a]),
+    }
   })
-  for (let i = 0; i < N; i += 2_000) await db.insertInto('questions').values(rows.slice(i, i + 2_000) as never).execute()
+  for (let i = 0; i < N; i += 2_000)
+    await db
+      .insertInto('questions')
+      .values(rows.slice(i, i + 2_000) as never)
+      .execute()
   await sql`analyze questions`.execute(db)
 
   const time = async (q: string | undefined, runs: number) => {
@@ -48,17 +74,27 @@ try {
   const queries = ['铁道兵', '中国式现代化', '三线建设', '第4999题', 'zzz-none']
   const results = []
   for (const q of queries) results.push({ q, ...(await time(q, 100)) })
-  const plan = await sql<{ 'QUERY PLAN': string }>`explain select id from questions where lower(stem || chr(1) || coalesce(explanation, '') || chr(1) || coalesce(source, '') || chr(1) || tags::text) like lower('%铁道兵%')`.execute(db)
+  const plan = await sql<{
+    'QUERY PLAN': string
+  }>`explain select id from questions where lower(stem || chr(1) || coalesce(explanation, '') || chr(1) || coalesce(source, '') || chr(1) || tags::text) like lower('%铁道兵%')`.execute(
+    db,
+  )
   const usesIndex = plan.rows.some((r) => r['QUERY PLAN'].includes('questions_search_trgm'))
   if (process.env.EXPLAIN) {
     for (const q of ['三线建设', '铁道兵']) {
-      const e = await sql<{ 'QUERY PLAN': string }>`explain analyze select count(*) from questions where lower(stem || chr(1) || coalesce(explanation, '') || chr(1) || coalesce(source, '') || chr(1) || tags::text) like lower(${'%' + q + '%'})`.execute(db)
+      const e = await sql<{
+        'QUERY PLAN': string
+      }>`explain analyze select count(*) from questions where lower(stem || chr(1) || coalesce(explanation, '') || chr(1) || coalesce(source, '') || chr(1) || tags::text) like lower(${'%' + q + '%'})`.execute(
+        db,
+      )
       console.log(e.rows.map((r) => r['QUERY PLAN']).join('\n'))
     }
   }
   console.log(JSON.stringify({ database: handle.kind, questions: N, baseline, results, usesIndex }, null, 2))
   const worst = Math.max(...results.map((r) => r.p99))
-  console.log(`search p99 (worst query) ${worst.toFixed(1)} ms; plain page p99 ${baseline.p99.toFixed(1)} ms; ratio ${(worst / baseline.p99).toFixed(1)}×; trigram index used: ${usesIndex}`)
+  console.log(
+    `search p99 (worst query) ${worst.toFixed(1)} ms; plain page p99 ${baseline.p99.toFixed(1)} ms; ratio ${(worst / baseline.p99).toFixed(1)}×; trigram index used: ${usesIndex}`,
+  )
 } finally {
   await handle.close()
   if (adminUrl) {

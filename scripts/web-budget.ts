@@ -19,9 +19,21 @@ export const DIST = path.join(root, 'web/dist')
 /** The member home: the layout and the page the router loads for `/`. */
 export const MEMBER_HOME_ROUTES = ['src/layouts/MemberLayout.vue', 'src/views/member/HomeView.vue']
 
-interface Chunk { file: string; css?: string[]; imports?: string[]; isEntry?: boolean }
+interface Chunk {
+  file: string
+  css?: string[]
+  imports?: string[]
+  isEntry?: boolean
+}
 
-export interface BudgetReport { files: string[]; raw: number; gzip: number; brotli: number; budget: number; gzipCap: number }
+export interface BudgetReport {
+  files: string[]
+  raw: number
+  gzip: number
+  brotli: number
+  budget: number
+  gzipCap: number
+}
 
 export function memberHomeFiles(dist = DIST): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(dist, '.vite/manifest.json'), 'utf8')) as Record<string, Chunk>
@@ -48,7 +60,9 @@ const size = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size : n
 
 export function measure(dist = DIST): BudgetReport {
   const files = memberHomeFiles(dist)
-  let raw = 0, gzip = 0, brotli = 0
+  let raw = 0,
+    gzip = 0,
+    brotli = 0
   for (const f of files) {
     const full = path.join(dist, f)
     const r = size(full)
@@ -70,7 +84,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     ...(process.argv.includes('--files') ? r.files.map((f) => `  ${f}`) : []),
   ]
   console.log(lines.join('\n'))
-  const over = [r.brotli > r.budget && `brotli ${kib(r.brotli)} > ${BUDGET_KIB} KiB`, r.gzip > r.gzipCap && `gzip ${kib(r.gzip)} > ${GZIP_CAP_KIB} KiB`].filter(Boolean)
+  const over = [
+    r.brotli > r.budget && `brotli ${kib(r.brotli)} > ${BUDGET_KIB} KiB`,
+    r.gzip > r.gzipCap && `gzip ${kib(r.gzip)} > ${GZIP_CAP_KIB} KiB`,
+  ].filter(Boolean)
   if (over.length) {
     console.error(`member home over budget: ${over.join('; ')}`)
     process.exitCode = 1

@@ -122,15 +122,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   await app.register(inputGuard)
   await app.register(dbPlugin, { db: deps.db, kind: deps.dbKind })
-  await app.register(authPlugin, { secret: deps.jwtSecret, accessTokenMinutes: deps.accessTokenMinutes ?? 30, clock: deps.clock ?? systemClock, sessionRules: () => readPolicy(deps.db) })
+  await app.register(authPlugin, {
+    secret: deps.jwtSecret,
+    accessTokenMinutes: deps.accessTokenMinutes ?? 30,
+    clock: deps.clock ?? systemClock,
+    sessionRules: () => readPolicy(deps.db),
+  })
   app.decorate('deps', { db: app.db, clock: app.clock, events: app.events, log: app.log } satisfies Deps)
-  await app.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY }, referrerPolicy: { policy: 'same-origin' }, crossOriginEmbedderPolicy: false })
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  })
   await app.register(rateLimit, { global: false })
   // API JSON above 1 KiB leaves compressed (lists, reports); small answers such as autosaves are not
   // worth the CPU. Brotli at a low level: a phone on 4G gains most of it for little server time.
   // The web build is precompressed at build time and served as such (registerWeb), never twice.
   await app.register(compress, {
-    global: true, threshold: 1024, encodings: ['br', 'gzip'],
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   })
   await app.register(multipart, { limits: { fileSize: 30 * 1024 * 1024, files: 1, fields: 10 } })
@@ -145,33 +156,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: ({ schema, url, route }) => ({ url, schema: describeOperation(schema ?? {}, route.method, url, route.config?.access) }),
   })
   // The docs page ships its own inline bootstrap: swagger-ui sets a CSP with hashes for it.
-  await registerPublic(app, async (docs) => { await docs.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true }) })
+  await registerPublic(app, async (docs) => {
+    await docs.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true })
+  })
 
   // One exam catalog per app (exams and draw pools, briefly cached), shared by the modules that read exams.
   const exams = new ExamCatalog(app.deps)
   app.addHook('onClose', async () => exams.close())
 
-  await app.register(async (api) => {
-    await api.register(healthRoutes)
-    await api.register(authRoutes, { refreshTokenDays: deps.refreshTokenDays ?? 14 })
-    await api.register(orgRoutes)
-    await api.register(userRoutes)
-    await api.register(questionRoutes)
-    await api.register(examRoutes, { exams })
-    await api.register(attemptRoutes, { exams })
-    await api.register(resultRoutes, { exams })
-    await api.register(pointRoutes)
-    await api.register(studyRoutes, { dataDir, exams })
-    await api.register(reportRoutes)
-    await api.register(policyRoutes)
-    await api.register(privacyRoutes)
-    await api.register(feedbackRoutes)
-    await api.register(auditRoutes)
-    await api.register(campaignRoutes)
-    await api.register(notificationRoutes)
-    await api.register(battleRoutes)
-    await api.register(contestRoutes, { exams })
-  }, { prefix: '/api' })
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes)
+      await api.register(authRoutes, { refreshTokenDays: deps.refreshTokenDays ?? 14 })
+      await api.register(orgRoutes)
+      await api.register(userRoutes)
+      await api.register(questionRoutes)
+      await api.register(examRoutes, { exams })
+      await api.register(attemptRoutes, { exams })
+      await api.register(resultRoutes, { exams })
+      await api.register(pointRoutes)
+      await api.register(studyRoutes, { dataDir, exams })
+      await api.register(reportRoutes)
+      await api.register(policyRoutes)
+      await api.register(privacyRoutes)
+      await api.register(feedbackRoutes)
+      await api.register(auditRoutes)
+      await api.register(campaignRoutes)
+      await api.register(notificationRoutes)
+      await api.register(battleRoutes)
+      await api.register(contestRoutes, { exams })
+    },
+    { prefix: '/api' },
+  )
 
   await registerPublic(app, (media) => registerMediaFiles(media, dataDir))
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey })
@@ -197,7 +213,10 @@ const HASHED_ASSET = /^\/assets\/.+[-.][A-Za-z0-9_-]{8,}\.[a-z0-9]+$/
  */
 function describeOperation(schema: FastifySchema, method: string | string[], url: string, access?: string): FastifySchema {
   const verb = [method].flat()[0].toLowerCase()
-  const words = url.replace(/^\/api\//, '').split('/').filter(Boolean)
+  const words = url
+    .replace(/^\/api\//, '')
+    .split('/')
+    .filter(Boolean)
     .map((w) => (w.startsWith(':') ? `By${cap(w.slice(1))}` : w.split(/[-_]/).map(cap).join('')))
   const multipart = (schema.consumes as string[] | undefined)?.includes('multipart/form-data') && !schema.body
   return {
@@ -205,7 +224,9 @@ function describeOperation(schema: FastifySchema, method: string | string[], url
     operationId: typeof schema.operationId === 'string' ? schema.operationId : `${verb}${words.join('')}`,
     ...(access === 'public' && { security: [] }),
     // An upload is read from the stream (not validated as a body), so describe its one field here.
-    ...(multipart && { body: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: '上传的文件' } } } }),
+    ...(multipart && {
+      body: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: '上传的文件' } } },
+    }),
   }
 }
 const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1)
@@ -225,11 +246,21 @@ async function registerWeb(app: FastifyInstance, webDist: string) {
   if (indexHtml) {
     await registerPublic(app, async (web) => {
       await web.register(fastifyStatic, {
-        root: webDist, wildcard: false, index: ['index.html'], preCompressed: true, cacheControl: false,
+        root: webDist,
+        wildcard: false,
+        index: ['index.html'],
+        preCompressed: true,
+        cacheControl: false,
         // The .br/.gz twins are picked by Accept-Encoding, not requested by name.
         allowedPath: (pathname) => !/\.(br|gz)$/.test(pathname),
         setHeaders: (res, filePath) => {
-          const rel = '/' + path.relative(webDist, filePath).split(path.sep).join('/').replace(/\.(br|gz)$/, '')
+          const rel =
+            '/' +
+            path
+              .relative(webDist, filePath)
+              .split(path.sep)
+              .join('/')
+              .replace(/\.(br|gz)$/, '')
           res.header('cache-control', HASHED_ASSET.test(rel) ? 'public, max-age=31536000, immutable' : 'no-cache')
         },
       })
@@ -241,11 +272,21 @@ async function registerWeb(app: FastifyInstance, webDist: string) {
     // (A route that exists for this method and still found nothing — a file the static plugin will
     // not serve — is a plain 404 below.)
     if (allowed.length && !allowed.includes(req.method)) {
-      return reply.status(405).header('allow', allowed.join(', '))
-        .send({ error: { code: 'METHOD_NOT_ALLOWED', message: `不支持的请求方法：${req.method} ${pathname}（可用：${allowed.join(', ')}）` } })
+      return reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send({
+          error: { code: 'METHOD_NOT_ALLOWED', message: `不支持的请求方法：${req.method} ${pathname}（可用：${allowed.join(', ')}）` },
+        })
     }
-    if (pathname.startsWith('/api/') || pathname === '/api' || pathname.startsWith('/socket.io') || pathname.startsWith('/assets/') ||
-        (req.method !== 'GET' && req.method !== 'HEAD') || !indexHtml) {
+    if (
+      pathname.startsWith('/api/') ||
+      pathname === '/api' ||
+      pathname.startsWith('/socket.io') ||
+      pathname.startsWith('/assets/') ||
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      !indexHtml
+    ) {
       return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `接口不存在：${req.method} ${pathname}` } })
     }
     // A deep link of the SPA: the app's router takes it from here; always revalidated.
@@ -270,13 +311,24 @@ function allowedMethods(app: FastifyInstance, pathname: string): string[] {
       byUrl.set(url, set)
     }
     index = [...byUrl].map(([url, methods]) => ({
-      pattern: new RegExp('^' + url.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/') + '$'),
+      pattern: new RegExp(
+        '^' +
+          url
+            .split('/')
+            .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+            .join('/') +
+          '$',
+      ),
       methods: [...methods].sort(),
     }))
     methodIndexes.set(app, index)
   }
   let decoded = pathname
-  try { decoded = decodeURIComponent(pathname) } catch { /* keep it raw */ }
+  try {
+    decoded = decodeURIComponent(pathname)
+  } catch {
+    /* keep it raw */
+  }
   const methods = new Set<string>()
   for (const entry of index) if (entry.pattern.test(pathname) || entry.pattern.test(decoded)) entry.methods.forEach((m) => methods.add(m))
   if (methods.has('GET')) methods.add('HEAD')

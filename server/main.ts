@@ -18,19 +18,31 @@ async function main() {
   const config = loadConfig()
   const jwtSecret = resolveJwtSecret(config)
   const handle = await openDatabase(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize } : { kind: 'pglite', dataDir: config.dataDir },
+    config.databaseUrl
+      ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
+      : { kind: 'pglite', dataDir: config.dataDir },
   )
   log(`数据库：${handle.kind === 'postgres' ? 'PostgreSQL' : `嵌入式 PGlite（${config.dataDir}）`}`)
   try {
     await migrateToLatest(handle.db)
-    const outcome = await ensureFirstStart(handle.db, { adminPassword: config.adminPassword, embedded: handle.kind === 'pglite', seedDemo: config.seedDemo })
+    const outcome = await ensureFirstStart(handle.db, {
+      adminPassword: config.adminPassword,
+      embedded: handle.kind === 'pglite',
+      seedDemo: config.seedDemo,
+    })
     const bank = await syncBank(handle.db, BANK_DIR)
     if (bank.inserted || bank.updated || bank.retired) log(`题库已同步：新增 ${bank.inserted}，更新 ${bank.updated}，停用 ${bank.retired}`)
     await ensureWebBuilt(DEFAULT_WEB_DIST, log)
     const app = await buildApp({
-      db: handle.db, dbKind: handle.kind, jwtSecret, logLevel: config.logLevel,
-      accessTokenMinutes: config.accessTokenMinutes, refreshTokenDays: config.refreshTokenDays, redisUrl: config.redisUrl,
-      dataDir: config.dataDir, trustProxy: config.trustProxy,
+      db: handle.db,
+      dbKind: handle.kind,
+      jwtSecret,
+      logLevel: config.logLevel,
+      accessTokenMinutes: config.accessTokenMinutes,
+      refreshTokenDays: config.refreshTokenDays,
+      redisUrl: config.redisUrl,
+      dataDir: config.dataDir,
+      trustProxy: config.trustProxy,
     })
     closeWithGrace({ delay: 10_000 }, async ({ err }) => {
       if (err) app.log.error({ err }, 'shutting down after error')
@@ -41,14 +53,18 @@ async function main() {
     // listening: Fastify takes no hooks once it listens.
     const stopSweeper = startSweeper(app.deps)
     const stopNotices = startNotificationJob(app.deps)
-    app.addHook('onClose', async () => { stopSweeper(); stopNotices() })
+    app.addHook('onClose', async () => {
+      stopSweeper()
+      stopNotices()
+    })
     await app.listen({ port: config.port, host: config.host })
     // One write, so nobody reading the output sees the banner without its accounts.
     const lines = [`已启动：http://localhost:${config.port}`]
     if (outcome.kind === 'admin') lines.push('已创建管理员账号 admin（密码为 ADMIN_PASSWORD）')
     if (outcome.kind === 'demo') {
       lines.push('已生成演示数据，演示账号：')
-      for (const a of outcome.accounts) lines.push(`  ${a.username.padEnd(10)} ${a.password.padEnd(12)} ${a.role.padEnd(9)} ${a.name}（${a.org}）`)
+      for (const a of outcome.accounts)
+        lines.push(`  ${a.username.padEnd(10)} ${a.password.padEnd(12)} ${a.role.padEnd(9)} ${a.name}（${a.org}）`)
     }
     console.log(lines.map((l) => `[xuece] ${l}`).join('\n'))
   } catch (err) {

@@ -28,12 +28,19 @@ const search = async (token: string, query: string) => {
 beforeAll(async () => {
   t = await createTestContext({ listen: true })
   admin = await t.login(DEMO_ADMIN.username)
-  const root = (await t.db.selectFrom('users').select('org_id').where('username', '=', DEMO_ADMIN.username).executeTakeFirstOrThrow()).org_id
-  const created = await t.http().post('/api/users').set(bearer(admin)).send({ username: 'shenji01', name: '审计员', password: 'Harbor-Lamp-2026', orgId: root, role: 'auditor' })
+  const root = (await t.db.selectFrom('users').select('org_id').where('username', '=', DEMO_ADMIN.username).executeTakeFirstOrThrow())
+    .org_id
+  const created = await t
+    .http()
+    .post('/api/users')
+    .set(bearer(admin))
+    .send({ username: 'shenji01', name: '审计员', password: 'Harbor-Lamp-2026', orgId: root, role: 'auditor' })
   expect(created.status).toBe(201)
   auditor = await t.login('shenji01', 'Harbor-Lamp-2026')
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('what is audited', () => {
   it('sign-ins, failures, sign-outs, role changes, policy switches, imports and exports', async () => {
@@ -44,16 +51,41 @@ describe('what is audited', () => {
     const target = (await t.http().get('/api/users?q=dy0004').set(bearer(admin))).body.items[0]
     await t.http().patch(`/api/users/${target.id}`).set(bearer(admin)).send({ role: 'secretary' })
     await t.http().patch('/api/policy').set(bearer(admin)).send({ secretaryIndividualLists: true })
-    await t.http().post('/api/users/import').set(bearer(admin)).attach('file', csv(['用户名', '姓名', '组织', '角色', '初始密码'], [['audit_imp1', '导入人', '办公室党支部', '党员', 'Init2026a-Harbor']]), 'p.csv')
-    await t.http().get('/api/me/data').set(bearer(await t.login('dy0005')))
+    await t
+      .http()
+      .post('/api/users/import')
+      .set(bearer(admin))
+      .attach(
+        'file',
+        csv(['用户名', '姓名', '组织', '角色', '初始密码'], [['audit_imp1', '导入人', '办公室党支部', '党员', 'Init2026a-Harbor']]),
+        'p.csv',
+      )
+    await t
+      .http()
+      .get('/api/me/data')
+      .set(bearer(await t.login('dy0005')))
 
     const { items } = await search(admin, `from=${encodeURIComponent(since)}&pageSize=200`)
     const actions = new Set(items.map((i) => i.action))
-    for (const a of ['auth.login_failed', 'auth.login', 'auth.logout', 'user.update', 'user.role', 'policy.update', 'user.import', 'privacy.export']) expect(actions, a).toContain(a)
+    for (const a of [
+      'auth.login_failed',
+      'auth.login',
+      'auth.logout',
+      'user.update',
+      'user.role',
+      'policy.update',
+      'user.import',
+      'privacy.export',
+    ])
+      expect(actions, a).toContain(a)
     const failed = items.find((i) => i.action === 'auth.login_failed')
     expect(failed).toMatchObject({ actorId: null, details: { username: 'dy0003' } })
     expect(JSON.stringify(failed)).not.toContain('wrong-password')
-    expect(items.find((i) => i.action === 'user.role')).toMatchObject({ targetId: String(target.id), details: { from: 'member', to: 'secretary' }, actorName: '系统管理员' })
+    expect(items.find((i) => i.action === 'user.role')).toMatchObject({
+      targetId: String(target.id),
+      details: { from: 'member', to: 'secretary' },
+      actorName: '系统管理员',
+    })
   })
 
   it('is searchable by action (or an action prefix), actor and time', async () => {
@@ -77,13 +109,13 @@ describe('nobody alters the log', () => {
     expect(auditRoutes.flatMap((r) => [r.method].flat()).filter((m) => m !== 'GET' && m !== 'HEAD')).toEqual([])
   })
 
-  it('the database refuses UPDATE, DELETE and TRUNCATE on the log, even to the app\'s own connection', async () => {
+  it("the database refuses UPDATE, DELETE and TRUNCATE on the log, even to the app's own connection", async () => {
     const before = (await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(t.db)).rows[0].n
     await expect(t.db.updateTable('audit_log').set({ action: 'forged' }).execute()).rejects.toThrow(/append-only/)
     await expect(t.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/)
     await expect(sql`truncate audit_log`.execute(t.db)).rejects.toThrow(/append-only/)
     expect((await sql<{ n: number }>`select count(*)::int as n from audit_log`.execute(t.db)).rows[0].n).toBe(before)
-    expect((await t.db.selectFrom('audit_log').select('id').where('action', '=', 'forged').execute())).toEqual([])
+    expect(await t.db.selectFrom('audit_log').select('id').where('action', '=', 'forged').execute()).toEqual([])
   })
 })
 
@@ -104,26 +136,52 @@ describe('the auditor', () => {
 
   it('reaches nothing else: every other route answers 403, and sockets are refused', async () => {
     expect((await t.http().get('/api/me').set(bearer(auditor))).body).toMatchObject({ role: 'auditor' })
-    const allowed = new Set(['/api/me', '/api/audit', '/api/audit/actions', '/api/audit/export', '/api/auth/security', '/api/about', '/api/health'])
-    const gets = t.app.routeTable.filter((r) => [r.method].flat().includes('GET') && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && !allowed.has(r.url))
+    const allowed = new Set([
+      '/api/me',
+      '/api/audit',
+      '/api/audit/actions',
+      '/api/audit/export',
+      '/api/auth/security',
+      '/api/about',
+      '/api/health',
+    ])
+    const gets = t.app.routeTable.filter(
+      (r) => [r.method].flat().includes('GET') && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs') && !allowed.has(r.url),
+    )
     const answers: string[] = []
     for (const r of gets) {
       const res = await t.http().get(r.url.replace(/:\w+/g, '1')).set(bearer(auditor))
       if (res.status !== 403) answers.push(`${r.url} → ${res.status}`)
     }
     expect(answers).toEqual([])
-    for (const [method, url] of [['post', '/api/feedback'], ['patch', '/api/policy'], ['post', '/api/users'], ['put', '/api/me/privacy']] as const) {
+    for (const [method, url] of [
+      ['post', '/api/feedback'],
+      ['patch', '/api/policy'],
+      ['post', '/api/users'],
+      ['put', '/api/me/privacy'],
+    ] as const) {
       expect((await t.http()[method](url).set(bearer(auditor)).send({})).status, url).toBe(403)
     }
     await expect(connect(t.baseUrl, auditor)).rejects.toThrow()
   })
 
   it('members and secretaries cannot read the log; only admins make auditors', async () => {
-    expect((await t.http().get('/api/audit').set(bearer(await t.login('dy0001')))).status).toBe(403)
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/audit')
+          .set(bearer(await t.login('dy0001')))
+      ).status,
+    ).toBe(403)
     const secretary = await t.login('sj_bgs')
     expect((await t.http().get('/api/audit').set(bearer(secretary))).status).toBe(403)
     const branch = (await t.http().get('/api/me').set(bearer(secretary))).body.orgId
-    const made = await t.http().post('/api/users').set(bearer(secretary)).send({ username: 'shenji02', name: '冒名审计', password: 'Harbor-Lamp-2026', orgId: branch, role: 'auditor' })
+    const made = await t
+      .http()
+      .post('/api/users')
+      .set(bearer(secretary))
+      .send({ username: 'shenji02', name: '冒名审计', password: 'Harbor-Lamp-2026', orgId: branch, role: 'auditor' })
     expect(made.status).toBe(403)
   })
 })

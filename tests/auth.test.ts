@@ -3,13 +3,21 @@ import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
 
 let t: TestContext
-beforeAll(async () => { t = await createTestContext() })
-afterAll(async () => { await t?.close() })
+beforeAll(async () => {
+  t = await createTestContext()
+})
+afterAll(async () => {
+  await t?.close()
+})
 
 async function newUser(username: string, extra: Record<string, unknown> = {}) {
   const admin = await t.login(DEMO_ADMIN.username)
   const org = (await t.http().get('/api/orgs').set(bearer(admin))).body.find((o: any) => o.name === '办公室党支部')
-  const res = await t.http().post('/api/users').set(bearer(admin)).send({ username, name: '测试用户', password: 'Harbor-Lamp-2026', orgId: org.id, role: 'member', ...extra })
+  const res = await t
+    .http()
+    .post('/api/users')
+    .set(bearer(admin))
+    .send({ username, name: '测试用户', password: 'Harbor-Lamp-2026', orgId: org.id, role: 'member', ...extra })
   expect(res.status).toBe(201)
   return res.body
 }
@@ -58,7 +66,8 @@ describe('login', () => {
 
   it('rate limits one account but not the others behind the same address', async () => {
     const statuses: number[] = []
-    for (let i = 0; i < 25; i++) statuses.push((await t.http().post('/api/auth/login').send({ username: 'ghost-account', password: 'x' })).status)
+    for (let i = 0; i < 25; i++)
+      statuses.push((await t.http().post('/api/auth/login').send({ username: 'ghost-account', password: 'x' })).status)
     expect(statuses).toContain(429)
     const other = await t.http().post('/api/auth/login').send({ username: 'dy0001', password: DEMO_PASSWORD })
     expect(other.status).toBe(200)
@@ -122,7 +131,11 @@ describe('password change', () => {
     await newUser('changer')
     const a = await t.tokens('changer', 'Harbor-Lamp-2026')
     const b = await t.tokens('changer', 'Harbor-Lamp-2026')
-    const res = await t.http().post('/api/auth/password').set(bearer(a.accessToken)).send({ currentPassword: 'Harbor-Lamp-2026', newPassword: 'N3w-Harbor-2026' })
+    const res = await t
+      .http()
+      .post('/api/auth/password')
+      .set(bearer(a.accessToken))
+      .send({ currentPassword: 'Harbor-Lamp-2026', newPassword: 'N3w-Harbor-2026' })
     expect(res.status).toBe(204)
     expect((await t.http().get('/api/me').set(bearer(a.accessToken))).status).toBe(200)
     expect((await t.http().get('/api/me').set(bearer(b.accessToken))).status).toBe(401)
@@ -133,10 +146,18 @@ describe('password change', () => {
   it('refuses a wrong current password and a weak new one, naming the field', async () => {
     await newUser('weak')
     const s = await t.tokens('weak', 'Harbor-Lamp-2026')
-    const wrong = await t.http().post('/api/auth/password').set(bearer(s.accessToken)).send({ currentPassword: 'bad', newPassword: 'N3w-Harbor-2026' })
+    const wrong = await t
+      .http()
+      .post('/api/auth/password')
+      .set(bearer(s.accessToken))
+      .send({ currentPassword: 'bad', newPassword: 'N3w-Harbor-2026' })
     expect(wrong.status).toBe(400)
     expect(wrong.body.error.details[0].field).toBe('currentPassword')
-    const weak = await t.http().post('/api/auth/password').set(bearer(s.accessToken)).send({ currentPassword: 'Harbor-Lamp-2026', newPassword: '123' })
+    const weak = await t
+      .http()
+      .post('/api/auth/password')
+      .set(bearer(s.accessToken))
+      .send({ currentPassword: 'Harbor-Lamp-2026', newPassword: '123' })
     expect(weak.status).toBe(400)
     expect(weak.body.error.details[0].field).toBe('newPassword')
   })
@@ -151,7 +172,15 @@ describe('password change', () => {
     expect(orgs.status).toBe(403)
     expect(orgs.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED')
     expect((await t.http().post('/api/auth/refresh').send({ refreshToken: s.refreshToken })).status).toBe(200)
-    expect((await t.http().post('/api/auth/password').set(bearer(s.accessToken)).send({ currentPassword: 'Harbor-Lamp-2026', newPassword: 'Chang3d-Kite-2026' })).status).toBe(204)
+    expect(
+      (
+        await t
+          .http()
+          .post('/api/auth/password')
+          .set(bearer(s.accessToken))
+          .send({ currentPassword: 'Harbor-Lamp-2026', newPassword: 'Chang3d-Kite-2026' })
+      ).status,
+    ).toBe(204)
     expect((await t.http().get('/api/orgs').set(bearer(s.accessToken))).status).toBe(200)
   })
 })

@@ -30,7 +30,13 @@ const multiple = (answer: string[], extra: RawQuestion = {}): RawQuestion => {
   return { ...b, type: 'multiple', stem: uniqueStem(nextId), options: optionsFor(nextId, 5), answer, ...extra }
 }
 const judge = (extra: RawQuestion = {}): RawQuestion => ({ ...base(), type: 'judge', stem: uniqueStem(nextId), answer: true, ...extra })
-const fill = (extra: RawQuestion = {}): RawQuestion => ({ ...base(), type: 'fill', stem: `${uniqueStem(nextId)}____`, answer: [['答案']], ...extra })
+const fill = (extra: RawQuestion = {}): RawQuestion => ({
+  ...base(),
+  type: 'fill',
+  stem: `${uniqueStem(nextId)}____`,
+  answer: [['答案']],
+  ...extra,
+})
 
 function bankOf(questions: RawQuestion[]): BankLoadResult {
   const bank: BankLoadResult = { questions: [], errors: [], files: [], questionFiles: [] }
@@ -40,11 +46,20 @@ function bankOf(questions: RawQuestion[]): BankLoadResult {
 
 /** 20 single-choice items, each letter correct 5 times, and 20 multiple-choice items in 5 patterns. */
 const balancedSingles = () => Array.from({ length: 20 }, (_, i) => single('ABCD'[i % 4]))
-const BALANCED_PATTERNS = [['A', 'B'], ['C', 'D'], ['B', 'E'], ['A', 'C', 'D'], ['A', 'D', 'E']]
+const BALANCED_PATTERNS = [
+  ['A', 'B'],
+  ['C', 'D'],
+  ['B', 'E'],
+  ['A', 'C', 'D'],
+  ['A', 'D', 'E'],
+]
 const balancedMultiples = () => Array.from({ length: 20 }, (_, i) => multiple(BALANCED_PATTERNS[i % 5]))
 
 const expectOne = (errors: string[], re: RegExp) =>
-  expect(errors.filter((e) => re.test(e)), `${re} in\n${errors.join('\n')}`).toHaveLength(1)
+  expect(
+    errors.filter((e) => re.test(e)),
+    `${re} in\n${errors.join('\n')}`,
+  ).toHaveLength(1)
 
 describe('bank rules', () => {
   it('a clean, balanced bank passes every check', () => {
@@ -195,8 +210,14 @@ describe('bank rules', () => {
     })
 
     it('template stems that ask about different things are distinct questions', () => {
-      const a = single('A', { stem: '三线建设时期在贵州布局的〇一一基地，属于哪个工业门类？', options: { A: '航空工业', B: '电子工业', C: '航天工业', D: '船舶工业' } })
-      const b = single('A', { stem: '三线建设时期在贵州布局的〇六一基地，属于哪个工业门类？', options: { A: '航天工业', B: '电子工业', C: '航空工业', D: '船舶工业' } })
+      const a = single('A', {
+        stem: '三线建设时期在贵州布局的〇一一基地，属于哪个工业门类？',
+        options: { A: '航空工业', B: '电子工业', C: '航天工业', D: '船舶工业' },
+      })
+      const b = single('A', {
+        stem: '三线建设时期在贵州布局的〇六一基地，属于哪个工业门类？',
+        options: { A: '航天工业', B: '电子工业', C: '航空工业', D: '船舶工业' },
+      })
       const c = single('A', { stem: '党的十九大报告的标题是什么？', options: { A: '标题甲', B: '标题乙', C: '标题丙', D: '标题丁' } })
       const d = single('A', { stem: '党的二十大报告的标题是什么？', options: { A: '标题乙', B: '标题甲', C: '标题丙', D: '标题丁' } })
       expect(stemSimilarity(a.stem as string, b.stem as string)).toBeGreaterThan(0.9)

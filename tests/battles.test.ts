@@ -15,14 +15,20 @@ const sockets: ClientSocket[] = []
 const ROUNDS = 3
 const ROUND_MS = 2_000
 
-interface Player { username: string; userId: number; socket: ClientSocket; log: Received[] }
+interface Player {
+  username: string
+  userId: number
+  socket: ClientSocket
+  log: Received[]
+}
 async function player(username: string): Promise<Player> {
   const socket = await connect(t.baseUrl, await t.login(username))
   sockets.push(socket)
   const { id } = await t.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()
   return { username, userId: id, socket, log: recordAll(socket) }
 }
-const join = (p: Player, mode: BattleMode, extra: object = {}) => p.socket.timeout(3000).emitWithAck('battle:join', { mode, ...extra } as any)
+const join = (p: Player, mode: BattleMode, extra: object = {}) =>
+  p.socket.timeout(3000).emitWithAck('battle:join', { mode, ...extra } as any)
 const events = (p: Player, name: string) => p.log.filter((e) => e.event === name)
 
 type Strategy = 'right' | 'wrong' | 'none' | ((index: number) => 'right' | 'wrong' | 'none')
@@ -42,7 +48,15 @@ const ended = (p: Player) => until(() => events(p, 'battle:end')[0]?.payload, 15
 beforeAll(async () => {
   t = await createTestContext({ listen: true })
   const runtime = battleRuntimeOf(t.app)!
-  Object.assign(runtime.timing, { rounds: ROUNDS, roundMs: ROUND_MS, revealMs: 150, startDelayMs: 150, graceMs: 1_200, matchWaitMs: 1_200, inviteWaitMs: 3_000 })
+  Object.assign(runtime.timing, {
+    rounds: ROUNDS,
+    roundMs: ROUND_MS,
+    revealMs: 150,
+    startDelayMs: 150,
+    graceMs: 1_200,
+    matchWaitMs: 1_200,
+    inviteWaitMs: 3_000,
+  })
   runtime.timing.reading = { baseMs: 0, perCharMs: 0, capMs: 0 }
 })
 afterAll(async () => {
@@ -85,13 +99,22 @@ describe('双人对战', () => {
       expect(round.at).toBeGreaterThanOrEqual(q.at)
     }
 
-    const ledger = await t.db.selectFrom('point_ledger').select(['user_id', 'points', 'idem_key']).where('rule_code', '=', 'battle_duel').execute()
+    const ledger = await t.db
+      .selectFrom('point_ledger')
+      .select(['user_id', 'points', 'idem_key'])
+      .where('rule_code', '=', 'battle_duel')
+      .execute()
     expect(ledger.sort((x, y) => y.points - x.points)).toEqual([
       { user_id: a.userId, points: 2, idem_key: expect.stringMatching(/^battle_duel:\d{4}-\d\d-\d\d:g1$/) },
       { user_id: b.userId, points: 1, idem_key: expect.stringMatching(/:g1$/) },
     ])
     const stored = await t.db.selectFrom('battle_players').selectAll().where('battle_id', '=', end.battleId).execute()
-    expect(stored.map((s) => [s.user_id, s.rank, s.points]).sort()).toEqual([[a.userId, 1, 2], [b.userId, 2, 1]].sort())
+    expect(stored.map((s) => [s.user_id, s.rank, s.points]).sort()).toEqual(
+      [
+        [a.userId, 1, 2],
+        [b.userId, 2, 1],
+      ].sort(),
+    )
     expect(await t.db.selectFrom('battle_answers').select('idx').where('battle_id', '=', end.battleId).execute()).toHaveLength(2 * ROUNDS)
 
     // A second duel the same day earns nothing (only the first game counts), and the page says so.
@@ -101,7 +124,12 @@ describe('双人对战', () => {
     await join(b, 'duel')
     expect((await ended(a)).pointsEarned).toBe(0)
     expect((await ended(b)).pointsEarned).toBe(0)
-    const today = (await t.http().get('/api/battles/today').set(bearer(await t.login('dy0001')))).body
+    const today = (
+      await t
+        .http()
+        .get('/api/battles/today')
+        .set(bearer(await t.login('dy0001')))
+    ).body
     expect(today.rules.find((r: any) => r.mode === 'duel')).toMatchObject({ earnedToday: 2, dailyCap: 2, games: 2, wins: 2 })
   })
 
@@ -109,8 +137,17 @@ describe('双人对战', () => {
     const [row] = await t.db.selectFrom('battles').select('id').where('mode', '=', 'duel').orderBy('id').limit(1).execute()
     const players = await t.db.selectFrom('battle_players').selectAll().where('battle_id', '=', row.id).execute()
     const again = await finishBattle(t.app.deps, {
-      id: row.id, mode: 'duel',
-      seats: players.map((p) => ({ userId: p.user_id, name: 'x', orgId: p.org_id, score: p.score, correct: p.correct, forfeited: false, answers: [] })),
+      id: row.id,
+      mode: 'duel',
+      seats: players.map((p) => ({
+        userId: p.user_id,
+        name: 'x',
+        orgId: p.org_id,
+        score: p.score,
+        correct: p.correct,
+        forfeited: false,
+        answers: [],
+      })),
     })
     expect([...again.points.values()]).toEqual([0, 0])
     const ledger = await t.db.selectFrom('point_ledger').select('points').where('rule_code', '=', 'battle_duel').execute()
@@ -193,7 +230,11 @@ describe('drops, returns and forfeits', () => {
     expect(keysSentEarly(back.log, 'battle:round')).toEqual([])
     autoplay(back, 'right')
     if (state.phase === 'question' && !state.answered) {
-      expect(await back.socket.timeout(3000).emitWithAck('battle:answer', { battleId: state.battleId, index: state.index, answer: await keyFor(t.db, state.question) })).toEqual({ ok: true })
+      expect(
+        await back.socket
+          .timeout(3000)
+          .emitWithAck('battle:answer', { battleId: state.battleId, index: state.index, answer: await keyFor(t.db, state.question) }),
+      ).toEqual({ ok: true })
     }
     const end = await ended(back)
     expect(end.ranking.find((r: any) => r.userId === b.userId).forfeited).toBe(false)
@@ -216,7 +257,12 @@ describe('drops, returns and forfeits', () => {
     expect(end.ranking[0]).toMatchObject({ userId: a.userId, rank: 1, forfeited: false })
     expect(end.ranking[1]).toMatchObject({ userId: b.userId, rank: 2, forfeited: true })
     expect(end.pointsEarned).toBe(2)
-    const forfeiter = await t.db.selectFrom('battle_players').select(['forfeited', 'points']).where('battle_id', '=', end.battleId).where('user_id', '=', b.userId).executeTakeFirstOrThrow()
+    const forfeiter = await t.db
+      .selectFrom('battle_players')
+      .select(['forfeited', 'points'])
+      .where('battle_id', '=', end.battleId)
+      .where('user_id', '=', b.userId)
+      .executeTakeFirstOrThrow()
     expect(forfeiter).toEqual({ forfeited: true, points: 0 })
   })
 
@@ -248,18 +294,35 @@ describe('attacks', () => {
     expect(await c.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 0, answer })).toEqual(notYours)
     expect(await c.socket.timeout(3000).emitWithAck('battle:answer', { battleId: 999999, index: 0, answer })).toEqual(notYours)
     expect(await c.socket.timeout(3000).emitWithAck('battle:resume', { battleId: q.battleId })).toEqual(notYours)
-    expect(await a.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 1, answer })).toMatchObject({ ok: false, error: '本题已结束' })
-    expect(await a.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 0, answer: 'Z' })).toMatchObject({ ok: false, error: expect.stringContaining('answer') })
+    expect(await a.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 1, answer })).toMatchObject({
+      ok: false,
+      error: '本题已结束',
+    })
+    expect(await a.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 0, answer: 'Z' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('answer'),
+    })
     expect(await a.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 0, answer })).toEqual({ ok: true })
-    expect(await a.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 0, answer })).toMatchObject({ ok: false, error: '本题已作答' })
-    expect(await a.socket.timeout(3000).emitWithAck('battle:answer', { battleId: 'x', index: 0, answer } as any)).toMatchObject({ ok: false })
+    expect(await a.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 0, answer })).toMatchObject({
+      ok: false,
+      error: '本题已作答',
+    })
+    expect(await a.socket.timeout(3000).emitWithAck('battle:answer', { battleId: 'x', index: 0, answer } as any)).toMatchObject({
+      ok: false,
+    })
     // The round closes on time without b; an answer after it is refused.
     await until(() => events(a, 'battle:round')[0], 5000)
-    expect(await b.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 0, answer })).toMatchObject({ ok: false, error: '本题已结束' })
+    expect(await b.socket.timeout(3000).emitWithAck('battle:answer', { battleId: q.battleId, index: 0, answer })).toMatchObject({
+      ok: false,
+      error: '本题已结束',
+    })
     await b.socket.timeout(3000).emitWithAck('battle:leave', {})
     await ended(a)
     expect(c.log.filter((e) => e.event.startsWith('battle:'))).toEqual([])
-    expect(await c.socket.timeout(3000).emitWithAck('battle:join', { mode: 'eight' } as any)).toMatchObject({ ok: false, error: expect.stringContaining('mode') })
+    expect(await c.socket.timeout(3000).emitWithAck('battle:join', { mode: 'eight' } as any)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('mode'),
+    })
   })
 
   it('floods are refused before any handler runs, and a flooding socket is cut off', async () => {
@@ -291,7 +354,12 @@ describe('attacks', () => {
       expect(end.ranking.find((r: any) => r.userId === a.userId).score).toBe(100 * ROUNDS)
       const flagged = await t.db.selectFrom('battle_answers').select('too_fast').where('battle_id', '=', end.battleId).execute()
       expect(flagged.every((r) => r.too_fast)).toBe(true)
-      const flags = (await t.http().get('/api/battles/flags').set(bearer(await t.login('sj_bgs')))).body
+      const flags = (
+        await t
+          .http()
+          .get('/api/battles/flags')
+          .set(bearer(await t.login('sj_bgs')))
+      ).body
       expect(flags.find((f: any) => f.userId === a.userId)).toMatchObject({ tooFast: ROUNDS, battles: 1 })
     } finally {
       runtime.timing.reading = { baseMs: 0, perCharMs: 0, capMs: 0 }

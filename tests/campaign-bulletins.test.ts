@@ -28,7 +28,13 @@ beforeAll(async () => {
   org.B = await ok('post', '/api/orgs', admin, { name: '简报测试支部', parentId: org.U.id, kind: 'branch' })
   org.X = await ok('post', '/api/orgs', admin, { name: '简报无关支部', parentId: root.id, kind: 'branch' })
   const make = async (key: string, orgKey: string, role: string) => {
-    const u = await ok('post', '/api/users', admin, { username: `bl_${key}_${Date.now().toString(36)}`, name: key, password: PASSWORD, orgId: org[orgKey].id, role })
+    const u = await ok('post', '/api/users', admin, {
+      username: `bl_${key}_${Date.now().toString(36)}`,
+      name: key,
+      password: PASSWORD,
+      orgId: org[orgKey].id,
+      role,
+    })
     tok[key] = await t.login(u.username, PASSWORD)
   }
   await make('secU', 'U', 'secretary')
@@ -37,14 +43,22 @@ beforeAll(async () => {
   await make('m1', 'B', 'member')
   await make('m2', 'B', 'member')
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('月工作提示', () => {
   it('numbers issues, sanitises them, and counts read receipts per unit', async () => {
     const before = (await ok('get', '/api/campaign/bulletins', admin)).length
     expect((await call('post', '/api/campaign/bulletins', tok.secU, { title: '工作提示', bodyHtml: '<p>x</p>' })).status).toBe(403)
-    expect((await call('post', '/api/campaign/bulletins', admin, { title: '空的', bodyHtml: '<script>alert(1)</script>' })).status).toBe(400)
-    const first = await ok('post', '/api/campaign/bulletins', admin, { title: '7月工作提示', bodyHtml: '<p onclick="x()">请各支部<strong>按时</strong>上报<img src="javascript:alert(1)"><a href="javascript:alert(1)">台账</a></p><script>alert(1)</script>' })
+    expect((await call('post', '/api/campaign/bulletins', admin, { title: '空的', bodyHtml: '<script>alert(1)</script>' })).status).toBe(
+      400,
+    )
+    const first = await ok('post', '/api/campaign/bulletins', admin, {
+      title: '7月工作提示',
+      bodyHtml:
+        '<p onclick="x()">请各支部<strong>按时</strong>上报<img src="javascript:alert(1)"><a href="javascript:alert(1)">台账</a></p><script>alert(1)</script>',
+    })
     const second = await ok('post', '/api/campaign/bulletins', admin, { title: '8月工作提示', bodyHtml: '<p>八月</p>' })
     expect(second.issueNo).toBe(first.issueNo + 1)
 
@@ -73,17 +87,25 @@ describe('月工作提示', () => {
 
 describe('简报 and the 专栏', () => {
   it('goes up the tree: the unit above publishes, members read it with a read count', async () => {
-    expect((await call('post', '/api/campaign/briefings', tok.m1, { orgId: org.B.id, title: '简报', bodyHtml: '<p>x</p>' })).status).toBe(403)
-    expect((await call('post', '/api/campaign/briefings', tok.secB, { orgId: org.X.id, title: '简报', bodyHtml: '<p>x</p>' })).status).toBe(403)
+    expect((await call('post', '/api/campaign/briefings', tok.m1, { orgId: org.B.id, title: '简报', bodyHtml: '<p>x</p>' })).status).toBe(
+      403,
+    )
+    expect((await call('post', '/api/campaign/briefings', tok.secB, { orgId: org.X.id, title: '简报', bodyHtml: '<p>x</p>' })).status).toBe(
+      403,
+    )
     const { id } = await ok('post', '/api/campaign/briefings', tok.secB, {
-      orgId: org.B.id, title: '简报测试支部学习教育工作简报（第1期）', bodyHtml: '<h2>主题党日</h2><p>支部开展主题党日<img src="/media/a.jpg" alt="现场"></p><iframe src="https://evil.example"></iframe>',
+      orgId: org.B.id,
+      title: '简报测试支部学习教育工作简报（第1期）',
+      bodyHtml: '<h2>主题党日</h2><p>支部开展主题党日<img src="/media/a.jpg" alt="现场"></p><iframe src="https://evil.example"></iframe>',
     })
     // Not in the 专栏 before review; not visible to another branch's staff.
     expect((await ok('get', '/api/campaign/column', tok.m1)).some((b: { id: number }) => b.id === id)).toBe(false)
     expect((await call('get', `/api/campaign/column/${id}`, tok.m1)).status).toBe(404)
     expect((await call('get', `/api/campaign/briefings/${id}`, tok.secX)).status).toBe(403)
     expect((await ok('get', '/api/campaign/briefings', tok.secX)).some((b: { id: number }) => b.id === id)).toBe(false)
-    expect((await ok('get', `/api/campaign/briefings?orgId=${org.U.id}&status=submitted`, tok.secU)).map((b: { id: number }) => b.id)).toContain(id)
+    expect(
+      (await ok('get', `/api/campaign/briefings?orgId=${org.U.id}&status=submitted`, tok.secU)).map((b: { id: number }) => b.id),
+    ).toContain(id)
 
     // The branch does not publish its own briefing; another branch cannot; the unit above can.
     expect((await call('post', `/api/campaign/briefings/${id}/review`, tok.secB, { action: 'publish' })).status).toBe(403)
@@ -99,7 +121,10 @@ describe('简报 and the 专栏', () => {
     expect(item.reads).toBe(1)
     expect((await ok('get', `/api/campaign/column/${id}`, tok.m1)).reads).toBe(1)
     expect((await ok('get', `/api/campaign/column/${id}`, tok.m2)).reads).toBe(2)
-    expect((await ok('get', '/api/campaign/column', tok.m2)).find((b: { id: number }) => b.id === id)).toMatchObject({ reads: 2, orgName: '简报测试支部' })
+    expect((await ok('get', '/api/campaign/column', tok.m2)).find((b: { id: number }) => b.id === id)).toMatchObject({
+      reads: 2,
+      orgName: '简报测试支部',
+    })
 
     // A returned briefing stays out of the 专栏; the report counts submitted and published ones.
     const other = await ok('post', '/api/campaign/briefings', tok.secB, { orgId: org.B.id, title: '第2期', bodyHtml: '<p>二</p>' })

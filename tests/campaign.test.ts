@@ -35,7 +35,13 @@ async function makeOrg(key: string, name: string, parentId: number) {
   org[key] = await ok('post', '/api/orgs', admin, { name, parentId, kind: 'branch' })
 }
 async function makeUser(key: string, orgKey: string, role: 'member' | 'secretary') {
-  const created = await ok('post', '/api/users', admin, { username: `cp_${key}_${Date.now().toString(36)}`, name: `测试${key}`, password: PASSWORD, orgId: org[orgKey].id, role })
+  const created = await ok('post', '/api/users', admin, {
+    username: `cp_${key}_${Date.now().toString(36)}`,
+    name: `测试${key}`,
+    password: PASSWORD,
+    orgId: org[orgKey].id,
+    role,
+  })
   user[key] = created.id
   tok[key] = await t.login(created.username, PASSWORD)
 }
@@ -53,20 +59,33 @@ beforeAll(async () => {
   for (const k of ['m1', 'm2', 'm3']) await makeUser(k, 'A1', 'member')
   await makeUser('mB', 'B', 'member')
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('activities', () => {
   let activityId: number
 
   it('a secretary records an activity in her subtree, never outside it; a member records none', async () => {
-    const body = { orgId: org.A1.id, type: 'theme_day', title: '学党史回望来时路主题党日', startsAt: iso(min(5)), endsAt: iso(min(95)), place: '三楼会议室', speaker: '王新明', guests: 4 }
+    const body = {
+      orgId: org.A1.id,
+      type: 'theme_day',
+      title: '学党史回望来时路主题党日',
+      startsAt: iso(min(5)),
+      endsAt: iso(min(95)),
+      place: '三楼会议室',
+      speaker: '王新明',
+      guests: 4,
+    }
     const res = await call('post', '/api/activities', tok.secA, body)
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ orgId: org.A1.id, type: 'theme_day', title: body.title, attendance: 4 })
     activityId = res.body.id
     expect((await call('post', '/api/activities', tok.secA, { ...body, orgId: org.B.id })).status).toBe(403)
     expect((await call('post', '/api/activities', tok.m1, body)).status).toBe(403)
-    expect((await call('post', '/api/activities', admin, { ...body, orgId: org.B.id, type: 'lecture', title: '党组集中宣讲' })).status).toBe(201)
+    expect(
+      (await call('post', '/api/activities', admin, { ...body, orgId: org.B.id, type: 'lecture', title: '党组集中宣讲' })).status,
+    ).toBe(201)
   })
 
   it('rejects bad input with 4xx naming the field', async () => {
@@ -82,7 +101,9 @@ describe('activities', () => {
   })
 
   it('adds participants from the roster once each; people out of scope are refused', async () => {
-    expect(await ok('post', `/api/activities/${activityId}/participants`, tok.secA, { userIds: [user.m1, user.m2, user.m1] })).toEqual({ attendance: 6 })
+    expect(await ok('post', `/api/activities/${activityId}/participants`, tok.secA, { userIds: [user.m1, user.m2, user.m1] })).toEqual({
+      attendance: 6,
+    })
     expect(await ok('post', `/api/activities/${activityId}/participants`, tok.secA, { userIds: [user.m2] })).toEqual({ attendance: 6 })
     expect((await call('post', `/api/activities/${activityId}/participants`, tok.secA, { userIds: [user.mB] })).status).toBe(403)
     expect((await call('post', `/api/activities/${activityId}/participants`, tok.secB, { userIds: [user.mB] })).status).toBe(403)
@@ -91,7 +112,7 @@ describe('activities', () => {
     expect((await call('post', '/api/activities/2147483000/participants', tok.secA, { userIds: [user.m1] })).status).toBe(404)
   })
 
-  it('lists only the caller\'s subtree', async () => {
+  it("lists only the caller's subtree", async () => {
     const mine = await ok('get', '/api/activities', tok.secA)
     expect(mine.items.map((a: { orgId: number }) => a.orgId)).toEqual([org.A1.id])
     expect(mine.total).toBe(1)
@@ -130,14 +151,35 @@ describe('activities', () => {
     expect(people).toHaveLength(4)
     expect(people.filter((p: { checkedInAt: string | null }) => p.checkedInAt)).toHaveLength(3)
     expect(people.find((p: { userId: number }) => p.userId === user.m3).late).toBe(true)
-    expect((await ok('get', `/api/activities/${activityId}`, tok.secA))).toMatchObject({ participants: 4, checkedIn: 3, guests: 4, attendance: 8 })
-    const ledger = await t.db.selectFrom('point_ledger').select('points').where('user_id', '=', user.m1).where('rule_code', '=', 'activity_checkin').execute()
+    expect(await ok('get', `/api/activities/${activityId}`, tok.secA)).toMatchObject({
+      participants: 4,
+      checkedIn: 3,
+      guests: 4,
+      attendance: 8,
+    })
+    const ledger = await t.db
+      .selectFrom('point_ledger')
+      .select('points')
+      .where('user_id', '=', user.m1)
+      .where('rule_code', '=', 'activity_checkin')
+      .execute()
     expect(ledger).toEqual([{ points: 1 }])
   })
 
   it('edits an activity in scope: guests change its attendance; an end before the start is refused', async () => {
-    const a = await ok('post', '/api/activities', tok.secA, { orgId: org.A1.id, type: 'screening', title: '集中观看《榜样5》', startsAt: iso(0), guests: 10 })
-    expect(await ok('patch', `/api/activities/${a.id}`, tok.secA, { guests: 25, place: '报告厅' })).toMatchObject({ guests: 25, attendance: 25, place: '报告厅', title: '集中观看《榜样5》' })
+    const a = await ok('post', '/api/activities', tok.secA, {
+      orgId: org.A1.id,
+      type: 'screening',
+      title: '集中观看《榜样5》',
+      startsAt: iso(0),
+      guests: 10,
+    })
+    expect(await ok('patch', `/api/activities/${a.id}`, tok.secA, { guests: 25, place: '报告厅' })).toMatchObject({
+      guests: 25,
+      attendance: 25,
+      place: '报告厅',
+      title: '集中观看《榜样5》',
+    })
     const backwards = await call('patch', `/api/activities/${a.id}`, tok.secA, { endsAt: iso(-min(60)) })
     expect(backwards.status).toBe(422)
     expect(backwards.body.error.details[0].field).toBe('endsAt')
@@ -146,8 +188,13 @@ describe('activities', () => {
     await ok('delete', `/api/activities/${a.id}`, tok.secA)
   })
 
-  it('holds sign-in to the activity\'s window: not before an hour ahead, not after it closed', async () => {
-    const future = await ok('post', '/api/activities', tok.secA, { orgId: org.A1.id, type: 'tutorial', title: '下周辅导', startsAt: iso(min(60 * 24 * 7)) })
+  it("holds sign-in to the activity's window: not before an hour ahead, not after it closed", async () => {
+    const future = await ok('post', '/api/activities', tok.secA, {
+      orgId: org.A1.id,
+      type: 'tutorial',
+      title: '下周辅导',
+      startsAt: iso(min(60 * 24 * 7)),
+    })
     const early = await ok('post', `/api/activities/${future.id}/checkin-code`, tok.secA)
     const tooEarly = await call('post', '/api/activities/checkin', tok.m1, { code: early.code })
     expect(tooEarly.status).toBe(409)
@@ -155,8 +202,14 @@ describe('activities', () => {
     await ok('delete', `/api/activities/${future.id}`, tok.secA)
   })
 
-  it('closes sign-in after the activity\'s window', async () => {
-    const past = await ok('post', '/api/activities', tok.secA, { orgId: org.A1.id, type: 'seminar', title: '上月研讨', startsAt: iso(-min(60 * 24 * 3)), endsAt: iso(-min(60 * 24 * 3 - 90)) })
+  it("closes sign-in after the activity's window", async () => {
+    const past = await ok('post', '/api/activities', tok.secA, {
+      orgId: org.A1.id,
+      type: 'seminar',
+      title: '上月研讨',
+      startsAt: iso(-min(60 * 24 * 3)),
+      endsAt: iso(-min(60 * 24 * 3 - 90)),
+    })
     expect((await call('post', `/api/activities/${past.id}/checkin-code`, tok.secA)).status).toBe(409)
     await ok('delete', `/api/activities/${past.id}`, tok.secA)
     expect((await call('get', `/api/activities/${past.id}`, tok.secA)).status).toBe(404)
@@ -164,16 +217,26 @@ describe('activities', () => {
 
   it('survives a burst of parallel sign-ins: everyone once, the count exact', async () => {
     const { code } = await ok('post', `/api/activities/${activityId}/checkin-code`, tok.secA)
-    const answers = await Promise.all([tok.m1, tok.m2, tok.m2, tok.m3, tok.m2].map((token) => ok('post', '/api/activities/checkin', token, { code })))
+    const answers = await Promise.all(
+      [tok.m1, tok.m2, tok.m2, tok.m3, tok.m2].map((token) => ok('post', '/api/activities/checkin', token, { code })),
+    )
     expect(answers.filter((a) => !a.repeated).map((a) => a.activityId)).toEqual([activityId]) // m2 signs in once
     expect((await ok('get', `/api/activities/${activityId}`, tok.secA)).checkedIn).toBe(4)
   })
 
   it('a contest recorded by another module through recordActivity counts in the ledger', async () => {
-    const { id } = await t.db.transaction().execute((tx) => recordActivity(tx, {
-      orgId: org.B.id, type: 'contest', title: '现场竞答', startsAt: clock.now(), createdBy: user.secB, participantIds: [user.mB, user.mB, 2147483000], guests: 2,
-    }))
-    expect((await ok('get', `/api/activities/${id}`, admin))).toMatchObject({ type: 'contest', participants: 1, attendance: 3 })
+    const { id } = await t.db.transaction().execute((tx) =>
+      recordActivity(tx, {
+        orgId: org.B.id,
+        type: 'contest',
+        title: '现场竞答',
+        startsAt: clock.now(),
+        createdBy: user.secB,
+        participantIds: [user.mB, user.mB, 2147483000],
+        guests: 2,
+      }),
+    )
+    expect(await ok('get', `/api/activities/${id}`, admin)).toMatchObject({ type: 'contest', participants: 1, attendance: 3 })
   })
 })
 
@@ -208,28 +271,70 @@ describe('tally', () => {
       }
     }
     const hash = (await t.db.selectFrom('users').select('password_hash').where('id', '=', user.m1).executeTakeFirstOrThrow()).password_hash
-    const people = await t.db.insertInto('users').values(Array.from({ length: 30 }, (_, i) => ({
-      username: `rnd_${Date.now().toString(36)}_${i}`, name: `随机${i}`, password_hash: hash, role: 'member' as const, org_id: pick(tree).id,
-      created_at: new Date(), updated_at: new Date(),
-    }))).returning(['id', 'org_id']).execute()
+    const people = await t.db
+      .insertInto('users')
+      .values(
+        Array.from({ length: 30 }, (_, i) => ({
+          username: `rnd_${Date.now().toString(36)}_${i}`,
+          name: `随机${i}`,
+          password_hash: hash,
+          role: 'member' as const,
+          org_id: pick(tree).id,
+          created_at: new Date(),
+          updated_at: new Date(),
+        })),
+      )
+      .returning(['id', 'org_id'])
+      .execute()
     const base = new Date('2021-03-01T00:00:00Z').getTime()
     const day = 86_400_000
     const acts: { orgId: number; type: ActivityType; at: number; people: Set<number>; guests: number }[] = []
     await t.db.transaction().execute(async (tx) => {
       for (let i = 0; i < 60; i++) {
-        const a = { orgId: pick(tree).id, type: pick(ACTIVITY_TYPES), at: base + Math.floor(rnd() * 120) * day + Math.floor(rnd() * 24) * 3_600_000, people: new Set<number>(), guests: rnd() < 0.3 ? Math.floor(rnd() * 20) : 0 }
+        const a = {
+          orgId: pick(tree).id,
+          type: pick(ACTIVITY_TYPES),
+          at: base + Math.floor(rnd() * 120) * day + Math.floor(rnd() * 24) * 3_600_000,
+          people: new Set<number>(),
+          guests: rnd() < 0.3 ? Math.floor(rnd() * 20) : 0,
+        }
         const ids = Array.from({ length: Math.floor(rnd() * 8) }, () => pick(people).id)
         ids.forEach((id) => a.people.add(id))
         acts.push(a)
-        await recordActivity(tx, { orgId: a.orgId, type: a.type, title: `随机活动${i}`, startsAt: new Date(a.at), createdBy: user.secA, participantIds: ids, guests: a.guests })
+        await recordActivity(tx, {
+          orgId: a.orgId,
+          type: a.type,
+          title: `随机活动${i}`,
+          startsAt: new Date(a.at),
+          createdBy: user.secA,
+          participantIds: ids,
+          guests: a.guests,
+        })
       }
     })
     // 知识测试: two exams, attempts by random people; 自学: study points, plus logins that must not count.
-    const exams = await t.db.insertInto('exams').values([1, 2].map((n) => ({
-      title: `随机测试${n}`, opens_at: new Date(base), closes_at: new Date(base + 200 * day), duration_minutes: 30, audience_org_ids: JSON.stringify([top.id]),
-      pass_score: 60, max_attempts: 2, shuffle_questions: false, shuffle_options: false, release_results: 'immediately' as const, paper: JSON.stringify({}), max_score: 100,
-      created_at: new Date(), updated_at: new Date(),
-    }))).returning('id').execute()
+    const exams = await t.db
+      .insertInto('exams')
+      .values(
+        [1, 2].map((n) => ({
+          title: `随机测试${n}`,
+          opens_at: new Date(base),
+          closes_at: new Date(base + 200 * day),
+          duration_minutes: 30,
+          audience_org_ids: JSON.stringify([top.id]),
+          pass_score: 60,
+          max_attempts: 2,
+          shuffle_questions: false,
+          shuffle_options: false,
+          release_results: 'immediately' as const,
+          paper: JSON.stringify({}),
+          max_score: 100,
+          created_at: new Date(),
+          updated_at: new Date(),
+        })),
+      )
+      .returning('id')
+      .execute()
     const attempts: { exam: number; user: number; org: number; at: number; submitted: boolean }[] = []
     for (let i = 0; i < 40; i++) {
       const p = pick(people)
@@ -237,42 +342,95 @@ describe('tally', () => {
       attempts.push({ exam: pick(exams).id, user: p.id, org: p.org_id, at, submitted: rnd() < 0.8 })
     }
     const attemptNo = new Map<string, number>()
-    await t.db.insertInto('attempts').values(attempts.map((a) => {
-      const key = `${a.exam}:${a.user}`
-      attemptNo.set(key, (attemptNo.get(key) ?? 0) + 1)
-      return {
-        exam_id: a.exam, user_id: a.user, org_id: a.org, attempt_no: attemptNo.get(key)!, status: a.submitted ? 'submitted' as const : 'in_progress' as const,
-        started_at: new Date(a.at - 600_000), deadline: new Date(a.at + 600_000), submitted_at: a.submitted ? new Date(a.at) : null, max_score: 100, score: a.submitted ? 80 : null,
-        paper: JSON.stringify({}),
-      }
-    })).execute()
+    await t.db
+      .insertInto('attempts')
+      .values(
+        attempts.map((a) => {
+          const key = `${a.exam}:${a.user}`
+          attemptNo.set(key, (attemptNo.get(key) ?? 0) + 1)
+          return {
+            exam_id: a.exam,
+            user_id: a.user,
+            org_id: a.org,
+            attempt_no: attemptNo.get(key)!,
+            status: a.submitted ? ('submitted' as const) : ('in_progress' as const),
+            started_at: new Date(a.at - 600_000),
+            deadline: new Date(a.at + 600_000),
+            submitted_at: a.submitted ? new Date(a.at) : null,
+            max_score: 100,
+            score: a.submitted ? 80 : null,
+            paper: JSON.stringify({}),
+          }
+        }),
+      )
+      .execute()
     const study: { user: number; org: number; at: number; rule: string }[] = []
     for (let i = 0; i < 80; i++) {
       const p = pick(people)
-      study.push({ user: p.id, org: p.org_id, at: base + Math.floor(rnd() * 120) * day + Math.floor(rnd() * 24) * 3_600_000, rule: pick(['article', 'video', 'daily_quiz', 'login', 'activity_checkin']) })
+      study.push({
+        user: p.id,
+        org: p.org_id,
+        at: base + Math.floor(rnd() * 120) * day + Math.floor(rnd() * 24) * 3_600_000,
+        rule: pick(['article', 'video', 'daily_quiz', 'login', 'activity_checkin']),
+      })
     }
-    await t.db.insertInto('point_ledger').values(study.map((s, i) => ({
-      user_id: s.user, org_id: s.org, rule_code: s.rule, rule_version: 1, points: 1, day: new Date(s.at + 8 * 3_600_000).toISOString().slice(0, 10), idem_key: `rnd:${i}`, created_at: new Date(s.at),
-    }))).execute()
+    await t.db
+      .insertInto('point_ledger')
+      .values(
+        study.map((s, i) => ({
+          user_id: s.user,
+          org_id: s.org,
+          rule_code: s.rule,
+          rule_version: 1,
+          points: 1,
+          day: new Date(s.at + 8 * 3_600_000).toISOString().slice(0, 10),
+          idem_key: `rnd:${i}`,
+          created_at: new Date(s.at),
+        })),
+      )
+      .execute()
 
     const within = (orgId: number, sub: number) => tree.find((o) => o.id === orgId)!.path.includes(sub)
     const brute = (sub: number, from: number, to: number) => {
       const types: Record<string, { sessions: number; attendance: number }> = {}
       for (const type of [...ACTIVITY_TYPES, 'test', 'self_study']) types[type] = { sessions: 0, attendance: 0 }
-      for (const a of acts) if (within(a.orgId, sub) && a.at >= from && a.at < to) { types[a.type].sessions++; types[a.type].attendance += a.people.size + a.guests }
+      for (const a of acts)
+        if (within(a.orgId, sub) && a.at >= from && a.at < to) {
+          types[a.type].sessions++
+          types[a.type].attendance += a.people.size + a.guests
+        }
       const subAttempts = attempts.filter((a) => a.submitted && within(a.org, sub) && a.at >= from && a.at < to)
-      types.test = { sessions: new Set(subAttempts.map((a) => a.exam)).size, attendance: new Set(subAttempts.map((a) => `${a.exam}:${a.user}`)).size }
-      const subStudy = study.filter((s) => !['login', 'activity_checkin'].includes(s.rule) && within(s.org, sub) && s.at >= from && s.at < to)
-      types.self_study = { sessions: 0, attendance: new Set(subStudy.map((s) => `${s.user}:${new Date(s.at + 8 * 3_600_000).toISOString().slice(0, 10)}`)).size }
+      types.test = {
+        sessions: new Set(subAttempts.map((a) => a.exam)).size,
+        attendance: new Set(subAttempts.map((a) => `${a.exam}:${a.user}`)).size,
+      }
+      const subStudy = study.filter(
+        (s) => !['login', 'activity_checkin'].includes(s.rule) && within(s.org, sub) && s.at >= from && s.at < to,
+      )
+      types.self_study = {
+        sessions: 0,
+        attendance: new Set(subStudy.map((s) => `${s.user}:${new Date(s.at + 8 * 3_600_000).toISOString().slice(0, 10)}`)).size,
+      }
       return types
     }
     for (let round = 0; round < 4; round++) {
       const a = base + Math.floor(rnd() * 60) * day
       const b = a + Math.floor(rnd() * 90) * day
       const sub = round === 0 ? tree[0] : pick(tree.filter((o) => o.path.length < 3))
-      const got = await ok('get', `/api/activities/tally?orgId=${sub.id}&from=${new Date(a).toISOString()}&to=${new Date(b).toISOString()}`, admin)
+      const got = await ok(
+        'get',
+        `/api/activities/tally?orgId=${sub.id}&from=${new Date(a).toISOString()}&to=${new Date(b).toISOString()}`,
+        admin,
+      )
       const want = brute(sub.id, a, b)
-      expect(Object.fromEntries(got.byType.map((x: { type: string; sessions: number; attendance: number }) => [x.type, { sessions: x.sessions, attendance: x.attendance }]))).toEqual(want)
+      expect(
+        Object.fromEntries(
+          got.byType.map((x: { type: string; sessions: number; attendance: number }) => [
+            x.type,
+            { sessions: x.sessions, attendance: x.attendance },
+          ]),
+        ),
+      ).toEqual(want)
       expect(got.sessions).toBe(Object.values(want).reduce((s, x) => s + x.sessions, 0))
       expect(got.attendance).toBe(Object.values(want).reduce((s, x) => s + x.attendance, 0))
       // Activities by Shanghai week (named by its Monday) and month, as the charts draw them.
@@ -282,7 +440,10 @@ describe('tally', () => {
         if (!within(x.orgId, sub.id) || x.at < a || x.at >= b) continue
         const local = new Date(x.at + 8 * 3_600_000)
         const monday = new Date(local.getTime() - ((local.getUTCDay() + 6) % 7) * day).toISOString().slice(0, 10)
-        for (const [map, key] of [[weeks, monday], [months, local.toISOString().slice(0, 7)]] as const) {
+        for (const [map, key] of [
+          [weeks, monday],
+          [months, local.toISOString().slice(0, 7)],
+        ] as const) {
           const f = map.get(key) ?? { sessions: 0, attendance: 0 }
           map.set(key, { sessions: f.sessions + 1, attendance: f.attendance + x.people.size + x.guests })
         }
@@ -304,7 +465,12 @@ describe('tally', () => {
     expect((await call('get', `/api/activities/tally?orgId=${top.id}&from=2021-06-01&to=2021-03-01`, admin)).status).toBe(422)
 
     // The 台账 export: one row per activity, and the summary's total row equals the tally.
-    const res = await t.http().get(`/api/activities/ledger.xlsx?orgId=${top.id}&from=2021-03-01&to=2021-06-28`).set(bearer(admin)).buffer(true).parse(binary)
+    const res = await t
+      .http()
+      .get(`/api/activities/ledger.xlsx?orgId=${top.id}&from=2021-03-01&to=2021-06-28`)
+      .set(bearer(admin))
+      .buffer(true)
+      .parse(binary)
     expect(res.status).toBe(200)
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(res.body)
@@ -326,7 +492,13 @@ function binary(res: any, cb: (err: Error | null, body: Buffer) => void) {
 describe('task lists', () => {
   let taskId: number
   it('only admins issue; each secretary sees and completes her own units; overdue from the clock', async () => {
-    const body = { title: '组织一次专题研讨', detail: '围绕党史专题开展集中研讨', dueAt: iso(min(30)), orgIds: [org.A1.id, org.B.id], weeks: [{ weekOf: '2026-11-30', text: '制定研讨方案' }] }
+    const body = {
+      title: '组织一次专题研讨',
+      detail: '围绕党史专题开展集中研讨',
+      dueAt: iso(min(30)),
+      orgIds: [org.A1.id, org.B.id],
+      weeks: [{ weekOf: '2026-11-30', text: '制定研讨方案' }],
+    }
     expect((await call('post', '/api/tasks', tok.secA, body)).status).toBe(403)
     expect((await call('post', '/api/tasks', tok.m1, body)).status).toBe(403)
     expect((await call('post', '/api/tasks', admin, { ...body, orgIds: [999999] })).status).toBe(422)
@@ -346,7 +518,11 @@ describe('task lists', () => {
     expect((await call('post', `/api/tasks/${taskId}/done`, tok.secA, { orgId: org.R.id })).status).toBe(404)
     expect((await call('post', '/api/tasks/2147483000/done', tok.secA, { orgId: org.A1.id })).status).toBe(404)
     const activities = await ok('get', '/api/activities', tok.secA)
-    const done = await ok('post', `/api/tasks/${taskId}/done`, tok.secA, { orgId: org.A1.id, note: '已开展', activityId: activities.items[0].id })
+    const done = await ok('post', `/api/tasks/${taskId}/done`, tok.secA, {
+      orgId: org.A1.id,
+      note: '已开展',
+      activityId: activities.items[0].id,
+    })
     expect(done.status).toBe('done')
 
     clock.advance(min(45))
@@ -357,7 +533,7 @@ describe('task lists', () => {
 })
 
 describe('the campaign report', () => {
-  it('writes the tally\'s figures into its text and into the Word file', async () => {
+  it("writes the tally's figures into its text and into the Word file", async () => {
     const tally = await ok('get', `/api/activities/tally?orgId=${org.R.id}`, admin)
     const report = await ok('get', `/api/reports/campaign?orgId=${org.R.id}`, admin)
     expect(report.figures.sessions).toBe(tally.sessions)
@@ -365,10 +541,23 @@ describe('the campaign report', () => {
     expect(report.figures.byType).toEqual(tally.byType)
     const text = report.sections.map((s: { title: string; text: string }) => `${s.title}\n${s.text}`).join('\n')
     expect(text).toContain(`共开展各类学习教育活动${tally.sessions}场次，参加人员${tally.attendance}人次`)
-    for (const unit of tally.byOrg.filter((o: { sessions: number }) => o.sessions > 0)) expect(text).toContain(`${unit.name}${unit.sessions}场次、${unit.attendance}人次`)
+    for (const unit of tally.byOrg.filter((o: { sessions: number }) => o.sessions > 0))
+      expect(text).toContain(`${unit.name}${unit.sessions}场次、${unit.attendance}人次`)
     const themeDay = tally.byType.find((b: { type: string }) => b.type === 'theme_day')
     expect(text).toContain(`已开展主题党日活动${themeDay.sessions}次，累计参加人员${themeDay.attendance}人次`)
-    expect(report.sections.map((s: { title: string }) => s.title.slice(0, 2))).toEqual(['总体', '一是', '二是', '三是', '1、', '2、', '3、', '4、', '5、', '四是', '五是'])
+    expect(report.sections.map((s: { title: string }) => s.title.slice(0, 2))).toEqual([
+      '总体',
+      '一是',
+      '二是',
+      '三是',
+      '1、',
+      '2、',
+      '3、',
+      '4、',
+      '5、',
+      '四是',
+      '五是',
+    ])
     expect(report.figures.tasks).toMatchObject({ total: 2, done: 1, overdue: 1 })
 
     const docx = await t.http().get(`/api/reports/campaign?orgId=${org.R.id}&format=docx`).set(bearer(admin)).buffer(true).parse(binary)
@@ -387,7 +576,7 @@ describe('the campaign report', () => {
 })
 
 describe('the demo campaign', () => {
-  it('gives the demo department a spring-2021 campaign whose first report reads like the customer\'s', async () => {
+  it("gives the demo department a spring-2021 campaign whose first report reads like the customer's", async () => {
     const q = 'from=2021-03-01&to=2021-06-30'
     const tally = await ok('get', `/api/activities/tally?${q}`, admin)
     for (const type of ['lecture', 'theme_day', 'seminar', 'tutorial', 'screening', 'contest']) {

@@ -14,7 +14,8 @@ const clock = new ManualClock(new Date('2026-12-03T02:00:00Z'))
 let t: TestContext
 let admin: string
 const minutes = (n: number) => n * 60_000
-const user = (username: string) => t.db.selectFrom('users').select(['id', 'org_id']).where('username', '=', username).executeTakeFirstOrThrow()
+const user = (username: string) =>
+  t.db.selectFrom('users').select(['id', 'org_id']).where('username', '=', username).executeTakeFirstOrThrow()
 const setPolicy = async (patch: Record<string, unknown>) => {
   const res = await t.http().patch('/api/policy').set(bearer(admin)).send(patch)
   expect(res.status, JSON.stringify(res.body)).toBe(200)
@@ -31,13 +32,22 @@ beforeAll(async () => {
   t = await createTestContext({ clock })
   admin = await t.login(DEMO_ADMIN.username)
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('policy switches', () => {
   it('start at the production defaults: points and boards on, names by consent, no individual lists', async () => {
     const res = await t.http().get('/api/policy').set(bearer(admin))
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ pointsEnabled: true, disabledPointRules: [], leaderboards: 'opt-in', secretaryIndividualLists: false, remindersOrganisedOnly: true, idleMinutes: 30 })
+    expect(res.body).toMatchObject({
+      pointsEnabled: true,
+      disabledPointRules: [],
+      leaderboards: 'opt-in',
+      secretaryIndividualLists: false,
+      remindersOrganisedOnly: true,
+      idleMinutes: 30,
+    })
     expect(res.body).toEqual(POLICY_DEFAULTS)
     const about = (await t.http().get('/api/about').set(bearer(admin))).body
     expect(about).toMatchObject({ pointsEnabled: true, leaderboards: 'opt-in' })
@@ -69,7 +79,8 @@ describe('policy switches', () => {
 
   it('points off: no award is written, for any rule; a switched-off rule alone earns nothing', async () => {
     const u = await user('dy0030')
-    const awardNow = (rule: string, key: string) => t.db.transaction().execute((tx) => award(tx, { userId: u.id, orgId: u.org_id, rule, idemKey: key, at: clock.now() }))
+    const awardNow = (rule: string, key: string) =>
+      t.db.transaction().execute((tx) => award(tx, { userId: u.id, orgId: u.org_id, rule, idemKey: key, at: clock.now() }))
     await setPolicy({ pointsEnabled: false })
     expect(await awardNow('opinion', 'off-1')).toMatchObject({ points: 0, disabled: true })
     // Logging in earns no 登录 point either.
@@ -102,13 +113,18 @@ describe('policy switches', () => {
     // 省中小企业服务中心党支部's members have not consented (demo data): masked under opt-in, named under on.
     const quiet = await user('dy0125')
     const quietName = (await t.db.selectFrom('users').select('name').where('id', '=', quiet.id).executeTakeFirstOrThrow()).name
-    await t.db.transaction().execute((tx) => award(tx, { userId: quiet.id, orgId: quiet.org_id, rule: 'opinion', idemKey: 'board-1', at: clock.now() }))
+    await t.db
+      .transaction()
+      .execute((tx) => award(tx, { userId: quiet.id, orgId: quiet.org_id, rule: 'opinion', idemKey: 'board-1', at: clock.now() }))
     await setPolicy({ leaderboards: 'on' })
     const named = (await t.http().get('/api/leaderboards/points?period=total').set(bearer(member))).body
     expect(named.find((r: any) => r.id === quiet.id).name).toBe(quietName)
     await setPolicy({ leaderboards: 'opt-in' })
     const masked = (await t.http().get('/api/leaderboards/points?period=total').set(bearer(member))).body
-    expect(masked.find((r: any) => r.id === quiet.id)).toMatchObject({ name: `${Array.from(quietName)[0]}*`, orgName: '省中小企业服务中心党支部' })
+    expect(masked.find((r: any) => r.id === quiet.id)).toMatchObject({
+      name: `${Array.from(quietName)[0]}*`,
+      orgName: '省中小企业服务中心党支部',
+    })
   })
 })
 
@@ -140,11 +156,25 @@ describe('sessions (等保2.0 §8.1.4.1)', () => {
   it('an open exam attempt keeps the session alive past the idle limit', async () => {
     const member = await t.tokens('dy0034')
     const org = await user('dy0034')
-    const exam = (await t.http().post('/api/exams').set(bearer(admin)).send({
-      title: '空闲超时测试', opensAt: new Date(clock.now().getTime() - minutes(1)).toISOString(), closesAt: new Date(clock.now().getTime() + minutes(120)).toISOString(),
-      durationMinutes: 90, audienceOrgIds: [org.org_id], passScore: 0, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
-      releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-    })).body
+    const exam = (
+      await t
+        .http()
+        .post('/api/exams')
+        .set(bearer(admin))
+        .send({
+          title: '空闲超时测试',
+          opensAt: new Date(clock.now().getTime() - minutes(1)).toISOString(),
+          closesAt: new Date(clock.now().getTime() + minutes(120)).toISOString(),
+          durationMinutes: 90,
+          audienceOrgIds: [org.org_id],
+          passScore: 0,
+          maxAttempts: 1,
+          shuffleQuestions: false,
+          shuffleOptions: false,
+          releaseResults: 'immediately',
+          paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+        })
+    ).body
     expect((await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member.accessToken)).send({})).status).toBeLessThan(300)
     clock.advance(minutes(45)) // reading one hard question for 45 minutes
     expect((await t.http().post('/api/auth/refresh').send({ refreshToken: member.refreshToken })).status).toBe(200)
@@ -157,7 +187,10 @@ describe('sessions (等保2.0 §8.1.4.1)', () => {
       clock.advance(minutes(25))
       expect((await t.http().get('/api/points/me').set(bearer(tokens.accessToken))).status).toBe(200)
       const res = await t.http().post('/api/auth/refresh').send({ refreshToken: tokens.refreshToken })
-      if (i < 4) { expect(res.status).toBe(200); tokens = res.body } else {
+      if (i < 4) {
+        expect(res.status).toBe(200)
+        tokens = res.body
+      } else {
         expect(res.status).toBe(401)
         expect(res.body.error.code).toBe('SESSION_EXPIRED')
       }
@@ -167,7 +200,11 @@ describe('sessions (等保2.0 §8.1.4.1)', () => {
 
   it('an expired password must be changed when the policy sets a maximum age', async () => {
     const u = await user('dy0036')
-    await t.db.updateTable('users').set({ password_changed_at: new Date(clock.now().getTime() - 100 * 86_400_000) }).where('id', '=', u.id).execute()
+    await t.db
+      .updateTable('users')
+      .set({ password_changed_at: new Date(clock.now().getTime() - 100 * 86_400_000) })
+      .where('id', '=', u.id)
+      .execute()
     await setPolicy({ passwordMaxDays: 90 })
     const token = (await t.tokens('dy0036')).accessToken
     const blocked = await t.http().get('/api/points/me').set(bearer(token))
@@ -182,15 +219,37 @@ describe('TOTP second factor', () => {
   const code = (secret: string) => generate({ secret, epoch: Math.floor(clock.now().getTime() / 1000) })
 
   it('once enabled, a login needs a current code; wrong codes fail and are audited', async () => {
-    await t.http().post('/api/users').set(bearer(admin)).send({ username: 'admin_totp', name: '动态口令管理员', password: 'Harbor-Lamp-2026', orgId: (await user(DEMO_ADMIN.username)).org_id, role: 'admin' })
+    await t
+      .http()
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({
+        username: 'admin_totp',
+        name: '动态口令管理员',
+        password: 'Harbor-Lamp-2026',
+        orgId: (await user(DEMO_ADMIN.username)).org_id,
+        role: 'admin',
+      })
     const first = await t.tokens('admin_totp', 'Harbor-Lamp-2026')
     const setup = await t.http().post('/api/auth/totp/setup').set(bearer(first.accessToken))
     expect(setup.status).toBe(200)
     expect(setup.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\//)
     expect((await t.http().post('/api/auth/totp/enable').set(bearer(first.accessToken)).send({ code: '000000' })).status).toBe(400)
-    expect((await t.http().post('/api/auth/totp/enable').set(bearer(first.accessToken)).send({ code: await code(setup.body.secret) })).status).toBe(204)
+    expect(
+      (
+        await t
+          .http()
+          .post('/api/auth/totp/enable')
+          .set(bearer(first.accessToken))
+          .send({ code: await code(setup.body.secret) })
+      ).status,
+    ).toBe(204)
 
-    const login = (body: Record<string, unknown>) => t.http().post('/api/auth/login').send({ username: 'admin_totp', password: 'Harbor-Lamp-2026', ...body })
+    const login = (body: Record<string, unknown>) =>
+      t
+        .http()
+        .post('/api/auth/login')
+        .send({ username: 'admin_totp', password: 'Harbor-Lamp-2026', ...body })
     const without = await login({})
     expect(without.status).toBe(401)
     expect(without.body.error.code).toBe('TOTP_REQUIRED')
@@ -212,12 +271,25 @@ describe('TOTP second factor', () => {
     expect(blocked.status).toBe(403)
     expect(blocked.body.error.code).toBe('TOTP_SETUP_REQUIRED')
     expect((await t.http().get('/api/me').set(bearer(plain.accessToken))).status).toBe(200)
-    expect((await t.http().get('/api/auth/security').set(bearer(plain.accessToken))).body).toMatchObject({ totpEnabled: false, totpRequired: true })
+    expect((await t.http().get('/api/auth/security').set(bearer(plain.accessToken))).body).toMatchObject({
+      totpEnabled: false,
+      totpRequired: true,
+    })
     // Members are not affected.
-    expect((await t.http().get('/api/points/me').set(bearer(await t.login('dy0037')))).status).toBe(200)
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/points/me')
+          .set(bearer(await t.login('dy0037')))
+      ).status,
+    ).toBe(200)
     // The admin with a second factor switches the requirement off again.
     const withTotp = await t.db.selectFrom('users').select('totp_secret').where('username', '=', 'admin_totp').executeTakeFirstOrThrow()
-    const second = await t.http().post('/api/auth/login').send({ username: 'admin_totp', password: 'Harbor-Lamp-2026', totpCode: await code(withTotp.totp_secret!) })
+    const second = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ username: 'admin_totp', password: 'Harbor-Lamp-2026', totpCode: await code(withTotp.totp_secret!) })
     const off = await t.http().patch('/api/policy').set(bearer(second.body.accessToken)).send({ totpRequiredForAdmins: false })
     expect(off.status).toBe(200)
     expect((await t.http().get('/api/users').set(bearer(plain.accessToken))).status).toBe(200)
@@ -228,7 +300,15 @@ describe('TOTP second factor', () => {
     const secretary = await t.login('sj_bgs')
     // Out of her subtree the account does not exist for a secretary; inside it she still may not reset it.
     expect((await t.http().patch(`/api/users/${target.id}`).set(bearer(secretary)).send({ resetTotp: true })).status).toBe(404)
-    expect((await t.http().patch(`/api/users/${(await user('dy0002')).id}`).set(bearer(secretary)).send({ resetTotp: true })).status).toBe(403)
+    expect(
+      (
+        await t
+          .http()
+          .patch(`/api/users/${(await user('dy0002')).id}`)
+          .set(bearer(secretary))
+          .send({ resetTotp: true })
+      ).status,
+    ).toBe(403)
     const res = await t.http().patch(`/api/users/${target.id}`).set(bearer(admin)).send({ resetTotp: true })
     expect(res.status).toBe(200)
     expect((await t.http().post('/api/auth/login').send({ username: 'admin_totp', password: 'Harbor-Lamp-2026' })).status).toBe(200)

@@ -17,7 +17,12 @@ const SECOND_MS = 150
 let orgs: any[]
 const org = (name: string) => orgs.find((o) => o.name === name)
 
-interface Phone { username: string; userId: number; socket: ClientSocket; log: Received[] }
+interface Phone {
+  username: string
+  userId: number
+  socket: ClientSocket
+  log: Received[]
+}
 async function phone(username: string): Promise<Phone> {
   const socket = await connect(t.baseUrl, await t.login(username))
   sockets.push(socket)
@@ -25,7 +30,8 @@ async function phone(username: string): Promise<Phone> {
   return { username, userId: id, socket, log: recordAll(socket) }
 }
 const seen = (p: { log: Received[] }, event: string) => p.log.filter((e) => e.event === event)
-const ack = (s: ClientSocket, event: string, payload: object) => s.timeout(5000).emitWithAck(event as 'contest:join', payload as any) as Promise<any>
+const ack = (s: ClientSocket, event: string, payload: object) =>
+  s.timeout(5000).emitWithAck(event as 'contest:join', payload as any) as Promise<any>
 const username = (n: number) => `dy${String(n).padStart(4, '0')}`
 
 beforeAll(async () => {
@@ -44,21 +50,48 @@ afterAll(async () => {
 describe('creating a contest', () => {
   it('checks the org scope, the questions and the open exams', async () => {
     const sec = await t.login('sj_bgs')
-    const create = (token: string, body: object) => t.http().post('/api/contests').set(bearer(token)).send({ title: '主题党日竞答', secondsPerQuestion: 10, questionIds: [], ...body })
+    const create = (token: string, body: object) =>
+      t
+        .http()
+        .post('/api/contests')
+        .set(bearer(token))
+        .send({ title: '主题党日竞答', secondsPerQuestion: 10, questionIds: [], ...body })
     expect((await create(sec, { orgId: org('办公室党支部').id })).status).toBe(400)
     expect((await create(sec, { orgId: org('电子信息处党支部').id, draw: { count: 3 } })).status).toBe(403)
     expect((await create(await t.login('dy0001'), { orgId: org('办公室党支部').id, draw: { count: 3 } })).status).toBe(403)
     expect((await create(sec, { orgId: org('办公室党支部').id, questionIds: [99999999] })).status).toBe(422)
-    const fill = await t.db.selectFrom('questions').select('id').where('type', '=', 'fill').where('status', '=', 'published').executeTakeFirstOrThrow()
+    const fill = await t.db
+      .selectFrom('questions')
+      .select('id')
+      .where('type', '=', 'fill')
+      .where('status', '=', 'published')
+      .executeTakeFirstOrThrow()
     expect((await create(sec, { orgId: org('办公室党支部').id, questionIds: [fill.id] })).status).toBe(422)
 
     // A question on an exam still open for the branch is refused (the hall would see its key).
-    const judge = await t.db.selectFrom('questions').select('id').where('type', '=', 'judge').where('status', '=', 'published').executeTakeFirstOrThrow()
-    const exam = await t.http().post('/api/exams').set(bearer(admin)).send({
-      title: '竞答锁题', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(), durationMinutes: 30,
-      audienceOrgIds: [org('办公室党支部').id], passScore: 0, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false, releaseResults: 'immediately',
-      paper: { questionIds: [judge.id], scoreEach: 100 },
-    })
+    const judge = await t.db
+      .selectFrom('questions')
+      .select('id')
+      .where('type', '=', 'judge')
+      .where('status', '=', 'published')
+      .executeTakeFirstOrThrow()
+    const exam = await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({
+        title: '竞答锁题',
+        opensAt: new Date(Date.now() - 60_000).toISOString(),
+        closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+        durationMinutes: 30,
+        audienceOrgIds: [org('办公室党支部').id],
+        passScore: 0,
+        maxAttempts: 1,
+        shuffleQuestions: false,
+        shuffleOptions: false,
+        releaseResults: 'immediately',
+        paper: { questionIds: [judge.id], scoreEach: 100 },
+      })
     expect(exam.status).toBe(201)
     const locked = await create(sec, { orgId: org('办公室党支部').id, questionIds: [judge.id] })
     expect(locked.status).toBe(409)
@@ -70,15 +103,32 @@ describe('creating a contest', () => {
     const row = await t.db.selectFrom('contests').select('question_ids').where('id', '=', ok.body.id).executeTakeFirstOrThrow()
     expect(row.question_ids).not.toContain(judge.id)
     expect((await t.http().get('/api/contests').set(bearer(sec))).body.map((c: any) => c.id)).toContain(ok.body.id)
-    expect((await t.http().get('/api/contests').set(bearer(await t.login('sj_dzxx')))).body.map((c: any) => c.id)).not.toContain(ok.body.id)
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/contests')
+          .set(bearer(await t.login('sj_dzxx')))
+      ).body.map((c: any) => c.id),
+    ).not.toContain(ok.body.id)
   })
 })
 
 describe('a contest of 30 phones', () => {
   it('joins, asks, scores, reveals, takes late joiners and rejoins, and ends on a podium recorded in the ledger', async () => {
-    const created = (await t.http().post('/api/contests').set(bearer(admin)).send({
-      title: '七一主题党日现场竞答', orgId: org('厅机关党委').id, questionIds: [], draw: { count: 3 }, secondsPerQuestion: 20,
-    })).body
+    const created = (
+      await t
+        .http()
+        .post('/api/contests')
+        .set(bearer(admin))
+        .send({
+          title: '七一主题党日现场竞答',
+          orgId: org('厅机关党委').id,
+          questionIds: [],
+          draw: { count: 3 },
+          secondsPerQuestion: 20,
+        })
+    ).body
     const host = { socket: await connect(t.baseUrl, admin), log: [] as Received[] }
     sockets.push(host.socket)
     host.log = recordAll(host.socket)
@@ -95,7 +145,14 @@ describe('a contest of 30 phones', () => {
       const q = (await until(() => seen(who[0], 'contest:question').find((e) => e.payload.index === index))).payload
       const right = await keyFor(t.db, q.question)
       const wrong = await wrongFor(t.db, q.question)
-      return Promise.all(who.map((p, i) => ack(p.socket, 'contest:answer', { contestId: created.id, index, answer: phones.indexOf(p) < 10 ? right : wrong }).then((r) => [i, r])))
+      return Promise.all(
+        who.map((p, i) =>
+          ack(p.socket, 'contest:answer', { contestId: created.id, index, answer: phones.indexOf(p) < 10 ? right : wrong }).then((r) => [
+            i,
+            r,
+          ]),
+        ),
+      )
     }
 
     expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
@@ -112,7 +169,10 @@ describe('a contest of 30 phones', () => {
     expect(mine).toMatchObject({ index: 0, correct: true, score: mine.points })
     expect(seen(phones[20], 'contest:result')[0].payload).toMatchObject({ correct: false, points: 0, score: 0 })
     // An answer after the reveal is refused.
-    expect(await ack(phones[29].socket, 'contest:answer', { contestId: created.id, index: 0, answer: true })).toMatchObject({ ok: false, error: '本题已结束' })
+    expect(await ack(phones[29].socket, 'contest:answer', { contestId: created.id, index: 0, answer: true })).toMatchObject({
+      ok: false,
+      error: '本题已结束',
+    })
 
     // A late joiner, and a phone that drops and rejoins with its score.
     const late = await phone(username(31))
@@ -146,9 +206,17 @@ describe('a contest of 30 phones', () => {
     expect(results.find((r: any) => r.userId === phones[0].userId).score).toBeGreaterThan(scoreBefore)
     const contest = (await t.http().get(`/api/contests/${created.id}`).set(bearer(admin))).body
     expect(contest).toMatchObject({ status: 'finished', players: 31, activityId: expect.any(Number) })
-    const activity = await t.db.selectFrom('activities').select(['type', 'org_id']).where('id', '=', contest.activityId).executeTakeFirstOrThrow()
+    const activity = await t.db
+      .selectFrom('activities')
+      .select(['type', 'org_id'])
+      .where('id', '=', contest.activityId)
+      .executeTakeFirstOrThrow()
     expect(activity).toEqual({ type: 'contest', org_id: org('厅机关党委').id })
-    const participants = await t.db.selectFrom('activity_participants').select('user_id').where('activity_id', '=', contest.activityId).execute()
+    const participants = await t.db
+      .selectFrom('activity_participants')
+      .select('user_id')
+      .where('activity_id', '=', contest.activityId)
+      .execute()
     expect(participants).toHaveLength(31)
 
     const xlsx = await t.http().get(`/api/contests/${created.id}/export`).set(bearer(admin))
@@ -170,7 +238,13 @@ describe('a contest of 30 phones', () => {
 describe('attacks', () => {
   it('keeps players out of other contests, hosts out of other scopes, and players off the host controls', async () => {
     const sec = await t.login('sj_bgs')
-    const mineC = (await t.http().post('/api/contests').set(bearer(sec)).send({ title: '办公室竞答', orgId: org('办公室党支部').id, questionIds: [], draw: { count: 2 }, secondsPerQuestion: 30 })).body
+    const mineC = (
+      await t
+        .http()
+        .post('/api/contests')
+        .set(bearer(sec))
+        .send({ title: '办公室竞答', orgId: org('办公室党支部').id, questionIds: [], draw: { count: 2 }, secondsPerQuestion: 30 })
+    ).body
     const host = await connect(t.baseUrl, sec)
     sockets.push(host)
     expect((await ack(host, 'contest:host', { contestId: mineC.id })).ok).toBe(true)

@@ -17,9 +17,17 @@ async function call(method: 'get' | 'post' | 'delete' | 'patch', url: string, to
 }
 async function newExam(orgId: number, opensInMs = -60_000) {
   const res = await call('post', '/api/exams', tok.admin, {
-    title: `撤回测试 ${seq++}`, opensAt: new Date(Date.now() + opensInMs).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(),
-    durationMinutes: 30, audienceOrgIds: [orgId], passScore: 0, maxAttempts: 2, shuffleQuestions: false, shuffleOptions: false,
-    releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+    title: `撤回测试 ${seq++}`,
+    opensAt: new Date(Date.now() + opensInMs).toISOString(),
+    closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+    durationMinutes: 30,
+    audienceOrgIds: [orgId],
+    passScore: 0,
+    maxAttempts: 2,
+    shuffleQuestions: false,
+    shuffleOptions: false,
+    releaseResults: 'immediately',
+    paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
   })
   expect(res.status).toBe(201)
   return res.body
@@ -35,7 +43,9 @@ beforeAll(async () => {
   orgIn = orgs.find((o: any) => o.name === '办公室党支部')
   orgOut = orgs.find((o: any) => o.name === '电子信息处党支部')
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('withdrawing and archiving exams', () => {
   it('a member, an in-scope secretary or an out-of-scope secretary cannot withdraw or archive: 403, the exam stays', async () => {
@@ -77,13 +87,26 @@ describe('withdrawing and archiving exams', () => {
 
   it('an admin withdraws an exam nobody has started: gone for everyone, audited', async () => {
     const exam = await newExam(orgIn.id, 3_600_000 / 2)
-    expect((await call('post', `/api/exams/${exam.id}/allowances`, tok.sec, { userId: (await call('get', `/api/users?orgId=${orgIn.id}&role=member&pageSize=1&page=2`, tok.admin)).body.items[0].id, extraMinutes: 5, reason: '测试' })).status).toBe(200)
+    expect(
+      (
+        await call('post', `/api/exams/${exam.id}/allowances`, tok.sec, {
+          userId: (await call('get', `/api/users?orgId=${orgIn.id}&role=member&pageSize=1&page=2`, tok.admin)).body.items[0].id,
+          extraMinutes: 5,
+          reason: '测试',
+        })
+      ).status,
+    ).toBe(200)
     expect((await call('get', '/api/exams', tok.admin)).body.find((e: any) => e.id === exam.id)).toMatchObject({ started: false })
     expect((await call('delete', `/api/exams/${exam.id}`, tok.admin)).status).toBe(204)
     expect((await call('get', `/api/exams/${exam.id}`, tok.admin)).status).toBe(404)
     expect((await call('get', '/api/exams', tok.member)).body.map((e: any) => e.id)).not.toContain(exam.id)
     expect((await call('delete', `/api/exams/${exam.id}`, tok.admin)).status).toBe(404)
-    const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'exam.withdraw').where('target_id', '=', exam.id).execute()
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'exam.withdraw')
+      .where('target_id', '=', exam.id)
+      .execute()
     expect(audit).toHaveLength(1)
   })
 })
@@ -92,10 +115,15 @@ describe('integrity events', () => {
   it('a reload is counted apart from 切屏; only hidden/blur add to blur_count; nobody else can add to mine', async () => {
     const exam = await newExam(orgIn.id)
     const a = (await call('post', `/api/exams/${exam.id}/attempts`, tok.member, {})).body
-    for (let i = 0; i < 3; i++) expect((await call('post', `/api/attempts/${a.attemptId}/events`, tok.member, { type: 'reload' })).status).toBe(200)
+    for (let i = 0; i < 3; i++)
+      expect((await call('post', `/api/attempts/${a.attemptId}/events`, tok.member, { type: 'reload' })).status).toBe(200)
     expect((await call('post', `/api/attempts/${a.attemptId}/events`, tok.member, { type: 'hidden' })).status).toBe(200)
     expect((await call('post', `/api/attempts/${a.attemptId}/events`, tok.sec, { type: 'hidden' })).status).toBe(404)
-    const row = await t.db.selectFrom('attempts').select(['blur_count', 'reload_count']).where('id', '=', a.attemptId).executeTakeFirstOrThrow()
+    const row = await t.db
+      .selectFrom('attempts')
+      .select(['blur_count', 'reload_count'])
+      .where('id', '=', a.attemptId)
+      .executeTakeFirstOrThrow()
     expect(row).toEqual({ blur_count: 1, reload_count: 3 })
     const results = (await call('get', `/api/exams/${exam.id}/results`, tok.sec)).body
     expect(results.find((r: any) => r.username === 'dy0001')).toMatchObject({ blurCount: 1, reloadCount: 3 })

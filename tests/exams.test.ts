@@ -16,7 +16,10 @@ const at = (offsetMs: number) => new Date(clock.now().getTime() + offsetMs).toIS
 
 /** Every response body a member received while an exam was running, for the secrecy scan. */
 const memberPayloads: unknown[] = []
-const seen = <T extends { body: unknown }>(res: T) => { memberPayloads.push(res.body); return res }
+const seen = <T extends { body: unknown }>(res: T) => {
+  memberPayloads.push(res.body)
+  return res
+}
 
 const RULES = [
   { category: '党史', type: 'single', count: 6, scoreEach: 5 },
@@ -31,14 +34,29 @@ beforeAll(async () => {
   admin = await t.login(DEMO_ADMIN.username)
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 async function createExam(overrides: Record<string, unknown> = {}) {
-  const res = await t.http().post('/api/exams').set(bearer(admin)).send({
-    title: '党史知识集中测试', opensAt: at(-minutes(1)), closesAt: at(minutes(120)), durationMinutes: 30,
-    audienceOrgIds: [org('厅机关党委').id], passScore: 60, maxAttempts: 1, shuffleQuestions: true, shuffleOptions: true,
-    releaseResults: 'immediately', paper: { rules: RULES }, ...overrides,
-  })
+  const res = await t
+    .http()
+    .post('/api/exams')
+    .set(bearer(admin))
+    .send({
+      title: '党史知识集中测试',
+      opensAt: at(-minutes(1)),
+      closesAt: at(minutes(120)),
+      durationMinutes: 30,
+      audienceOrgIds: [org('厅机关党委').id],
+      passScore: 60,
+      maxAttempts: 1,
+      shuffleQuestions: true,
+      shuffleOptions: true,
+      releaseResults: 'immediately',
+      paper: { rules: RULES },
+      ...overrides,
+    })
   expect(res.status, JSON.stringify(res.body)).toBe(201)
   return res.body
 }
@@ -66,25 +84,68 @@ describe('designing an exam', () => {
   })
 
   it('refuses impossible designs with 4xx naming the field', async () => {
-    const base = { title: 'x', opensAt: at(0), closesAt: at(minutes(60)), durationMinutes: 30, audienceOrgIds: [org('厅机关党委').id], passScore: 1, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false, releaseResults: 'immediately' }
-    const backwards = await t.http().post('/api/exams').set(bearer(admin)).send({ ...base, closesAt: at(-minutes(5)), paper: { rules: RULES } })
+    const base = {
+      title: 'x',
+      opensAt: at(0),
+      closesAt: at(minutes(60)),
+      durationMinutes: 30,
+      audienceOrgIds: [org('厅机关党委').id],
+      passScore: 1,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+    }
+    const backwards = await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({ ...base, closesAt: at(-minutes(5)), paper: { rules: RULES } })
     expect(backwards.status).toBe(422)
     expect(backwards.body.error.details[0].field).toBe('closesAt')
-    const tooMany = await t.http().post('/api/exams').set(bearer(admin)).send({ ...base, paper: { rules: [{ category: '三线精神', type: 'single', count: 400, scoreEach: 1 }] } })
+    const tooMany = await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({ ...base, paper: { rules: [{ category: '三线精神', type: 'single', count: 400, scoreEach: 1 }] } })
     expect(tooMany.status).toBe(422)
     expect(tooMany.body.error.details[0].field).toBe('paper.rules.0.count')
-    const passTooHigh = await t.http().post('/api/exams').set(bearer(admin)).send({ ...base, passScore: 1000, paper: { rules: RULES } })
+    const passTooHigh = await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({ ...base, passScore: 1000, paper: { rules: RULES } })
     expect(passTooHigh.status).toBe(422)
-    const badType = await t.http().post('/api/exams').set(bearer(admin)).send({ ...base, paper: { rules: [{ type: 'essay', count: 1, scoreEach: 1 }] } })
+    const badType = await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({ ...base, paper: { rules: [{ type: 'essay', count: 1, scoreEach: 1 }] } })
     expect(badType.status).toBe(400)
-    const noAudience = await t.http().post('/api/exams').set(bearer(admin)).send({ ...base, audienceOrgIds: [999999], paper: { rules: RULES } })
+    const noAudience = await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({ ...base, audienceOrgIds: [999999], paper: { rules: RULES } })
     expect(noAudience.status).toBe(422)
     const secretary = await t.login('sj_bgs')
-    expect((await t.http().post('/api/exams').set(bearer(secretary)).send({ ...base, paper: { rules: RULES } })).status).toBe(403)
+    expect(
+      (
+        await t
+          .http()
+          .post('/api/exams')
+          .set(bearer(secretary))
+          .send({ ...base, paper: { rules: RULES } })
+      ).status,
+    ).toBe(403)
   })
 
   it('previews a sample paper without answer keys', async () => {
-    const res = await t.http().post('/api/exams/preview').set(bearer(admin)).send({ paper: { rules: RULES } })
+    const res = await t
+      .http()
+      .post('/api/exams/preview')
+      .set(bearer(admin))
+      .send({ paper: { rules: RULES } })
     expect(res.status).toBe(200)
     expect(res.body.maxScore).toBe(RULES_TOTAL)
     expect(res.body.questions).toHaveLength(15)
@@ -118,7 +179,9 @@ describe('taking an exam', () => {
     expect(res.body.deadline).toBe(at(minutes(30)))
     expect(res.body.serverNow).toBe(clock.now().toISOString())
     expect(res.body.questions).toHaveLength(15)
-    expect(res.body.questions[0]).toEqual(expect.objectContaining({ id: expect.any(Number), type: expect.any(String), stem: expect.any(String), score: expect.any(Number) }))
+    expect(res.body.questions[0]).toEqual(
+      expect.objectContaining({ id: expect.any(Number), type: expect.any(String), stem: expect.any(String), score: expect.any(Number) }),
+    )
     expect(res.body.answers).toEqual({})
     const ids = res.body.questions.map((q: any) => q.id)
     expect(new Set(ids).size).toBe(ids.length)
@@ -131,31 +194,65 @@ describe('taking an exam', () => {
   it('autosaves, validates the shape, and resumes on another device with the answers', async () => {
     const paper = await paperOf(attemptId)
     const [first, second] = paper.questions
-    const ok = seen(await t.http().put(`/api/attempts/${attemptId}/answers/${first.id}`).set(bearer(member)).send({ answer: rightAnswer(first) }))
+    const ok = seen(
+      await t
+        .http()
+        .put(`/api/attempts/${attemptId}/answers/${first.id}`)
+        .set(bearer(member))
+        .send({ answer: rightAnswer(first) }),
+    )
     expect(ok.status).toBe(200)
     expect(ok.body.savedAt).toBe(clock.now().toISOString())
-    const badShape = await t.http().put(`/api/attempts/${attemptId}/answers/${second.id}`).set(bearer(member)).send({ answer: { nope: 1 } })
+    const badShape = await t
+      .http()
+      .put(`/api/attempts/${attemptId}/answers/${second.id}`)
+      .set(bearer(member))
+      .send({ answer: { nope: 1 } })
     expect(badShape.status).toBe(400)
     expect(badShape.body.error.message).toContain('answer')
     const notInPaper = await t.http().put(`/api/attempts/${attemptId}/answers/999999`).set(bearer(member)).send({ answer: 'A' })
     expect(notInPaper.status).toBe(404)
     const stranger = await t.login('dy0002')
-    expect((await t.http().put(`/api/attempts/${attemptId}/answers/${first.id}`).set(bearer(stranger)).send({ answer: rightAnswer(first) })).status).toBe(404)
+    expect(
+      (
+        await t
+          .http()
+          .put(`/api/attempts/${attemptId}/answers/${first.id}`)
+          .set(bearer(stranger))
+          .send({ answer: rightAnswer(first) })
+      ).status,
+    ).toBe(404)
 
     const tablet = seen(await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({ deviceId: 'tablet-2' }))
     expect(tablet.body.attemptId).toBe(attemptId)
     expect(tablet.body.answers[first.id]).toEqual(rightAnswer(first))
-    const row = await t.db.selectFrom('attempts').select(['device_switches', 'answered_count']).where('id', '=', attemptId).executeTakeFirstOrThrow()
+    const row = await t.db
+      .selectFrom('attempts')
+      .select(['device_switches', 'answered_count'])
+      .where('id', '=', attemptId)
+      .executeTakeFirstOrThrow()
     expect(row).toEqual({ device_switches: 1, answered_count: 1 })
   })
 
   it('concurrent saves of one answer all succeed and the last one wins', async () => {
     const q = (await paperOf(attemptId)).questions.find((x) => x.type === 'judge')!
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
-      t.http().put(`/api/attempts/${attemptId}/answers/${q.id}`).set(bearer(member)).send({ answer: i % 2 === 0 })))
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t
+          .http()
+          .put(`/api/attempts/${attemptId}/answers/${q.id}`)
+          .set(bearer(member))
+          .send({ answer: i % 2 === 0 }),
+      ),
+    )
     expect(results.every((r) => r.status === 200)).toBe(true)
     await t.http().put(`/api/attempts/${attemptId}/answers/${q.id}`).set(bearer(member)).send({ answer: q.answer })
-    const saved = await t.db.selectFrom('attempt_answers').select('answer').where('attempt_id', '=', attemptId).where('question_id', '=', q.id).execute()
+    const saved = await t.db
+      .selectFrom('attempt_answers')
+      .select('answer')
+      .where('attempt_id', '=', attemptId)
+      .where('question_id', '=', q.id)
+      .execute()
     expect(saved).toEqual([{ answer: q.answer }])
   })
 
@@ -168,11 +265,20 @@ describe('taking an exam', () => {
     clock.advance(minutes(7))
     const submit = seen(await t.http().post(`/api/attempts/${attemptId}/submit`).set(bearer(member)))
     expect(submit.status).toBe(200)
-    expect(submit.body).toEqual({ score: RULES_TOTAL - paper.questions[1].score, maxScore: RULES_TOTAL, passed: true, submittedAt: clock.now().toISOString() })
+    expect(submit.body).toEqual({
+      score: RULES_TOTAL - paper.questions[1].score,
+      maxScore: RULES_TOTAL,
+      passed: true,
+      submittedAt: clock.now().toISOString(),
+    })
     clock.advance(minutes(1))
     const again = await t.http().post(`/api/attempts/${attemptId}/submit`).set(bearer(member))
     expect(again.body).toEqual(submit.body)
-    const late = await t.http().put(`/api/attempts/${attemptId}/answers/${paper.questions[0].id}`).set(bearer(member)).send({ answer: rightAnswer(paper.questions[0]) })
+    const late = await t
+      .http()
+      .put(`/api/attempts/${attemptId}/answers/${paper.questions[0].id}`)
+      .set(bearer(member))
+      .send({ answer: rightAnswer(paper.questions[0]) })
     expect(late.status).toBe(409)
     const restart = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})
     expect(restart.status).toBe(409)
@@ -182,10 +288,11 @@ describe('taking an exam', () => {
     const leaks: string[] = []
     const scan = (v: unknown, path: string) => {
       if (Array.isArray(v)) v.forEach((x, i) => scan(x, `${path}[${i}]`))
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) {
-        if (['answer', 'correctAnswer', 'explanation', 'correct', 'fingerprint'].includes(k)) leaks.push(`${path}.${k}`)
-        scan(x, `${path}.${k}`)
-      }
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (['answer', 'correctAnswer', 'explanation', 'correct', 'fingerprint'].includes(k)) leaks.push(`${path}.${k}`)
+          scan(x, `${path}.${k}`)
+        }
     }
     memberPayloads.forEach((p, i) => scan(p, `payload${i}`))
     expect(memberPayloads.length).toBeGreaterThan(5)
@@ -197,7 +304,9 @@ describe('taking an exam', () => {
     expect(res.body).toMatchObject({ attemptId, examId: exam.id, status: 'submitted', passed: true, reviewAvailable: true })
     const wrong = res.body.questions.filter((q: any) => !q.correct)
     expect(wrong).toHaveLength(1)
-    expect(wrong[0]).toEqual(expect.objectContaining({ correctAnswer: expect.anything(), yourAnswer: expect.anything(), explanation: expect.any(String) }))
+    expect(wrong[0]).toEqual(
+      expect.objectContaining({ correctAnswer: expect.anything(), yourAnswer: expect.anything(), explanation: expect.any(String) }),
+    )
   })
 })
 
@@ -206,13 +315,22 @@ describe('fairness of random papers', () => {
     const exam = await createExam({ title: '公平性' })
     const totals = new Set<number>()
     for (const u of ['dy0003', 'dy0004', 'dy0005']) {
-      const res = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(await t.login(u))).send({})
+      const res = await t
+        .http()
+        .post(`/api/exams/${exam.id}/attempts`)
+        .set(bearer(await t.login(u)))
+        .send({})
       const paper = await paperOf(res.body.attemptId)
       const ids = paper.questions.map((q) => q.id)
       expect(new Set(ids).size).toBe(15)
       totals.add(paper.questions.reduce((s, q) => s + q.score, 0))
-      const types = paper.questions.map((q) => q.type).sort().join()
-      expect(types).toBe(['fill', 'fill', ...Array(4).fill('judge'), ...Array(3).fill('multiple'), ...Array(6).fill('single')].sort().join())
+      const types = paper.questions
+        .map((q) => q.type)
+        .sort()
+        .join()
+      expect(types).toBe(
+        ['fill', 'fill', ...Array(4).fill('judge'), ...Array(3).fill('multiple'), ...Array(6).fill('single')].sort().join(),
+      )
     }
     expect([...totals]).toEqual([RULES_TOTAL])
   })
@@ -220,7 +338,12 @@ describe('fairness of random papers', () => {
 
 describe('deadlines', () => {
   it('refuses answers after the deadline and the sweeper submits with saved answers, even after a restart', async () => {
-    const exam = await createExam({ title: '限时', durationMinutes: 10, paper: { rules: [{ type: 'judge', count: 4, scoreEach: 25 }] }, passScore: 50 })
+    const exam = await createExam({
+      title: '限时',
+      durationMinutes: 10,
+      paper: { rules: [{ type: 'judge', count: 4, scoreEach: 25 }] },
+      passScore: 50,
+    })
     const member = await t.login('dy0006')
     const start = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})
     const paper = await paperOf(start.body.attemptId)
@@ -228,11 +351,22 @@ describe('deadlines', () => {
       await t.http().put(`/api/attempts/${start.body.attemptId}/answers/${q.id}`).set(bearer(member)).send({ answer: q.answer })
     }
     clock.advance(minutes(11))
-    const late = await t.http().put(`/api/attempts/${start.body.attemptId}/answers/${paper.questions[2].id}`).set(bearer(member)).send({ answer: paper.questions[2].answer })
+    const late = await t
+      .http()
+      .put(`/api/attempts/${start.body.attemptId}/answers/${paper.questions[2].id}`)
+      .set(bearer(member))
+      .send({ answer: paper.questions[2].answer })
     expect(late.status).toBe(409)
 
     // The server "restarts" after the deadline: a new process on the same database sweeps.
-    const restarted = await buildApp({ db: t.db, dbKind: t.app.dbKind, jwtSecret: 'test-secret-test-secret', clock, logLevel: 'silent', webDist: '/nonexistent' })
+    const restarted = await buildApp({
+      db: t.db,
+      dbKind: t.app.dbKind,
+      jwtSecret: 'test-secret-test-secret',
+      clock,
+      logLevel: 'silent',
+      webDist: '/nonexistent',
+    })
     await restarted.ready()
     const swept = await sweepOverdue(restarted.deps)
     expect(swept.submitted).toBeGreaterThanOrEqual(1)
@@ -245,7 +379,14 @@ describe('deadlines', () => {
   })
 
   it('caps the deadline at the window end and refuses starts outside the window', async () => {
-    const exam = await createExam({ title: '窗口', opensAt: at(minutes(5)), closesAt: at(minutes(25)), durationMinutes: 60, paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] }, passScore: 50 })
+    const exam = await createExam({
+      title: '窗口',
+      opensAt: at(minutes(5)),
+      closesAt: at(minutes(25)),
+      durationMinutes: 60,
+      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+      passScore: 50,
+    })
     const member = await t.login('dy0007')
     expect((await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})).status).toBe(409)
     clock.advance(minutes(6))
@@ -253,7 +394,15 @@ describe('deadlines', () => {
     expect(start.status).toBe(200)
     expect(start.body.deadline).toBe(exam.closesAt)
     clock.advance(minutes(30))
-    expect((await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(await t.login('dy0008'))).send({})).status).toBe(409)
+    expect(
+      (
+        await t
+          .http()
+          .post(`/api/exams/${exam.id}/attempts`)
+          .set(bearer(await t.login('dy0008')))
+          .send({})
+      ).status,
+    ).toBe(409)
   })
 })
 
@@ -264,13 +413,21 @@ describe('exceptions on the day', () => {
     const me = (await t.http().get('/api/me').set(bearer(member))).body
     const start = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})
     const secretary = await t.login('sj_bgs')
-    const extend = await t.http().post(`/api/exams/${exam.id}/allowances`).set(bearer(secretary)).send({ userId: me.id, extraMinutes: 15, reason: '网络故障' })
+    const extend = await t
+      .http()
+      .post(`/api/exams/${exam.id}/allowances`)
+      .set(bearer(secretary))
+      .send({ userId: me.id, extraMinutes: 15, reason: '网络故障' })
     expect(extend.status).toBe(200)
     const resumed = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})
     expect(new Date(resumed.body.deadline).getTime() - new Date(start.body.deadline).getTime()).toBe(minutes(15))
 
     await t.http().post(`/api/attempts/${start.body.attemptId}/submit`).set(bearer(member))
-    const reopen = await t.http().post(`/api/attempts/${start.body.attemptId}/reopen`).set(bearer(secretary)).send({ reason: '误触交卷', minutes: 5 })
+    const reopen = await t
+      .http()
+      .post(`/api/attempts/${start.body.attemptId}/reopen`)
+      .set(bearer(secretary))
+      .send({ reason: '误触交卷', minutes: 5 })
     expect(reopen.status).toBe(200)
     expect(reopen.body.status).toBe('in_progress')
     await t.http().post(`/api/attempts/${start.body.attemptId}/submit`).set(bearer(member))
@@ -279,12 +436,19 @@ describe('exceptions on the day', () => {
     await t.http().post(`/api/exams/${exam.id}/allowances`).set(bearer(secretary)).send({ userId: me.id, extraAttempts: 1, reason: '补考' })
     expect((await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})).status).toBe(200)
 
-    const log = await t.db.selectFrom('audit_log').select(['action', 'reason']).where('action', 'in', ['exam.allowance', 'attempt.reopen']).execute()
+    const log = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'reason'])
+      .where('action', 'in', ['exam.allowance', 'attempt.reopen'])
+      .execute()
     expect(log.map((l) => l.reason)).toEqual(expect.arrayContaining(['网络故障', '误触交卷', '补考']))
 
     // Another branch's secretary cannot touch this person.
     const other = await t.login('sj_dzxx')
-    expect((await t.http().post(`/api/exams/${exam.id}/allowances`).set(bearer(other)).send({ userId: me.id, extraMinutes: 5, reason: 'x' })).status).toBe(404)
+    expect(
+      (await t.http().post(`/api/exams/${exam.id}/allowances`).set(bearer(other)).send({ userId: me.id, extraMinutes: 5, reason: 'x' }))
+        .status,
+    ).toBe(404)
   })
 })
 
@@ -292,11 +456,20 @@ describe('results, scoped', () => {
   let exam: any
   beforeAll(async () => {
     exam = await createExam({ title: '成绩范围', paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] }, passScore: 50 })
-    for (const [u, right] of [['dy0010', 2], ['dy0011', 1], ['sj_dzxx', 2]] as const) {
+    for (const [u, right] of [
+      ['dy0010', 2],
+      ['dy0011', 1],
+      ['sj_dzxx', 2],
+    ] as const) {
       const token = await t.login(u)
       const start = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(token)).send({})
       const paper = await paperOf(start.body.attemptId)
-      for (const [i, q] of paper.questions.entries()) await t.http().put(`/api/attempts/${start.body.attemptId}/answers/${q.id}`).set(bearer(token)).send({ answer: i < right ? q.answer : !q.answer })
+      for (const [i, q] of paper.questions.entries())
+        await t
+          .http()
+          .put(`/api/attempts/${start.body.attemptId}/answers/${q.id}`)
+          .set(bearer(token))
+          .send({ answer: i < right ? q.answer : !q.answer })
       clock.advance(1000 * (u === 'sj_dzxx' ? 30 : 60))
       await t.http().post(`/api/attempts/${start.body.attemptId}/submit`).set(bearer(token))
     }
@@ -307,7 +480,15 @@ describe('results, scoped', () => {
     expect(res.status).toBe(200)
     const statuses = new Set(res.body.map((r: any) => r.status))
     expect(statuses).toEqual(new Set(['submitted', 'not_started']))
-    expect(res.body[0]).toEqual(expect.objectContaining({ userId: expect.any(Number), name: expect.any(String), orgId: expect.any(Number), orgName: expect.any(String), status: expect.any(String) }))
+    expect(res.body[0]).toEqual(
+      expect.objectContaining({
+        userId: expect.any(Number),
+        name: expect.any(String),
+        orgId: expect.any(Number),
+        orgName: expect.any(String),
+        status: expect.any(String),
+      }),
+    )
   })
 
   it("a secretary's results, monitor and leaderboard hold only her subtree", async () => {
@@ -321,7 +502,11 @@ describe('results, scoped', () => {
     const board = (await t.http().get(`/api/exams/${exam.id}/leaderboard`).set(bearer(secretary))).body
     expect(board.map((r: any) => r.orgName)).toEqual(['办公室党支部', '办公室党支部'])
     const adminBoard = (await t.http().get(`/api/exams/${exam.id}/leaderboard`).set(bearer(admin))).body
-    expect(adminBoard.map((r: any) => [r.rank, r.score])).toEqual([[1, 100], [2, 100], [3, 50]])
+    expect(adminBoard.map((r: any) => [r.rank, r.score])).toEqual([
+      [1, 100],
+      [2, 100],
+      [3, 50],
+    ])
     // Ties on score are broken by time taken: sj_dzxx was faster.
     expect(adminBoard[0].durationSeconds).toBeLessThan(adminBoard[1].durationSeconds)
   })
@@ -344,7 +529,13 @@ describe('results, scoped', () => {
 
 describe('release after close', () => {
   it('keeps the review closed until the window ends', async () => {
-    const exam = await createExam({ title: '统一公布', releaseResults: 'after_close', closesAt: at(minutes(40)), paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] }, passScore: 50 })
+    const exam = await createExam({
+      title: '统一公布',
+      releaseResults: 'after_close',
+      closesAt: at(minutes(40)),
+      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+      passScore: 50,
+    })
     const member = await t.login('dy0012')
     const start = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})
     await t.http().post(`/api/attempts/${start.body.attemptId}/submit`).set(bearer(member))
@@ -361,34 +552,77 @@ describe('release after close', () => {
 
 describe('group commit of autosaves', () => {
   it('acknowledges and stores every save of many takers sent at once, refusing the closed ones', async () => {
-    const exam = await createExam({ title: '批量保存', shuffleQuestions: false, paper: { rules: [{ type: 'judge', count: 8, scoreEach: 10 }] }, passScore: 0 })
+    const exam = await createExam({
+      title: '批量保存',
+      shuffleQuestions: false,
+      paper: { rules: [{ type: 'judge', count: 8, scoreEach: 10 }] },
+      passScore: 0,
+    })
     const members = ['dy0050', 'dy0051', 'dy0052', 'dy0053', 'dy0054'] // 厅机关 branches, in the audience
-    const starts = await Promise.all(members.map(async (u) => {
-      const token = await t.login(u)
-      return { token, start: (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(token)).send({})).body }
-    }))
+    const starts = await Promise.all(
+      members.map(async (u) => {
+        const token = await t.login(u)
+        return { token, start: (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(token)).send({})).body }
+      }),
+    )
     // The last member hands in first: her saves in the same burst must be refused, not stored.
     const closed = starts.at(-1)!
     await t.http().post(`/api/attempts/${closed.start.attemptId}/submit`).set(bearer(closed.token))
-    const results = await Promise.all(starts.flatMap(({ token, start }) => start.questions.map((q: any, i: number) =>
-      t.http().put(`/api/attempts/${start.attemptId}/answers/${q.id}`).set(bearer(token)).send({ answer: i % 2 === 0 }).then((r) => ({ attemptId: start.attemptId, status: r.status })))))
+    const results = await Promise.all(
+      starts.flatMap(({ token, start }) =>
+        start.questions.map((q: any, i: number) =>
+          t
+            .http()
+            .put(`/api/attempts/${start.attemptId}/answers/${q.id}`)
+            .set(bearer(token))
+            .send({ answer: i % 2 === 0 })
+            .then((r) => ({ attemptId: start.attemptId, status: r.status })),
+        ),
+      ),
+    )
     expect(results.filter((r) => r.attemptId !== closed.start.attemptId).every((r) => r.status === 200)).toBe(true)
     expect(results.filter((r) => r.attemptId === closed.start.attemptId).every((r) => r.status === 409)).toBe(true)
-    const rows = await t.db.selectFrom('attempts').select(['id', 'answered_count']).where('id', 'in', starts.map((s) => s.start.attemptId)).execute()
+    const rows = await t.db
+      .selectFrom('attempts')
+      .select(['id', 'answered_count'])
+      .where(
+        'id',
+        'in',
+        starts.map((s) => s.start.attemptId),
+      )
+      .execute()
     for (const r of rows) expect(r.answered_count).toBe(r.id === closed.start.attemptId ? 0 : 8)
-    const stored = await t.db.selectFrom('attempt_answers').select(['attempt_id']).where('attempt_id', 'in', starts.map((s) => s.start.attemptId)).execute()
+    const stored = await t.db
+      .selectFrom('attempt_answers')
+      .select(['attempt_id'])
+      .where(
+        'attempt_id',
+        'in',
+        starts.map((s) => s.start.attemptId),
+      )
+      .execute()
     expect(stored).toHaveLength(8 * 4)
   })
 })
 
 describe('incremental counters', () => {
   it('match a recount from the attempts after starts, submissions, a retake and a reopen', async () => {
-    const exam = await createExam({ title: '计数一致', maxAttempts: 2, paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] }, passScore: 0 })
+    const exam = await createExam({
+      title: '计数一致',
+      maxAttempts: 2,
+      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+      passScore: 0,
+    })
     const take = async (u: string, right: number, submit = true) => {
       const token = await t.login(u)
       const start = (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(token)).send({})).body
       const paper = await paperOf(start.attemptId)
-      for (const [i, q] of paper.questions.entries()) await t.http().put(`/api/attempts/${start.attemptId}/answers/${q.id}`).set(bearer(token)).send({ answer: i < right ? q.answer : !q.answer })
+      for (const [i, q] of paper.questions.entries())
+        await t
+          .http()
+          .put(`/api/attempts/${start.attemptId}/answers/${q.id}`)
+          .set(bearer(token))
+          .send({ answer: i < right ? q.answer : !q.answer })
       if (submit) await t.http().post(`/api/attempts/${start.attemptId}/submit`).set(bearer(token))
       return start.attemptId as number
     }
@@ -405,10 +639,14 @@ describe('incremental counters', () => {
     const submitted = [...users].filter((u) => attempts.some((a) => a.user_id === u && a.status === 'submitted'))
     expect(monitor.started).toBe(users.size)
     expect(monitor.submitted).toBe(submitted.length)
-    const bests = submitted.map((u) => Math.max(...attempts.filter((a) => a.user_id === u && a.status === 'submitted').map((a) => Number(a.score))))
+    const bests = submitted.map((u) =>
+      Math.max(...attempts.filter((a) => a.user_id === u && a.status === 'submitted').map((a) => Number(a.score))),
+    )
     const avg = Math.round((bests.reduce((a, b) => a + b, 0) / bests.length) * 10) / 10
     const withScores = monitor.byOrg.filter((o: any) => o.avgScore !== null)
-    const weighted = withScores.reduce((s: number, o: any) => s + o.avgScore * o.submitted, 0) / withScores.reduce((s: number, o: any) => s + o.submitted, 0)
+    const weighted =
+      withScores.reduce((s: number, o: any) => s + o.avgScore * o.submitted, 0) /
+      withScores.reduce((s: number, o: any) => s + o.submitted, 0)
     expect(Math.round(weighted * 10) / 10).toBe(avg)
     const board = (await t.http().get(`/api/exams/${exam.id}/leaderboard`).set(bearer(admin))).body
     expect(board.map((r: any) => r.score)).toEqual(bests.sort((a, b) => b - a))

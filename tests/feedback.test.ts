@@ -19,7 +19,9 @@ beforeAll(async () => {
   secretary = await t.login('sj_bgs')
   outsider = await t.login('sj_dzxx')
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('feedback', () => {
   it('a member submits; bad input is a 400 naming the field', async () => {
@@ -31,7 +33,7 @@ describe('feedback', () => {
     expect(JSON.stringify(bad.body)).toMatch(/category|content/)
   })
 
-  it('staff see their subtree\'s items only; anonymous items never carry the name', async () => {
+  it("staff see their subtree's items only; anonymous items never carry the name", async () => {
     const named = (await submit(member, { category: '投诉', content: '排行榜每天推送，感觉像考核' })).body
     const anonymous = (await submit(member, { category: '投诉', content: '匿名：支部要求每天截图学习积分', anonymous: true })).body
     const elsewhere = (await submit(await t.login('dy0050'), { category: '系统使用', content: '别的支部的意见' })).body
@@ -73,7 +75,11 @@ describe('feedback', () => {
 
   it('moves submitted → answered → closed; nobody answers their own', async () => {
     const item = (await submit(member, { category: '学习内容', content: '视频能否加字幕' })).body
-    const replied = await t.http().post(`/api/feedback/${item.id}/reply`).set(bearer(secretary)).send({ text: '已联系制作方，下周起视频配字幕。' })
+    const replied = await t
+      .http()
+      .post(`/api/feedback/${item.id}/reply`)
+      .set(bearer(secretary))
+      .send({ text: '已联系制作方，下周起视频配字幕。' })
     expect(replied.status).toBe(200)
     expect(replied.body).toMatchObject({ status: 'answered', reply: '已联系制作方，下周起视频配字幕。' })
     const seen = (await t.http().get(`/api/feedback/${item.id}`).set(bearer(member))).body
@@ -87,19 +93,35 @@ describe('feedback', () => {
     // Staff close only what has been answered.
     const open = (await submit(member, { category: '考试', content: '考试时间能否延长' })).body
     expect((await t.http().post(`/api/feedback/${open.id}/close`).set(bearer(secretary))).status).toBe(409)
-    const log = await t.db.selectFrom('audit_log').select('action').where('target_type', '=', 'feedback').where('target_id', '=', String(item.id)).orderBy('id').execute()
+    const log = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_type', '=', 'feedback')
+      .where('target_id', '=', String(item.id))
+      .orderBy('id')
+      .execute()
     expect(log.map((l) => l.action)).toEqual(['feedback.reply', 'feedback.close'])
   })
 
   it('flags items waiting past the answer time, and summarises the month for admins', async () => {
     const item = (await submit(member, { category: '积分与排行', content: '积分规则说明不清楚' })).body
-    await t.db.updateTable('feedback').set({ created_at: new Date(Date.now() - 10 * 86_400_000) }).where('id', '=', item.id).execute()
+    await t.db
+      .updateTable('feedback')
+      .set({ created_at: new Date(Date.now() - 10 * 86_400_000) })
+      .where('id', '=', item.id)
+      .execute()
     const listed = (await t.http().get('/api/feedback?status=submitted&pageSize=100').set(bearer(secretary))).body.items
     expect(listed.find((i: any) => i.id === item.id).overdue).toBe(true)
     expect(listed.filter((i: any) => i.id !== item.id).every((i: any) => !i.overdue)).toBe(true)
 
     const summary = (await t.http().get('/api/feedback/summary').set(bearer(admin))).body
-    const total = (await t.db.selectFrom('feedback').select('id').where('created_at', '>=', new Date(new Date().toISOString().slice(0, 8) + '01T00:00:00+08:00')).execute()).length
+    const total = (
+      await t.db
+        .selectFrom('feedback')
+        .select('id')
+        .where('created_at', '>=', new Date(new Date().toISOString().slice(0, 8) + '01T00:00:00+08:00'))
+        .execute()
+    ).length
     expect(summary.submitted).toBeGreaterThanOrEqual(total - 1)
     expect(summary.answered + summary.closed + summary.open).toBe(summary.submitted)
     expect(summary.byCategory.reduce((s: number, c: any) => s + c.count, 0)).toBe(summary.submitted)

@@ -18,7 +18,9 @@ beforeAll(async () => {
   routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })))
   tokens = { admin: await t.login(DEMO_ADMIN.username), member: await t.login('dy0001') }
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 const BAD_IDS = ['abc', '-1', '0', '1.5', '99999999999', '2147483648', '%00', 'null', '1e3', ' 1']
 const fill = (path: string, id: string) => path.replace(/\{[^}]+\}/g, encodeURIComponent(id).replace(/%2520/g, '%20'))
@@ -30,7 +32,10 @@ async function send(method: string, url: string, token: string, body?: unknown, 
   if (raw !== undefined) req = req.set('content-type', 'application/json').send(raw)
   else if (body !== undefined && method !== 'GET' && method !== 'DELETE') {
     // Scalars and null go over the wire as raw JSON text (supertest only serialises objects).
-    req = typeof body === 'object' && body !== null ? req.send(body as object) : req.set('content-type', 'application/json').send(JSON.stringify(body) ?? 'null')
+    req =
+      typeof body === 'object' && body !== null
+        ? req.send(body as object)
+        : req.set('content-type', 'application/json').send(JSON.stringify(body) ?? 'null')
   }
   const res = await req
   return res.status
@@ -54,10 +59,26 @@ describe('fuzzing every route', () => {
 
   it('random JSON bodies and broken JSON never produce a 5xx', async () => {
     const failures: string[] = []
-    const bodies = fc.sample(fc.oneof(
-      fc.anything({ maxDepth: 2, maxKeys: 4 }),
-      fc.record({ title: fc.string(), name: fc.string(), username: fc.string(), answer: fc.anything({ maxDepth: 1 }), paper: fc.anything({ maxDepth: 2 }), orgId: fc.integer(), userId: fc.integer(), points: fc.integer(), questionIds: fc.array(fc.integer()) }, { requiredKeys: [] }),
-    ), { numRuns: 6, seed: 2021 })
+    const bodies = fc.sample(
+      fc.oneof(
+        fc.anything({ maxDepth: 2, maxKeys: 4 }),
+        fc.record(
+          {
+            title: fc.string(),
+            name: fc.string(),
+            username: fc.string(),
+            answer: fc.anything({ maxDepth: 1 }),
+            paper: fc.anything({ maxDepth: 2 }),
+            orgId: fc.integer(),
+            userId: fc.integer(),
+            points: fc.integer(),
+            questionIds: fc.array(fc.integer()),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+      { numRuns: 6, seed: 2021 },
+    )
     for (const r of routes) {
       if (SELF_DESTRUCTIVE.has(`${r.method} ${r.path}`)) continue
       const url = fill(r.path, '1')
@@ -76,7 +97,17 @@ describe('fuzzing every route', () => {
 
   it('junk query strings never produce a 5xx', async () => {
     const failures: string[] = []
-    const queries = ['page=-1&pageSize=100000', 'page=abc', 'q=%25%5F%5C%27', 'format=pdf', 'period=year&by=x', 'orgId=0', 'category=' + '党'.repeat(300), 'dryRun=maybe', 'status=nope&type=essay&difficulty=9']
+    const queries = [
+      'page=-1&pageSize=100000',
+      'page=abc',
+      'q=%25%5F%5C%27',
+      'format=pdf',
+      'period=year&by=x',
+      'orgId=0',
+      'category=' + '党'.repeat(300),
+      'dryRun=maybe',
+      'status=nope&type=essay&difficulty=9',
+    ]
     for (const r of routes.filter((r) => r.method === 'GET')) {
       for (const q of queries) {
         const url = `${fill(r.path, '1')}?${q}`
@@ -121,15 +152,24 @@ describe('fuzzing every route', () => {
 
   it('absolute-form request targets are routed like origin-form ones and never produce a 5xx', async () => {
     const port = Number(new URL(t.baseUrl).port)
-    const raw = (method: string, target: string, token?: string) => new Promise<number>((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1')
-      let data = ''
-      socket.on('data', (c) => { data += c.toString('latin1') })
-      socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)))
-      socket.on('error', reject)
-      const headers = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', 'Content-Length: 0', ...(token ? [`Authorization: Bearer ${token}`] : [])]
-      socket.write(`${headers.join('\r\n')}\r\n\r\n`)
-    })
+    const raw = (method: string, target: string, token?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1')
+        let data = ''
+        socket.on('data', (c) => {
+          data += c.toString('latin1')
+        })
+        socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)))
+        socket.on('error', reject)
+        const headers = [
+          `${method} ${target} HTTP/1.1`,
+          'Host: 127.0.0.1',
+          'Connection: close',
+          'Content-Length: 0',
+          ...(token ? [`Authorization: Bearer ${token}`] : []),
+        ]
+        socket.write(`${headers.join('\r\n')}\r\n\r\n`)
+      })
     const failures: string[] = []
     for (const r of routes.filter((x) => x.method === 'GET')) {
       const target = `http://127.0.0.1:${port}${fill(r.path, '1')}`

@@ -3,11 +3,30 @@ import fc from 'fast-check'
 import { answerShapeProblem, grade, shuffleOptions, type PaperQuestion } from '../server/modules/questions/index.js'
 import { normalizeFillAnswer } from '../server/modules/questions/formats/validate.js'
 
-const opts = (n: number) => 'ABCDEF'.slice(0, n).split('').map((key) => ({ key, text: `选项${key}` }))
+const opts = (n: number) =>
+  'ABCDEF'
+    .slice(0, n)
+    .split('')
+    .map((key) => ({ key, text: `选项${key}` }))
 const single: PaperQuestion = { id: 1, type: 'single', stem: 's', options: opts(4), answer: 'B', explanation: null, score: 5 }
-const multiple: PaperQuestion = { id: 2, type: 'multiple', stem: 'm', options: opts(5), answer: ['A', 'C', 'D'], explanation: null, score: 10 }
+const multiple: PaperQuestion = {
+  id: 2,
+  type: 'multiple',
+  stem: 'm',
+  options: opts(5),
+  answer: ['A', 'C', 'D'],
+  explanation: null,
+  score: 10,
+}
 const judge: PaperQuestion = { id: 3, type: 'judge', stem: 'j', answer: false, explanation: null, score: 2 }
-const fill: PaperQuestion = { id: 4, type: 'fill', stem: '中共一大于____年在____召开', answer: [['1921', '1921年'], ['上海']], explanation: null, score: 6 }
+const fill: PaperQuestion = {
+  id: 4,
+  type: 'fill',
+  stem: '中共一大于____年在____召开',
+  answer: [['1921', '1921年'], ['上海']],
+  explanation: null,
+  score: 6,
+}
 
 describe('grading', () => {
   it('single and judge are exact', () => {
@@ -93,8 +112,19 @@ describe('fill answers: Chinese and Arabic numerals grade alike', () => {
   })
 
   it('grade() accepts any numeral form of the key', () => {
-    const year: PaperQuestion = { id: 5, type: 'fill', stem: '三线建设始于____年，于____月作出决策', answer: [['1964'], ['5月']], explanation: null, score: 4 }
-    for (const typed of [['一九六四', '五月'], ['1964年', '5'], ['一九六四年', '5 月']]) {
+    const year: PaperQuestion = {
+      id: 5,
+      type: 'fill',
+      stem: '三线建设始于____年，于____月作出决策',
+      answer: [['1964'], ['5月']],
+      explanation: null,
+      score: 4,
+    }
+    for (const typed of [
+      ['一九六四', '五月'],
+      ['1964年', '5'],
+      ['一九六四年', '5 月'],
+    ]) {
       expect(grade(year, typed, 'all_or_nothing'), typed.join('/')).toEqual({ correct: true, score: 4 })
     }
     expect(grade(year, ['一九六五', '五月'], 'all_or_nothing').correct).toBe(false)
@@ -108,17 +138,27 @@ describe('fill answers: Chinese and Arabic numerals grade alike', () => {
 
 describe('shuffled options', () => {
   it('keep the key pointing at the same option text, whatever the order', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 }), (seed) => {
-      let s = seed
-      const random = () => ((s = (s * 16807) % 2147483647) / 2147483647)
-      for (const q of [single, multiple]) {
-        const shuffled = shuffleOptions(q, random)
-        const textOf = (qq: PaperQuestion, k: string) => qq.options!.find((o) => o.key === k)!.text
-        const keys = (a: unknown) => (Array.isArray(a) ? a : [a]) as string[]
-        expect(keys(shuffled.answer).map((k) => textOf(shuffled, k)).sort()).toEqual(keys(q.answer).map((k) => textOf(q, k)).sort())
-        expect(shuffled.options!.map((o) => o.key).join('')).toBe('ABCDEF'.slice(0, q.options!.length))
-        expect(grade(shuffled, shuffled.answer, 'all_or_nothing').correct).toBe(true)
-      }
-    }))
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 }), (seed) => {
+        let s = seed
+        const random = () => (s = (s * 16807) % 2147483647) / 2147483647
+        for (const q of [single, multiple]) {
+          const shuffled = shuffleOptions(q, random)
+          const textOf = (qq: PaperQuestion, k: string) => qq.options!.find((o) => o.key === k)!.text
+          const keys = (a: unknown) => (Array.isArray(a) ? a : [a]) as string[]
+          expect(
+            keys(shuffled.answer)
+              .map((k) => textOf(shuffled, k))
+              .sort(),
+          ).toEqual(
+            keys(q.answer)
+              .map((k) => textOf(q, k))
+              .sort(),
+          )
+          expect(shuffled.options!.map((o) => o.key).join('')).toBe('ABCDEF'.slice(0, q.options!.length))
+          expect(grade(shuffled, shuffled.answer, 'all_or_nothing').correct).toBe(true)
+        }
+      }),
+    )
   })
 })

@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, type TestContext } from './helpers/app.js'
 
 let t: TestContext
-beforeAll(async () => { t = await createTestContext() })
-afterAll(async () => { await t?.close() })
+beforeAll(async () => {
+  t = await createTestContext()
+})
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('health and unknown routes', () => {
   it('reports the database kind without auth', async () => {

@@ -26,7 +26,9 @@ beforeAll(async () => {
   admin = await t.login(DEMO_ADMIN.username)
   secretary = await t.login('sj_bgs')
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 const importUsers = (file: Buffer, name: string, query = '?dryRun=true') =>
   t.http().post(`/api/users/import${query}`).set(bearer(secretary)).attach('file', file, name)
@@ -67,7 +69,9 @@ async function whileHealthPolled(upload: () => PromiseLike<any>) {
   delay.enable()
   let done = false
   let answeredMeanwhile = 0
-  const pending = Promise.resolve(upload()).finally(() => { done = true })
+  const pending = Promise.resolve(upload()).finally(() => {
+    done = true
+  })
   while (!done) {
     const health = await t.http().get('/api/health')
     expect(health.status).toBe(200)
@@ -153,10 +157,14 @@ describe('a cell of 100,000 characters', () => {
 
 describe('normal files still import', () => {
   it('users: an .xlsx and a .csv from a secretary', async () => {
-    const fromXlsx = await importUsers(await xlsx(USER_HEADER, [
-      ['imp910', '陈一', '办公室党支部', '党员', 'Start2026x'],
-      ['imp911', '陈二', '办公室党支部', '党员', 'Start2026x'],
-    ]), 'people.xlsx', '')
+    const fromXlsx = await importUsers(
+      await xlsx(USER_HEADER, [
+        ['imp910', '陈一', '办公室党支部', '党员', 'Start2026x'],
+        ['imp911', '陈二', '办公室党支部', '党员', 'Start2026x'],
+      ]),
+      'people.xlsx',
+      '',
+    )
     expect(fromXlsx.status).toBe(200)
     expect(fromXlsx.body).toMatchObject({ created: 2, updated: 0, errors: [] })
     const fromCsv = await importUsers(csv(USER_HEADER, [['imp912', '陈三', '办公室党支部', '党员', 'Start2026x']]), 'people.csv', '')
@@ -172,7 +180,10 @@ describe('normal files still import', () => {
     ws.getCell('I3').numFmt = 'yyyy-mm-dd'
     const file = Buffer.from(await wb.xlsx.writeBuffer())
     const rows = await readSpreadsheet(file, 'questions.xlsx')
-    expect(rows.map((r) => [r['答案'], r['难度']])).toEqual([['对', '2'], ['1936-10-22', '3']])
+    expect(rows.map((r) => [r['答案'], r['难度']])).toEqual([
+      ['对', '2'],
+      ['1936-10-22', '3'],
+    ])
     const res = await importQuestions(file, 'questions.xlsx')
     expect(res.status).toBe(200)
     expect(res.body.errors).toEqual([])
@@ -182,15 +193,23 @@ describe('normal files still import', () => {
     const file = storedZip({
       '[Content_Types].xml': '<?xml version="1.0"?><Types/>',
       '_rels/.rels': rels([['rId1', 'officeDocument', 'xl/workbook.xml']]),
-      'xl/workbook.xml': '<?xml version="1.0"?><x:workbook xmlns:x="s" xmlns:r="r"><x:sheets>'
-        + '<x:sheet name="题目" sheetId="2" r:id="rId9"/><x:sheet name="说明" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>',
-      'xl/_rels/workbook.xml.rels': rels([['rId1', 'worksheet', 'worksheets/sheet1.xml'], ['rId9', 'worksheet', '/xl/worksheets/sheet2.xml'], ['rId3', 'sharedStrings', 'sharedStrings.xml']]),
-      'xl/sharedStrings.xml': '<sst><si><t>用户名</t></si><si><r><t>姓</t></r><r><rPr><b/></rPr><t xml:space="preserve">名 </t></r><rPh><t>せい</t></rPh></si></sst>',
-      'xl/worksheets/sheet1.xml': '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>wrong sheet</t></is></c></row></sheetData></worksheet>',
-      'xl/worksheets/sheet2.xml': '<x:worksheet xmlns:x="s"><x:sheetData>'
-        + '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c><x:c r="C1" t="inlineStr"><x:is><x:t>A &amp; B&#x4E2D;</x:t></x:is></x:c></x:row>'
-        + '<x:row r="3"><x:c r="A3" t="b"><x:v>1</x:v></x:c><x:c r="B3" t="e"><x:v>#DIV/0!</x:v></x:c><x:c r="C3"><x:f>1+1</x:f><x:v>2</x:v></x:c>'
-        + '<x:c r="XFD3" s="1"/></x:row></x:sheetData></x:worksheet>',
+      'xl/workbook.xml':
+        '<?xml version="1.0"?><x:workbook xmlns:x="s" xmlns:r="r"><x:sheets>' +
+        '<x:sheet name="题目" sheetId="2" r:id="rId9"/><x:sheet name="说明" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>',
+      'xl/_rels/workbook.xml.rels': rels([
+        ['rId1', 'worksheet', 'worksheets/sheet1.xml'],
+        ['rId9', 'worksheet', '/xl/worksheets/sheet2.xml'],
+        ['rId3', 'sharedStrings', 'sharedStrings.xml'],
+      ]),
+      'xl/sharedStrings.xml':
+        '<sst><si><t>用户名</t></si><si><r><t>姓</t></r><r><rPr><b/></rPr><t xml:space="preserve">名 </t></r><rPh><t>せい</t></rPh></si></sst>',
+      'xl/worksheets/sheet1.xml':
+        '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>wrong sheet</t></is></c></row></sheetData></worksheet>',
+      'xl/worksheets/sheet2.xml':
+        '<x:worksheet xmlns:x="s"><x:sheetData>' +
+        '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c><x:c r="C1" t="inlineStr"><x:is><x:t>A &amp; B&#x4E2D;</x:t></x:is></x:c></x:row>' +
+        '<x:row r="3"><x:c r="A3" t="b"><x:v>1</x:v></x:c><x:c r="B3" t="e"><x:v>#DIV/0!</x:v></x:c><x:c r="C3"><x:f>1+1</x:f><x:v>2</x:v></x:c>' +
+        '<x:c r="XFD3" s="1"/></x:row></x:sheetData></x:worksheet>',
     })
     const grid = await readSheetGrid(file, 'xlsx')
     expect(grid).toEqual([['用户名', '姓名 ', 'A & B中'], [], ['true', '', '2']])
@@ -207,7 +226,11 @@ describe('the worker pool', () => {
   it(`runs ${MAX_CONCURRENT_SHEET_READS} reads at once, queues ${MAX_WAITING_SHEET_READS}, and answers 503 beyond that`, async () => {
     const file = csv(USER_HEADER, [['a', 'b', 'c', 'd', 'e']])
     const calls = Array.from({ length: MAX_CONCURRENT_SHEET_READS + MAX_WAITING_SHEET_READS + 1 }, () =>
-      readSheetGrid(file, 'csv').then(() => 'read', (e) => e))
+      readSheetGrid(file, 'csv').then(
+        () => 'read',
+        (e) => e,
+      ),
+    )
     const outcomes = await Promise.all(calls)
     expect(outcomes.filter((o) => o === 'read')).toHaveLength(MAX_CONCURRENT_SHEET_READS + MAX_WAITING_SHEET_READS)
     const refused = outcomes.find((o) => o !== 'read')

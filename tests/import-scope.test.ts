@@ -19,21 +19,31 @@ beforeAll(async () => {
   admin = await t.login(DEMO_ADMIN.username)
   secretary = await t.login('sj_bgs')
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 const upload = (token: string, file: Buffer, query: string) =>
   t.http().post(`/api/users/import${query}`).set(bearer(token)).attach('file', file, 'people.csv')
 
 /** The outsider as stored, with the name of their org. */
 async function outsider() {
-  return t.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id')
+  return t.db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
     .select(['users.id', 'users.name', 'users.role', 'users.org_id', 'users.updated_at', 'orgs.name as org_name', 'orgs.path as org_path'])
-    .where('users.username', '=', OUTSIDER).executeTakeFirstOrThrow()
+    .where('users.username', '=', OUTSIDER)
+    .executeTakeFirstOrThrow()
 }
 
 describe("a secretary's import row naming an account outside her branch", () => {
-  it('the premise: dy0050 exists, outside sj_bgs\'s subtree', async () => {
-    const me = await t.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select('orgs.path').where('users.username', '=', 'sj_bgs').executeTakeFirstOrThrow()
+  it("the premise: dy0050 exists, outside sj_bgs's subtree", async () => {
+    const me = await t.db
+      .selectFrom('users')
+      .innerJoin('orgs', 'orgs.id', 'users.org_id')
+      .select('orgs.path')
+      .where('users.username', '=', 'sj_bgs')
+      .executeTakeFirstOrThrow()
     const other = await outsider()
     expect(other.org_path.startsWith(me.path)).toBe(false)
   })

@@ -10,7 +10,12 @@ import { DEMO_ADMIN } from '../server/seed/demo.js'
 describe('the formulas', () => {
   it('point-biserial and the 27 % groups match a hand computation', () => {
     // mean 7, population s = √5, M1 = 9, M0 = 5, p = ½: r = (4 / √5) · ½ = 0.894427…
-    const rows = [{ correct: true, score: 10 }, { correct: true, score: 8 }, { correct: false, score: 6 }, { correct: false, score: 4 }]
+    const rows = [
+      { correct: true, score: 10 },
+      { correct: true, score: 8 },
+      { correct: false, score: 6 },
+      { correct: false, score: 4 },
+    ]
     expect(pointBiserial(rows)).toBeCloseTo(0.894427, 5)
     expect(upperLowerIndex(rows)).toBe(1)
     // Everyone right (or everyone wrong): no correlation to speak of.
@@ -30,18 +35,45 @@ describe('GET /api/exams/:id/analysis', () => {
   beforeAll(async () => {
     t = await createTestContext()
     admin = await t.login(DEMO_ADMIN.username)
-    const singles = await t.db.selectFrom('questions').select(['id', 'answer', 'options']).where('status', '=', 'published').where('type', '=', 'single').orderBy('id').limit(50).execute()
-    single = singles.map((q) => ({ id: q.id, answer: q.answer as string, options: q.options as { key: string; text: string }[] }))
+    const singles = await t.db
+      .selectFrom('questions')
+      .select(['id', 'answer', 'options'])
+      .where('status', '=', 'published')
+      .where('type', '=', 'single')
+      .orderBy('id')
+      .limit(50)
+      .execute()
+    single = singles
+      .map((q) => ({ id: q.id, answer: q.answer as string, options: q.options as { key: string; text: string }[] }))
       .find((q) => q.options.length === 4 && new Set(q.options.map((o) => o.text)).size === 4)!
-    judges = (await t.db.selectFrom('questions').select(['id', 'answer']).where('status', '=', 'published').where('type', '=', 'judge').orderBy('id').limit(2).execute())
-      .map((q) => ({ id: q.id, answer: q.answer as boolean }))
+    judges = (
+      await t.db
+        .selectFrom('questions')
+        .select(['id', 'answer'])
+        .where('status', '=', 'published')
+        .where('type', '=', 'judge')
+        .orderBy('id')
+        .limit(2)
+        .execute()
+    ).map((q) => ({ id: q.id, answer: q.answer as boolean }))
     const orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body as { id: number; name: string }[]
-    const res = await t.http().post('/api/exams').set(bearer(admin)).send({
-      title: '题目分析测试', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(),
-      durationMinutes: 30, audienceOrgIds: [orgs.find((o) => o.name === '办公室党支部')!.id], passScore: 0, maxAttempts: 1,
-      shuffleQuestions: true, shuffleOptions: true, releaseResults: 'immediately',
-      paper: { questionIds: [single.id, judges[0].id, judges[1].id], scoreEach: 50 },
-    })
+    const res = await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({
+        title: '题目分析测试',
+        opensAt: new Date(Date.now() - 60_000).toISOString(),
+        closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+        durationMinutes: 30,
+        audienceOrgIds: [orgs.find((o) => o.name === '办公室党支部')!.id],
+        passScore: 0,
+        maxAttempts: 1,
+        shuffleQuestions: true,
+        shuffleOptions: true,
+        releaseResults: 'immediately',
+        paper: { questionIds: [single.id, judges[0].id, judges[1].id], scoreEach: 50 },
+      })
     expect(res.status).toBe(201)
     examId = res.body.id
 
@@ -52,20 +84,26 @@ describe('GET /api/exams/:id/analysis', () => {
     const singleText = [right, right, right, right, right, wrong[0], wrong[1], wrong[0]]
     for (let i = 0; i < 8; i++) {
       const token = await t.login(`dy${String(i + 1).padStart(4, '0')}`)
-      const a = (await t.http().post(`/api/exams/${examId}/attempts`).set(bearer(token))).body as { attemptId: number; questions: { id: number; options: { key: string; text: string }[] | null }[] }
+      const a = (await t.http().post(`/api/exams/${examId}/attempts`).set(bearer(token))).body as {
+        attemptId: number
+        questions: { id: number; options: { key: string; text: string }[] | null }[]
+      }
       const shown = a.questions.find((q) => q.id === single.id)!
       const answers: [number, unknown][] = [
         [single.id, shown.options!.find((o) => o.text === singleText[i])!.key],
         [judges[0].id, i < 4 ? judges[0].answer : !judges[0].answer],
         [judges[1].id, judges[1].answer],
       ]
-      for (const [qid, answer] of answers) expect((await t.http().put(`/api/attempts/${a.attemptId}/answers/${qid}`).set(bearer(token)).send({ answer })).status).toBe(200)
+      for (const [qid, answer] of answers)
+        expect((await t.http().put(`/api/attempts/${a.attemptId}/answers/${qid}`).set(bearer(token)).send({ answer })).status).toBe(200)
       expect((await t.http().post(`/api/attempts/${a.attemptId}/submit`).set(bearer(token))).status).toBe(200)
     }
   })
-  afterAll(async () => { await t?.close() })
+  afterAll(async () => {
+    await t?.close()
+  })
 
-  it('gives facility, discrimination and option counts in the bank\'s letters', async () => {
+  it("gives facility, discrimination and option counts in the bank's letters", async () => {
     const res = await t.http().get(`/api/exams/${examId}/analysis`).set(bearer(admin))
     expect(res.status).toBe(200)
     const byId = new Map((res.body.questions as any[]).map((q) => [q.questionId, q]))
@@ -84,14 +122,40 @@ describe('GET /api/exams/:id/analysis', () => {
   })
 
   it('is for staff in scope only, and the xlsx carries it as 题目分析', async () => {
-    expect((await t.http().get(`/api/exams/${examId}/analysis`).set(bearer(await t.login('sj_bgs')))).status).toBe(200)
-    expect((await t.http().get(`/api/exams/${examId}/analysis`).set(bearer(await t.login('sj_zcfg')))).status).toBe(403)
-    expect((await t.http().get(`/api/exams/${examId}/analysis`).set(bearer(await t.login('dy0001')))).status).toBe(403)
-    const xlsx = await t.http().get(`/api/exams/${examId}/results?format=xlsx`).set(bearer(admin)).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => cb(null, Buffer.concat(chunks)))
-    })
+    expect(
+      (
+        await t
+          .http()
+          .get(`/api/exams/${examId}/analysis`)
+          .set(bearer(await t.login('sj_bgs')))
+      ).status,
+    ).toBe(200)
+    expect(
+      (
+        await t
+          .http()
+          .get(`/api/exams/${examId}/analysis`)
+          .set(bearer(await t.login('sj_zcfg')))
+      ).status,
+    ).toBe(403)
+    expect(
+      (
+        await t
+          .http()
+          .get(`/api/exams/${examId}/analysis`)
+          .set(bearer(await t.login('dy0001')))
+      ).status,
+    ).toBe(403)
+    const xlsx = await t
+      .http()
+      .get(`/api/exams/${examId}/results?format=xlsx`)
+      .set(bearer(admin))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => cb(null, Buffer.concat(chunks)))
+      })
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer)
     const sheet = wb.getWorksheet('题目分析')!
@@ -107,9 +171,18 @@ describe('GET /api/exams/:id/analysis', () => {
     const res = await t.http().post(`/api/exams/${examId}/analysis/${judges[1].id}/review`).set(bearer(admin))
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ questionId: judges[1].id, status: 'draft' })
-    expect((await t.db.selectFrom('questions').select('status').where('id', '=', judges[1].id).executeTakeFirstOrThrow()).status).toBe('draft')
+    expect((await t.db.selectFrom('questions').select('status').where('id', '=', judges[1].id).executeTakeFirstOrThrow()).status).toBe(
+      'draft',
+    )
     const review = await t.db.selectFrom('question_reviews').selectAll().where('question_id', '=', judges[1].id).executeTakeFirstOrThrow()
     expect(review.figures).toMatchObject({ facility: 1, flags: ['too_easy'], responses: 8 })
-    expect(await t.db.selectFrom('audit_log').select('action').where('action', '=', 'question.review').where('target_id', '=', String(judges[1].id)).executeTakeFirst()).toBeTruthy()
+    expect(
+      await t.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('action', '=', 'question.review')
+        .where('target_id', '=', String(judges[1].id))
+        .executeTakeFirst(),
+    ).toBeTruthy()
   })
 })

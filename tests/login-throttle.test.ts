@@ -7,8 +7,12 @@ import { ManualClock } from '../server/lib/clock.js'
 import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_TREE } from '../server/seed/demo.js'
 
 let t: TestContext
-beforeAll(async () => { t = await createTestContext({ trustProxy: true }) })
-afterAll(async () => { await t?.close() })
+beforeAll(async () => {
+  t = await createTestContext({ trustProxy: true })
+})
+afterAll(async () => {
+  await t?.close()
+})
 
 const loginFrom = (ctx: TestContext, ip: string, username: string, password: string) =>
   ctx.http().post('/api/auth/login').set('X-Forwarded-For', ip).send({ username, password })
@@ -20,7 +24,11 @@ async function inBatches<T, R>(items: T[], limit: number, task: (item: T) => Pro
   return out
 }
 
-const answerOf = (res: { status: number; body: any }) => ({ status: res.status, code: res.body.error?.code, message: res.body.error?.message })
+const answerOf = (res: { status: number; body: any }) => ({
+  status: res.status,
+  code: res.body.error?.code,
+  message: res.body.error?.message,
+})
 
 describe('a stranger guessing the admin password', () => {
   it('is throttled with 429 and Retry-After, while the admin from another address logs in', async () => {
@@ -75,7 +83,11 @@ describe('an office behind one NAT address', () => {
     const people = [...accounts, ...accounts.slice(0, 150 - accounts.length)]
     expect(people).toHaveLength(150)
     // A typo first for every tenth person: the address's failures stay far below its limit.
-    const typos = await inBatches(people.filter((_, i) => i % 10 === 0), 8, (u) => loginFrom(t, '10.0.3.1', u, 'Demo@2025'))
+    const typos = await inBatches(
+      people.filter((_, i) => i % 10 === 0),
+      8,
+      (u) => loginFrom(t, '10.0.3.1', u, 'Demo@2025'),
+    )
     expect(typos.every((r) => r.status === 401)).toBe(true)
     const results = await inBatches(people, 8, (u) => loginFrom(t, '10.0.3.1', u, DEMO_PASSWORD))
     const refused = results.map((r, i) => ({ user: people[i], status: r.status })).filter((r) => r.status !== 200)
@@ -99,8 +111,12 @@ describe('password spraying from one address', () => {
 describe('backoff', () => {
   let c: TestContext
   const clock = new ManualClock()
-  beforeAll(async () => { c = await createTestContext({ trustProxy: true, clock }) })
-  afterAll(async () => { await c?.close() })
+  beforeAll(async () => {
+    c = await createTestContext({ trustProxy: true, clock })
+  })
+  afterAll(async () => {
+    await c?.close()
+  })
 
   it('doubles the wait with each further failure, allows one try after it, and a success forgets it', async () => {
     for (let i = 0; i < 5; i++) expect((await loginFrom(c, '10.0.5.1', 'dy0010', 'wrong-password')).status).toBe(401)
@@ -123,7 +139,12 @@ describe('backoff', () => {
 
   it('keeps its state in the database, shared by every node', async () => {
     for (let i = 0; i < 5; i++) await loginFrom(c, '10.0.6.1', 'dy0011', 'wrong-password')
-    const row = await c.db.selectFrom('login_failures').selectAll().where('username_key', '=', 'dy0011').where('ip', '=', '10.0.6.1').executeTakeFirst()
+    const row = await c.db
+      .selectFrom('login_failures')
+      .selectAll()
+      .where('username_key', '=', 'dy0011')
+      .where('ip', '=', '10.0.6.1')
+      .executeTakeFirst()
     expect(row).toMatchObject({ failures: 5 })
     expect(row!.blocked_until).not.toBeNull()
   })

@@ -29,19 +29,32 @@ async function login(username: string) {
 
 // An ftyp box (size 0x18, brand mp42) followed by recognisable bytes.
 const fakeMp4 = Buffer.concat([
-  Buffer.from([0x00, 0x00, 0x00, 0x18]), Buffer.from('ftypmp42'), Buffer.from([0, 0, 0, 0]), Buffer.from('mp42isom'),
+  Buffer.from([0x00, 0x00, 0x00, 0x18]),
+  Buffer.from('ftypmp42'),
+  Buffer.from([0, 0, 0, 0]),
+  Buffer.from('mp42isom'),
   Buffer.from(Array.from({ length: 200 }, (_, i) => i % 256)),
 ])
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)])
 
 const upload = async (data: Buffer, filename: string, username = 'admin') =>
-  http().post('/api/study/media').set(bearer(await login(username))).attach('file', data, filename)
+  http()
+    .post('/api/study/media')
+    .set(bearer(await login(username)))
+    .attach('file', data, filename)
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-media-'))
   const handle = await openTestDatabase(inject('dbTemplate'))
   closeDb = handle.close
-  app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: TEST_JWT_SECRET, logLevel: 'silent', webDist: '/nonexistent', dataDir })
+  app = await buildApp({
+    db: handle.db,
+    dbKind: handle.kind,
+    jwtSecret: TEST_JWT_SECRET,
+    logLevel: 'silent',
+    webDist: '/nonexistent',
+    dataDir,
+  })
   await app.ready()
 })
 afterAll(async () => {
@@ -54,25 +67,46 @@ describe('media uploads', () => {
   it('stores an mp4 under dataDir/uploads and serves it whole and by range', async () => {
     const res = await upload(fakeMp4, '党史微课.mp4')
     expect(res.status).toBe(201)
-    expect(res.body).toEqual({ url: expect.stringMatching(/^\/media\/[a-f0-9]{32}\.mp4$/), bytes: fakeMp4.length, contentType: 'video/mp4' })
+    expect(res.body).toEqual({
+      url: expect.stringMatching(/^\/media\/[a-f0-9]{32}\.mp4$/),
+      bytes: fakeMp4.length,
+      contentType: 'video/mp4',
+    })
     const name = res.body.url.slice('/media/'.length)
     expect(fs.readFileSync(path.join(dataDir, 'uploads', name)).equals(fakeMp4)).toBe(true)
     expect(fs.readdirSync(path.join(dataDir, 'uploads'))).toEqual([name]) // no temp file left behind
 
-    const whole = await http().get(res.body.url).buffer(true).parse((r, cb) => { const c: Buffer[] = []; r.on('data', (d) => c.push(d)); r.on('end', () => cb(null, Buffer.concat(c))) })
+    const whole = await http()
+      .get(res.body.url)
+      .buffer(true)
+      .parse((r, cb) => {
+        const c: Buffer[] = []
+        r.on('data', (d) => c.push(d))
+        r.on('end', () => cb(null, Buffer.concat(c)))
+      })
     expect(whole.status).toBe(200)
     expect(whole.headers['content-type']).toBe('video/mp4')
     expect(whole.headers['accept-ranges']).toBe('bytes')
     expect(whole.headers['cache-control']).toMatch(/max-age=31536000/)
     expect(Buffer.compare(whole.body, fakeMp4)).toBe(0)
 
-    const part = await http().get(res.body.url).set('Range', 'bytes=10-19').buffer(true).parse((r, cb) => { const c: Buffer[] = []; r.on('data', (d) => c.push(d)); r.on('end', () => cb(null, Buffer.concat(c))) })
+    const part = await http()
+      .get(res.body.url)
+      .set('Range', 'bytes=10-19')
+      .buffer(true)
+      .parse((r, cb) => {
+        const c: Buffer[] = []
+        r.on('data', (d) => c.push(d))
+        r.on('end', () => cb(null, Buffer.concat(c)))
+      })
     expect(part.status).toBe(206)
     expect(part.headers['content-range']).toBe(`bytes 10-19/${fakeMp4.length}`)
     expect(part.headers['content-length']).toBe('10')
     expect(Buffer.compare(part.body, fakeMp4.subarray(10, 20))).toBe(0)
 
-    const bad = await http().get(res.body.url).set('Range', `bytes=${fakeMp4.length + 100}-${fakeMp4.length + 200}`)
+    const bad = await http()
+      .get(res.body.url)
+      .set('Range', `bytes=${fakeMp4.length + 100}-${fakeMp4.length + 200}`)
     expect(bad.status).toBe(416)
     expect(bad.headers['content-range']).toBe(`bytes */${fakeMp4.length}`)
     expect(bad.body.error.code).toBe('RANGE_NOT_SATISFIABLE')
@@ -95,7 +129,10 @@ describe('media uploads', () => {
     expect(exe.status).toBe(400)
     expect(exe.body.error.code).toBe('VALIDATION')
     expect((await upload(Buffer.alloc(0), 'empty.webm')).status).toBe(400)
-    const noFile = await http().post('/api/study/media').set(bearer(await login('admin'))).send({ file: 'x' })
+    const noFile = await http()
+      .post('/api/study/media')
+      .set(bearer(await login('admin')))
+      .send({ file: 'x' })
     expect(noFile.status).toBe(400)
     expect(fs.readdirSync(path.join(dataDir, 'uploads')).filter((n) => n.endsWith('.part'))).toEqual([])
   })

@@ -22,22 +22,40 @@ const sockets: ClientSocket[] = []
 
 const minutes = (n: number) => n * 60_000
 const causesOf = async (userId: number) =>
-  (await t.db.selectFrom('notifications').select(['kind', 'cause']).where('user_id', '=', userId).orderBy('id').execute()).map((r) => r.kind)
+  (await t.db.selectFrom('notifications').select(['kind', 'cause']).where('user_id', '=', userId).orderBy('id').execute()).map(
+    (r) => r.kind,
+  )
 
 beforeAll(async () => {
   t = await createTestContext({ clock, listen: true })
   admin = await t.login(DEMO_ADMIN.username)
   const orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body as { id: number; name: string }[]
   branch = orgs.find((o) => o.name === '办公室党支部')!
-  const people = await t.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'users.username', 'orgs.name as org', 'users.role'])
-    .where('users.active', '=', true).execute()
+  const people = await t.db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id', 'users.username', 'orgs.name as org', 'users.role'])
+    .where('users.active', '=', true)
+    .execute()
   insiders = people.filter((p) => p.org === branch.name && p.role === 'member').slice(0, 3)
   outsider = people.find((p) => p.org !== branch.name && p.role === 'member')!
-  const res = await t.http().post('/api/exams').set(bearer(admin)).send({
-    title: '党史知识集中测试（通知）', opensAt: new Date(START.getTime() + minutes(120)).toISOString(), closesAt: new Date(START.getTime() + minutes(240)).toISOString(),
-    durationMinutes: 30, audienceOrgIds: [branch.id], passScore: 0, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
-    releaseResults: 'after_close', paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
-  })
+  const res = await t
+    .http()
+    .post('/api/exams')
+    .set(bearer(admin))
+    .send({
+      title: '党史知识集中测试（通知）',
+      opensAt: new Date(START.getTime() + minutes(120)).toISOString(),
+      closesAt: new Date(START.getTime() + minutes(240)).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [branch.id],
+      passScore: 0,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'after_close',
+      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+    })
   expect(res.status).toBe(201)
   exam = res.body
 })
@@ -53,9 +71,20 @@ describe('exam notices', () => {
     sockets.push(socket)
     const live = record(socket, 'notification')
     expect(await runNotificationJob(t.app.deps)).toBe(
-      (await t.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(sql<number>`count(*)::int`.as('n'))
-        .where('orgs.path', 'like', `${(await t.db.selectFrom('orgs').select('path').where('id', '=', branch.id).executeTakeFirstOrThrow()).path}%`)
-        .where('users.active', '=', true).where('users.role', '!=', 'admin').executeTakeFirstOrThrow()).n,
+      (
+        await t.db
+          .selectFrom('users')
+          .innerJoin('orgs', 'orgs.id', 'users.org_id')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where(
+            'orgs.path',
+            'like',
+            `${(await t.db.selectFrom('orgs').select('path').where('id', '=', branch.id).executeTakeFirstOrThrow()).path}%`,
+          )
+          .where('users.active', '=', true)
+          .where('users.role', '!=', 'admin')
+          .executeTakeFirstOrThrow()
+      ).n,
     )
     await until(() => live.length > 0)
     expect(live[0].payload).toMatchObject({ kind: 'exam_published', link: `/exams/${exam.id}`, readAt: null })
@@ -98,21 +127,48 @@ describe('exam notices', () => {
   })
 
   it('two nodes running the job at the same moment send each notice once', async () => {
-    const second = await t.http().post('/api/exams').set(bearer(admin)).send({
-      title: '两个节点的考试', opensAt: new Date(clock.now().getTime() + minutes(240)).toISOString(), closesAt: new Date(clock.now().getTime() + minutes(300)).toISOString(),
-      durationMinutes: 30, audienceOrgIds: [branch.id], passScore: 0, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
-      releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-    })
+    const second = await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({
+        title: '两个节点的考试',
+        opensAt: new Date(clock.now().getTime() + minutes(240)).toISOString(),
+        closesAt: new Date(clock.now().getTime() + minutes(300)).toISOString(),
+        durationMinutes: 30,
+        audienceOrgIds: [branch.id],
+        passScore: 0,
+        maxAttempts: 1,
+        shuffleQuestions: false,
+        shuffleOptions: false,
+        releaseResults: 'immediately',
+        paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+      })
     expect(second.status).toBe(201)
-    const nodeB = await buildApp({ db: t.db, dbKind: t.app.dbKind, jwtSecret: TEST_JWT_SECRET, clock, logLevel: 'silent', webDist: '/nonexistent' })
+    const nodeB = await buildApp({
+      db: t.db,
+      dbKind: t.app.dbKind,
+      jwtSecret: TEST_JWT_SECRET,
+      clock,
+      logLevel: 'silent',
+      webDist: '/nonexistent',
+    })
     await nodeB.ready()
     try {
       const [a, b] = await Promise.all([runNotificationJob(t.app.deps), runNotificationJob(nodeB.deps)])
       expect(a + b).toBeGreaterThan(0)
-      const dupes = await t.db.selectFrom('notifications').select(['user_id', 'cause', sql<number>`count(*)::int`.as('n')])
-        .groupBy(['user_id', 'cause']).having(sql`count(*)`, '>', 1).execute()
+      const dupes = await t.db
+        .selectFrom('notifications')
+        .select(['user_id', 'cause', sql<number>`count(*)::int`.as('n')])
+        .groupBy(['user_id', 'cause'])
+        .having(sql`count(*)`, '>', 1)
+        .execute()
       expect(dupes).toEqual([])
-      const perCause = await t.db.selectFrom('notifications').select(sql<number>`count(*)::int`.as('n')).where('cause', '=', `exam:${second.body.id}:published`).executeTakeFirstOrThrow()
+      const perCause = await t.db
+        .selectFrom('notifications')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('cause', '=', `exam:${second.body.id}:published`)
+        .executeTakeFirstOrThrow()
       expect(perCause.n).toBe(a + b)
     } finally {
       await nodeB.close()
@@ -121,7 +177,7 @@ describe('exam notices', () => {
 })
 
 describe('the notification centre', () => {
-  it('lists my own, newest first, counts unread, and marks read — never another person\'s', async () => {
+  it("lists my own, newest first, counts unread, and marks read — never another person's", async () => {
     const me = await t.login(insiders[1].username)
     const list = (await t.http().get('/api/notifications').set(bearer(me))).body as { id: number; kind: string; readAt: string | null }[]
     expect(list.map((n) => n.kind).slice(0, 4)).toEqual(['exam_published', 'exam_closing', 'exam_opening', 'exam_published'])
@@ -138,17 +194,29 @@ describe('the notification centre', () => {
     expect((await t.http().post('/api/notifications/read-all').set(bearer(me))).body).toEqual({ updated: list.length - 1 })
   })
 
-  it('a socket hears only its own person\'s notifications', async () => {
+  it("a socket hears only its own person's notifications", async () => {
     const mine = record(sockets[0], 'notification')
     const outsiderSocket = await connect(t.baseUrl, await t.login(outsider.username))
     sockets.push(outsiderSocket)
     const theirs = record(outsiderSocket, 'notification')
     clock.advance(minutes(1))
-    await t.http().post('/api/exams').set(bearer(admin)).send({
-      title: '只给办公室的考试', opensAt: new Date(clock.now().getTime() + minutes(600)).toISOString(), closesAt: new Date(clock.now().getTime() + minutes(700)).toISOString(),
-      durationMinutes: 30, audienceOrgIds: [branch.id], passScore: 0, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
-      releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-    })
+    await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({
+        title: '只给办公室的考试',
+        opensAt: new Date(clock.now().getTime() + minutes(600)).toISOString(),
+        closesAt: new Date(clock.now().getTime() + minutes(700)).toISOString(),
+        durationMinutes: 30,
+        audienceOrgIds: [branch.id],
+        passScore: 0,
+        maxAttempts: 1,
+        shuffleQuestions: false,
+        shuffleOptions: false,
+        releaseResults: 'immediately',
+        paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+      })
     await runNotificationJob(t.app.deps)
     await until(() => mine.length > 0)
     await new Promise((r) => setTimeout(r, 200))

@@ -11,9 +11,13 @@ beforeAll(async () => {
   t = await createTestContext()
   const doc = t.app.swagger() as { openapi: string; paths: Record<string, Record<string, Operation>> }
   expect(doc.openapi).toBe('3.1.0')
-  operations = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, op]): [string, Operation] => [`${m.toUpperCase()} ${p}`, op]))
+  operations = Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.entries(ops).map(([m, op]): [string, Operation] => [`${m.toUpperCase()} ${p}`, op]),
+  )
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('the OpenAPI description', () => {
   it('names every operation once', () => {
@@ -25,7 +29,10 @@ describe('the OpenAPI description', () => {
   })
 
   it('marks exactly the public operations as needing no token', () => {
-    const open = operations.filter(([, op]) => Array.isArray(op.security) && op.security.length === 0).map(([name]) => name).sort()
+    const open = operations
+      .filter(([, op]) => Array.isArray(op.security) && op.security.length === 0)
+      .map(([name]) => name)
+      .sort()
     expect(open).toEqual(['GET /api/health', 'POST /api/auth/login', 'POST /api/auth/refresh'])
   })
 })

@@ -12,7 +12,9 @@ beforeAll(async () => {
   admin = await t.login(DEMO_ADMIN.username)
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('org tree', () => {
   it('lists the demo tree with the public fields and member counts', async () => {
@@ -29,7 +31,15 @@ describe('org tree', () => {
     expect((await t.http().post('/api/orgs').set(bearer(member)).send({ name: 'x', parentId: null, kind: 'branch' })).status).toBe(403)
     const secretary = await t.login('sj_bgs')
     expect((await t.http().post('/api/orgs').set(bearer(secretary)).send({ name: 'x', parentId: null, kind: 'branch' })).status).toBe(403)
-    expect((await t.http().patch(`/api/orgs/${byName('办公室党支部').id}`).set(bearer(secretary)).send({ name: 'y' })).status).toBe(403)
+    expect(
+      (
+        await t
+          .http()
+          .patch(`/api/orgs/${byName('办公室党支部').id}`)
+          .set(bearer(secretary))
+          .send({ name: 'y' })
+      ).status,
+    ).toBe(403)
   })
 
   it('creates top-level and child orgs', async () => {

@@ -14,30 +14,46 @@ const awardNow = (input: AwardInput) => t.db.transaction().execute((tx) => award
 const clock = new ManualClock(new Date('2026-11-30T02:00:00Z'))
 let t: TestContext
 let admin: string
-const userId = async (username: string) => (await t.db.selectFrom('users').select(['id', 'org_id']).where('username', '=', username).executeTakeFirstOrThrow())
+const userId = async (username: string) =>
+  await t.db.selectFrom('users').select(['id', 'org_id']).where('username', '=', username).executeTakeFirstOrThrow()
 
 beforeAll(async () => {
   t = await createTestContext({ clock })
   admin = await t.login(DEMO_ADMIN.username)
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('the ledger', () => {
   it('enforces caps under concurrency: parallel awards at the cap earn once', async () => {
     const u = await userId('dy0020')
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      awardNow({ userId: u.id, orgId: u.org_id, rule: 'daily_quiz', idemKey: `cap-test:${i}`, at: clock.now() })))
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        awardNow({ userId: u.id, orgId: u.org_id, rule: 'daily_quiz', idemKey: `cap-test:${i}`, at: clock.now() }),
+      ),
+    )
     expect(results.reduce((s, r) => s + r.points, 0)).toBe(5)
-    const logins = await Promise.all(Array.from({ length: 8 }, (_, i) =>
-      awardNow({ userId: u.id, orgId: u.org_id, rule: 'login', idemKey: `login-race:${i}`, at: clock.now() })))
+    const logins = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        awardNow({ userId: u.id, orgId: u.org_id, rule: 'login', idemKey: `login-race:${i}`, at: clock.now() }),
+      ),
+    )
     expect(logins.reduce((s, r) => s + r.points, 0)).toBe(1)
   })
 
   it('is idempotent: a retried award never earns twice', async () => {
     const u = await userId('dy0021')
-    const a = await Promise.all([1, 2, 3].map(() => awardNow({ userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'opinion:1', at: clock.now() })))
+    const a = await Promise.all(
+      [1, 2, 3].map(() => awardNow({ userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'opinion:1', at: clock.now() })),
+    )
     expect(a.filter((r) => !r.duplicate)).toHaveLength(1)
-    const rows = await t.db.selectFrom('point_ledger').select('points').where('user_id', '=', u.id).where('rule_code', '=', 'opinion').execute()
+    const rows = await t.db
+      .selectFrom('point_ledger')
+      .select('points')
+      .where('user_id', '=', u.id)
+      .where('rule_code', '=', 'opinion')
+      .execute()
     expect(rows).toEqual([{ points: 1 }])
   })
 
@@ -65,14 +81,26 @@ describe('rule versions', () => {
     const u = await userId('dy0023')
     const yesterday = new Date(clock.now().getTime() - 86_400_000)
     await awardNow({ userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'v-old', at: yesterday })
-    const past = await t.http().post('/api/points/rules').set(bearer(admin)).send({ rule: 'opinion', points: 3, effectiveFrom: '2026-11-01' })
+    const past = await t
+      .http()
+      .post('/api/points/rules')
+      .set(bearer(admin))
+      .send({ rule: 'opinion', points: 3, effectiveFrom: '2026-11-01' })
     expect(past.status).toBe(422)
     const res = await t.http().post('/api/points/rules').set(bearer(admin)).send({ rule: 'opinion', points: 3, dailyCap: 3 })
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ rule: 'opinion', points: 3, version: 2 })
     await awardNow({ userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: 'v-new', at: clock.now() })
-    const rows = await t.db.selectFrom('point_ledger').select(['points', 'rule_version', 'day']).where('user_id', '=', u.id).orderBy('id').execute()
-    expect(rows.map((r) => [r.points, r.rule_version])).toEqual([[1, 1], [3, 2]])
+    const rows = await t.db
+      .selectFrom('point_ledger')
+      .select(['points', 'rule_version', 'day'])
+      .where('user_id', '=', u.id)
+      .orderBy('id')
+      .execute()
+    expect(rows.map((r) => [r.points, r.rule_version])).toEqual([
+      [1, 1],
+      [3, 2],
+    ])
     const rules = (await t.http().get('/api/points/rules').set(bearer(admin))).body
     expect(rules.find((r: any) => r.rule === 'opinion').points).toBe(3)
     const member = await t.login('dy0001')
@@ -82,12 +110,22 @@ describe('rule versions', () => {
   it('adjustments are audited and scoped', async () => {
     const u = await userId('dy0005') // in sj_bgs's branch
     const secretary = await t.login('sj_bgs')
-    const res = await t.http().post('/api/points/adjustments').set(bearer(secretary)).send({ userId: u.id, points: 5, reason: '线下学习补记', requestId: 'r1' })
+    const res = await t
+      .http()
+      .post('/api/points/adjustments')
+      .set(bearer(secretary))
+      .send({ userId: u.id, points: 5, reason: '线下学习补记', requestId: 'r1' })
     expect(res.status).toBe(200)
-    const again = await t.http().post('/api/points/adjustments').set(bearer(secretary)).send({ userId: u.id, points: 5, reason: '线下学习补记', requestId: 'r1' })
+    const again = await t
+      .http()
+      .post('/api/points/adjustments')
+      .set(bearer(secretary))
+      .send({ userId: u.id, points: 5, reason: '线下学习补记', requestId: 'r1' })
     expect(again.body.duplicate).toBe(true)
     const outsider = await userId('sj_dzxx')
-    expect((await t.http().post('/api/points/adjustments').set(bearer(secretary)).send({ userId: outsider.id, points: 5, reason: 'x' })).status).toBe(404)
+    expect(
+      (await t.http().post('/api/points/adjustments').set(bearer(secretary)).send({ userId: outsider.id, points: 5, reason: 'x' })).status,
+    ).toBe(404)
     const log = await t.db.selectFrom('audit_log').select('reason').where('action', '=', 'points.adjust').execute()
     expect(log).toEqual([{ reason: '线下学习补记' }])
   })
@@ -95,30 +133,55 @@ describe('rule versions', () => {
 
 describe('leaderboards against brute force', () => {
   it('match a direct computation over the ledger on random data', async () => {
-    const users = await t.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'users.org_id', 'orgs.path']).where('users.role', '!=', 'admin').execute()
+    const users = await t.db
+      .selectFrom('users')
+      .innerJoin('orgs', 'orgs.id', 'users.org_id')
+      .select(['users.id', 'users.org_id', 'orgs.path'])
+      .where('users.role', '!=', 'admin')
+      .execute()
     const random = seededRandom(7)
     const rules = ['article', 'video', 'daily_quiz', 'challenge', 'login', 'opinion']
     const base = new Date('2026-11-20T02:00:00Z').getTime()
     for (let i = 0; i < 300; i++) {
       const u = users[Math.floor(random() * users.length)]
-      await awardNow({ userId: u.id, orgId: u.org_id, rule: rules[Math.floor(random() * rules.length)], idemKey: `rand:${i}`, at: new Date(base + Math.floor(random() * 12) * 86_400_000) })
+      await awardNow({
+        userId: u.id,
+        orgId: u.org_id,
+        rule: rules[Math.floor(random() * rules.length)],
+        idemKey: `rand:${i}`,
+        at: new Date(base + Math.floor(random() * 12) * 86_400_000),
+      })
     }
     const ledger = await t.db.selectFrom('point_ledger').select(['user_id', 'points', 'day']).execute()
     const day = shanghaiDate(clock.now())
-    const inPeriod = (d: string, period: string) => period === 'total' || (period === 'month' && d.slice(0, 7) === day.slice(0, 7)) || (period === 'day' && d === day) ||
+    const inPeriod = (d: string, period: string) =>
+      period === 'total' ||
+      (period === 'month' && d.slice(0, 7) === day.slice(0, 7)) ||
+      (period === 'day' && d === day) ||
       (period === 'week' && d >= '2026-11-30' && d <= '2026-12-06')
-    const root = (await t.db.selectFrom('orgs').selectAll().where('parent_id', 'is', null).orderBy('id').executeTakeFirstOrThrow())
+    const root = await t.db.selectFrom('orgs').selectAll().where('parent_id', 'is', null).orderBy('id').executeTakeFirstOrThrow()
     for (const period of ['day', 'week', 'month', 'total'] as const) {
       const sums = new Map<number, number>()
       for (const l of ledger) if (inPeriod(l.day, period)) sums.set(l.user_id, (sums.get(l.user_id) ?? 0) + l.points)
-      const expected = [...sums.entries()].filter(([id, p]) => p > 0 && users.some((u) => u.id === id)).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 50)
+      const expected = [...sums.entries()]
+        .filter(([id, p]) => p > 0 && users.some((u) => u.id === id))
+        .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, 50)
       const board = await userBoard(t.db, period, day, root.path)
-      expect(board.map((r) => [r.id, r.points]), period).toEqual(expected)
+      expect(
+        board.map((r) => [r.id, r.points]),
+        period,
+      ).toEqual(expected)
       // Competition ranking: equal points share a rank.
       board.forEach((r) => expect(r.rank).toBe(board.findIndex((x) => x.points === r.points) + 1))
 
       const orgRows = await orgBoard(t.db, period, day, root.id)
-      const units = await t.db.selectFrom('orgs').select(['id', 'path']).where('parent_id', '=', root.id).where('active', '=', true).execute()
+      const units = await t.db
+        .selectFrom('orgs')
+        .select(['id', 'path'])
+        .where('parent_id', '=', root.id)
+        .where('active', '=', true)
+        .execute()
       for (const unit of units) {
         const members = users.filter((u) => u.path.startsWith(unit.path))
         const total = members.reduce((s, u) => s + (sums.get(u.id) ?? 0), 0)

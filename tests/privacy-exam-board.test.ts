@@ -10,9 +10,18 @@ let t: TestContext
 let admin: string
 let exam: { id: number }
 const sockets: ClientSocket[] = []
-const open = async (token: string) => { const s = await connect(t.baseUrl, token); sockets.push(s); return s }
-const person = (username: string) => t.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id')
-  .select(['users.id', 'users.name', 'users.org_id', 'orgs.name as org_name']).where('username', '=', username).executeTakeFirstOrThrow()
+const open = async (token: string) => {
+  const s = await connect(t.baseUrl, token)
+  sockets.push(s)
+  return s
+}
+const person = (username: string) =>
+  t.db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id', 'users.name', 'users.org_id', 'orgs.name as org_name'])
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow()
 
 async function takeAndSubmit(token: string, examId: number) {
   const start = await t.http().post(`/api/exams/${examId}/attempts`).set(bearer(token)).send({})
@@ -27,11 +36,25 @@ beforeAll(async () => {
   admin = await t.login(DEMO_ADMIN.username)
   const her = await person('dy0123') // 省中小企业服务中心党支部: has not consented in the demo data
   const now = Date.now()
-  exam = (await t.http().post('/api/exams').set(bearer(admin)).send({
-    title: '姓名授权测试', opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), durationMinutes: 30,
-    audienceOrgIds: [her.org_id], passScore: 50, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
-    releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-  })).body
+  exam = (
+    await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({
+        title: '姓名授权测试',
+        opensAt: new Date(now - 60_000).toISOString(),
+        closesAt: new Date(now + 3_600_000).toISOString(),
+        durationMinutes: 30,
+        audienceOrgIds: [her.org_id],
+        passScore: 50,
+        maxAttempts: 1,
+        shuffleQuestions: false,
+        shuffleOptions: false,
+        releaseResults: 'immediately',
+        paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+      })
+  ).body
 })
 afterAll(async () => {
   sockets.forEach((s) => s.close())

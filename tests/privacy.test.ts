@@ -18,8 +18,13 @@ const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
   res.on('end', () => cb(null, Buffer.concat(chunks)))
 }
 const sockets: ClientSocket[] = []
-const person = (username: string) => t.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id')
-  .select(['users.id', 'users.org_id', 'users.name', 'orgs.name as org_name']).where('username', '=', username).executeTakeFirstOrThrow()
+const person = (username: string) =>
+  t.db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id', 'users.org_id', 'users.name', 'orgs.name as org_name'])
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow()
 const earn = (u: { id: number; org_id: number }, key: string) =>
   t.db.transaction().execute((tx) => award(tx, { userId: u.id, orgId: u.org_id, rule: 'opinion', idemKey: key, at: new Date() }))
 
@@ -46,11 +51,16 @@ describe('names by consent', () => {
   it('a member who has not chosen meets the notice, and shows masked with her unit on the board and its push until she consents', async () => {
     const her = await person('dy0126') // 省中小企业服务中心党支部: not yet asked in the demo data
     const token = await t.login('dy0126')
-    expect((await t.http().get('/api/me/privacy').set(bearer(token))).body).toMatchObject({ showOnLeaderboards: false, noticeSeen: false, deletionRequest: null })
+    expect((await t.http().get('/api/me/privacy').set(bearer(token))).body).toMatchObject({
+      showOnLeaderboards: false,
+      noticeSeen: false,
+      deletionRequest: null,
+    })
     await earn(her, 'privacy-1')
 
     const watcherToken = await t.login('dy0001')
-    const watcher = await connect(t.baseUrl, watcherToken); sockets.push(watcher)
+    const watcher = await connect(t.baseUrl, watcherToken)
+    sockets.push(watcher)
     const log = record(watcher, 'points:leaderboard')
     expect(await watcher.timeout(5000).emitWithAck('points:watch', { period: 'total' })).toEqual({ ok: true })
     const first = await until(() => log.find((e) => e.payload.top.some((r: any) => r.id === her.id)))
@@ -68,13 +78,23 @@ describe('names by consent', () => {
     expect(res.body).toEqual({ showOnLeaderboards: true })
     const pushed = await until(() => log.slice(before).find((e) => e.payload.top.some((r: any) => r.id === her.id && r.name === her.name)))
     expect(pushed).toBeTruthy()
-    expect((await t.http().get('/api/leaderboards/points?period=total').set(bearer(watcherToken))).body.find((r: any) => r.id === her.id).name).toBe(her.name)
+    expect(
+      (await t.http().get('/api/leaderboards/points?period=total').set(bearer(watcherToken))).body.find((r: any) => r.id === her.id).name,
+    ).toBe(her.name)
     expect((await t.http().get('/api/me/privacy').set(bearer(token))).body).toMatchObject({ showOnLeaderboards: true, noticeSeen: true })
 
     // And withdraws it again (changeable in 我的): masked once more.
     await t.http().put('/api/me/privacy').set(bearer(token)).send({ showOnLeaderboards: false })
-    expect((await t.http().get('/api/leaderboards/points?period=total').set(bearer(watcherToken))).body.find((r: any) => r.id === her.id)).toMatchObject(masked)
-    const consents = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'privacy.consent').where('target_id', '=', String(her.id)).orderBy('id').execute()
+    expect(
+      (await t.http().get('/api/leaderboards/points?period=total').set(bearer(watcherToken))).body.find((r: any) => r.id === her.id),
+    ).toMatchObject(masked)
+    const consents = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'privacy.consent')
+      .where('target_id', '=', String(her.id))
+      .orderBy('id')
+      .execute()
     expect(consents.map((c) => c.details)).toEqual([{ showOnLeaderboards: true }, { showOnLeaderboards: false }])
   })
 
@@ -85,15 +105,19 @@ describe('names by consent', () => {
   })
 })
 
-describe('export of one\'s own data', () => {
-  it('holds exactly the member\'s own records, as JSON and as xlsx, and is audited', async () => {
+describe("export of one's own data", () => {
+  it("holds exactly the member's own records, as JSON and as xlsx, and is audited", async () => {
     const me = await person('dy0040')
     const other = await person('dy0041')
     await earn(me, 'export-mine')
     await earn(other, 'export-other')
     const token = await t.login('dy0040')
     await t.http().post('/api/feedback').set(bearer(token)).send({ category: '建议', content: '希望增加三线精神的视频' })
-    await t.http().post('/api/feedback').set(bearer(await t.login('dy0041'))).send({ category: '投诉', content: '别人的投诉内容' })
+    await t
+      .http()
+      .post('/api/feedback')
+      .set(bearer(await t.login('dy0041')))
+      .send({ category: '投诉', content: '别人的投诉内容' })
 
     const res = await t.http().get('/api/me/data?format=json').set(bearer(token))
     expect(res.status).toBe(200)
@@ -117,7 +141,12 @@ describe('export of one\'s own data', () => {
     expect(String(wb.getWorksheet('个人信息')!.getRow(2).getCell(2).value)).toBe(me.name)
     expect(wb.getWorksheet('积分明细')!.rowCount).toBe(ledgerRows.length + 1)
 
-    const exports = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'privacy.export').where('target_id', '=', String(me.id)).execute()
+    const exports = await t.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'privacy.export')
+      .where('target_id', '=', String(me.id))
+      .execute()
     expect(exports.map((e) => e.details)).toEqual([{ format: 'json' }, { format: 'xlsx' }])
   })
 })
@@ -130,17 +159,39 @@ describe('deletion by request', () => {
     const asked = await t.http().post('/api/me/deletion-request').set(bearer(tokens.accessToken)).send({ reason: '调离本单位' })
     expect(asked.status).toBe(201)
     expect((await t.http().post('/api/me/deletion-request').set(bearer(tokens.accessToken)).send({})).status).toBe(409)
-    expect((await t.http().get('/api/me/privacy').set(bearer(tokens.accessToken))).body.deletionRequest).toMatchObject({ id: asked.body.id, status: 'pending' })
+    expect((await t.http().get('/api/me/privacy').set(bearer(tokens.accessToken))).body.deletionRequest).toMatchObject({
+      id: asked.body.id,
+      status: 'pending',
+    })
 
     // Members and secretaries cannot decide; nothing changes until an admin does.
-    expect((await t.http().post(`/api/privacy/deletion-requests/${asked.body.id}/decide`).set(bearer(await t.login('sj_bgs'))).send({ approve: true })).status).toBe(403)
+    expect(
+      (
+        await t
+          .http()
+          .post(`/api/privacy/deletion-requests/${asked.body.id}/decide`)
+          .set(bearer(await t.login('sj_bgs')))
+          .send({ approve: true })
+      ).status,
+    ).toBe(403)
     const list = (await t.http().get('/api/privacy/deletion-requests').set(bearer(admin))).body
-    expect(list.find((r: any) => r.id === asked.body.id)).toMatchObject({ userId: her.id, name: her.name, status: 'pending', reason: '调离本单位' })
+    expect(list.find((r: any) => r.id === asked.body.id)).toMatchObject({
+      userId: her.id,
+      name: her.name,
+      status: 'pending',
+      reason: '调离本单位',
+    })
 
-    const decided = await t.http().post(`/api/privacy/deletion-requests/${asked.body.id}/decide`).set(bearer(admin)).send({ approve: true, note: '已核实' })
+    const decided = await t
+      .http()
+      .post(`/api/privacy/deletion-requests/${asked.body.id}/decide`)
+      .set(bearer(admin))
+      .send({ approve: true, note: '已核实' })
     expect(decided.status).toBe(200)
     expect(decided.body.status).toBe('approved')
-    expect((await t.http().post(`/api/privacy/deletion-requests/${asked.body.id}/decide`).set(bearer(admin)).send({ approve: false })).status).toBe(409)
+    expect(
+      (await t.http().post(`/api/privacy/deletion-requests/${asked.body.id}/decide`).set(bearer(admin)).send({ approve: false })).status,
+    ).toBe(409)
 
     const row = await t.db.selectFrom('users').selectAll().where('id', '=', her.id).executeTakeFirstOrThrow()
     expect(row).toMatchObject({ name: '已注销用户', username: `deleted-${her.id}`, active: false, show_on_leaderboards: false })
@@ -151,14 +202,26 @@ describe('deletion by request', () => {
     expect(sessions.every((s) => s.ip === null && s.user_agent === null && s.revoked_at !== null)).toBe(true)
     // The ledger stays for the unit's statistics, under the anonymised account.
     expect((await t.db.selectFrom('point_ledger').select('id').where('user_id', '=', her.id).execute()).length).toBeGreaterThan(0)
-    const audit = await t.db.selectFrom('audit_log').select(['action', 'reason']).where('target_id', '=', String(her.id)).where('action', 'like', 'privacy.deletion%').orderBy('id').execute()
-    expect(audit).toEqual([{ action: 'privacy.deletion_requested', reason: null }, { action: 'privacy.deletion_approved', reason: '已核实' }])
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'reason'])
+      .where('target_id', '=', String(her.id))
+      .where('action', 'like', 'privacy.deletion%')
+      .orderBy('id')
+      .execute()
+    expect(audit).toEqual([
+      { action: 'privacy.deletion_requested', reason: null },
+      { action: 'privacy.deletion_approved', reason: '已核实' },
+    ])
   })
 
   it('a rejection changes nothing but the request', async () => {
     const token = await t.login('dy0043')
     const asked = (await t.http().post('/api/me/deletion-request').set(bearer(token)).send({})).body
-    expect((await t.http().post(`/api/privacy/deletion-requests/${asked.id}/decide`).set(bearer(admin)).send({ approve: false, note: '仍在职' })).body.status).toBe('rejected')
+    expect(
+      (await t.http().post(`/api/privacy/deletion-requests/${asked.id}/decide`).set(bearer(admin)).send({ approve: false, note: '仍在职' }))
+        .body.status,
+    ).toBe('rejected')
     expect((await t.http().get('/api/me').set(bearer(token))).status).toBe(200)
   })
 })

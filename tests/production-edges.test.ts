@@ -13,7 +13,8 @@ import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const ASSET = 'app-Ab12Cd34.js'
 const ASSET_BODY = `export const hello = ${JSON.stringify('学测'.repeat(400))};\n`
-const INDEX = '<!doctype html><html><head><script type="module" src="/assets/app-Ab12Cd34.js"></script></head><body><div id="app"></div></body></html>'
+const INDEX =
+  '<!doctype html><html><head><script type="module" src="/assets/app-Ab12Cd34.js"></script></head><body><div id="app"></div></body></html>'
 
 /** A small built web app as `npm run build` leaves it: hashed assets with .br/.gz twins. */
 function fakeDist(): string {
@@ -31,7 +32,11 @@ function fakeDist(): string {
 }
 
 /** A response body as bytes (supertest decodes gzip and br itself, so the body is the plain text). */
-const raw = (r: any, cb: (err: Error | null, body: Buffer) => void) => { const chunks: Buffer[] = []; r.on('data', (c: Buffer) => chunks.push(c)); r.on('end', () => cb(null, Buffer.concat(chunks))) }
+const raw = (r: any, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = []
+  r.on('data', (c: Buffer) => chunks.push(c))
+  r.on('end', () => cb(null, Buffer.concat(chunks)))
+}
 /** The exact bytes on the wire, undecoded (Fastify's inject does not decode). */
 const wire = async (url: string, headers: Record<string, string>) => {
   const res = await t.app.inject({ method: 'GET', url, headers })
@@ -152,7 +157,11 @@ describe('4. HTTP details', () => {
       ['/api/users/import/template', /^users-import-template\.xlsx$/, '人员导入模板.xlsx'],
       ['/api/questions/export?format=json', /^questions-\d{8}\.json$/, '题库导出-'],
       [`/api/exams/${exam.id}/results?format=xlsx`, new RegExp(`^exam-${exam.id}-results\\.xlsx$`), '生产环境测试-成绩.xlsx'],
-      [`/api/reports/participation?orgId=${orgs['厅机关党委'].id}&from=2026-11-01&to=2026-11-30&format=xlsx`, /^participation-org\d+-2026-11-01-2026-11-30\.xlsx$/, '参与情况统计-厅机关党委'],
+      [
+        `/api/reports/participation?orgId=${orgs['厅机关党委'].id}&from=2026-11-01&to=2026-11-30&format=xlsx`,
+        /^participation-org\d+-2026-11-01-2026-11-30\.xlsx$/,
+        '参与情况统计-厅机关党委',
+      ],
     ]
     for (const [url, ascii, utf8] of cases) {
       const res = await t.http().get(url).set(bearer(admin)).buffer(true).parse(raw)
@@ -168,16 +177,29 @@ describe('4. HTTP details', () => {
 
 async function createExam(overrides: Record<string, unknown> = {}) {
   const now = Date.now()
-  const res = await t.http().post('/api/exams').set(bearer(admin)).send({
-    title: '生产环境测试', opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3 * 3_600_000).toISOString(), durationMinutes: 30,
-    audienceOrgIds: [orgs['厅机关党委'].id], passScore: 60, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false, releaseResults: 'immediately',
-    paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] }, ...overrides,
-  })
+  const res = await t
+    .http()
+    .post('/api/exams')
+    .set(bearer(admin))
+    .send({
+      title: '生产环境测试',
+      opensAt: new Date(now - 60_000).toISOString(),
+      closesAt: new Date(now + 3 * 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [orgs['厅机关党委'].id],
+      passScore: 60,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+      ...overrides,
+    })
   expect(res.status, JSON.stringify(res.body)).toBe(201)
   return res.body
 }
 
-describe('5. bodyless POSTs and someone else\'s attempt', () => {
+describe("5. bodyless POSTs and someone else's attempt", () => {
   it('starts an attempt with a bare POST: no body, no content-type', async () => {
     const exam = await createExam()
     const member = await t.login('dy0001')
@@ -196,13 +218,22 @@ describe('5. bodyless POSTs and someone else\'s attempt', () => {
     const optional = t.app.routeTable.filter((r) => {
       const methods = [r.method].flat().map(String)
       const body = r.schema?.body as { type?: string; required?: string[]; minProperties?: number } | undefined
-      return methods.some((m) => ['POST', 'PUT', 'PATCH'].includes(m)) && body?.type === 'object' && !body.required?.length && !body.minProperties
+      return (
+        methods.some((m) => ['POST', 'PUT', 'PATCH'].includes(m)) &&
+        body?.type === 'object' &&
+        !body.required?.length &&
+        !body.minProperties
+      )
     })
     expect(optional.map((r) => r.url)).toContain('/api/exams/:id/attempts')
     const exam = await createExam()
     for (const r of optional) {
       const url = r.url.replace(/:[A-Za-z]+/g, String(exam.id))
-      const method = [r.method].flat().map(String).find((m) => ['POST', 'PUT', 'PATCH'].includes(m))!.toLowerCase() as 'post'
+      const method = [r.method]
+        .flat()
+        .map(String)
+        .find((m) => ['POST', 'PUT', 'PATCH'].includes(m))!
+        .toLowerCase() as 'post'
       const res = await t.http()[method](url).set(bearer(admin))
       const bodyError = res.status === 400 && /请求体|body/i.test(JSON.stringify(res.body))
       expect(bodyError, `${method.toUpperCase()} ${r.url} → ${res.status} ${JSON.stringify(res.body)}`).toBe(false)
@@ -228,7 +259,19 @@ describe('6. exports a spreadsheet can compute with', () => {
     await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer)
     expect(wb.worksheets.map((w) => w.name)).toEqual(['成绩', '题目分析', '考试信息'])
     const sheet = wb.worksheets[0]
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['用户名', '姓名', '组织', '状态', '得分', '是否及格', '开始时间', '交卷时间', '作答次数', '切屏次数', '重新加载次数'])
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
+      '用户名',
+      '姓名',
+      '组织',
+      '状态',
+      '得分',
+      '是否及格',
+      '开始时间',
+      '交卷时间',
+      '作答次数',
+      '切屏次数',
+      '重新加载次数',
+    ])
     expect(sheet.rowCount).toBe(1 + json.length)
     const row = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(1).value === 'dy0003')!
     expect(row.getCell(5).value).toBe(mine.score)
@@ -239,7 +282,9 @@ describe('6. exports a spreadsheet can compute with', () => {
     // The cell shows Shanghai wall-clock time: UTC + 8 h, to the second.
     expect(started.getTime()).toBe(new Date(mine.startedAt).getTime() + 8 * 3_600_000)
     // Someone who never started: empty cells, not ''.
-    const idle = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => json.find((j) => j.username === r.getCell(1).value)?.status === 'not_started')!
+    const idle = sheet
+      .getRows(2, sheet.rowCount - 1)!
+      .find((r) => json.find((j) => j.username === r.getCell(1).value)?.status === 'not_started')!
     expect(idle.getCell(5).value).toBeNull()
     expect(idle.getCell(7).value).toBeNull()
     expect(idle.getCell(8).value).toBeNull()
@@ -250,9 +295,12 @@ describe('6. exports a spreadsheet can compute with', () => {
 
 describe('7. a fresh clone has its test fixtures', () => {
   it('no test reads a file outside the repository', () => {
-    const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
-      .flatMap((e) => (e.isDirectory() ? (e.name === '.artifacts' ? [] : walk(path.join(dir, e.name))) : [path.join(dir, e.name)]))
-    const offenders = walk(path.join(ROOT, 'tests')).filter((f) => /\.(ts|mjs|js)$/.test(f) && f !== fileURLToPath(import.meta.url))
+    const walk = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? (e.name === '.artifacts' ? [] : walk(path.join(dir, e.name))) : [path.join(dir, e.name)]))
+    const offenders = walk(path.join(ROOT, 'tests'))
+      .filter((f) => /\.(ts|mjs|js)$/.test(f) && f !== fileURLToPath(import.meta.url))
       .filter((f) => /['"`]\.\.\/shared\//.test(fs.readFileSync(f, 'utf8')))
     expect(offenders.map((f) => path.relative(ROOT, f))).toEqual([])
     expect(fs.existsSync(path.join(ROOT, 'tests/fixtures/moodle-questions.gift.txt'))).toBe(true)
@@ -264,7 +312,10 @@ describe('11. demo accounts only on the seeded demo', () => {
   it('health says demo while the admin keeps the demo password, and not after', async () => {
     expect((await t.http().get('/api/health')).body.demo).toBe(true)
     const { accessToken } = await t.tokens(DEMO_ADMIN.username)
-    const change = await t.http().post('/api/auth/password').set(bearer(accessToken))
+    const change = await t
+      .http()
+      .post('/api/auth/password')
+      .set(bearer(accessToken))
       .send({ currentPassword: DEMO_ADMIN.password, newPassword: 'Hongqi-Piaopiao-2027!' })
     expect(change.status, JSON.stringify(change.body)).toBe(204)
     expect((await t.http().get('/api/health')).body.demo).toBe(false)

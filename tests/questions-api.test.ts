@@ -25,29 +25,57 @@ beforeAll(async () => {
   secretary = await t.login('sj_bgs')
   member = await t.login('dy0001')
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 const api = {
   get: (url: string, token = admin) => t.http().get(url).set(bearer(token)),
-  post: (url: string, body: unknown, token = admin) => t.http().post(url).set(bearer(token)).send(body as object),
-  put: (url: string, body: unknown, token = admin) => t.http().put(url).set(bearer(token)).send(body as object),
+  post: (url: string, body: unknown, token = admin) =>
+    t
+      .http()
+      .post(url)
+      .set(bearer(token))
+      .send(body as object),
+  put: (url: string, body: unknown, token = admin) =>
+    t
+      .http()
+      .put(url)
+      .set(bearer(token))
+      .send(body as object),
   del: (url: string, token = admin) => t.http().delete(url).set(bearer(token)),
 }
 const upload = (file: Buffer, name: string, query = '', token = admin) =>
   t.http().post(`/api/questions/import${query}`).set(bearer(token)).attach('file', file, name)
 /** A binary download as a Buffer (supertest only buffers text by default). */
 const download = (url: string) =>
-  t.http().get(url).set(bearer(admin)).buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = []
-    res.on('data', (c: Buffer) => chunks.push(c))
-    res.on('end', () => cb(null, Buffer.concat(chunks)))
-  })
+  t
+    .http()
+    .get(url)
+    .set(bearer(admin))
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => cb(null, Buffer.concat(chunks)))
+    })
 const total = async (query = '') => (await api.get(`/api/questions?pageSize=1${query}`)).body.total as number
 const list = async (query: string) => (await api.get(`/api/questions?pageSize=500&${query}`)).body
 
 const single = (stem: string, extra: Record<string, unknown> = {}) => ({
-  type: 'single', stem, category: '测试/接口', difficulty: 2, explanation: '测试解析', source: '测试出处',
-  options: [{ key: 'A', text: '甲' }, { key: 'B', text: '乙' }, { key: 'C', text: '丙' }], answer: 'B', ...extra,
+  type: 'single',
+  stem,
+  category: '测试/接口',
+  difficulty: 2,
+  explanation: '测试解析',
+  source: '测试出处',
+  options: [
+    { key: 'A', text: '甲' },
+    { key: 'B', text: '乙' },
+    { key: 'C', text: '丙' },
+  ],
+  answer: 'B',
+  ...extra,
 })
 
 describe('scope: only admins author the bank', () => {
@@ -77,10 +105,22 @@ describe('create, read, edit, delete', () => {
     const res = await api.post('/api/questions', single('接口测试：下列哪一项是正确答案？', { tags: ['接口', '测试'] }))
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({
-      type: 'single', stem: '接口测试：下列哪一项是正确答案？', answer: 'B', category: '测试/接口', tags: ['接口', '测试'],
-      difficulty: 2, status: 'published', version: 1, bankId: null, validUntil: null,
+      type: 'single',
+      stem: '接口测试：下列哪一项是正确答案？',
+      answer: 'B',
+      category: '测试/接口',
+      tags: ['接口', '测试'],
+      difficulty: 2,
+      status: 'published',
+      version: 1,
+      bankId: null,
+      validUntil: null,
     })
-    expect(res.body.options).toEqual([{ key: 'A', text: '甲' }, { key: 'B', text: '乙' }, { key: 'C', text: '丙' }])
+    expect(res.body.options).toEqual([
+      { key: 'A', text: '甲' },
+      { key: 'B', text: '乙' },
+      { key: 'C', text: '丙' },
+    ])
     expect(res.body.id).toBeGreaterThan(0)
     id = res.body.id
     const read = await api.get(`/api/questions/${id}`)
@@ -89,14 +129,32 @@ describe('create, read, edit, delete', () => {
   })
 
   it('creates every type with its answer shape', async () => {
-    const judge = await api.post('/api/questions', { type: 'judge', stem: '接口测试：判断题可以没有选项。', answer: true, category: '测试/接口' })
+    const judge = await api.post('/api/questions', {
+      type: 'judge',
+      stem: '接口测试：判断题可以没有选项。',
+      answer: true,
+      category: '测试/接口',
+    })
     expect(judge.status).toBe(201)
     expect(judge.body).toMatchObject({ answer: true, difficulty: 3 })
     expect(judge.body.options).toBeUndefined()
-    const fill = await api.post('/api/questions', { type: 'fill', stem: '接口测试：中共一大于______年召开，地点在____。', answer: [['1921', '1921年'], ['上海']], category: '测试/接口', validUntil: '2030-12-31' })
+    const fill = await api.post('/api/questions', {
+      type: 'fill',
+      stem: '接口测试：中共一大于______年召开，地点在____。',
+      answer: [['1921', '1921年'], ['上海']],
+      category: '测试/接口',
+      validUntil: '2030-12-31',
+    })
     expect(fill.status).toBe(201)
-    expect(fill.body).toMatchObject({ stem: '接口测试：中共一大于____年召开，地点在____。', answer: [['1921', '1921年'], ['上海']], validUntil: '2030-12-31' })
-    const multiple = await api.post('/api/questions', single('接口测试：多选题选哪些？', { type: 'multiple', answer: ['C', 'A'], status: 'draft' }))
+    expect(fill.body).toMatchObject({
+      stem: '接口测试：中共一大于____年召开，地点在____。',
+      answer: [['1921', '1921年'], ['上海']],
+      validUntil: '2030-12-31',
+    })
+    const multiple = await api.post(
+      '/api/questions',
+      single('接口测试：多选题选哪些？', { type: 'multiple', answer: ['C', 'A'], status: 'draft' }),
+    )
     expect(multiple.status).toBe(201)
     expect(multiple.body).toMatchObject({ answer: ['A', 'C'], status: 'draft' })
   })
@@ -106,24 +164,62 @@ describe('create, read, edit, delete', () => {
       [single('   '), 'stem', /题干/],
       [single('答案不在选项里的题？', { answer: 'E' }), 'answer', /E/],
       [single('选项只有一个的题？', { options: [{ key: 'A', text: '甲' }], answer: 'A' }), 'options', /选项/],
-      [{ type: 'judge', stem: '判断题带了选项。', options: [{ key: 'A', text: '对' }, { key: 'B', text: '错' }], answer: true, category: '测试' }, 'options', /选项/],
+      [
+        {
+          type: 'judge',
+          stem: '判断题带了选项。',
+          options: [
+            { key: 'A', text: '对' },
+            { key: 'B', text: '错' },
+          ],
+          answer: true,
+          category: '测试',
+        },
+        'options',
+        /选项/,
+      ],
       [{ type: 'fill', stem: '两个空____和____。', answer: [['一']], category: '测试' }, 'answer', /空/],
       [{ type: 'essay', stem: '论述题？', answer: 'x', category: '测试' }, 'type', /题型/],
       [single('难度超出范围的题？', { difficulty: 9 }), 'difficulty', /难度/],
       [single('分类层级为空的题？', { category: '党史//长征' }), 'category', /分类/],
-      [{ type: 'single', stem: '缺分类的题？', options: [{ key: 'A', text: '甲' }, { key: 'B', text: '乙' }], answer: 'A' }, 'category', /category/],
+      [
+        {
+          type: 'single',
+          stem: '缺分类的题？',
+          options: [
+            { key: 'A', text: '甲' },
+            { key: 'B', text: '乙' },
+          ],
+          answer: 'A',
+        },
+        'category',
+        /category/,
+      ],
     ]
     for (const [body, field, message] of cases) {
       const res = await api.post('/api/questions', body)
       expect(res.status, JSON.stringify(body)).toBe(400)
       expect(res.body.error.code).toBe('VALIDATION')
-      expect(res.body.error.details.map((d: any) => d.field), JSON.stringify(res.body)).toContain(field)
+      expect(
+        res.body.error.details.map((d: any) => d.field),
+        JSON.stringify(res.body),
+      ).toContain(field)
       expect(res.body.error.message).toMatch(message)
     }
   })
 
   it('a duplicate (whitespace and full-width punctuation aside) is a 409 with the existing id', async () => {
-    const dup = await api.post('/api/questions', single(' 接口测试： 下列哪一项是正确答案? ', { options: [{ key: 'A', text: '丙' }, { key: 'B', text: '甲' }, { key: 'C', text: '乙' }], answer: 'C' }))
+    const dup = await api.post(
+      '/api/questions',
+      single(' 接口测试： 下列哪一项是正确答案? ', {
+        options: [
+          { key: 'A', text: '丙' },
+          { key: 'B', text: '甲' },
+          { key: 'C', text: '乙' },
+        ],
+        answer: 'C',
+      }),
+    )
     expect(dup.status).toBe(409)
     expect(dup.body.error.code).toBe('CONFLICT')
     expect(dup.body.error.details[0].existingId).toBe(id)
@@ -167,16 +263,49 @@ describe('create, read, edit, delete', () => {
 
     const users = await t.db.selectFrom('users').select(['id', 'org_id']).where('username', '=', 'dy0001').executeTakeFirstOrThrow()
     const now = new Date()
-    const exam = await t.db.insertInto('exams').values({
-      title: '删除测试', opens_at: now, closes_at: now, duration_minutes: 30, audience_org_ids: JSON.stringify([users.org_id]),
-      pass_score: 60, max_attempts: 1, shuffle_questions: false, shuffle_options: false, release_results: 'immediately',
-      paper: JSON.stringify({ questionIds: [id] }), max_score: 100, created_by: null,
-    }).returning('id').executeTakeFirstOrThrow()
-    const attempt = await t.db.insertInto('attempts').values({
-      exam_id: exam.id, user_id: users.id, org_id: users.org_id, attempt_no: 1, status: 'submitted', started_at: now, deadline: now,
-      submitted_at: now, submitted_by: 'user', score: 0, max_score: 100, passed: false, paper: JSON.stringify([]), device_id: null,
-    }).returning('id').executeTakeFirstOrThrow()
-    await t.db.insertInto('attempt_answers').values({ attempt_id: attempt.id, question_id: id, answer: JSON.stringify('B'), saved_at: now, correct: false, score: 0 }).execute()
+    const exam = await t.db
+      .insertInto('exams')
+      .values({
+        title: '删除测试',
+        opens_at: now,
+        closes_at: now,
+        duration_minutes: 30,
+        audience_org_ids: JSON.stringify([users.org_id]),
+        pass_score: 60,
+        max_attempts: 1,
+        shuffle_questions: false,
+        shuffle_options: false,
+        release_results: 'immediately',
+        paper: JSON.stringify({ questionIds: [id] }),
+        max_score: 100,
+        created_by: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const attempt = await t.db
+      .insertInto('attempts')
+      .values({
+        exam_id: exam.id,
+        user_id: users.id,
+        org_id: users.org_id,
+        attempt_no: 1,
+        status: 'submitted',
+        started_at: now,
+        deadline: now,
+        submitted_at: now,
+        submitted_by: 'user',
+        score: 0,
+        max_score: 100,
+        passed: false,
+        paper: JSON.stringify([]),
+        device_id: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await t.db
+      .insertInto('attempt_answers')
+      .values({ attempt_id: attempt.id, question_id: id, answer: JSON.stringify('B'), saved_at: now, correct: false, score: 0 })
+      .execute()
 
     const res = await api.del(`/api/questions/${id}`)
     expect(res.status).toBe(200)
@@ -198,7 +327,9 @@ describe('list, filters and search', () => {
     const shipped = await t.db.selectFrom('questions').select(['id', 'stem']).where('bank_id', '=', 'jh-001').executeTakeFirstOrThrow()
     const byStem = await list(`q=${encodeURIComponent('伟大建党精神，并指出')}`)
     expect(byStem.items.map((q: any) => q.id)).toContain(shipped.id)
-    expect(byStem.items.every((q: any) => [q.stem, q.explanation, q.source, q.tags.join()].some((s) => s?.includes('伟大建党精神，并指出')))).toBe(true)
+    expect(
+      byStem.items.every((q: any) => [q.stem, q.explanation, q.source, q.tags.join()].some((s) => s?.includes('伟大建党精神，并指出'))),
+    ).toBe(true)
     const bySource = await list(`q=${encodeURIComponent('在庆祝中国共产党成立100周年大会上的讲话')}`)
     expect(bySource.total).toBeGreaterThan(1)
     expect(bySource.items.map((q: any) => q.id)).toContain(shipped.id)
@@ -307,8 +438,38 @@ describe('bulk actions', () => {
 
 describe('import', () => {
   const good = [
-    ['单选', '导入测试：遵义会议召开于哪一年？', '1934年', '1935年', '1936年', '', '', '', 'B', '1935年1月召开。', 2, '导入测试/单选', '遵义会议', '《中国共产党简史》'],
-    ['多选', '导入测试：下列哪些属于三线建设时期在贵州布局的基地？', '航天基地', '航空基地', '电子工业基地', '海洋渔业基地', '', '', 'ABC', '贵州形成了“三线”航空、航天、电子工业基地。', 3, '导入测试/多选', '三线建设', '贵州工业史'],
+    [
+      '单选',
+      '导入测试：遵义会议召开于哪一年？',
+      '1934年',
+      '1935年',
+      '1936年',
+      '',
+      '',
+      '',
+      'B',
+      '1935年1月召开。',
+      2,
+      '导入测试/单选',
+      '遵义会议',
+      '《中国共产党简史》',
+    ],
+    [
+      '多选',
+      '导入测试：下列哪些属于三线建设时期在贵州布局的基地？',
+      '航天基地',
+      '航空基地',
+      '电子工业基地',
+      '海洋渔业基地',
+      '',
+      '',
+      'ABC',
+      '贵州形成了“三线”航空、航天、电子工业基地。',
+      3,
+      '导入测试/多选',
+      '三线建设',
+      '贵州工业史',
+    ],
     ['判断', '导入测试：四渡赤水战役发生在长征途中。', '', '', '', '', '', '', '正确', '', 1, '导入测试/判断', '', ''],
   ]
 
@@ -371,16 +532,44 @@ describe('import', () => {
   })
 
   it('CSV, JSON and Aiken through HTTP', async () => {
-    const fromCsv = await upload(csv(COLUMNS, [
-      ['填空', 'CSV 测试：中国共产党第一次全国代表大会于____年召开。', '', '', '', '', '', '', '1921|1921年', '', 1, '导入测试/CSV', '建党', ''],
-    ]), 'q.csv')
+    const fromCsv = await upload(
+      csv(COLUMNS, [
+        [
+          '填空',
+          'CSV 测试：中国共产党第一次全国代表大会于____年召开。',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '1921|1921年',
+          '',
+          1,
+          '导入测试/CSV',
+          '建党',
+          '',
+        ],
+      ]),
+      'q.csv',
+    )
     expect(fromCsv.body).toMatchObject({ imported: 1, errors: [] })
     expect((await list('category=' + encodeURIComponent('导入测试/CSV'))).items[0].answer).toEqual([['1921', '1921年']])
 
     const json = [
       { type: 'judge', stem: 'JSON 测试：三线建设始于20世纪60年代中期。', answer: true, category: '导入测试/JSON', difficulty: 2 },
       { type: 'single', stem: 'JSON 测试：坏题', options: [{ key: 'A', text: '甲' }], answer: 'A', category: '导入测试/JSON' },
-      { type: 'multiple', stem: 'JSON 测试：多选？', options: [{ key: 'A', text: '甲' }, { key: 'B', text: '乙' }, { key: 'C', text: '丙' }], answer: ['A', 'B'], category: '导入测试/JSON' },
+      {
+        type: 'multiple',
+        stem: 'JSON 测试：多选？',
+        options: [
+          { key: 'A', text: '甲' },
+          { key: 'B', text: '乙' },
+          { key: 'C', text: '丙' },
+        ],
+        answer: ['A', 'B'],
+        category: '导入测试/JSON',
+      },
     ]
     const jsonDry = await upload(Buffer.from(JSON.stringify(json)), 'q.json', '?dryRun=true')
     expect(jsonDry.body.imported).toBe(2)
@@ -394,7 +583,11 @@ describe('import', () => {
     expect(fromAiken.status).toBe(200)
     expect(fromAiken.body.imported).toBe(1)
     expect(fromAiken.body.errors.map((e: any) => e.row)).toEqual([2])
-    expect((await list('q=' + encodeURIComponent('Aiken 测试：遵义会议'))).items[0]).toMatchObject({ type: 'single', answer: 'A', category: '导入/Aiken' })
+    expect((await list('q=' + encodeURIComponent('Aiken 测试：遵义会议'))).items[0]).toMatchObject({
+      type: 'single',
+      answer: 'A',
+      category: '导入/Aiken',
+    })
   })
 
   it('a real Moodle GIFT export: unsupported items reported per item, the rest imported', async () => {
@@ -429,7 +622,10 @@ describe('import', () => {
     expect(res.status).toBe(200)
     expect(res.body.imported).toBe(1)
     const freshId = (await list('q=' + encodeURIComponent('重复测试：一道新题'))).items[0].id
-    expect(res.body.duplicates).toEqual([{ row: 2, existingId: shipped.id }, { row: 3, existingId: freshId, duplicateOfRow: 1 }])
+    expect(res.body.duplicates).toEqual([
+      { row: 2, existingId: shipped.id },
+      { row: 3, existingId: freshId, duplicateOfRow: 1 },
+    ])
     expect(await total()).toBe(before + 1)
   })
 
@@ -450,7 +646,22 @@ describe('import', () => {
   })
 
   it('20,000 rows import in one go, in seconds', async () => {
-    const rows = Array.from({ length: 20_000 }, (_, i) => ['判断', `批量导入第 ${i + 1} 题：这是一道性能测试题。`, '', '', '', '', '', '', i % 2 ? '正确' : '错误', '', 3, '导入测试/性能', '', ''])
+    const rows = Array.from({ length: 20_000 }, (_, i) => [
+      '判断',
+      `批量导入第 ${i + 1} 题：这是一道性能测试题。`,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      i % 2 ? '正确' : '错误',
+      '',
+      3,
+      '导入测试/性能',
+      '',
+      '',
+    ])
     const before = await total()
     const started = Date.now()
     const res = await upload(csv(COLUMNS, rows), 'big.csv')
@@ -483,7 +694,13 @@ describe('export', () => {
   })
 
   it('xlsx export (the import template) re-imports as a no-op and neutralises formulas', async () => {
-    const formula = await api.post('/api/questions', { type: 'judge', stem: '=1+1 这样的内容在表格里不会被执行。', answer: true, category: '导出测试', explanation: '@SUM(A1)' })
+    const formula = await api.post('/api/questions', {
+      type: 'judge',
+      stem: '=1+1 这样的内容在表格里不会被执行。',
+      answer: true,
+      category: '导出测试',
+      explanation: '@SUM(A1)',
+    })
     expect(formula.status).toBe(201)
     const res = await download('/api/questions/export?format=xlsx')
     expect(res.status).toBe(200)
@@ -495,7 +712,9 @@ describe('export', () => {
     const sheet = wb.worksheets[0]
     expect(sheet.actualRowCount).toBe(count + 1)
     let formulaRow: ExcelJS.Row | undefined
-    sheet.eachRow((row) => { if (String(row.getCell(2).value).includes('1+1 这样的内容')) formulaRow = row })
+    sheet.eachRow((row) => {
+      if (String(row.getCell(2).value).includes('1+1 这样的内容')) formulaRow = row
+    })
     expect(formulaRow!.getCell(2).value).toBe("'=1+1 这样的内容在表格里不会被执行。")
     expect(formulaRow!.getCell(10).value).toBe("'@SUM(A1)")
 
@@ -508,7 +727,10 @@ describe('export', () => {
   })
 
   it('exports what the filters select', async () => {
-    const res = await t.http().get('/api/questions/export?format=json&category=' + encodeURIComponent('三线精神')).set(bearer(admin))
+    const res = await t
+      .http()
+      .get('/api/questions/export?format=json&category=' + encodeURIComponent('三线精神'))
+      .set(bearer(admin))
     expect(res.body.length).toBe(await total('&category=' + encodeURIComponent('三线精神')))
     expect(res.body.length).toBeGreaterThan(10)
     expect(res.body.every((q: any) => q.category === '三线精神' || q.category.startsWith('三线精神/'))).toBe(true)
@@ -517,7 +739,14 @@ describe('export', () => {
 
 describe('shipped bank sync', () => {
   const shippedCount = async () =>
-    (await t.db.selectFrom('questions').select((eb) => eb.fn.countAll<number>().as('n')).where('bank_id', 'is not', null).where('status', '!=', 'retired').executeTakeFirstOrThrow()).n
+    (
+      await t.db
+        .selectFrom('questions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('bank_id', 'is not', null)
+        .where('status', '!=', 'retired')
+        .executeTakeFirstOrThrow()
+    ).n
 
   it('the shipped bank (≥ 400 questions) is loaded and a second sync changes nothing', async () => {
     const bank = loadBankDir(BANK_DIR)
@@ -539,7 +768,12 @@ describe('shipped bank sync', () => {
       doc.questions.splice(2, 1)
       fs.writeFileSync(file, stringifyYaml(doc))
 
-      const row = (bankId: string) => t.db.selectFrom('questions').select(['id', 'status', 'version', 'explanation']).where('bank_id', '=', bankId).executeTakeFirstOrThrow()
+      const row = (bankId: string) =>
+        t.db
+          .selectFrom('questions')
+          .select(['id', 'status', 'version', 'explanation'])
+          .where('bank_id', '=', bankId)
+          .executeTakeFirstOrThrow()
       const before = await row(edited.id)
       const res = await syncBank(t.db, dir)
       expect(res).toMatchObject({ inserted: 0, updated: 1, retired: 1 })

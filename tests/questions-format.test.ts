@@ -8,12 +8,7 @@ import ExcelJS from 'exceljs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { QuestionInput } from '../server/modules/questions/model.js'
-import {
-  normalizeFillAnswer,
-  normalizeStem,
-  questionFingerprint,
-  validateQuestion,
-} from '../server/modules/questions/formats/validate.js'
+import { normalizeFillAnswer, normalizeStem, questionFingerprint, validateQuestion } from '../server/modules/questions/formats/validate.js'
 import {
   FileFormatError,
   TEMPLATE_COLUMNS,
@@ -82,8 +77,26 @@ describe('validateQuestion', () => {
     expect(errorsOf({ ...single, category: '' })).toContain('分类不能为空')
     expect(errorsOf({ ...single, category: '党史//长征' })[0]).toMatch(/空的层级/)
     expect(errorsOf({ ...single, options: [{ key: 'A', text: '一' }] })[0]).toMatch(/2–6/)
-    expect(errorsOf({ ...single, options: [{ key: 'A', text: '一' }, { key: 'C', text: '二' }], answer: 'A' })[0]).toMatch(/第 2 个选项应为 B/)
-    expect(errorsOf({ ...single, options: [{ key: 'A', text: '上海' }, { key: 'B', text: ' 上 海 ' }], answer: 'A' })).toContain('选项 A 与 B 内容重复')
+    expect(
+      errorsOf({
+        ...single,
+        options: [
+          { key: 'A', text: '一' },
+          { key: 'C', text: '二' },
+        ],
+        answer: 'A',
+      })[0],
+    ).toMatch(/第 2 个选项应为 B/)
+    expect(
+      errorsOf({
+        ...single,
+        options: [
+          { key: 'A', text: '上海' },
+          { key: 'B', text: ' 上 海 ' },
+        ],
+        answer: 'A',
+      }),
+    ).toContain('选项 A 与 B 内容重复')
   })
 
   it('sorts and de-duplicates multiple answers, and needs two of them', () => {
@@ -134,18 +147,49 @@ describe('normalisation and fingerprints', () => {
 describe('spreadsheet rows', () => {
   it('parses every type with the accepted spellings, numbering rows from 2 and skipping blank rows', () => {
     const r = parseQuestionRows([
-      row({ 题型: '单选题', 题干: '遵义会议是在哪一年召开的？', 选项A: '1934年', 选项B: '1935年', 选项C: '1936年', 答案: 'ｂ', 难度: '2', 分类: '党史', 标签: '遵义会议，长征、转折' }),
+      row({
+        题型: '单选题',
+        题干: '遵义会议是在哪一年召开的？',
+        选项A: '1934年',
+        选项B: '1935年',
+        选项C: '1936年',
+        答案: 'ｂ',
+        难度: '2',
+        分类: '党史',
+        标签: '遵义会议，长征、转折',
+      }),
       row({}),
-      row({ 题型: 'multiple', 题干: '中共一大在哪些地方举行？', 选项A: '上海', 选项B: '北京', 选项C: '嘉兴南湖', 答案: 'C、A', 分类: '党史' }),
+      row({
+        题型: 'multiple',
+        题干: '中共一大在哪些地方举行？',
+        选项A: '上海',
+        选项B: '北京',
+        选项C: '嘉兴南湖',
+        答案: 'C、A',
+        分类: '党史',
+      }),
       row({ 题型: '判断', 题干: '遵义会议在贵州召开。', 答案: '√', 分类: '党史' }),
-      row({ 题型: '填空题', 题干: '中共一大于____召开，地点在____。', 答案: '1921年|1921；上海 | 上海市', 分类: '党史', 解析: '1921年7月' }),
+      row({
+        题型: '填空题',
+        题干: '中共一大于____召开，地点在____。',
+        答案: '1921年|1921；上海 | 上海市',
+        分类: '党史',
+        解析: '1921年7月',
+      }),
     ])
     expect(r.errors).toEqual([])
     expect(r.items.map((i) => i.row)).toEqual([2, 4, 5, 6])
     expect(r.items[0].question).toMatchObject({ type: 'single', answer: 'B', difficulty: 2, tags: ['遵义会议', '长征', '转折'] })
     expect(r.items[1].question).toMatchObject({ type: 'multiple', answer: ['A', 'C'] })
     expect(r.items[2].question).toMatchObject({ type: 'judge', answer: true })
-    expect(r.items[3].question).toMatchObject({ type: 'fill', answer: [['1921年', '1921'], ['上海', '上海市']], explanation: '1921年7月' })
+    expect(r.items[3].question).toMatchObject({
+      type: 'fill',
+      answer: [
+        ['1921年', '1921'],
+        ['上海', '上海市'],
+      ],
+      explanation: '1921年7月',
+    })
   })
 
   it('reports broken rows with their sheet row and keeps the good ones', () => {
@@ -189,11 +233,53 @@ describe('spreadsheet rows', () => {
 
 describe('xlsx and csv files', () => {
   const tricky: QuestionInput[] = [
-    { ...single, stem: '=1+1 等于几？', options: [{ key: 'A', text: '-5' }, { key: 'B', text: '2' }, { key: 'C', text: '+3' }], answer: 'B', difficulty: 1, tags: ['算术'] },
-    { ...single, stem: '-5 的绝对值是多少？', options: [{ key: 'A', text: '@5' }, { key: 'B', text: "'5" }], answer: 'A', explanation: '=5', source: '-', difficulty: 5 },
-    { type: 'multiple', stem: "'引号开头的题干", options: [{ key: 'A', text: '甲' }, { key: 'B', text: '乙' }, { key: 'C', text: '丙' }], answer: ['A', 'C'], category: '测试/多选', difficulty: 3 },
+    {
+      ...single,
+      stem: '=1+1 等于几？',
+      options: [
+        { key: 'A', text: '-5' },
+        { key: 'B', text: '2' },
+        { key: 'C', text: '+3' },
+      ],
+      answer: 'B',
+      difficulty: 1,
+      tags: ['算术'],
+    },
+    {
+      ...single,
+      stem: '-5 的绝对值是多少？',
+      options: [
+        { key: 'A', text: '@5' },
+        { key: 'B', text: "'5" },
+      ],
+      answer: 'A',
+      explanation: '=5',
+      source: '-',
+      difficulty: 5,
+    },
+    {
+      type: 'multiple',
+      stem: "'引号开头的题干",
+      options: [
+        { key: 'A', text: '甲' },
+        { key: 'B', text: '乙' },
+        { key: 'C', text: '丙' },
+      ],
+      answer: ['A', 'C'],
+      category: '测试/多选',
+      difficulty: 3,
+    },
     { type: 'judge', stem: '遵义会议在贵州召开。', answer: false, category: '党史', difficulty: 2, source: '《中国共产党简史》' },
-    { type: 'fill', stem: '答案含分隔符：____ 和 ____', answer: [['a;b', 'c|d'], ['=x', 'e\\f', '全角；分号']], category: '测试', difficulty: 4 },
+    {
+      type: 'fill',
+      stem: '答案含分隔符：____ 和 ____',
+      answer: [
+        ['a;b', 'c|d'],
+        ['=x', 'e\\f', '全角；分号'],
+      ],
+      category: '测试',
+      difficulty: 4,
+    },
   ]
   const expected = tricky.map((q) => {
     const v = validateQuestion(q)
@@ -226,7 +312,10 @@ describe('xlsx and csv files', () => {
     // Unmarked, the same rows are three clean questions: the examples show a working format.
     const rows = await readSpreadsheet(buf, '题目导入模板.xlsx')
     expect(rows.map((row) => row['题型'])).toEqual(['示例·单选', '示例·多选', '示例·填空'])
-    const unmarked = parseQuestionRows(rows.map((row) => ({ ...row, 题型: row['题型'].replace('示例·', '') })), 2)
+    const unmarked = parseQuestionRows(
+      rows.map((row) => ({ ...row, 题型: row['题型'].replace('示例·', '') })),
+      2,
+    )
     expect(unmarked.errors).toEqual([])
     expect(unmarked.items.map((i) => i.question.type)).toEqual(['single', 'multiple', 'fill'])
     expect(unmarked.items.every((i) => i.question.category.startsWith('党史/'))).toBe(true)
@@ -236,17 +325,34 @@ describe('xlsx and csv files', () => {
     wb.worksheets[0].addRow(['判断', '遵义会议在贵州召开。', '', '', '', '', '', '', '正确', '', 2, '党史'])
     const filled = await parseQuestionFile(Buffer.from(await wb.xlsx.writeBuffer()), '题目导入模板.xlsx')
     expect(filled.errors).toEqual([])
-    expect(filled.items).toEqual([{ row: 5, question: { type: 'judge', stem: '遵义会议在贵州召开。', answer: true, difficulty: 2, category: '党史' } }])
+    expect(filled.items).toEqual([
+      { row: 5, question: { type: 'judge', stem: '遵义会议在贵州召开。', answer: true, difficulty: 2, category: '党史' } },
+    ])
   })
 
   it('takes the cached result of formula cells and never evaluates them', async () => {
     const wb = new ExcelJS.Workbook()
     const ws = wb.addWorksheet('题目')
     ws.addRow([...TEMPLATE_COLUMNS])
-    ws.addRow(['判断', { formula: 'CONCAT("遵义会议","在贵州召开。")', result: '遵义会议在贵州召开。' }, '', '', '', '', '', '', '正确', '', { formula: '1+1', result: 2 }, '党史'])
+    ws.addRow([
+      '判断',
+      { formula: 'CONCAT("遵义会议","在贵州召开。")', result: '遵义会议在贵州召开。' },
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '正确',
+      '',
+      { formula: '1+1', result: 2 },
+      '党史',
+    ])
     ws.addRow(['判断', { formula: 'A1&"x"' }, '', '', '', '', '', '', '正确', '', 3, '党史'])
     const r = await parseQuestionFile(Buffer.from(await wb.xlsx.writeBuffer()), 'f.xlsx')
-    expect(r.items).toEqual([{ row: 2, question: { type: 'judge', stem: '遵义会议在贵州召开。', answer: true, difficulty: 2, category: '党史' } }])
+    expect(r.items).toEqual([
+      { row: 2, question: { type: 'judge', stem: '遵义会议在贵州召开。', answer: true, difficulty: 2, category: '党史' } },
+    ])
     expect(r.errors).toEqual([{ row: 3, message: '题干不能为空' }])
   })
 
@@ -270,7 +376,10 @@ describe('xlsx and csv files', () => {
     await rejectsWithFileFormat(readSpreadsheet(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0]), 'old.xlsx'), /\.xls/)
     await rejectsWithFileFormat(parseQuestionFile(Buffer.from('PK\x03\x04garbage garbage garbage garbage'), 'broken.xlsx'))
     await rejectsWithFileFormat(parseQuestionFile(Buffer.from([0xd6, 0xd0, 0xb9, 0xfa, 0x2c, 0x0a]), 'gbk.csv'), /UTF-8/)
-    await rejectsWithFileFormat(parseQuestionFile(Buffer.from('用户名,姓名,组织\nzhang,张三,一支部\n'), 'users.csv'), /缺少列：题型、题干、答案/)
+    await rejectsWithFileFormat(
+      parseQuestionFile(Buffer.from('用户名,姓名,组织\nzhang,张三,一支部\n'), 'users.csv'),
+      /缺少列：题型、题干、答案/,
+    )
     await rejectsWithFileFormat(parseQuestionFile(Buffer.from(''), 'empty.csv'), /空/)
     await rejectsWithFileFormat(parseQuestionFile(Buffer.from('x'), 'q.docx'), /不支持的文件类型/)
   })
@@ -352,7 +461,11 @@ describe('GIFT', () => {
       category,
       difficulty: 3,
     })
-    expect(byRow[4]).toMatchObject({ type: 'multiple', answer: ['A', 'C'], options: [{ text: 'yellow' }, { text: 'red' }, { text: 'off-beige' }, { text: 'blue' }] })
+    expect(byRow[4]).toMatchObject({
+      type: 'multiple',
+      answer: ['A', 'C'],
+      options: [{ text: 'yellow' }, { text: 'red' }, { text: 'off-beige' }, { text: 'blue' }],
+    })
     expect(byRow[6]).toMatchObject({ type: 'fill', stem: 'Which is the best animal?', answer: [['Frog', 'Cat']] })
     expect(byRow[7]).toMatchObject({
       type: 'judge',
@@ -383,7 +496,12 @@ describe('GIFT', () => {
     ].join('\n')
     const r = parseGift(gift)
     expect(r.items.map((i) => i.row)).toEqual([1, 3, 4])
-    expect(r.items[0].question).toMatchObject({ type: 'judge', stem: '遵义会议在 1935 年召开，比例为 1:1，符号 = ~ # { }。', answer: true, category: '党史／专题/长征' })
+    expect(r.items[0].question).toMatchObject({
+      type: 'judge',
+      stem: '遵义会议在 1935 年召开，比例为 1:1，符号 = ~ # { }。',
+      answer: true,
+      category: '党史／专题/长征',
+    })
     expect(r.items[1].question).toMatchObject({ type: 'single', stem: '中共一大在 ____ 开幕。', answer: 'A' })
     expect(r.items[2].question).toMatchObject({ type: 'fill', stem: '红军长征于____年到达陕北。', answer: [['1935']] })
     expect(r.errors).toEqual([
@@ -403,23 +521,51 @@ describe('GIFT', () => {
 
 describe('Aiken', () => {
   it('parses good questions with either option style', () => {
-    const r = parseAiken('遵义会议在哪一年召开？\nA. 1934年\nB. 1935年\nANSWER: B\n\n中共一大在哪里开幕？\n（多行题干）\nA) 上海\nB) 北京\nC) 广州\nANSWER: A\n')
+    const r = parseAiken(
+      '遵义会议在哪一年召开？\nA. 1934年\nB. 1935年\nANSWER: B\n\n中共一大在哪里开幕？\n（多行题干）\nA) 上海\nB) 北京\nC) 广州\nANSWER: A\n',
+    )
     expect(r.errors).toEqual([])
     expect(r.items).toHaveLength(2)
     expect(r.items[0]).toEqual({
       row: 1,
-      question: { type: 'single', stem: '遵义会议在哪一年召开？', options: [{ key: 'A', text: '1934年' }, { key: 'B', text: '1935年' }], answer: 'B', category: '导入/Aiken', difficulty: 3 },
+      question: {
+        type: 'single',
+        stem: '遵义会议在哪一年召开？',
+        options: [
+          { key: 'A', text: '1934年' },
+          { key: 'B', text: '1935年' },
+        ],
+        answer: 'B',
+        category: '导入/Aiken',
+        difficulty: 3,
+      },
     })
     expect(r.items[1].question).toMatchObject({ stem: '中共一大在哪里开幕？\n（多行题干）', answer: 'A' })
   })
 
   it('reports each broken question and keeps going', () => {
-    const r = parseAiken([
-      '答案字母不存在？', 'A. 是', 'B. 否', 'ANSWER: C', '',
-      '没有 ANSWER 行', 'A. 是', 'B. 否', '',
-      '好题目', 'A. 是', 'B. 否', 'ANSWER: A', '',
-      '字母跳号', 'A. 一', 'C. 三', 'ANSWER: A',
-    ].join('\n'))
+    const r = parseAiken(
+      [
+        '答案字母不存在？',
+        'A. 是',
+        'B. 否',
+        'ANSWER: C',
+        '',
+        '没有 ANSWER 行',
+        'A. 是',
+        'B. 否',
+        '',
+        '好题目',
+        'A. 是',
+        'B. 否',
+        'ANSWER: A',
+        '',
+        '字母跳号',
+        'A. 一',
+        'C. 三',
+        'ANSWER: A',
+      ].join('\n'),
+    )
     expect(r.items.map((i) => i.row)).toEqual([3])
     expect(r.errors).toEqual([
       { row: 1, message: '第 1 题：答案 C 不在选项中' },
@@ -520,7 +666,11 @@ describe('question bank', () => {
       const bank = loadBankDir(dir)
       expect(bank.questions.map((q) => q.bankId)).toEqual(['ta-001', 'ta-001'])
       const errors = checkBank(bank)
-      const has = (re: RegExp) => expect(errors.some((e) => re.test(e)), `${re} in\n${errors.join('\n')}`).toBe(true)
+      const has = (re: RegExp) =>
+        expect(
+          errors.some((e) => re.test(e)),
+          `${re} in\n${errors.join('\n')}`,
+        ).toBe(true)
       has(/^a\.yaml ta-002：缺少 source$/)
       has(/^a\.yaml ta-002：未知字段 explaination$/)
       has(/^a\.yaml tb-003：题干中有 2 个空/)

@@ -11,13 +11,20 @@ let orgs: any[]
 let exam: any
 const sockets: ClientSocket[] = []
 const org = (name: string) => orgs.find((o) => o.name === name)
-const open = async (token: string) => { const s = await connect(t.baseUrl, token); sockets.push(s); return s }
+const open = async (token: string) => {
+  const s = await connect(t.baseUrl, token)
+  sockets.push(s)
+  return s
+}
 
 async function takeAndSubmit(base: () => any, token: string, examId: number, right = true) {
   const start = await base().post(`/api/exams/${examId}/attempts`).set(bearer(token)).send({})
   const row = await t.db.selectFrom('attempts').select('paper').where('id', '=', start.body.attemptId).executeTakeFirstOrThrow()
   const q = (row.paper as any).questions[0]
-  await base().put(`/api/attempts/${start.body.attemptId}/answers/${q.id}`).set(bearer(token)).send({ answer: right ? q.answer : !q.answer })
+  await base()
+    .put(`/api/attempts/${start.body.attemptId}/answers/${q.id}`)
+    .set(bearer(token))
+    .send({ answer: right ? q.answer : !q.answer })
   return base().post(`/api/attempts/${start.body.attemptId}/submit`).set(bearer(token))
 }
 
@@ -26,11 +33,25 @@ beforeAll(async () => {
   admin = await t.login(DEMO_ADMIN.username)
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
   const now = Date.now()
-  exam = (await t.http().post('/api/exams').set(bearer(admin)).send({
-    title: '直播测试', opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), durationMinutes: 30,
-    audienceOrgIds: [org('省工业和信息化厅').id], passScore: 50, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
-    releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-  })).body
+  exam = (
+    await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({
+        title: '直播测试',
+        opensAt: new Date(now - 60_000).toISOString(),
+        closesAt: new Date(now + 3_600_000).toISOString(),
+        durationMinutes: 30,
+        audienceOrgIds: [org('省工业和信息化厅').id],
+        passScore: 50,
+        maxAttempts: 1,
+        shuffleQuestions: false,
+        shuffleOptions: false,
+        releaseResults: 'immediately',
+        paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+      })
+  ).body
 })
 afterAll(async () => {
   sockets.forEach((s) => s.close())
@@ -43,10 +64,23 @@ describe('handshake and scope', () => {
     await expect(connect(t.baseUrl, 'not-a-token')).rejects.toThrow(/UNAUTHORIZED/)
   })
 
-  it("refuses to let a secretary watch an exam outside her subtree", async () => {
-    const other = (await t.http().post('/api/exams').set(bearer(admin)).send({
-      ...exam, id: undefined, createdAt: undefined, maxScore: undefined, questionCount: undefined, instructions: undefined, audienceOrgIds: [org('电子信息处党支部').id], title: '别的支部',
-    })).body
+  it('refuses to let a secretary watch an exam outside her subtree', async () => {
+    const other = (
+      await t
+        .http()
+        .post('/api/exams')
+        .set(bearer(admin))
+        .send({
+          ...exam,
+          id: undefined,
+          createdAt: undefined,
+          maxScore: undefined,
+          questionCount: undefined,
+          instructions: undefined,
+          audienceOrgIds: [org('电子信息处党支部').id],
+          title: '别的支部',
+        })
+    ).body
     const s = await open(await t.login('sj_bgs'))
     const reply = await watchExam(s, other.id)
     expect(reply.ok).toBe(false)
@@ -68,7 +102,12 @@ describe('pushes', () => {
 
     const sent = Date.now()
     await takeAndSubmit(t.http, await t.login('dy0001'), exam.id) // 办公室党支部
-    const progress = await until(() => secLog.slice(before).filter((e) => e.event === 'exam:progress').find((e) => e.payload.submitted === 1))
+    const progress = await until(() =>
+      secLog
+        .slice(before)
+        .filter((e) => e.event === 'exam:progress')
+        .find((e) => e.payload.submitted === 1),
+    )
     expect(progress.at - sent).toBeLessThan(1000)
     const board = await until(() => secLog.slice(before).find((e) => e.event === 'exam:leaderboard' && e.payload.top.length === 1))
     expect(board.payload.top[0]).toMatchObject({ rank: 1, name: expect.any(String), orgName: '办公室党支部', score: 100 })
@@ -88,12 +127,37 @@ describe('pushes', () => {
     // 500 takers in one branch, made directly in the database (one hash for all).
     const passwordHash = await hashPassword('Burst2026x')
     const branch = org('原材料工业处党支部')
-    await t.db.insertInto('users').values(Array.from({ length: 500 }, (_, i) => ({ username: `burst${i}`, name: `测试${i}`, role: 'member' as const, org_id: branch.id, password_hash: passwordHash }))).execute()
-    const burstExam = (await t.http().post('/api/exams').set(bearer(admin)).send({
-      title: '压力', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(), durationMinutes: 30,
-      audienceOrgIds: [branch.id], passScore: 50, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false, releaseResults: 'immediately',
-      paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-    })).body
+    await t.db
+      .insertInto('users')
+      .values(
+        Array.from({ length: 500 }, (_, i) => ({
+          username: `burst${i}`,
+          name: `测试${i}`,
+          role: 'member' as const,
+          org_id: branch.id,
+          password_hash: passwordHash,
+        })),
+      )
+      .execute()
+    const burstExam = (
+      await t
+        .http()
+        .post('/api/exams')
+        .set(bearer(admin))
+        .send({
+          title: '压力',
+          opensAt: new Date(Date.now() - 60_000).toISOString(),
+          closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+          durationMinutes: 30,
+          audienceOrgIds: [branch.id],
+          passScore: 50,
+          maxAttempts: 1,
+          shuffleQuestions: false,
+          shuffleOptions: false,
+          releaseResults: 'immediately',
+          paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+        })
+    ).body
     const watcher = await open(admin)
     const log = record(watcher, 'exam:progress', 'exam:leaderboard')
     await watchExam(watcher, burstExam.id)
@@ -102,7 +166,7 @@ describe('pushes', () => {
 
     const tokens: string[] = []
     for (let i = 0; i < 500; i += 25) {
-      tokens.push(...await Promise.all(Array.from({ length: 25 }, (_, j) => t.login(`burst${i + j}`, 'Burst2026x'))))
+      tokens.push(...(await Promise.all(Array.from({ length: 25 }, (_, j) => t.login(`burst${i + j}`, 'Burst2026x')))))
     }
     const started = Date.now()
     for (let i = 0; i < 500; i += 50) {
@@ -138,7 +202,15 @@ describe('two nodes with Redis', () => {
   it('a watcher on node A sees a submission made on node B', async () => {
     const redisKey = `xuece-test-${process.pid}-${Date.now()}`
     const make = async () => {
-      const node = await buildApp({ db: t.db, dbKind: t.app.dbKind, jwtSecret: TEST_JWT_SECRET, logLevel: 'silent', webDist: '/nonexistent', redisUrl: 'redis://127.0.0.1:6379', redisKey })
+      const node = await buildApp({
+        db: t.db,
+        dbKind: t.app.dbKind,
+        jwtSecret: TEST_JWT_SECRET,
+        logLevel: 'silent',
+        webDist: '/nonexistent',
+        redisUrl: 'redis://127.0.0.1:6379',
+        redisKey,
+      })
       await node.listen({ port: 0, host: '127.0.0.1' })
       return node
     }

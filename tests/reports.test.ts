@@ -15,7 +15,8 @@ const clock = new ManualClock(new Date('2026-11-16T02:00:00Z'))
 let t: TestContext
 let admin: string
 const orgs: Record<string, { id: number; path: string; parent_id: number | null }> = {}
-const person = (username: string) => t.db.selectFrom('users').select(['id', 'org_id']).where('username', '=', username).executeTakeFirstOrThrow()
+const person = (username: string) =>
+  t.db.selectFrom('users').select(['id', 'org_id']).where('username', '=', username).executeTakeFirstOrThrow()
 
 async function ok(res: { status: number; body: any }, status = 200) {
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`)
@@ -23,11 +24,26 @@ async function ok(res: { status: number; body: any }, status = 200) {
 }
 
 async function newExam(title: string, audience: number[], maxAttempts = 1) {
-  return ok(await t.http().post('/api/exams').set(bearer(admin)).send({
-    title, opensAt: new Date(clock.now().getTime() - 60_000).toISOString(), closesAt: new Date(clock.now().getTime() + 6 * 3_600_000).toISOString(),
-    durationMinutes: 30, audienceOrgIds: audience, passScore: 60, maxAttempts, shuffleQuestions: false, shuffleOptions: false,
-    releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-  }), 201)
+  return ok(
+    await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({
+        title,
+        opensAt: new Date(clock.now().getTime() - 60_000).toISOString(),
+        closesAt: new Date(clock.now().getTime() + 6 * 3_600_000).toISOString(),
+        durationMinutes: 30,
+        audienceOrgIds: audience,
+        passScore: 60,
+        maxAttempts,
+        shuffleQuestions: false,
+        shuffleOptions: false,
+        releaseResults: 'immediately',
+        paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+      }),
+    201,
+  )
 }
 
 /** Takes the exam as `username`: answers right (100, passes), wrong (0, fails) or leaves it open. */
@@ -39,7 +55,13 @@ async function take(username: string, examId: number, outcome: 'pass' | 'fail' |
   if (outcome === 'open') return
   const q = await t.db.selectFrom('questions').select('answer').where('id', '=', questions[0].id).executeTakeFirstOrThrow()
   const right = q.answer as boolean
-  await ok(await t.http().put(`/api/attempts/${attemptId}/answers/${questions[0].id}`).set(bearer(token)).send({ answer: outcome === 'pass' ? right : !right }))
+  await ok(
+    await t
+      .http()
+      .put(`/api/attempts/${attemptId}/answers/${questions[0].id}`)
+      .set(bearer(token))
+      .send({ answer: outcome === 'pass' ? right : !right }),
+  )
   await ok(await t.http().post(`/api/attempts/${attemptId}/submit`).set(bearer(token)))
 }
 
@@ -62,20 +84,50 @@ beforeAll(async () => {
   await give('dy0002', 'daily_quiz', at('2026-11-30T15:00:00Z'), 'r5') // 11-30 23:00: in
   await give('dy0002', 'login', at('2026-11-30T16:30:00Z'), 'r6') // 12-01: out
   const sec = await t.login('sj_bgs')
-  await ok(await t.http().post('/api/points/adjustments').set(bearer(sec)).send({ userId: (await person('dy0003')).id, points: 4, reason: '线下集中学习补记' }))
-  await ok(await t.http().post('/api/points/adjustments').set(bearer(admin)).send({ userId: (await person('dy0004')).id, points: -2, reason: '扣减测试' }))
+  await ok(
+    await t
+      .http()
+      .post('/api/points/adjustments')
+      .set(bearer(sec))
+      .send({ userId: (await person('dy0003')).id, points: 4, reason: '线下集中学习补记' }),
+  )
+  await ok(
+    await t
+      .http()
+      .post('/api/points/adjustments')
+      .set(bearer(admin))
+      .send({ userId: (await person('dy0004')).id, points: -2, reason: '扣减测试' }),
+  )
   for (const u of ['dy0030', 'dy0031', 'dy0045']) await give(u, 'login', at('2026-11-05T01:00:00Z'), `r-${u}`)
   await t.login('dy0050') // logging in today earns 登录 through the real API
 
   // Study time and practice answers, in and out of range.
   const st = async (username: string, day: string, seconds: number, material = 1) => {
     const m = await t.db.selectFrom('materials').select('id').orderBy('id').offset(material).limit(1).executeTakeFirst()
-    await t.db.insertInto('study_time').values({ user_id: (await person(username)).id, material_id: m!.id, day, seconds }).execute()
+    await t.db
+      .insertInto('study_time')
+      .values({ user_id: (await person(username)).id, material_id: m!.id, day, seconds })
+      .execute()
   }
-  await st('dy0001', '2026-11-02', 1800); await st('dy0001', '2026-10-30', 3600); await st('dy0030', '2026-11-20', 5400, 0)
+  await st('dy0001', '2026-11-02', 1800)
+  await st('dy0001', '2026-10-30', 3600)
+  await st('dy0030', '2026-11-20', 5400, 0)
   const pa = async (username: string, day: string, correct: boolean) =>
-    t.db.insertInto('practice_answers').values({ user_id: (await person(username)).id, question_id: question.id, mode: 'daily', correct, day, at: new Date(`${day}T02:00:00Z`) }).execute()
-  await pa('dy0001', '2026-11-03', true); await pa('dy0001', '2026-11-03', false); await pa('dy0031', '2026-11-04', true); await pa('dy0031', '2026-10-04', true)
+    t.db
+      .insertInto('practice_answers')
+      .values({
+        user_id: (await person(username)).id,
+        question_id: question.id,
+        mode: 'daily',
+        correct,
+        day,
+        at: new Date(`${day}T02:00:00Z`),
+      })
+      .execute()
+  await pa('dy0001', '2026-11-03', true)
+  await pa('dy0001', '2026-11-03', false)
+  await pa('dy0031', '2026-11-04', true)
+  await pa('dy0031', '2026-10-04', true)
 
   // An October exam (out of range) and a November one in two branches: passes, fails, a retake, one left open.
   clock.set('2026-10-20T02:00:00Z')
@@ -88,12 +140,23 @@ beforeAll(async () => {
   await take('dy0002', november.id, 'pass') // retake: best counts
   await take('dy0003', november.id, 'fail')
   await take('dy0004', november.id, 'open')
-  const dzxx = (await t.db.selectFrom('users').select('username').where('org_id', '=', orgs['电子信息处党支部'].id).where('role', '=', 'member').orderBy('id').limit(3).execute()).map((u) => u.username)
+  const dzxx = (
+    await t.db
+      .selectFrom('users')
+      .select('username')
+      .where('org_id', '=', orgs['电子信息处党支部'].id)
+      .where('role', '=', 'member')
+      .orderBy('id')
+      .limit(3)
+      .execute()
+  ).map((u) => u.username)
   await take(dzxx[0], november.id, 'pass')
   await take(dzxx[1], november.id, 'fail')
   await newExam('无人参加的测试', [orgs['原材料工业处党支部'].id])
 }, 120_000)
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 /** The report recomputed from raw rows in plain JavaScript. */
 async function bruteForce(orgId: number, from: string, to: string) {
@@ -103,10 +166,19 @@ async function bruteForce(orgId: number, from: string, to: string) {
   const userById = new Map(users.map((u) => [u.id, u]))
   const pathOf = new Map(allOrgs.map((o) => [o.id, o.path]))
   const nonAdmin = (userId: number) => userById.get(userId)!.role !== 'admin'
-  const ledger = (await t.db.selectFrom('point_ledger').selectAll().execute()).filter((l) => String(l.day) >= from && String(l.day) <= to && nonAdmin(l.user_id))
-  const study = (await t.db.selectFrom('study_time').selectAll().execute()).filter((s) => String(s.day) >= from && String(s.day) <= to && nonAdmin(s.user_id))
-  const practice = (await t.db.selectFrom('practice_answers').selectAll().execute()).filter((p) => String(p.day) >= from && String(p.day) <= to && nonAdmin(p.user_id))
-  const attempts = (await t.db.selectFrom('attempts').selectAll().execute()).filter((a) => { const d = shanghaiDate(new Date(a.started_at)); return d >= from && d <= to && nonAdmin(a.user_id) })
+  const ledger = (await t.db.selectFrom('point_ledger').selectAll().execute()).filter(
+    (l) => String(l.day) >= from && String(l.day) <= to && nonAdmin(l.user_id),
+  )
+  const study = (await t.db.selectFrom('study_time').selectAll().execute()).filter(
+    (s) => String(s.day) >= from && String(s.day) <= to && nonAdmin(s.user_id),
+  )
+  const practice = (await t.db.selectFrom('practice_answers').selectAll().execute()).filter(
+    (p) => String(p.day) >= from && String(p.day) <= to && nonAdmin(p.user_id),
+  )
+  const attempts = (await t.db.selectFrom('attempts').selectAll().execute()).filter((a) => {
+    const d = shanghaiDate(new Date(a.started_at))
+    return d >= from && d <= to && nonAdmin(a.user_id)
+  })
   const children = allOrgs.filter((o) => o.parent_id === org.id && o.active).sort((a, b) => a.sort - b.sort || a.id - b.id)
   const userPath = (userId: number) => pathOf.get(userById.get(userId)!.org_id)!
   const figures = (inUnit: (path: string) => boolean) => {
@@ -116,13 +188,20 @@ async function bruteForce(orgId: number, from: string, to: string) {
     const points = l.reduce((s, r) => s + r.points, 0)
     const a = attempts.filter((r) => inUnit(pathOf.get(r.org_id)!))
     const best = new Map<string, number>()
-    for (const r of a) if (r.status === 'submitted') best.set(`${r.exam_id}:${r.user_id}`, Math.max(best.get(`${r.exam_id}:${r.user_id}`) ?? -Infinity, Number(r.score)))
+    for (const r of a)
+      if (r.status === 'submitted')
+        best.set(`${r.exam_id}:${r.user_id}`, Math.max(best.get(`${r.exam_id}:${r.user_id}`) ?? -Infinity, Number(r.score)))
     return {
-      members, learners: new Set(pos.map((r) => r.user_id)).size, learnerDays: new Set(pos.map((r) => `${r.user_id}:${r.day}`)).size, points,
+      members,
+      learners: new Set(pos.map((r) => r.user_id)).size,
+      learnerDays: new Set(pos.map((r) => `${r.user_id}:${r.day}`)).size,
+      points,
       perCapita: members ? Math.round((points / members) * 10) / 10 : 0,
       studyHours: Math.round((study.filter((s) => inUnit(userPath(s.user_id))).reduce((s, r) => s + r.seconds, 0) / 3600) * 10) / 10,
       practiceAnswers: practice.filter((p) => inUnit(userPath(p.user_id))).length,
-      exams: new Set(a.map((r) => r.exam_id)).size, attempts: a.length, takers: new Set(a.map((r) => r.user_id)).size,
+      exams: new Set(a.map((r) => r.exam_id)).size,
+      attempts: a.length,
+      takers: new Set(a.map((r) => r.user_id)).size,
       passers: new Set(a.filter((r) => r.status === 'submitted' && r.passed).map((r) => r.user_id)).size,
       avgScore: best.size ? Math.round(([...best.values()].reduce((s, v) => s + v, 0) / best.size) * 10) / 10 : null,
     }
@@ -161,15 +240,26 @@ describe('GET /api/reports/participation', () => {
     expect(body.exams.map((e: any) => e.title)).toEqual(['党史知识集中测试', '无人参加的测试'])
     const exam = body.exams[0]
     expect(exam).toMatchObject({ date: '2026-11-16', takers: 6, submitted: 5, passers: 3 })
-    const invited = await t.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select('users.id')
-      .where('orgs.path', 'like', `${orgs['厅机关党委'].path}%`).where('users.active', '=', true).where('users.role', '!=', 'admin').execute()
+    const invited = await t.db
+      .selectFrom('users')
+      .innerJoin('orgs', 'orgs.id', 'users.org_id')
+      .select('users.id')
+      .where('orgs.path', 'like', `${orgs['厅机关党委'].path}%`)
+      .where('users.active', '=', true)
+      .where('users.role', '!=', 'admin')
+      .execute()
     expect(exam.invited).toBe(invited.length)
     expect(body.exams[1]).toMatchObject({ takers: 0, submitted: 0, passers: 0 })
   })
 
   it('counts Shanghai days: the edges of a range', async () => {
     const id = orgs['办公室党支部'].id
-    for (const [from, to] of [['2026-10-31', '2026-10-31'], ['2026-11-01', '2026-11-01'], ['2026-10-01', '2026-12-31'], ['2026-11-30', '2026-12-01']]) {
+    for (const [from, to] of [
+      ['2026-10-31', '2026-10-31'],
+      ['2026-11-01', '2026-11-01'],
+      ['2026-10-01', '2026-12-31'],
+      ['2026-11-30', '2026-12-01'],
+    ]) {
       const body = await ok(await t.http().get(`/api/reports/participation?orgId=${id}&from=${from}&to=${to}`).set(bearer(admin)))
       const expected = await bruteForce(id, from, to)
       expect(body.rows, `${from}..${to}`).toEqual(expected.rows)
@@ -217,8 +307,16 @@ describe('GET /api/reports/participation', () => {
 
   it('exports the report as xlsx: a title row, the table and the 考试明细 sheet', async () => {
     const id = orgs['厅机关党委'].id
-    const res = await t.http().get(`/api/reports/participation?orgId=${id}&from=2026-11-01&to=2026-11-30&format=xlsx`).set(bearer(admin))
-      .buffer(true).parse((r, cb) => { const chunks: Buffer[] = []; r.on('data', (c: Buffer) => chunks.push(c)); r.on('end', () => cb(null, Buffer.concat(chunks))) })
+    const res = await t
+      .http()
+      .get(`/api/reports/participation?orgId=${id}&from=2026-11-01&to=2026-11-30&format=xlsx`)
+      .set(bearer(admin))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = []
+        r.on('data', (c: Buffer) => chunks.push(c))
+        r.on('end', () => cb(null, Buffer.concat(chunks)))
+      })
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toContain('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     expect(decodeURIComponent(res.headers['content-disposition'])).toContain('参与情况统计-厅机关党委-2026-11-01-2026-11-30.xlsx')

@@ -16,7 +16,9 @@ beforeAll(async () => {
   t = await createTestContext({ listen: true })
   member = await t.login('dy0001')
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 /** Sends one raw HTTP/1.1 request (any request target, even absolute-form) and returns the status. */
 function rawRequest(target: string, headers: Record<string, string> = {}): Promise<number> {
@@ -24,22 +26,32 @@ function rawRequest(target: string, headers: Record<string, string> = {}): Promi
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1')
     let data = ''
-    socket.on('data', (chunk) => { data += chunk.toString('latin1') })
+    socket.on('data', (chunk) => {
+      data += chunk.toString('latin1')
+    })
     socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)))
     socket.on('error', reject)
-    const lines = [`GET ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)]
+    const lines = [
+      `GET ${target} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      'Connection: close',
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ]
     socket.write(`${lines.join('\r\n')}\r\n\r\n`)
   })
 }
 
 describe('access is checked on the matched route, never on the raw URL', () => {
-  it.each(['/%61pi/orgs', '/%61pi/study/materials/1', '/api/%6frgs', '/%61%70%69/exams', '/api/study/%6daterials'])('%s without a token → 401', async (url) => {
-    const res = await t.http().get(url)
-    expect(res.status).toBe(401)
-    expect(res.body.error.code).toBe('UNAUTHORIZED')
-  })
+  it.each(['/%61pi/orgs', '/%61pi/study/materials/1', '/api/%6frgs', '/%61%70%69/exams', '/api/study/%6daterials'])(
+    '%s without a token → 401',
+    async (url) => {
+      const res = await t.http().get(url)
+      expect(res.status).toBe(401)
+      expect(res.body.error.code).toBe('UNAUTHORIZED')
+    },
+  )
 
-  it('an encoded path is held to the route\'s role: a member cannot create an org through /%61pi/orgs', async () => {
+  it("an encoded path is held to the route's role: a member cannot create an org through /%61pi/orgs", async () => {
     const res = await t.http().post('/%61pi/orgs').set(bearer(member)).send({ name: '偷建组织', parentId: null, kind: 'branch' })
     expect(res.status).toBe(403)
     const made = await t.db.selectFrom('orgs').select('id').where('name', '=', '偷建组织').execute()
@@ -62,8 +74,10 @@ describe('access is checked on the matched route, never on the raw URL', () => {
   })
 
   it('public routes are exactly the ones meant to be public', () => {
-    const pub = t.app.routeTable.filter((r) => r.config?.access === 'public' && r.method !== 'HEAD' && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))
-      .map((r) => `${[r.method].flat().join(',')} ${r.url}`).sort()
+    const pub = t.app.routeTable
+      .filter((r) => r.config?.access === 'public' && r.method !== 'HEAD' && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))
+      .map((r) => `${[r.method].flat().join(',')} ${r.url}`)
+      .sort()
     expect(pub).toEqual(['GET /api/health', 'POST /api/auth/login', 'POST /api/auth/refresh'])
   })
 })

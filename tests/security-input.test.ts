@@ -12,7 +12,9 @@ beforeAll(async () => {
   t = await createTestContext({ listen: true })
   admin = await t.login(DEMO_ADMIN.username)
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('NUL bytes are a 400 naming the field, never a 500', () => {
   it.each([
@@ -45,13 +47,22 @@ describe('multipart', () => {
     const status = await new Promise<number>((resolve, reject) => {
       const socket = net.connect(port, '127.0.0.1')
       let data = ''
-      socket.on('data', (c) => { data += c.toString('latin1') })
+      socket.on('data', (c) => {
+        data += c.toString('latin1')
+      })
       socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)))
       socket.on('error', reject)
-      socket.write([
-        'POST /api/questions/import?dryRun=true HTTP/1.1', 'Host: 127.0.0.1', `Authorization: Bearer ${admin}`,
-        `Content-Type: multipart/form-data; boundary=${boundary}`, `Content-Length: ${Buffer.byteLength(part) + 500}`, '', part,
-      ].join('\r\n'))
+      socket.write(
+        [
+          'POST /api/questions/import?dryRun=true HTTP/1.1',
+          'Host: 127.0.0.1',
+          `Authorization: Bearer ${admin}`,
+          `Content-Type: multipart/form-data; boundary=${boundary}`,
+          `Content-Length: ${Buffer.byteLength(part) + 500}`,
+          '',
+          part,
+        ].join('\r\n'),
+      )
       // Claim 500 more bytes than sent, then stop sending: the body ends mid-part.
       setTimeout(() => socket.end(), 300)
     })
@@ -60,9 +71,14 @@ describe('multipart', () => {
   })
 
   it('a multipart body whose closing boundary never comes is a 400', async () => {
-    const res = await t.http().post('/api/questions/import?dryRun=true').set(bearer(admin))
+    const res = await t
+      .http()
+      .post('/api/questions/import?dryRun=true')
+      .set(bearer(admin))
       .set('Content-Type', 'multipart/form-data; boundary=abc')
-      .send('--abc\r\nContent-Disposition: form-data; name="file"; filename="q.json"\r\nContent-Type: application/json\r\n\r\n[{"type":"judge"')
+      .send(
+        '--abc\r\nContent-Disposition: form-data; name="file"; filename="q.json"\r\nContent-Type: application/json\r\n\r\n[{"type":"judge"',
+      )
     expect(res.status).toBe(400)
   })
 })
@@ -70,8 +86,11 @@ describe('multipart', () => {
 describe('materials: links and media', () => {
   it('the HTML sanitiser drops javascript: and data: URLs', async () => {
     const res = await t.http().post('/api/study/materials').set(bearer(admin)).send({
-      channel: '党史', kind: 'article', title: '链接测试',
-      bodyHtml: '<p><a href="javascript:alert(1)">点我</a><a href="data:text/html,<script>alert(1)</script>">看</a><img src="data:image/svg+xml,<svg onload=alert(1)>"><a href="https://www.gov.cn/">政府网</a><a href="/study">站内</a></p>',
+      channel: '党史',
+      kind: 'article',
+      title: '链接测试',
+      bodyHtml:
+        '<p><a href="javascript:alert(1)">点我</a><a href="data:text/html,<script>alert(1)</script>">看</a><img src="data:image/svg+xml,<svg onload=alert(1)>"><a href="https://www.gov.cn/">政府网</a><a href="/study">站内</a></p>',
     })
     expect(res.status).toBe(201)
     expect(res.body.bodyHtml).not.toMatch(/javascript:|data:/)
@@ -79,18 +98,41 @@ describe('materials: links and media', () => {
     expect(res.body.bodyHtml).toContain('href="/study"')
   })
 
-  it.each(['javascript:alert(1)', 'data:image/png;base64,AAAA', '/api/auth/logout', 'http://example.com/a.png', '//evil.example/x.png', '/media/../../etc/passwd'])('coverUrl %s is refused', async (coverUrl) => {
-    const res = await t.http().post('/api/study/materials').set(bearer(admin)).send({ channel: '党史', kind: 'article', title: '封面', coverUrl })
+  it.each([
+    'javascript:alert(1)',
+    'data:image/png;base64,AAAA',
+    '/api/auth/logout',
+    'http://example.com/a.png',
+    '//evil.example/x.png',
+    '/media/../../etc/passwd',
+  ])('coverUrl %s is refused', async (coverUrl) => {
+    const res = await t
+      .http()
+      .post('/api/study/materials')
+      .set(bearer(admin))
+      .send({ channel: '党史', kind: 'article', title: '封面', coverUrl })
     expect(res.status).toBe(400)
     expect(res.body.error.details[0].field).toBe('coverUrl')
   })
 
   it('covers and videos from our uploads or https are accepted', async () => {
-    const res = await t.http().post('/api/study/materials').set(bearer(admin)).send({
-      channel: '党史', kind: 'video', title: '视频', coverUrl: `/media/${'a'.repeat(32)}.jpg`, videoUrl: 'https://media.example.cn/v/1.mp4',
-    })
+    const res = await t
+      .http()
+      .post('/api/study/materials')
+      .set(bearer(admin))
+      .send({
+        channel: '党史',
+        kind: 'video',
+        title: '视频',
+        coverUrl: `/media/${'a'.repeat(32)}.jpg`,
+        videoUrl: 'https://media.example.cn/v/1.mp4',
+      })
     expect(res.status).toBe(201)
-    const bad = await t.http().post('/api/study/materials').set(bearer(admin)).send({ channel: '党史', kind: 'video', title: '视频', videoUrl: `/media/${'a'.repeat(32)}.jpg` })
+    const bad = await t
+      .http()
+      .post('/api/study/materials')
+      .set(bearer(admin))
+      .send({ channel: '党史', kind: 'video', title: '视频', videoUrl: `/media/${'a'.repeat(32)}.jpg` })
     expect(bad.status).toBe(400)
   })
 })

@@ -15,11 +15,24 @@ const org = (name: string) => orgs.find((o) => o.name === name)
 
 async function newExam(extra: Record<string, unknown> = {}) {
   const now = Date.now()
-  const res = await t.http().post('/api/exams').set(bearer(admin)).send({
-    title: `本人权限 ${now}`, opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), durationMinutes: 30,
-    audienceOrgIds: [org('办公室党支部').id], passScore: 50, maxAttempts: 2, shuffleQuestions: false, shuffleOptions: true,
-    releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] }, ...extra,
-  })
+  const res = await t
+    .http()
+    .post('/api/exams')
+    .set(bearer(admin))
+    .send({
+      title: `本人权限 ${now}`,
+      opensAt: new Date(now - 60_000).toISOString(),
+      closesAt: new Date(now + 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [org('办公室党支部').id],
+      passScore: 50,
+      maxAttempts: 2,
+      shuffleQuestions: false,
+      shuffleOptions: true,
+      releaseResults: 'immediately',
+      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+      ...extra,
+    })
   expect(res.status).toBe(201)
   return res.body
 }
@@ -32,19 +45,34 @@ beforeAll(async () => {
   me = (await t.http().get('/api/me').set(bearer(secretary))).body
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('nobody uses staff powers on their own record', () => {
   it('a secretary cannot adjust her own points', async () => {
     const before = (await t.http().get('/api/points/me').set(bearer(secretary))).body.total
-    const res = await t.http().post('/api/points/adjustments').set(bearer(secretary)).send({ userId: me.id, points: 1000, reason: '自己加分' })
+    const res = await t
+      .http()
+      .post('/api/points/adjustments')
+      .set(bearer(secretary))
+      .send({ userId: me.id, points: 1000, reason: '自己加分' })
     expect(res.status).toBe(403)
     expect(res.body.error.code).toBe('SELF_SERVICE_FORBIDDEN')
     expect((await t.http().get('/api/points/me').set(bearer(secretary))).body.total).toBe(before)
     // A second person does it, and the audit names both.
-    const other = await t.http().post('/api/points/adjustments').set(bearer(admin)).send({ userId: me.id, points: 3, reason: '线下学习补记' })
+    const other = await t
+      .http()
+      .post('/api/points/adjustments')
+      .set(bearer(admin))
+      .send({ userId: me.id, points: 3, reason: '线下学习补记' })
     expect(other.status).toBe(200)
-    const entry = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'points.adjust').where('target_id', '=', String(me.id)).executeTakeFirstOrThrow()
+    const entry = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'points.adjust')
+      .where('target_id', '=', String(me.id))
+      .executeTakeFirstOrThrow()
     expect(entry.actor_id).not.toBe(me.id)
     expect((entry.details as any).userId).toBe(me.id)
   })
@@ -52,7 +80,10 @@ describe('nobody uses staff powers on their own record', () => {
   it('a secretary cannot grant herself extra time or attempts, nor reopen her own attempt', async () => {
     const exam = await newExam({ maxAttempts: 1 })
     const audits = await auditCount('exam.allowance')
-    for (const body of [{ userId: me.id, extraMinutes: 30, reason: '自己延时' }, { userId: me.id, extraAttempts: 3, reason: '自己加次数' }]) {
+    for (const body of [
+      { userId: me.id, extraMinutes: 30, reason: '自己延时' },
+      { userId: me.id, extraAttempts: 3, reason: '自己加次数' },
+    ]) {
       const res = await t.http().post(`/api/exams/${exam.id}/allowances`).set(bearer(secretary)).send(body)
       expect(res.status).toBe(403)
     }
@@ -61,14 +92,23 @@ describe('nobody uses staff powers on their own record', () => {
 
     const start = (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(secretary)).send({})).body
     await t.http().post(`/api/attempts/${start.attemptId}/submit`).set(bearer(secretary)).expect(200)
-    const reopen = await t.http().post(`/api/attempts/${start.attemptId}/reopen`).set(bearer(secretary)).send({ reason: '看完答案再答一次' })
+    const reopen = await t
+      .http()
+      .post(`/api/attempts/${start.attemptId}/reopen`)
+      .set(bearer(secretary))
+      .send({ reason: '看完答案再答一次' })
     expect(reopen.status).toBe(403)
     const row = await t.db.selectFrom('attempts').select('status').where('id', '=', start.attemptId).executeTakeFirstOrThrow()
     expect(row.status).toBe('submitted')
   })
 
   it('staff cannot reset their own password, role, unit or state through the staff route', async () => {
-    for (const patch of [{ password: 'Brand-New-Pass-2026' }, { role: 'admin' }, { active: false }, { orgId: org('电子信息处党支部').id }]) {
+    for (const patch of [
+      { password: 'Brand-New-Pass-2026' },
+      { role: 'admin' },
+      { active: false },
+      { orgId: org('电子信息处党支部').id },
+    ]) {
       const res = await t.http().patch(`/api/users/${me.id}`).set(bearer(secretary)).send(patch)
       expect(res.status).toBe(403)
     }
@@ -109,11 +149,17 @@ describe('review waits until no retake remains', () => {
   })
 })
 
-describe('a parent unit\'s secretary watches but does not sit her branches\' exams', () => {
+describe("a parent unit's secretary watches but does not sit her branches' exams", () => {
   it('starting an exam meant for a branch below her is refused', async () => {
-    const parentSecretaryOrg = org('机关党委') ?? orgs.find((o) => o.kind !== 'branch' && orgs.some((c) => c.parentId === o.id && c.name === '办公室党支部'))
+    const parentSecretaryOrg =
+      org('机关党委') ?? orgs.find((o) => o.kind !== 'branch' && orgs.some((c) => c.parentId === o.id && c.name === '办公室党支部'))
     const username = `fsj${Date.now().toString(36)}`
-    await t.http().post('/api/users').set(bearer(admin)).send({ username, name: '上级书记', password: 'Parent-Sec-2026', orgId: parentSecretaryOrg.id, role: 'secretary' }).expect(201)
+    await t
+      .http()
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ username, name: '上级书记', password: 'Parent-Sec-2026', orgId: parentSecretaryOrg.id, role: 'secretary' })
+      .expect(201)
     const token = (await t.http().post('/api/auth/login').send({ username, password: 'Parent-Sec-2026' })).body.accessToken
     const exam = await newExam()
     expect((await t.http().get(`/api/exams/${exam.id}/monitor`).set(bearer(token))).status).toBe(200)

@@ -27,25 +27,53 @@ beforeAll(async () => {
   other = await t.login('dy0002')
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
   for (let i = 0; i < 4; i++) {
-    const q = await t.http().post('/api/questions').set(bearer(admin)).send({
-      type: 'single', stem: `考试专用题 ${i}：下列哪一项是第 ${i} 个选项？`, category: CATEGORY, answer: 'A',
-      options: [{ key: 'A', text: `正确项${i}` }, { key: 'B', text: `干扰项甲${i}` }, { key: 'C', text: `干扰项乙${i}` }, { key: 'D', text: `干扰项丙${i}` }],
-    })
+    const q = await t
+      .http()
+      .post('/api/questions')
+      .set(bearer(admin))
+      .send({
+        type: 'single',
+        stem: `考试专用题 ${i}：下列哪一项是第 ${i} 个选项？`,
+        category: CATEGORY,
+        answer: 'A',
+        options: [
+          { key: 'A', text: `正确项${i}` },
+          { key: 'B', text: `干扰项甲${i}` },
+          { key: 'C', text: `干扰项乙${i}` },
+          { key: 'D', text: `干扰项丙${i}` },
+        ],
+      })
     expect(q.status).toBe(201)
     examQuestionIds.push(q.body.id)
   }
   const now = Date.now()
-  exam = (await t.http().post('/api/exams').set(bearer(admin)).send({
-    title: '保密测试', opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), durationMinutes: 30,
-    audienceOrgIds: [orgs.find((o) => o.name === '办公室党支部').id], passScore: 60, maxAttempts: 1, shuffleQuestions: true, shuffleOptions: true,
-    releaseResults: 'immediately', paper: { rules: [{ category: CATEGORY, type: 'single', count: 4, scoreEach: 25 }] },
-  })).body
+  exam = (
+    await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({
+        title: '保密测试',
+        opensAt: new Date(now - 60_000).toISOString(),
+        closesAt: new Date(now + 3_600_000).toISOString(),
+        durationMinutes: 30,
+        audienceOrgIds: [orgs.find((o) => o.name === '办公室党支部').id],
+        passScore: 60,
+        maxAttempts: 1,
+        shuffleQuestions: true,
+        shuffleOptions: true,
+        releaseResults: 'immediately',
+        paper: { rules: [{ category: CATEGORY, type: 'single', count: 4, scoreEach: 25 }] },
+      })
+  ).body
   expect(exam.id).toBeGreaterThan(0)
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 describe('practice is no key oracle for an open exam', () => {
-  it('refuses to grade the exam\'s questions in any mode, with or without a run, and reveals no key', async () => {
+  it("refuses to grade the exam's questions in any mode, with or without a run, and reveals no key", async () => {
     const started = (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})).body
     const mine = started.questions as { id: number }[]
     expect(mine.map((q) => q.id).sort()).toEqual([...examQuestionIds].sort())
@@ -65,8 +93,11 @@ describe('practice is no key oracle for an open exam', () => {
     }
   })
 
-  it('never serves an open exam\'s questions to the people who can still sit it', async () => {
-    for (const path of [`/api/study/quiz/random?size=20&category=${encodeURIComponent(CATEGORY)}`, `/api/study/quiz/special?size=10&category=${encodeURIComponent(CATEGORY)}`]) {
+  it("never serves an open exam's questions to the people who can still sit it", async () => {
+    for (const path of [
+      `/api/study/quiz/random?size=20&category=${encodeURIComponent(CATEGORY)}`,
+      `/api/study/quiz/special?size=10&category=${encodeURIComponent(CATEGORY)}`,
+    ]) {
       const set = (await t.http().get(path).set(bearer(other))).body // dy0002 has not started yet: still open for her
       expect(set.questions.map((q: any) => q.id).filter((id: number) => examQuestionIds.includes(id))).toEqual([])
     }
@@ -77,20 +108,43 @@ describe('practice is no key oracle for an open exam', () => {
   it('serves them again once the person has no attempt left', async () => {
     const started = (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})).body
     await t.http().post(`/api/attempts/${started.attemptId}/submit`).set(bearer(member)).expect(200)
-    const set = (await t.http().get(`/api/study/quiz/random?size=20&category=${encodeURIComponent(CATEGORY)}`).set(bearer(member))).body
+    const set = (
+      await t
+        .http()
+        .get(`/api/study/quiz/random?size=20&category=${encodeURIComponent(CATEGORY)}`)
+        .set(bearer(member))
+    ).body
     expect(set.questions.map((q: any) => q.id).sort()).toEqual([...examQuestionIds].sort())
     // …but still not to a colleague who has not sat it.
-    const theirs = (await t.http().get(`/api/study/quiz/random?size=20&category=${encodeURIComponent(CATEGORY)}`).set(bearer(other))).body
+    const theirs = (
+      await t
+        .http()
+        .get(`/api/study/quiz/random?size=20&category=${encodeURIComponent(CATEGORY)}`)
+        .set(bearer(other))
+    ).body
     expect(theirs.questions).toEqual([])
   })
 })
 
 describe('practice grades only what it served to that person', () => {
-  it('an arbitrary bank id, another person\'s run, or a made-up run is refused without a key', async () => {
-    const bankQuestion = await t.db.selectFrom('questions').select('id').where('status', '=', 'published').where('type', '=', 'judge').executeTakeFirstOrThrow()
+  it("an arbitrary bank id, another person's run, or a made-up run is refused without a key", async () => {
+    const bankQuestion = await t.db
+      .selectFrom('questions')
+      .select('id')
+      .where('status', '=', 'published')
+      .where('type', '=', 'judge')
+      .executeTakeFirstOrThrow()
     const mine = (await t.http().get('/api/study/quiz/random?size=3').set(bearer(member))).body
     for (const [token, body] of [
-      [member, { mode: 'random', runId: mine.runId, questionId: bankQuestion.id === mine.questions[0].id ? mine.questions[1].id + 1e6 : bankQuestion.id, answer: true }],
+      [
+        member,
+        {
+          mode: 'random',
+          runId: mine.runId,
+          questionId: bankQuestion.id === mine.questions[0].id ? mine.questions[1].id + 1e6 : bankQuestion.id,
+          answer: true,
+        },
+      ],
       [other, { mode: 'random', runId: mine.runId, questionId: mine.questions[0].id, answer: true }],
       [member, { mode: 'random', runId: 'made-up', questionId: mine.questions[0].id, answer: true }],
       [member, { mode: 'challenge', runId: 'made-up', questionId: mine.questions[0].id, answer: true }],
@@ -103,10 +157,26 @@ describe('practice grades only what it served to that person', () => {
   })
 
   it('a question withdrawn from the bank after it was served is not graded', async () => {
-    const q = (await t.http().post('/api/questions').set(bearer(admin)).send({ type: 'judge', stem: '即将停用的练习题：这是一道判断题。', category: '测试/停用', answer: true })).body
-    const set = (await t.http().get(`/api/study/quiz/random?size=5&category=${encodeURIComponent('测试/停用')}`).set(bearer(member))).body
+    const q = (
+      await t
+        .http()
+        .post('/api/questions')
+        .set(bearer(admin))
+        .send({ type: 'judge', stem: '即将停用的练习题：这是一道判断题。', category: '测试/停用', answer: true })
+    ).body
+    const set = (
+      await t
+        .http()
+        .get(`/api/study/quiz/random?size=5&category=${encodeURIComponent('测试/停用')}`)
+        .set(bearer(member))
+    ).body
     expect(set.questions.map((x: any) => x.id)).toEqual([q.id])
-    await t.http().post('/api/questions/bulk').set(bearer(admin)).send({ ids: [q.id], action: 'draft' }).expect(200)
+    await t
+      .http()
+      .post('/api/questions/bulk')
+      .set(bearer(admin))
+      .send({ ids: [q.id], action: 'draft' })
+      .expect(200)
     const res = await answers(member, { mode: 'random', runId: set.runId, questionId: q.id, answer: true })
     expect(res.status).toBe(409)
     expect(res.body.error.code).toBe('QUESTION_WITHDRAWN')
@@ -117,14 +187,40 @@ describe('practice grades only what it served to that person', () => {
     const set = (await t.http().get('/api/study/quiz/random?size=20').set(bearer(other))).body
     const withOptions = set.questions.filter((q: any) => q.type === 'single' || q.type === 'multiple')
     expect(withOptions.length).toBeGreaterThan(5)
-    const bank = new Map((await t.db.selectFrom('questions').select(['id', 'options']).where('id', 'in', withOptions.map((q: any) => q.id)).execute()).map((r) => [r.id, r.options]))
-    const reordered = withOptions.filter((q: any) => JSON.stringify(q.options.map((o: any) => o.text)) !== JSON.stringify((bank.get(q.id) as any[]).map((o) => o.text)))
+    const bank = new Map(
+      (
+        await t.db
+          .selectFrom('questions')
+          .select(['id', 'options'])
+          .where(
+            'id',
+            'in',
+            withOptions.map((q: any) => q.id),
+          )
+          .execute()
+      ).map((r) => [r.id, r.options]),
+    )
+    const reordered = withOptions.filter(
+      (q: any) => JSON.stringify(q.options.map((o: any) => o.text)) !== JSON.stringify((bank.get(q.id) as any[]).map((o) => o.text)),
+    )
     expect(reordered.length).toBeGreaterThan(0)
     // Answer one wrong on purpose; the book shows it exactly as served, letters and order.
     const q = withOptions[0]
-    const served = (await t.db.selectFrom('practice_items').select('question').where('question_id', '=', q.id).where('set_key', '=', `random:${set.runId}`).executeTakeFirstOrThrow()).question as any
+    const served = (
+      await t.db
+        .selectFrom('practice_items')
+        .select('question')
+        .where('question_id', '=', q.id)
+        .where('set_key', '=', `random:${set.runId}`)
+        .executeTakeFirstOrThrow()
+    ).question as any
     const wrongKey = q.options.find((o: any) => ![served.answer].flat().includes(o.key)).key
-    const res = await answers(other, { mode: 'random', runId: set.runId, questionId: q.id, answer: q.type === 'single' ? wrongKey : [wrongKey] })
+    const res = await answers(other, {
+      mode: 'random',
+      runId: set.runId,
+      questionId: q.id,
+      answer: q.type === 'single' ? wrongKey : [wrongKey],
+    })
     expect(res.status).toBe(200)
     expect(res.body.correct).toBe(false)
     const book = (await t.http().get('/api/study/wrong-book').set(bearer(other))).body

@@ -14,13 +14,21 @@ let admin: string
 let orgs: any[]
 const exams: any[] = []
 const sockets: ClientSocket[] = []
-const open = async (token: string) => { const s = await connect(t.baseUrl, token); sockets.push(s); return s }
+const open = async (token: string) => {
+  const s = await connect(t.baseUrl, token)
+  sockets.push(s)
+  return s
+}
 const org = (name: string) => orgs.find((o) => o.name === name)
 let seq = 0
 
 async function newUserSession(role: 'member' | 'secretary' = 'member') {
   const username = `sock${Date.now().toString(36)}${seq++}`
-  const res = await t.http().post('/api/users').set(bearer(admin)).send({ username, name: '连接测试', password: 'Sock-Test-2026', orgId: org('办公室党支部').id, role })
+  const res = await t
+    .http()
+    .post('/api/users')
+    .set(bearer(admin))
+    .send({ username, name: '连接测试', password: 'Sock-Test-2026', orgId: org('办公室党支部').id, role })
   expect(res.status).toBe(201)
   const login = await t.http().post('/api/auth/login').send({ username, password: 'Sock-Test-2026' })
   return { id: res.body.id as number, username, ...(login.body as { accessToken: string; refreshToken: string }) }
@@ -41,11 +49,27 @@ beforeAll(async () => {
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
   const now = Date.now()
   for (let i = 0; i < SOCKET_LIMITS.maxWatches + 2; i++) {
-    exams.push((await t.http().post('/api/exams').set(bearer(admin)).send({
-      title: `连接攻击 ${i}`, opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), durationMinutes: 30,
-      audienceOrgIds: [org('省工业和信息化厅').id], passScore: 0, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
-      releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-    })).body)
+    exams.push(
+      (
+        await t
+          .http()
+          .post('/api/exams')
+          .set(bearer(admin))
+          .send({
+            title: `连接攻击 ${i}`,
+            opensAt: new Date(now - 60_000).toISOString(),
+            closesAt: new Date(now + 3_600_000).toISOString(),
+            durationMinutes: 30,
+            audienceOrgIds: [org('省工业和信息化厅').id],
+            passScore: 0,
+            maxAttempts: 1,
+            shuffleQuestions: false,
+            shuffleOptions: false,
+            releaseResults: 'immediately',
+            paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+          })
+      ).body,
+    )
   }
 })
 afterAll(async () => {
@@ -69,7 +93,10 @@ describe('flood control', () => {
     let refused = 0
     let accepted = 0
     for (let i = 0; i < 5_000; i++) {
-      flooder.emit('exam:watch', { examId: exams[0].id }, (reply) => { if (reply.ok) accepted++; else refused++ })
+      flooder.emit('exam:watch', { examId: exams[0].id }, (reply) => {
+        if (reply.ok) accepted++
+        else refused++
+      })
     }
     expect(await disconnected).toBe('io server disconnect')
     // The bystander's watch is answered normally right after the flood.
@@ -101,7 +128,7 @@ describe('flood control', () => {
 })
 
 describe('sockets end with their session', () => {
-  it('logout ends that session\'s sockets at once', async () => {
+  it("logout ends that session's sockets at once", async () => {
     const u = await newUserSession()
     const s = await open(u.accessToken)
     const ended = endOf(s)
@@ -109,12 +136,16 @@ describe('sockets end with their session', () => {
     expect(await ended).toBe('session:ended')
   })
 
-  it('a password change ends the person\'s other sessions\' sockets', async () => {
+  it("a password change ends the person's other sessions' sockets", async () => {
     const u = await newUserSession()
     const other = await t.http().post('/api/auth/login').send({ username: u.username, password: 'Sock-Test-2026' })
     const s = await open(other.body.accessToken)
     const ended = endOf(s)
-    const res = await t.http().post('/api/auth/password').set(bearer(u.accessToken)).send({ currentPassword: 'Sock-Test-2026', newPassword: 'Sock-Changed-2026!' })
+    const res = await t
+      .http()
+      .post('/api/auth/password')
+      .set(bearer(u.accessToken))
+      .send({ currentPassword: 'Sock-Test-2026', newPassword: 'Sock-Changed-2026!' })
     expect(res.status).toBe(204)
     expect(await ended).toBe('session:ended')
   })
@@ -138,7 +169,7 @@ describe('sockets end with their session', () => {
     expect(await disabled).toBe('session:ended')
   })
 
-  it('a session revoked behind this node\'s back (another node, or the database) is noticed within the recheck interval', async () => {
+  it("a session revoked behind this node's back (another node, or the database) is noticed within the recheck interval", async () => {
     const u = await newUserSession()
     const s = await open(u.accessToken)
     const ended = endOf(s)

@@ -10,14 +10,22 @@ import { TEST_DATABASE_URL } from './helpers/template-db.js'
 
 const running: Started[] = []
 const dirs: string[] = []
-const tempDir = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-start-')); dirs.push(d); return d }
+const tempDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-start-'))
+  dirs.push(d)
+  return d
+}
 afterAll(async () => {
   await Promise.all(running.map((p) => stop(p, 'SIGKILL')))
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
 async function login(port: number, username: string, password: string) {
-  const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
   return res.status
 }
 
@@ -63,7 +71,15 @@ describe('embedded database', () => {
 
 describe.runIf(TEST_DATABASE_URL)('PostgreSQL', () => {
   const databases: string[] = []
-  const admin = async (q: string) => { const c = new pg.Client({ connectionString: TEST_DATABASE_URL }); await c.connect(); try { await c.query(q) } finally { await c.end() } }
+  const admin = async (q: string) => {
+    const c = new pg.Client({ connectionString: TEST_DATABASE_URL })
+    await c.connect()
+    try {
+      await c.query(q)
+    } finally {
+      await c.end()
+    }
+  }
   const fresh = async () => {
     const name = `xuece_start_${randomBytes(4).toString('hex')}`
     await admin(`create database ${name}`)
@@ -72,7 +88,9 @@ describe.runIf(TEST_DATABASE_URL)('PostgreSQL', () => {
     u.pathname = `/${name}`
     return u.toString()
   }
-  afterAll(async () => { for (const d of databases) await admin(`drop database if exists ${d} with (force)`) })
+  afterAll(async () => {
+    for (const d of databases) await admin(`drop database if exists ${d} with (force)`)
+  })
 
   it('refuses an empty database without ADMIN_PASSWORD, and creates the admin with it', async () => {
     const url = await fresh()

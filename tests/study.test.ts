@@ -7,18 +7,32 @@ const clock = new ManualClock(new Date('2026-11-30T01:00:00Z')) // 09:00 Shangha
 let t: TestContext
 const sec = (n: number) => n * 1000
 
-beforeAll(async () => { t = await createTestContext({ clock }) })
-afterAll(async () => { await t?.close() })
+beforeAll(async () => {
+  t = await createTestContext({ clock })
+})
+afterAll(async () => {
+  await t?.close()
+})
 
 /** The key as the question was last served (practice shuffles options per person: letters differ from the bank's). */
 async function keyOf(questionId: number): Promise<{ type: string; answer: AnswerKey; options: { key: string }[] | null }> {
-  const served = await t.db.selectFrom('practice_items').select('question').where('question_id', '=', questionId).orderBy('served_at', 'desc').executeTakeFirstOrThrow()
+  const served = await t.db
+    .selectFrom('practice_items')
+    .select('question')
+    .where('question_id', '=', questionId)
+    .orderBy('served_at', 'desc')
+    .executeTakeFirstOrThrow()
   return served.question as any
 }
 const right = (k: { type: string; answer: AnswerKey }) => (k.type === 'fill' ? (k.answer as string[][]).map((a) => a[0]) : k.answer)
 const wrong = (k: { type: string; answer: AnswerKey; options: { key: string }[] | null }) =>
-  k.type === 'judge' ? !k.answer : k.type === 'single' ? k.options!.find((o) => o.key !== k.answer)!.key
-    : k.type === 'multiple' ? [k.options!.find((o) => !(k.answer as string[]).includes(o.key))!.key] : (k.answer as string[][]).map(() => '错')
+  k.type === 'judge'
+    ? !k.answer
+    : k.type === 'single'
+      ? k.options!.find((o) => o.key !== k.answer)!.key
+      : k.type === 'multiple'
+        ? [k.options!.find((o) => !(k.answer as string[]).includes(o.key))!.key]
+        : (k.answer as string[][]).map(() => '错')
 
 async function materials(token: string, kind: 'article' | 'video') {
   return (await t.http().get(`/api/study/materials?kind=${kind}&pageSize=50`).set(bearer(token))).body.items as any[]
@@ -36,12 +50,25 @@ describe('materials and verified study time', () => {
 
   it('admins publish materials; scripts are stripped; members cannot publish', async () => {
     const admin = await t.login('admin')
-    const res = await t.http().post('/api/study/materials').set(bearer(admin)).send({ channel: '党史', kind: 'article', title: '测试文章', bodyHtml: '<p>正文</p><script>alert(1)</script><img src="x" onerror="alert(1)">' })
+    const res = await t.http().post('/api/study/materials').set(bearer(admin)).send({
+      channel: '党史',
+      kind: 'article',
+      title: '测试文章',
+      bodyHtml: '<p>正文</p><script>alert(1)</script><img src="x" onerror="alert(1)">',
+    })
     expect(res.status).toBe(201)
     expect(res.body.bodyHtml).toBe('<p>正文</p><img src="x" />')
     const bad = await t.http().post('/api/study/materials').set(bearer(admin)).send({ channel: '不存在', kind: 'article', title: 'x' })
     expect(bad.status).toBe(400)
-    expect((await t.http().post('/api/study/materials').set(bearer(await t.login('dy0030'))).send({ channel: '党史', kind: 'article', title: 'x' })).status).toBe(403)
+    expect(
+      (
+        await t
+          .http()
+          .post('/api/study/materials')
+          .set(bearer(await t.login('dy0030')))
+          .send({ channel: '党史', kind: 'article', title: 'x' })
+      ).status,
+    ).toBe(403)
   })
 
   it('counts time only while visible, never more than wall time, even with two tabs', async () => {
@@ -69,7 +96,10 @@ describe('materials and verified study time', () => {
     const beat = () => t.http().post(`/api/study/materials/${a.id}/heartbeat`).set(bearer(token)).send({ visible: true })
     await beat()
     const awards: any[] = []
-    for (let i = 0; i < 20; i++) { clock.advance(sec(15)); awards.push(...(await beat()).body.awards) } // 300 s
+    for (let i = 0; i < 20; i++) {
+      clock.advance(sec(15))
+      awards.push(...(await beat()).body.awards)
+    } // 300 s
     expect(awards.filter((x) => x.rule === 'article')).toEqual([{ rule: 'article', points: 1 }])
     expect(awards.filter((x) => x.rule === 'article_time')).toHaveLength(2) // 300 s / 120 s
   })
@@ -84,7 +114,11 @@ describe('answer modes and the 错题本', () => {
     let points = 0
     for (const [i, q] of set.questions.entries()) {
       const k = await keyOf(q.id)
-      const res = await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'daily', questionId: q.id, answer: i === 0 ? wrong(k) : right(k), elapsedMs: 4000 })
+      const res = await t
+        .http()
+        .post('/api/study/answers')
+        .set(bearer(token))
+        .send({ mode: 'daily', questionId: q.id, answer: i === 0 ? wrong(k) : right(k), elapsedMs: 4000 })
       expect(res.status).toBe(200)
       expect(res.body.correct).toBe(i !== 0)
       expect(res.body.correctAnswer).toEqual(k.answer)
@@ -92,10 +126,25 @@ describe('answer modes and the 错题本', () => {
     }
     expect(points).toBe(4)
     // Answering the same right question again earns nothing more.
-    const again = await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'daily', questionId: set.questions[1].id, answer: right(await keyOf(set.questions[1].id)) })
+    const again = await t
+      .http()
+      .post('/api/study/answers')
+      .set(bearer(token))
+      .send({ mode: 'daily', questionId: set.questions[1].id, answer: right(await keyOf(set.questions[1].id)) })
     expect(again.body.points).toBe(0)
-    const other = await t.db.selectFrom('questions').select('id').where('id', 'not in', set.questions.map((q: any) => q.id)).where('status', '=', 'published').executeTakeFirstOrThrow()
-    expect((await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'daily', questionId: other.id, answer: true })).status).toBe(409)
+    const other = await t.db
+      .selectFrom('questions')
+      .select('id')
+      .where(
+        'id',
+        'not in',
+        set.questions.map((q: any) => q.id),
+      )
+      .where('status', '=', 'published')
+      .executeTakeFirstOrThrow()
+    expect(
+      (await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'daily', questionId: other.id, answer: true })).status,
+    ).toBe(409)
     const book = (await t.http().get('/api/study/wrong-book').set(bearer(token))).body
     expect(book.map((b: any) => b.questionId)).toEqual([set.questions[0].id])
   })
@@ -106,8 +155,10 @@ describe('answer modes and the 错题本', () => {
     const q = run.questions[0]
     const k = await keyOf(q.id)
     // A mistake in a served set puts the question in the book; the book's redo grades only its own entries.
-    const inRun = (a: unknown) => t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'random', runId: run.runId, questionId: q.id, answer: a })
-    const answer = (a: unknown) => t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'wrongbook', questionId: q.id, answer: a })
+    const inRun = (a: unknown) =>
+      t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'random', runId: run.runId, questionId: q.id, answer: a })
+    const answer = (a: unknown) =>
+      t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'wrongbook', questionId: q.id, answer: a })
     const inBook = async () => (await t.http().get('/api/study/wrong-book').set(bearer(token))).body.some((b: any) => b.questionId === q.id)
     expect((await answer(right(k))).status).toBe(409) // not in the book yet
     await inRun(wrong(k))
@@ -129,15 +180,26 @@ describe('answer modes and the 错题本', () => {
     const runId = run.runId
     let points = 0
     for (let i = 0; i < 3; i++) {
-      const res = await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'challenge', runId, questionId: q.id, answer: right(await keyOf(q.id)) })
+      const res = await t
+        .http()
+        .post('/api/study/answers')
+        .set(bearer(token))
+        .send({ mode: 'challenge', runId, questionId: q.id, answer: right(await keyOf(q.id)) })
       expect(res.body.challenge).toMatchObject({ correct: i + 1, ended: false })
       points += res.body.points
       q = res.body.challenge.next
     }
-    const out = await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'challenge', runId, questionId: q.id, answer: wrong(await keyOf(q.id)) })
+    const out = await t
+      .http()
+      .post('/api/study/answers')
+      .set(bearer(token))
+      .send({ mode: 'challenge', runId, questionId: q.id, answer: wrong(await keyOf(q.id)) })
     expect(out.body.challenge).toMatchObject({ correct: 3, ended: true, next: null })
     expect(points).toBe(3)
-    expect((await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'challenge', runId, questionId: q.id, answer: true })).status).toBe(409)
+    expect(
+      (await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'challenge', runId, questionId: q.id, answer: true }))
+        .status,
+    ).toBe(409)
   })
 
   it('flags implausibly fast, uniform answering to the secretary', async () => {
@@ -145,12 +207,32 @@ describe('answer modes and the 错题本', () => {
     for (let i = 0; i < 12; i++) {
       const run = (await t.http().get('/api/study/quiz/random?size=1').set(bearer(bot))).body
       const q = run.questions[0]
-      await t.http().post('/api/study/answers').set(bearer(bot)).send({ mode: 'random', runId: run.runId, questionId: q.id, answer: q.type === 'judge' ? true : q.type === 'single' ? 'A' : q.type === 'multiple' ? ['A'] : Array(q.blanks).fill('x'), elapsedMs: 800 })
+      await t
+        .http()
+        .post('/api/study/answers')
+        .set(bearer(bot))
+        .send({
+          mode: 'random',
+          runId: run.runId,
+          questionId: q.id,
+          answer: q.type === 'judge' ? true : q.type === 'single' ? 'A' : q.type === 'multiple' ? ['A'] : Array(q.blanks).fill('x'),
+          elapsedMs: 800,
+        })
     }
-    const flags = (await t.http().get('/api/points/flags').set(bearer(await t.login('sj_bgs')))).body
+    const flags = (
+      await t
+        .http()
+        .get('/api/points/flags')
+        .set(bearer(await t.login('sj_bgs')))
+    ).body
     expect(flags.map((f: any) => f.name)).toHaveLength(1)
     expect(flags[0].reasons.join()).toMatch(/过快/)
-    const otherSecretary = (await t.http().get('/api/points/flags').set(bearer(await t.login('sj_dzxx')))).body
+    const otherSecretary = (
+      await t
+        .http()
+        .get('/api/points/flags')
+        .set(bearer(await t.login('sj_dzxx')))
+    ).body
     expect(otherSecretary).toEqual([])
   })
 })
@@ -163,21 +245,39 @@ describe("a member's day", () => {
     const [v1] = await materials(token, 'video')
     const read = async (id: number, seconds: number) => {
       await t.http().post(`/api/study/materials/${id}/heartbeat`).set(bearer(token)).send({ visible: true })
-      for (let s = 0; s < seconds; s += 15) { clock.advance(sec(15)); await t.http().post(`/api/study/materials/${id}/heartbeat`).set(bearer(token)).send({ visible: true }) }
+      for (let s = 0; s < seconds; s += 15) {
+        clock.advance(sec(15))
+        await t.http().post(`/api/study/materials/${id}/heartbeat`).set(bearer(token)).send({ visible: true })
+      }
       clock.advance(sec(60)) // a pause between materials
     }
-    await read(a1.id, 60)  // 文章选读 +1
-    await read(a2.id, 75)  // 文章选读 +1; 135 s of reading → 阅读时长 +1
+    await read(a1.id, 60) // 文章选读 +1
+    await read(a2.id, 75) // 文章选读 +1; 135 s of reading → 阅读时长 +1
     await read(v1.id, 180) // 视听学习 +1; 180 s of video → 视听时长 +1
     const set = (await t.http().get('/api/study/quiz/daily').set(bearer(token))).body
     for (const [i, q] of set.questions.entries()) {
       const k = await keyOf(q.id)
-      await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'daily', questionId: q.id, answer: i === 2 ? wrong(k) : right(k) })
+      await t
+        .http()
+        .post('/api/study/answers')
+        .set(bearer(token))
+        .send({ mode: 'daily', questionId: q.id, answer: i === 2 ? wrong(k) : right(k) })
     } // 每日答题 +4
     const run = (await t.http().post('/api/study/challenge').set(bearer(token))).body
     let q = run.question
-    for (let i = 0; i < 2; i++) q = (await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'challenge', runId: run.runId, questionId: q.id, answer: right(await keyOf(q.id)) })).body.challenge.next
-    await t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'challenge', runId: run.runId, questionId: q.id, answer: wrong(await keyOf(q.id)) }) // 挑战答题 +2
+    for (let i = 0; i < 2; i++)
+      q = (
+        await t
+          .http()
+          .post('/api/study/answers')
+          .set(bearer(token))
+          .send({ mode: 'challenge', runId: run.runId, questionId: q.id, answer: right(await keyOf(q.id)) })
+      ).body.challenge.next
+    await t
+      .http()
+      .post('/api/study/answers')
+      .set(bearer(token))
+      .send({ mode: 'challenge', runId: run.runId, questionId: q.id, answer: wrong(await keyOf(q.id)) }) // 挑战答题 +2
 
     const me = (await t.http().get('/api/points/me').set(bearer(token))).body
     const earned = Object.fromEntries(me.rules.map((r: any) => [r.rule, r.earnedToday]))

@@ -18,24 +18,49 @@ beforeAll(async () => {
   member = await t.login('dy0001')
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
 })
-afterAll(async () => { await t?.close() })
+afterAll(async () => {
+  await t?.close()
+})
 
 const countUsers = async () => (await t.http().get('/api/users?pageSize=1').set(bearer(admin))).body.total as number
 
 describe('create users: role × scope', () => {
-  const body = (username: string, orgName: string, role = 'member') => ({ username, name: '王测试', password: 'Harbor-Lamp-2026', orgId: org(orgName).id, role })
+  const body = (username: string, orgName: string, role = 'member') => ({
+    username,
+    name: '王测试',
+    password: 'Harbor-Lamp-2026',
+    orgId: org(orgName).id,
+    role,
+  })
 
   it('admin creates anyone anywhere; the user works at once', async () => {
-    const res = await t.http().post('/api/users').set(bearer(admin)).send(body('u-admin-made', '电子信息处党支部', 'secretary'))
+    const res = await t
+      .http()
+      .post('/api/users')
+      .set(bearer(admin))
+      .send(body('u-admin-made', '电子信息处党支部', 'secretary'))
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ username: 'u-admin-made', role: 'secretary', orgId: org('电子信息处党支部').id, mustChangePassword: false })
+    expect(res.body).toMatchObject({
+      username: 'u-admin-made',
+      role: 'secretary',
+      orgId: org('电子信息处党支部').id,
+      mustChangePassword: false,
+    })
     expect((await t.http().post('/api/auth/login').send({ username: 'u-admin-made', password: 'Harbor-Lamp-2026' })).status).toBe(200)
   })
 
   it('secretary creates inside her subtree only, and never admins', async () => {
     expect((await t.http().post('/api/users').set(bearer(secretary)).send(body('u-sec-in', '办公室党支部'))).status).toBe(201)
     expect((await t.http().post('/api/users').set(bearer(secretary)).send(body('u-sec-out', '电子信息处党支部'))).status).toBe(403)
-    expect((await t.http().post('/api/users').set(bearer(secretary)).send(body('u-sec-admin', '办公室党支部', 'admin'))).status).toBe(403)
+    expect(
+      (
+        await t
+          .http()
+          .post('/api/users')
+          .set(bearer(secretary))
+          .send(body('u-sec-admin', '办公室党支部', 'admin'))
+      ).status,
+    ).toBe(403)
   })
 
   it('members cannot create or list users', async () => {
@@ -45,10 +70,18 @@ describe('create users: role × scope', () => {
 
   it('a duplicate username is a 409; a weak password a 400 naming the field', async () => {
     expect((await t.http().post('/api/users').set(bearer(admin)).send(body('dy0001', '办公室党支部'))).status).toBe(409)
-    const weak = await t.http().post('/api/users').set(bearer(admin)).send({ ...body('u-weak', '办公室党支部'), password: 'abc' })
+    const weak = await t
+      .http()
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ ...body('u-weak', '办公室党支部'), password: 'abc' })
     expect(weak.status).toBe(400)
     expect(weak.body.error.details[0].field).toBe('password')
-    const badRole = await t.http().post('/api/users').set(bearer(admin)).send({ ...body('u-badrole', '办公室党支部'), role: 'king' })
+    const badRole = await t
+      .http()
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({ ...body('u-badrole', '办公室党支部'), role: 'king' })
     expect(badRole.status).toBe(400)
     expect(badRole.body.error.message).toContain('role')
   })
@@ -59,25 +92,40 @@ describe('list and update: scope', () => {
     const all = await t.http().get('/api/users?pageSize=500').set(bearer(secretary))
     expect(all.status).toBe(200)
     const path = org('办公室党支部').path
-    const adminView = await t.http().get(`/api/users?orgId=${org('办公室党支部').id}&pageSize=500`).set(bearer(admin))
+    const adminView = await t
+      .http()
+      .get(`/api/users?orgId=${org('办公室党支部').id}&pageSize=500`)
+      .set(bearer(admin))
     expect(all.body.total).toBe(adminView.body.total)
     expect(all.body.items.every((u: any) => orgs.find((o) => o.id === u.orgId).path.startsWith(path))).toBe(true)
     const page2 = await t.http().get('/api/users?pageSize=5&page=2').set(bearer(secretary))
     expect(page2.body.items).toHaveLength(5)
     const first = all.body.items[3]
-    const found = await t.http().get(`/api/users?q=${encodeURIComponent(first.name)}`).set(bearer(secretary))
+    const found = await t
+      .http()
+      .get(`/api/users?q=${encodeURIComponent(first.name)}`)
+      .set(bearer(secretary))
     expect(found.body.items.map((u: any) => u.id)).toContain(first.id)
   })
 
   it('a secretary cannot read or change people of other branches (404)', async () => {
-    const outsider = (await t.http().get(`/api/users?orgId=${org('电子信息处党支部').id}&pageSize=1`).set(bearer(admin))).body.items[0]
+    const outsider = (
+      await t
+        .http()
+        .get(`/api/users?orgId=${org('电子信息处党支部').id}&pageSize=1`)
+        .set(bearer(admin))
+    ).body.items[0]
     expect((await t.http().get(`/api/users/${outsider.id}`).set(bearer(secretary))).status).toBe(404)
     expect((await t.http().patch(`/api/users/${outsider.id}`).set(bearer(secretary)).send({ name: 'x' })).status).toBe(404)
   })
 
   it('a secretary cannot move her people out of her subtree', async () => {
     const own = (await t.http().get('/api/users?role=member&pageSize=1').set(bearer(secretary))).body.items[0]
-    const res = await t.http().patch(`/api/users/${own.id}`).set(bearer(secretary)).send({ orgId: org('电子信息处党支部').id })
+    const res = await t
+      .http()
+      .patch(`/api/users/${own.id}`)
+      .set(bearer(secretary))
+      .send({ orgId: org('电子信息处党支部').id })
     expect(res.status).toBe(403)
   })
 

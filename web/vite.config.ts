@@ -29,7 +29,10 @@ function vantIconsOffline(): Plugin {
         fs.mkdirSync(dir, { recursive: true })
         const file = path.join(dir, 'vant-icon.woff2')
         if (!fs.existsSync(file) || !fs.readFileSync(file).equals(font)) fs.writeFileSync(file, font)
-        return `url("${path.relative(path.dirname(id.split('?')[0]), file).split(path.sep).join('/')}")`
+        return `url("${path
+          .relative(path.dirname(id.split('?')[0]), file)
+          .split(path.sep)
+          .join('/')}")`
       })
       return { code: out, map: null }
     },
@@ -39,9 +42,17 @@ function vantIconsOffline(): Plugin {
 const vantEs = fileURLToPath(new URL('../node_modules/vant/es/', import.meta.url))
 /** vant's functions and the component whose stylesheet they need. */
 const VANT_FUNCTIONS: Record<string, string> = {
-  showToast: 'toast', showLoadingToast: 'toast', showSuccessToast: 'toast', showFailToast: 'toast', closeToast: 'toast',
-  showDialog: 'dialog', showConfirmDialog: 'dialog', closeDialog: 'dialog',
-  showNotify: 'notify', closeNotify: 'notify', showImagePreview: 'image-preview',
+  showToast: 'toast',
+  showLoadingToast: 'toast',
+  showSuccessToast: 'toast',
+  showFailToast: 'toast',
+  closeToast: 'toast',
+  showDialog: 'dialog',
+  showConfirmDialog: 'dialog',
+  closeDialog: 'dialog',
+  showNotify: 'notify',
+  closeNotify: 'notify',
+  showImagePreview: 'image-preview',
 }
 const kebab = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()
 
@@ -61,7 +72,10 @@ function vantStylesOnDemand(): Plugin {
       let out = code.replace(/^[ \t]*import\s+['"]vant\/lib\/index\.css['"];?[ \t]*\r?\n/gm, '')
       out = out.replace(/^([ \t]*import\s+\{([^}]*)\}\s+from\s+['"]vant['"];?)/gm, (whole, _stmt, names: string) => {
         for (const raw of names.split(',')) {
-          const name = raw.trim().replace(/^type\s+.*/, '').split(/\s+as\s+/)[0]
+          const name = raw
+            .trim()
+            .replace(/^type\s+.*/, '')
+            .split(/\s+as\s+/)[0]
           if (!name) continue
           const dir = VANT_FUNCTIONS[name] ?? kebab(name)
           if (fs.existsSync(path.join(vantEs, dir, 'style', 'index.mjs'))) styles.add(dir)
@@ -83,18 +97,24 @@ function precompress(): Plugin {
     name: 'xuece:precompress',
     apply: 'build',
     enforce: 'post',
-    configResolved(config) { outDir = path.resolve(config.root, config.build.outDir) },
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir)
+    },
     closeBundle: {
       order: 'post',
       sequential: true,
       handler() {
-        const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
-          .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+        const walk = (dir: string): string[] =>
+          fs
+            .readdirSync(dir, { withFileTypes: true })
+            .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
         for (const file of walk(outDir)) {
           if (!/\.(js|mjs|css|html|svg|json|webmanifest|txt|map)$/.test(file)) continue
           const raw = fs.readFileSync(file)
           if (raw.length < 512) continue
-          const br = zlib.brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+          const br = zlib.brotliCompressSync(raw, {
+            params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+          })
           const gz = zlib.gzipSync(raw, { level: 9 })
           if (br.length < raw.length) fs.writeFileSync(`${file}.br`, br)
           if (gz.length < raw.length) fs.writeFileSync(`${file}.gz`, gz)
@@ -110,42 +130,49 @@ function precompress(): Plugin {
  * loads is kept cache-first (immutable names). A new build's worker takes over at once and the page
  * announces the new version (main.ts) instead of breaking; API and socket.io never go through a cache.
  */
-const pwa = () => VitePWA({
-  injectRegister: false, // main.ts registers it and announces updates
-  registerType: 'autoUpdate',
-  includeAssets: ['apple-touch-icon.png'],
-  manifest: {
-    id: '/',
-    name: '学测 · 党员学习与知识测试',
-    short_name: '学测',
-    description: '党员教育在线学习与知识测试',
-    lang: 'zh-CN',
-    start_url: '/',
-    scope: '/',
-    display: 'standalone',
-    orientation: 'portrait',
-    theme_color: '#c8161d',
-    background_color: '#ffffff',
-    icons: [
-      { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
-      { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
-      { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-    ],
-  },
-  workbox: {
-    globPatterns: ['index.html', 'assets/index-*.{js,css}', '*.png'],
-    navigateFallback: '/index.html',
-    navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/socket\.io/, /^\/media\//, /^\/assets\//],
-    cleanupOutdatedCaches: true,
-    skipWaiting: true,
-    clientsClaim: true,
-    runtimeCaching: [{
-      urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/'),
-      handler: 'CacheFirst',
-      options: { cacheName: 'xuece-assets', expiration: { maxEntries: 300, maxAgeSeconds: 60 * 60 * 24 * 90 }, cacheableResponse: { statuses: [200] } },
-    }],
-  },
-})
+const pwa = () =>
+  VitePWA({
+    injectRegister: false, // main.ts registers it and announces updates
+    registerType: 'autoUpdate',
+    includeAssets: ['apple-touch-icon.png'],
+    manifest: {
+      id: '/',
+      name: '学测 · 党员学习与知识测试',
+      short_name: '学测',
+      description: '党员教育在线学习与知识测试',
+      lang: 'zh-CN',
+      start_url: '/',
+      scope: '/',
+      display: 'standalone',
+      orientation: 'portrait',
+      theme_color: '#c8161d',
+      background_color: '#ffffff',
+      icons: [
+        { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+        { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+    workbox: {
+      globPatterns: ['index.html', 'assets/index-*.{js,css}', '*.png'],
+      navigateFallback: '/index.html',
+      navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/socket\.io/, /^\/media\//, /^\/assets\//],
+      cleanupOutdatedCaches: true,
+      skipWaiting: true,
+      clientsClaim: true,
+      runtimeCaching: [
+        {
+          urlPattern: ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/'),
+          handler: 'CacheFirst',
+          options: {
+            cacheName: 'xuece-assets',
+            expiration: { maxEntries: 300, maxAgeSeconds: 60 * 60 * 24 * 90 },
+            cacheableResponse: { statuses: [200] },
+          },
+        },
+      ],
+    },
+  })
 
 export default defineConfig({
   root,

@@ -30,9 +30,7 @@ pg.types.setTypeParser(INT8_OID, toNumber)
 pg.types.setTypeParser(NUMERIC_OID, toNumber)
 pg.types.setTypeParser(DATE_OID, asIs)
 
-export type DbTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob }
+export type DbTarget = { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob }
 
 export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   if (target.kind === 'postgres') {

@@ -32,8 +32,7 @@ export function lockDataDir(dir: string): () => void {
       const owner = Number(fs.readFileSync(lockFile, 'utf8').trim())
       if (owner && owner !== process.pid && processAlive(owner)) {
         throw new DataDirLockedError(
-          `数据目录 ${dir} 正被进程 ${owner} 使用。嵌入式数据库只能由一个进程打开；` +
-            `多节点部署请设置 DATABASE_URL 使用 PostgreSQL。`,
+          `数据目录 ${dir} 正被进程 ${owner} 使用。嵌入式数据库只能由一个进程打开；` + `多节点部署请设置 DATABASE_URL 使用 PostgreSQL。`,
         )
       }
       fs.rmSync(lockFile, { force: true }) // stale: its owner is gone (e.g. kill -9)

@@ -221,8 +221,17 @@ export interface PointLedgerTable {
   created_at: Timestamp
 }
 
-export interface PointCounterTable { user_id: number; rule_code: string; period: string; earned: Generated<number> }
-export interface PointTotalTable { user_id: number; period: string; points: Generated<number> }
+export interface PointCounterTable {
+  user_id: number
+  rule_code: string
+  period: string
+  earned: Generated<number>
+}
+export interface PointTotalTable {
+  user_id: number
+  period: string
+  points: Generated<number>
+}
 
 export interface MaterialTable {
   id: Generated<number>
@@ -242,8 +251,16 @@ export interface MaterialTable {
   created_at: Timestamp
 }
 
-export interface StudyClockTable { user_id: number; last_counted_at: Timestamp }
-export interface StudyTimeTable { user_id: number; material_id: number; day: ColumnType<string, string, string>; seconds: Generated<number> }
+export interface StudyClockTable {
+  user_id: number
+  last_counted_at: Timestamp
+}
+export interface StudyTimeTable {
+  user_id: number
+  material_id: number
+  day: ColumnType<string, string, string>
+  seconds: Generated<number>
+}
 
 export interface PracticeAnswerTable {
   id: Generated<number>
@@ -336,7 +353,13 @@ export interface ActivityParticipantTable {
   created_at: Timestamp
 }
 
-export interface ActivityCheckinCodeTable { code: string; activity_id: number; expires_at: Timestamp; created_by: number | null; created_at: Timestamp }
+export interface ActivityCheckinCodeTable {
+  code: string
+  activity_id: number
+  expires_at: Timestamp
+  created_by: number | null
+  created_at: Timestamp
+}
 
 export interface CampaignTaskTable {
   id: Generated<number>
@@ -357,8 +380,20 @@ export interface CampaignTaskOrgTable {
   activity_id: number | null
 }
 
-export interface CampaignBulletinTable { id: Generated<number>; issue_no: number; title: string; body_html: string; created_by: number | null; issued_at: Timestamp }
-export interface CampaignBulletinReadTable { bulletin_id: number; user_id: number; org_id: number; read_at: Timestamp }
+export interface CampaignBulletinTable {
+  id: Generated<number>
+  issue_no: number
+  title: string
+  body_html: string
+  created_by: number | null
+  issued_at: Timestamp
+}
+export interface CampaignBulletinReadTable {
+  bulletin_id: number
+  user_id: number
+  org_id: number
+  read_at: Timestamp
+}
 
 export interface CampaignBriefingTable {
   id: Generated<number>
@@ -373,9 +408,18 @@ export interface CampaignBriefingTable {
   published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   reads: Generated<number>
 }
-export interface CampaignBriefingReadTable { briefing_id: number; user_id: number; read_at: Timestamp }
+export interface CampaignBriefingReadTable {
+  briefing_id: number
+  user_id: number
+  read_at: Timestamp
+}
 
-export interface PolicySettingTable { key: string; value: Json<unknown>; updated_by: number | null; updated_at: Timestamp }
+export interface PolicySettingTable {
+  key: string
+  value: Json<unknown>
+  updated_by: number | null
+  updated_at: Timestamp
+}
 
 export type FeedbackStatus = 'submitted' | 'answered' | 'closed'
 export interface FeedbackTable {

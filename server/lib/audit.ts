@@ -13,6 +13,13 @@ export async function audit(
 ) {
   await db
     .insertInto('audit_log')
-    .values({ actor_id: actorId, action, target_type: targetType, target_id: targetId === null ? null : String(targetId), details: details ? JSON.stringify(details) : null, reason: reason ?? null })
+    .values({
+      actor_id: actorId,
+      action,
+      target_type: targetType,
+      target_id: targetId === null ? null : String(targetId),
+      details: details ? JSON.stringify(details) : null,
+      reason: reason ?? null,
+    })
     .execute()
 }

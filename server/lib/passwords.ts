@@ -36,12 +36,74 @@ const MIN_SCORE = 3
 // published Chinese password leaks (the site's own name and Party vocabulary added), most common
 // first: the estimator ranks a word by its position.
 const CHINESE_COMMON = [
-  'woaini', '5201314', 'woaini1314', '1314520', 'aini1314', 'woaini520', '7758521', '7758258', '520520', '1314521',
-  'qq123456', 'a123456', 'a123456789', 'abc123456', '123456abc', 'qwe123456', '1qaz2wsx', '1q2w3e4r', 'qazwsxedc',
-  'dearbook', 'xiazhili', 'wodemima', 'mima', 'caonima', 'nihao', 'nihao123', 'zhongguo', 'china', 'beijing', 'shanghai',
-  'xuece', 'xuexi', 'xuexiqiangguo', 'dangyuan', 'dangjian', 'gongchandang', 'zhibu', 'shuji', 'danwei', 'bangongshi',
-  'zhang', 'wang', 'li', 'zhao', 'liu', 'chen', 'yang', 'huang', 'wu', 'zhou', 'xu', 'sun', 'ma', 'zhu', 'hu', 'guo', 'he', 'lin', 'gao', 'luo',
-  'zhangwei', 'wangwei', 'wangfang', 'liwei', 'liuyang', 'zhangmin', 'lijing', 'wangjing',
+  'woaini',
+  '5201314',
+  'woaini1314',
+  '1314520',
+  'aini1314',
+  'woaini520',
+  '7758521',
+  '7758258',
+  '520520',
+  '1314521',
+  'qq123456',
+  'a123456',
+  'a123456789',
+  'abc123456',
+  '123456abc',
+  'qwe123456',
+  '1qaz2wsx',
+  '1q2w3e4r',
+  'qazwsxedc',
+  'dearbook',
+  'xiazhili',
+  'wodemima',
+  'mima',
+  'caonima',
+  'nihao',
+  'nihao123',
+  'zhongguo',
+  'china',
+  'beijing',
+  'shanghai',
+  'xuece',
+  'xuexi',
+  'xuexiqiangguo',
+  'dangyuan',
+  'dangjian',
+  'gongchandang',
+  'zhibu',
+  'shuji',
+  'danwei',
+  'bangongshi',
+  'zhang',
+  'wang',
+  'li',
+  'zhao',
+  'liu',
+  'chen',
+  'yang',
+  'huang',
+  'wu',
+  'zhou',
+  'xu',
+  'sun',
+  'ma',
+  'zhu',
+  'hu',
+  'guo',
+  'he',
+  'lin',
+  'gao',
+  'luo',
+  'zhangwei',
+  'wangwei',
+  'wangfang',
+  'liwei',
+  'liuyang',
+  'zhangmin',
+  'lijing',
+  'wangjing',
 ]
 
 let estimator: ZxcvbnFactory | undefined
@@ -64,7 +126,10 @@ export function passwordProblem(password: string, username?: string, name?: stri
   if (password.length < PASSWORD_MIN_LENGTH) return `密码至少 ${PASSWORD_MIN_LENGTH} 位`
   if (password.length > PASSWORD_MAX_LENGTH) return `密码不能超过 ${PASSWORD_MAX_LENGTH} 位`
   if (username && password.toLowerCase() === username.toLowerCase()) return '密码不能与用户名相同'
-  const result = strengthEstimator().check(password, [username, name].filter((s): s is string => !!s))
+  const result = strengthEstimator().check(
+    password,
+    [username, name].filter((s): s is string => !!s),
+  )
   if (result.score >= MIN_SCORE) return null
   if (result.feedback.warning && COMMON_WARNINGS.has(result.feedback.warning)) return '密码过于常见，容易被猜中，请换一个'
   return '密码太弱，容易被猜中：请加长密码，或混合大小写字母、数字和符号（避免生日、姓名拼音、键盘顺序）'
@@ -76,7 +141,9 @@ const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ'
 const DIGITS = '23456789'
 
 /** Checks many passwords (an import) without holding the event loop: one check takes a few ms. */
-export async function passwordProblems(items: ({ password: string; username?: string; name?: string } | null)[]): Promise<(string | null)[]> {
+export async function passwordProblems(
+  items: ({ password: string; username?: string; name?: string } | null)[],
+): Promise<(string | null)[]> {
   const problems: (string | null)[] = []
   for (const [i, item] of items.entries()) {
     if (i % 20 === 19) await new Promise((resolve) => setImmediate(resolve))

@@ -60,7 +60,10 @@ export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsh
 
 /** A question as a person answering it sees it (exam, practice, games): no key, no 解析. */
 export const PublicQuestionBody = Type.Object({
-  id: Type.Integer(), type: Type.String(), stem: Type.String(), score: Type.Number(),
+  id: Type.Integer(),
+  type: Type.String(),
+  stem: Type.String(),
+  score: Type.Number(),
   options: Type.Union([Type.Array(Type.Object({ key: Type.String(), text: Type.String() })), Type.Null()]),
   blanks: Type.Optional(Type.Integer()),
 })

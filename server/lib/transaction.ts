@@ -17,7 +17,9 @@ export interface TransactionDeps {
 
 export async function withTransaction<T>(deps: TransactionDeps, work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
   const pending: { name: keyof DomainEventMap; args: unknown[] }[] = []
-  const emit: Emit = (name, ...args) => { pending.push({ name, args }) }
+  const emit: Emit = (name, ...args) => {
+    pending.push({ name, args })
+  }
   const result = await deps.db.transaction().execute((tx) => work(tx, emit))
   for (const e of pending) (deps.events.emit as (name: string, ...args: unknown[]) => boolean)(e.name, ...e.args)
   return result

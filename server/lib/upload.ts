@@ -12,7 +12,9 @@ export async function readUpload(req: FastifyRequest, allowed: string[]): Promis
   const ext = path.extname(part.filename || '').toLowerCase()
   if (!allowed.includes(ext)) {
     part.file.resume()
-    throw validationError(`不支持的文件类型“${ext || '无扩展名'}”，请上传 ${allowed.join(' / ')} 文件`, [{ field: 'file', message: '文件类型不支持' }])
+    throw validationError(`不支持的文件类型“${ext || '无扩展名'}”，请上传 ${allowed.join(' / ')} 文件`, [
+      { field: 'file', message: '文件类型不支持' },
+    ])
   }
   let buffer: Buffer
   try {

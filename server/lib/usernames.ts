@@ -48,15 +48,45 @@ function scriptsOf(text: string): Set<string> {
   return found
 }
 
-const RESERVED = new Set(['admin', 'administrator', 'root', 'system', 'sysadmin', 'superuser', 'superadmin', '管理员', '系统管理员', '超级管理员'])
+const RESERVED = new Set([
+  'admin',
+  'administrator',
+  'root',
+  'system',
+  'sysadmin',
+  'superuser',
+  'superadmin',
+  '管理员',
+  '系统管理员',
+  '超级管理员',
+])
 
 // Digits and signs people use to dress up letters: adm1n, r00t, $ysadmin, @dmin.
-const LOOKALIKES: Record<string, string> = { '0': 'o', '1': 'i', '!': 'i', '|': 'l', '3': 'e', '4': 'a', '@': 'a', '5': 's', '$': 's', '7': 't' }
+const LOOKALIKES: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '!': 'i',
+  '|': 'l',
+  '3': 'e',
+  '4': 'a',
+  '@': 'a',
+  '5': 's',
+  $: 's',
+  '7': 't',
+}
 
 /** Lower-cased, accents and separators dropped, look-alike digits read as letters. */
 function skeleton(text: string): string {
-  const plain = text.normalize('NFKC').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/[\s_.\-·]/gu, '')
-  return [...plain].map((ch) => LOOKALIKES[ch] ?? ch).join('').replace(/l/g, 'i')
+  const plain = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[\s_.\-·]/gu, '')
+  return [...plain]
+    .map((ch) => LOOKALIKES[ch] ?? ch)
+    .join('')
+    .replace(/l/g, 'i')
 }
 
 const RESERVED_SKELETONS = new Set([...RESERVED].map(skeleton))

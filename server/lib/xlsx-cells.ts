@@ -18,7 +18,10 @@ export const safeText = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v)
 /** A second sheet naming what the first one is (the table itself starts with its header in row 1). */
 export function addAboutSheet(wb: ExcelJS.Workbook, name: string, rows: [string, string | Date | number][]) {
   const about = wb.addWorksheet(name)
-  about.columns = [{ header: '项目', key: 'k', width: 14 }, { header: '内容', key: 'v', width: 60 }]
+  about.columns = [
+    { header: '项目', key: 'k', width: 14 },
+    { header: '内容', key: 'v', width: 60 },
+  ]
   about.getRow(1).font = { bold: true }
   for (const [k, v] of rows) {
     const row = about.addRow([k, typeof v === 'string' ? safeText(v) : v])

@@ -87,110 +87,135 @@ const DEFAULT_SESSION_RULES: SessionRules = { idleMinutes: 30, sessionMaxHours: 
 /** last_seen_at is written at most this often per session: idle limits are counted in minutes. */
 const TOUCH_EVERY_MS = 60_000
 
-interface CachedSession { at: number; clockAt: number; principal: Principal | null; totpEnabled: boolean }
+interface CachedSession {
+  at: number
+  clockAt: number
+  principal: Principal | null
+  totpEnabled: boolean
+}
 
-export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; sessionRules?: () => Promise<SessionRules> }>(async function authPlugin(app: FastifyInstance, opts) {
-  await app.register(jwt, { secret: opts.secret, sign: { expiresIn: `${opts.accessTokenMinutes}m` } })
-  app.decorate('clock', opts.clock)
-  app.decorateRequest('principal', null as unknown as Principal)
-  const sessionRules = opts.sessionRules ?? (async () => DEFAULT_SESSION_RULES)
-  app.decorate('sessionRules', sessionRules)
-  app.decorate('accessTokenMinutes', opts.accessTokenMinutes)
+export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; sessionRules?: () => Promise<SessionRules> }>(
+  async function authPlugin(app: FastifyInstance, opts) {
+    await app.register(jwt, { secret: opts.secret, sign: { expiresIn: `${opts.accessTokenMinutes}m` } })
+    app.decorate('clock', opts.clock)
+    app.decorateRequest('principal', null as unknown as Principal)
+    const sessionRules = opts.sessionRules ?? (async () => DEFAULT_SESSION_RULES)
+    app.decorate('sessionRules', sessionRules)
+    app.decorate('accessTokenMinutes', opts.accessTokenMinutes)
 
-  const cache = new Map<string, CachedSession>()
-  const touched = new Map<string, number>()
+    const cache = new Map<string, CachedSession>()
+    const touched = new Map<string, number>()
 
-  app.decorate('routeTable', [] as RouteOptions[])
-  app.addHook('onRoute', (route) => { app.routeTable.push(route) })
+    app.decorate('routeTable', [] as RouteOptions[])
+    app.addHook('onRoute', (route) => {
+      app.routeTable.push(route)
+    })
 
-  async function loadSession(sessionId: string): Promise<CachedSession> {
-    const hit = cache.get(sessionId)
-    const nowMs = Date.now()
-    const clockMs = opts.clock.now().getTime()
-    // Fresh in both real time and the app's clock (a test's clock may jump ahead).
-    if (hit && nowMs - hit.at < CACHE_MS && Math.abs(clockMs - hit.clockAt) < CACHE_MS) return hit
-    const [row, rules] = await Promise.all([findSessionPrincipal(app.db, sessionId), sessionRules()])
-    const valid = row && !row.revoked_at && row.active && new Date(row.expires_at) > opts.clock.now()
-    const entry: CachedSession = { at: nowMs, clockAt: clockMs, principal: valid ? toPrincipal(row, rules, opts.clock.now()) : null, totpEnabled: !!row?.totp_enabled }
-    if (cache.size > 50_000) cache.clear()
-    cache.set(sessionId, entry)
-    return entry
-  }
-
-  /** Records activity for the idle limit, at most once a minute per session (by the app's clock). */
-  async function touch(sessionId: string) {
-    const now = opts.clock.now()
-    const last = touched.get(sessionId)
-    if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS && now.getTime() >= last) return
-    if (touched.size > 50_000) touched.clear()
-    touched.set(sessionId, now.getTime())
-    await touchSession(app.db, sessionId, now)
-  }
-
-  const forgottenListeners: ((filter: (p: Principal) => boolean) => void)[] = []
-  app.decorate('forgetSessions', (filter: (p: Principal) => boolean) => {
-    for (const [sid, entry] of cache) if (!entry.principal || filter(entry.principal)) cache.delete(sid)
-    for (const listener of forgottenListeners) listener(filter)
-  })
-  app.decorate('onSessionsForgotten', (listener: (filter: (p: Principal) => boolean) => void) => { forgottenListeners.push(listener) })
-
-  app.decorate('currentPrincipals', async (sessionIds: string[]) => {
-    // Chunked: a node may hold ~20,000 sockets, and one statement takes at most 65,535 parameters.
-    const rows = []
-    for (let i = 0; i < sessionIds.length; i += 5_000) rows.push(...(await findSessionPrincipals(app.db, sessionIds.slice(i, i + 5_000))))
-    const now = opts.clock.now()
-    const rules = await sessionRules()
-    return new Map(rows.filter((r) => !r.revoked_at && r.active && new Date(r.expires_at) > now).map((r) => [r.session_id, toPrincipal(r, rules, now)]))
-  })
-
-  async function resolveToken(token: string): Promise<CachedSession & { principal: Principal }> {
-    let payload: AccessTokenPayload
-    try {
-      payload = app.jwt.verify<AccessTokenPayload & { exp?: unknown }>(token)
-    } catch {
-      throw unauthorized('登录已过期，请重新登录')
+    async function loadSession(sessionId: string): Promise<CachedSession> {
+      const hit = cache.get(sessionId)
+      const nowMs = Date.now()
+      const clockMs = opts.clock.now().getTime()
+      // Fresh in both real time and the app's clock (a test's clock may jump ahead).
+      if (hit && nowMs - hit.at < CACHE_MS && Math.abs(clockMs - hit.clockAt) < CACHE_MS) return hit
+      const [row, rules] = await Promise.all([findSessionPrincipal(app.db, sessionId), sessionRules()])
+      const valid = row && !row.revoked_at && row.active && new Date(row.expires_at) > opts.clock.now()
+      const entry: CachedSession = {
+        at: nowMs,
+        clockAt: clockMs,
+        principal: valid ? toPrincipal(row, rules, opts.clock.now()) : null,
+        totpEnabled: !!row?.totp_enabled,
+      }
+      if (cache.size > 50_000) cache.clear()
+      cache.set(sessionId, entry)
+      return entry
     }
-    // A token that never expires is not one we issue: refuse it even when its signature is good.
-    const claims = payload as AccessTokenPayload & { exp?: unknown }
-    if (typeof claims.exp !== 'number' || typeof payload.sid !== 'string' || typeof payload.sub !== 'number') {
-      throw unauthorized('登录已失效，请重新登录')
-    }
-    const session = await loadSession(payload.sid)
-    if (!session.principal || session.principal.userId !== payload.sub) throw unauthorized('登录已失效，请重新登录')
-    return session as CachedSession & { principal: Principal }
-  }
 
-  // Sockets (live boards, monitors) are not for auditors: they read the audit log and nothing else.
-  app.decorate('principalFromToken', async (token: string) => {
-    const { principal } = await resolveToken(token)
-    if (principal.role === 'auditor') throw forbidden('审计员账号只能查看审计日志')
-    return principal
-  })
+    /** Records activity for the idle limit, at most once a minute per session (by the app's clock). */
+    async function touch(sessionId: string) {
+      const now = opts.clock.now()
+      const last = touched.get(sessionId)
+      if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS && now.getTime() >= last) return
+      if (touched.size > 50_000) touched.clear()
+      touched.set(sessionId, now.getTime())
+      await touchSession(app.db, sessionId, now)
+    }
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!request.routeOptions.url) return // no route matched: the not-found handler answers 404
-    const config = request.routeOptions.config
-    const access = config?.access
-    if (!access || !ROUTE_ACCESS.includes(access)) throw forbidden('该接口未声明访问权限，已拒绝')
-    if (access === 'public') return
-    const header = request.headers.authorization
-    if (!header?.startsWith('Bearer ')) throw unauthorized()
-    const session = await resolveToken(header.slice(7))
-    request.principal = session.principal
-    await touch(session.principal.sessionId)
-    if (request.principal.mustChangePassword && !config?.allowPendingPasswordChange) {
-      throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码')
+    const forgottenListeners: ((filter: (p: Principal) => boolean) => void)[] = []
+    app.decorate('forgetSessions', (filter: (p: Principal) => boolean) => {
+      for (const [sid, entry] of cache) if (!entry.principal || filter(entry.principal)) cache.delete(sid)
+      for (const listener of forgottenListeners) listener(filter)
+    })
+    app.decorate('onSessionsForgotten', (listener: (filter: (p: Principal) => boolean) => void) => {
+      forgottenListeners.push(listener)
+    })
+
+    app.decorate('currentPrincipals', async (sessionIds: string[]) => {
+      // Chunked: a node may hold ~20,000 sockets, and one statement takes at most 65,535 parameters.
+      const rows = []
+      for (let i = 0; i < sessionIds.length; i += 5_000) rows.push(...(await findSessionPrincipals(app.db, sessionIds.slice(i, i + 5_000))))
+      const now = opts.clock.now()
+      const rules = await sessionRules()
+      return new Map(
+        rows
+          .filter((r) => !r.revoked_at && r.active && new Date(r.expires_at) > now)
+          .map((r) => [r.session_id, toPrincipal(r, rules, now)]),
+      )
+    })
+
+    async function resolveToken(token: string): Promise<CachedSession & { principal: Principal }> {
+      let payload: AccessTokenPayload
+      try {
+        payload = app.jwt.verify<AccessTokenPayload & { exp?: unknown }>(token)
+      } catch {
+        throw unauthorized('登录已过期，请重新登录')
+      }
+      // A token that never expires is not one we issue: refuse it even when its signature is good.
+      const claims = payload as AccessTokenPayload & { exp?: unknown }
+      if (typeof claims.exp !== 'number' || typeof payload.sid !== 'string' || typeof payload.sub !== 'number') {
+        throw unauthorized('登录已失效，请重新登录')
+      }
+      const session = await loadSession(payload.sid)
+      if (!session.principal || session.principal.userId !== payload.sub) throw unauthorized('登录已失效，请重新登录')
+      return session as CachedSession & { principal: Principal }
     }
-    if (request.principal.role === 'auditor') {
-      if (!config?.allowAuditor) throw forbidden('审计员账号只能查看审计日志')
-      return
-    }
-    if (request.principal.role === 'admin' && !session.totpEnabled && !config?.allowPendingTotp && (await sessionRules()).totpRequiredForAdmins) {
-      throw new AppError(403, 'TOTP_SETUP_REQUIRED', '管理员须先启用双因素认证（动态口令）')
-    }
-    if (!roleAtLeast(request.principal.role, MIN_ROLE[access])) throw forbidden()
-  })
-})
+
+    // Sockets (live boards, monitors) are not for auditors: they read the audit log and nothing else.
+    app.decorate('principalFromToken', async (token: string) => {
+      const { principal } = await resolveToken(token)
+      if (principal.role === 'auditor') throw forbidden('审计员账号只能查看审计日志')
+      return principal
+    })
+
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      if (!request.routeOptions.url) return // no route matched: the not-found handler answers 404
+      const config = request.routeOptions.config
+      const access = config?.access
+      if (!access || !ROUTE_ACCESS.includes(access)) throw forbidden('该接口未声明访问权限，已拒绝')
+      if (access === 'public') return
+      const header = request.headers.authorization
+      if (!header?.startsWith('Bearer ')) throw unauthorized()
+      const session = await resolveToken(header.slice(7))
+      request.principal = session.principal
+      await touch(session.principal.sessionId)
+      if (request.principal.mustChangePassword && !config?.allowPendingPasswordChange) {
+        throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码')
+      }
+      if (request.principal.role === 'auditor') {
+        if (!config?.allowAuditor) throw forbidden('审计员账号只能查看审计日志')
+        return
+      }
+      if (
+        request.principal.role === 'admin' &&
+        !session.totpEnabled &&
+        !config?.allowPendingTotp &&
+        (await sessionRules()).totpRequiredForAdmins
+      ) {
+        throw new AppError(403, 'TOTP_SETUP_REQUIRED', '管理员须先启用双因素认证（动态口令）')
+      }
+      if (!roleAtLeast(request.principal.role, MIN_ROLE[access])) throw forbidden()
+    })
+  },
+)
 
 /**
  * Registers routes made by third-party plugins (static files, API docs) as public: they cannot
@@ -212,7 +237,13 @@ function toPrincipal(row: SessionPrincipalRow, rules: SessionRules, now: Date): 
   const changed = row.password_changed_at ? new Date(row.password_changed_at).getTime() : null
   const expired = rules.passwordMaxDays > 0 && changed !== null && now.getTime() - changed > rules.passwordMaxDays * 86_400_000
   return {
-    userId: row.user_id, sessionId: row.session_id, username: row.username, name: row.name, role: row.role,
-    orgId: row.org_id, orgPath: row.org_path, mustChangePassword: row.must_change_password || expired,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    username: row.username,
+    name: row.name,
+    role: row.role,
+    orgId: row.org_id,
+    orgPath: row.org_path,
+    mustChangePassword: row.must_change_password || expired,
   }
 }

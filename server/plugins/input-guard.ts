@@ -30,9 +30,16 @@ export function findNul(value: unknown, path = ''): string | null {
 
 export default fp(async function inputGuard(app: FastifyInstance) {
   app.addHook('preValidation', async (request) => {
-    for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['querystring', request.query],
+      ['body', request.body],
+    ] as const) {
       const field = findNul(value)
-      if (field) throw validationError(`${field} 含有不允许的空字符（NUL）`, [{ field: `${part === 'body' ? '' : `${part}.`}${field}`, message: '含有空字符' }])
+      if (field)
+        throw validationError(`${field} 含有不允许的空字符（NUL）`, [
+          { field: `${part === 'body' ? '' : `${part}.`}${field}`, message: '含有空字符' },
+        ])
     }
   })
 })

@@ -11,7 +11,9 @@ import type { Principal } from '../lib/scope.js'
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../realtime/events-map.js'
 import { guardSocket } from '../realtime/flood-guard.js'
 
-interface SocketData { principal: Principal }
+interface SocketData {
+  principal: Principal
+}
 
 /** How often each node re-reads the sessions behind its sockets (ended elsewhere → disconnect). */
 export const SESSION_RECHECK_MS = 5_000
@@ -55,10 +57,13 @@ export default fp<{ redisUrl?: string; redisKey?: string }>(async function realt
       const exp = (app.jwt.decode<{ exp?: number }>(token)?.exp ?? 0) * 1000
       const ttl = exp - Date.now()
       // A long-lived socket must not outlive its token: tell the client, then hang up.
-      const timer = setTimeout(() => {
-        socket.emit('auth:expired')
-        socket.disconnect(true)
-      }, Math.max(0, Math.min(ttl, 2 ** 31 - 1)))
+      const timer = setTimeout(
+        () => {
+          socket.emit('auth:expired')
+          socket.disconnect(true)
+        },
+        Math.max(0, Math.min(ttl, 2 ** 31 - 1)),
+      )
       socket.once('disconnect', () => clearTimeout(timer))
       guardSocket(socket, (msg, extra) => app.log.warn(extra, msg))
       // The raw request holds headers and buffers we never need again.

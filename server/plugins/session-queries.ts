@@ -13,9 +13,18 @@ function sessionPrincipalQuery(db: Db) {
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('orgs', 'orgs.id', 'users.org_id')
     .select([
-      'sessions.id as session_id', 'sessions.revoked_at', 'sessions.expires_at',
-      'users.id as user_id', 'users.username', 'users.name', 'users.role', 'users.org_id', 'users.active',
-      'users.must_change_password', 'orgs.path as org_path', 'users.password_changed_at',
+      'sessions.id as session_id',
+      'sessions.revoked_at',
+      'sessions.expires_at',
+      'users.id as user_id',
+      'users.username',
+      'users.name',
+      'users.role',
+      'users.org_id',
+      'users.active',
+      'users.must_change_password',
+      'orgs.path as org_path',
+      'users.password_changed_at',
       sql<boolean>`users.totp_enabled_at is not null`.as('totp_enabled'),
     ])
 }
@@ -32,6 +41,10 @@ export function findSessionPrincipals(db: Db, sessionIds: string[]) {
 
 /** Records a session's activity for the idle limit (never moves it backwards). */
 export async function touchSession(db: Db, sessionId: string, now: Date) {
-  await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionId)
-    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)])).execute()
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: now })
+    .where('id', '=', sessionId)
+    .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)]))
+    .execute()
 }

@@ -6,14 +6,20 @@ export class Coalescer<K> {
   private timers = new Map<K, ReturnType<typeof setTimeout>>()
   private running = new Set<K>()
 
-  constructor(private readonly intervalMs: number, private readonly flush: (key: K) => Promise<void>) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly flush: (key: K) => Promise<void>,
+  ) {}
 
   mark(key: K) {
     this.dirty.add(key)
     if (this.timers.has(key) || this.running.has(key)) return
     const since = Date.now() - (this.lastFlush.get(key) ?? 0)
     const wait = Math.max(0, this.intervalMs - since)
-    this.timers.set(key, setTimeout(() => void this.run(key), wait))
+    this.timers.set(
+      key,
+      setTimeout(() => void this.run(key), wait),
+    )
   }
 
   private async run(key: K) {

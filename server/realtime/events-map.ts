@@ -1,24 +1,63 @@
 // The socket.io event maps, shared by the server and the web app (type-only imports there).
 // Names are `noun:verb`; client → server events answer through an ack.
 
-export interface OrgProgress { orgId: number; name: string; invited: number; started: number; submitted: number; avgScore: number | null }
+export interface OrgProgress {
+  orgId: number
+  name: string
+  invited: number
+  started: number
+  submitted: number
+  avgScore: number | null
+}
 
-export interface ExamProgress { examId: number; invited: number; started: number; submitted: number; byOrg: OrgProgress[] }
+export interface ExamProgress {
+  examId: number
+  invited: number
+  started: number
+  submitted: number
+  byOrg: OrgProgress[]
+}
 
-export interface ExamLeaderboardRow { rank: number; userId: number; name: string; orgName: string; score: number; durationSeconds?: number }
+export interface ExamLeaderboardRow {
+  rank: number
+  userId: number
+  name: string
+  orgName: string
+  score: number
+  durationSeconds?: number
+}
 
-export interface PointsLeaderboardRow { rank: number; id: number; name: string; points: number; members?: number; perCapita?: number }
+export interface PointsLeaderboardRow {
+  rank: number
+  id: number
+  name: string
+  points: number
+  members?: number
+  perCapita?: number
+}
 
 export type PointsPeriod = 'day' | 'week' | 'month' | 'total'
 
 /** One notification, as the notification centre lists it. */
 export interface NotificationPayload {
-  id: number; kind: string; title: string; body: string; link: string | null; createdAt: string; readAt: string | null
+  id: number
+  kind: string
+  title: string
+  body: string
+  link: string | null
+  createdAt: string
+  readAt: string | null
 }
 
 /** One notification, as the notification centre lists it. */
 export interface NotificationPayload {
-  id: number; kind: string; title: string; body: string; link: string | null; createdAt: string; readAt: string | null
+  id: number
+  kind: string
+  title: string
+  body: string
+  link: string | null
+  createdAt: string
+  readAt: string | null
 }
 
 export type Ack = (reply: { ok: true } | { ok: false; error: string }) => void
@@ -30,18 +69,53 @@ export type AckWith<T> = (reply: ({ ok: true } & T) | { ok: false; error: string
 // the key leaves the server only in `battle:round` / `contest:reveal`, after the question closed.
 export type BattleMode = 'duel' | 'four'
 /** A question as asked in a live game: no key, no explanation. Question events carry the server's `now`, so a phone with a wrong clock still counts down right. */
-export interface LiveQuestion { id: number; type: string; stem: string; options: { key: string; text: string }[] | null }
-export interface LivePlayer { userId: number; name: string }
-export interface LiveScore { userId: number; score: number }
-export interface LiveRankRow { rank: number; userId: number; name: string; score: number }
-export interface BattleStatePlayer extends LivePlayer { score: number; away: boolean; forfeited: boolean }
+export interface LiveQuestion {
+  id: number
+  type: string
+  stem: string
+  options: { key: string; text: string }[] | null
+}
+export interface LivePlayer {
+  userId: number
+  name: string
+}
+export interface LiveScore {
+  userId: number
+  score: number
+}
+export interface LiveRankRow {
+  rank: number
+  userId: number
+  name: string
+  score: number
+}
+export interface BattleStatePlayer extends LivePlayer {
+  score: number
+  away: boolean
+  forfeited: boolean
+}
 export interface BattleState {
-  battleId: number; mode: BattleMode; players: BattleStatePlayer[]; total: number; index: number
-  phase: 'intro' | 'question' | 'reveal'; question: LiveQuestion | null; endsAt: string | null; answered: boolean
+  battleId: number
+  mode: BattleMode
+  players: BattleStatePlayer[]
+  total: number
+  index: number
+  phase: 'intro' | 'question' | 'reveal'
+  question: LiveQuestion | null
+  endsAt: string | null
+  answered: boolean
 }
 export interface ContestState {
-  contestId: number; title: string; phase: 'lobby' | 'question' | 'reveal' | 'ended'; index: number; total: number
-  question: LiveQuestion | null; endsAt: string | null; answered: boolean; score: number; players: number
+  contestId: number
+  title: string
+  phase: 'lobby' | 'question' | 'reveal' | 'ended'
+  index: number
+  total: number
+  question: LiveQuestion | null
+  endsAt: string | null
+  answered: boolean
+  score: number
+  players: number
 }
 
 export interface ClientToServerEvents {
@@ -50,7 +124,10 @@ export interface ClientToServerEvents {
   'points:watch': (payload: { orgId: number | null; period: PointsPeriod; by?: 'user' | 'org' }, ack?: Ack) => void
   'points:unwatch': (payload: { orgId: number | null; period: PointsPeriod; by?: 'user' | 'org' }, ack?: Ack) => void
   /** Queue for a match (`scope` department by default, or one's branch), or take an invitation (`invite`). */
-  'battle:join': (payload: { mode: BattleMode; scope?: 'department' | 'branch'; invite?: string }, ack?: AckWith<{ queued: boolean }>) => void
+  'battle:join': (
+    payload: { mode: BattleMode; scope?: 'department' | 'branch'; invite?: string },
+    ack?: AckWith<{ queued: boolean }>,
+  ) => void
   /** Leave the queue, or forfeit the running battle. */
   'battle:leave': (payload?: Record<string, never>, ack?: Ack) => void
   /** Open a private match and wait in it; `userId` (a colleague of one's department) is told at once. */
@@ -78,16 +155,43 @@ export interface ServerToClientEvents {
   /** Nobody could be matched in time (or the bank had too few questions): not queued any more. */
   'battle:unmatched': (payload: { mode: BattleMode; message: string }) => void
   'battle:invited': (payload: { code: string; mode: BattleMode; from: LivePlayer }) => void
-  'battle:question': (payload: { battleId: number; index: number; question: LiveQuestion; endsAt: string; total: number; now: string }) => void
-  'battle:round': (payload: { battleId: number; index: number; correctAnswer: unknown; scores: LiveScore[]; results: { userId: number; answered: boolean; correct: boolean }[] }) => void
+  'battle:question': (payload: {
+    battleId: number
+    index: number
+    question: LiveQuestion
+    endsAt: string
+    total: number
+    now: string
+  }) => void
+  'battle:round': (payload: {
+    battleId: number
+    index: number
+    correctAnswer: unknown
+    scores: LiveScore[]
+    results: { userId: number; answered: boolean; correct: boolean }[]
+  }) => void
   'battle:player': (payload: { battleId: number; userId: number; status: 'away' | 'back' | 'forfeited' }) => void
   'battle:state': (payload: BattleState) => void
   'battle:end': (payload: { battleId: number; ranking: (LiveRankRow & { forfeited: boolean })[]; pointsEarned: number }) => void
   'contest:state': (payload: ContestState) => void
   /** To the host: how many have joined, and the latest names. */
   'contest:lobby': (payload: { contestId: number; players: number; names: string[]; answered: number }) => void
-  'contest:question': (payload: { contestId: number; index: number; question: LiveQuestion; endsAt: string; total: number; now: string }) => void
-  'contest:reveal': (payload: { contestId: number; index: number; correctAnswer: unknown; counts: Record<string, number>; top: LiveRankRow[]; total: number }) => void
+  'contest:question': (payload: {
+    contestId: number
+    index: number
+    question: LiveQuestion
+    endsAt: string
+    total: number
+    now: string
+  }) => void
+  'contest:reveal': (payload: {
+    contestId: number
+    index: number
+    correctAnswer: unknown
+    counts: Record<string, number>
+    top: LiveRankRow[]
+    total: number
+  }) => void
   /** To one player after each reveal: her own result. */
   'contest:result': (payload: { contestId: number; index: number; correct: boolean; points: number; score: number; rank: number }) => void
   'contest:end': (payload: { contestId: number; podium: LiveRankRow[] }) => void

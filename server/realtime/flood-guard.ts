@@ -19,7 +19,11 @@ export const SOCKET_LIMITS = {
 export class TokenBucket {
   private tokens: number
   private last: number
-  constructor(private readonly capacity: number, private readonly perSecond: number, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.tokens = capacity
     this.last = now()
   }

@@ -56,17 +56,58 @@ export async function seedCampaign(db: Kysely<Database>): Promise<void> {
 
   await db.transaction().execute(async (tx) => {
     const everyone = users.filter((u) => u.role !== 'admin')
-    const record = (orgId: number, type: ActivityType, title: string, startsAt: Date, hours: number, people: { id: number }[], extra: { guests?: number; place?: string; speaker?: string; summary?: string } = {}) =>
-      recordActivity(tx, { orgId, type, title, startsAt, endsAt: new Date(startsAt.getTime() + hours * 3_600_000), createdBy: secretaryOf(orgId), participantIds: people.map((p) => p.id), ...extra })
+    const record = (
+      orgId: number,
+      type: ActivityType,
+      title: string,
+      startsAt: Date,
+      hours: number,
+      people: { id: number }[],
+      extra: { guests?: number; place?: string; speaker?: string; summary?: string } = {},
+    ) =>
+      recordActivity(tx, {
+        orgId,
+        type,
+        title,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + hours * 3_600_000),
+        createdBy: secretaryOf(orgId),
+        participantIds: people.map((p) => p.id),
+        ...extra,
+      })
 
     // The department's own: 党组集中宣讲, the 主题党日 with an invited speaker, a 集中研讨 and a 集中展播.
-    await record(root.id, 'lecture', '厅党组党史学习教育集中宣讲', at(3, 18, 9), 2, sample(everyone, 0.9), { place: '厅机关一楼报告厅', speaker: '厅党组书记' })
-    await record(root.id, 'theme_day', '党史学习教育专题讲座暨“学党史回望来时路·铸信仰走好新征程”主题党日', at(4, 22, 14, 30), 3, sample(everyone, 0.85), {
-      place: '厅机关一楼报告厅', speaker: '王新明', summary: '以“党史铸心·感恩奋进”为主题，讲解“三线”科研工作者艰苦奋斗、红心爱党的崇高情怀',
+    await record(root.id, 'lecture', '厅党组党史学习教育集中宣讲', at(3, 18, 9), 2, sample(everyone, 0.9), {
+      place: '厅机关一楼报告厅',
+      speaker: '厅党组书记',
     })
-    await record(root.id, 'seminar', '厅党组党史学习教育集中学习研讨', at(4, 9, 9), 4, users.filter((u) => u.role === 'secretary'), { place: '厅机关三楼会议室' })
+    await record(
+      root.id,
+      'theme_day',
+      '党史学习教育专题讲座暨“学党史回望来时路·铸信仰走好新征程”主题党日',
+      at(4, 22, 14, 30),
+      3,
+      sample(everyone, 0.85),
+      {
+        place: '厅机关一楼报告厅',
+        speaker: '王新明',
+        summary: '以“党史铸心·感恩奋进”为主题，讲解“三线”科研工作者艰苦奋斗、红心爱党的崇高情怀',
+      },
+    )
+    await record(
+      root.id,
+      'seminar',
+      '厅党组党史学习教育集中学习研讨',
+      at(4, 9, 9),
+      4,
+      users.filter((u) => u.role === 'secretary'),
+      { place: '厅机关三楼会议室' },
+    )
     await record(root.id, 'screening', '集中观看《榜样5》', at(3, 31, 15), 2, sample(everyone, 0.8), { place: '厅机关一楼报告厅' })
-    await record(root.id, 'tutorial', '贵州工业发展历史专题辅导讲座', at(5, 18, 9), 2, sample(everyone, 0.75), { speaker: '老领导', place: '厅机关一楼报告厅' })
+    await record(root.id, 'tutorial', '贵州工业发展历史专题辅导讲座', at(5, 18, 9), 2, sample(everyone, 0.75), {
+      speaker: '老领导',
+      place: '厅机关一楼报告厅',
+    })
 
     // Every branch and agency: its own monthly programme, most members present, schools with students.
     for (const org of orgs.filter((o) => o.kind === 'branch' || o.kind === 'agency')) {
@@ -74,14 +115,27 @@ export async function seedCampaign(db: Kysely<Database>): Promise<void> {
       for (const plan of BRANCH_PLAN) {
         if (rnd() < 0.15) continue // not every branch does everything
         const guests = isSchool(org.path) && (plan.type === 'lecture' || plan.type === 'screening') ? 40 + Math.floor(rnd() * 160) : 0
-        await record(org.id, plan.type, plan.title, at(plan.month, plan.day + Math.floor(rnd() * 3), 14 + Math.floor(rnd() * 3)), plan.hours,
-          sample(members, 0.7 + rnd() * 0.3), { guests, place: '支部活动室' })
+        await record(
+          org.id,
+          plan.type,
+          plan.title,
+          at(plan.month, plan.day + Math.floor(rnd() * 3), 14 + Math.floor(rnd() * 3)),
+          plan.hours,
+          sample(members, 0.7 + rnd() * 0.3),
+          { guests, place: '支部活动室' },
+        )
       }
     }
     // The schools: a lecture for staff and students, and a 知识竞赛.
     for (const unit of orgs.filter((o) => o.kind === 'unit')) {
-      await record(unit.id, 'lecture', '“人民科学家”南仁东事迹专题宣讲', at(4, 27, 15), 2, sample(inSubtree(unit.path), 0.9), { guests: 300 + Math.floor(rnd() * 200), speaker: '王福帅', place: '学院礼堂' })
-      await record(unit.id, 'contest', '“学党史、强信念、跟党走”党史知识竞赛', at(6, 8, 14), 3, sample(inSubtree(unit.path), 0.5), { guests: 120 })
+      await record(unit.id, 'lecture', '“人民科学家”南仁东事迹专题宣讲', at(4, 27, 15), 2, sample(inSubtree(unit.path), 0.9), {
+        guests: 300 + Math.floor(rnd() * 200),
+        speaker: '王福帅',
+        place: '学院礼堂',
+      })
+      await record(unit.id, 'contest', '“学党史、强信念、跟党走”党史知识竞赛', at(6, 8, 14), 3, sample(inSubtree(unit.path), 0.5), {
+        guests: 120,
+      })
     }
 
     // People signed in to the 主题党日 on their phones, from ten minutes early; a few came late.
@@ -95,19 +149,50 @@ export async function seedCampaign(db: Kysely<Database>): Promise<void> {
     const units = orgs.filter((o) => o.kind === 'branch' || o.kind === 'agency')
     for (const task of TASKS) {
       const due = new Date(at(task.month + 1, 1, 0).getTime() - 1000) // the last second of its month
-      const row = await tx.insertInto('campaign_tasks').values({
-        title: task.title, detail: task.detail, due_at: due, created_by: admin.id, created_at: at(task.month, 1, 9),
-        weeks: JSON.stringify([{ weekOf: `2021-${String(task.month).padStart(2, '0')}-01`, text: '部署安排' }, { weekOf: `2021-${String(task.month).padStart(2, '0')}-15`, text: '组织实施并上报' }]),
-      }).returning('id').executeTakeFirstOrThrow()
-      await tx.insertInto('campaign_task_orgs').values(units.map((u) => {
-        const done = rnd() < 0.88
-        return { task_id: row.id, org_id: u.id, done_at: done ? new Date(due.getTime() - Math.floor(rnd() * 10) * 86_400_000) : null, done_by: done ? secretaryOf(u.id) : null, note: done ? '已按要求完成' : null }
-      })).execute()
+      const row = await tx
+        .insertInto('campaign_tasks')
+        .values({
+          title: task.title,
+          detail: task.detail,
+          due_at: due,
+          created_by: admin.id,
+          created_at: at(task.month, 1, 9),
+          weeks: JSON.stringify([
+            { weekOf: `2021-${String(task.month).padStart(2, '0')}-01`, text: '部署安排' },
+            { weekOf: `2021-${String(task.month).padStart(2, '0')}-15`, text: '组织实施并上报' },
+          ]),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await tx
+        .insertInto('campaign_task_orgs')
+        .values(
+          units.map((u) => {
+            const done = rnd() < 0.88
+            return {
+              task_id: row.id,
+              org_id: u.id,
+              done_at: done ? new Date(due.getTime() - Math.floor(rnd() * 10) * 86_400_000) : null,
+              done_by: done ? secretaryOf(u.id) : null,
+              note: done ? '已按要求完成' : null,
+            }
+          }),
+        )
+        .execute()
     }
 
-    await tx.insertInto('campaign_bulletins').values(BULLETINS.map(([month, day, title], i) => ({
-      issue_no: i + 1, title, body_html: `<p>${title}：请各党组织结合实际安排本月学习教育活动，按时上报简报和台账。</p>`, created_by: admin.id, issued_at: at(month, day, 10),
-    }))).execute()
+    await tx
+      .insertInto('campaign_bulletins')
+      .values(
+        BULLETINS.map(([month, day, title], i) => ({
+          issue_no: i + 1,
+          title,
+          body_html: `<p>${title}：请各党组织结合实际安排本月学习教育活动，按时上报简报和台账。</p>`,
+          created_by: admin.id,
+          issued_at: at(month, day, 10),
+        })),
+      )
+      .execute()
 
     const briefings = []
     for (const org of orgs.filter((o) => o.kind !== 'department')) {
@@ -115,9 +200,14 @@ export async function seedCampaign(db: Kysely<Database>): Promise<void> {
         if (rnd() < 0.3) continue
         const published = rnd() < 0.4
         briefings.push({
-          org_id: org.id, title: `${org.name}党史学习教育工作简报（${month}月）`, body_html: `<p>${org.name}${month}月扎实开展党史学习教育，组织主题党日和集中研讨。</p>`,
-          status: published ? 'published' as const : 'submitted' as const, submitted_by: secretaryOf(org.id), submitted_at: at(month, 25, 16),
-          reviewed_by: published ? admin.id : null, published_at: published ? at(month, 27, 10) : null,
+          org_id: org.id,
+          title: `${org.name}党史学习教育工作简报（${month}月）`,
+          body_html: `<p>${org.name}${month}月扎实开展党史学习教育，组织主题党日和集中研讨。</p>`,
+          status: published ? ('published' as const) : ('submitted' as const),
+          submitted_by: secretaryOf(org.id),
+          submitted_at: at(month, 25, 16),
+          reviewed_by: published ? admin.id : null,
+          published_at: published ? at(month, 27, 10) : null,
         })
       }
     }

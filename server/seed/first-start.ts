@@ -8,10 +8,7 @@ import { seedDemo, type DemoAccount } from './demo.js'
 
 export class FirstStartError extends Error {}
 
-export type FirstStartOutcome =
-  | { kind: 'existing' }
-  | { kind: 'admin' }
-  | { kind: 'demo'; accounts: DemoAccount[] }
+export type FirstStartOutcome = { kind: 'existing' } | { kind: 'admin' } | { kind: 'demo'; accounts: DemoAccount[] }
 
 export async function ensureFirstStart(
   db: Kysely<Database>,
@@ -26,7 +23,10 @@ export async function ensureFirstStart(
     const passwordHash = await hashPassword(opts.adminPassword)
     await db.transaction().execute(async (tx) => {
       const root = await insertOrg(tx, { name: '本单位', kind: 'department', parentId: null, parentPath: null })
-      await tx.insertInto('users').values({ username: 'admin', name: '系统管理员', role: 'admin', org_id: root.id, password_hash: passwordHash }).execute()
+      await tx
+        .insertInto('users')
+        .values({ username: 'admin', name: '系统管理员', role: 'admin', org_id: root.id, password_hash: passwordHash })
+        .execute()
     })
     return { kind: 'admin' }
   }

@@ -9,15 +9,40 @@ import { cleanHtml } from '../modules/study/materials.js'
 
 const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'materials.yaml')
 
-interface SeedMaterial { key: string; channel: string; kind: 'article' | 'video'; title: string; summary?: string; publishedAt: string; source?: string; body: string; videoUrl?: string; durationSeconds?: number }
+interface SeedMaterial {
+  key: string
+  channel: string
+  kind: 'article' | 'video'
+  title: string
+  summary?: string
+  publishedAt: string
+  source?: string
+  body: string
+  videoUrl?: string
+  durationSeconds?: number
+}
 
 export async function seedMaterials(db: Kysely<Database>): Promise<number> {
   if (!fs.existsSync(FILE)) return 0
   const { materials } = YAML.parse(fs.readFileSync(FILE, 'utf8')) as { materials: SeedMaterial[] }
-  await db.insertInto('materials').values(materials.map((m) => ({
-    seed_key: m.key, channel: m.channel, kind: m.kind, title: m.title, summary: m.summary ?? null, body_html: cleanHtml(m.body),
-    video_url: m.videoUrl || null, duration_seconds: m.durationSeconds ?? null, source: m.source ?? null,
-    published_at: new Date(`${m.publishedAt}T09:00:00+08:00`), created_at: new Date(),
-  }))).onConflict((oc) => oc.column('seed_key').doNothing()).execute()
+  await db
+    .insertInto('materials')
+    .values(
+      materials.map((m) => ({
+        seed_key: m.key,
+        channel: m.channel,
+        kind: m.kind,
+        title: m.title,
+        summary: m.summary ?? null,
+        body_html: cleanHtml(m.body),
+        video_url: m.videoUrl || null,
+        duration_seconds: m.durationSeconds ?? null,
+        source: m.source ?? null,
+        published_at: new Date(`${m.publishedAt}T09:00:00+08:00`),
+        created_at: new Date(),
+      })),
+    )
+    .onConflict((oc) => oc.column('seed_key').doNothing())
+    .execute()
   return materials.length
 }

@@ -6,11 +6,18 @@ export class Samples {
   constructor(private readonly t0 = Date.now()) {}
   add(ms: number, at = Date.now()) {
     this.values.push(ms)
-    if (this.timeline.length < 20_000 || Math.random() < 0.05) this.timeline.push([Math.round((at - this.t0) / 100) / 10, Math.round(ms * 10) / 10])
+    if (this.timeline.length < 20_000 || Math.random() < 0.05)
+      this.timeline.push([Math.round((at - this.t0) / 100) / 10, Math.round(ms * 10) / 10])
   }
-  addAll(values: number[]) { this.values.push(...values) }
-  get count() { return this.values.length }
-  get raw() { return this.values }
+  addAll(values: number[]) {
+    this.values.push(...values)
+  }
+  get count() {
+    return this.values.length
+  }
+  get raw() {
+    return this.values
+  }
   percentile(p: number) {
     if (!this.values.length) return NaN
     const sorted = [...this.values].sort((a, b) => a - b)

@@ -16,8 +16,17 @@ export function signJwt(payload: Record<string, unknown>, secret: string, ttlSec
 
 export async function mintTokens(db: Kysely<Database>, userIds: number[], secret: string): Promise<Map<number, string>> {
   const tokens = new Map<number, string>()
-  const rows = userIds.map((id) => ({ id: randomBytes(12).toString('base64url'), user_id: id, token_hash: randomBytes(16).toString('hex'), expires_at: new Date(Date.now() + 86_400_000) }))
-  for (let i = 0; i < rows.length; i += 1000) await db.insertInto('sessions').values(rows.slice(i, i + 1000)).execute()
+  const rows = userIds.map((id) => ({
+    id: randomBytes(12).toString('base64url'),
+    user_id: id,
+    token_hash: randomBytes(16).toString('hex'),
+    expires_at: new Date(Date.now() + 86_400_000),
+  }))
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('sessions')
+      .values(rows.slice(i, i + 1000))
+      .execute()
   for (const r of rows) tokens.set(r.user_id, signJwt({ sub: r.user_id, sid: r.id }, secret))
   return tokens
 }

@@ -28,7 +28,11 @@ describe('database outage', () => {
     const admin = await new Client(base).login('admin', ADMIN_PASSWORD)
     const branch = (await admin.call('GET', '/api/orgs')).body.find((o: any) => o.name === '混沌支部')
     const exam = (await admin.call('POST', '/api/exams', examBody([branch.id], { closesInMs: 3_600_000 }))).body
-    const clients = await pool(Array.from({ length: takers }, (_, i) => i), 10, (i) => new Client(base).login(`t${i}`, TAKER_PASSWORD))
+    const clients = await pool(
+      Array.from({ length: takers }, (_, i) => i),
+      10,
+      (i) => new Client(base).login(`t${i}`, TAKER_PASSWORD),
+    )
     const papers = await pool(clients, 10, async (c) => (await c.call('POST', `/api/exams/${exam.id}/attempts`, {})).body)
 
     const statuses = new Map<number, number>()
@@ -39,7 +43,9 @@ describe('database outage', () => {
       while (running) {
         const q = papers[i].questions[n++ % papers[i].questions.length]
         const value = n % 3 === 0
-        const res = await c.call('PUT', `/api/attempts/${papers[i].attemptId}/answers/${q.id}`, { answer: value }).catch(() => ({ status: 0, body: null }))
+        const res = await c
+          .call('PUT', `/api/attempts/${papers[i].attemptId}/answers/${q.id}`, { answer: value })
+          .catch(() => ({ status: 0, body: null }))
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
         if (res.status === 200) lastAcked.set(`${papers[i].attemptId}:${q.id}`, value)
         else await new Promise((r) => setTimeout(r, 50))
@@ -48,7 +54,9 @@ describe('database outage', () => {
     await new Promise((r) => setTimeout(r, 1000))
     proxy.sever()
     await new Promise((r) => setTimeout(r, 200))
-    const health = await admin.call('GET', '/api/health').catch((err) => { throw new Error(`server died: ${server!.output().slice(-3000)}`, { cause: err }) })
+    const health = await admin.call('GET', '/api/health').catch((err) => {
+      throw new Error(`server died: ${server!.output().slice(-3000)}`, { cause: err })
+    })
     expect(health.status).toBe(503)
     expect(health.body.error.code).toBe('UNAVAILABLE')
     await new Promise((r) => setTimeout(r, 3000))

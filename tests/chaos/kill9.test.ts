@@ -24,9 +24,17 @@ describe('kill -9 under autosave load', () => {
     // A second exam whose window closes while the server is down.
     const shortExam = (await admin.call('POST', '/api/exams', examBody([branch.id], { closesInMs: 12_000, title: '即将结束' }))).body
 
-    const takers = await pool(Array.from({ length: TAKERS }, (_, i) => i), 16, (i) => new Client(base).login(`t${i}`, TAKER_PASSWORD))
+    const takers = await pool(
+      Array.from({ length: TAKERS }, (_, i) => i),
+      16,
+      (i) => new Client(base).login(`t${i}`, TAKER_PASSWORD),
+    )
     const papers = await pool(takers, 16, async (c) => (await c.call('POST', `/api/exams/${exam.id}/attempts`, {})).body)
-    const shortAttempts = await pool(takers.slice(0, 20), 10, async (c) => (await c.call('POST', `/api/exams/${shortExam.id}/attempts`, {})).body.attemptId)
+    const shortAttempts = await pool(
+      takers.slice(0, 20),
+      10,
+      async (c) => (await c.call('POST', `/api/exams/${shortExam.id}/attempts`, {})).body.attemptId,
+    )
 
     // Every save sent, and which of them were acknowledged, per (attempt, question), in send order.
     const sent = new Map<string, { value: boolean; acked: boolean }[]>()
@@ -42,8 +50,13 @@ describe('kill -9 under autosave load', () => {
         sent.set(key, [...(sent.get(key) ?? []), entry])
         try {
           const res = await c.call('PUT', `/api/attempts/${paper.attemptId}/answers/${q.id}`, { answer: entry.value })
-          if (res.status === 200) { entry.acked = true; acked++ }
-        } catch { /* the server died mid-request: not acknowledged */ }
+          if (res.status === 200) {
+            entry.acked = true
+            acked++
+          }
+        } catch {
+          /* the server died mid-request: not acknowledged */
+        }
       }
     })
     await new Promise((r) => setTimeout(r, 2500))
@@ -85,7 +98,14 @@ describe('kill -9 under autosave load', () => {
     const deadline = Date.now() + 15_000
     let open = -1
     while (Date.now() < deadline) {
-      open = (await db.handle.db.selectFrom('attempts').select('id').where('id', 'in', shortAttempts).where('status', '=', 'in_progress').execute()).length
+      open = (
+        await db.handle.db
+          .selectFrom('attempts')
+          .select('id')
+          .where('id', 'in', shortAttempts)
+          .where('status', '=', 'in_progress')
+          .execute()
+      ).length
       if (open === 0) break
       await new Promise((r) => setTimeout(r, 250))
     }

@@ -18,10 +18,19 @@ export const TAKERS = Number(process.env.CHAOS_TAKERS ?? 150)
 async function admin(q: string) {
   const c = new pg.Client({ connectionString: PG_URL })
   await c.connect()
-  try { await c.query(q) } finally { await c.end() }
+  try {
+    await c.query(q)
+  } finally {
+    await c.end()
+  }
 }
 
-export interface ChaosDb { url: string; name: string; handle: DbHandle; drop(): Promise<void> }
+export interface ChaosDb {
+  url: string
+  name: string
+  handle: DbHandle
+  drop(): Promise<void>
+}
 
 /** A migrated database with one branch of `takers` people and the shipped bank. */
 export async function chaosDatabase(takers: number): Promise<ChaosDb> {
@@ -36,13 +45,24 @@ export async function chaosDatabase(takers: number): Promise<ChaosDb> {
   const root = await insertOrg(handle.db, { name: '混沌测试厅', kind: 'department', parentId: null, parentPath: null })
   const branch = await insertOrg(handle.db, { name: '混沌支部', kind: 'branch', parentId: root.id, parentPath: root.path })
   const [adminHash, takerHash] = await Promise.all([hashPassword(ADMIN_PASSWORD), hashPassword(TAKER_PASSWORD)])
-  await handle.db.insertInto('users').values([
-    { username: 'admin', name: '管理员', role: 'admin', org_id: root.id, password_hash: adminHash },
-    { username: 'sec', name: '书记', role: 'secretary', org_id: branch.id, password_hash: takerHash },
-    ...Array.from({ length: takers }, (_, i) => ({ username: `t${i}`, name: `考生${i}`, role: 'member' as const, org_id: branch.id, password_hash: takerHash })),
-  ]).execute()
+  await handle.db
+    .insertInto('users')
+    .values([
+      { username: 'admin', name: '管理员', role: 'admin', org_id: root.id, password_hash: adminHash },
+      { username: 'sec', name: '书记', role: 'secretary', org_id: branch.id, password_hash: takerHash },
+      ...Array.from({ length: takers }, (_, i) => ({
+        username: `t${i}`,
+        name: `考生${i}`,
+        role: 'member' as const,
+        org_id: branch.id,
+        password_hash: takerHash,
+      })),
+    ])
+    .execute()
   return {
-    url, name, handle,
+    url,
+    name,
+    handle,
     drop: async () => {
       await handle.close()
       await admin(`drop database if exists ${name} with (force)`)
@@ -52,7 +72,15 @@ export async function chaosDatabase(takers: number): Promise<ChaosDb> {
 
 export async function startServer(url: string, extra: Record<string, string | undefined> = {}): Promise<Started> {
   // Two nodes at once must stay well under PostgreSQL's max_connections (100 here).
-  const p = await startMain({ DATABASE_URL: url, JWT_SECRET, ADMIN_PASSWORD, DATA_DIR: '/tmp/xuece-chaos-unused', LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '20', ...extra })
+  const p = await startMain({
+    DATABASE_URL: url,
+    JWT_SECRET,
+    ADMIN_PASSWORD,
+    DATA_DIR: '/tmp/xuece-chaos-unused',
+    LOG_LEVEL: 'info',
+    DATABASE_POOL_SIZE: '20',
+    ...extra,
+  })
   await waitFor(p, /已启动/)
   return p
 }
@@ -62,12 +90,17 @@ export class Client {
   constructor(readonly base: string) {}
   async call(method: string, path: string, body?: unknown) {
     const res = await fetch(this.base + path, {
-      method, headers: { 'content-type': 'application/json', ...(this.token && { authorization: `Bearer ${this.token}` }) },
+      method,
+      headers: { 'content-type': 'application/json', ...(this.token && { authorization: `Bearer ${this.token}` }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await res.text()
     let json: any = null
-    try { json = JSON.parse(text) } catch { /* not JSON */ }
+    try {
+      json = JSON.parse(text)
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, body: json }
   }
   async login(username: string, password: string) {
@@ -82,16 +115,29 @@ export class Client {
 export async function pool<T, R>(items: T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length)
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i], i) }
-  }))
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++
+        out[i] = await fn(items[i], i)
+      }
+    }),
+  )
   return out
 }
 
 export function examBody(orgIds: number[], opts: { closesInMs: number; durationMinutes?: number; questions?: number; title?: string }) {
   return {
-    title: opts.title ?? '混沌测试', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + opts.closesInMs).toISOString(),
-    durationMinutes: opts.durationMinutes ?? 60, audienceOrgIds: orgIds, passScore: 0, maxAttempts: 1, shuffleQuestions: true, shuffleOptions: false,
-    releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: opts.questions ?? 10, scoreEach: 10 }] },
+    title: opts.title ?? '混沌测试',
+    opensAt: new Date(Date.now() - 60_000).toISOString(),
+    closesAt: new Date(Date.now() + opts.closesInMs).toISOString(),
+    durationMinutes: opts.durationMinutes ?? 60,
+    audienceOrgIds: orgIds,
+    passScore: 0,
+    maxAttempts: 1,
+    shuffleQuestions: true,
+    shuffleOptions: false,
+    releaseResults: 'immediately',
+    paper: { rules: [{ type: 'judge', count: opts.questions ?? 10, scoreEach: 10 }] },
   }
 }

@@ -28,10 +28,19 @@ describe('socket storm', () => {
     let errors = 0
     const watched = new Set<number>()
     for (let i = 0; i < CLIENTS; i++) {
-      const s = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], auth: { token: admin.token }, reconnectionDelay: 200, reconnectionDelayMax: 2000, forceNew: true })
+      const s = io(`http://127.0.0.1:${port}`, {
+        transports: ['websocket'],
+        auth: { token: admin.token },
+        reconnectionDelay: 200,
+        reconnectionDelayMax: 2000,
+        forceNew: true,
+      })
       s.on('connect', async () => {
         connects++
-        const ack = await s.timeout(10_000).emitWithAck('exam:watch', { examId: exam.id }).catch(() => ({ ok: false }))
+        const ack = await s
+          .timeout(10_000)
+          .emitWithAck('exam:watch', { examId: exam.id })
+          .catch(() => ({ ok: false }))
         if (ack.ok) watched.add(i)
         else errors++
       })

@@ -12,7 +12,12 @@ export class TcpProxy {
       if (this.cut) return client.destroy()
       const upstream = net.connect(this.target)
       this.sockets.add(client).add(upstream)
-      const drop = () => { client.destroy(); upstream.destroy(); this.sockets.delete(client); this.sockets.delete(upstream) }
+      const drop = () => {
+        client.destroy()
+        upstream.destroy()
+        this.sockets.delete(client)
+        this.sockets.delete(upstream)
+      }
       client.on('error', drop).on('close', drop)
       upstream.on('error', drop).on('close', drop)
       client.pipe(upstream).pipe(client)
@@ -31,7 +36,9 @@ export class TcpProxy {
     this.sockets.clear()
   }
 
-  restore() { this.cut = false }
+  restore() {
+    this.cut = false
+  }
 
   async close() {
     this.sever()

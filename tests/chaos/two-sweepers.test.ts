@@ -12,7 +12,11 @@ afterAll(async () => {
 
 /** Sums the `submitted` counts the sweeper logs ("overdue attempts submitted"). */
 function sweptBy(p: Started): number {
-  return p.output().split('\n').filter((l) => l.includes('overdue attempts submitted')).reduce((s, l) => s + (JSON.parse(l).submitted as number), 0)
+  return p
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('overdue attempts submitted'))
+    .reduce((s, l) => s + (JSON.parse(l).submitted as number), 0)
 }
 
 describe('two sweepers', () => {
@@ -27,13 +31,17 @@ describe('two sweepers', () => {
     // longer than a short window, and the test failed on speed); the deadline is moved afterwards.
     const exam = (await admin.call('POST', '/api/exams', examBody([branch.id], { closesInMs: 30 * 60_000, questions: 3 }))).body
     // Takers start on either node; nobody submits.
-    const attempts = await pool(Array.from({ length: TAKERS }, (_, i) => i), 16, async (i) => {
-      const c = await new Client(`http://127.0.0.1:${(i % 2 ? b : a).port}`).login(`t${i}`, TAKER_PASSWORD)
-      const start = await c.call('POST', `/api/exams/${exam.id}/attempts`, {})
-      expect(start.status, JSON.stringify(start.body)).toBeLessThan(300)
-      await c.call('PUT', `/api/attempts/${start.body.attemptId}/answers/${start.body.questions[0].id}`, { answer: true })
-      return start.body.attemptId as number
-    })
+    const attempts = await pool(
+      Array.from({ length: TAKERS }, (_, i) => i),
+      16,
+      async (i) => {
+        const c = await new Client(`http://127.0.0.1:${(i % 2 ? b : a).port}`).login(`t${i}`, TAKER_PASSWORD)
+        const start = await c.call('POST', `/api/exams/${exam.id}/attempts`, {})
+        expect(start.status, JSON.stringify(start.body)).toBeLessThan(300)
+        await c.call('PUT', `/api/attempts/${start.body.attemptId}/answers/${start.body.questions[0].id}`, { answer: true })
+        return start.body.attemptId as number
+      },
+    )
     expect(attempts).toHaveLength(TAKERS)
     // Everyone has started: now the exam closes, and every attempt is overdue for both sweepers at once.
     const past = new Date(Date.now() - 1_000)
@@ -43,7 +51,9 @@ describe('two sweepers', () => {
     let open = attempts.length
     while (open > 0 && Date.now() < wait) {
       await new Promise((r) => setTimeout(r, 500))
-      open = (await db.handle.db.selectFrom('attempts').select('id').where('exam_id', '=', exam.id).where('status', '=', 'in_progress').execute()).length
+      open = (
+        await db.handle.db.selectFrom('attempts').select('id').where('exam_id', '=', exam.id).where('status', '=', 'in_progress').execute()
+      ).length
     }
     expect(open).toBe(0)
     await new Promise((r) => setTimeout(r, 500))

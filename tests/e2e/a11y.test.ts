@@ -23,11 +23,27 @@ beforeAll(async () => {
   const orgs = await apiJson(server, 'GET', '/api/orgs', admin)
   const branch = orgs.find((o: any) => o.name === '办公室党支部').id
   const now = Date.now()
-  const exam = (title: string) => apiJson(server, 'POST', '/api/exams', admin, {
-    title, opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), durationMinutes: 30,
-    audienceOrgIds: [branch], passScore: 30, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false, releaseResults: 'immediately',
-    paper: { rules: [{ type: 'judge', count: 1, scoreEach: 25 }, { type: 'single', count: 1, scoreEach: 25 }, { type: 'multiple', count: 1, scoreEach: 25 }, { type: 'fill', count: 1, scoreEach: 25 }] },
-  })
+  const exam = (title: string) =>
+    apiJson(server, 'POST', '/api/exams', admin, {
+      title,
+      opensAt: new Date(now - 60_000).toISOString(),
+      closesAt: new Date(now + 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [branch],
+      passScore: 30,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+      paper: {
+        rules: [
+          { type: 'judge', count: 1, scoreEach: 25 },
+          { type: 'single', count: 1, scoreEach: 25 },
+          { type: 'multiple', count: 1, scoreEach: 25 },
+          { type: 'fill', count: 1, scoreEach: 25 },
+        ],
+      },
+    })
   ids.open = (await exam('无障碍检查·作答')).id
   ids.done = (await exam('无障碍检查·成绩')).id
   const member = await tokenFor(server, 'dy0001', DEMO_PASSWORD)
@@ -41,19 +57,44 @@ afterAll(async () => {
   await server?.close()
 })
 
-const MEMBER_PAGES = () => [
-  ['home', '/'], ['study', '/study'], ['material', `/study/materials/${ids.material}`], ['daily-quiz', '/study/quiz/daily'],
-  ['challenge', '/study/challenge'], ['wrong-book', '/study/wrong-book'], ['exams', '/exams'], ['exam-intro', `/exams/${ids.open}`],
-  ['exam-take', `/exams/${ids.open}/take`], ['attempt', `/attempts/${ids.attempt}`], ['rank', '/rank'], ['me', '/me'], ['ledger', '/points/ledger'],
-] as const
+const MEMBER_PAGES = () =>
+  [
+    ['home', '/'],
+    ['study', '/study'],
+    ['material', `/study/materials/${ids.material}`],
+    ['daily-quiz', '/study/quiz/daily'],
+    ['challenge', '/study/challenge'],
+    ['wrong-book', '/study/wrong-book'],
+    ['exams', '/exams'],
+    ['exam-intro', `/exams/${ids.open}`],
+    ['exam-take', `/exams/${ids.open}/take`],
+    ['attempt', `/attempts/${ids.attempt}`],
+    ['rank', '/rank'],
+    ['me', '/me'],
+    ['ledger', '/points/ledger'],
+  ] as const
 
-interface Violation { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }
+interface Violation {
+  id: string
+  impact: string
+  help: string
+  nodes: { target: string[]; failureSummary?: string }[]
+}
 async function axe(page: Page): Promise<Violation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE)
   return page.evaluate(async () => {
-    const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
-    return r.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n: any) => ({ target: n.target, failureSummary: n.failureSummary })) }))
+    const r = await (window as any).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    })
+    return r.violations
+      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: any) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n: any) => ({ target: n.target, failureSummary: n.failureSummary })),
+      }))
   })
 }
 
@@ -81,7 +122,10 @@ describe('适老化: axe-core on every member page', () => {
         await page.goto(`${server.baseUrl}${path}`)
         await settle(page)
         expect(await page.evaluate(() => document.documentElement.classList.contains('xc-large'))).toBe(large)
-        for (const v of await axe(page)) found.push(`${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')}`)
+        for (const v of await axe(page))
+          found.push(
+            `${name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')}`,
+          )
         if (large) await shot(page, `a11y-large-${name}`)
       }
       expect(found).toEqual([])
@@ -91,8 +135,17 @@ describe('适老化: axe-core on every member page', () => {
 })
 
 describe('适老化: 大字模式', () => {
-  const sizes = (page: Page, selector: string) => page.locator(selector).evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null)
-    .map((e) => ({ text: (e.textContent ?? '').trim().slice(0, 20), font: parseFloat(getComputedStyle(e).fontSize), h: e.getBoundingClientRect().height, w: e.getBoundingClientRect().width })))
+  const sizes = (page: Page, selector: string) =>
+    page.locator(selector).evaluateAll((els) =>
+      els
+        .filter((e) => (e as HTMLElement).offsetParent !== null)
+        .map((e) => ({
+          text: (e.textContent ?? '').trim().slice(0, 20),
+          font: parseFloat(getComputedStyle(e).fontSize),
+          h: e.getBoundingClientRect().height,
+          w: e.getBoundingClientRect().width,
+        })),
+    )
 
   it('the switch in 我的 turns it on: ≥ 18 px body, 22 px questions, touch targets ≥ 48 px', async () => {
     const { context, page } = await memberPage(false)
@@ -111,10 +164,16 @@ describe('适老化: 大字模式', () => {
     await page.goto(`${server.baseUrl}/exams/${ids.open}/take`)
     await settle(page)
     expect((await sizes(page, '.question .stem'))[0].font).toBeGreaterThanOrEqual(22)
-    for (const c of await sizes(page, '.question .option')) { expect(c.font, c.text).toBeGreaterThanOrEqual(18); expect(c.h, c.text).toBeGreaterThanOrEqual(48) }
+    for (const c of await sizes(page, '.question .option')) {
+      expect(c.font, c.text).toBeGreaterThanOrEqual(18)
+      expect(c.h, c.text).toBeGreaterThanOrEqual(48)
+    }
     for (const c of await sizes(page, '.bar .van-button, [data-test=mark]')) expect(c.h, c.text).toBeGreaterThanOrEqual(48)
     await page.locator('[data-test=open-card]').click()
-    for (const c of await sizes(page, '[data-test=answer-card] .grid button')) { expect(c.h).toBeGreaterThanOrEqual(48); expect(c.w).toBeGreaterThanOrEqual(48) }
+    for (const c of await sizes(page, '[data-test=answer-card] .grid button')) {
+      expect(c.h).toBeGreaterThanOrEqual(48)
+      expect(c.w).toBeGreaterThanOrEqual(48)
+    }
     await shot(page, 'a11y-large-exam-card')
     // Switching back off.
     await page.goto(`${server.baseUrl}/me`)

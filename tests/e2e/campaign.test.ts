@@ -17,7 +17,12 @@ const inputOf = (page: Page, test: string) => page.locator(`input[data-test=${te
 
 /** A member's first login shows the privacy notice over the page: she answers it first. */
 async function answerPrivacyNotice(page: Page) {
-  await page.locator('[data-test=privacy-agree]').click({ timeout: 5_000 }).catch(() => { /* no notice for her */ })
+  await page
+    .locator('[data-test=privacy-agree]')
+    .click({ timeout: 5_000 })
+    .catch(() => {
+      /* no notice for her */
+    })
 }
 
 async function fetchBinary(path: string, token: string) {
@@ -26,7 +31,6 @@ async function fetchBinary(path: string, token: string) {
   return res.arrayBuffer()
 }
 
-
 describe('a 主题党日 from recording to report', () => {
   it('records, shows the QR, three phones sign in, and the tally, xlsx and Word report agree', async () => {
     const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
@@ -34,9 +38,24 @@ describe('a 主题党日 from recording to report', () => {
     const root = orgs.find((o: { parentId: number | null }) => o.parentId === null)
     const org = await api('POST', '/api/orgs', admin, { name: '台账浏览器测试支部', parentId: root.id, kind: 'branch' })
     const tag = Date.now().toString(36)
-    const secretary = await api('POST', '/api/users', admin, { username: `e2e_sec_${tag}`, name: '李书记', password: PASSWORD, orgId: org.id, role: 'secretary' })
+    const secretary = await api('POST', '/api/users', admin, {
+      username: `e2e_sec_${tag}`,
+      name: '李书记',
+      password: PASSWORD,
+      orgId: org.id,
+      role: 'secretary',
+    })
     const members = []
-    for (const i of [1, 2, 3]) members.push(await api('POST', '/api/users', admin, { username: `e2e_m${i}_${tag}`, name: `党员${i}`, password: PASSWORD, orgId: org.id, role: 'member' }))
+    for (const i of [1, 2, 3])
+      members.push(
+        await api('POST', '/api/users', admin, {
+          username: `e2e_m${i}_${tag}`,
+          name: `党员${i}`,
+          password: PASSWORD,
+          orgId: org.id,
+          role: 'member',
+        }),
+      )
 
     // The secretary, at her desk.
     const desk = await env.browser.newPage({ viewport: DESKTOP })
@@ -125,7 +144,9 @@ describe('月工作提示 written in the rich-text editor', () => {
     await expect.poll(() => editor.evaluate((el) => el === document.activeElement)).toBe(true)
     await desk.keyboard.type('重点', { delay: 50 })
     await desk.getByRole('button', { name: '发布工作提示' }).last().click()
-    await expect.poll(() => desk.locator('[data-test=bulletin-panel]').innerText(), { timeout: 10_000 }).toContain('7月党史学习教育工作提示')
+    await expect
+      .poll(() => desk.locator('[data-test=bulletin-panel]').innerText(), { timeout: 10_000 })
+      .toContain('7月党史学习教育工作提示')
     await desk.close()
 
     const ctx = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true })
@@ -135,7 +156,9 @@ describe('月工作提示 written in the rich-text editor', () => {
     await answerPrivacyNotice(phone)
     await phone.goto(`${env.server.baseUrl}/campaign/column?tab=bulletins`)
     await phone.getByText('7月党史学习教育工作提示').click()
-    await expect.poll(() => phone.locator('[data-test=campaign-column] .body').innerHTML(), { timeout: 10_000 }).toContain('<strong>重点</strong>')
+    await expect
+      .poll(() => phone.locator('[data-test=campaign-column] .body').innerHTML(), { timeout: 10_000 })
+      .toContain('<strong>重点</strong>')
     await shot(phone, 'phone-campaign-bulletin')
     await ctx.close()
     const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)

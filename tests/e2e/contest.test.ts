@@ -8,7 +8,6 @@ import { DEMO_PASSWORD } from '../../server/seed/demo.js'
 const env = useBrowserServer()
 const api = (method: string, path: string, token: string | null, body?: unknown) => apiJson(env.server, method, path, token, body)
 
-
 async function phone(username: string): Promise<Page> {
   const page = await env.browser.newPage({ viewport: PHONE, isMobile: true, hasTouch: true })
   await loginAs(page, env.server.baseUrl, username, DEMO_PASSWORD)
@@ -21,8 +20,18 @@ describe('a contest in the hall', () => {
     const sec = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
     const orgs = await api('GET', '/api/orgs', sec)
     const branch = orgs.find((o: any) => o.name === '办公室党支部')
-    const judge = (await env.server.app.db.selectFrom('questions').select(['id', 'answer']).where('type', '=', 'judge').where('status', '=', 'published').executeTakeFirstOrThrow())
-    const contest = await api('POST', '/api/contests', sec, { title: '主题党日现场竞答', orgId: branch.id, questionIds: [judge.id], secondsPerQuestion: 30 })
+    const judge = await env.server.app.db
+      .selectFrom('questions')
+      .select(['id', 'answer'])
+      .where('type', '=', 'judge')
+      .where('status', '=', 'published')
+      .executeTakeFirstOrThrow()
+    const contest = await api('POST', '/api/contests', sec, {
+      title: '主题党日现场竞答',
+      orgId: branch.id,
+      questionIds: [judge.id],
+      secondsPerQuestion: 30,
+    })
 
     const hall = await env.browser.newPage({ viewport: DESKTOP })
     await loginAs(hall, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)

@@ -10,13 +10,22 @@ const env = useBrowserServer()
 
 function watchViolations(page: Page): string[] {
   const violations: string[] = []
-  page.on('console', (m) => { if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(m.text())) violations.push(m.text()) })
-  page.on('pageerror', (e) => { if (/Content Security Policy/i.test(e.message)) violations.push(e.message) })
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(m.text())) violations.push(m.text())
+  })
+  page.on('pageerror', (e) => {
+    if (/Content Security Policy/i.test(e.message)) violations.push(e.message)
+  })
   return violations
 }
 
 /** Opens each path after logging in, and returns every CSP violation the browser reported. */
-async function violationsVisiting(viewport: { width: number; height: number }, who: [string, string], home: string | RegExp, paths: string[]) {
+async function violationsVisiting(
+  viewport: { width: number; height: number },
+  who: [string, string],
+  home: string | RegExp,
+  paths: string[],
+) {
   const page = await env.browser.newPage({ viewport })
   const violations = watchViolations(page)
   await loginAs(page, env.server.baseUrl, ...who)

@@ -5,16 +5,23 @@ import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
 
-
 const call = (method: string, path: string, token: string | null, body?: unknown) => callApi(env.server, method, path, token, body)
 const tokenOf = (username: string, password: string) => tokenFor(env.server, username, password)
 
 /** Date-time as the console's pickers show it, in the browser's zone (Asia/Shanghai below). */
 const pickerText = (d: Date) =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(d)
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d)
 
 /** element-plus puts data-test on the native input for some controls and on the wrapper for others. */
-const inputOf = (page: Page, test: string) => page.locator(`input[data-test=${test}], textarea[data-test=${test}], [data-test=${test}] input, [data-test=${test}] textarea`).first()
+const inputOf = (page: Page, test: string) =>
+  page.locator(`input[data-test=${test}], textarea[data-test=${test}], [data-test=${test}] input, [data-test=${test}] textarea`).first()
 
 /** Any well-formed answer: the test cares that the score shown is the one the server gave. */
 function someAnswer(q: { type: string; options: { key: string }[] | null; blanks?: number }) {
@@ -37,7 +44,10 @@ describe('exam console', () => {
     // 1 基本信息: a window that is already open, so a member can start at once.
     const title = `党史知识集中测试 e2e ${Date.now() % 100000}`
     await inputOf(page, 'exam-title').fill(title)
-    for (const [test, when] of [['exam-opens', new Date(Date.now() - 2 * 60_000)], ['exam-closes', new Date(Date.now() + 2 * 3_600_000)]] as const) {
+    for (const [test, when] of [
+      ['exam-opens', new Date(Date.now() - 2 * 60_000)],
+      ['exam-closes', new Date(Date.now() + 2 * 3_600_000)],
+    ] as const) {
       const input = inputOf(page, test)
       await input.click()
       await input.fill(pickerText(when))
@@ -70,7 +80,11 @@ describe('exam console', () => {
     const admin = await tokenOf(DEMO_ADMIN.username, DEMO_ADMIN.password)
     const exam = (await call('GET', '/api/exams', admin)).body.find((e: any) => e.title === title)
     expect(exam).toMatchObject({ maxScore: 100, questionCount: 45, durationMinutes: 30, passScore: 60 })
-    expect(exam.paper.rules.map((r: any) => [r.type, r.count, r.scoreEach])).toEqual([['single', 20, 2], ['multiple', 10, 3], ['judge', 15, 2]])
+    expect(exam.paper.rules.map((r: any) => [r.type, r.count, r.scoreEach])).toEqual([
+      ['single', 20, 2],
+      ['multiple', 10, 3],
+      ['judge', 15, 2],
+    ])
     expect(await page.locator(`[data-test=exam-phase-${exam.id}]`).innerText()).toBe('进行中')
 
     // A member takes it through the API.
@@ -79,7 +93,9 @@ describe('exam console', () => {
     const start = await call('POST', `/api/exams/${exam.id}/attempts`, member, {})
     expect(start.status).toBeLessThan(300)
     for (const q of start.body.questions) {
-      expect((await call('PUT', `/api/attempts/${start.body.attemptId}/answers/${q.id}`, member, { answer: someAnswer(q) })).status).toBe(200)
+      expect((await call('PUT', `/api/attempts/${start.body.attemptId}/answers/${q.id}`, member, { answer: someAnswer(q) })).status).toBe(
+        200,
+      )
     }
     const submitted = (await call('POST', `/api/attempts/${start.body.attemptId}/submit`, member, {})).body
     expect(submitted.maxScore).toBe(100)

@@ -27,9 +27,23 @@ afterAll(async () => {
 async function newExam(opts: { opensInMs?: number; title?: string } = {}) {
   const now = Date.now()
   return apiJson(server, 'POST', '/api/exams', admin, {
-    title: opts.title ?? `考试日测试 ${++seq}`, opensAt: new Date(now + (opts.opensInMs ?? -60_000)).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(),
-    durationMinutes: 30, audienceOrgIds: [branchId], passScore: 30, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
-    releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 2, scoreEach: 20 }, { type: 'single', count: 2, scoreEach: 20 }, { type: 'multiple', count: 1, scoreEach: 20 }] },
+    title: opts.title ?? `考试日测试 ${++seq}`,
+    opensAt: new Date(now + (opts.opensInMs ?? -60_000)).toISOString(),
+    closesAt: new Date(now + 3_600_000).toISOString(),
+    durationMinutes: 30,
+    audienceOrgIds: [branchId],
+    passScore: 30,
+    maxAttempts: 1,
+    shuffleQuestions: false,
+    shuffleOptions: false,
+    releaseResults: 'immediately',
+    paper: {
+      rules: [
+        { type: 'judge', count: 2, scoreEach: 20 },
+        { type: 'single', count: 2, scoreEach: 20 },
+        { type: 'multiple', count: 1, scoreEach: 20 },
+      ],
+    },
   })
 }
 
@@ -40,7 +54,9 @@ async function phoneAs(username: string, viewport = PHONE): Promise<{ context: B
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
   // A refused request is logged by the browser itself ("Failed to load resource"): that is the test's doing.
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource|net::ERR_/.test(m.text())) errors.push(`console: ${m.text()}`) })
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource|net::ERR_/.test(m.text())) errors.push(`console: ${m.text()}`)
+  })
   await loginAs(page, server.baseUrl, username, DEMO_PASSWORD)
   await page.waitForURL(`${server.baseUrl}/`)
   return { context, page, errors }
@@ -53,8 +69,14 @@ async function startFromIntro(page: Page, examId: number) {
   await page.waitForURL(/\/take$/)
   await expect.poll(() => page.locator('[data-test=countdown]').innerText()).toMatch(/\d\d:\d\d/)
 }
-const attemptRow = (examId: number, username: string) => server.app.db.selectFrom('attempts').innerJoin('users', 'users.id', 'attempts.user_id')
-  .select(['attempts.id', 'blur_count', 'reload_count']).where('exam_id', '=', examId).where('users.username', '=', username).executeTakeFirstOrThrow()
+const attemptRow = (examId: number, username: string) =>
+  server.app.db
+    .selectFrom('attempts')
+    .innerJoin('users', 'users.id', 'attempts.user_id')
+    .select(['attempts.id', 'blur_count', 'reload_count'])
+    .where('exam_id', '=', examId)
+    .where('users.username', '=', username)
+    .executeTakeFirstOrThrow()
 
 describe('exam day', () => {
   it('1. reloads are not 切屏: three reloads count as reloads, a real page-hide counts once, and staff see both apart', async () => {
@@ -152,7 +174,12 @@ describe('exam day', () => {
     expect(await page.locator('[data-test=intro-attempts]').innerText()).toContain('正在进行第 1 次作答')
     expect(await page.locator('[data-test=exam-go]').innerText()).toContain('继续答题')
     // The 考试须知 keep their numbers.
-    expect(await page.locator('[data-test=intro-rules] li').first().evaluate((li) => getComputedStyle(li).listStyleType)).toBe('decimal')
+    expect(
+      await page
+        .locator('[data-test=intro-rules] li')
+        .first()
+        .evaluate((li) => getComputedStyle(li).listStyleType),
+    ).toBe('decimal')
     await shot(page, 'exam-day-3-intro-time-left')
     // Resuming lands where she was.
     await page.locator('[data-test=exam-go]').click()
@@ -204,7 +231,9 @@ describe('exam day', () => {
     await shot(page, 'exam-day-6-offline')
     // A gateway error (the proxy answers 502 with HTML) reads the same way, never "HTTP 502".
     await page.unroute('**/api/attempts/*/answers/*')
-    await page.route('**/api/attempts/*/answers/*', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' }))
+    await page.route('**/api/attempts/*/answers/*', (route) =>
+      route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' }),
+    )
     await page.locator('[data-test=judge-false]').click()
     await expect.poll(() => page.locator('[data-test=save-state]').innerText(), { timeout: 10_000 }).toBe('离线，答案已保存在本机')
     await page.unroute('**/api/attempts/*/answers/*')
@@ -290,7 +319,10 @@ describe('exam day', () => {
     await page.keyboard.press('Space')
     await expect.poll(() => page.locator('.question .progress').innerText()).toContain('第 2 题')
     // Move to the multiple-choice question (5th) and tick two boxes by keyboard.
-    for (let i = 0; i < 3; i++) { await tabTo('[data-test=next]'); await page.keyboard.press('Enter') }
+    for (let i = 0; i < 3; i++) {
+      await tabTo('[data-test=next]')
+      await page.keyboard.press('Enter')
+    }
     await expect.poll(() => page.locator('.question .progress').innerText()).toContain('第 5 题')
     const boxes = page.getByRole('checkbox')
     expect(await boxes.count()).toBeGreaterThanOrEqual(3)

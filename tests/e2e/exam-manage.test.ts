@@ -5,7 +5,18 @@
 // unmistakable; the 考试须知 keep their numbers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { DESKTOP, PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer, api as apiJson, callApi, tokenFor } from '../helpers/browser.js'
+import {
+  DESKTOP,
+  PHONE,
+  launchBrowser,
+  loginAs,
+  shot,
+  startServer,
+  type E2EServer,
+  api as apiJson,
+  callApi,
+  tokenFor,
+} from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 let server: E2EServer
@@ -24,14 +35,31 @@ afterAll(async () => {
   await server?.close()
 })
 
-const inputOf = (page: Page, test: string) => page.locator(`input[data-test=${test}], textarea[data-test=${test}], [data-test=${test}] input, [data-test=${test}] textarea`).first()
+const inputOf = (page: Page, test: string) =>
+  page.locator(`input[data-test=${test}], textarea[data-test=${test}], [data-test=${test}] input, [data-test=${test}] textarea`).first()
 const pickerText = (d: Date) =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(d)
-const newExam = (title: string, opensInMs = -60_000) => apiJson(server, 'POST', '/api/exams', admin, {
-  title, opensAt: new Date(Date.now() + opensInMs).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(), durationMinutes: 20,
-  audienceOrgIds: [branchId], passScore: 0, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false, releaseResults: 'immediately',
-  paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
-})
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d)
+const newExam = (title: string, opensInMs = -60_000) =>
+  apiJson(server, 'POST', '/api/exams', admin, {
+    title,
+    opensAt: new Date(Date.now() + opensInMs).toISOString(),
+    closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+    durationMinutes: 20,
+    audienceOrgIds: [branchId],
+    passScore: 0,
+    maxAttempts: 1,
+    shuffleQuestions: false,
+    shuffleOptions: false,
+    releaseResults: 'immediately',
+    paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+  })
 
 async function adminDesk(viewport = DESKTOP) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'block' })
@@ -46,7 +74,10 @@ describe('exam management', () => {
     const { context, page } = await adminDesk()
     await page.goto(`${server.baseUrl}/console/exams/new`)
     await inputOf(page, 'exam-title').fill('窗口检查')
-    for (const [test, when] of [['exam-opens', new Date(Date.now() - 3 * 3_600_000)], ['exam-closes', new Date(Date.now() - 3_600_000)]] as const) {
+    for (const [test, when] of [
+      ['exam-opens', new Date(Date.now() - 3 * 3_600_000)],
+      ['exam-closes', new Date(Date.now() - 3_600_000)],
+    ] as const) {
       const input = inputOf(page, test)
       await input.click()
       await input.fill(pickerText(when))
@@ -62,7 +93,12 @@ describe('exam management', () => {
 
     // Through the wizard to the preview: the real QuestionView (radio semantics) in the phone frame.
     await page.locator('[data-test=wizard-next]').click()
-    await page.locator('[data-test=audience-tree] .el-tree-node__content', { hasText: '办公室党支部' }).first().locator('.el-checkbox').first().click()
+    await page
+      .locator('[data-test=audience-tree] .el-tree-node__content', { hasText: '办公室党支部' })
+      .first()
+      .locator('.el-checkbox')
+      .first()
+      .click()
     await page.locator('[data-test=wizard-next]').click()
     await page.locator('[data-test=wizard-next]').click()
     await expect.poll(() => page.locator('[data-test=sample-progress]').innerText()).toMatch(/^第 1 题 \/ 共 \d+ 题$/)
@@ -110,7 +146,11 @@ describe('exam management', () => {
     it(`10. 题库's 操作 column is fully on screen at ${width} px`, async () => {
       const { context, page } = await adminDesk({ width, height: 850 })
       await page.goto(`${server.baseUrl}/console/questions`)
-      const button = page.locator('[data-test=questions-table] .el-table__body-wrapper tr').first().locator('button', { hasText: '删除' }).last()
+      const button = page
+        .locator('[data-test=questions-table] .el-table__body-wrapper tr')
+        .first()
+        .locator('button', { hasText: '删除' })
+        .last()
       await expect.poll(() => button.isVisible()).toBe(true)
       const box = (await button.boundingBox())!
       expect(box.x).toBeGreaterThan(0)
@@ -126,7 +166,14 @@ describe('exam management', () => {
     const set = await apiJson(server, 'GET', '/api/study/quiz/daily', token)
     for (const [i, q] of set.questions.entries()) {
       const wrong = i === 0
-      const answer = q.type === 'judge' ? !wrong : q.type === 'single' ? q.options[wrong ? 1 : 0].key : q.type === 'multiple' ? [q.options[0].key] : Array(q.blanks ?? 1).fill('x')
+      const answer =
+        q.type === 'judge'
+          ? !wrong
+          : q.type === 'single'
+            ? q.options[wrong ? 1 : 0].key
+            : q.type === 'multiple'
+              ? [q.options[0].key]
+              : Array(q.blanks ?? 1).fill('x')
       await apiJson(server, 'POST', '/api/study/answers', token, { mode: 'daily', questionId: q.id, answer, elapsedMs: 5000 })
     }
     const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block' })
@@ -143,8 +190,14 @@ describe('exam management', () => {
     await page.locator('.van-dialog__confirm').click()
     await page.waitForURL(/\/take$/)
     await page.locator('[data-test=judge-true]').click()
-    const chosen = await page.locator('[data-test=judge-true]').evaluate((el) => { const s = getComputedStyle(el); return { border: s.borderTopColor, width: s.borderTopWidth, bg: s.backgroundColor } })
-    const other = await page.locator('[data-test=judge-false]').evaluate((el) => { const s = getComputedStyle(el); return { border: s.borderTopColor, bg: s.backgroundColor } })
+    const chosen = await page.locator('[data-test=judge-true]').evaluate((el) => {
+      const s = getComputedStyle(el)
+      return { border: s.borderTopColor, width: s.borderTopWidth, bg: s.backgroundColor }
+    })
+    const other = await page.locator('[data-test=judge-false]').evaluate((el) => {
+      const s = getComputedStyle(el)
+      return { border: s.borderTopColor, bg: s.backgroundColor }
+    })
     expect(chosen.border).toBe('rgb(200, 22, 29)')
     expect(parseFloat(chosen.width)).toBeGreaterThanOrEqual(2)
     expect(chosen.bg).not.toBe(other.bg)

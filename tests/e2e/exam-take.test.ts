@@ -5,17 +5,28 @@ import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 const env = useBrowserServer()
 const api = (path: string, token: string, body?: unknown) => apiJson(env.server, body === undefined ? 'GET' : 'POST', path, token, body)
 
-
-
 describe('a member takes an exam on a phone', () => {
   it('answers, reloads mid-way without losing anything, and submits', async () => {
     const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
     const orgs = await api('/api/orgs', admin)
     const now = Date.now()
     const exam = await api('/api/exams', admin, {
-      title: '党史知识小测', opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), durationMinutes: 20,
-      audienceOrgIds: [orgs.find((o: any) => o.name === '办公室党支部').id], passScore: 30, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false,
-      releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 3, scoreEach: 20 }, { type: 'single', count: 2, scoreEach: 20 }] },
+      title: '党史知识小测',
+      opensAt: new Date(now - 60_000).toISOString(),
+      closesAt: new Date(now + 3_600_000).toISOString(),
+      durationMinutes: 20,
+      audienceOrgIds: [orgs.find((o: any) => o.name === '办公室党支部').id],
+      passScore: 30,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+      paper: {
+        rules: [
+          { type: 'judge', count: 3, scoreEach: 20 },
+          { type: 'single', count: 2, scoreEach: 20 },
+        ],
+      },
     })
     expect(exam.id).toBeGreaterThan(0)
 
@@ -38,7 +49,14 @@ describe('a member takes an exam on a phone', () => {
     }
     await shot(page, 'phone-exam-question')
     await page.reload()
-    await expect.poll(() => page.locator('[data-test=answer-card]').count().then(() => page.locator('[data-test=open-card]').innerText())).toContain('3/5')
+    await expect
+      .poll(() =>
+        page
+          .locator('[data-test=answer-card]')
+          .count()
+          .then(() => page.locator('[data-test=open-card]').innerText()),
+      )
+      .toContain('3/5')
 
     await page.locator('[data-test=open-card]').click()
     await page.locator('[data-test=card-4]').click()

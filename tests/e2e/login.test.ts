@@ -8,7 +8,6 @@ import path from 'node:path'
 
 const env = useBrowserServer()
 
-
 describe('logging in', () => {
   it('a secretary on a phone sees the member shell with its five tabs', async () => {
     const context = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
@@ -60,7 +59,10 @@ describe('logging in', () => {
     await expect.poll(() => page.locator('[data-test=me-org]').innerText()).toContain('办公室党支部')
     // Now break both tokens: back to login with a message.
     await page.evaluate(() => {
-      localStorage.setItem('xuece.auth', JSON.stringify({ ...JSON.parse(localStorage.getItem('xuece.auth')!), accessToken: 'x', refreshToken: 'y.z' }))
+      localStorage.setItem(
+        'xuece.auth',
+        JSON.stringify({ ...JSON.parse(localStorage.getItem('xuece.auth')!), accessToken: 'x', refreshToken: 'y.z' }),
+      )
     })
     await page.goto(`${env.server.baseUrl}/me`)
     await page.waitForURL(/\/login/)
@@ -75,10 +77,16 @@ describe('admin console', () => {
     await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
     await page.waitForURL(/\/console/)
     const file = path.join(os.tmpdir(), `people-${process.pid}.xlsx`)
-    fs.writeFileSync(file, await xlsx(['用户名', '姓名', '组织', '角色', '初始密码'], [
-      ['e2e001', '测试甲', '办公室党支部', '党员', 'Init2026a'],
-      ['e2e002', '测试乙', '没有这个支部', '党员', 'Init2026a'],
-    ]))
+    fs.writeFileSync(
+      file,
+      await xlsx(
+        ['用户名', '姓名', '组织', '角色', '初始密码'],
+        [
+          ['e2e001', '测试甲', '办公室党支部', '党员', 'Init2026a'],
+          ['e2e002', '测试乙', '没有这个支部', '党员', 'Init2026a'],
+        ],
+      ),
+    )
     await page.locator('[data-test=users-import]').click()
     await page.locator('[data-test=import-upload] input[type=file]').setInputFiles(file)
     const errors = page.locator('[data-test=import-errors]')

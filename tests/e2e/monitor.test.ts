@@ -18,16 +18,23 @@ async function takeAndSubmit(username: string, examId: number) {
 
 const counter = (page: Page, key: string) => page.locator(`[data-test=counter-${key}] [data-test=value]`).innerText()
 
-
 describe('the secretary watches an exam live', () => {
-  it('counts her branch\'s submissions as they happen, without a reload, and nobody else\'s', async () => {
+  it("counts her branch's submissions as they happen, without a reload, and nobody else's", async () => {
     const admin = await login(DEMO_ADMIN.username, DEMO_ADMIN.password)
     const orgs = await api('GET', '/api/orgs', admin)
     const root = orgs.find((o: any) => o.parentId === null)
     const now = Date.now()
     const exam = await api('POST', '/api/exams', admin, {
-      title: '党史知识集中测试（监控）', opensAt: new Date(now - 60_000).toISOString(), closesAt: new Date(now + 3_600_000).toISOString(), durationMinutes: 30,
-      audienceOrgIds: [root.id], passScore: 60, maxAttempts: 1, shuffleQuestions: true, shuffleOptions: true, releaseResults: 'immediately',
+      title: '党史知识集中测试（监控）',
+      opensAt: new Date(now - 60_000).toISOString(),
+      closesAt: new Date(now + 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [root.id],
+      passScore: 60,
+      maxAttempts: 1,
+      shuffleQuestions: true,
+      shuffleOptions: true,
+      releaseResults: 'immediately',
       paper: { rules: [{ type: 'judge', count: 5, scoreEach: 20 }] },
     })
     // dy0020 belongs to another branch (政策法规处党支部), outside sj_bgs's 办公室党支部.
@@ -45,7 +52,9 @@ describe('the secretary watches an exam live', () => {
     await expect.poll(() => page.locator('[data-test=monitor-live]').innerText()).toBe('实时')
     await expect.poll(() => page.locator('[data-test=monitor-not-started]').innerText()).toContain('办公室党支部')
     // A marker that a reload would wipe out.
-    await page.evaluate(() => { (window as any).__sameDocument = true })
+    await page.evaluate(() => {
+      ;(window as any).__sameDocument = true
+    })
 
     await takeAndSubmit('dy0001', exam.id)
     await takeAndSubmit('dy0002', exam.id)

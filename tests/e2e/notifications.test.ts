@@ -28,15 +28,28 @@ describe('notifications on a phone', () => {
     const orgs = await api('GET', '/api/orgs', admin)
     const branch = orgs.find((o: any) => o.name === '办公室党支部')
     const exam = await api('POST', '/api/exams', admin, {
-      title: '党史知识集中测试（提醒）', opensAt: new Date(clock.now().getTime() + 40 * 60_000).toISOString(),
-      closesAt: new Date(clock.now().getTime() + 160 * 60_000).toISOString(), durationMinutes: 30, audienceOrgIds: [branch.id], passScore: 60,
-      maxAttempts: 1, shuffleQuestions: true, shuffleOptions: true, releaseResults: 'immediately', paper: { rules: [{ type: 'judge', count: 5, scoreEach: 20 }] },
+      title: '党史知识集中测试（提醒）',
+      opensAt: new Date(clock.now().getTime() + 40 * 60_000).toISOString(),
+      closesAt: new Date(clock.now().getTime() + 160 * 60_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [branch.id],
+      passScore: 60,
+      maxAttempts: 1,
+      shuffleQuestions: true,
+      shuffleOptions: true,
+      releaseResults: 'immediately',
+      paper: { rules: [{ type: 'judge', count: 5, scoreEach: 20 }] },
     })
 
     const page = await browser.newPage({ viewport: PHONE })
     await loginAs(page, server.baseUrl, 'dy0003', DEMO_PASSWORD)
     await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-    await page.locator('[data-test=privacy-agree]').click({ timeout: 5_000 }).catch(() => { /* no notice for her */ })
+    await page
+      .locator('[data-test=privacy-agree]')
+      .click({ timeout: 5_000 })
+      .catch(() => {
+        /* no notice for her */
+      })
     const bell = page.locator('[data-test=notification-bell]')
     await expect.poll(() => bell.isVisible()).toBe(true)
 
@@ -45,7 +58,16 @@ describe('notifications on a phone', () => {
 
     clock.advance(11 * 60_000) // 29 minutes before it opens
     await runNotificationJob(server.app.deps)
-    await expect.poll(() => page.locator('.van-notify').innerText().catch(() => ''), { timeout: 5_000 }).toContain('考试即将开始')
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('.van-notify')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 5_000 },
+      )
+      .toContain('考试即将开始')
     await expect.poll(() => bell.getAttribute('aria-label'), { timeout: 5_000 }).toBe('通知，2 条未读')
     await shot(page, 'phone-notification-arrived')
 

@@ -25,11 +25,27 @@ beforeAll(async () => {
   browser = await launchBrowser()
   const admin = await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password)
   const branch = (await apiJson(server, 'GET', '/api/orgs', admin)).find((o: any) => o.name === '办公室党支部').id
-  examId = (await apiJson(server, 'POST', '/api/exams', admin, {
-    title: '性能测量', opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(), durationMinutes: 30,
-    audienceOrgIds: [branch], passScore: 0, maxAttempts: 1, shuffleQuestions: false, shuffleOptions: false, releaseResults: 'immediately',
-    paper: { rules: [{ type: 'single', count: 20, scoreEach: 2 }, { type: 'multiple', count: 10, scoreEach: 3 }, { type: 'judge', count: 15, scoreEach: 2 }] },
-  })).id
+  examId = (
+    await apiJson(server, 'POST', '/api/exams', admin, {
+      title: '性能测量',
+      opensAt: new Date(Date.now() - 60_000).toISOString(),
+      closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [branch],
+      passScore: 0,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+      paper: {
+        rules: [
+          { type: 'single', count: 20, scoreEach: 2 },
+          { type: 'multiple', count: 10, scoreEach: 3 },
+          { type: 'judge', count: 15, scoreEach: 2 },
+        ],
+      },
+    })
+  ).id
 })
 afterAll(async () => {
   await browser?.close()
@@ -55,12 +71,22 @@ async function measure(page: Page, url: string, ready: string, cold: boolean) {
     const tasks = await page.evaluate(() => (window as any).__lt as [number, number][])
     const lastEnd = Math.max(readyAt, ...tasks.map((t) => t[1]))
     const now = await page.evaluate(() => performance.now())
-    if (now - lastEnd >= 500) { interactive = lastEnd; break }
+    if (now - lastEnd >= 500) {
+      interactive = lastEnd
+      break
+    }
   }
   const nav = await page.evaluate(() => {
     const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
     const fcp = performance.getEntriesByName('first-contentful-paint')[0]
-    return { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd), fcp: fcp ? Math.round(fcp.startTime) : null, transferKB: Math.round(performance.getEntriesByType('resource').reduce((s, r) => s + ((r as PerformanceResourceTiming).transferSize || 0), 0) / 1024) }
+    return {
+      domContentLoaded: Math.round(n.domContentLoadedEventEnd),
+      load: Math.round(n.loadEventEnd),
+      fcp: fcp ? Math.round(fcp.startTime) : null,
+      transferKB: Math.round(
+        performance.getEntriesByType('resource').reduce((s, r) => s + ((r as PerformanceResourceTiming).transferSize || 0), 0) / 1024,
+      ),
+    }
   })
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 })
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
@@ -80,17 +106,39 @@ describe('member pages on 4G with a 4× slower CPU (measured, not asserted)', ()
     await page.goto(`${server.baseUrl}/exams/${examId}/take`)
     await page.locator('[data-test=open-card]').waitFor()
     const results: Record<string, unknown> = { network: '4G (150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up)', cpuSlowdown: CPU, runs: 3 }
-    for (const [name, url, ready] of [['home', '/', '[data-test=home-exam-banner]'], ['exam', `/exams/${examId}/take`, '[data-test=open-card]']] as const) {
+    for (const [name, url, ready] of [
+      ['home', '/', '[data-test=home-exam-banner]'],
+      ['exam', `/exams/${examId}/take`, '[data-test=open-card]'],
+    ] as const) {
       for (const cold of [true, false]) {
         const runs: Awaited<ReturnType<typeof measure>>[] = []
         for (let i = 0; i < 3; i++) runs.push(await measure(page, `${server.baseUrl}${url}`, ready, cold))
-        const median = (k: 'interactive' | 'ready' | 'fcp' | 'domContentLoaded' | 'transferKB') => [...runs.map((r) => r[k] ?? 0)].sort((a, b) => a - b)[1]
-        results[`${name}-${cold ? 'cold' : 'warm'}`] = { interactive: median('interactive'), ready: median('ready'), fcp: median('fcp'), domContentLoaded: median('domContentLoaded'), transferKB: median('transferKB'), all: runs }
+        const median = (k: 'interactive' | 'ready' | 'fcp' | 'domContentLoaded' | 'transferKB') =>
+          [...runs.map((r) => r[k] ?? 0)].sort((a, b) => a - b)[1]
+        results[`${name}-${cold ? 'cold' : 'warm'}`] = {
+          interactive: median('interactive'),
+          ready: median('ready'),
+          fcp: median('fcp'),
+          domContentLoaded: median('domContentLoaded'),
+          transferKB: median('transferKB'),
+          all: runs,
+        }
       }
     }
     fs.mkdirSync(ARTIFACTS, { recursive: true })
     fs.writeFileSync(path.join(ARTIFACTS, 'perf-member.json'), JSON.stringify(results, null, 2))
-    console.log(JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, typeof v === 'object' && v && 'interactive' in v ? { interactive: (v as any).interactive, fcp: (v as any).fcp, transferKB: (v as any).transferKB } : v]))))
+    console.log(
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(results).map(([k, v]) => [
+            k,
+            typeof v === 'object' && v && 'interactive' in v
+              ? { interactive: (v as any).interactive, fcp: (v as any).fcp, transferKB: (v as any).transferKB }
+              : v,
+          ]),
+        ),
+      ),
+    )
     expect(results['home-cold']).toBeTruthy()
     await context.close()
   }, 240_000)

@@ -6,7 +6,6 @@ import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
 
-
 describe('names on 排行 by consent', () => {
   it('first login shows the notice; after consenting her name shows on the points board', async () => {
     // dy0128 (省中小企业服务中心党支部) has not answered the notice in the demo data; she has points this week.
@@ -17,7 +16,13 @@ describe('names on 排行 by consent', () => {
     const before = await api(env.server, 'GET', `/api/leaderboards/points?period=week&orgId=${her.orgId}`, colleague, undefined)
     expect(before.find((r: any) => r.id === her.id).name).toBe(`${Array.from(her.name as string)[0]}*`)
 
-    const context = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    const context = await env.browser.newContext({
+      viewport: PHONE,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    })
     const page = await context.newPage()
     await loginAs(page, env.server.baseUrl, 'dy0128', DEMO_PASSWORD)
     await page.waitForURL(`${env.server.baseUrl}/`)
@@ -49,7 +54,14 @@ describe('names on 排行 by consent', () => {
     await page.locator('[data-test=nav-console-policy]').click()
     await page.locator('[data-test=policy-boards] label', { hasText: '关闭' }).click()
     await page.locator('[data-test=policy-save]').click()
-    await expect.poll(() => page.locator('.el-message').innerText().catch(() => '')).toContain('已保存')
+    await expect
+      .poll(() =>
+        page
+          .locator('.el-message')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('已保存')
     await shot(page, 'console-policy')
     await page.locator('[data-test=nav-console-audit]').click()
     await expect.poll(() => page.locator('[data-test=audit-table]').innerText()).toContain('修改合规设置')
@@ -61,10 +73,19 @@ describe('names on 排行 by consent', () => {
     await loginAs(member, env.server.baseUrl, 'dy0001', DEMO_PASSWORD)
     await member.waitForURL(`${env.server.baseUrl}/`)
     await member.locator('[data-test=tab-rank]').click()
-    await expect.poll(() => member.locator('[data-test=rank-off]').innerText().catch(() => '')).toBe('本单位未开启排行榜')
+    await expect
+      .poll(() =>
+        member
+          .locator('[data-test=rank-off]')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toBe('本单位未开启排行榜')
     expect(await member.locator('[data-test=rank-segments]').count()).toBe(0)
     await phone.close()
-    await api(env.server, 'PATCH', '/api/policy', await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password), { leaderboards: 'opt-in' })
+    await api(env.server, 'PATCH', '/api/policy', await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password), {
+      leaderboards: 'opt-in',
+    })
   })
 
   it('投诉建议: a member writes anonymously from 我的; her secretary answers in the console without seeing her name', async () => {
@@ -79,7 +100,14 @@ describe('names on 排行 by consent', () => {
     await member.locator('[data-test=feedback-content] textarea').fill(content)
     await member.locator('[data-test=feedback-anonymous]').click()
     await member.locator('[data-test=feedback-submit]').click()
-    await expect.poll(() => member.locator('[data-test=feedback-mine]').innerText().catch(() => '')).toContain(content)
+    await expect
+      .poll(() =>
+        member
+          .locator('[data-test=feedback-mine]')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain(content)
     expect(await member.locator('[data-test=feedback-mine]').innerText()).toContain('待答复')
     await shot(member, 'phone-feedback')
 
@@ -93,14 +121,24 @@ describe('names on 排行 by consent', () => {
     const name = (await api(env.server, 'GET', '/api/me', await tokenFor(env.server, 'dy0002', DEMO_PASSWORD), undefined)).name
     expect(await row.innerText()).not.toContain(name)
     await row.locator('button', { hasText: '答复' }).click()
-    await page.locator('textarea[data-test=feedback-reply-text], [data-test=feedback-reply-text] textarea').first().fill('已转制作方，下周起配字幕。')
+    await page
+      .locator('textarea[data-test=feedback-reply-text], [data-test=feedback-reply-text] textarea')
+      .first()
+      .fill('已转制作方，下周起配字幕。')
     await page.locator('[data-test=feedback-reply-send]').click()
     await expect.poll(() => row.innerText()).toContain('已答复')
     await shot(page, 'console-feedback')
     await desk.close()
 
     await member.reload()
-    await expect.poll(() => member.locator('[data-test=feedback-mine]').innerText().catch(() => '')).toContain('已转制作方，下周起配字幕。')
+    await expect
+      .poll(() =>
+        member
+          .locator('[data-test=feedback-mine]')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('已转制作方，下周起配字幕。')
     await phone.close()
   })
 })

@@ -9,14 +9,50 @@ import { xlsx } from '../helpers/sheets.js'
 
 let server: E2EServer
 let browser: Browser
-beforeAll(async () => { server = await startServer(); browser = await launchBrowser() })
-afterAll(async () => { await browser?.close(); await server?.close() })
+beforeAll(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
 
 const HEADER = ['题型', '题干', '选项A', '选项B', '选项C', '选项D', '选项E', '选项F', '答案', '解析', '难度', '分类', '标签', '出处']
 const rows = (badAnswer: string) => [
-  ['单选', '浏览器导入测试：遵义会议召开于哪一年？', '1934年', '1935年', '1936年', '1937年', '', '', 'B', '1935年1月召开。', 2, '党史/新民主主义革命时期', '遵义会议', '《中国共产党简史》'],
+  [
+    '单选',
+    '浏览器导入测试：遵义会议召开于哪一年？',
+    '1934年',
+    '1935年',
+    '1936年',
+    '1937年',
+    '',
+    '',
+    'B',
+    '1935年1月召开。',
+    2,
+    '党史/新民主主义革命时期',
+    '遵义会议',
+    '《中国共产党简史》',
+  ],
   ['判断', '浏览器导入测试：三线建设始于20世纪60年代。', '', '', '', '', '', '', '正确', '1964年起。', 1, '三线精神', '', '三线建设史料'],
-  ['单选', '浏览器导入测试：中国天眼位于哪个省？', '贵州', '云南', '四川', '广西', '', '', badAnswer, '位于贵州平塘。', 2, '贵州工业发展史', '', '公开资料'],
+  [
+    '单选',
+    '浏览器导入测试：中国天眼位于哪个省？',
+    '贵州',
+    '云南',
+    '四川',
+    '广西',
+    '',
+    '',
+    badAnswer,
+    '位于贵州平塘。',
+    2,
+    '贵州工业发展史',
+    '',
+    '公开资料',
+  ],
 ]
 
 describe('a new admin imports questions from the template', () => {

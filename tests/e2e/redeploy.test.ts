@@ -21,10 +21,16 @@ const V2 = path.join(work, 'v2')
 
 async function buildWeb(outDir: string, tag: string) {
   await buildWebApp({
-    configFile: path.join(ROOT, 'web/vite.config.ts'), logLevel: 'silent',
+    configFile: path.join(ROOT, 'web/vite.config.ts'),
+    logLevel: 'silent',
     build: { outDir, emptyOutDir: true },
     // The "change" of the new release: a marker in the entry, which renames every chunk after it.
-    plugins: [{ name: 'release-marker', transform: (code: string, id: string) => (id.endsWith('/src/main.ts') ? `${code}\n;globalThis.__xueceBuild = '${tag}'\n` : null) }],
+    plugins: [
+      {
+        name: 'release-marker',
+        transform: (code: string, id: string) => (id.endsWith('/src/main.ts') ? `${code}\n;globalThis.__xueceBuild = '${tag}'\n` : null),
+      },
+    ],
   })
 }
 
@@ -57,14 +63,19 @@ afterAll(async () => {
 })
 
 const buildOf = (page: Page) => page.evaluate(() => (globalThis as { __xueceBuild?: string }).__xueceBuild)
-const routerPush = (page: Page, to: string) => page.evaluate((to) => {
-  const el = document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $router: { push(p: string): Promise<unknown> } } } } }
-  void el.__vue_app__.config.globalProperties.$router.push(to)
-}, to)
+const routerPush = (page: Page, to: string) =>
+  page.evaluate((to) => {
+    const el = document.querySelector('#app') as unknown as {
+      __vue_app__: { config: { globalProperties: { $router: { push(p: string): Promise<unknown> } } } }
+    }
+    void el.__vue_app__.config.globalProperties.$router.push(to)
+  }, to)
 
 describe('a redeploy under an open page', () => {
   let context: BrowserContext
-  afterAll(async () => { await context?.close() })
+  afterAll(async () => {
+    await context?.close()
+  })
 
   it('a page of the old build reloads itself into the new one and keeps the queued answers', async () => {
     await serve(V1)
@@ -72,13 +83,23 @@ describe('a redeploy under an open page', () => {
     context = await browser.newContext({ viewport: PHONE, serviceWorkers: 'block' })
     const page = await context.newPage()
     const failedChunks: string[] = []
-    page.on('response', (r) => { if (r.url().includes('/assets/') && r.status() === 404) failedChunks.push(r.url()) })
+    page.on('response', (r) => {
+      if (r.url().includes('/assets/') && r.status() === 404) failedChunks.push(r.url())
+    })
     await loginAs(page, base(), 'dy0001', DEMO_PASSWORD)
     await page.waitForURL(`${base()}/`)
     await page.waitForLoadState('networkidle')
     expect(await buildOf(page)).toBe('v1')
     // An exam's answers typed offline wait in localStorage (useAutosave's queue).
-    await page.evaluate(() => localStorage.setItem('xuece.pending.4242', JSON.stringify([[7, 'B'], [9, ['A', 'C']]])))
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'xuece.pending.4242',
+        JSON.stringify([
+          [7, 'B'],
+          [9, ['A', 'C']],
+        ]),
+      ),
+    )
 
     await serve(V2) // the redeploy: the page still runs v1, whose chunks are gone now
 
@@ -90,7 +111,12 @@ describe('a redeploy under an open page', () => {
     expect(await buildOf(page)).toBe('v2')
     expect(failedChunks.length).toBeGreaterThan(0) // the old chunk was asked for and answered 404
     expect(failedChunks.every((u) => !/v2/.test(u))).toBe(true)
-    expect(await page.evaluate(() => localStorage.getItem('xuece.pending.4242'))).toBe(JSON.stringify([[7, 'B'], [9, ['A', 'C']]]))
+    expect(await page.evaluate(() => localStorage.getItem('xuece.pending.4242'))).toBe(
+      JSON.stringify([
+        [7, 'B'],
+        [9, ['A', 'C']],
+      ]),
+    )
     // Still signed in, on the page that was asked for, drawn by the new build.
     await expect.poll(() => page.locator('.van-tabbar').count()).toBeGreaterThan(0)
     await shot(page, 'redeploy-reloaded-into-v2')
@@ -120,7 +146,9 @@ describe('PWA', () => {
 
     // A redeploy: the new worker takes over and the page says so instead of breaking.
     await serve(V2)
-    await page.evaluate(async () => { await (await navigator.serviceWorker.getRegistration())?.update() })
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update()
+    })
     await expect.poll(() => page.locator('[data-test=app-updated]').count(), { timeout: 30_000 }).toBe(1)
     await shot(page, 'pwa-new-version-announced')
     await page.locator('[data-test=app-updated] button').click()

@@ -34,10 +34,20 @@ const ruleText = (rule: string) => page.locator(`[data-test=rule-${rule}] .num`)
 type Key = { id: number; type: 'single' | 'multiple' | 'judge' | 'fill'; answer: unknown; options: { key: string }[] | null }
 async function keyOf(id: number): Promise<Key> {
   // Practice shuffles options per person: the key in her letters is the form the server served her.
-  const served = await server.app.db.selectFrom('practice_items').innerJoin('users', 'users.id', 'practice_items.user_id').select('practice_items.question')
-    .where('users.username', '=', 'dy0001').where('practice_items.question_id', '=', id).orderBy('practice_items.served_at', 'desc').executeTakeFirst()
+  const served = await server.app.db
+    .selectFrom('practice_items')
+    .innerJoin('users', 'users.id', 'practice_items.user_id')
+    .select('practice_items.question')
+    .where('users.username', '=', 'dy0001')
+    .where('practice_items.question_id', '=', id)
+    .orderBy('practice_items.served_at', 'desc')
+    .executeTakeFirst()
   if (served) return served.question as Key
-  return (await server.app.db.selectFrom('questions').select(['id', 'type', 'answer', 'options']).where('id', '=', id).executeTakeFirstOrThrow()) as Key
+  return (await server.app.db
+    .selectFrom('questions')
+    .select(['id', 'type', 'answer', 'options'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow()) as Key
 }
 
 /** Answers the question on screen through the UI: right, or deliberately wrong. */
@@ -60,7 +70,7 @@ async function answerOnScreen(k: Key, right: boolean) {
 }
 
 describe('a member studies on a phone', () => {
-  it('首页 shows today\'s points: a ring, the total, the streak and a bar per rule', async () => {
+  it("首页 shows today's points: a ring, the total, the streak and a bar per rule", async () => {
     await loginAs(page, server.baseUrl, 'dy0001', DEMO_PASSWORD)
     await page.waitForURL(`${server.baseUrl}/`)
     await expect.poll(ringValue).toBe(1) // 登录 +1
@@ -90,11 +100,14 @@ describe('a member studies on a phone', () => {
 
     // 20 s pass on the server between two beats (35 s of reading): the next beat counts the article.
     skew.ms += 20_000
-    const awarded = await page.waitForResponse(async (r) => {
-      if (!r.url().includes('/heartbeat')) return false
-      const res = await r.json().catch(() => null)
-      return !!res?.awards?.some((a: any) => a.rule === 'article')
-    }, { timeout: 25_000 })
+    const awarded = await page.waitForResponse(
+      async (r) => {
+        if (!r.url().includes('/heartbeat')) return false
+        const res = await r.json().catch(() => null)
+        return !!res?.awards?.some((a: any) => a.rule === 'article')
+      },
+      { timeout: 25_000 },
+    )
     expect((await awarded.json()).awards).toContainEqual({ rule: 'article', points: 1 })
     await expect.poll(() => page.locator('.xc-award-toast').innerText()).toContain('+1 文章选读')
     await expect.poll(() => page.locator('[data-test=study-timer]').innerText()).toContain('已计入')
@@ -108,7 +121,9 @@ describe('a member studies on a phone', () => {
     const seen: number[] = []
     for (let i = 0; i < 5; i++) {
       const question = page.locator('article.question')
-      await expect.poll(async () => Number((await question.getAttribute('data-test'))?.replace('question-', ''))).not.toBe(seen[i - 1] ?? -1)
+      await expect
+        .poll(async () => Number((await question.getAttribute('data-test'))?.replace('question-', '')))
+        .not.toBe(seen[i - 1] ?? -1)
       const id = Number((await question.getAttribute('data-test'))!.replace('question-', ''))
       seen.push(id)
       const right = i !== 0 // the first one wrong, on purpose

@@ -25,13 +25,25 @@ export interface TestContext {
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret'
 
-export async function createTestContext(opts: { clock?: ManualClock; listen?: boolean; earnRateLimitPerMinute?: number; trustProxy?: boolean; webDist?: string } = {}): Promise<TestContext> {
+export async function createTestContext(
+  opts: { clock?: ManualClock; listen?: boolean; earnRateLimitPerMinute?: number; trustProxy?: boolean; webDist?: string } = {},
+): Promise<TestContext> {
   const handle = await openTestDatabase(inject('dbTemplate'))
   const clock: Clock = opts.clock ?? systemClock
   // A manual clock moves minutes in milliseconds of real time: lift the per-minute earning limit.
   const earnRateLimitPerMinute = opts.earnRateLimitPerMinute ?? (opts.clock ? 100_000 : undefined)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-test-data-'))
-  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: TEST_JWT_SECRET, clock, logLevel: 'silent', webDist: opts.webDist ?? '/nonexistent', earnRateLimitPerMinute, dataDir, trustProxy: opts.trustProxy })
+  const app = await buildApp({
+    db: handle.db,
+    dbKind: handle.kind,
+    jwtSecret: TEST_JWT_SECRET,
+    clock,
+    logLevel: 'silent',
+    webDist: opts.webDist ?? '/nonexistent',
+    earnRateLimitPerMinute,
+    dataDir,
+    trustProxy: opts.trustProxy,
+  })
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   else await app.ready()
   const http = () => supertest.agent(app.server)
@@ -42,11 +54,20 @@ export async function createTestContext(opts: { clock?: ManualClock; listen?: bo
   }
   const cached = new Map<string, Promise<string>>()
   return {
-    app, db: handle.db, clock, http, tokens, baseUrl: baseUrlOf(app),
+    app,
+    db: handle.db,
+    clock,
+    http,
+    tokens,
+    baseUrl: baseUrlOf(app),
     // One session per account and file: tests log in often, and logins are rate limited per account.
     login: (username, password) => {
       const key = `${username}\0${password ?? ''}`
-      if (!cached.has(key)) cached.set(key, tokens(username, password).then((t) => t.accessToken))
+      if (!cached.has(key))
+        cached.set(
+          key,
+          tokens(username, password).then((t) => t.accessToken),
+        )
       return cached.get(key)!
     },
     close: async () => {

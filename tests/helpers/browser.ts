@@ -14,11 +14,22 @@ export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots')
 export const PHONE = { width: 390, height: 844 }
 export const DESKTOP = { width: 1366, height: 850 }
 
-export interface E2EServer { app: FastifyInstance; baseUrl: string; close(): Promise<void> }
+export interface E2EServer {
+  app: FastifyInstance
+  baseUrl: string
+  close(): Promise<void>
+}
 
 export async function startServer(clock: Clock = systemClock): Promise<E2EServer> {
   const handle = await openTestDatabase(inject('dbTemplate'))
-  const app = await buildApp({ db: handle.db, dbKind: handle.kind, jwtSecret: 'e2e-secret-e2e-secret', clock, logLevel: 'silent', webDist: DEFAULT_WEB_DIST })
+  const app = await buildApp({
+    db: handle.db,
+    dbKind: handle.kind,
+    jwtSecret: 'e2e-secret-e2e-secret',
+    clock,
+    logLevel: 'silent',
+    webDist: DEFAULT_WEB_DIST,
+  })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : 0
@@ -42,7 +53,17 @@ export function chromiumPath(): string {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   })
 }
 
@@ -59,7 +80,13 @@ export async function loginAs(page: Page, baseUrl: string, username: string, pas
 }
 
 /** A JSON call to the test server's API, as a script would make it (no browser). */
-export async function callApi(server: E2EServer, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: any }> {
+export async function callApi(
+  server: E2EServer,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${server.baseUrl}${path}`, {
     method,
     headers: { ...(token && { Authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },

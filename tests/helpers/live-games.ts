@@ -6,7 +6,11 @@ import type { Database } from '../../server/db/types.js'
 import type { LiveQuestion } from '../../server/realtime/events-map.js'
 import type { ClientSocket } from './sockets.js'
 
-export interface Received { event: string; at: number; payload: any }
+export interface Received {
+  event: string
+  at: number
+  payload: any
+}
 
 /** Records every event this socket receives. */
 export function recordAll(socket: ClientSocket): Received[] {
@@ -48,11 +52,15 @@ export function keysSentEarly(log: Received[], revealEvent: 'battle:round' | 'co
   const problems: string[] = []
   const revealed = new Set<number>()
   for (const e of log) {
-    if (e.event === revealEvent) { revealed.add(e.payload.index); continue }
+    if (e.event === revealEvent) {
+      revealed.add(e.payload.index)
+      continue
+    }
     const fields = keyFieldsIn(e.payload)
     if (fields.length) problems.push(`${e.event} carried ${fields.join(', ')}`)
     const q = e.payload?.question
-    if (q && !revealed.has(e.payload.index) && Object.keys(q).sort().join() !== 'id,options,stem,type') problems.push(`${e.event} question has ${Object.keys(q)}`)
+    if (q && !revealed.has(e.payload.index) && Object.keys(q).sort().join() !== 'id,options,stem,type')
+      problems.push(`${e.event} question has ${Object.keys(q)}`)
   }
   return problems
 }

@@ -5,7 +5,12 @@ import net from 'node:net'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
-export interface Started { child: ChildProcess; output: () => string; port: number; exited: Promise<number | null> }
+export interface Started {
+  child: ChildProcess
+  output: () => string
+  port: number
+  exited: Promise<number | null>
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -19,10 +24,16 @@ export async function freePort(): Promise<number> {
 
 export async function startMain(env: Record<string, string | undefined>): Promise<Started> {
   const port = Number(env.PORT ?? (await freePort()))
-  const clean = Object.fromEntries(Object.entries({ ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) }).filter(([, v]) => v !== undefined)) as Record<string, string>
+  const clean = Object.fromEntries(
+    Object.entries({ ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>
   // `SERVER_CPU_PROF=<dir>` writes a V8 CPU profile of the server when it exits (for the bench).
   const profile = process.env.SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_CPU_PROF}`] : []
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: clean,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))

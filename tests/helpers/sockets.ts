@@ -5,10 +5,19 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 /** A real socket.io client over websocket; resolves once connected, rejects on connect_error. */
 export function connect(baseUrl: string, token: string | undefined): Promise<ClientSocket> {
-  const socket: ClientSocket = io(baseUrl, { path: '/socket.io', transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true })
+  const socket: ClientSocket = io(baseUrl, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: token ? { token } : {},
+    reconnection: false,
+    forceNew: true,
+  })
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket))
-    socket.once('connect_error', (err) => { socket.close(); reject(err) })
+    socket.once('connect_error', (err) => {
+      socket.close()
+      reject(err)
+    })
   })
 }
 

@@ -20,7 +20,8 @@ function reloadOnce(url: string): boolean {
   return true
 }
 
-const CHUNK_ERROR = /Failed to fetch dynamically imported module|error loading dynamically imported module|Importing a module script failed|Unable to preload CSS|ChunkLoadError/i
+const CHUNK_ERROR =
+  /Failed to fetch dynamically imported module|error loading dynamically imported module|Importing a module script failed|Unable to preload CSS|ChunkLoadError/i
 
 export function recoverFromStaleBuild(router: Router) {
   // A route's page failed to load: reload straight into the page that was asked for.
@@ -29,7 +30,9 @@ export function recoverFromStaleBuild(router: Router) {
   })
   // Any other lazy import (a dialog, a chart) that Vite's preload helper saw fail: reload this page.
   // Later than the router's handler, which knows where the member was going.
-  window.addEventListener('vite:preloadError', () => { setTimeout(() => reloadOnce(location.href), 50) })
+  window.addEventListener('vite:preloadError', () => {
+    setTimeout(() => reloadOnce(location.href), 50)
+  })
 }
 
 /** Registers the service worker (production builds) and shows a bar when a new build took over. */
@@ -37,13 +40,23 @@ export function registerServiceWorker() {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return
   const sw = navigator.serviceWorker
   const hadController = !!sw.controller
-  sw.addEventListener('controllerchange', () => { if (hadController) announceUpdate() })
-  const register = () => sw.register('/sw.js', { scope: '/' }).then((reg) => {
-    // Phones keep a tab open for days: look for a new build hourly and whenever the tab comes back.
-    const check = () => { reg.update().catch(() => undefined) }
-    setInterval(check, 60 * 60_000)
-    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') check() })
-  }).catch((err) => console.warn('[xuece] service worker not registered:', err))
+  sw.addEventListener('controllerchange', () => {
+    if (hadController) announceUpdate()
+  })
+  const register = () =>
+    sw
+      .register('/sw.js', { scope: '/' })
+      .then((reg) => {
+        // Phones keep a tab open for days: look for a new build hourly and whenever the tab comes back.
+        const check = () => {
+          reg.update().catch(() => undefined)
+        }
+        setInterval(check, 60 * 60_000)
+        document.addEventListener('visibilitychange', () => {
+          if (document.visibilityState === 'visible') check()
+        })
+      })
+      .catch((err) => console.warn('[xuece] service worker not registered:', err))
   if (document.readyState === 'complete') void register()
   else window.addEventListener('load', () => void register(), { once: true })
 }
@@ -55,9 +68,21 @@ function announceUpdate() {
   bar.setAttribute('data-test', 'app-updated')
   bar.setAttribute('role', 'status')
   Object.assign(bar.style, {
-    position: 'fixed', left: '12px', right: '12px', bottom: 'calc(64px + env(safe-area-inset-bottom))', zIndex: '3000',
-    background: '#323233', color: '#fff', borderRadius: '8px', padding: '10px 14px', fontSize: '14px',
-    display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: '12px', boxShadow: '0 4px 12px rgba(0,0,0,.2)',
+    position: 'fixed',
+    left: '12px',
+    right: '12px',
+    bottom: 'calc(64px + env(safe-area-inset-bottom))',
+    zIndex: '3000',
+    background: '#323233',
+    color: '#fff',
+    borderRadius: '8px',
+    padding: '10px 14px',
+    fontSize: '14px',
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: '12px',
+    boxShadow: '0 4px 12px rgba(0,0,0,.2)',
   })
   const text = document.createElement('span')
   text.textContent = inExam ? msg.app.updatedInExam : msg.app.updated
@@ -65,7 +90,14 @@ function announceUpdate() {
   if (!inExam) {
     const button = document.createElement('button')
     button.textContent = msg.app.updatedAction
-    Object.assign(button.style, { background: '#ffd700', color: '#c8161d', border: '0', borderRadius: '4px', padding: '4px 12px', fontSize: '14px' })
+    Object.assign(button.style, {
+      background: '#ffd700',
+      color: '#c8161d',
+      border: '0',
+      borderRadius: '4px',
+      padding: '4px 12px',
+      fontSize: '14px',
+    })
     button.addEventListener('click', () => location.reload())
     bar.append(button)
   }

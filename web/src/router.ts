@@ -54,17 +54,31 @@ const routes: RouteRecordRaw[] = [
       { path: 'questions', name: 'console-questions', component: () => import('@/views/console/QuestionsView.vue'), meta: { admin: true } },
       { path: 'exams', name: 'console-exams', component: () => import('@/views/console/ExamsView.vue') },
       { path: 'exams/new', name: 'console-exam-new', component: () => import('@/views/console/ExamEditView.vue'), meta: { admin: true } },
-      { path: 'exams/:id/edit', name: 'console-exam-edit', component: () => import('@/views/console/ExamEditView.vue'), meta: { admin: true } },
+      {
+        path: 'exams/:id/edit',
+        name: 'console-exam-edit',
+        component: () => import('@/views/console/ExamEditView.vue'),
+        meta: { admin: true },
+      },
       { path: 'exams/:id/results', name: 'console-exam-results', component: () => import('@/views/console/ExamResultsView.vue') },
       { path: 'study', name: 'console-study', component: () => import('@/views/console/StudyAdminView.vue') },
       { path: 'monitor', name: 'console-monitor', component: () => import('@/views/console/MonitorView.vue') },
       { path: 'stats', name: 'console-stats', component: () => import('@/views/console/StatsView.vue') },
       { path: 'policy', name: 'console-policy', component: () => import('@/views/console/PolicyView.vue'), meta: { admin: true } },
-      { path: 'audit', name: 'console-audit', component: () => import('@/views/console/AuditView.vue'), meta: { admin: true, auditor: true } },
+      {
+        path: 'audit',
+        name: 'console-audit',
+        component: () => import('@/views/console/AuditView.vue'),
+        meta: { admin: true, auditor: true },
+      },
       { path: 'feedback', name: 'console-feedback', component: () => import('@/views/console/FeedbackView.vue') },
       { path: 'contests', name: 'console-contests', component: () => import('@/views/console/ContestsView.vue') },
       { path: 'campaign', name: 'console-campaign', component: () => import('@/views/console/CampaignView.vue') },
-      { path: 'campaign/activities/:id', name: 'console-campaign-activity', component: () => import('@/views/console/CampaignActivityView.vue') },
+      {
+        path: 'campaign/activities/:id',
+        name: 'console-campaign-activity',
+        component: () => import('@/views/console/CampaignActivityView.vue'),
+      },
     ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/' },
@@ -86,7 +100,8 @@ router.beforeEach((to) => {
   if (!auth.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   if (auth.user.mustChangePassword && to.name !== 'password') return { name: 'password' }
   // An auditor reads the audit log and nothing else (besides her password).
-  if (auth.user.role === 'auditor') return to.matched.some((r) => r.meta.auditor) || to.name === 'password' ? true : { name: 'console-audit' }
+  if (auth.user.role === 'auditor')
+    return to.matched.some((r) => r.meta.auditor) || to.name === 'password' ? true : { name: 'console-audit' }
   if (to.matched.some((r) => r.meta.staff) && !auth.isStaff) return '/'
   if (to.matched.some((r) => r.meta.admin) && !auth.isAdmin) return { name: 'console-users' }
   return true

@@ -43,7 +43,9 @@ export function readCsvGrid(buffer: Buffer): Grid {
   } catch (err) {
     if (err instanceof FileFormatError) throw err
     if (err instanceof CsvError && err.code === 'CSV_MAX_RECORD_SIZE') {
-      throw new FileFormatError(`CSV 第 ${records + 1} 行超过 ${MAX_RECORD_BYTES / 1000} KB（单元格不超过 ${MAX_CELL_CHARS} 字）：请检查引号是否成对`)
+      throw new FileFormatError(
+        `CSV 第 ${records + 1} 行超过 ${MAX_RECORD_BYTES / 1000} KB（单元格不超过 ${MAX_CELL_CHARS} 字）：请检查引号是否成对`,
+      )
     }
     throw new FileFormatError(`CSV 格式错误：${(err as Error).message}`)
   }

@@ -1,8 +1,16 @@
 // Collects the non-empty cells of a sheet as they are streamed, enforcing every limit on the way in.
 // Blank cells and blank rows are never stored, so memory follows what the sheet actually holds.
 import {
-  MAX_CELL_CHARS, MAX_IMPORT_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_TEXT_CHARS,
-  cellTooLong, tooManyCells, tooManyColumns, tooManyRows, tooMuchText,
+  MAX_CELL_CHARS,
+  MAX_IMPORT_ROWS,
+  MAX_SHEET_CELLS,
+  MAX_SHEET_COLUMNS,
+  MAX_SHEET_TEXT_CHARS,
+  cellTooLong,
+  tooManyCells,
+  tooManyColumns,
+  tooManyRows,
+  tooMuchText,
 } from './limits.js'
 
 /** Rows of cell texts; `grid[i]` is sheet row `i + 1`, `grid[i][j]` column `j + 1`; gaps are ''. */

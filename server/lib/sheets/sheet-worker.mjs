@@ -9,7 +9,7 @@ import { parentPort } from 'node:worker_threads'
 const compiled = new URL('./sheet-job.js', import.meta.url)
 let runSheetJob
 if (existsSync(compiled)) {
-  ({ runSheetJob } = await import(compiled.href))
+  ;({ runSheetJob } = await import(compiled.href))
 } else {
   const { register } = await import('tsx/esm/api')
   register()

@@ -9,7 +9,12 @@ import { AppError } from '../../lib/errors.js'
 /** Skips (locked attempt row) before a save waits for the lock instead. */
 const MAX_SKIPS = 5
 
-export interface SaveItem { attemptId: number; userId: number; questionId: number; answer: unknown }
+export interface SaveItem {
+  attemptId: number
+  userId: number
+  questionId: number
+  answer: unknown
+}
 
 interface Pending extends SaveItem {
   resolve(saved: boolean): void
@@ -96,14 +101,21 @@ export class AutosaveBatcher {
     // Each long-skipped save waits for its own attempt's lock, one row at a time and outside the
     // batch slot: a big batch waiting on many submits in turn would hold up every other save.
     for (const b of waiting) {
-      this.upsert([b], false).then((open) => b.resolve(open.has(b.attemptId)), (err) => b.reject(err))
+      this.upsert([b], false).then(
+        (open) => b.resolve(open.has(b.attemptId)),
+        (err) => b.reject(err),
+      )
     }
   }
 
   /** One multi-row upsert; returns the attempts that were open (and so were written). */
   private async upsert(batch: Pending[], skipLocked: boolean): Promise<Set<number>> {
     const now = this.clock.now()
-    const values = sql.join(batch.map((b, ord) => sql`(${ord}::int, ${b.attemptId}::int, ${b.userId}::int, ${b.questionId}::int, ${JSON.stringify(b.answer)}::jsonb)`))
+    const values = sql.join(
+      batch.map(
+        (b, ord) => sql`(${ord}::int, ${b.attemptId}::int, ${b.userId}::int, ${b.questionId}::int, ${JSON.stringify(b.answer)}::jsonb)`,
+      ),
+    )
     // Attempt rows are locked in id order and answers written in key order, so concurrent
     // batches cannot deadlock. Within a batch the later save of an answer wins.
     const { rows } = await sql<{ attempt_id: number }>`

@@ -18,8 +18,12 @@ async function bump(tx: Tx, examId: number, orgId: number, d: { started?: number
 
 /** A person's first attempt at an exam: they have started. */
 export async function countStart(tx: Tx, examId: number, userId: number, orgId: number) {
-  const inserted = await tx.insertInto('exam_people').values({ exam_id: examId, user_id: userId, org_id: orgId })
-    .onConflict((oc) => oc.columns(['exam_id', 'user_id']).doNothing()).returning('user_id').executeTakeFirst()
+  const inserted = await tx
+    .insertInto('exam_people')
+    .values({ exam_id: examId, user_id: userId, org_id: orgId })
+    .onConflict((oc) => oc.columns(['exam_id', 'user_id']).doNothing())
+    .returning('user_id')
+    .executeTakeFirst()
   if (inserted) await bump(tx, examId, orgId, { started: 1 })
 }
 
@@ -37,7 +41,12 @@ export async function countSubmission(tx: Tx, examId: number, userId: number, or
   const oldBest = p.submitted ? Number(p.best) : null
   const better = oldBest === null || score > oldBest || (score === oldBest && seconds < (p.best_seconds ?? Infinity))
   if (!better) return
-  await tx.updateTable('exam_people').set({ submitted: true, best: score, best_seconds: seconds }).where('exam_id', '=', examId).where('user_id', '=', userId).execute()
+  await tx
+    .updateTable('exam_people')
+    .set({ submitted: true, best: score, best_seconds: seconds })
+    .where('exam_id', '=', examId)
+    .where('user_id', '=', userId)
+    .execute()
   await bump(tx, examId, p.org_id, { submitted: oldBest === null ? 1 : 0, scoreSum: score - (oldBest ?? 0) })
 }
 
@@ -45,11 +54,23 @@ export async function countSubmission(tx: Tx, examId: number, userId: number, or
 export async function countReopen(tx: Tx, examId: number, userId: number, reopenedAttemptId: number) {
   const p = await person(tx, examId, userId)
   if (!p?.submitted) return
-  const others = await tx.selectFrom('attempts').select(['score', sql<number>`extract(epoch from (submitted_at - started_at))::int`.as('seconds')])
-    .where('exam_id', '=', examId).where('user_id', '=', userId).where('status', '=', 'submitted').where('id', '!=', reopenedAttemptId)
-    .orderBy('score', 'desc').orderBy(sql`submitted_at - started_at`).limit(1).executeTakeFirst()
+  const others = await tx
+    .selectFrom('attempts')
+    .select(['score', sql<number>`extract(epoch from (submitted_at - started_at))::int`.as('seconds')])
+    .where('exam_id', '=', examId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'submitted')
+    .where('id', '!=', reopenedAttemptId)
+    .orderBy('score', 'desc')
+    .orderBy(sql`submitted_at - started_at`)
+    .limit(1)
+    .executeTakeFirst()
   const oldBest = Number(p.best)
-  await tx.updateTable('exam_people').set({ submitted: !!others, best: others ? Number(others.score) : null, best_seconds: others?.seconds ?? null })
-    .where('exam_id', '=', examId).where('user_id', '=', userId).execute()
+  await tx
+    .updateTable('exam_people')
+    .set({ submitted: !!others, best: others ? Number(others.score) : null, best_seconds: others?.seconds ?? null })
+    .where('exam_id', '=', examId)
+    .where('user_id', '=', userId)
+    .execute()
   await bump(tx, examId, p.org_id, { submitted: others ? 0 : -1, scoreSum: (others ? Number(others.score) : 0) - oldBest })
 }

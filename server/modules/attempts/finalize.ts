@@ -12,16 +12,29 @@ import { countSubmission } from './counters.js'
 export type AttemptRow = Selectable<AttemptTable>
 
 export function resultOf(a: AttemptRow): SubmitResult {
-  return { score: Number(a.score), maxScore: Number(a.max_score), passed: Boolean(a.passed), submittedAt: new Date(a.submitted_at!).toISOString() }
+  return {
+    score: Number(a.score),
+    maxScore: Number(a.max_score),
+    passed: Boolean(a.passed),
+    submittedAt: new Date(a.submitted_at!).toISOString(),
+  }
 }
 
 /** Grades the saved answers and closes the attempt. Call inside a transaction holding the row lock. */
 export async function finalizeAttempt(
-  tx: Transaction<Database>, attempt: AttemptRow, exam: ExamRow, submittedAt: Date, by: 'user' | 'deadline' | 'staff',
+  tx: Transaction<Database>,
+  attempt: AttemptRow,
+  exam: ExamRow,
+  submittedAt: Date,
+  by: 'user' | 'deadline' | 'staff',
 ): Promise<AttemptRow> {
   const paper = attempt.paper as Paper
   const saved = new Map((await q.answersOf(tx, attempt.id)).map((a) => [a.question_id, a.answer]))
-  const grades = paper.questions.map((question) => ({ id: question.id, answered: saved.has(question.id), ...grade(question, saved.get(question.id), exam.multiple_scoring) }))
+  const grades = paper.questions.map((question) => ({
+    id: question.id,
+    answered: saved.has(question.id),
+    ...grade(question, saved.get(question.id), exam.multiple_scoring),
+  }))
   const answered = grades.filter((g) => g.answered)
   if (answered.length) {
     const values = sql.join(answered.map((g) => sql`(${g.id}::int, ${g.correct}::boolean, ${g.score}::numeric)`))
@@ -30,9 +43,18 @@ export async function finalizeAttempt(
       where a.attempt_id = ${attempt.id} and a.question_id = v.question_id`.execute(tx)
   }
   const score = total(grades.map((g) => g.score))
-  const done = await tx.updateTable('attempts').set({
-    status: 'submitted', submitted_at: submittedAt, submitted_by: by, score, passed: score >= Number(exam.pass_score),
-  }).where('id', '=', attempt.id).returningAll().executeTakeFirstOrThrow()
+  const done = await tx
+    .updateTable('attempts')
+    .set({
+      status: 'submitted',
+      submitted_at: submittedAt,
+      submitted_by: by,
+      score,
+      passed: score >= Number(exam.pass_score),
+    })
+    .where('id', '=', attempt.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
   const seconds = Math.round((submittedAt.getTime() - new Date(attempt.started_at).getTime()) / 1000)
   await countSubmission(tx, attempt.exam_id, attempt.user_id, attempt.org_id, score, seconds)
   return done
@@ -50,9 +72,16 @@ export async function sweepOverdue(deps: Deps, batch = 200): Promise<{ submitted
   for (;;) {
     const now = deps.clock.now()
     const n = await withTransaction(deps, async (tx, emit) => {
-      const due = await tx.selectFrom('attempts').selectAll()
-        .where('status', '=', 'in_progress').where('deadline', '<=', now)
-        .orderBy('deadline').limit(batch).forUpdate().skipLocked().execute()
+      const due = await tx
+        .selectFrom('attempts')
+        .selectAll()
+        .where('status', '=', 'in_progress')
+        .where('deadline', '<=', now)
+        .orderBy('deadline')
+        .limit(batch)
+        .forUpdate()
+        .skipLocked()
+        .execute()
       for (const attempt of due) {
         if (!exams.has(attempt.exam_id)) exams.set(attempt.exam_id, (await findExam(tx, attempt.exam_id))!)
         await finalizeAttempt(tx, attempt, exams.get(attempt.exam_id)!, new Date(attempt.deadline), 'deadline')

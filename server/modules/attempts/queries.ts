@@ -16,7 +16,13 @@ export function countAttempts(db: Db, examId: number, userId: number) {
 }
 
 export function findOpenAttempt(db: Db, examId: number, userId: number) {
-  return db.selectFrom('attempts').selectAll().where('exam_id', '=', examId).where('user_id', '=', userId).where('status', '=', 'in_progress').executeTakeFirst()
+  return db
+    .selectFrom('attempts')
+    .selectAll()
+    .where('exam_id', '=', examId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'in_progress')
+    .executeTakeFirst()
 }
 
 export function findAttempt(db: Db, id: number) {
@@ -28,7 +34,11 @@ export function findAllowance(db: Db, examId: number, userId: number) {
 }
 
 export function answersOf(db: Db, attemptId: number) {
-  return db.selectFrom('attempt_answers').select(['question_id', 'answer', 'saved_at', 'correct', 'score']).where('attempt_id', '=', attemptId).execute()
+  return db
+    .selectFrom('attempt_answers')
+    .select(['question_id', 'answer', 'saved_at', 'correct', 'score'])
+    .where('attempt_id', '=', attemptId)
+    .execute()
 }
 
 /**
@@ -38,7 +48,10 @@ export function answersOf(db: Db, attemptId: number) {
  * The lock is taken strong enough up front (not FOR SHARE, then upgraded to update answered_count),
  * so two saves of one attempt queue instead of deadlocking. Returns false when nothing was saved.
  */
-export async function saveAnswer(db: Db, a: { attemptId: number; userId: number; questionId: number; answer: unknown; now: Date; deviceId?: string | null }) {
+export async function saveAnswer(
+  db: Db,
+  a: { attemptId: number; userId: number; questionId: number; answer: unknown; now: Date; deviceId?: string | null },
+) {
   const { rows } = await sql<{ inserted: boolean }>`
     with open_attempt as (
       select id from attempts
@@ -77,9 +90,20 @@ export async function personExamState(db: Db, examId: number, userId: number) {
  * Inserts a new attempt and counts the person as started (exam_people, exam_org_counts) in one
  * statement — atomic on its own, and one round trip on the exam-day hot path.
  */
-export async function insertAttemptCounted(db: Db, a: {
-  examId: number; userId: number; orgId: number; attemptNo: number; startedAt: Date; deadline: Date; maxScore: number; paper: string; deviceId: string | null
-}) {
+export async function insertAttemptCounted(
+  db: Db,
+  a: {
+    examId: number
+    userId: number
+    orgId: number
+    attemptNo: number
+    startedAt: Date
+    deadline: Date
+    maxScore: number
+    paper: string
+    deviceId: string | null
+  },
+) {
   const { rows } = await sql<Selectable<AttemptTable>>`
     with inserted as (
       insert into attempts (exam_id, user_id, org_id, attempt_no, status, started_at, deadline, max_score, paper, device_id)

@@ -4,7 +4,10 @@ import { PublicQuestionBody as PaperQuestionBody, Text } from '../../lib/schemas
 
 export const AnswerBody = Type.Object({ answer: Type.Unknown() })
 export const AttemptParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) })
-export const AnswerParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }), questionId: Type.Integer({ minimum: 1, maximum: 2147483647 }) })
+export const AnswerParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  questionId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+})
 
 export const StartBody = Type.Optional(Type.Object({ deviceId: Type.Optional(Type.String({ maxLength: 100 })) }))
 
@@ -17,31 +20,60 @@ export const AllowanceBody = Type.Object({
 
 export const ReopenBody = Type.Object({ reason: Text(500), minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })) })
 
-export const IntegrityBody = Type.Object({ type: Type.Union([Type.Literal('blur'), Type.Literal('hidden'), Type.Literal('reload')]), count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) })
-
+export const IntegrityBody = Type.Object({
+  type: Type.Union([Type.Literal('blur'), Type.Literal('hidden'), Type.Literal('reload')]),
+  count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+})
 
 export const StartedAttempt = Type.Object({
-  attemptId: Type.Integer(), examId: Type.Integer(), deadline: Type.String(), serverNow: Type.String(),
+  attemptId: Type.Integer(),
+  examId: Type.Integer(),
+  deadline: Type.String(),
+  serverNow: Type.String(),
   questions: Type.Array(PaperQuestionBody),
   answers: Type.Record(Type.String(), Type.Unknown(), { description: '已保存的答案，键为题目 id' }),
 })
 
-export const SubmitResult = Type.Object({ score: Type.Number(), maxScore: Type.Number(), passed: Type.Boolean(), submittedAt: Type.String() })
+export const SubmitResult = Type.Object({
+  score: Type.Number(),
+  maxScore: Type.Number(),
+  passed: Type.Boolean(),
+  submittedAt: Type.String(),
+})
 
-const ReviewedQuestion = Type.Composite([PaperQuestionBody, Type.Object({
-  correctAnswer: Type.Unknown(), explanation: Type.Union([Type.String(), Type.Null()]),
-  yourAnswer: Type.Unknown(), correct: Type.Boolean(), earned: Type.Number(),
-})])
+const ReviewedQuestion = Type.Composite([
+  PaperQuestionBody,
+  Type.Object({
+    correctAnswer: Type.Unknown(),
+    explanation: Type.Union([Type.String(), Type.Null()]),
+    yourAnswer: Type.Unknown(),
+    correct: Type.Boolean(),
+    earned: Type.Number(),
+  }),
+])
 
 export const AttemptViewBody = Type.Object({
-  attemptId: Type.Integer(), examId: Type.Integer(), examTitle: Type.String(), status: Type.String(),
-  startedAt: Type.String(), deadline: Type.String(), maxScore: Type.Number(), reviewAvailable: Type.Boolean(),
-  submittedAt: Type.Optional(Type.String()), score: Type.Optional(Type.Number()), passed: Type.Optional(Type.Boolean()),
+  attemptId: Type.Integer(),
+  examId: Type.Integer(),
+  examTitle: Type.String(),
+  status: Type.String(),
+  startedAt: Type.String(),
+  deadline: Type.String(),
+  maxScore: Type.Number(),
+  reviewAvailable: Type.Boolean(),
+  submittedAt: Type.Optional(Type.String()),
+  score: Type.Optional(Type.Number()),
+  passed: Type.Optional(Type.Boolean()),
   reviewOpensAt: Type.Optional(Type.String()),
   questions: Type.Optional(Type.Array(ReviewedQuestion)),
 })
 
-export const AllowanceResult = Type.Object({ examId: Type.Integer(), userId: Type.Integer(), extraMinutes: Type.Integer(), extraAttempts: Type.Integer() })
+export const AllowanceResult = Type.Object({
+  examId: Type.Integer(),
+  userId: Type.Integer(),
+  extraMinutes: Type.Integer(),
+  extraAttempts: Type.Integer(),
+})
 export const ReopenResult = Type.Object({ attemptId: Type.Integer(), status: Type.String(), deadline: Type.String() })
 export const Saved = Type.Object({ savedAt: Type.String() })
 export const Ok = Type.Object({ ok: Type.Boolean() })

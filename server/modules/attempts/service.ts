@@ -5,7 +5,15 @@ import { AppError, conflict, forbidden, notFound, validationError } from '../../
 import { assertNotSelf, type Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import { audit } from '../../lib/audit.js'
-import { drawPaper, findExam, isInAudience, leaderboardOpenToMembers, type ExamCatalog, type ExamRow, type PaperSpec } from '../exams/index.js'
+import {
+  drawPaper,
+  findExam,
+  isInAudience,
+  leaderboardOpenToMembers,
+  type ExamCatalog,
+  type ExamRow,
+  type PaperSpec,
+} from '../exams/index.js'
 import { answerShapeProblem, publicQuestion, type Paper } from '../questions/index.js'
 import { finalizeAttempt, resultOf, type AttemptRow } from './finalize.js'
 import type { SubmitResult } from './schemas.js'
@@ -47,13 +55,25 @@ export async function startAttempt(deps: Deps, exams: ExamCatalog, principal: Pr
 
   const today = shanghaiDate(now)
   const pool = await exams.drawPool(examId, exam.paper as PaperSpec, today)
-  const paper = await drawPaper(deps.db, exam.paper as PaperSpec, { shuffleQuestions: exam.shuffle_questions, shuffleOptions: exam.shuffle_options, today, pool })
+  const paper = await drawPaper(deps.db, exam.paper as PaperSpec, {
+    shuffleQuestions: exam.shuffle_questions,
+    shuffleOptions: exam.shuffle_options,
+    today,
+    pool,
+  })
   const minutes = exam.duration_minutes + state.extra_minutes
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
   try {
     const attempt = await q.insertAttemptCounted(deps.db, {
-      examId, userId: principal.userId, orgId: principal.orgId, attemptNo: state.used + 1, startedAt: now, deadline,
-      maxScore: Number(exam.max_score), paper: JSON.stringify(paper), deviceId: deviceId ?? null,
+      examId,
+      userId: principal.userId,
+      orgId: principal.orgId,
+      attemptNo: state.used + 1,
+      startedAt: now,
+      deadline,
+      maxScore: Number(exam.max_score),
+      paper: JSON.stringify(paper),
+      deviceId: deviceId ?? null,
     })
     deps.events.emit('exam:changed', examId)
     return startPayload(deps, attempt, [])
@@ -69,7 +89,11 @@ export async function startAttempt(deps: Deps, exams: ExamCatalog, principal: Pr
 async function resume(deps: Deps, attempt: AttemptRow, deviceId?: string) {
   if (deviceId && attempt.device_id && deviceId !== attempt.device_id) {
     // Another device takes over; with one-device exams the old one can no longer save.
-    await deps.db.updateTable('attempts').set((eb) => ({ device_id: deviceId, device_switches: eb('device_switches', '+', 1) })).where('id', '=', attempt.id).execute()
+    await deps.db
+      .updateTable('attempts')
+      .set((eb) => ({ device_id: deviceId, device_switches: eb('device_switches', '+', 1) }))
+      .where('id', '=', attempt.id)
+      .execute()
   } else if (deviceId && !attempt.device_id) {
     await deps.db.updateTable('attempts').set({ device_id: deviceId }).where('id', '=', attempt.id).execute()
   }
@@ -84,7 +108,15 @@ async function closeOverdue(deps: Deps, attemptId: number, exam: ExamRow) {
   })
 }
 
-export async function saveAnswer(deps: Deps, state: AttemptState, principal: Principal, attemptId: number, questionId: number, answer: unknown, deviceId?: string) {
+export async function saveAnswer(
+  deps: Deps,
+  state: AttemptState,
+  principal: Principal,
+  attemptId: number,
+  questionId: number,
+  answer: unknown,
+  deviceId?: string,
+) {
   const shape = await state.shape(attemptId)
   if (!shape || shape.userId !== principal.userId) throw notFound('答卷')
   const question = shape.questions.get(questionId)
@@ -141,12 +173,18 @@ export async function attemptView(deps: Deps, principal: Principal, attemptId: n
   const now = deps.clock.now()
   const released = await reviewReleased(deps, exam, attempt, now)
   const base = {
-    attemptId: attempt.id, examId: attempt.exam_id, examTitle: exam.title, status: attempt.status,
-    startedAt: iso(attempt.started_at), deadline: iso(attempt.deadline), maxScore: Number(attempt.max_score),
+    attemptId: attempt.id,
+    examId: attempt.exam_id,
+    examTitle: exam.title,
+    status: attempt.status,
+    startedAt: iso(attempt.started_at),
+    deadline: iso(attempt.deadline),
+    maxScore: Number(attempt.max_score),
     reviewAvailable: released,
     ...(attempt.status === 'submitted' && { submittedAt: iso(attempt.submitted_at!) }),
     // "考试结束后统一公布" means no score either until the exam closes.
-    ...(attempt.status === 'submitted' && leaderboardOpenToMembers(exam, now) && { score: Number(attempt.score), passed: Boolean(attempt.passed) }),
+    ...(attempt.status === 'submitted' &&
+      leaderboardOpenToMembers(exam, now) && { score: Number(attempt.score), passed: Boolean(attempt.passed) }),
     ...(attempt.status === 'submitted' && !released && { reviewOpensAt: iso(exam.closes_at) }),
   }
   if (!released) return base
@@ -156,8 +194,12 @@ export async function attemptView(deps: Deps, principal: Principal, attemptId: n
     questions: (attempt.paper as Paper).questions.map((pq) => {
       const a = answers.get(pq.id)
       return {
-        ...publicQuestion(pq), correctAnswer: pq.answer, explanation: pq.explanation,
-        yourAnswer: a?.answer ?? null, correct: a?.correct ?? false, earned: a?.score === null || a?.score === undefined ? 0 : Number(a.score),
+        ...publicQuestion(pq),
+        correctAnswer: pq.answer,
+        explanation: pq.explanation,
+        yourAnswer: a?.answer ?? null,
+        correct: a?.correct ?? false,
+        earned: a?.score === null || a?.score === undefined ? 0 : Number(a.score),
       }
     }),
   }
@@ -167,34 +209,83 @@ export async function attemptView(deps: Deps, principal: Principal, attemptId: n
  * Page-hide and blur signals while answering: counted, shown to staff, never a penalty by itself.
  * A reload of the exam page is counted apart (`reload_count`): it is not 切屏.
  */
-export async function recordIntegrityEvent(deps: Deps, principal: Principal, attemptId: number, type: 'blur' | 'hidden' | 'reload', count: number) {
-  const res = await deps.db.updateTable('attempts')
+export async function recordIntegrityEvent(
+  deps: Deps,
+  principal: Principal,
+  attemptId: number,
+  type: 'blur' | 'hidden' | 'reload',
+  count: number,
+) {
+  const res = await deps.db
+    .updateTable('attempts')
     .set((eb) => (type === 'reload' ? { reload_count: eb('reload_count', '+', count) } : { blur_count: eb('blur_count', '+', count) }))
-    .where('id', '=', attemptId).where('user_id', '=', principal.userId).where('status', '=', 'in_progress').executeTakeFirst()
+    .where('id', '=', attemptId)
+    .where('user_id', '=', principal.userId)
+    .where('status', '=', 'in_progress')
+    .executeTakeFirst()
   if (!Number(res.numUpdatedRows)) throw notFound('进行中的答卷')
   return { ok: true }
 }
 
 /** Extra minutes (applied to an open attempt at once) or an extra attempt for one person. */
-export async function grantAllowance(deps: Deps, exams: ExamCatalog, principal: Principal, examId: number, a: { userId: number; extraMinutes?: number; extraAttempts?: number; reason: string }) {
+export async function grantAllowance(
+  deps: Deps,
+  exams: ExamCatalog,
+  principal: Principal,
+  examId: number,
+  a: { userId: number; extraMinutes?: number; extraAttempts?: number; reason: string },
+) {
   const { exam } = await exams.inScope(principal, examId)
-  const person = await deps.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'orgs.path']).where('users.id', '=', a.userId).executeTakeFirst()
+  const person = await deps.db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id', 'orgs.path'])
+    .where('users.id', '=', a.userId)
+    .executeTakeFirst()
   if (!person || (principal.role !== 'admin' && !person.path.startsWith(principal.orgPath))) throw notFound('人员')
   assertNotSelf(principal, person.id)
   return withTransaction(deps, async (tx) => {
     const current = await q.findAllowance(tx, examId, a.userId)
-    const next = { extra_minutes: (current?.extra_minutes ?? 0) + (a.extraMinutes ?? 0), extra_attempts: (current?.extra_attempts ?? 0) + (a.extraAttempts ?? 0) }
-    await tx.insertInto('exam_allowances').values({ exam_id: examId, user_id: a.userId, ...next })
-      .onConflict((oc) => oc.columns(['exam_id', 'user_id']).doUpdateSet(next)).execute()
+    const next = {
+      extra_minutes: (current?.extra_minutes ?? 0) + (a.extraMinutes ?? 0),
+      extra_attempts: (current?.extra_attempts ?? 0) + (a.extraAttempts ?? 0),
+    }
+    await tx
+      .insertInto('exam_allowances')
+      .values({ exam_id: examId, user_id: a.userId, ...next })
+      .onConflict((oc) => oc.columns(['exam_id', 'user_id']).doUpdateSet(next))
+      .execute()
     if (a.extraMinutes) {
       // An open attempt gets the minutes now; the window's end still bounds it (deadline = min(start + duration + extension, closesAt)).
-      const open = await tx.selectFrom('attempts').selectAll().where('exam_id', '=', examId).where('user_id', '=', a.userId).where('status', '=', 'in_progress').forUpdate().executeTakeFirst()
+      const open = await tx
+        .selectFrom('attempts')
+        .selectAll()
+        .where('exam_id', '=', examId)
+        .where('user_id', '=', a.userId)
+        .where('status', '=', 'in_progress')
+        .forUpdate()
+        .executeTakeFirst()
       if (open) {
-        const extended = Math.min(new Date(open.started_at).getTime() + (exam.duration_minutes + next.extra_minutes) * 60_000, new Date(exam.closes_at).getTime())
-        await tx.updateTable('attempts').set({ deadline: new Date(Math.max(extended, new Date(open.deadline).getTime())) }).where('id', '=', open.id).execute()
+        const extended = Math.min(
+          new Date(open.started_at).getTime() + (exam.duration_minutes + next.extra_minutes) * 60_000,
+          new Date(exam.closes_at).getTime(),
+        )
+        await tx
+          .updateTable('attempts')
+          .set({ deadline: new Date(Math.max(extended, new Date(open.deadline).getTime())) })
+          .where('id', '=', open.id)
+          .execute()
       }
     }
-    await audit(tx, principal.userId, 'exam.allowance', 'exam', examId, { userId: a.userId, extraMinutes: a.extraMinutes ?? 0, extraAttempts: a.extraAttempts ?? 0 }, a.reason)
+    await audit(
+      tx,
+      principal.userId,
+      'exam.allowance',
+      'exam',
+      examId,
+      { userId: a.userId, extraMinutes: a.extraMinutes ?? 0, extraAttempts: a.extraAttempts ?? 0 },
+      a.reason,
+    )
     return { examId, userId: a.userId, extraMinutes: next.extra_minutes, extraAttempts: next.extra_attempts }
   })
 }
@@ -212,10 +303,22 @@ export async function reopenAttempt(deps: Deps, exams: ExamCatalog, principal: P
   if (now >= new Date(exam.closes_at)) throw conflict('考试已结束，不能重新开放')
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
   await withTransaction(deps, async (tx, emit) => {
-    await tx.updateTable('attempts').set({ status: 'in_progress', submitted_at: null, submitted_by: null, score: null, passed: null, deadline })
-      .where('id', '=', attemptId).where('status', '=', 'submitted').execute()
+    await tx
+      .updateTable('attempts')
+      .set({ status: 'in_progress', submitted_at: null, submitted_by: null, score: null, passed: null, deadline })
+      .where('id', '=', attemptId)
+      .where('status', '=', 'submitted')
+      .execute()
     await countReopen(tx, attempt.exam_id, attempt.user_id, attemptId)
-    await audit(tx, principal.userId, 'attempt.reopen', 'attempt', attemptId, { userId: attempt.user_id, minutes, deadline: deadline.toISOString() }, reason)
+    await audit(
+      tx,
+      principal.userId,
+      'attempt.reopen',
+      'attempt',
+      attemptId,
+      { userId: attempt.user_id, minutes, deadline: deadline.toISOString() },
+      reason,
+    )
     emit('exam:changed', attempt.exam_id)
   })
   return { attemptId, status: 'in_progress', deadline: deadline.toISOString() }

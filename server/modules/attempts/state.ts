@@ -6,7 +6,12 @@ import type { Paper, PaperQuestion } from '../questions/index.js'
 import { AutosaveBatcher } from './autosave-batch.js'
 
 /** What autosave needs to know about an attempt; immutable after start, so kept per process. */
-export interface AttemptShape { userId: number; examId: number; oneDevice: boolean; questions: Map<number, PaperQuestion> }
+export interface AttemptShape {
+  userId: number
+  examId: number
+  oneDevice: boolean
+  questions: Map<number, PaperQuestion>
+}
 
 const MAX_SHAPES = 100_000
 
@@ -21,16 +26,29 @@ export class AttemptState {
   async shape(attemptId: number): Promise<AttemptShape | null> {
     const hit = this.shapes.get(attemptId)
     if (hit) return hit
-    const row = await this.deps.db.selectFrom('attempts').innerJoin('exams', 'exams.id', 'attempts.exam_id')
-      .select(['attempts.user_id', 'attempts.exam_id', 'attempts.paper', 'exams.one_device']).where('attempts.id', '=', attemptId).executeTakeFirst()
+    const row = await this.deps.db
+      .selectFrom('attempts')
+      .innerJoin('exams', 'exams.id', 'attempts.exam_id')
+      .select(['attempts.user_id', 'attempts.exam_id', 'attempts.paper', 'exams.one_device'])
+      .where('attempts.id', '=', attemptId)
+      .executeTakeFirst()
     if (!row) return null
     // Keep only what validation needs — type, option letters, number of blanks — not texts and keys:
     // at 20,000 takers on one node, whole papers here would cost hundreds of megabytes.
-    const questions = new Map((row.paper as Paper).questions.map((pq): [number, PaperQuestion] => [pq.id, {
-      id: pq.id, type: pq.type, stem: '', explanation: null, score: 0,
-      options: pq.options?.map((o) => ({ key: o.key, text: '' })),
-      answer: pq.type === 'fill' ? (pq.answer as string[][]).map(() => []) : '',
-    }]))
+    const questions = new Map(
+      (row.paper as Paper).questions.map((pq): [number, PaperQuestion] => [
+        pq.id,
+        {
+          id: pq.id,
+          type: pq.type,
+          stem: '',
+          explanation: null,
+          score: 0,
+          options: pq.options?.map((o) => ({ key: o.key, text: '' })),
+          answer: pq.type === 'fill' ? (pq.answer as string[][]).map(() => []) : '',
+        },
+      ]),
+    )
     const shape = { userId: row.user_id, examId: row.exam_id, oneDevice: row.one_device, questions }
     if (this.shapes.size > MAX_SHAPES) this.shapes.clear()
     this.shapes.set(attemptId, shape)

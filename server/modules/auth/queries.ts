@@ -8,8 +8,17 @@ export function findUserForLogin(db: Db, username: string) {
     .selectFrom('users')
     .innerJoin('orgs', 'orgs.id', 'users.org_id')
     .select([
-      'users.id', 'users.username', 'users.name', 'users.role', 'users.org_id', 'users.password_hash',
-      'users.active', 'users.must_change_password', 'orgs.path as org_path', 'users.totp_secret', 'users.totp_enabled_at',
+      'users.id',
+      'users.username',
+      'users.name',
+      'users.role',
+      'users.org_id',
+      'users.password_hash',
+      'users.active',
+      'users.must_change_password',
+      'orgs.path as org_path',
+      'users.totp_secret',
+      'users.totp_enabled_at',
     ])
     .where('users.username', '=', username)
     .executeTakeFirst()
@@ -105,13 +114,29 @@ export async function insertSession(
 ) {
   await db
     .insertInto('sessions')
-    .values({ id: s.id, user_id: s.userId, token_hash: s.tokenHash, expires_at: s.expiresAt, created_at: s.createdAt, last_seen_at: s.createdAt, user_agent: s.userAgent ?? null, ip: s.ip ?? null })
+    .values({
+      id: s.id,
+      user_id: s.userId,
+      token_hash: s.tokenHash,
+      expires_at: s.expiresAt,
+      created_at: s.createdAt,
+      last_seen_at: s.createdAt,
+      user_agent: s.userAgent ?? null,
+      ip: s.ip ?? null,
+    })
     .execute()
 }
 
 /** An exam attempt still running keeps its person's session alive past the idle limit. */
 export async function hasOpenAttempt(db: Db, userId: number, now: Date) {
-  const row = await db.selectFrom('attempts').select('id').where('user_id', '=', userId).where('status', '=', 'in_progress').where('deadline', '>', now).limit(1).executeTakeFirst()
+  const row = await db
+    .selectFrom('attempts')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('status', '=', 'in_progress')
+    .where('deadline', '>', now)
+    .limit(1)
+    .executeTakeFirst()
   return !!row
 }
 

@@ -97,7 +97,10 @@ export function clientAddressKey(ip: string | undefined): string {
   const left = head ? head.split(':') : []
   const right = ip.includes('::') && tail ? tail.split(':') : []
   const groups = ip.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
 }
 
 /**
@@ -110,7 +113,12 @@ export function clientAddressKey(ip: string | undefined): string {
  * Unknown and known accounts get the same answers and a similar cost; the username is trimmed and
  * NFKC-normalised first, and the throttle key is also lower-cased.
  */
-export async function login(ctx: AuthContext, username: string, password: string, client: { ip?: string; userAgent?: string; totpCode?: string }) {
+export async function login(
+  ctx: AuthContext,
+  username: string,
+  password: string,
+  client: { ip?: string; userAgent?: string; totpCode?: string },
+) {
   const { db, clock } = ctx.deps
   const now = clock.now()
   const key = usernameKey(username)
@@ -145,8 +153,20 @@ export async function login(ctx: AuthContext, username: string, password: string
   const sessionId = randomBytes(12).toString('base64url')
   const refresh = newRefreshToken(sessionId)
   await withTransaction(ctx.deps, async (tx) => {
-    await q.insertSession(tx, { id: sessionId, userId: user.id, tokenHash: refresh.hash, expiresAt: refreshExpiry(ctx), createdAt: now, ip: client.ip, userAgent: client.userAgent })
-    await audit(tx, user.id, 'auth.login', 'user', user.id, { ip: client.ip ?? null, userAgent: client.userAgent?.slice(0, 200) ?? null, totp: !!user.totp_enabled_at })
+    await q.insertSession(tx, {
+      id: sessionId,
+      userId: user.id,
+      tokenHash: refresh.hash,
+      expiresAt: refreshExpiry(ctx),
+      createdAt: now,
+      ip: client.ip,
+      userAgent: client.userAgent,
+    })
+    await audit(tx, user.id, 'auth.login', 'user', user.id, {
+      ip: client.ip ?? null,
+      userAgent: client.userAgent?.slice(0, 200) ?? null,
+      totp: !!user.totp_enabled_at,
+    })
   })
   // 登录 earns a point once a day: the points module reacts to this after the session is stored.
   await ctx.deps.events.emitAndSettle('user:loggedIn', { userId: user.id, orgId: user.org_id, at: now })
@@ -168,7 +188,10 @@ export async function refresh(ctx: AuthContext, refreshToken: string) {
   if (session.token_hash !== parsed.hash) {
     // An old token presented again. Right after a rotation it is a race between two tabs; later it
     // means the token was stolen and replayed, so the whole session is ended.
-    const racing = session.prev_token_hash === parsed.hash && session.rotated_at && now.getTime() - new Date(session.rotated_at).getTime() < REUSE_GRACE_MS
+    const racing =
+      session.prev_token_hash === parsed.hash &&
+      session.rotated_at &&
+      now.getTime() - new Date(session.rotated_at).getTime() < REUSE_GRACE_MS
     if (!racing) {
       await q.revokeSession(db, session.id, now)
       ctx.forgetSessions((p) => p.sessionId === session.id)
@@ -187,12 +210,17 @@ export async function refresh(ctx: AuthContext, refreshToken: string) {
  * an exam attempt open, whose page must never be signed out mid-exam — and after the absolute
  * limit whatever its activity. Ending it is audited.
  */
-async function assertSessionLimits(ctx: AuthContext, session: { id: string; user_id: number; created_at: Date | string; last_seen_at: Date | string | null }, now: Date) {
+async function assertSessionLimits(
+  ctx: AuthContext,
+  session: { id: string; user_id: number; created_at: Date | string; last_seen_at: Date | string | null },
+  now: Date,
+) {
   const rules = await ctx.sessionRules()
   const started = new Date(session.created_at).getTime()
   const lastSeen = new Date(session.last_seen_at ?? session.created_at).getTime()
   const tooOld = now.getTime() - started > rules.sessionMaxHours * 3_600_000
-  const idle = !tooOld && now.getTime() - lastSeen > rules.idleMinutes * 60_000 && !(await q.hasOpenAttempt(ctx.deps.db, session.user_id, now))
+  const idle =
+    !tooOld && now.getTime() - lastSeen > rules.idleMinutes * 60_000 && !(await q.hasOpenAttempt(ctx.deps.db, session.user_id, now))
   if (!tooOld && !idle) return
   await withTransaction(ctx.deps, async (tx) => {
     await q.revokeSession(tx, session.id, now)
@@ -224,7 +252,11 @@ export async function changePassword(ctx: AuthContext, userId: number, sessionId
   const passwordHash = await hashPassword(next)
   const now = clock.now()
   await withTransaction(ctx.deps, async (tx) => {
-    await tx.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, password_changed_at: now, updated_at: now }).where('id', '=', userId).execute()
+    await tx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: false, password_changed_at: now, updated_at: now })
+      .where('id', '=', userId)
+      .execute()
     await q.revokeUserSessions(tx, userId, now, sessionId)
     await audit(tx, userId, 'auth.password', 'user', userId)
   })
@@ -239,9 +271,18 @@ async function refuseBlankUsername(deps: Deps, password: string, address: string
 }
 
 /** A failed login counts against the address and is audited (who tried which account from where). */
-async function recordFailure(deps: Deps, address: string, now: Date, what: { username: string; ip?: string; userId?: number; totp?: boolean }) {
+async function recordFailure(
+  deps: Deps,
+  address: string,
+  now: Date,
+  what: { username: string; ip?: string; userId?: number; totp?: boolean },
+) {
   await q.recordAddressFailure(deps.db, address, now)
-  await audit(deps.db, null, 'auth.login_failed', 'user', what.userId ?? null, { username: what.username.slice(0, 64), ip: what.ip ?? address, ...(what.totp && { totp: true }) })
+  await audit(deps.db, null, 'auth.login_failed', 'user', what.userId ?? null, {
+    username: what.username.slice(0, 64),
+    ip: what.ip ?? address,
+    ...(what.totp && { totp: true }),
+  })
   if (Math.random() < 1 / PRUNE_EVERY) {
     q.pruneLoginFailures(deps.db, now).catch((err) => deps.log.warn({ err }, 'login throttle rows not pruned'))
   }
@@ -262,7 +303,8 @@ export async function enableTotp(ctx: AuthContext, principal: Principal, code: s
   if (current.totp_enabled_at) return
   if (!current.totp_secret) throw new AppError(409, 'CONFLICT', '请先获取密钥')
   const now = ctx.deps.clock.now()
-  if (!(await verifyTotp(current.totp_secret, code, now))) throw validationError('动态口令不正确', [{ field: 'code', message: '动态口令不正确或已过期' }])
+  if (!(await verifyTotp(current.totp_secret, code, now)))
+    throw validationError('动态口令不正确', [{ field: 'code', message: '动态口令不正确或已过期' }])
   await withTransaction(ctx.deps, async (tx) => {
     await q.setTotp(tx, principal.userId, current.totp_secret, now)
     await audit(tx, principal.userId, 'auth.totp_enabled', 'user', principal.userId)
@@ -274,7 +316,8 @@ export async function enableTotp(ctx: AuthContext, principal: Principal, code: s
 export async function disableTotp(ctx: AuthContext, principal: Principal, code: string) {
   const current = await q.findTotp(ctx.deps.db, principal.userId)
   if (!current.totp_enabled_at || !current.totp_secret) return
-  if (!(await verifyTotp(current.totp_secret, code, ctx.deps.clock.now()))) throw validationError('动态口令不正确', [{ field: 'code', message: '动态口令不正确或已过期' }])
+  if (!(await verifyTotp(current.totp_secret, code, ctx.deps.clock.now())))
+    throw validationError('动态口令不正确', [{ field: 'code', message: '动态口令不正确或已过期' }])
   await withTransaction(ctx.deps, async (tx) => {
     await q.setTotp(tx, principal.userId, null, null)
     await audit(tx, principal.userId, 'auth.totp_disabled', 'user', principal.userId)

@@ -59,8 +59,13 @@ export function registerBattles(app: FastifyInstance, { exams }: { exams: ExamCa
         let invitee: { id: number; orgPath: string } | undefined
         if (payload?.userId !== undefined) {
           if (!isId(payload.userId) || payload.userId === me.userId) return ack?.({ ok: false, error: 'userId 无效' })
-          const row = await app.db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select(['users.id', 'orgs.path'])
-            .where('users.id', '=', payload.userId).where('users.active', '=', true).executeTakeFirst()
+          const row = await app.db
+            .selectFrom('users')
+            .innerJoin('orgs', 'orgs.id', 'users.org_id')
+            .select(['users.id', 'orgs.path'])
+            .where('users.id', '=', payload.userId)
+            .where('users.active', '=', true)
+            .executeTakeFirst()
           if (!row || !row.path.startsWith(departmentOf(me.orgPath))) return ack?.({ ok: false, error: '只能邀请本单位的同事' })
           invitee = { id: row.id, orgPath: row.path }
         }

@@ -16,12 +16,26 @@ const notIn = (ids: Set<number>) => (ids.size ? sql`and id not in (${sql.join([.
  */
 export async function loadQuestions(db: Db, ids: number[]): Promise<PaperQuestion[]> {
   if (!ids.length) return []
-  const rows = await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', ids).execute()
+  const rows = await db
+    .selectFrom('questions')
+    .select(['id', 'type', 'stem', 'options', 'answer', 'explanation'])
+    .where('id', 'in', ids)
+    .execute()
   const byId = new Map(rows.map((r) => [r.id, r]))
-  return ids.filter((id) => byId.has(id)).map((id) => {
-    const r = byId.get(id)!
-    return { id, type: r.type, stem: r.stem, options: r.options ?? undefined, answer: r.answer as AnswerKey, explanation: r.explanation, score: 1 }
-  })
+  return ids
+    .filter((id) => byId.has(id))
+    .map((id) => {
+      const r = byId.get(id)!
+      return {
+        id,
+        type: r.type,
+        stem: r.stem,
+        options: r.options ?? undefined,
+        answer: r.answer as AnswerKey,
+        explanation: r.explanation,
+        score: 1,
+      }
+    })
 }
 
 /**
@@ -44,16 +58,43 @@ export async function publishedAmong(db: Db, ids: number[], today: string): Prom
   return new Set(rows.map((r) => r.id))
 }
 
-export async function insertBattle(db: Db, b: { mode: 'duel' | 'four'; matchedIn: string; questionIds: number[]; day: string; at: Date; players: { userId: number; orgId: number }[] }): Promise<number> {
-  const { id } = await db.insertInto('battles').values({
-    mode: b.mode, matched_in: b.matchedIn, question_ids: JSON.stringify(b.questionIds), day: b.day, started_at: b.at,
-  }).returning('id').executeTakeFirstOrThrow()
-  await db.insertInto('battle_players').values(b.players.map((p) => ({ battle_id: id, user_id: p.userId, org_id: p.orgId, rank: null }))).execute()
+export async function insertBattle(
+  db: Db,
+  b: {
+    mode: 'duel' | 'four'
+    matchedIn: string
+    questionIds: number[]
+    day: string
+    at: Date
+    players: { userId: number; orgId: number }[]
+  },
+): Promise<number> {
+  const { id } = await db
+    .insertInto('battles')
+    .values({
+      mode: b.mode,
+      matched_in: b.matchedIn,
+      question_ids: JSON.stringify(b.questionIds),
+      day: b.day,
+      started_at: b.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('battle_players')
+    .values(b.players.map((p) => ({ battle_id: id, user_id: p.userId, org_id: p.orgId, rank: null })))
+    .execute()
   return id
 }
 
 /** Battles of `mode` each person finished on `day` before `battleId`. */
-export async function gamesBefore(db: Db, userIds: number[], mode: 'duel' | 'four', day: string, battleId: number): Promise<Map<number, number>> {
+export async function gamesBefore(
+  db: Db,
+  userIds: number[],
+  mode: 'duel' | 'four',
+  day: string,
+  battleId: number,
+): Promise<Map<number, number>> {
   const { rows } = await sql<{ user_id: number; n: number }>`
     select p.user_id, count(*)::int as n from battle_players p join battles b on b.id = p.battle_id
     where p.user_id in (${sql.join(userIds)}) and b.mode = ${mode} and b.day = ${day}::date and b.status = 'finished' and b.id <> ${battleId}
@@ -83,8 +124,16 @@ export async function battleRulesOn(db: Db, userId: number, day: string) {
 
 /** People of one org (a player's branch) who could be invited, without the caller. */
 export async function colleaguesOf(db: Db, orgId: number, exceptUserId: number) {
-  return db.selectFrom('users').select(['id', 'name']).where('org_id', '=', orgId).where('active', '=', true)
-    .where('role', 'in', ['member', 'secretary']).where('id', '<>', exceptUserId).orderBy('name').limit(200).execute()
+  return db
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('org_id', '=', orgId)
+    .where('active', '=', true)
+    .where('role', 'in', ['member', 'secretary'])
+    .where('id', '<>', exceptUserId)
+    .orderBy('name')
+    .limit(200)
+    .execute()
 }
 
 /** People in scope with battle answers flagged as faster than reading, since `since`. */
@@ -97,5 +146,12 @@ export async function battleFlags(db: Db, scopePath: string, since: Date) {
     group by a.user_id, u.name, o.name
     having count(*) filter (where a.too_fast) > 0
     order by count(*) filter (where a.too_fast) desc limit 200`.execute(db)
-  return rows.map((r) => ({ userId: r.user_id, name: r.name, orgName: r.org_name, answers: r.answers, tooFast: r.too_fast, battles: r.battles }))
+  return rows.map((r) => ({
+    userId: r.user_id,
+    name: r.name,
+    orgName: r.org_name,
+    answers: r.answers,
+    tooFast: r.too_fast,
+    battles: r.battles,
+  }))
 }

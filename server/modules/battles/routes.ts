@@ -16,32 +16,59 @@ const RULE_TEXT = {
 } as const
 
 export const battleRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/battles/today', {
-    config: { access: 'signed-in' },
-    schema: { tags: ['battles'], summary: '对战：今日规则、已得积分与场次', response: withErrors({ 200: BattleToday }) },
-  }, async (req) => {
-    const day = shanghaiDate(app.clock.now())
-    const [rules, mine] = await Promise.all([battleRulesOn(app.db, req.principal.userId, day), myBattlesOn(app.db, req.principal.userId, day)])
-    return {
-      day, rounds: DEFAULT_BATTLE_TIMING.rounds, roundSeconds: DEFAULT_BATTLE_TIMING.roundMs / 1000,
-      rules: (['duel', 'four'] as const).map((mode) => {
-        const rule = rules.find((r) => r.code === RULE_OF[mode])
-        const played = mine.find((m) => m.mode === mode)
-        return {
-          mode, rule: RULE_OF[mode], name: rule?.name ?? mode, dailyCap: rule?.daily_cap ?? null, earnedToday: rule?.earned ?? 0,
-          games: played?.games ?? 0, wins: played?.wins ?? 0, text: RULE_TEXT[mode],
-        }
-      }),
-    }
-  })
+  app.get(
+    '/battles/today',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['battles'], summary: '对战：今日规则、已得积分与场次', response: withErrors({ 200: BattleToday }) },
+    },
+    async (req) => {
+      const day = shanghaiDate(app.clock.now())
+      const [rules, mine] = await Promise.all([
+        battleRulesOn(app.db, req.principal.userId, day),
+        myBattlesOn(app.db, req.principal.userId, day),
+      ])
+      return {
+        day,
+        rounds: DEFAULT_BATTLE_TIMING.rounds,
+        roundSeconds: DEFAULT_BATTLE_TIMING.roundMs / 1000,
+        rules: (['duel', 'four'] as const).map((mode) => {
+          const rule = rules.find((r) => r.code === RULE_OF[mode])
+          const played = mine.find((m) => m.mode === mode)
+          return {
+            mode,
+            rule: RULE_OF[mode],
+            name: rule?.name ?? mode,
+            dailyCap: rule?.daily_cap ?? null,
+            earnedToday: rule?.earned ?? 0,
+            games: played?.games ?? 0,
+            wins: played?.wins ?? 0,
+            text: RULE_TEXT[mode],
+          }
+        }),
+      }
+    },
+  )
 
-  app.get('/battles/colleagues', {
-    config: { access: 'signed-in' },
-    schema: { tags: ['battles'], summary: '可邀请对战的本支部同事', response: withErrors({ 200: Type.Array(Colleague) }) },
-  }, async (req) => (await colleaguesOf(app.db, req.principal.orgId, req.principal.userId)).map((u) => ({ userId: u.id, name: u.name })))
+  app.get(
+    '/battles/colleagues',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['battles'], summary: '可邀请对战的本支部同事', response: withErrors({ 200: Type.Array(Colleague) }) },
+    },
+    async (req) => (await colleaguesOf(app.db, req.principal.orgId, req.principal.userId)).map((u) => ({ userId: u.id, name: u.name })),
+  )
 
-  app.get('/battles/flags', {
-    config: { access: 'staff' },
-    schema: { tags: ['battles'], summary: '对战中答题快于阅读的记录（近 7 天，本组织范围，仅供书记参考）', response: withErrors({ 200: Type.Array(BattleFlag) }) },
-  }, async (req) => battleFlags(app.db, scopePrefix(req.principal), new Date(app.clock.now().getTime() - 7 * 86_400_000)))
+  app.get(
+    '/battles/flags',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['battles'],
+        summary: '对战中答题快于阅读的记录（近 7 天，本组织范围，仅供书记参考）',
+        response: withErrors({ 200: Type.Array(BattleFlag) }),
+      },
+    },
+    async (req) => battleFlags(app.db, scopePrefix(req.principal), new Date(app.clock.now().getTime() - 7 * 86_400_000)),
+  )
 }

@@ -34,7 +34,13 @@ export interface BattleTiming {
 }
 
 export const DEFAULT_BATTLE_TIMING: BattleTiming = {
-  rounds: 5, roundMs: 15_000, revealMs: 3_000, startDelayMs: 3_000, graceMs: 15_000, matchWaitMs: 30_000, inviteWaitMs: 120_000,
+  rounds: 5,
+  roundMs: 15_000,
+  revealMs: 3_000,
+  startDelayMs: 3_000,
+  graceMs: 15_000,
+  matchWaitMs: 30_000,
+  inviteWaitMs: 120_000,
   reading: { baseMs: 400, perCharMs: 25, capMs: 4_000 },
 }
 
@@ -43,20 +49,44 @@ export const SEATS: Record<BattleMode, number> = { duel: 2, four: 4 }
 /** What locks questions for one player (the questions of her open exams). */
 export type LockedFor = (principal: Principal) => Promise<Set<number>>
 
-interface Entrant { userId: number; name: string; orgId: number; principal: Principal; socketId: string }
-interface Queue { key: string; mode: BattleMode; matchedIn: string; scopePath: string; entries: Entrant[]; timers: Map<number, NodeJS.Timeout> }
+interface Entrant {
+  userId: number
+  name: string
+  orgId: number
+  principal: Principal
+  socketId: string
+}
+interface Queue {
+  key: string
+  mode: BattleMode
+  matchedIn: string
+  scopePath: string
+  entries: Entrant[]
+  timers: Map<number, NodeJS.Timeout>
+}
 
-interface AnswerRec { answer: unknown; correct: boolean; score: number; elapsedMs: number; tooFast: boolean }
+interface AnswerRec {
+  answer: unknown
+  correct: boolean
+  score: number
+  elapsedMs: number
+  tooFast: boolean
+}
 interface Seat {
-  userId: number; name: string; orgId: number
+  userId: number
+  name: string
+  orgId: number
   sockets: Set<string>
-  score: number; correct: number
+  score: number
+  correct: number
   forfeited: boolean
   awayTimer: NodeJS.Timeout | null
   answers: Map<number, AnswerRec>
 }
 interface Battle {
-  id: number; mode: BattleMode; matchedIn: string
+  id: number
+  mode: BattleMode
+  matchedIn: string
   questions: PaperQuestion[]
   seats: Map<number, Seat>
   index: number
@@ -95,7 +125,11 @@ export class BattleRuntime {
   private pendingTimers = new Set<NodeJS.Timeout>()
   private closed = false
 
-  constructor(private deps: Deps, private io: RealtimeServer, private lockedFor: LockedFor) {}
+  constructor(
+    private deps: Deps,
+    private io: RealtimeServer,
+    private lockedFor: LockedFor,
+  ) {}
 
   // ── Matchmaking ────────────────────────────────────────────────────────────────────────────
 
@@ -120,7 +154,11 @@ export class BattleRuntime {
       queue.entries.find((e) => e.userId === p.userId)!.socketId = socket.id
       return { queued: true }
     }
-    this.enqueue(queue, { userId: p.userId, name: p.name, orgId: p.orgId, principal: p, socketId: socket.id }, invite ? this.timing.inviteWaitMs : this.timing.matchWaitMs)
+    this.enqueue(
+      queue,
+      { userId: p.userId, name: p.name, orgId: p.orgId, principal: p, socketId: socket.id },
+      invite ? this.timing.inviteWaitMs : this.timing.matchWaitMs,
+    )
     return { queued: true }
   }
 
@@ -144,11 +182,17 @@ export class BattleRuntime {
   private enqueue(queue: Queue, entrant: Entrant, waitMs: number) {
     queue.entries.push(entrant)
     this.waiting.set(entrant.userId, queue)
-    queue.timers.set(entrant.userId, setTimeout(() => {
-      const entry = queue.entries.find((e) => e.userId === entrant.userId)
-      this.unqueue(entrant.userId)
-      if (entry) this.io.local.to(entry.socketId).emit('battle:unmatched', { mode: queue.mode, message: '暂时没有可以匹配的同事，请稍后再试，或邀请同事对战' })
-    }, waitMs))
+    queue.timers.set(
+      entrant.userId,
+      setTimeout(() => {
+        const entry = queue.entries.find((e) => e.userId === entrant.userId)
+        this.unqueue(entrant.userId)
+        if (entry)
+          this.io.local
+            .to(entry.socketId)
+            .emit('battle:unmatched', { mode: queue.mode, message: '暂时没有可以匹配的同事，请稍后再试，或邀请同事对战' })
+      }, waitMs),
+    )
     if (queue.entries.length >= SEATS[queue.mode]) {
       const players = queue.entries.splice(0, SEATS[queue.mode])
       for (const e of players) this.dequeued(queue, e.userId)
@@ -176,7 +220,9 @@ export class BattleRuntime {
 
   private async start(mode: BattleMode, matchedIn: string, players: Entrant[]) {
     for (const p of players) this.playing.set(p.userId, 0)
-    const release = () => { for (const p of players) if (this.playing.get(p.userId) === 0) this.playing.delete(p.userId) }
+    const release = () => {
+      for (const p of players) if (this.playing.get(p.userId) === 0) this.playing.delete(p.userId)
+    }
     try {
       const now = this.deps.clock.now()
       const today = shanghaiDate(now)
@@ -186,24 +232,49 @@ export class BattleRuntime {
       const ids = await drawQuestionIds(this.deps.db, today, locked, this.timing.rounds)
       if (ids.length < this.timing.rounds || this.closed) {
         release()
-        for (const p of players) this.io.local.to(p.socketId).emit('battle:unmatched', { mode, message: '题库中可用于对战的题目不足，请联系管理员' })
+        for (const p of players)
+          this.io.local.to(p.socketId).emit('battle:unmatched', { mode, message: '题库中可用于对战的题目不足，请联系管理员' })
         return
       }
       const questions = (await loadQuestions(this.deps.db, ids)).map((q) => shuffleOptions(q))
       const id = await startBattleRecord(this.deps, { mode, matchedIn, questionIds: ids, day: today, at: now, players })
       if (this.closed) return release()
-      const battle: Battle = { id, mode, matchedIn, questions, seats: new Map(), index: -1, phase: 'intro', roundStart: 0, endsAt: null, timer: null }
+      const battle: Battle = {
+        id,
+        mode,
+        matchedIn,
+        questions,
+        seats: new Map(),
+        index: -1,
+        phase: 'intro',
+        roundStart: 0,
+        endsAt: null,
+        timer: null,
+      }
       const live = this.io.of('/').sockets
       for (const p of players) {
         battle.seats.set(p.userId, {
-          userId: p.userId, name: p.name, orgId: p.orgId, sockets: new Set(live.has(p.socketId) ? [p.socketId] : []),
-          score: 0, correct: 0, forfeited: false, awayTimer: null, answers: new Map(),
+          userId: p.userId,
+          name: p.name,
+          orgId: p.orgId,
+          sockets: new Set(live.has(p.socketId) ? [p.socketId] : []),
+          score: 0,
+          correct: 0,
+          forfeited: false,
+          awayTimer: null,
+          answers: new Map(),
         })
         this.playing.set(p.userId, id)
       }
       this.battles.set(id, battle)
       const startsAt = new Date(now.getTime() + this.timing.startDelayMs).toISOString()
-      this.toSeats(battle).emit('battle:matched', { battleId: id, mode, players: players.map((p) => ({ userId: p.userId, name: p.name })), total: questions.length, startsAt })
+      this.toSeats(battle).emit('battle:matched', {
+        battleId: id,
+        mode,
+        players: players.map((p) => ({ userId: p.userId, name: p.name })),
+        total: questions.length,
+        startsAt,
+      })
       // Someone who dropped while the battle was being set up gets her grace period from now.
       for (const seat of battle.seats.values()) if (!seat.sockets.size) this.markAway(battle, seat)
       battle.timer = this.later(() => this.openRound(battle, 0), this.timing.startDelayMs)
@@ -215,13 +286,19 @@ export class BattleRuntime {
   }
 
   private later(fn: () => void, ms: number): NodeJS.Timeout {
-    const timer = setTimeout(() => { this.pendingTimers.delete(timer); fn() }, ms)
+    const timer = setTimeout(() => {
+      this.pendingTimers.delete(timer)
+      fn()
+    }, ms)
     this.pendingTimers.add(timer)
     return timer
   }
 
   private clearTimer(battle: Battle) {
-    if (battle.timer) { clearTimeout(battle.timer); this.pendingTimers.delete(battle.timer) }
+    if (battle.timer) {
+      clearTimeout(battle.timer)
+      this.pendingTimers.delete(battle.timer)
+    }
     battle.timer = null
   }
 
@@ -231,7 +308,10 @@ export class BattleRuntime {
 
   /** Emits to the sockets of every player still in the battle. */
   private toSeats(battle: Battle) {
-    return sendTo(this.io, this.activeSeats(battle).flatMap((s) => [...s.sockets]))
+    return sendTo(
+      this.io,
+      this.activeSeats(battle).flatMap((s) => [...s.sockets]),
+    )
   }
 
   private openRound(battle: Battle, index: number) {
@@ -242,7 +322,14 @@ export class BattleRuntime {
     battle.roundStart = performance.now()
     const now = this.deps.clock.now()
     battle.endsAt = new Date(now.getTime() + this.timing.roundMs)
-    this.toSeats(battle).emit('battle:question', { battleId: battle.id, index, question: liveQuestion(q), endsAt: battle.endsAt.toISOString(), total: battle.questions.length, now: now.toISOString() })
+    this.toSeats(battle).emit('battle:question', {
+      battleId: battle.id,
+      index,
+      question: liveQuestion(q),
+      endsAt: battle.endsAt.toISOString(),
+      total: battle.questions.length,
+      now: now.toISOString(),
+    })
     this.clearTimer(battle)
     battle.timer = this.later(() => this.closeRound(battle), this.timing.roundMs)
   }
@@ -280,13 +367,16 @@ export class BattleRuntime {
     const index = battle.index
     const seats = [...battle.seats.values()]
     this.toSeats(battle).emit('battle:round', {
-      battleId: battle.id, index, correctAnswer: battle.questions[index].answer,
+      battleId: battle.id,
+      index,
+      correctAnswer: battle.questions[index].answer,
       scores: seats.map((s) => ({ userId: s.userId, score: s.score })),
       results: seats.map((s) => ({ userId: s.userId, answered: s.answers.has(index), correct: s.answers.get(index)?.correct ?? false })),
     })
-    battle.timer = index + 1 < battle.questions.length
-      ? this.later(() => this.openRound(battle, index + 1), this.timing.revealMs)
-      : this.later(() => void this.finish(battle), Math.min(this.timing.revealMs, 1_000))
+    battle.timer =
+      index + 1 < battle.questions.length
+        ? this.later(() => this.openRound(battle, index + 1), this.timing.revealMs)
+        : this.later(() => void this.finish(battle), Math.min(this.timing.revealMs, 1_000))
   }
 
   // ── Drops, returns and forfeits ────────────────────────────────────────────────────────────
@@ -311,8 +401,18 @@ export class BattleRuntime {
   private stateFor(battle: Battle, seat: Seat): BattleState {
     const open = battle.phase === 'question'
     return {
-      battleId: battle.id, mode: battle.mode, total: battle.questions.length, index: battle.index, phase: battle.phase === 'ended' ? 'reveal' : battle.phase,
-      players: [...battle.seats.values()].map((s) => ({ userId: s.userId, name: s.name, score: s.score, away: !s.sockets.size, forfeited: s.forfeited })),
+      battleId: battle.id,
+      mode: battle.mode,
+      total: battle.questions.length,
+      index: battle.index,
+      phase: battle.phase === 'ended' ? 'reveal' : battle.phase,
+      players: [...battle.seats.values()].map((s) => ({
+        userId: s.userId,
+        name: s.name,
+        score: s.score,
+        away: !s.sockets.size,
+        forfeited: s.forfeited,
+      })),
       question: open ? liveQuestion(battle.questions[battle.index]) : null,
       endsAt: open && battle.endsAt ? battle.endsAt.toISOString() : null,
       answered: seat.answers.has(battle.index),
@@ -367,7 +467,12 @@ export class BattleRuntime {
       if (!seat.sockets.size) seat.forfeited = true
     }
     const seats: SeatOutcome[] = [...battle.seats.values()].map((s) => ({
-      userId: s.userId, name: s.name, orgId: s.orgId, score: s.score, correct: s.correct, forfeited: s.forfeited,
+      userId: s.userId,
+      name: s.name,
+      orgId: s.orgId,
+      score: s.score,
+      correct: s.correct,
+      forfeited: s.forfeited,
       answers: [...s.answers].map(([idx, a]) => ({ idx, questionId: battle.questions[idx].id, ...a })),
     }))
     let outcome: Awaited<ReturnType<typeof finishBattle>>
@@ -375,13 +480,18 @@ export class BattleRuntime {
       outcome = await finishBattle(this.deps, { id: battle.id, mode: battle.mode, seats })
     } catch (err) {
       this.deps.log.error({ err, battleId: battle.id }, 'battle finish failed')
-      outcome = { ranking: seats.map((s) => ({ userId: s.userId, name: s.name, score: s.score, rank: 0, forfeited: s.forfeited })), points: new Map() }
+      outcome = {
+        ranking: seats.map((s) => ({ userId: s.userId, name: s.name, score: s.score, rank: 0, forfeited: s.forfeited })),
+        points: new Map(),
+      }
     }
     this.battles.delete(battle.id)
     for (const seat of battle.seats.values()) {
       if (this.playing.get(seat.userId) === battle.id) this.playing.delete(seat.userId)
       if (seat.forfeited || !seat.sockets.size) continue
-      this.io.local.to([...seat.sockets]).emit('battle:end', { battleId: battle.id, ranking: outcome.ranking, pointsEarned: outcome.points.get(seat.userId) ?? 0 })
+      this.io.local
+        .to([...seat.sockets])
+        .emit('battle:end', { battleId: battle.id, ranking: outcome.ranking, pointsEarned: outcome.points.get(seat.userId) ?? 0 })
     }
   }
 

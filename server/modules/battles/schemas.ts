@@ -5,19 +5,30 @@ export const BattleToday = Type.Object({
   day: Type.String(),
   rounds: Type.Integer(),
   roundSeconds: Type.Number(),
-  rules: Type.Array(Type.Object({
-    mode: Type.Union([Type.Literal('duel'), Type.Literal('four')]),
-    rule: Type.String(), name: Type.String(), dailyCap: Type.Union([Type.Integer(), Type.Null()]), earnedToday: Type.Integer(),
-    games: Type.Integer(), wins: Type.Integer(),
-    /** The rule of record, in words, for the entry page. */
-    text: Type.String(),
-  })),
+  rules: Type.Array(
+    Type.Object({
+      mode: Type.Union([Type.Literal('duel'), Type.Literal('four')]),
+      rule: Type.String(),
+      name: Type.String(),
+      dailyCap: Type.Union([Type.Integer(), Type.Null()]),
+      earnedToday: Type.Integer(),
+      games: Type.Integer(),
+      wins: Type.Integer(),
+      /** The rule of record, in words, for the entry page. */
+      text: Type.String(),
+    }),
+  ),
 })
 
 export const Colleague = Type.Object({ userId: Type.Integer(), name: Type.String() })
 
 export const BattleFlag = Type.Object({
-  userId: Type.Integer(), name: Type.String(), orgName: Type.String(), answers: Type.Integer(), tooFast: Type.Integer(), battles: Type.Integer(),
+  userId: Type.Integer(),
+  name: Type.String(),
+  orgName: Type.String(),
+  answers: Type.Integer(),
+  tooFast: Type.Integer(),
+  battles: Type.Integer(),
 })
 
 export type BattleTodayDto = Static<typeof BattleToday>

@@ -2,7 +2,11 @@
 import type { PaperQuestion } from '../questions/index.js'
 
 /** How fast a person can possibly read a question: a fixed glance plus a time per character. */
-export interface ReadingSpeed { baseMs: number; perCharMs: number; capMs: number }
+export interface ReadingSpeed {
+  baseMs: number
+  perCharMs: number
+  capMs: number
+}
 
 /**
  * Below this many milliseconds an answer came before the question could be read (a reader of

@@ -29,11 +29,22 @@ export interface RecordActivityInput {
  * Participant ids that name no user are skipped; each person counts once.
  */
 export async function recordActivity(tx: Tx, input: RecordActivityInput): Promise<{ id: number }> {
-  const row = await tx.insertInto('activities').values({
-    org_id: input.orgId, type: input.type, title: input.title, starts_at: input.startsAt, ends_at: input.endsAt ?? null,
-    place: input.place ?? null, speaker: input.speaker ?? null, summary: input.summary ?? null,
-    guests: Math.max(0, Math.floor(input.guests ?? 0)), created_by: input.createdBy,
-  }).returning('id').executeTakeFirstOrThrow()
+  const row = await tx
+    .insertInto('activities')
+    .values({
+      org_id: input.orgId,
+      type: input.type,
+      title: input.title,
+      starts_at: input.startsAt,
+      ends_at: input.endsAt ?? null,
+      place: input.place ?? null,
+      speaker: input.speaker ?? null,
+      summary: input.summary ?? null,
+      guests: Math.max(0, Math.floor(input.guests ?? 0)),
+      created_by: input.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const ids = [...new Set(input.participantIds ?? [])]
   if (ids.length) await q.addParticipants(tx, row.id, await q.usersWithPaths(tx, ids), input.createdBy)
   return { id: row.id }
@@ -62,14 +73,18 @@ async function rosterInScope(db: q.Db, principal: Principal, userIds: number[]) 
   const users = await q.usersWithPaths(db, ids)
   if (users.length !== ids.length) {
     const known = new Set(users.map((u) => u.id))
-    throw unprocessable('参加人员不存在', ids.filter((id) => !known.has(id)).map((id) => ({ field: 'userIds', message: `用户 ${id} 不存在` })))
+    throw unprocessable(
+      '参加人员不存在',
+      ids.filter((id) => !known.has(id)).map((id) => ({ field: 'userIds', message: `用户 ${id} 不存在` })),
+    )
   }
   if (users.some((u) => !orgInScope(principal, u.path))) throw forbidden('只能登记本组织及下级组织的人员')
   return users
 }
 
 function checkWindow(startsAt: Date, endsAt: Date | null | undefined) {
-  if (endsAt && endsAt.getTime() < startsAt.getTime()) throw unprocessable('结束时间不能早于开始时间', [{ field: 'endsAt', message: '不能早于开始时间' }])
+  if (endsAt && endsAt.getTime() < startsAt.getTime())
+    throw unprocessable('结束时间不能早于开始时间', [{ field: 'endsAt', message: '不能早于开始时间' }])
 }
 
 export async function createActivity(deps: Deps, principal: Principal, body: ActivityCreate) {
@@ -80,8 +95,17 @@ export async function createActivity(deps: Deps, principal: Principal, body: Act
     checkWindow(startsAt, endsAt)
     if (body.participantIds?.length) await rosterInScope(tx, principal, body.participantIds)
     const { id } = await recordActivity(tx, {
-      orgId: body.orgId, type: body.type, title: body.title.trim(), startsAt, endsAt, createdBy: principal.userId,
-      participantIds: body.participantIds, guests: body.guests, summary: body.summary, place: body.place, speaker: body.speaker,
+      orgId: body.orgId,
+      type: body.type,
+      title: body.title.trim(),
+      startsAt,
+      endsAt,
+      createdBy: principal.userId,
+      participantIds: body.participantIds,
+      guests: body.guests,
+      summary: body.summary,
+      place: body.place,
+      speaker: body.speaker,
     })
     await audit(tx, principal.userId, 'activity.create', 'activity', id, { orgId: body.orgId, type: body.type })
     return toBody((await q.findActivity(tx, id))!)
@@ -94,13 +118,21 @@ export async function updateActivity(deps: Deps, principal: Principal, id: numbe
     const startsAt = patch.startsAt ? new Date(patch.startsAt) : current.starts_at
     const endsAt = patch.endsAt !== undefined ? (patch.endsAt ? new Date(patch.endsAt) : null) : current.ends_at
     checkWindow(startsAt, endsAt)
-    await tx.updateTable('activities').set({
-      ...(patch.type && { type: patch.type }), ...(patch.title && { title: patch.title.trim() }),
-      starts_at: startsAt, ends_at: endsAt,
-      ...(patch.place !== undefined && { place: patch.place }), ...(patch.speaker !== undefined && { speaker: patch.speaker }),
-      ...(patch.summary !== undefined && { summary: patch.summary }), ...(patch.guests !== undefined && { guests: patch.guests }),
-      updated_at: deps.clock.now(),
-    }).where('id', '=', id).execute()
+    await tx
+      .updateTable('activities')
+      .set({
+        ...(patch.type && { type: patch.type }),
+        ...(patch.title && { title: patch.title.trim() }),
+        starts_at: startsAt,
+        ends_at: endsAt,
+        ...(patch.place !== undefined && { place: patch.place }),
+        ...(patch.speaker !== undefined && { speaker: patch.speaker }),
+        ...(patch.summary !== undefined && { summary: patch.summary }),
+        ...(patch.guests !== undefined && { guests: patch.guests }),
+        updated_at: deps.clock.now(),
+      })
+      .where('id', '=', id)
+      .execute()
     await audit(tx, principal.userId, 'activity.update', 'activity', id, patch)
     return toBody((await q.findActivity(tx, id))!)
   })
@@ -136,7 +168,11 @@ export async function removeActivityParticipant(deps: Deps, principal: Principal
 export async function activityParticipants(deps: Deps, principal: Principal, id: number) {
   await activityInScope(deps.db, principal, id)
   return (await q.listParticipants(deps.db, id)).map((p) => ({
-    userId: p.user_id, name: p.name, orgName: p.org_name, checkedInAt: p.checked_in_at ? new Date(p.checked_in_at).toISOString() : null, late: p.late,
+    userId: p.user_id,
+    name: p.name,
+    orgName: p.org_name,
+    checkedInAt: p.checked_in_at ? new Date(p.checked_in_at).toISOString() : null,
+    late: p.late,
   }))
 }
 
@@ -154,15 +190,30 @@ export async function listActivities(deps: Deps, principal: Principal, query: Ac
     orgPath = org.path
   }
   const period = parsePeriod(query.from, query.to)
-  const { total, items } = await q.listActivities(deps.db, { pathPrefix: scopePrefix(principal), orgPath, type: query.type, ...period }, query.page ?? 1, query.pageSize ?? 50)
+  const { total, items } = await q.listActivities(
+    deps.db,
+    { pathPrefix: scopePrefix(principal), orgPath, type: query.type, ...period },
+    query.page ?? 1,
+    query.pageSize ?? 50,
+  )
   return { total, items: items.map(toBody) }
 }
 
 function toBody(a: Omit<ActivityRow, 'org_path'>): ActivityBody {
   return {
-    id: a.id, orgId: a.org_id, orgName: a.org_name, type: a.type, title: a.title,
-    startsAt: new Date(a.starts_at).toISOString(), endsAt: a.ends_at ? new Date(a.ends_at).toISOString() : null,
-    place: a.place, speaker: a.speaker, summary: a.summary, guests: a.guests,
-    participants: a.participants, checkedIn: a.checked_in, attendance: a.guests + a.participants,
+    id: a.id,
+    orgId: a.org_id,
+    orgName: a.org_name,
+    type: a.type,
+    title: a.title,
+    startsAt: new Date(a.starts_at).toISOString(),
+    endsAt: a.ends_at ? new Date(a.ends_at).toISOString() : null,
+    place: a.place,
+    speaker: a.speaker,
+    summary: a.summary,
+    guests: a.guests,
+    participants: a.participants,
+    checkedIn: a.checked_in,
+    attendance: a.guests + a.participants,
   }
 }

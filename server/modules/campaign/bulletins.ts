@@ -18,9 +18,12 @@ export async function issueBulletin(deps: Deps, principal: Principal, body: { ti
     // One numbering for the whole deployment: 第N期 follows the last issue; the unique number
     // makes two admins issuing at once conflict rather than share a number.
     const next = (await sql<{ n: number }>`select coalesce(max(issue_no), 0)::int + 1 as n from campaign_bulletins`.execute(tx)).rows[0].n
-    const row = await tx.insertInto('campaign_bulletins')
+    const row = await tx
+      .insertInto('campaign_bulletins')
       .values({ issue_no: next, title: body.title.trim(), body_html: html, created_by: principal.userId, issued_at: deps.clock.now() })
-      .onConflict((oc) => oc.column('issue_no').doNothing()).returning(['id', 'issue_no']).executeTakeFirst()
+      .onConflict((oc) => oc.column('issue_no').doNothing())
+      .returning(['id', 'issue_no'])
+      .executeTakeFirst()
     if (!row) throw conflict('另一期工作提示刚刚发布，请重试')
     await audit(tx, principal.userId, 'bulletin.issue', 'campaign_bulletin', row.id, { issueNo: row.issue_no })
     return { id: row.id, issueNo: row.issue_no }
@@ -29,12 +32,29 @@ export async function issueBulletin(deps: Deps, principal: Principal, body: { ti
 
 export async function listBulletins(deps: Deps, principal: Principal): Promise<BulletinBody[]> {
   const staff = principal.role !== 'member'
-  const rows = await deps.db.selectFrom('campaign_bulletins as b')
+  const rows = await deps.db
+    .selectFrom('campaign_bulletins as b')
     .leftJoin('campaign_bulletin_reads as r', (j) => j.onRef('r.bulletin_id', '=', 'b.id').on('r.user_id', '=', principal.userId))
-    .select(['b.id', 'b.issue_no', 'b.title', 'b.issued_at', 'r.read_at',
-      sql<number>`(select count(*)::int from campaign_bulletin_reads x join orgs o on o.id = x.org_id where x.bulletin_id = b.id and o.path like ${scopePrefix(principal) + '%'})`.as('readers')])
-    .orderBy('b.issue_no', 'desc').execute()
-  return rows.map((b) => ({ id: b.id, issueNo: b.issue_no, title: b.title, issuedAt: iso(b.issued_at)!, readAt: iso(b.read_at), ...(staff && { readers: b.readers }) }))
+    .select([
+      'b.id',
+      'b.issue_no',
+      'b.title',
+      'b.issued_at',
+      'r.read_at',
+      sql<number>`(select count(*)::int from campaign_bulletin_reads x join orgs o on o.id = x.org_id where x.bulletin_id = b.id and o.path like ${scopePrefix(principal) + '%'})`.as(
+        'readers',
+      ),
+    ])
+    .orderBy('b.issue_no', 'desc')
+    .execute()
+  return rows.map((b) => ({
+    id: b.id,
+    issueNo: b.issue_no,
+    title: b.title,
+    issuedAt: iso(b.issued_at)!,
+    readAt: iso(b.read_at),
+    ...(staff && { readers: b.readers }),
+  }))
 }
 
 /** Opens a bulletin: the first opening is recorded as the reader's receipt. */
@@ -42,9 +62,17 @@ export async function readBulletin(deps: Deps, principal: Principal, id: number)
   return withTransaction(deps, async (tx) => {
     const b = await tx.selectFrom('campaign_bulletins').selectAll().where('id', '=', id).executeTakeFirst()
     if (!b) throw notFound('工作提示')
-    await tx.insertInto('campaign_bulletin_reads').values({ bulletin_id: id, user_id: principal.userId, org_id: principal.orgId, read_at: deps.clock.now() })
-      .onConflict((oc) => oc.columns(['bulletin_id', 'user_id']).doNothing()).execute()
-    const mine = await tx.selectFrom('campaign_bulletin_reads').select('read_at').where('bulletin_id', '=', id).where('user_id', '=', principal.userId).executeTakeFirstOrThrow()
+    await tx
+      .insertInto('campaign_bulletin_reads')
+      .values({ bulletin_id: id, user_id: principal.userId, org_id: principal.orgId, read_at: deps.clock.now() })
+      .onConflict((oc) => oc.columns(['bulletin_id', 'user_id']).doNothing())
+      .execute()
+    const mine = await tx
+      .selectFrom('campaign_bulletin_reads')
+      .select('read_at')
+      .where('bulletin_id', '=', id)
+      .where('user_id', '=', principal.userId)
+      .executeTakeFirstOrThrow()
     return { id: b.id, issueNo: b.issue_no, title: b.title, issuedAt: iso(b.issued_at)!, readAt: iso(mine.read_at), bodyHtml: b.body_html }
   })
 }

@@ -45,13 +45,19 @@ export async function issueCheckinCode(deps: Deps, principal: Principal, activit
     // The host may put the screen up early; members are still held to the window when they sign in.
     assertOpen(activity, now, 'closing')
     // Old codes are kept a day so a late typist hears "expired" rather than "unknown".
-    await tx.deleteFrom('activity_checkin_codes').where('expires_at', '<', new Date(now.getTime() - 86_400_000)).execute()
+    await tx
+      .deleteFrom('activity_checkin_codes')
+      .where('expires_at', '<', new Date(now.getTime() - 86_400_000))
+      .execute()
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS)
     for (let tries = 0; tries < 20; tries++) {
       const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0')
-      const row = await tx.insertInto('activity_checkin_codes')
+      const row = await tx
+        .insertInto('activity_checkin_codes')
         .values({ code, activity_id: activityId, expires_at: expiresAt, created_by: principal.userId, created_at: now })
-        .onConflict((oc) => oc.column('code').doNothing()).returning('code').executeTakeFirst()
+        .onConflict((oc) => oc.column('code').doNothing())
+        .returning('code')
+        .executeTakeFirst()
       if (row) {
         await audit(tx, principal.userId, 'activity.checkin_code', 'activity', activityId, { expiresAt: expiresAt.toISOString() })
         return { code, expiresAt }
@@ -68,29 +74,73 @@ export async function checkIn(deps: Deps, principal: Principal, rawCode: string)
   const code = rawCode.replace(/\s+/g, '')
   const now = deps.clock.now()
   return withTransaction(deps, async (tx, emit) => {
-    const row = await tx.selectFrom('activity_checkin_codes as c').innerJoin('activities as a', 'a.id', 'c.activity_id')
+    const row = await tx
+      .selectFrom('activity_checkin_codes as c')
+      .innerJoin('activities as a', 'a.id', 'c.activity_id')
       .select(['c.expires_at', 'a.id', 'a.title', 'a.starts_at', 'a.ends_at'])
-      .where('c.code', '=', code).executeTakeFirst()
+      .where('c.code', '=', code)
+      .executeTakeFirst()
     if (!row) throw notFound('签到码')
-    const prior = await tx.selectFrom('activity_participants').select(['checked_in_at', 'late'])
-      .where('activity_id', '=', row.id).where('user_id', '=', principal.userId).executeTakeFirst()
+    const prior = await tx
+      .selectFrom('activity_participants')
+      .select(['checked_in_at', 'late'])
+      .where('activity_id', '=', row.id)
+      .where('user_id', '=', principal.userId)
+      .executeTakeFirst()
     if (prior?.checked_in_at) {
       // Already signed in: the first sign-in stands, whatever the code's state now.
-      return { activityId: row.id, checkedInAt: new Date(prior.checked_in_at).toISOString(), late: prior.late, title: row.title, pointsEarned: 0, repeated: true }
+      return {
+        activityId: row.id,
+        checkedInAt: new Date(prior.checked_in_at).toISOString(),
+        late: prior.late,
+        title: row.title,
+        pointsEarned: 0,
+        repeated: true,
+      }
     }
     if (new Date(row.expires_at).getTime() < now.getTime()) throw conflict('签到码已过期，请扫描屏幕上最新的二维码')
     assertOpen(row, now)
     const late = now.getTime() > new Date(row.starts_at).getTime() + LATE_AFTER_MS
-    const saved = await tx.insertInto('activity_participants')
-      .values({ activity_id: row.id, user_id: principal.userId, org_id: principal.orgId, checked_in_at: now, late, added_by: principal.userId })
-      .onConflict((oc) => oc.columns(['activity_id', 'user_id']).doUpdateSet((eb) => ({
-        checked_in_at: eb.fn.coalesce('activity_participants.checked_in_at', eb.ref('excluded.checked_in_at')),
-        late: eb.case().when('activity_participants.checked_in_at', 'is', null).then(eb.ref('excluded.late')).else(eb.ref('activity_participants.late')).end(),
-      })))
-      .returning(['checked_in_at', 'late']).executeTakeFirstOrThrow()
-    const points = await award(tx, { userId: principal.userId, orgId: principal.orgId, rule: CHECKIN_RULE, idemKey: `activity:${row.id}`, at: now, detail: { activityId: row.id } })
+    const saved = await tx
+      .insertInto('activity_participants')
+      .values({
+        activity_id: row.id,
+        user_id: principal.userId,
+        org_id: principal.orgId,
+        checked_in_at: now,
+        late,
+        added_by: principal.userId,
+      })
+      .onConflict((oc) =>
+        oc.columns(['activity_id', 'user_id']).doUpdateSet((eb) => ({
+          checked_in_at: eb.fn.coalesce('activity_participants.checked_in_at', eb.ref('excluded.checked_in_at')),
+          late: eb
+            .case()
+            .when('activity_participants.checked_in_at', 'is', null)
+            .then(eb.ref('excluded.late'))
+            .else(eb.ref('activity_participants.late'))
+            .end(),
+        })),
+      )
+      .returning(['checked_in_at', 'late'])
+      .executeTakeFirstOrThrow()
+    const points = await award(tx, {
+      userId: principal.userId,
+      orgId: principal.orgId,
+      rule: CHECKIN_RULE,
+      idemKey: `activity:${row.id}`,
+      at: now,
+      detail: { activityId: row.id },
+    })
     const earned = points.duplicate ? 0 : points.points
     if (earned > 0) emit('points:changed', principal.userId)
-    return { activityId: row.id, checkedInAt: new Date(saved.checked_in_at!).toISOString(), late: saved.late, title: row.title, pointsEarned: earned, repeated: false }
+    return {
+      activityId: row.id,
+      checkedInAt: new Date(saved.checked_in_at!).toISOString(),
+      late: saved.late,
+      title: row.title,
+      pointsEarned: earned,
+      repeated: false,
+    }
   })
 }

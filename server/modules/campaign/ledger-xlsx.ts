@@ -11,7 +11,22 @@ import { ledgerRows } from './queries.js'
 import { TALLY_TYPES, type TallyQuery } from './schemas.js'
 import { computeTally, resolveOrg, type TypeFigures } from './tally.js'
 
-const ACTIVITY_HEADERS = ['序号', '单位', '类型', '活动名称', '开始时间', '结束时间', '地点', '主讲人', '参加党员（人）', '其他人员（人）', '参加人次', '扫码签到（人）', '迟到（人）', '内容摘要']
+const ACTIVITY_HEADERS = [
+  '序号',
+  '单位',
+  '类型',
+  '活动名称',
+  '开始时间',
+  '结束时间',
+  '地点',
+  '主讲人',
+  '参加党员（人）',
+  '其他人员（人）',
+  '参加人次',
+  '扫码签到（人）',
+  '迟到（人）',
+  '内容摘要',
+]
 const ACTIVITY_WIDTHS = [6, 26, 11, 36, 18, 18, 16, 12, 12, 12, 10, 12, 9, 40]
 
 export async function ledgerXlsx(deps: Deps, principal: Principal, query: TallyQuery) {
@@ -28,13 +43,37 @@ export async function ledgerXlsx(deps: Deps, principal: Principal, query: TallyQ
   sheet.addRow(ACTIVITY_HEADERS)
   rows.forEach((a, i) => {
     const row = sheet.addRow([
-      i + 1, safeText(a.org_name), TYPE_LABELS[a.type], safeText(a.title), shanghaiCellDate(a.starts_at), shanghaiCellDate(a.ends_at),
-      safeText(a.place ?? ''), safeText(a.speaker ?? ''), a.participants, a.guests, a.participants + a.guests, a.checked_in, a.late, safeText(a.summary ?? ''),
+      i + 1,
+      safeText(a.org_name),
+      TYPE_LABELS[a.type],
+      safeText(a.title),
+      shanghaiCellDate(a.starts_at),
+      shanghaiCellDate(a.ends_at),
+      safeText(a.place ?? ''),
+      safeText(a.speaker ?? ''),
+      a.participants,
+      a.guests,
+      a.participants + a.guests,
+      a.checked_in,
+      a.late,
+      safeText(a.summary ?? ''),
     ])
     row.getCell(5).numFmt = DATE_TIME_FORMAT
     row.getCell(6).numFmt = DATE_TIME_FORMAT
   })
-  const total = sheet.addRow(['', '合计', '', `${rows.length} 场次`, null, null, '', '', rows.reduce((s, a) => s + a.participants, 0), rows.reduce((s, a) => s + a.guests, 0), rows.reduce((s, a) => s + a.participants + a.guests, 0)])
+  const total = sheet.addRow([
+    '',
+    '合计',
+    '',
+    `${rows.length} 场次`,
+    null,
+    null,
+    '',
+    '',
+    rows.reduce((s, a) => s + a.participants, 0),
+    rows.reduce((s, a) => s + a.guests, 0),
+    rows.reduce((s, a) => s + a.participants + a.guests, 0),
+  ])
   total.font = { bold: true }
   sheet.getRow(1).font = { bold: true, size: 14 }
   sheet.getRow(2).font = { bold: true }
@@ -45,8 +84,15 @@ export async function ledgerXlsx(deps: Deps, principal: Principal, query: TallyQ
   summary.addRow([safeText(`${org.name}学习教育分类汇总（${range}）`)])
   summary.mergeCells(1, 1, 1, 3 + TALLY_TYPES.length * 2)
   summary.addRow(['单位', '合计场次', '合计人次', ...TALLY_TYPES.flatMap((t) => [`${TYPE_LABELS[t]}场次`, `${TYPE_LABELS[t]}人次`])])
-  const line = (name: string, f: { sessions: number; attendance: number; byType: TypeFigures[] }) =>
-    [safeText(name), f.sessions, f.attendance, ...TALLY_TYPES.flatMap((t) => { const x = f.byType.find((b) => b.type === t)!; return [x.sessions, x.attendance] })]
+  const line = (name: string, f: { sessions: number; attendance: number; byType: TypeFigures[] }) => [
+    safeText(name),
+    f.sessions,
+    f.attendance,
+    ...TALLY_TYPES.flatMap((t) => {
+      const x = f.byType.find((b) => b.type === t)!
+      return [x.sessions, x.attendance]
+    }),
+  ]
   for (const child of figures.byOrg) summary.addRow(line(child.name, child))
   summary.addRow(line(`${org.name}（合计，含本级）`, figures)).font = { bold: true }
   summary.getRow(1).font = { bold: true, size: 14 }

@@ -16,7 +16,10 @@ function instant(value: string, field: 'from' | 'to'): Date {
   return d
 }
 
-export interface Period { from?: Date; to?: Date }
+export interface Period {
+  from?: Date
+  to?: Date
+}
 
 export function parsePeriod(from?: string, to?: string): Period {
   const period: Period = { from: from ? instant(from, 'from') : undefined, to: to ? instant(to, 'to') : undefined }

@@ -13,7 +13,13 @@ export function findOrgRow(db: Db, id: number) {
 
 /** The org a tally or list starts from when none is named: the caller's own, or the first root for admins. */
 export function firstRootOrg(db: Db) {
-  return db.selectFrom('orgs').select(['id', 'name', 'path', 'parent_id']).where('parent_id', 'is', null).orderBy('sort').orderBy('id').executeTakeFirst()
+  return db
+    .selectFrom('orgs')
+    .select(['id', 'name', 'path', 'parent_id'])
+    .where('parent_id', 'is', null)
+    .orderBy('sort')
+    .orderBy('id')
+    .executeTakeFirst()
 }
 
 export function childOrgs(db: Db, parentId: number) {
@@ -24,22 +30,31 @@ const PARTICIPANTS = sql<number>`(select count(*)::int from activity_participant
 const CHECKED_IN = sql<number>`(select count(*)::int from activity_participants p where p.activity_id = activities.id and p.checked_in_at is not null)`
 
 export function findActivity(db: Db, id: number) {
-  return db.selectFrom('activities').innerJoin('orgs', 'orgs.id', 'activities.org_id')
-    .selectAll('activities').select(['orgs.path as org_path', 'orgs.name as org_name', PARTICIPANTS.as('participants'), CHECKED_IN.as('checked_in')])
-    .where('activities.id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('activities')
+    .innerJoin('orgs', 'orgs.id', 'activities.org_id')
+    .selectAll('activities')
+    .select(['orgs.path as org_path', 'orgs.name as org_name', PARTICIPANTS.as('participants'), CHECKED_IN.as('checked_in')])
+    .where('activities.id', '=', id)
+    .executeTakeFirst()
 }
 
 /** Users by id with their org path (scope checks on participants). */
 export function usersWithPaths(db: Db, ids: number[]) {
   if (!ids.length) return Promise.resolve([])
-  return db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id')
-    .select(['users.id', 'users.org_id', 'orgs.path']).where('users.id', 'in', ids).execute()
+  return db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id', 'users.org_id', 'orgs.path'])
+    .where('users.id', 'in', ids)
+    .execute()
 }
 
 /** Adds people to an activity; a person already there stays as she was (repeats count once). */
 export async function addParticipants(db: Db, activityId: number, users: { id: number; org_id: number }[], addedBy: number | null) {
   if (!users.length) return
-  await db.insertInto('activity_participants')
+  await db
+    .insertInto('activity_participants')
     .values(users.map((u) => ({ activity_id: activityId, user_id: u.id, org_id: u.org_id, added_by: addedBy })))
     .onConflict((oc) => oc.columns(['activity_id', 'user_id']).doNothing())
     .execute()
@@ -47,17 +62,24 @@ export async function addParticipants(db: Db, activityId: number, users: { id: n
 
 /** Attendance = distinct participants + guests. */
 export async function attendanceOf(db: Db, activityId: number) {
-  const row = await db.selectFrom('activities')
+  const row = await db
+    .selectFrom('activities')
     .select(['guests', PARTICIPANTS.as('participants')])
-    .where('id', '=', activityId).executeTakeFirstOrThrow()
+    .where('id', '=', activityId)
+    .executeTakeFirstOrThrow()
   return row.guests + row.participants
 }
 
-export interface ActivityFilter { pathPrefix: string; orgPath?: string; type?: ActivityType; from?: Date; to?: Date }
+export interface ActivityFilter {
+  pathPrefix: string
+  orgPath?: string
+  type?: ActivityType
+  from?: Date
+  to?: Date
+}
 
 function filtered(db: Db, f: ActivityFilter) {
-  let q = db.selectFrom('activities').innerJoin('orgs', 'orgs.id', 'activities.org_id')
-    .where('orgs.path', 'like', `${f.pathPrefix}%`)
+  let q = db.selectFrom('activities').innerJoin('orgs', 'orgs.id', 'activities.org_id').where('orgs.path', 'like', `${f.pathPrefix}%`)
   if (f.orgPath) q = q.where('orgs.path', 'like', `${f.orgPath}%`)
   if (f.type) q = q.where('activities.type', '=', f.type)
   if (f.from) q = q.where('activities.starts_at', '>=', f.from)
@@ -66,21 +88,39 @@ function filtered(db: Db, f: ActivityFilter) {
 }
 
 export async function listActivities(db: Db, f: ActivityFilter, page: number, pageSize: number) {
-  const total = (await filtered(db, f).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
+  const total = (
+    await filtered(db, f)
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow()
+  ).n
   const items = await filtered(db, f)
-    .selectAll('activities').select(['orgs.name as org_name', PARTICIPANTS.as('participants'), CHECKED_IN.as('checked_in')])
-    .orderBy('activities.starts_at', 'desc').orderBy('activities.id', 'desc')
-    .limit(pageSize).offset((page - 1) * pageSize).execute()
+    .selectAll('activities')
+    .select(['orgs.name as org_name', PARTICIPANTS.as('participants'), CHECKED_IN.as('checked_in')])
+    .orderBy('activities.starts_at', 'desc')
+    .orderBy('activities.id', 'desc')
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute()
   return { total, items }
 }
 
 export function listParticipants(db: Db, activityId: number) {
-  return db.selectFrom('activity_participants as p').innerJoin('users', 'users.id', 'p.user_id').innerJoin('orgs', 'orgs.id', 'p.org_id')
+  return db
+    .selectFrom('activity_participants as p')
+    .innerJoin('users', 'users.id', 'p.user_id')
+    .innerJoin('orgs', 'orgs.id', 'p.org_id')
     .select(['p.user_id', 'users.name', 'orgs.name as org_name', 'p.checked_in_at', 'p.late'])
-    .where('p.activity_id', '=', activityId).orderBy('p.checked_in_at').orderBy('users.name').execute()
+    .where('p.activity_id', '=', activityId)
+    .orderBy('p.checked_in_at')
+    .orderBy('users.name')
+    .execute()
 }
 
-export interface PeriodFilter { pathPrefix: string; from?: Date; to?: Date }
+export interface PeriodFilter {
+  pathPrefix: string
+  from?: Date
+  to?: Date
+}
 
 /** Activities per org and type: sessions and attendance (participants + guests). */
 export async function activityFiguresByOrg(db: Db, f: PeriodFilter) {
@@ -97,9 +137,10 @@ export async function activityFiguresByOrg(db: Db, f: PeriodFilter) {
 
 /** Activities per Shanghai month (YYYY-MM) or week (its Monday, YYYY-MM-DD) in a subtree, for the charts. */
 export async function activityFiguresByPeriod(db: Db, f: PeriodFilter, unit: 'month' | 'week') {
-  const label = unit === 'month'
-    ? sql`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`
-    : sql`to_char(date_trunc('week', a.starts_at at time zone 'Asia/Shanghai'), 'YYYY-MM-DD')`
+  const label =
+    unit === 'month'
+      ? sql`to_char(a.starts_at at time zone 'Asia/Shanghai', 'YYYY-MM')`
+      : sql`to_char(date_trunc('week', a.starts_at at time zone 'Asia/Shanghai'), 'YYYY-MM-DD')`
   const { rows } = await sql<{ period: string; sessions: number; attendance: number }>`
     select ${label} as period, count(*)::int as sessions,
       (sum(a.guests) + coalesce(sum((select count(*) from activity_participants p where p.activity_id = a.id)), 0))::int as attendance
@@ -148,9 +189,15 @@ export async function selfStudyFigures(db: Db, f: PeriodFilter) {
 
 /** Every activity of a subtree in a period, oldest first, for the 台账 export and the report. */
 export function ledgerRows(db: Db, f: PeriodFilter) {
-  let q = db.selectFrom('activities').innerJoin('orgs', 'orgs.id', 'activities.org_id')
-    .selectAll('activities').select([
-      'orgs.name as org_name', 'orgs.path as org_path', PARTICIPANTS.as('participants'), CHECKED_IN.as('checked_in'),
+  let q = db
+    .selectFrom('activities')
+    .innerJoin('orgs', 'orgs.id', 'activities.org_id')
+    .selectAll('activities')
+    .select([
+      'orgs.name as org_name',
+      'orgs.path as org_path',
+      PARTICIPANTS.as('participants'),
+      CHECKED_IN.as('checked_in'),
       sql<number>`(select count(*)::int from activity_participants p where p.activity_id = activities.id and p.late)`.as('late'),
     ])
     .where('orgs.path', 'like', `${f.pathPrefix}%`)
@@ -169,7 +216,9 @@ export async function countBulletins(db: Db, f: { from?: Date; to?: Date }) {
 
 /** 简报 submitted by units of a subtree in a period, and how many of them the 专栏 published. */
 export async function countBriefings(db: Db, f: PeriodFilter) {
-  let q = db.selectFrom('campaign_briefings as b').innerJoin('orgs as o', 'o.id', 'b.org_id')
+  let q = db
+    .selectFrom('campaign_briefings as b')
+    .innerJoin('orgs as o', 'o.id', 'b.org_id')
     .select([sql<number>`count(*)::int`.as('submitted'), sql<number>`count(*) filter (where b.status = 'published')::int`.as('published')])
     .where('o.path', 'like', `${f.pathPrefix}%`)
   if (f.from) q = q.where('b.submitted_at', '>=', f.from)

@@ -9,7 +9,13 @@ export const TALLY_TYPES = [...ACTIVITY_TYPES, 'test', 'self_study'] as const
 export type TallyType = (typeof TALLY_TYPES)[number]
 
 export const ActivityTypeSchema = Type.Union([
-  Type.Literal('lecture'), Type.Literal('theme_day'), Type.Literal('seminar'), Type.Literal('tutorial'), Type.Literal('screening'), Type.Literal('contest'), Type.Literal('other'),
+  Type.Literal('lecture'),
+  Type.Literal('theme_day'),
+  Type.Literal('seminar'),
+  Type.Literal('tutorial'),
+  Type.Literal('screening'),
+  Type.Literal('contest'),
+  Type.Literal('other'),
 ])
 export const TallyTypeSchema = Type.Union([...ActivityTypeSchema.anyOf, Type.Literal('test'), Type.Literal('self_study')])
 
@@ -18,30 +24,36 @@ const DateTime = Type.String({ format: 'date-time' })
 const DayOrTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}([Tt ][0-9:.]+([Zz]|[+-]\\d{2}:?\\d{2})?)?$', maxLength: 40 })
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 })
 
-export const ActivityCreate = Type.Object({
-  orgId: Id,
-  type: ActivityTypeSchema,
-  title: Text(200),
-  startsAt: DateTime,
-  endsAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
-  place: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
-  speaker: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-  summary: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
-  guests: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-  participantIds: Type.Optional(Type.Array(Id, { maxItems: 5000 })),
-}, { additionalProperties: false })
+export const ActivityCreate = Type.Object(
+  {
+    orgId: Id,
+    type: ActivityTypeSchema,
+    title: Text(200),
+    startsAt: DateTime,
+    endsAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+    place: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    speaker: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    summary: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
+    guests: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    participantIds: Type.Optional(Type.Array(Id, { maxItems: 5000 })),
+  },
+  { additionalProperties: false },
+)
 export type ActivityCreate = Static<typeof ActivityCreate>
 
-export const ActivityUpdate = Type.Partial(Type.Object({
-  type: ActivityTypeSchema,
-  title: Text(200),
-  startsAt: DateTime,
-  endsAt: Type.Union([DateTime, Type.Null()]),
-  place: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
-  speaker: Type.Union([Type.String({ maxLength: 100 }), Type.Null()]),
-  summary: Type.Union([Type.String({ maxLength: 5000 }), Type.Null()]),
-  guests: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
-}), { additionalProperties: false, minProperties: 1 })
+export const ActivityUpdate = Type.Partial(
+  Type.Object({
+    type: ActivityTypeSchema,
+    title: Text(200),
+    startsAt: DateTime,
+    endsAt: Type.Union([DateTime, Type.Null()]),
+    place: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
+    speaker: Type.Union([Type.String({ maxLength: 100 }), Type.Null()]),
+    summary: Type.Union([Type.String({ maxLength: 5000 }), Type.Null()]),
+    guests: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  }),
+  { additionalProperties: false, minProperties: 1 },
+)
 export type ActivityUpdate = Static<typeof ActivityUpdate>
 
 export const ActivityBody = Type.Object({
@@ -122,9 +134,15 @@ export const TallyBody = Type.Object({
   sessions: Type.Integer(),
   attendance: Type.Integer(),
   byType: Type.Array(TypeFigures),
-  byOrg: Type.Array(Type.Object({
-    orgId: Type.Integer(), name: Type.String(), sessions: Type.Integer(), attendance: Type.Integer(), byType: Type.Array(TypeFigures),
-  })),
+  byOrg: Type.Array(
+    Type.Object({
+      orgId: Type.Integer(),
+      name: Type.String(),
+      sessions: Type.Integer(),
+      attendance: Type.Integer(),
+      byType: Type.Array(TypeFigures),
+    }),
+  ),
   /** Figures by Shanghai month (YYYY-MM) of the recorded activities, for the chart. */
   byMonth: Type.Array(Type.Object({ month: Type.String(), sessions: Type.Integer(), attendance: Type.Integer() })),
   /** The same by Shanghai week, named by its Monday (YYYY-MM-DD). */
@@ -134,13 +152,16 @@ export type TallyBody = Static<typeof TallyBody>
 
 export const WeekStep = Type.Object({ weekOf: Type.String({ format: 'date' }), text: Text(500) }, { additionalProperties: false })
 
-export const TaskCreate = Type.Object({
-  title: Text(200),
-  detail: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
-  dueAt: DateTime,
-  orgIds: Type.Array(Id, { minItems: 1, maxItems: 2000 }),
-  weeks: Type.Optional(Type.Array(WeekStep, { maxItems: 10 })),
-}, { additionalProperties: false })
+export const TaskCreate = Type.Object(
+  {
+    title: Text(200),
+    detail: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
+    dueAt: DateTime,
+    orgIds: Type.Array(Id, { minItems: 1, maxItems: 2000 }),
+    weeks: Type.Optional(Type.Array(WeekStep, { maxItems: 10 })),
+  },
+  { additionalProperties: false },
+)
 export type TaskCreate = Static<typeof TaskCreate>
 
 export const TaskOrgStatus = Type.Union([Type.Literal('open'), Type.Literal('done'), Type.Literal('overdue')])
@@ -150,22 +171,27 @@ export const TaskBody = Type.Object({
   detail: Type.Union([Type.String(), Type.Null()]),
   dueAt: Type.String(),
   weeks: Type.Array(Type.Object({ weekOf: Type.String(), text: Type.String() })),
-  orgs: Type.Array(Type.Object({
-    orgId: Type.Integer(),
-    name: Type.String(),
-    status: TaskOrgStatus,
-    doneAt: Type.Optional(Type.String()),
-    note: Type.Optional(Type.String()),
-    activityId: Type.Optional(Type.Integer()),
-  })),
+  orgs: Type.Array(
+    Type.Object({
+      orgId: Type.Integer(),
+      name: Type.String(),
+      status: TaskOrgStatus,
+      doneAt: Type.Optional(Type.String()),
+      note: Type.Optional(Type.String()),
+      activityId: Type.Optional(Type.Integer()),
+    }),
+  ),
 })
 export type TaskBody = Static<typeof TaskBody>
 export const TaskQuery = Type.Object({ orgId: Type.Optional(Id) })
-export const TaskDone = Type.Object({
-  orgId: Id,
-  note: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
-  activityId: Type.Optional(Type.Union([Id, Type.Null()])),
-}, { additionalProperties: false })
+export const TaskDone = Type.Object(
+  {
+    orgId: Id,
+    note: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+    activityId: Type.Optional(Type.Union([Id, Type.Null()])),
+  },
+  { additionalProperties: false },
+)
 export type TaskDone = Static<typeof TaskDone>
 
 export const ReportQuery = Type.Object({
@@ -205,15 +231,24 @@ export const BulletinBody = Type.Object({
   readers: Type.Optional(Type.Integer()),
 })
 export type BulletinBody = Static<typeof BulletinBody>
-export const BulletinReceipt = Type.Object({ orgId: Type.Integer(), name: Type.String(), members: Type.Integer(), readers: Type.Integer(), firstReadAt: Type.Union([Type.String(), Type.Null()]) })
+export const BulletinReceipt = Type.Object({
+  orgId: Type.Integer(),
+  name: Type.String(),
+  members: Type.Integer(),
+  readers: Type.Integer(),
+  firstReadAt: Type.Union([Type.String(), Type.Null()]),
+})
 export type BulletinReceipt = Static<typeof BulletinReceipt>
 
 export const BriefingStatus = Type.Union([Type.Literal('submitted'), Type.Literal('published'), Type.Literal('returned')])
 export const BriefingCreate = Type.Object({ orgId: Id, title: Text(200), bodyHtml: Html }, { additionalProperties: false })
-export const BriefingReview = Type.Object({
-  action: Type.Union([Type.Literal('publish'), Type.Literal('return')]),
-  note: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
-}, { additionalProperties: false })
+export const BriefingReview = Type.Object(
+  {
+    action: Type.Union([Type.Literal('publish'), Type.Literal('return')]),
+    note: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+)
 export const BriefingQuery = Type.Object({ orgId: Type.Optional(Id), status: Type.Optional(BriefingStatus) })
 export const BriefingBody = Type.Object({
   id: Type.Integer(),

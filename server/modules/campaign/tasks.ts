@@ -23,13 +23,27 @@ export async function createTask(deps: Deps, principal: Principal, body: TaskCre
     const known = await tx.selectFrom('orgs').select('id').where('id', 'in', orgIds).execute()
     if (known.length !== orgIds.length) {
       const ids = new Set(known.map((o) => o.id))
-      throw unprocessable('下发单位不存在', orgIds.filter((id) => !ids.has(id)).map((id) => ({ field: 'orgIds', message: `组织 ${id} 不存在` })))
+      throw unprocessable(
+        '下发单位不存在',
+        orgIds.filter((id) => !ids.has(id)).map((id) => ({ field: 'orgIds', message: `组织 ${id} 不存在` })),
+      )
     }
-    const task = await tx.insertInto('campaign_tasks').values({
-      title: body.title.trim(), detail: body.detail ?? null, due_at: new Date(body.dueAt), weeks: JSON.stringify(body.weeks ?? []),
-      created_by: principal.userId, created_at: deps.clock.now(),
-    }).returning('id').executeTakeFirstOrThrow()
-    await tx.insertInto('campaign_task_orgs').values(orgIds.map((org_id) => ({ task_id: task.id, org_id }))).execute()
+    const task = await tx
+      .insertInto('campaign_tasks')
+      .values({
+        title: body.title.trim(),
+        detail: body.detail ?? null,
+        due_at: new Date(body.dueAt),
+        weeks: JSON.stringify(body.weeks ?? []),
+        created_by: principal.userId,
+        created_at: deps.clock.now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await tx
+      .insertInto('campaign_task_orgs')
+      .values(orgIds.map((org_id) => ({ task_id: task.id, org_id })))
+      .execute()
     await audit(tx, principal.userId, 'task.create', 'campaign_task', task.id, { orgIds })
     return { id: task.id }
   })
@@ -37,7 +51,10 @@ export async function createTask(deps: Deps, principal: Principal, body: TaskCre
 
 /** Task items sent to orgs of a subtree, each listing only the orgs of that subtree. */
 export async function tasksOfSubtree(db: Db, path: string, now: Date, period: { from?: Date; to?: Date } = {}): Promise<TaskBody[]> {
-  let query = db.selectFrom('campaign_task_orgs as to').innerJoin('campaign_tasks as t', 't.id', 'to.task_id').innerJoin('orgs as o', 'o.id', 'to.org_id')
+  let query = db
+    .selectFrom('campaign_task_orgs as to')
+    .innerJoin('campaign_tasks as t', 't.id', 'to.task_id')
+    .innerJoin('orgs as o', 'o.id', 'to.org_id')
     .select(['t.id', 't.title', 't.detail', 't.due_at', 't.weeks', 'to.org_id', 'o.name', 'to.done_at', 'to.note', 'to.activity_id'])
     .where('o.path', 'like', `${path}%`)
   if (period.from) query = query.where('t.due_at', '>=', period.from)
@@ -51,9 +68,12 @@ export async function tasksOfSubtree(db: Db, path: string, now: Date, period: { 
       tasks.set(r.id, task)
     }
     task.orgs.push({
-      orgId: r.org_id, name: r.name, status: taskStatus(r.done_at, r.due_at, now),
+      orgId: r.org_id,
+      name: r.name,
+      status: taskStatus(r.done_at, r.due_at, now),
       ...(r.done_at && { doneAt: new Date(r.done_at).toISOString() }),
-      ...(r.note && { note: r.note }), ...(r.activity_id && { activityId: r.activity_id }),
+      ...(r.note && { note: r.note }),
+      ...(r.activity_id && { activityId: r.activity_id }),
     })
   }
   return [...tasks.values()]
@@ -68,21 +88,38 @@ export async function markTaskDone(deps: Deps, principal: Principal, taskId: num
   return withTransaction(deps, async (tx) => {
     const task = await tx.selectFrom('campaign_tasks').select(['id', 'due_at']).where('id', '=', taskId).executeTakeFirst()
     if (!task) throw notFound('任务')
-    const row = await tx.selectFrom('campaign_task_orgs as to').innerJoin('orgs as o', 'o.id', 'to.org_id')
-      .select(['o.path', 'to.done_at']).where('to.task_id', '=', taskId).where('to.org_id', '=', body.orgId).executeTakeFirst()
+    const row = await tx
+      .selectFrom('campaign_task_orgs as to')
+      .innerJoin('orgs as o', 'o.id', 'to.org_id')
+      .select(['o.path', 'to.done_at'])
+      .where('to.task_id', '=', taskId)
+      .where('to.org_id', '=', body.orgId)
+      .executeTakeFirst()
     if (!row) throw notFound('该单位的任务')
     if (!orgInScope(principal, row.path)) throw forbidden('只能办结本组织及下级组织的任务')
     if (body.activityId) {
-      const activity = await tx.selectFrom('activities as a').innerJoin('orgs as o', 'o.id', 'a.org_id').select('o.path').where('a.id', '=', body.activityId).executeTakeFirst()
+      const activity = await tx
+        .selectFrom('activities as a')
+        .innerJoin('orgs as o', 'o.id', 'a.org_id')
+        .select('o.path')
+        .where('a.id', '=', body.activityId)
+        .executeTakeFirst()
       if (!activity) throw unprocessable('关联的活动不存在', [{ field: 'activityId', message: '活动不存在' }])
       if (!orgInScope(principal, activity.path)) throw forbidden('只能关联本组织及下级组织的活动')
     }
     const now = deps.clock.now()
     // Marking again keeps the first completion time and updates the note and link.
-    await tx.updateTable('campaign_task_orgs').set({
-      done_at: row.done_at ?? now, done_by: principal.userId,
-      ...(body.note !== undefined && { note: body.note }), ...(body.activityId !== undefined && { activity_id: body.activityId }),
-    }).where('task_id', '=', taskId).where('org_id', '=', body.orgId).execute()
+    await tx
+      .updateTable('campaign_task_orgs')
+      .set({
+        done_at: row.done_at ?? now,
+        done_by: principal.userId,
+        ...(body.note !== undefined && { note: body.note }),
+        ...(body.activityId !== undefined && { activity_id: body.activityId }),
+      })
+      .where('task_id', '=', taskId)
+      .where('org_id', '=', body.orgId)
+      .execute()
     await audit(tx, principal.userId, 'task.done', 'campaign_task', taskId, { orgId: body.orgId, activityId: body.activityId ?? null })
     return { id: taskId, orgId: body.orgId, status: 'done' as const, doneAt: new Date(row.done_at ?? now).toISOString() }
   })

@@ -60,7 +60,8 @@ export function registerContests(app: FastifyInstance) {
 
     socket.on('contest:answer', (payload, ack) => {
       try {
-        if (!isId(payload?.contestId) || !Number.isInteger(payload?.index) || payload.index < 0) return ack?.({ ok: false, error: 'contestId 或 index 无效' })
+        if (!isId(payload?.contestId) || !Number.isInteger(payload?.index) || payload.index < 0)
+          return ack?.({ ok: false, error: 'contestId 或 index 无效' })
         runtime.answer(socket, payload.contestId, payload.index, payload.answer)
         ack?.({ ok: true })
       } catch (err) {

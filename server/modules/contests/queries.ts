@@ -6,18 +6,40 @@ import type { Tx } from '../../lib/transaction.js'
 
 type Db = Kysely<Database> | Tx
 
-const contestColumns = ['contests.id', 'contests.title', 'contests.org_id', 'contests.pin', 'contests.question_ids', 'contests.seconds_per_question',
-  'contests.status', 'contests.host_node', 'contests.activity_id', 'contests.created_by', 'contests.created_at', 'contests.started_at', 'contests.ended_at'] as const
+const contestColumns = [
+  'contests.id',
+  'contests.title',
+  'contests.org_id',
+  'contests.pin',
+  'contests.question_ids',
+  'contests.seconds_per_question',
+  'contests.status',
+  'contests.host_node',
+  'contests.activity_id',
+  'contests.created_by',
+  'contests.created_at',
+  'contests.started_at',
+  'contests.ended_at',
+] as const
 
 export async function findContest(db: Db, id: number) {
-  return db.selectFrom('contests').innerJoin('orgs', 'orgs.id', 'contests.org_id')
-    .select([...contestColumns, 'orgs.path as org_path', 'orgs.name as org_name']).where('contests.id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('contests')
+    .innerJoin('orgs', 'orgs.id', 'contests.org_id')
+    .select([...contestColumns, 'orgs.path as org_path', 'orgs.name as org_name'])
+    .where('contests.id', '=', id)
+    .executeTakeFirst()
 }
 export type ContestRow = NonNullable<Awaited<ReturnType<typeof findContest>>>
 
 export async function findOpenByPin(db: Db, pin: string) {
-  return db.selectFrom('contests').innerJoin('orgs', 'orgs.id', 'contests.org_id')
-    .select([...contestColumns, 'orgs.path as org_path', 'orgs.name as org_name']).where('contests.pin', '=', pin).where('contests.status', '<>', 'finished').executeTakeFirst()
+  return db
+    .selectFrom('contests')
+    .innerJoin('orgs', 'orgs.id', 'contests.org_id')
+    .select([...contestColumns, 'orgs.path as org_path', 'orgs.name as org_name'])
+    .where('contests.pin', '=', pin)
+    .where('contests.status', '<>', 'finished')
+    .executeTakeFirst()
 }
 
 /** Orgs of a subtree, as paths (to ask which questions any of their people has on an open exam). */
@@ -31,9 +53,14 @@ export async function questionTypes(db: Db, ids: number[]) {
 }
 
 export async function listContests(db: Db, scopePath: string, q: { orgId?: number; status?: string }) {
-  let query = db.selectFrom('contests').innerJoin('orgs', 'orgs.id', 'contests.org_id')
-    .select([...contestColumns, 'orgs.name as org_name',
-      sql<number>`(select count(*)::int from contest_players p where p.contest_id = contests.id)`.as('players')])
+  let query = db
+    .selectFrom('contests')
+    .innerJoin('orgs', 'orgs.id', 'contests.org_id')
+    .select([
+      ...contestColumns,
+      'orgs.name as org_name',
+      sql<number>`(select count(*)::int from contest_players p where p.contest_id = contests.id)`.as('players'),
+    ])
     .where('orgs.path', 'like', `${scopePath}%`)
   if (q.orgId) query = query.where('contests.org_id', '=', q.orgId)
   if (q.status) query = query.where('contests.status', '=', q.status as 'lobby')
@@ -41,7 +68,11 @@ export async function listContests(db: Db, scopePath: string, q: { orgId?: numbe
 }
 
 export async function playerCount(db: Db, contestId: number) {
-  const row = await db.selectFrom('contest_players').select(sql<number>`count(*)::int`.as('n')).where('contest_id', '=', contestId).executeTakeFirst()
+  const row = await db
+    .selectFrom('contest_players')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('contest_id', '=', contestId)
+    .executeTakeFirst()
   return row?.n ?? 0
 }
 
@@ -56,37 +87,84 @@ export async function contestResults(db: Db, contestId: number) {
 
 /** Players with names and scores so far, and the last question whose answers were saved. */
 export async function savedStanding(db: Db, contestId: number) {
-  const players = await db.selectFrom('contest_players').innerJoin('users', 'users.id', 'contest_players.user_id')
+  const players = await db
+    .selectFrom('contest_players')
+    .innerJoin('users', 'users.id', 'contest_players.user_id')
     .select(['contest_players.user_id', 'users.name', 'contest_players.org_id', 'contest_players.score', 'contest_players.correct'])
-    .where('contest_id', '=', contestId).execute()
-  const last = await db.selectFrom('contest_answers').select(sql<number | null>`max(idx)`.as('idx')).where('contest_id', '=', contestId).executeTakeFirst()
+    .where('contest_id', '=', contestId)
+    .execute()
+  const last = await db
+    .selectFrom('contest_answers')
+    .select(sql<number | null>`max(idx)`.as('idx'))
+    .where('contest_id', '=', contestId)
+    .executeTakeFirst()
   return { players, lastIndex: last?.idx ?? -1 }
 }
 
 export async function addPlayer(db: Db, p: { contestId: number; userId: number; orgId: number; at: Date }) {
-  await db.insertInto('contest_players').values({ contest_id: p.contestId, user_id: p.userId, org_id: p.orgId, joined_at: p.at, rank: null })
-    .onConflict((oc) => oc.columns(['contest_id', 'user_id']).doNothing()).execute()
+  await db
+    .insertInto('contest_players')
+    .values({ contest_id: p.contestId, user_id: p.userId, org_id: p.orgId, joined_at: p.at, rank: null })
+    .onConflict((oc) => oc.columns(['contest_id', 'user_id']).doNothing())
+    .execute()
 }
 
-export interface SavedAnswer { userId: number; answer: unknown; correct: boolean; points: number; elapsedMs: number; tooFast: boolean }
+export interface SavedAnswer {
+  userId: number
+  answer: unknown
+  correct: boolean
+  points: number
+  elapsedMs: number
+  tooFast: boolean
+}
 
 const CHUNK = 500
 
 /** One question's answers, and everyone's running totals, in one go. */
-export async function saveReveal(tx: Tx, contestId: number, idx: number, questionId: number, answers: SavedAnswer[], totals: { userId: number; score: number; correct: number }[]) {
+export async function saveReveal(
+  tx: Tx,
+  contestId: number,
+  idx: number,
+  questionId: number,
+  answers: SavedAnswer[],
+  totals: { userId: number; score: number; correct: number }[],
+) {
   for (let i = 0; i < answers.length; i += CHUNK) {
-    await tx.insertInto('contest_answers').values(answers.slice(i, i + CHUNK).map((a) => ({
-      contest_id: contestId, user_id: a.userId, idx, question_id: questionId, answer: JSON.stringify(a.answer ?? null),
-      correct: a.correct, points: a.points, elapsed_ms: a.elapsedMs, too_fast: a.tooFast,
-    }))).onConflict((oc) => oc.doNothing()).execute()
+    await tx
+      .insertInto('contest_answers')
+      .values(
+        answers.slice(i, i + CHUNK).map((a) => ({
+          contest_id: contestId,
+          user_id: a.userId,
+          idx,
+          question_id: questionId,
+          answer: JSON.stringify(a.answer ?? null),
+          correct: a.correct,
+          points: a.points,
+          elapsed_ms: a.elapsedMs,
+          too_fast: a.tooFast,
+        })),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute()
   }
-  await setPlayerFigures(tx, contestId, totals.map((t) => ({ ...t, rank: null })))
+  await setPlayerFigures(
+    tx,
+    contestId,
+    totals.map((t) => ({ ...t, rank: null })),
+  )
 }
 
 /** Scores (and ranks) of many players in one statement per chunk. */
-export async function setPlayerFigures(tx: Tx, contestId: number, rows: { userId: number; score: number; correct: number; rank: number | null }[]) {
+export async function setPlayerFigures(
+  tx: Tx,
+  contestId: number,
+  rows: { userId: number; score: number; correct: number; rank: number | null }[],
+) {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const values = sql.join(rows.slice(i, i + CHUNK).map((r) => sql`(${r.userId}::int, ${r.score}::int, ${r.correct}::int, ${r.rank}::int)`))
+    const values = sql.join(
+      rows.slice(i, i + CHUNK).map((r) => sql`(${r.userId}::int, ${r.score}::int, ${r.correct}::int, ${r.rank}::int)`),
+    )
     await sql`update contest_players p set score = v.score, correct = v.correct, rank = coalesce(v.rank, p.rank)
       from (values ${values}) as v(user_id, score, correct, rank)
       where p.contest_id = ${contestId} and p.user_id = v.user_id`.execute(tx)

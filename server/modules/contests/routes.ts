@@ -15,40 +15,80 @@ import { contestXlsx, XLSX_MIME } from './xlsx.js'
 export const contestRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
   const lockedFor = lockedByExams(app.deps, exams)
 
-  app.post('/contests', {
-    config: { access: 'staff' },
-    schema: { tags: ['contests'], summary: '创建现场竞答（本组织及下级组织）：固定题目或从题库抽题；返回竞答码', body: ContestCreate, response: withErrors({ 201: ContestCreated }) },
-  }, async (req, reply) => reply.status(201).send(await createContest(app.deps, lockedFor, req.principal, req.body)))
+  app.post(
+    '/contests',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['contests'],
+        summary: '创建现场竞答（本组织及下级组织）：固定题目或从题库抽题；返回竞答码',
+        body: ContestCreate,
+        response: withErrors({ 201: ContestCreated }),
+      },
+    },
+    async (req, reply) => reply.status(201).send(await createContest(app.deps, lockedFor, req.principal, req.body)),
+  )
 
-  app.get('/contests', {
-    config: { access: 'staff' },
-    schema: { tags: ['contests'], summary: '现场竞答列表（本组织范围）', querystring: ContestQuery, response: withErrors({ 200: Type.Array(ContestItem) }) },
-  }, async (req) => (await listContests(app.db, scopePrefix(req.principal), req.query)).map(toContestItem))
+  app.get(
+    '/contests',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['contests'],
+        summary: '现场竞答列表（本组织范围）',
+        querystring: ContestQuery,
+        response: withErrors({ 200: Type.Array(ContestItem) }),
+      },
+    },
+    async (req) => (await listContests(app.db, scopePrefix(req.principal), req.query)).map(toContestItem),
+  )
 
-  app.get('/contests/:id', {
-    config: { access: 'staff' },
-    schema: { tags: ['contests'], summary: '一场现场竞答', params: IdParams, response: withErrors({ 200: ContestItem }) },
-  }, async (req) => {
-    const row = await contestInScope(app.deps, req.principal, req.params.id)
-    return toContestItem({ ...row, players: await playerCount(app.db, row.id) })
-  })
+  app.get(
+    '/contests/:id',
+    {
+      config: { access: 'staff' },
+      schema: { tags: ['contests'], summary: '一场现场竞答', params: IdParams, response: withErrors({ 200: ContestItem }) },
+    },
+    async (req) => {
+      const row = await contestInScope(app.deps, req.principal, req.params.id)
+      return toContestItem({ ...row, players: await playerCount(app.db, row.id) })
+    },
+  )
 
-  app.get('/contests/:id/results', {
-    config: { access: 'staff' },
-    schema: { tags: ['contests'], summary: '现场竞答成绩（名次、得分）', params: IdParams, response: withErrors({ 200: Type.Array(ContestResultRow) }) },
-  }, async (req) => {
-    const row = await contestInScope(app.deps, req.principal, req.params.id)
-    return contestResults(app.db, row.id)
-  })
+  app.get(
+    '/contests/:id/results',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['contests'],
+        summary: '现场竞答成绩（名次、得分）',
+        params: IdParams,
+        response: withErrors({ 200: Type.Array(ContestResultRow) }),
+      },
+    },
+    async (req) => {
+      const row = await contestInScope(app.deps, req.principal, req.params.id)
+      return contestResults(app.db, row.id)
+    },
+  )
 
-  app.get('/contests/:id/export', {
-    config: { access: 'staff' },
-    schema: { tags: ['contests'], summary: '导出现场竞答成绩（xlsx）', params: IdParams, response: withFile('现场竞答成绩', [XLSX_MIME]) },
-  }, async (req, reply) => {
-    const row = await contestInScope(app.deps, req.principal, req.params.id)
-    const file = await contestXlsx(row, await contestResults(app.db, row.id))
-    reply.header('content-type', XLSX_MIME)
-    reply.header('content-disposition', attachment(`现场竞答成绩-${row.title}.xlsx`, `contest-${row.id}-results.xlsx`))
-    return reply.send(file)
-  })
+  app.get(
+    '/contests/:id/export',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['contests'],
+        summary: '导出现场竞答成绩（xlsx）',
+        params: IdParams,
+        response: withFile('现场竞答成绩', [XLSX_MIME]),
+      },
+    },
+    async (req, reply) => {
+      const row = await contestInScope(app.deps, req.principal, req.params.id)
+      const file = await contestXlsx(row, await contestResults(app.db, row.id))
+      reply.header('content-type', XLSX_MIME)
+      reply.header('content-disposition', attachment(`现场竞答成绩-${row.title}.xlsx`, `contest-${row.id}-results.xlsx`))
+      return reply.send(file)
+    },
+  )
 }

@@ -25,19 +25,46 @@ export interface ContestTiming {
   reading: ReadingSpeed
 }
 
-export const DEFAULT_CONTEST_TIMING: ContestTiming = { secondMs: 1_000, lobbyPushMs: 300, reading: { baseMs: 400, perCharMs: 25, capMs: 4_000 } }
+export const DEFAULT_CONTEST_TIMING: ContestTiming = {
+  secondMs: 1_000,
+  lobbyPushMs: 300,
+  reading: { baseMs: 400, perCharMs: 25, capMs: 4_000 },
+}
 
-interface Answer { answer: unknown; correct: boolean; points: number; elapsedMs: number; tooFast: boolean }
-interface Player { userId: number; name: string; orgId: number; sockets: Set<string>; score: number; correct: number; answers: Map<number, Answer> }
+interface Answer {
+  answer: unknown
+  correct: boolean
+  points: number
+  elapsedMs: number
+  tooFast: boolean
+}
+interface Player {
+  userId: number
+  name: string
+  orgId: number
+  sockets: Set<string>
+  score: number
+  correct: number
+  answers: Map<number, Answer>
+}
 interface Live {
-  id: number; title: string; orgId: number; orgPath: string; pin: string; createdBy: number
-  questions: PaperQuestion[]; questionMs: number
+  id: number
+  title: string
+  orgId: number
+  orgPath: string
+  pin: string
+  createdBy: number
+  questions: PaperQuestion[]
+  questionMs: number
   players: Map<number, Player>
   hosts: Set<string>
   index: number
   phase: 'lobby' | 'question' | 'reveal' | 'ended'
-  roundStart: number; endsAt: Date | null; startedAt: Date | null
-  timer: NodeJS.Timeout | null; lobbyTimer: NodeJS.Timeout | null
+  roundStart: number
+  endsAt: Date | null
+  startedAt: Date | null
+  timer: NodeJS.Timeout | null
+  lobbyTimer: NodeJS.Timeout | null
   lastReveal: Parameters<ServerToClientEvents['contest:reveal']>[0] | null
   recentNames: string[]
   /** Saves run one after another, in order. */
@@ -54,7 +81,10 @@ export class ContestRuntime {
   private live = new Map<number, Live>()
   private loading = new Map<number, Promise<Live>>()
 
-  constructor(private deps: Deps, private io: RealtimeServer) {}
+  constructor(
+    private deps: Deps,
+    private io: RealtimeServer,
+  ) {}
 
   /** The contest in this node's memory, loaded (and its standing restored) on first use. */
   private async load(id: number): Promise<Live> {
@@ -68,18 +98,47 @@ export class ContestRuntime {
       const questions = (await loadQuestions(this.deps.db, row.question_ids as number[])).map((x) => shuffleOptions(x))
       const saved = await q.savedStanding(this.deps.db, id)
       const live: Live = {
-        id, title: row.title, orgId: row.org_id, orgPath: row.org_path, pin: row.pin, createdBy: row.created_by ?? 0,
-        questions, questionMs: row.seconds_per_question * this.timing.secondMs, players: new Map(), hosts: new Set(),
-        index: saved.lastIndex, phase: saved.lastIndex >= 0 ? 'reveal' : 'lobby', roundStart: 0, endsAt: null,
-        startedAt: row.started_at ? new Date(row.started_at) : null, timer: null, lobbyTimer: null, lastReveal: null, recentNames: [], saving: Promise.resolve(),
+        id,
+        title: row.title,
+        orgId: row.org_id,
+        orgPath: row.org_path,
+        pin: row.pin,
+        createdBy: row.created_by ?? 0,
+        questions,
+        questionMs: row.seconds_per_question * this.timing.secondMs,
+        players: new Map(),
+        hosts: new Set(),
+        index: saved.lastIndex,
+        phase: saved.lastIndex >= 0 ? 'reveal' : 'lobby',
+        roundStart: 0,
+        endsAt: null,
+        startedAt: row.started_at ? new Date(row.started_at) : null,
+        timer: null,
+        lobbyTimer: null,
+        lastReveal: null,
+        recentNames: [],
+        saving: Promise.resolve(),
       }
       const shown = await this.shownNames(saved.players.map((p) => ({ userId: p.user_id, name: p.name })))
-      for (const p of saved.players) live.players.set(p.user_id, { userId: p.user_id, name: shown.get(p.user_id) ?? maskName(p.name), orgId: p.org_id, sockets: new Set(), score: p.score, correct: p.correct, answers: new Map() })
+      for (const p of saved.players)
+        live.players.set(p.user_id, {
+          userId: p.user_id,
+          name: shown.get(p.user_id) ?? maskName(p.name),
+          orgId: p.org_id,
+          sockets: new Set(),
+          score: p.score,
+          correct: p.correct,
+          answers: new Map(),
+        })
       this.live.set(id, live)
       return live
     })()
     this.loading.set(id, loading)
-    try { return await loading } finally { this.loading.delete(id) }
+    try {
+      return await loading
+    } finally {
+      this.loading.delete(id)
+    }
   }
 
   // ── Host ───────────────────────────────────────────────────────────────────────────────────
@@ -121,7 +180,12 @@ export class ContestRuntime {
     live.roundStart = performance.now()
     live.endsAt = new Date(now.getTime() + live.questionMs)
     this.io.local.to(room(live.id)).emit('contest:question', {
-      contestId: live.id, index, question: liveQuestion(live.questions[index]), endsAt: live.endsAt.toISOString(), total: live.questions.length, now: now.toISOString(),
+      contestId: live.id,
+      index,
+      question: liveQuestion(live.questions[index]),
+      endsAt: live.endsAt.toISOString(),
+      total: live.questions.length,
+      now: now.toISOString(),
     })
     this.clear(live)
     live.timer = setTimeout(() => this.reveal(live), live.questionMs)
@@ -135,13 +199,19 @@ export class ContestRuntime {
     const index = live.index
     const question = live.questions[index]
     const counts: Record<string, number> = {}
-    if (question.type === 'judge') { counts.true = 0; counts.false = 0 }
+    if (question.type === 'judge') {
+      counts.true = 0
+      counts.false = 0
+    }
     for (const o of question.options ?? []) counts[o.key] = 0
     counts.none = 0
-    const answers: (q.SavedAnswer)[] = []
+    const answers: q.SavedAnswer[] = []
     for (const p of live.players.values()) {
       const a = p.answers.get(index)
-      if (!a) { counts.none++; continue }
+      if (!a) {
+        counts.none++
+        continue
+      }
       for (const key of [a.answer].flat()) counts[String(key)] = (counts[String(key)] ?? 0) + 1
       answers.push({ userId: p.userId, ...a })
     }
@@ -153,23 +223,41 @@ export class ContestRuntime {
     for (const p of live.players.values()) {
       if (!p.sockets.size) continue
       const a = p.answers.get(index)
-      sendTo(this.io, [...p.sockets]).emit('contest:result', { contestId: live.id, index, correct: a?.correct ?? false, points: a?.points ?? 0, score: p.score, rank: rankOf.get(p.userId) ?? ranked.length })
+      sendTo(this.io, [...p.sockets]).emit('contest:result', {
+        contestId: live.id,
+        index,
+        correct: a?.correct ?? false,
+        points: a?.points ?? 0,
+        score: p.score,
+        rank: rankOf.get(p.userId) ?? ranked.length,
+      })
     }
     const totals = [...live.players.values()].map((p) => ({ userId: p.userId, score: p.score, correct: p.correct }))
-    this.save(live, (db) => withTransaction({ db, events: this.deps.events }, (tx) => q.saveReveal(tx, live.id, index, question.id, answers, totals)))
+    this.save(live, (db) =>
+      withTransaction({ db, events: this.deps.events }, (tx) => q.saveReveal(tx, live.id, index, question.id, answers, totals)),
+    )
   }
 
   private end(live: Live) {
     live.phase = 'ended'
     this.clear(live)
-    const ranked = rankByScore([...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score, correct: p.correct })))
+    const ranked = rankByScore(
+      [...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score, correct: p.correct })),
+    )
     const podium = ranked.filter((r) => r.rank <= 3).map(({ rank, userId, name, score }) => ({ rank, userId, name, score }))
     this.io.local.to(room(live.id)).emit('contest:end', { contestId: live.id, podium })
     const startedAt = live.startedAt ?? this.deps.clock.now()
-    this.save(live, () => finishContest(this.deps, {
-      id: live.id, title: live.title, orgId: live.orgId, createdBy: live.createdBy, startedAt, questionCount: live.questions.length,
-      players: ranked.map((r) => ({ userId: r.userId, score: r.score, correct: r.correct, rank: r.rank })),
-    }))
+    this.save(live, () =>
+      finishContest(this.deps, {
+        id: live.id,
+        title: live.title,
+        orgId: live.orgId,
+        createdBy: live.createdBy,
+        startedAt,
+        questionCount: live.questions.length,
+        players: ranked.map((r) => ({ userId: r.userId, score: r.score, correct: r.correct, rank: r.rank })),
+      }),
+    )
     void live.saving.finally(() => {
       this.io.local.in(room(live.id)).socketsLeave(room(live.id))
       this.live.delete(live.id)
@@ -177,7 +265,9 @@ export class ContestRuntime {
   }
 
   private save(live: Live, work: (db: Deps['db']) => Promise<unknown>) {
-    live.saving = live.saving.then(() => work(this.deps.db)).catch((err) => this.deps.log.error({ err, contestId: live.id }, 'contest save failed'))
+    live.saving = live.saving
+      .then(() => work(this.deps.db))
+      .catch((err) => this.deps.log.error({ err, contestId: live.id }, 'contest save failed'))
   }
 
   private clear(live: Live) {
@@ -192,7 +282,12 @@ export class ContestRuntime {
     const push = () => {
       live.lobbyTimer = null
       const answered = live.phase === 'question' ? [...live.players.values()].filter((p) => p.answers.has(live.index)).length : 0
-      sendTo(this.io, [...live.hosts]).emit('contest:lobby', { contestId: live.id, players: live.players.size, names: live.recentNames.slice(-30), answered })
+      sendTo(this.io, [...live.hosts]).emit('contest:lobby', {
+        contestId: live.id,
+        players: live.players.size,
+        names: live.recentNames.slice(-30),
+        answered,
+      })
     }
     if (now) return push()
     live.lobbyTimer = setTimeout(push, this.timing.lobbyPushMs)
@@ -223,7 +318,15 @@ export class ContestRuntime {
     if (!player) {
       await q.addPlayer(this.deps.db, { contestId: live.id, userId: p.userId, orgId: p.orgId, at: this.deps.clock.now() })
       const name = (await this.shownNames([{ userId: p.userId, name: p.name }])).get(p.userId) ?? maskName(p.name)
-      player = live.players.get(p.userId) ?? { userId: p.userId, name, orgId: p.orgId, sockets: new Set(), score: 0, correct: 0, answers: new Map() }
+      player = live.players.get(p.userId) ?? {
+        userId: p.userId,
+        name,
+        orgId: p.orgId,
+        sockets: new Set(),
+        score: 0,
+        correct: 0,
+        answers: new Map(),
+      }
       live.players.set(p.userId, player)
       live.recentNames.push(name)
       if (live.recentNames.length > 60) live.recentNames.splice(0, 30)
@@ -259,9 +362,16 @@ export class ContestRuntime {
   private stateFor(live: Live, player: Player | null): ContestState {
     const open = live.phase === 'question'
     return {
-      contestId: live.id, title: live.title, phase: live.phase, index: live.index, total: live.questions.length,
-      question: open ? liveQuestion(live.questions[live.index]) : null, endsAt: open && live.endsAt ? live.endsAt.toISOString() : null,
-      answered: !!player?.answers.has(live.index), score: player?.score ?? 0, players: live.players.size,
+      contestId: live.id,
+      title: live.title,
+      phase: live.phase,
+      index: live.index,
+      total: live.questions.length,
+      question: open ? liveQuestion(live.questions[live.index]) : null,
+      endsAt: open && live.endsAt ? live.endsAt.toISOString() : null,
+      answered: !!player?.answers.has(live.index),
+      score: player?.score ?? 0,
+      players: live.players.size,
     }
   }
 

@@ -17,9 +17,18 @@ export const ContestCreated = Type.Object({ id: Type.Integer(), pin: Type.String
 const ContestStatus = Type.Union([Type.Literal('lobby'), Type.Literal('running'), Type.Literal('finished')])
 
 export const ContestItem = Type.Object({
-  id: Type.Integer(), title: Type.String(), orgId: Type.Integer(), orgName: Type.String(), pin: Type.String(), status: ContestStatus,
-  questionCount: Type.Integer(), secondsPerQuestion: Type.Integer(), players: Type.Integer(),
-  createdAt: Type.String(), startedAt: Type.Union([Type.String(), Type.Null()]), endedAt: Type.Union([Type.String(), Type.Null()]),
+  id: Type.Integer(),
+  title: Type.String(),
+  orgId: Type.Integer(),
+  orgName: Type.String(),
+  pin: Type.String(),
+  status: ContestStatus,
+  questionCount: Type.Integer(),
+  secondsPerQuestion: Type.Integer(),
+  players: Type.Integer(),
+  createdAt: Type.String(),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  endedAt: Type.Union([Type.String(), Type.Null()]),
   activityId: Type.Union([Type.Integer(), Type.Null()]),
 })
 
@@ -29,7 +38,12 @@ export const ContestQuery = Type.Object({
 })
 
 export const ContestResultRow = Type.Object({
-  rank: Type.Integer(), userId: Type.Integer(), name: Type.String(), score: Type.Integer(), correct: Type.Integer(), orgName: Type.String(),
+  rank: Type.Integer(),
+  userId: Type.Integer(),
+  name: Type.String(),
+  score: Type.Integer(),
+  correct: Type.Integer(),
+  orgName: Type.String(),
 })
 
 export type ContestCreateBody = Static<typeof ContestCreate>

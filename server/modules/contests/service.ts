@@ -22,7 +22,16 @@ import * as q from './queries.js'
 async function lockedInSubtree(deps: Deps, lockedFor: LockedFor, orgPath: string): Promise<Set<number>> {
   const locked = new Set<number>()
   for (const org of await q.orgsUnder(deps.db, orgPath)) {
-    const asMember: Principal = { userId: 0, sessionId: '', username: '', name: '', role: 'member', orgId: org.id, orgPath: org.path, mustChangePassword: false }
+    const asMember: Principal = {
+      userId: 0,
+      sessionId: '',
+      username: '',
+      name: '',
+      role: 'member',
+      orgId: org.id,
+      orgPath: org.path,
+      mustChangePassword: false,
+    }
     for (const id of await lockedFor(asMember)) locked.add(id)
   }
   return locked
@@ -39,17 +48,26 @@ export async function createContest(deps: Deps, lockedFor: LockedFor, principal:
   let ids = body.questionIds
   if (new Set(ids).size !== ids.length) throw validationError('questionIds：题目重复', [{ field: 'questionIds', message: '题目重复' }])
   if (!ids.length) {
-    if (!body.draw) throw validationError('questionIds：请选择题目，或给出 draw 从题库抽题', [{ field: 'questionIds', message: '至少需要一道题' }])
+    if (!body.draw)
+      throw validationError('questionIds：请选择题目，或给出 draw 从题库抽题', [{ field: 'questionIds', message: '至少需要一道题' }])
     ids = await drawQuestionIds(deps.db, today, locked, body.draw.count, body.draw.category)
-    if (ids.length < body.draw.count) throw unprocessable(`题库中可用的题目只有 ${ids.length} 道，少于所需的 ${body.draw.count} 道`, [{ field: 'draw.count', message: '可用题目不足' }])
+    if (ids.length < body.draw.count)
+      throw unprocessable(`题库中可用的题目只有 ${ids.length} 道，少于所需的 ${body.draw.count} 道`, [
+        { field: 'draw.count', message: '可用题目不足' },
+      ])
   } else {
     const published = await publishedAmong(deps.db, ids, today)
     const missing = ids.filter((id) => !published.has(id))
-    if (missing.length) throw unprocessable(`题目不存在或未发布：${missing.join('、')}`, [{ field: 'questionIds', message: `题目不存在或未发布：${missing.join('、')}` }])
+    if (missing.length)
+      throw unprocessable(`题目不存在或未发布：${missing.join('、')}`, [
+        { field: 'questionIds', message: `题目不存在或未发布：${missing.join('、')}` },
+      ])
     const untappable = (await q.questionTypes(deps.db, ids)).filter((r) => !TAPPABLE.has(r.type)).map((r) => r.id)
-    if (untappable.length) throw unprocessable(`现场竞答只支持单选、多选和判断题：${untappable.join('、')}`, [{ field: 'questionIds', message: '含填空题' }])
+    if (untappable.length)
+      throw unprocessable(`现场竞答只支持单选、多选和判断题：${untappable.join('、')}`, [{ field: 'questionIds', message: '含填空题' }])
     const onExam = ids.filter((id) => locked.has(id))
-    if (onExam.length) throw new AppError(409, 'QUESTION_ON_OPEN_EXAM', `题目 ${onExam.join('、')} 属于尚未结束的考试，考试结束后才能用于竞答`)
+    if (onExam.length)
+      throw new AppError(409, 'QUESTION_ON_OPEN_EXAM', `题目 ${onExam.join('、')} 属于尚未结束的考试，考试结束后才能用于竞答`)
   }
   return withTransaction(deps, async (tx) => {
     // A PIN names one unfinished contest; on the rare clash, draw again.
@@ -57,10 +75,21 @@ export async function createContest(deps: Deps, lockedFor: LockedFor, principal:
       const pin = String(randomInt(100000, 1000000))
       const clash = await tx.selectFrom('contests').select('id').where('pin', '=', pin).where('status', '<>', 'finished').executeTakeFirst()
       if (clash) continue
-      const row = await tx.insertInto('contests').values({
-        title: body.title, org_id: org.id, pin, question_ids: JSON.stringify(ids), seconds_per_question: body.secondsPerQuestion,
-        created_by: principal.userId, created_at: deps.clock.now(), host_node: null, activity_id: null,
-      }).returning('id').executeTakeFirstOrThrow()
+      const row = await tx
+        .insertInto('contests')
+        .values({
+          title: body.title,
+          org_id: org.id,
+          pin,
+          question_ids: JSON.stringify(ids),
+          seconds_per_question: body.secondsPerQuestion,
+          created_by: principal.userId,
+          created_at: deps.clock.now(),
+          host_node: null,
+          activity_id: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
       await audit(tx, principal.userId, 'contest.create', 'contest', row.id, { orgId: org.id, questions: ids.length })
       return { id: row.id, pin }
     }
@@ -80,14 +109,29 @@ const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
 
 export function toContestItem(r: Omit<q.ContestRow, 'org_path'> & { players: number }) {
   return {
-    id: r.id, title: r.title, orgId: r.org_id, orgName: r.org_name, pin: r.pin, status: r.status,
-    questionCount: (r.question_ids as number[]).length, secondsPerQuestion: r.seconds_per_question, players: r.players,
-    createdAt: new Date(r.created_at).toISOString(), startedAt: iso(r.started_at), endedAt: iso(r.ended_at), activityId: r.activity_id,
+    id: r.id,
+    title: r.title,
+    orgId: r.org_id,
+    orgName: r.org_name,
+    pin: r.pin,
+    status: r.status,
+    questionCount: (r.question_ids as number[]).length,
+    secondsPerQuestion: r.seconds_per_question,
+    players: r.players,
+    createdAt: new Date(r.created_at).toISOString(),
+    startedAt: iso(r.started_at),
+    endedAt: iso(r.ended_at),
+    activityId: r.activity_id,
   }
 }
 
 export interface FinishedContest {
-  id: number; title: string; orgId: number; createdBy: number; startedAt: Date; questionCount: number
+  id: number
+  title: string
+  orgId: number
+  createdBy: number
+  startedAt: Date
+  questionCount: number
   players: { userId: number; score: number; correct: number; rank: number }[]
 }
 
@@ -95,12 +139,23 @@ export interface FinishedContest {
 export async function finishContest(deps: Deps, c: FinishedContest) {
   const now = deps.clock.now()
   return withTransaction(deps, async (tx) => {
-    const row = await tx.selectFrom('contests').select(['status', 'activity_id']).where('id', '=', c.id).forUpdate().executeTakeFirstOrThrow()
+    const row = await tx
+      .selectFrom('contests')
+      .select(['status', 'activity_id'])
+      .where('id', '=', c.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
     if (row.status === 'finished') return { activityId: row.activity_id }
     await q.setPlayerFigures(tx, c.id, c.players)
     const activity = await recordActivity(tx, {
-      orgId: c.orgId, type: 'contest', title: c.title, startsAt: c.startedAt, endsAt: now, createdBy: c.createdBy,
-      participantIds: c.players.map((p) => p.userId), summary: `现场竞答：${c.questionCount} 题，${c.players.length} 人参加`,
+      orgId: c.orgId,
+      type: 'contest',
+      title: c.title,
+      startsAt: c.startedAt,
+      endsAt: now,
+      createdBy: c.createdBy,
+      participantIds: c.players.map((p) => p.userId),
+      summary: `现场竞答：${c.questionCount} 题，${c.players.length} 人参加`,
     })
     await tx.updateTable('contests').set({ status: 'finished', ended_at: now, activity_id: activity.id }).where('id', '=', c.id).execute()
     return { activityId: activity.id }

@@ -10,16 +10,23 @@ export async function contestXlsx(contest: ContestRow, rows: ContestResultDto[])
   const wb = new ExcelJS.Workbook()
   const sheet = wb.addWorksheet('竞答成绩')
   sheet.columns = [
-    { header: '名次', key: 'rank', width: 8 }, { header: '姓名', key: 'name', width: 14 }, { header: '单位', key: 'org', width: 30 },
-    { header: '得分', key: 'score', width: 10 }, { header: '答对题数', key: 'correct', width: 10 },
+    { header: '名次', key: 'rank', width: 8 },
+    { header: '姓名', key: 'name', width: 14 },
+    { header: '单位', key: 'org', width: 30 },
+    { header: '得分', key: 'score', width: 10 },
+    { header: '答对题数', key: 'correct', width: 10 },
   ]
   sheet.getRow(1).font = { bold: true }
   for (const r of rows) sheet.addRow({ rank: r.rank, name: safeText(r.name), org: safeText(r.orgName), score: r.score, correct: r.correct })
   sheet.views = [{ state: 'frozen', ySplit: 1 }]
   addAboutSheet(wb, '说明', [
-    ['竞答', contest.title], ['组织', contest.org_name], ['题数', (contest.question_ids as number[]).length],
-    ['每题时长（秒）', contest.seconds_per_question], ['参加人数', rows.length],
-    ['开始时间', shanghaiCellDate(contest.started_at) ?? '未开始'], ['结束时间', shanghaiCellDate(contest.ended_at) ?? '未结束'],
+    ['竞答', contest.title],
+    ['组织', contest.org_name],
+    ['题数', (contest.question_ids as number[]).length],
+    ['每题时长（秒）', contest.seconds_per_question],
+    ['参加人数', rows.length],
+    ['开始时间', shanghaiCellDate(contest.started_at) ?? '未开始'],
+    ['结束时间', shanghaiCellDate(contest.ended_at) ?? '未结束'],
     ['计分', '答对得 500–1000 分，越快越高；答错或未答 0 分'],
   ])
   return Buffer.from(await wb.xlsx.writeBuffer())

@@ -16,7 +16,10 @@ export type ExamRow = Selectable<ExamTable>
 const EXAM_CACHE_MS = 3_000
 const MAX_CACHED_EXAMS = 1_000
 
-export interface ExamWithAudience { exam: ExamRow; audience: string[] }
+export interface ExamWithAudience {
+  exam: ExamRow
+  audience: string[]
+}
 
 /** A secretary sees an exam when its audience and her subtree overlap either way. */
 export function examMeetsScope(principal: Principal, audiencePaths: string[]): boolean {
@@ -55,7 +58,8 @@ export class ExamCatalog {
   async inScope(principal: Principal, id: number): Promise<ExamWithAudience> {
     const found = await this.withAudience(id)
     if (!found) throw notFound('考试')
-    const allowed = principal.role === 'member' ? isInAudience(principal.orgPath, found.audience) : examMeetsScope(principal, found.audience)
+    const allowed =
+      principal.role === 'member' ? isInAudience(principal.orgPath, found.audience) : examMeetsScope(principal, found.audience)
     if (!allowed) throw forbidden('不在本次考试范围内')
     return found
   }

@@ -7,7 +7,13 @@ import { shuffle, shuffleOptions, type AnswerKey, type Paper, type PaperQuestion
 
 type Db = Kysely<Database> | Transaction<Database>
 
-export interface PaperRule { category?: string; type: QuestionType; count: number; scoreEach: number; difficulty?: number }
+export interface PaperRule {
+  category?: string
+  type: QuestionType
+  count: number
+  scoreEach: number
+  difficulty?: number
+}
 export type PaperSpec = { questionIds: number[]; scoreEach: number } | { rules: PaperRule[] }
 
 const TYPE_NAMES: Record<QuestionType, string> = { single: '单选题', multiple: '多选题', judge: '判断题', fill: '填空题' }
@@ -31,10 +37,14 @@ export interface PaperCheck {
 export async function checkPaper(db: Db, spec: PaperSpec, today: string): Promise<PaperCheck> {
   if (isFixed(spec)) {
     const ids = [...new Set(spec.questionIds)]
-    if (ids.length !== spec.questionIds.length) throw unprocessable('试卷中有重复的题目', [{ field: 'paper.questionIds', message: '题目重复' }])
+    if (ids.length !== spec.questionIds.length)
+      throw unprocessable('试卷中有重复的题目', [{ field: 'paper.questionIds', message: '题目重复' }])
     const found = await db.selectFrom('questions').select(['id', 'status']).where('id', 'in', ids).execute()
     const missing = ids.filter((id) => !found.some((q) => q.id === id))
-    if (missing.length) throw unprocessable(`题目不存在：${missing.join('、')}`, [{ field: 'paper.questionIds', message: `题目不存在：${missing.join('、')}` }])
+    if (missing.length)
+      throw unprocessable(`题目不存在：${missing.join('、')}`, [
+        { field: 'paper.questionIds', message: `题目不存在：${missing.join('、')}` },
+      ])
     const retired = found.filter((q) => q.status === 'retired').map((q) => q.id)
     if (retired.length) throw unprocessable(`题目已停用：${retired.join('、')}`, [{ field: 'paper.questionIds', message: '含已停用题目' }])
     return { maxScore: round(ids.length * spec.scoreEach), questionCount: ids.length }
@@ -60,28 +70,47 @@ export async function checkPaper(db: Db, spec: PaperSpec, today: string): Promis
   }
 }
 
-type QuestionRow = { id: number; type: QuestionType; stem: string; options: { key: string; text: string }[] | null; answer: unknown; explanation: string | null }
+type QuestionRow = {
+  id: number
+  type: QuestionType
+  stem: string
+  options: { key: string; text: string }[] | null
+  answer: unknown
+  explanation: string | null
+}
 
 /**
  * What one exam's draws pick from: the eligible question ids per rule and the rows themselves.
  * On exam day hundreds of people start each second with the same rules; reading the pool once and
  * drawing in memory takes the bank out of every start. Kept briefly, so bank edits still arrive.
  */
-export interface DrawPool { at: number; candidates: number[][]; rows: Map<number, QuestionRow> }
+export interface DrawPool {
+  at: number
+  candidates: number[][]
+  rows: Map<number, QuestionRow>
+}
 export const DRAW_POOL_TTL_MS = 15_000
 
 async function loadPool(db: Db, spec: PaperSpec, today: string): Promise<DrawPool> {
   const candidates = isFixed(spec)
     ? [spec.questionIds]
-    : await Promise.all(spec.rules.map(async (rule) => (await sql<{ id: number }>`select id from questions where ${ruleFilter(rule, today)}`.execute(db)).rows.map((r) => r.id)))
+    : await Promise.all(
+        spec.rules.map(async (rule) =>
+          (await sql<{ id: number }>`select id from questions where ${ruleFilter(rule, today)}`.execute(db)).rows.map((r) => r.id),
+        ),
+      )
   const ids = [...new Set(candidates.flat())]
-  const rows = ids.length ? await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', ids).execute() : []
+  const rows = ids.length
+    ? await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', ids).execute()
+    : []
   return { at: Date.now(), candidates, rows: new Map(rows.map((r) => [r.id, r as QuestionRow])) }
 }
 
 /** Draws one person's paper, snapshotting each question as it is in the (recent) pool. */
 export async function drawPaper(
-  db: Db, spec: PaperSpec, opts: { shuffleQuestions: boolean; shuffleOptions: boolean; today: string; pool?: DrawPool },
+  db: Db,
+  spec: PaperSpec,
+  opts: { shuffleQuestions: boolean; shuffleOptions: boolean; today: string; pool?: DrawPool },
 ): Promise<Paper> {
   const pool = opts.pool ?? (await loadPool(db, spec, opts.today))
   const picks: { id: number; score: number }[] = []
@@ -98,7 +127,15 @@ export async function drawPaper(
   let questions: PaperQuestion[] = picks.map(({ id, score }) => {
     const q = pool.rows.get(id)
     if (!q) throw conflict('试卷中的题目已不存在，请联系管理员')
-    return { id, type: q.type, stem: q.stem, options: q.options ?? undefined, answer: q.answer as AnswerKey, explanation: q.explanation, score }
+    return {
+      id,
+      type: q.type,
+      stem: q.stem,
+      options: q.options ?? undefined,
+      answer: q.answer as AnswerKey,
+      explanation: q.explanation,
+      score,
+    }
   })
   if (opts.shuffleQuestions) questions = shuffle(questions)
   if (opts.shuffleOptions) questions = questions.map((q) => shuffleOptions(q))

@@ -10,11 +10,23 @@ import type { PaperSpec } from './draw.js'
 import { isInAudience, type ExamCatalog } from './catalog.js'
 import * as q from './queries.js'
 
-export async function questionsLockedByExams(deps: Pick<Deps, 'db' | 'clock'>, exams: ExamCatalog, principal: Principal): Promise<Set<number>> {
+export async function questionsLockedByExams(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  exams: ExamCatalog,
+  principal: Principal,
+): Promise<Set<number>> {
   if (principal.role === 'admin') return new Set() // admins author the bank and never sit exams
   const now = deps.clock.now()
   // Exams not yet closed, with this person's attempt count, open attempt and allowance in one read.
-  const { rows } = await sql<{ id: number; paper: PaperSpec; audience_org_ids: number[]; max_attempts: number; used: number; running: boolean; extra: number }>`
+  const { rows } = await sql<{
+    id: number
+    paper: PaperSpec
+    audience_org_ids: number[]
+    max_attempts: number
+    used: number
+    running: boolean
+    extra: number
+  }>`
     select e.id, e.paper, e.audience_org_ids, e.max_attempts,
       (select count(*)::int from attempts a where a.exam_id = e.id and a.user_id = ${principal.userId}) as used,
       exists (select 1 from attempts a where a.exam_id = e.id and a.user_id = ${principal.userId} and a.status = 'in_progress') as running,
@@ -23,7 +35,15 @@ export async function questionsLockedByExams(deps: Pick<Deps, 'db' | 'clock'>, e
   const stillOpen = rows.filter((e) => e.running || e.used < e.max_attempts + e.extra)
   if (!stillOpen.length) return new Set()
   const paths = await q.orgPaths(deps.db, [...new Set(stillOpen.flatMap((e) => e.audience_org_ids))])
-  const mine = stillOpen.filter((e) => e.running || e.used > 0 || isInAudience(principal.orgPath, e.audience_org_ids.map((id) => paths.get(id) ?? '\u0000')))
+  const mine = stillOpen.filter(
+    (e) =>
+      e.running ||
+      e.used > 0 ||
+      isInAudience(
+        principal.orgPath,
+        e.audience_org_ids.map((id) => paths.get(id) ?? '\u0000'),
+      ),
+  )
   const locked = new Set<number>()
   const today = shanghaiDate(now)
   for (const exam of mine) {

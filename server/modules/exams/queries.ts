@@ -19,10 +19,20 @@ export async function orgPaths(db: Db, orgIds: number[]): Promise<Map<number, st
 
 /** Matches org paths under any of `prefixes` (an audience), and under `scope` too. */
 function underAny(prefixes: string[], column: string) {
-  return sql<boolean>`(${sql.join(prefixes.map((p) => sql`${sql.ref(column)} like ${p + '%'}`), sql` or `)})`
+  return sql<boolean>`(${sql.join(
+    prefixes.map((p) => sql`${sql.ref(column)} like ${p + '%'}`),
+    sql` or `,
+  )})`
 }
 
-export interface Person { user_id: number; name: string; username: string; org_id: number; org_name: string; org_path: string }
+export interface Person {
+  user_id: number
+  name: string
+  username: string
+  org_id: number
+  org_name: string
+  org_path: string
+}
 
 /** Active people the exam is for, inside the caller's scope. */
 export function invitedPeople(db: Db, audience: string[], scope: string): Promise<Person[]> {
@@ -40,7 +50,11 @@ export function invitedPeople(db: Db, audience: string[], scope: string): Promis
 }
 
 export async function countExamAttemptsTotal(db: Db, examId: number) {
-  const r = await db.selectFrom('attempts').select(sql<number>`count(*)::int`.as('n')).where('exam_id', '=', examId).executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('attempts')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('exam_id', '=', examId)
+    .executeTakeFirstOrThrow()
   return r.n
 }
 

@@ -12,7 +12,13 @@ export const PaperRule = Type.Object({
 })
 
 export const PaperSpec = Type.Union([
-  Type.Object({ questionIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 500 }), scoreEach: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      questionIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 500 }),
+      scoreEach: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object({ rules: Type.Array(PaperRule, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false }),
 ])
 
@@ -61,7 +67,15 @@ export const ExamBody = Type.Object({
   createdAt: Type.String(),
   archivedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   started: Type.Optional(Type.Boolean()),
-  myStatus: Type.Optional(Type.Union([Type.Literal('upcoming'), Type.Literal('available'), Type.Literal('in_progress'), Type.Literal('submitted'), Type.Literal('missed')])),
+  myStatus: Type.Optional(
+    Type.Union([
+      Type.Literal('upcoming'),
+      Type.Literal('available'),
+      Type.Literal('in_progress'),
+      Type.Literal('submitted'),
+      Type.Literal('missed'),
+    ]),
+  ),
   myAttempts: Type.Optional(Type.Integer()),
   myBestScore: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
   myAttemptId: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
@@ -71,7 +85,8 @@ export const ExamBody = Type.Object({
 })
 
 export const PreviewResult = Type.Object({
-  maxScore: Type.Number(), questionCount: Type.Integer(),
+  maxScore: Type.Number(),
+  questionCount: Type.Integer(),
   rules: Type.Optional(Type.Array(Type.Object({ index: Type.Integer(), available: Type.Integer(), needed: Type.Integer() }))),
   questions: Type.Array(PublicQuestionBody),
 })

@@ -29,12 +29,22 @@ export interface ExamInput {
 export function toExamDto(e: ExamRow, forStaff = true) {
   const paper = e.paper as PaperSpec
   return {
-    id: e.id, title: e.title, instructions: e.instructions,
-    opensAt: new Date(e.opens_at).toISOString(), closesAt: new Date(e.closes_at).toISOString(),
-    durationMinutes: e.duration_minutes, audienceOrgIds: e.audience_org_ids as number[], passScore: Number(e.pass_score),
-    maxAttempts: e.max_attempts, shuffleQuestions: e.shuffle_questions, shuffleOptions: e.shuffle_options,
-    releaseResults: e.release_results, multipleScoring: e.multiple_scoring, oneDevice: e.one_device,
-    paper: forStaff ? paper : null, maxScore: Number(e.max_score),
+    id: e.id,
+    title: e.title,
+    instructions: e.instructions,
+    opensAt: new Date(e.opens_at).toISOString(),
+    closesAt: new Date(e.closes_at).toISOString(),
+    durationMinutes: e.duration_minutes,
+    audienceOrgIds: e.audience_org_ids as number[],
+    passScore: Number(e.pass_score),
+    maxAttempts: e.max_attempts,
+    shuffleQuestions: e.shuffle_questions,
+    shuffleOptions: e.shuffle_options,
+    releaseResults: e.release_results,
+    multipleScoring: e.multiple_scoring,
+    oneDevice: e.one_device,
+    paper: forStaff ? paper : null,
+    maxScore: Number(e.max_score),
     questionCount: 'questionIds' in paper ? paper.questionIds.length : paper.rules.reduce((s, r) => s + r.count, 0),
     createdAt: new Date(e.created_at).toISOString(),
     archivedAt: e.archived_at ? new Date(e.archived_at).toISOString() : null,
@@ -59,13 +69,30 @@ export async function createExam(deps: Deps, principal: Principal, input: ExamIn
   const check = await validate(deps, input)
   const now = deps.clock.now()
   const row = await withTransaction(deps, async (tx) => {
-    const exam = await tx.insertInto('exams').values({
-      title: input.title.trim(), instructions: input.instructions ?? null, opens_at: input.opensAt, closes_at: input.closesAt,
-      duration_minutes: input.durationMinutes, audience_org_ids: JSON.stringify([...new Set(input.audienceOrgIds)]), pass_score: input.passScore,
-      max_attempts: input.maxAttempts, shuffle_questions: input.shuffleQuestions, shuffle_options: input.shuffleOptions,
-      release_results: input.releaseResults, multiple_scoring: input.multipleScoring ?? 'all_or_nothing', one_device: input.oneDevice ?? false,
-      paper: JSON.stringify(input.paper), max_score: check.maxScore, created_by: principal.userId, created_at: now, updated_at: now,
-    }).returningAll().executeTakeFirstOrThrow()
+    const exam = await tx
+      .insertInto('exams')
+      .values({
+        title: input.title.trim(),
+        instructions: input.instructions ?? null,
+        opens_at: input.opensAt,
+        closes_at: input.closesAt,
+        duration_minutes: input.durationMinutes,
+        audience_org_ids: JSON.stringify([...new Set(input.audienceOrgIds)]),
+        pass_score: input.passScore,
+        max_attempts: input.maxAttempts,
+        shuffle_questions: input.shuffleQuestions,
+        shuffle_options: input.shuffleOptions,
+        release_results: input.releaseResults,
+        multiple_scoring: input.multipleScoring ?? 'all_or_nothing',
+        one_device: input.oneDevice ?? false,
+        paper: JSON.stringify(input.paper),
+        max_score: check.maxScore,
+        created_by: principal.userId,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await audit(tx, principal.userId, 'exam.create', 'exam', exam.id, { title: exam.title })
     return exam
   })
@@ -78,7 +105,17 @@ export function leaderboardOpenToMembers(exam: { release_results: string; closes
 }
 
 /** Once an exam has opened (or anyone started it), its paper and rules are frozen. */
-const FROZEN_AFTER_OPEN: (keyof ExamInput)[] = ['paper', 'durationMinutes', 'shuffleQuestions', 'shuffleOptions', 'multipleScoring', 'opensAt', 'passScore', 'maxAttempts', 'audienceOrgIds']
+const FROZEN_AFTER_OPEN: (keyof ExamInput)[] = [
+  'paper',
+  'durationMinutes',
+  'shuffleQuestions',
+  'shuffleOptions',
+  'multipleScoring',
+  'opensAt',
+  'passScore',
+  'maxAttempts',
+  'audienceOrgIds',
+]
 
 export async function updateExam(deps: Deps, principal: Principal, id: number, patch: Partial<ExamInput>) {
   const exam = await q.findExam(deps.db, id)
@@ -86,19 +123,45 @@ export async function updateExam(deps: Deps, principal: Principal, id: number, p
   const started = (await q.countExamAttemptsTotal(deps.db, id)) > 0 || new Date(exam.opens_at) <= deps.clock.now()
   const frozen = FROZEN_AFTER_OPEN.filter((k) => patch[k] !== undefined)
   if (started && frozen.length) {
-    throw unprocessable(`考试已开始，不能再修改：${frozen.join('、')}`, frozen.map((f) => ({ field: f, message: '考试已开始，不可修改' })))
+    throw unprocessable(
+      `考试已开始，不能再修改：${frozen.join('、')}`,
+      frozen.map((f) => ({ field: f, message: '考试已开始，不可修改' })),
+    )
   }
   const current = toExamDto(exam)
-  const merged: ExamInput = { ...current, instructions: current.instructions ?? undefined, releaseResults: current.releaseResults as ExamInput['releaseResults'], multipleScoring: current.multipleScoring as ExamInput['multipleScoring'], paper: current.paper as PaperSpec, ...patch }
+  const merged: ExamInput = {
+    ...current,
+    instructions: current.instructions ?? undefined,
+    releaseResults: current.releaseResults as ExamInput['releaseResults'],
+    multipleScoring: current.multipleScoring as ExamInput['multipleScoring'],
+    paper: current.paper as PaperSpec,
+    ...patch,
+  }
   const check = await validate(deps, merged)
   const row = await withTransaction(deps, async (tx, emit) => {
-    const updated = await tx.updateTable('exams').set({
-      title: merged.title.trim(), instructions: merged.instructions ?? null, opens_at: merged.opensAt, closes_at: merged.closesAt,
-      duration_minutes: merged.durationMinutes, audience_org_ids: JSON.stringify(merged.audienceOrgIds), pass_score: merged.passScore,
-      max_attempts: merged.maxAttempts, shuffle_questions: merged.shuffleQuestions, shuffle_options: merged.shuffleOptions,
-      release_results: merged.releaseResults, multiple_scoring: merged.multipleScoring ?? 'all_or_nothing', one_device: merged.oneDevice ?? false,
-      paper: JSON.stringify(merged.paper), max_score: check.maxScore, updated_at: deps.clock.now(),
-    }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    const updated = await tx
+      .updateTable('exams')
+      .set({
+        title: merged.title.trim(),
+        instructions: merged.instructions ?? null,
+        opens_at: merged.opensAt,
+        closes_at: merged.closesAt,
+        duration_minutes: merged.durationMinutes,
+        audience_org_ids: JSON.stringify(merged.audienceOrgIds),
+        pass_score: merged.passScore,
+        max_attempts: merged.maxAttempts,
+        shuffle_questions: merged.shuffleQuestions,
+        shuffle_options: merged.shuffleOptions,
+        release_results: merged.releaseResults,
+        multiple_scoring: merged.multipleScoring ?? 'all_or_nothing',
+        one_device: merged.oneDevice ?? false,
+        paper: JSON.stringify(merged.paper),
+        max_score: check.maxScore,
+        updated_at: deps.clock.now(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await audit(tx, principal.userId, 'exam.update', 'exam', id, { fields: Object.keys(patch) })
     emit('exam:edited', id)
     return updated
@@ -118,35 +181,68 @@ export async function listExamsFor(deps: Deps, principal: Principal) {
   if (principal.role !== 'member') {
     const visible = exams.filter((e) => examMeetsScope(principal, audienceOf(e)))
     const started = visible.length
-      ? new Set((await deps.db.selectFrom('attempts').select('exam_id').distinct().where('exam_id', 'in', visible.map((e) => e.id)).execute()).map((r) => r.exam_id))
+      ? new Set(
+          (
+            await deps.db
+              .selectFrom('attempts')
+              .select('exam_id')
+              .distinct()
+              .where(
+                'exam_id',
+                'in',
+                visible.map((e) => e.id),
+              )
+              .execute()
+          ).map((r) => r.exam_id),
+        )
       : new Set<number>()
     return visible.map((e) => ({ ...toExamDto(e), started: started.has(e.id) }))
   }
   // Archived exams are staff records now; members no longer see them.
   const mine = exams.filter((e) => !e.archived_at && isInAudience(principal.orgPath, audienceOf(e)))
   if (!mine.length) return []
-  const attempts = await deps.db.selectFrom('attempts').select(['id', 'exam_id', 'status', 'score', 'deadline'])
-    .where('user_id', '=', principal.userId).where('exam_id', 'in', mine.map((e) => e.id)).execute()
+  const attempts = await deps.db
+    .selectFrom('attempts')
+    .select(['id', 'exam_id', 'status', 'score', 'deadline'])
+    .where('user_id', '=', principal.userId)
+    .where(
+      'exam_id',
+      'in',
+      mine.map((e) => e.id),
+    )
+    .execute()
   const allowances = await deps.db.selectFrom('exam_allowances').selectAll().where('user_id', '=', principal.userId).execute()
   const now = deps.clock.now()
-  return mine.map((e) => {
-    const own = attempts.filter((a) => a.exam_id === e.id)
-    const open = own.find((a) => a.status === 'in_progress' && new Date(a.deadline) > now)
-    const allowed = e.max_attempts + (allowances.find((x) => x.exam_id === e.id)?.extra_attempts ?? 0)
-    const scores = own.filter((a) => a.status === 'submitted').map((a) => Number(a.score))
-    const myStatus: MyStatus =
-      open ? 'in_progress' :
-      now < new Date(e.opens_at) ? 'upcoming' :
-      now >= new Date(e.closes_at) ? (own.length ? 'submitted' : 'missed') :
-      own.length >= allowed ? 'submitted' : 'available'
-    return {
-      ...toExamDto(e, false), myStatus, myAttempts: own.length, attemptsAllowed: allowed,
-      myBestScore: scores.length && (e.release_results === 'immediately' || now >= new Date(e.closes_at)) ? Math.max(...scores) : null,
-      myAttemptId: open?.id ?? own.sort((a, b) => b.id - a.id)[0]?.id ?? null,
-      // The running attempt's own deadline, with the server's now, so the intro can show time left.
-      myDeadline: open ? new Date(open.deadline).toISOString() : null, serverNow: now.toISOString(),
-    }
-  }).sort((a, b) => statusOrder(a.myStatus) - statusOrder(b.myStatus))
+  return mine
+    .map((e) => {
+      const own = attempts.filter((a) => a.exam_id === e.id)
+      const open = own.find((a) => a.status === 'in_progress' && new Date(a.deadline) > now)
+      const allowed = e.max_attempts + (allowances.find((x) => x.exam_id === e.id)?.extra_attempts ?? 0)
+      const scores = own.filter((a) => a.status === 'submitted').map((a) => Number(a.score))
+      const myStatus: MyStatus = open
+        ? 'in_progress'
+        : now < new Date(e.opens_at)
+          ? 'upcoming'
+          : now >= new Date(e.closes_at)
+            ? own.length
+              ? 'submitted'
+              : 'missed'
+            : own.length >= allowed
+              ? 'submitted'
+              : 'available'
+      return {
+        ...toExamDto(e, false),
+        myStatus,
+        myAttempts: own.length,
+        attemptsAllowed: allowed,
+        myBestScore: scores.length && (e.release_results === 'immediately' || now >= new Date(e.closes_at)) ? Math.max(...scores) : null,
+        myAttemptId: open?.id ?? own.sort((a, b) => b.id - a.id)[0]?.id ?? null,
+        // The running attempt's own deadline, with the server's now, so the intro can show time left.
+        myDeadline: open ? new Date(open.deadline).toISOString() : null,
+        serverNow: now.toISOString(),
+      }
+    })
+    .sort((a, b) => statusOrder(a.myStatus) - statusOrder(b.myStatus))
 }
 
 const statusOrder = (s: MyStatus) => ({ in_progress: 0, available: 1, upcoming: 2, submitted: 3, missed: 4 })[s]
@@ -176,12 +272,22 @@ export async function archiveExam(deps: Deps, principal: Principal, id: number, 
     const exam = await tx.selectFrom('exams').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
     if (!exam) throw notFound('考试')
     if (archived) {
-      const open = await tx.selectFrom('attempts').select('id').where('exam_id', '=', id).where('status', '=', 'in_progress')
-        .where('deadline', '>', deps.clock.now()).limit(1).executeTakeFirst()
+      const open = await tx
+        .selectFrom('attempts')
+        .select('id')
+        .where('exam_id', '=', id)
+        .where('status', '=', 'in_progress')
+        .where('deadline', '>', deps.clock.now())
+        .limit(1)
+        .executeTakeFirst()
       if (open) throw conflict('还有人正在作答，不能归档；请在考试结束后归档')
     }
-    const updated = await tx.updateTable('exams').set({ archived_at: archived ? (exam.archived_at ?? deps.clock.now()) : null, updated_at: deps.clock.now() })
-      .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+    const updated = await tx
+      .updateTable('exams')
+      .set({ archived_at: archived ? (exam.archived_at ?? deps.clock.now()) : null, updated_at: deps.clock.now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await audit(tx, principal.userId, archived ? 'exam.archive' : 'exam.unarchive', 'exam', id, { title: exam.title })
     emit('exam:edited', id)
     return updated

@@ -3,15 +3,38 @@ import type { Database, FeedbackStatus } from '../../db/types.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
-export function insertFeedback(db: Db, f: { userId: number; orgId: number; category: string; content: string; anonymous: boolean; at: Date }) {
-  return db.insertInto('feedback').values({ user_id: f.userId, org_id: f.orgId, category: f.category, content: f.content, anonymous: f.anonymous, created_at: f.at })
-    .returning(['id', 'status']).executeTakeFirstOrThrow()
+export function insertFeedback(
+  db: Db,
+  f: { userId: number; orgId: number; category: string; content: string; anonymous: boolean; at: Date },
+) {
+  return db
+    .insertInto('feedback')
+    .values({ user_id: f.userId, org_id: f.orgId, category: f.category, content: f.content, anonymous: f.anonymous, created_at: f.at })
+    .returning(['id', 'status'])
+    .executeTakeFirstOrThrow()
 }
 
 function base(db: Db) {
-  return db.selectFrom('feedback').innerJoin('orgs', 'orgs.id', 'feedback.org_id').leftJoin('users', 'users.id', 'feedback.user_id')
-    .select(['feedback.id', 'feedback.user_id', 'feedback.org_id', 'orgs.name as org_name', 'orgs.path as org_path', 'users.name as user_name',
-      'feedback.category', 'feedback.content', 'feedback.anonymous', 'feedback.status', 'feedback.reply', 'feedback.replied_at', 'feedback.closed_at', 'feedback.created_at'])
+  return db
+    .selectFrom('feedback')
+    .innerJoin('orgs', 'orgs.id', 'feedback.org_id')
+    .leftJoin('users', 'users.id', 'feedback.user_id')
+    .select([
+      'feedback.id',
+      'feedback.user_id',
+      'feedback.org_id',
+      'orgs.name as org_name',
+      'orgs.path as org_path',
+      'users.name as user_name',
+      'feedback.category',
+      'feedback.content',
+      'feedback.anonymous',
+      'feedback.status',
+      'feedback.reply',
+      'feedback.replied_at',
+      'feedback.closed_at',
+      'feedback.created_at',
+    ])
 }
 export type FeedbackRow = Awaited<ReturnType<typeof findFeedback>> & object
 
@@ -20,14 +43,24 @@ export function findFeedback(db: Db, id: number) {
 }
 
 /** Own items (userId), or everything submitted from inside a subtree (scopePath). */
-export async function listFeedback(db: Db, f: { userId?: number; scopePath?: string; status?: FeedbackStatus; page: number; pageSize: number }) {
+export async function listFeedback(
+  db: Db,
+  f: { userId?: number; scopePath?: string; status?: FeedbackStatus; page: number; pageSize: number },
+) {
   let q = base(db)
   if (f.userId !== undefined) q = q.where('feedback.user_id', '=', f.userId)
   if (f.scopePath !== undefined) q = q.where('orgs.path', 'like', `${f.scopePath}%`)
   if (f.status) q = q.where('feedback.status', '=', f.status)
   const [items, total] = await Promise.all([
-    q.orderBy('feedback.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
-    q.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    q
+      .orderBy('feedback.id', 'desc')
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize)
+      .execute(),
+    q
+      .clearSelect()
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow(),
   ])
   return { items, total: total.n }
 }
@@ -42,7 +75,14 @@ export async function setClosed(db: Db, id: number, at: Date) {
 
 /** One month's figures for admins: counts by status and category, overdue items and the mean time to an answer. */
 export async function monthSummary(db: Db, from: Date, to: Date, overdueBefore: Date) {
-  const { rows } = await sql<{ submitted: number; answered: number; closed: number; open: number; overdue: number; avg_hours: number | null }>`
+  const { rows } = await sql<{
+    submitted: number
+    answered: number
+    closed: number
+    open: number
+    overdue: number
+    avg_hours: number | null
+  }>`
     select count(*)::int as submitted,
       count(*) filter (where status = 'answered')::int as answered,
       count(*) filter (where status = 'closed')::int as closed,
@@ -50,7 +90,13 @@ export async function monthSummary(db: Db, from: Date, to: Date, overdueBefore: 
       count(*) filter (where status = 'submitted' and created_at < ${overdueBefore})::int as overdue,
       (avg(extract(epoch from replied_at - created_at)) filter (where replied_at is not null) / 3600)::float8 as avg_hours
     from feedback where created_at >= ${from} and created_at < ${to}`.execute(db)
-  const byCategory = await db.selectFrom('feedback').select(['category', sql<number>`count(*)::int`.as('count')])
-    .where('created_at', '>=', from).where('created_at', '<', to).groupBy('category').orderBy('count', 'desc').execute()
+  const byCategory = await db
+    .selectFrom('feedback')
+    .select(['category', sql<number>`count(*)::int`.as('count')])
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .groupBy('category')
+    .orderBy('count', 'desc')
+    .execute()
   return { ...rows[0], byCategory }
 }

@@ -17,10 +17,20 @@ const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
 function toItem(row: Row, viewer: Principal, overdueBefore: Date): FeedbackItem {
   const mine = row.user_id === viewer.userId
   return {
-    id: row.id, category: row.category, content: row.content, status: row.status, createdAt: iso(row.created_at)!, orgId: row.org_id, orgName: row.org_name,
+    id: row.id,
+    category: row.category,
+    content: row.content,
+    status: row.status,
+    createdAt: iso(row.created_at)!,
+    orgId: row.org_id,
+    orgName: row.org_name,
     ...((!row.anonymous || mine) && row.user_name ? { name: row.user_name } : {}),
-    anonymous: row.anonymous, reply: row.reply, repliedAt: iso(row.replied_at), closedAt: iso(row.closed_at),
-    overdue: row.status === 'submitted' && new Date(row.created_at) < overdueBefore, mine,
+    anonymous: row.anonymous,
+    reply: row.reply,
+    repliedAt: iso(row.replied_at),
+    closedAt: iso(row.closed_at),
+    overdue: row.status === 'submitted' && new Date(row.created_at) < overdueBefore,
+    mine,
   }
 }
 
@@ -33,15 +43,29 @@ const isStaff = (p: Principal) => roleAtLeast(p.role, 'secretary')
 
 export async function submitFeedback(deps: Deps, principal: Principal, input: { category: string; content: string; anonymous?: boolean }) {
   const row = await q.insertFeedback(deps.db, {
-    userId: principal.userId, orgId: principal.orgId, category: input.category, content: input.content.trim(), anonymous: input.anonymous ?? false, at: deps.clock.now(),
+    userId: principal.userId,
+    orgId: principal.orgId,
+    category: input.category,
+    content: input.content.trim(),
+    anonymous: input.anonymous ?? false,
+    at: deps.clock.now(),
   })
   return { id: row.id, status: row.status }
 }
 
 /** Members always get their own; staff get their subtree's unless they ask for their own (mine=true). */
-export async function listFeedback(deps: Deps, principal: Principal, f: { mine?: boolean; status?: 'submitted' | 'answered' | 'closed'; page: number; pageSize: number }) {
+export async function listFeedback(
+  deps: Deps,
+  principal: Principal,
+  f: { mine?: boolean; status?: 'submitted' | 'answered' | 'closed'; page: number; pageSize: number },
+) {
   const own = f.mine || !isStaff(principal)
-  const { items, total } = await q.listFeedback(deps.db, { ...(own ? { userId: principal.userId } : { scopePath: scopePrefix(principal) }), status: f.status, page: f.page, pageSize: f.pageSize })
+  const { items, total } = await q.listFeedback(deps.db, {
+    ...(own ? { userId: principal.userId } : { scopePath: scopePrefix(principal) }),
+    status: f.status,
+    page: f.page,
+    pageSize: f.pageSize,
+  })
   const before = await overdueBefore(deps)
   return { items: items.map((r) => toItem(r, principal, before)), total }
 }
@@ -87,7 +111,13 @@ export async function feedbackSummary(deps: Deps, month?: string) {
   const start = month ? dayjs.tz(`${month}-01`, ZONE) : dayjs(deps.clock.now()).tz(ZONE).startOf('month')
   const s = await q.monthSummary(deps.db, start.toDate(), start.add(1, 'month').toDate(), await overdueBefore(deps))
   return {
-    month: start.format('YYYY-MM'), submitted: s.submitted, answered: s.answered, closed: s.closed, open: s.open, overdue: s.overdue,
-    avgAnswerHours: s.avg_hours === null ? null : Math.round(s.avg_hours * 10) / 10, byCategory: s.byCategory,
+    month: start.format('YYYY-MM'),
+    submitted: s.submitted,
+    answered: s.answered,
+    closed: s.closed,
+    open: s.open,
+    overdue: s.overdue,
+    avgAnswerHours: s.avg_hours === null ? null : Math.round(s.avg_hours * 10) / 10,
+    byCategory: s.byCategory,
   }
 }

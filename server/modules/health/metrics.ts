@@ -20,7 +20,11 @@ export function processMetrics(socketCount: () => number) {
       heapUsedMb: Math.round(mem.heapUsed / 1048576),
       /** CPU used since the previous call, as a share of one core (1.0 = one core busy). */
       cpuCores: wallUs > 0 ? Math.round(((cpu.user + cpu.system) / wallUs) * 100) / 100 : 0,
-      eventLoopDelayMs: { p50: Math.round(loop.percentile(50) / 1e4) / 100, p99: Math.round(loop.percentile(99) / 1e4) / 100, max: Math.round(loop.max / 1e4) / 100 },
+      eventLoopDelayMs: {
+        p50: Math.round(loop.percentile(50) / 1e4) / 100,
+        p99: Math.round(loop.percentile(99) / 1e4) / 100,
+        max: Math.round(loop.max / 1e4) / 100,
+      },
       sockets: socketCount(),
     }
     loop.reset()

@@ -15,5 +15,7 @@ export function registerNotificationEvents(app: FastifyInstance) {
     for (const { userId, notification } of created) io.to(personalRoom(userId)).emit('notification', notification)
   }
   app.deps.events.on('notifications:created', push)
-  app.addHook('onClose', async () => { app.deps.events.off('notifications:created', push) })
+  app.addHook('onClose', async () => {
+    app.deps.events.off('notifications:created', push)
+  })
 }

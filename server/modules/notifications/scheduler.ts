@@ -16,7 +16,10 @@ import { notify, type NewNotification } from './service.js'
 const LEAD_MS = 30 * 60_000
 const hhmm = (d: Date | string) => dayjs(d).tz(ZONE).format('M月D日 HH:mm')
 
-interface Notice { notice: NewNotification; recipients: (exam: ExamRow, invited: number[]) => Promise<number[]> }
+interface Notice {
+  notice: NewNotification
+  recipients: (exam: ExamRow, invited: number[]) => Promise<number[]>
+}
 
 function dueNotices(exam: ExamRow, now: Date, deps: Pick<Deps, 'db'>): Notice[] {
   const opens = new Date(exam.opens_at).getTime()
@@ -27,16 +30,28 @@ function dueNotices(exam: ExamRow, now: Date, deps: Pick<Deps, 'db'>): Notice[] 
   const everyone = async (_e: ExamRow, invited: number[]) => invited
   const due: Notice[] = []
   if (t < closes) {
-    due.push({ recipients: everyone, notice: {
-      kind: 'exam_published', cause: `exam:${exam.id}:published`, link, title: `新考试：${exam.title}`,
-      body: `${hhmm(exam.opens_at)} 开始，${hhmm(exam.closes_at)} 截止，限时 ${exam.duration_minutes} 分钟。`,
-    } })
+    due.push({
+      recipients: everyone,
+      notice: {
+        kind: 'exam_published',
+        cause: `exam:${exam.id}:published`,
+        link,
+        title: `新考试：${exam.title}`,
+        body: `${hhmm(exam.opens_at)} 开始，${hhmm(exam.closes_at)} 截止，限时 ${exam.duration_minutes} 分钟。`,
+      },
+    })
   }
   if (t < opens && opens - t <= LEAD_MS && opens - created > LEAD_MS) {
-    due.push({ recipients: everyone, notice: {
-      kind: 'exam_opening', cause: `exam:${exam.id}:opening`, link, title: `考试即将开始：${exam.title}`,
-      body: `将于 ${hhmm(exam.opens_at)} 开始。请提前确认网络通畅、手机电量充足。`,
-    } })
+    due.push({
+      recipients: everyone,
+      notice: {
+        kind: 'exam_opening',
+        cause: `exam:${exam.id}:opening`,
+        link,
+        title: `考试即将开始：${exam.title}`,
+        body: `将于 ${hhmm(exam.opens_at)} 开始。请提前确认网络通畅、手机电量充足。`,
+      },
+    })
   }
   if (t >= opens && t < closes && closes - t <= LEAD_MS) {
     due.push({
@@ -45,7 +60,10 @@ function dueNotices(exam: ExamRow, now: Date, deps: Pick<Deps, 'db'>): Notice[] 
         return invited.filter((id) => !started.has(id))
       },
       notice: {
-        kind: 'exam_closing', cause: `exam:${exam.id}:closing`, link, title: `考试即将截止：${exam.title}`,
+        kind: 'exam_closing',
+        cause: `exam:${exam.id}:closing`,
+        link,
+        title: `考试即将截止：${exam.title}`,
         body: `将于 ${hhmm(exam.closes_at)} 截止，您还没有开始作答。`,
       },
     })
@@ -53,7 +71,13 @@ function dueNotices(exam: ExamRow, now: Date, deps: Pick<Deps, 'db'>): Notice[] 
   if (exam.release_results === 'after_close' && t >= closes) {
     due.push({
       recipients: async (e) => [...(await takersOf(deps.db, e.id)).submitted],
-      notice: { kind: 'results_released', cause: `exam:${exam.id}:results`, link, title: `成绩已公布：${exam.title}`, body: '点开可查看您的成绩、答案与解析。' },
+      notice: {
+        kind: 'results_released',
+        cause: `exam:${exam.id}:results`,
+        link,
+        title: `成绩已公布：${exam.title}`,
+        body: '点开可查看您的成绩、答案与解析。',
+      },
     })
   }
   return due
@@ -66,7 +90,15 @@ export async function runNotificationJob(deps: Deps): Promise<number> {
   for (const exam of await examsForNotices(deps.db, now)) {
     const due = dueNotices(exam, now, deps)
     if (!due.length) continue
-    const claimedAlready = await deps.db.selectFrom('notification_fanouts').select('cause').where('cause', 'in', due.map((d) => d.notice.cause)).execute()
+    const claimedAlready = await deps.db
+      .selectFrom('notification_fanouts')
+      .select('cause')
+      .where(
+        'cause',
+        'in',
+        due.map((d) => d.notice.cause),
+      )
+      .execute()
     const pending = due.filter((d) => !claimedAlready.some((c) => c.cause === d.notice.cause))
     if (!pending.length) continue
     const audience = [...(await orgPaths(deps.db, exam.audience_org_ids as number[])).values()]

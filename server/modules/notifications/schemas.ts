@@ -7,8 +7,14 @@ import type { NotificationPayload } from '../../realtime/events-map.js'
  * 通报): there is no kind that asks anyone to log in or study more.
  */
 export const NOTIFICATION_KINDS = [
-  'exam_published', 'exam_opening', 'exam_closing', 'results_released',
-  'bulletin', 'task_issued', 'task_overdue', 'contest_starting',
+  'exam_published',
+  'exam_opening',
+  'exam_closing',
+  'results_released',
+  'bulletin',
+  'task_issued',
+  'task_overdue',
+  'contest_starting',
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 

@@ -8,6 +8,10 @@ export type { NewNotification }
 /** Returns how many people got it now (those who already had this cause are skipped). */
 export async function notify(tx: Tx, emit: Emit, userIds: number[], n: NewNotification, at: Date): Promise<number> {
   const rows = await insertNotifications(tx, [...new Set(userIds)], n, at)
-  if (rows.length) emit('notifications:created', rows.map((r) => ({ userId: r.user_id, notification: toNotificationDto(r) })))
+  if (rows.length)
+    emit(
+      'notifications:created',
+      rows.map((r) => ({ userId: r.user_id, notification: toNotificationDto(r) })),
+    )
   return rows.length
 }

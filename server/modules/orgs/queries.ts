@@ -16,7 +16,10 @@ export function subtreeOrgs(db: Db, pathPrefix: string) {
   return db.selectFrom('orgs').selectAll().where('path', 'like', `${pathPrefix}%`).orderBy('path').execute()
 }
 
-export async function insertOrg(db: Db, org: { name: string; kind: OrgKind; parentPath: string | null; parentId: number | null; sort?: number }) {
+export async function insertOrg(
+  db: Db,
+  org: { name: string; kind: OrgKind; parentPath: string | null; parentId: number | null; sort?: number },
+) {
   // The path embeds the new id, so take the id from the sequence first.
   const { rows } = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('orgs', 'id'))::int as id`.execute(db)
   const id = rows[0].id

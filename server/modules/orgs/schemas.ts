@@ -30,8 +30,20 @@ export const UpdateOrgBody = Type.Object(
   { minProperties: 1 },
 )
 
-export function toOrgDto(o: { id: number; parent_id: number | null; name: string; kind: Static<typeof OrgKind>; path: string; active: boolean; sort: number }, members?: number) {
-  return { id: o.id, parentId: o.parent_id, name: o.name, kind: o.kind, path: o.path, active: o.active, sort: o.sort, ...(members !== undefined && { members }) }
+export function toOrgDto(
+  o: { id: number; parent_id: number | null; name: string; kind: Static<typeof OrgKind>; path: string; active: boolean; sort: number },
+  members?: number,
+) {
+  return {
+    id: o.id,
+    parentId: o.parent_id,
+    name: o.name,
+    kind: o.kind,
+    path: o.path,
+    active: o.active,
+    sort: o.sort,
+    ...(members !== undefined && { members }),
+  }
 }
 
 // Types of the shapes above, for services and (type-only) for the web app.

@@ -13,7 +13,11 @@ export async function listOrgTree(deps: Pick<Deps, 'db'>) {
   return orgs.map((o) => toOrgDto(o, members.get(o.id) ?? 0))
 }
 
-export async function createOrg(deps: Deps, principal: Principal, input: { name: string; kind: OrgKind; parentId: number | null; sort?: number }) {
+export async function createOrg(
+  deps: Deps,
+  principal: Principal,
+  input: { name: string; kind: OrgKind; parentId: number | null; sort?: number },
+) {
   const { name, kind, parentId, sort } = input
   const org = await withTransaction(deps, async (tx) => {
     const parent = parentId === null ? null : await q.findOrg(tx, parentId)
@@ -25,13 +29,22 @@ export async function createOrg(deps: Deps, principal: Principal, input: { name:
   return toOrgDto(org)
 }
 
-export interface OrgPatch { parentId?: number | null; name?: string; kind?: OrgKind; active?: boolean; sort?: number }
+export interface OrgPatch {
+  parentId?: number | null
+  name?: string
+  kind?: OrgKind
+  active?: boolean
+  sort?: number
+}
 
 /** Renames, moves (with its whole subtree) or deactivates an org; never under itself. */
 export async function updateOrg(deps: Deps, principal: Principal, id: number, input: OrgPatch) {
   // Only the fields named here: extra keys in a body must never reach the SQL.
   const { parentId, name, kind, active, sort } = input
-  const patch = Object.fromEntries(Object.entries({ name, kind, active, sort }).filter(([, v]) => v !== undefined)) as Omit<OrgPatch, 'parentId'>
+  const patch = Object.fromEntries(Object.entries({ name, kind, active, sort }).filter(([, v]) => v !== undefined)) as Omit<
+    OrgPatch,
+    'parentId'
+  >
   return withTransaction(deps, async (tx) => {
     const org = await q.findOrg(tx, id)
     if (!org) throw notFound('组织')

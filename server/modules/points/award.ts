@@ -37,43 +37,94 @@ export async function award(tx: Tx, input: AwardInput): Promise<AwardResult> {
   const period = rule.weekly_cap !== null ? `W:${weekStart(day)}` : `D:${day}`
   const cap = rule.weekly_cap ?? rule.daily_cap
   const key = { user_id: input.userId, rule_code: rule.code, period }
-  await tx.insertInto('point_counters').values({ ...key, earned: 0 }).onConflict((oc) => oc.doNothing()).execute()
-  const counter = await tx.selectFrom('point_counters').select('earned')
-    .where('user_id', '=', key.user_id).where('rule_code', '=', key.rule_code).where('period', '=', key.period)
-    .forUpdate().executeTakeFirstOrThrow()
+  await tx
+    .insertInto('point_counters')
+    .values({ ...key, earned: 0 })
+    .onConflict((oc) => oc.doNothing())
+    .execute()
+  const counter = await tx
+    .selectFrom('point_counters')
+    .select('earned')
+    .where('user_id', '=', key.user_id)
+    .where('rule_code', '=', key.rule_code)
+    .where('period', '=', key.period)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
   const wanted = rule.points * (input.units ?? 1)
   const points = cap === null ? wanted : Math.max(0, Math.min(wanted, cap - counter.earned))
 
-  const inserted = await tx.insertInto('point_ledger').values({
-    user_id: input.userId, org_id: input.orgId, rule_code: rule.code, rule_version: rule.version, points, day,
-    idem_key: input.idemKey, detail: input.detail ? JSON.stringify(input.detail) : null, created_at: input.at,
-  }).onConflict((oc) => oc.columns(['user_id', 'idem_key']).doNothing()).returning('id').executeTakeFirst()
+  const inserted = await tx
+    .insertInto('point_ledger')
+    .values({
+      user_id: input.userId,
+      org_id: input.orgId,
+      rule_code: rule.code,
+      rule_version: rule.version,
+      points,
+      day,
+      idem_key: input.idemKey,
+      detail: input.detail ? JSON.stringify(input.detail) : null,
+      created_at: input.at,
+    })
+    .onConflict((oc) => oc.columns(['user_id', 'idem_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
   if (!inserted) {
-    const prior = await tx.selectFrom('point_ledger').select('points').where('user_id', '=', input.userId).where('idem_key', '=', input.idemKey).executeTakeFirstOrThrow()
+    const prior = await tx
+      .selectFrom('point_ledger')
+      .select('points')
+      .where('user_id', '=', input.userId)
+      .where('idem_key', '=', input.idemKey)
+      .executeTakeFirstOrThrow()
     return { rule: rule.code, points: prior.points, capped: false, duplicate: true }
   }
   if (points > 0) {
-    await tx.updateTable('point_counters').set((eb) => ({ earned: eb('earned', '+', points) }))
-      .where('user_id', '=', key.user_id).where('rule_code', '=', key.rule_code).where('period', '=', key.period).execute()
+    await tx
+      .updateTable('point_counters')
+      .set((eb) => ({ earned: eb('earned', '+', points) }))
+      .where('user_id', '=', key.user_id)
+      .where('rule_code', '=', key.rule_code)
+      .where('period', '=', key.period)
+      .execute()
     await addToTotals(tx, input.userId, day, points)
   }
   return { rule: rule.code, points, capped: points < wanted, duplicate: false }
 }
 
 async function addToTotals(tx: Tx, userId: number, day: string, points: number) {
-  await tx.insertInto('point_totals')
+  await tx
+    .insertInto('point_totals')
     .values(allPeriodKeys(day).map((period) => ({ user_id: userId, period, points })))
-    .onConflict((oc) => oc.columns(['user_id', 'period']).doUpdateSet((eb) => ({ points: eb('point_totals.points', '+', eb.ref('excluded.points')) })))
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'period']).doUpdateSet((eb) => ({ points: eb('point_totals.points', '+', eb.ref('excluded.points')) })),
+    )
     .execute()
 }
 
 /** An audited correction by staff (may be negative); not capped, never a rule's counter. */
-export async function adjust(tx: Tx, a: { userId: number; orgId: number; points: number; reason: string; actorId: number; at: Date; idemKey: string }) {
+export async function adjust(
+  tx: Tx,
+  a: { userId: number; orgId: number; points: number; reason: string; actorId: number; at: Date; idemKey: string },
+) {
   const day = shanghaiDate(a.at)
-  const inserted = await tx.insertInto('point_ledger').values({
-    user_id: a.userId, org_id: a.orgId, rule_code: 'adjust', rule_version: null, points: a.points, day, idem_key: a.idemKey,
-    actor_id: a.actorId, reason: a.reason, detail: null, created_at: a.at,
-  }).onConflict((oc) => oc.columns(['user_id', 'idem_key']).doNothing()).returning('id').executeTakeFirst()
+  const inserted = await tx
+    .insertInto('point_ledger')
+    .values({
+      user_id: a.userId,
+      org_id: a.orgId,
+      rule_code: 'adjust',
+      rule_version: null,
+      points: a.points,
+      day,
+      idem_key: a.idemKey,
+      actor_id: a.actorId,
+      reason: a.reason,
+      detail: null,
+      created_at: a.at,
+    })
+    .onConflict((oc) => oc.columns(['user_id', 'idem_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
   if (inserted) await addToTotals(tx, a.userId, day, a.points)
   return { duplicate: !inserted }
 }

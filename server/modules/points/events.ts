@@ -38,7 +38,9 @@ export function registerPointEvents(app: FastifyInstance) {
       const r = parseRoom(room)
       if (!r) continue
       try {
-        io.local.to(room).emit('points:leaderboard', { orgId: r.orgId, period: r.period, by: r.by, top: await board(r.orgId, r.period, r.by) })
+        io.local
+          .to(room)
+          .emit('points:leaderboard', { orgId: r.orgId, period: r.period, by: r.by, top: await board(r.orgId, r.period, r.by) })
       } catch (err) {
         app.log.warn({ err, room }, 'points push failed')
       }
@@ -65,7 +67,12 @@ export function registerPointEvents(app: FastifyInstance) {
         }
         await socket.join(room)
         ack?.({ ok: true })
-        socket.emit('points:leaderboard', { orgId: org.id, period: period as PointsPeriod, by, top: await board(org.id, period as PointsPeriod, by) })
+        socket.emit('points:leaderboard', {
+          orgId: org.id,
+          period: period as PointsPeriod,
+          by,
+          top: await board(org.id, period as PointsPeriod, by),
+        })
       } catch (err) {
         ack?.({ ok: false, error: ackError(err) })
       }

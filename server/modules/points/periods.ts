@@ -5,10 +5,14 @@ export type Period = 'day' | 'week' | 'month' | 'total'
 
 export function periodKey(period: Period, day: string): string {
   switch (period) {
-    case 'day': return `D:${day}`
-    case 'week': return `W:${weekStart(day)}`
-    case 'month': return `M:${day.slice(0, 7)}`
-    case 'total': return 'T'
+    case 'day':
+      return `D:${day}`
+    case 'week':
+      return `W:${weekStart(day)}`
+    case 'month':
+      return `M:${day.slice(0, 7)}`
+    case 'total':
+      return 'T'
   }
 }
 

@@ -9,6 +9,9 @@ export function readSettings(db: Db) {
 
 export async function writeSetting(db: Db, key: string, value: unknown, actorId: number, at: Date) {
   const json = JSON.stringify(value)
-  await db.insertInto('policy_settings').values({ key, value: json, updated_by: actorId, updated_at: at })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_by: actorId, updated_at: at })).execute()
+  await db
+    .insertInto('policy_settings')
+    .values({ key, value: json, updated_by: actorId, updated_at: at })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_by: actorId, updated_at: at }))
+    .execute()
 }

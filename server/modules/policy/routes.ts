@@ -5,22 +5,45 @@ import { readPolicy, updatePolicy } from './service.js'
 import { APP_VERSION } from './version.js'
 
 export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/policy', {
-    config: { access: 'admin' },
-    schema: { tags: ['policy'], summary: '合规设置（全部开关）', response: withErrors({ 200: Policy }) },
-  }, async () => readPolicy(app.db))
+  app.get(
+    '/policy',
+    {
+      config: { access: 'admin' },
+      schema: { tags: ['policy'], summary: '合规设置（全部开关）', response: withErrors({ 200: Policy }) },
+    },
+    async () => readPolicy(app.db),
+  )
 
-  app.patch('/policy', {
-    config: { access: 'admin' },
-    schema: { tags: ['policy'], summary: '修改合规设置（每项修改留痕）', body: PolicyPatch, response: withErrors({ 200: Policy }) },
-  }, async (req) => updatePolicy(app.deps, req.principal, req.body))
+  app.patch(
+    '/policy',
+    {
+      config: { access: 'admin' },
+      schema: { tags: ['policy'], summary: '修改合规设置（每项修改留痕）', body: PolicyPatch, response: withErrors({ 200: Policy }) },
+    },
+    async (req) => updatePolicy(app.deps, req.principal, req.body),
+  )
 
   // The about page (主办单位, 备案号, version, privacy policy) and the switches every page obeys.
-  app.get('/about', {
-    config: { access: 'signed-in', allowPendingTotp: true, allowAuditor: true, allowPendingPasswordChange: true },
-    schema: { tags: ['policy'], summary: '关于：主办单位、备案号、版本、隐私政策，以及积分与排行是否开启', response: withErrors({ 200: PublicPolicy }) },
-  }, async () => {
-    const p = await readPolicy(app.db)
-    return { pointsEnabled: p.pointsEnabled, leaderboards: p.leaderboards, sponsor: p.sponsor, filingNumber: p.filingNumber, privacyPolicy: p.privacyPolicy, version: APP_VERSION }
-  })
+  app.get(
+    '/about',
+    {
+      config: { access: 'signed-in', allowPendingTotp: true, allowAuditor: true, allowPendingPasswordChange: true },
+      schema: {
+        tags: ['policy'],
+        summary: '关于：主办单位、备案号、版本、隐私政策，以及积分与排行是否开启',
+        response: withErrors({ 200: PublicPolicy }),
+      },
+    },
+    async () => {
+      const p = await readPolicy(app.db)
+      return {
+        pointsEnabled: p.pointsEnabled,
+        leaderboards: p.leaderboards,
+        sponsor: p.sponsor,
+        filingNumber: p.filingNumber,
+        privacyPolicy: p.privacyPolicy,
+        version: APP_VERSION,
+      }
+    },
+  )
 }

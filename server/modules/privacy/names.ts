@@ -30,7 +30,12 @@ export async function leaderboardMode(db: Kysely<Database>): Promise<Leaderboard
  */
 async function namerFor(db: Kysely<Database>, mode: LeaderboardMode, userIds: number[]): Promise<(userId: number, name: string) => string> {
   if (mode === 'on' || !userIds.length) return (_id, name) => (mode === 'on' ? name : maskName(name))
-  const rows = await db.selectFrom('users').select('id').where('id', 'in', [...new Set(userIds)]).where('show_on_leaderboards', '=', true).execute()
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', [...new Set(userIds)])
+    .where('show_on_leaderboards', '=', true)
+    .execute()
   const consented = new Set(rows.map((r) => r.id))
   return (userId, name) => boardName(name, consented.has(userId), mode)
 }

@@ -13,13 +13,24 @@ export async function setConsent(db: Db, userId: number, show: boolean, at: Date
 
 /** The exams whose boards show this person (her latest 20), to push them again with her new name. */
 export async function examsRankingUser(db: Db, userId: number): Promise<number[]> {
-  const rows = await db.selectFrom('exam_people').select('exam_id').where('user_id', '=', userId).where('submitted', '=', true)
-    .orderBy('exam_id', 'desc').limit(20).execute()
+  const rows = await db
+    .selectFrom('exam_people')
+    .select('exam_id')
+    .where('user_id', '=', userId)
+    .where('submitted', '=', true)
+    .orderBy('exam_id', 'desc')
+    .limit(20)
+    .execute()
   return rows.map((r) => r.exam_id)
 }
 
 export function pendingRequestOf(db: Db, userId: number) {
-  return db.selectFrom('deletion_requests').select(['id', 'status', 'requested_at']).where('user_id', '=', userId).where('status', '=', 'pending').executeTakeFirst()
+  return db
+    .selectFrom('deletion_requests')
+    .select(['id', 'status', 'requested_at'])
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst()
 }
 
 export function insertDeletionRequest(db: Db, userId: number, reason: string | null, at: Date) {
@@ -31,10 +42,26 @@ export function findDeletionRequest(db: Db, id: number) {
 }
 
 export function deletionRequests(db: Db) {
-  return db.selectFrom('deletion_requests').innerJoin('users', 'users.id', 'deletion_requests.user_id').innerJoin('orgs', 'orgs.id', 'users.org_id')
-    .select(['deletion_requests.id', 'deletion_requests.user_id', 'users.name', 'users.username', 'orgs.name as org_name', 'deletion_requests.reason',
-      'deletion_requests.status', 'deletion_requests.requested_at', 'deletion_requests.decided_at', 'deletion_requests.note'])
-    .orderBy(sql`deletion_requests.status = 'pending'`, 'desc').orderBy('deletion_requests.id', 'desc').limit(500).execute()
+  return db
+    .selectFrom('deletion_requests')
+    .innerJoin('users', 'users.id', 'deletion_requests.user_id')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select([
+      'deletion_requests.id',
+      'deletion_requests.user_id',
+      'users.name',
+      'users.username',
+      'orgs.name as org_name',
+      'deletion_requests.reason',
+      'deletion_requests.status',
+      'deletion_requests.requested_at',
+      'deletion_requests.decided_at',
+      'deletion_requests.note',
+    ])
+    .orderBy(sql`deletion_requests.status = 'pending'`, 'desc')
+    .orderBy('deletion_requests.id', 'desc')
+    .limit(500)
+    .execute()
 }
 
 export async function decide(db: Db, id: number, status: 'approved' | 'rejected', by: number, at: Date, note: string | null) {
@@ -43,10 +70,21 @@ export async function decide(db: Db, id: number, status: 'approved' | 'rejected'
 
 /** Replaces everything that names the person; keeps the row (and its id) for ledgers and results. */
 export async function anonymiseUser(db: Db, userId: number, unusableSecret: string, at: Date) {
-  await db.updateTable('users').set({
-    name: '已注销用户', username: `deleted-${userId}`, password_hash: `!anonymised:${unusableSecret}`, active: false,
-    show_on_leaderboards: false, totp_secret: null, totp_enabled_at: null, anonymised_at: at, updated_at: at,
-  }).where('id', '=', userId).execute()
+  await db
+    .updateTable('users')
+    .set({
+      name: '已注销用户',
+      username: `deleted-${userId}`,
+      password_hash: `!anonymised:${unusableSecret}`,
+      active: false,
+      show_on_leaderboards: false,
+      totp_secret: null,
+      totp_enabled_at: null,
+      anonymised_at: at,
+      updated_at: at,
+    })
+    .where('id', '=', userId)
+    .execute()
   await db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute()
   await db.updateTable('sessions').set({ ip: null, user_agent: null }).where('user_id', '=', userId).execute()
   await db.updateTable('feedback').set({ user_id: null, anonymous: true }).where('user_id', '=', userId).execute()
@@ -57,38 +95,128 @@ const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
 /** Everything kept about one person, selected by her id only. */
 export async function ownData(db: Db, userId: number) {
   const [profile, ledger, attempts, study, activities, feedback, sessions] = await Promise.all([
-    db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id')
-      .select(['users.id', 'users.username', 'users.name', 'users.role', 'orgs.name as org_name', 'users.created_at', 'users.show_on_leaderboards', 'users.privacy_noticed_at'])
-      .where('users.id', '=', userId).executeTakeFirstOrThrow(),
-    db.selectFrom('point_ledger').leftJoin('point_rules', (j) => j.onRef('point_rules.code', '=', 'point_ledger.rule_code').onRef('point_rules.version', '=', 'point_ledger.rule_version'))
-      .select(['point_ledger.rule_code', 'point_rules.name as rule_name', 'point_ledger.points', sql<string>`point_ledger.day::text`.as('day'), 'point_ledger.created_at', 'point_ledger.reason'])
-      .where('point_ledger.user_id', '=', userId).orderBy('point_ledger.id').execute(),
-    db.selectFrom('attempts').innerJoin('exams', 'exams.id', 'attempts.exam_id')
-      .select(['exams.title', 'attempts.attempt_no', 'attempts.status', 'attempts.started_at', 'attempts.submitted_at', 'attempts.score', 'attempts.max_score', 'attempts.passed'])
-      .where('attempts.user_id', '=', userId).orderBy('attempts.id').execute(),
-    db.selectFrom('study_time').innerJoin('materials', 'materials.id', 'study_time.material_id')
+    db
+      .selectFrom('users')
+      .innerJoin('orgs', 'orgs.id', 'users.org_id')
+      .select([
+        'users.id',
+        'users.username',
+        'users.name',
+        'users.role',
+        'orgs.name as org_name',
+        'users.created_at',
+        'users.show_on_leaderboards',
+        'users.privacy_noticed_at',
+      ])
+      .where('users.id', '=', userId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('point_ledger')
+      .leftJoin('point_rules', (j) =>
+        j.onRef('point_rules.code', '=', 'point_ledger.rule_code').onRef('point_rules.version', '=', 'point_ledger.rule_version'),
+      )
+      .select([
+        'point_ledger.rule_code',
+        'point_rules.name as rule_name',
+        'point_ledger.points',
+        sql<string>`point_ledger.day::text`.as('day'),
+        'point_ledger.created_at',
+        'point_ledger.reason',
+      ])
+      .where('point_ledger.user_id', '=', userId)
+      .orderBy('point_ledger.id')
+      .execute(),
+    db
+      .selectFrom('attempts')
+      .innerJoin('exams', 'exams.id', 'attempts.exam_id')
+      .select([
+        'exams.title',
+        'attempts.attempt_no',
+        'attempts.status',
+        'attempts.started_at',
+        'attempts.submitted_at',
+        'attempts.score',
+        'attempts.max_score',
+        'attempts.passed',
+      ])
+      .where('attempts.user_id', '=', userId)
+      .orderBy('attempts.id')
+      .execute(),
+    db
+      .selectFrom('study_time')
+      .innerJoin('materials', 'materials.id', 'study_time.material_id')
       .select(['materials.title', sql<string>`study_time.day::text`.as('day'), 'study_time.seconds'])
-      .where('study_time.user_id', '=', userId).orderBy('study_time.day').execute(),
-    db.selectFrom('activity_participants').innerJoin('activities', 'activities.id', 'activity_participants.activity_id')
+      .where('study_time.user_id', '=', userId)
+      .orderBy('study_time.day')
+      .execute(),
+    db
+      .selectFrom('activity_participants')
+      .innerJoin('activities', 'activities.id', 'activity_participants.activity_id')
       .select(['activities.title', 'activities.type', 'activities.starts_at', 'activity_participants.checked_in_at'])
-      .where('activity_participants.user_id', '=', userId).orderBy('activities.starts_at').execute()
+      .where('activity_participants.user_id', '=', userId)
+      .orderBy('activities.starts_at')
+      .execute()
       .catch(() => []), // the ledger's tables arrive with the campaign feature
-    db.selectFrom('feedback').select(['category', 'content', 'anonymous', 'status', 'reply', 'created_at', 'replied_at'])
-      .where('user_id', '=', userId).orderBy('id').execute(),
-    db.selectFrom('sessions').select(['created_at', 'last_seen_at', 'revoked_at', 'ip', 'user_agent'])
-      .where('user_id', '=', userId).orderBy('created_at').execute(),
+    db
+      .selectFrom('feedback')
+      .select(['category', 'content', 'anonymous', 'status', 'reply', 'created_at', 'replied_at'])
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('sessions')
+      .select(['created_at', 'last_seen_at', 'revoked_at', 'ip', 'user_agent'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .execute(),
   ])
   return {
     profile: {
-      id: profile.id, username: profile.username, name: profile.name, role: profile.role, orgName: profile.org_name,
-      createdAt: iso(profile.created_at), showOnLeaderboards: profile.show_on_leaderboards, privacyNoticeAnsweredAt: iso(profile.privacy_noticed_at),
+      id: profile.id,
+      username: profile.username,
+      name: profile.name,
+      role: profile.role,
+      orgName: profile.org_name,
+      createdAt: iso(profile.created_at),
+      showOnLeaderboards: profile.show_on_leaderboards,
+      privacyNoticeAnsweredAt: iso(profile.privacy_noticed_at),
     },
-    pointsLedger: ledger.map((l) => ({ rule: l.rule_code, name: l.rule_name ?? (l.rule_code === 'adjust' ? '积分调整' : l.rule_code), points: l.points, day: l.day, at: iso(l.created_at), reason: l.reason })),
-    attempts: attempts.map((a) => ({ exam: a.title, attemptNo: a.attempt_no, status: a.status, startedAt: iso(a.started_at), submittedAt: iso(a.submitted_at), score: a.score, maxScore: a.max_score, passed: a.passed })),
+    pointsLedger: ledger.map((l) => ({
+      rule: l.rule_code,
+      name: l.rule_name ?? (l.rule_code === 'adjust' ? '积分调整' : l.rule_code),
+      points: l.points,
+      day: l.day,
+      at: iso(l.created_at),
+      reason: l.reason,
+    })),
+    attempts: attempts.map((a) => ({
+      exam: a.title,
+      attemptNo: a.attempt_no,
+      status: a.status,
+      startedAt: iso(a.started_at),
+      submittedAt: iso(a.submitted_at),
+      score: a.score,
+      maxScore: a.max_score,
+      passed: a.passed,
+    })),
     studyTime: study.map((s) => ({ material: s.title, day: s.day, seconds: s.seconds })),
     activities: activities.map((a) => ({ title: a.title, type: a.type, startsAt: iso(a.starts_at), checkedInAt: iso(a.checked_in_at) })),
-    feedback: feedback.map((f) => ({ category: f.category, content: f.content, anonymous: f.anonymous, status: f.status, reply: f.reply, createdAt: iso(f.created_at), repliedAt: iso(f.replied_at) })),
-    logins: sessions.map((s) => ({ at: iso(s.created_at), lastSeenAt: iso(s.last_seen_at), endedAt: iso(s.revoked_at), ip: s.ip, userAgent: s.user_agent })),
+    feedback: feedback.map((f) => ({
+      category: f.category,
+      content: f.content,
+      anonymous: f.anonymous,
+      status: f.status,
+      reply: f.reply,
+      createdAt: iso(f.created_at),
+      repliedAt: iso(f.replied_at),
+    })),
+    logins: sessions.map((s) => ({
+      at: iso(s.created_at),
+      lastSeenAt: iso(s.last_seen_at),
+      endedAt: iso(s.revoked_at),
+      ip: s.ip,
+      userAgent: s.user_agent,
+    })),
   }
 }
 export type OwnData = Awaited<ReturnType<typeof ownData>>

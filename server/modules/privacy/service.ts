@@ -52,8 +52,16 @@ export async function requestDeletion(deps: Deps, principal: Principal, reason: 
 
 export async function listDeletionRequests(deps: Deps): Promise<DeletionRequest[]> {
   return (await q.deletionRequests(deps.db)).map((r) => ({
-    id: r.id, userId: r.user_id, name: r.name, username: r.username, orgName: r.org_name, reason: r.reason, status: r.status,
-    requestedAt: new Date(r.requested_at).toISOString(), decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null, note: r.note,
+    id: r.id,
+    userId: r.user_id,
+    name: r.name,
+    username: r.username,
+    orgName: r.org_name,
+    reason: r.reason,
+    status: r.status,
+    requestedAt: new Date(r.requested_at).toISOString(),
+    decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
+    note: r.note,
   }))
 }
 
@@ -63,7 +71,14 @@ export async function listDeletionRequests(deps: Deps): Promise<DeletionRequest[
  * their addresses dropped, feedback unlinked. Points, attempts and attendance stay under the
  * anonymised account so unit statistics keep their counts.
  */
-export async function decideDeletion(deps: Deps, principal: Principal, id: number, approve: boolean, note: string | undefined, forgetSessions: (userId: number) => void) {
+export async function decideDeletion(
+  deps: Deps,
+  principal: Principal,
+  id: number,
+  approve: boolean,
+  note: string | undefined,
+  forgetSessions: (userId: number) => void,
+) {
   const request = await q.findDeletionRequest(deps.db, id)
   if (!request) throw notFound('注销申请')
   assertNotSelf(principal, request.user_id)
@@ -72,7 +87,15 @@ export async function decideDeletion(deps: Deps, principal: Principal, id: numbe
   await withTransaction(deps, async (tx) => {
     await q.decide(tx, id, approve ? 'approved' : 'rejected', principal.userId, now, note ?? null)
     if (approve) await q.anonymiseUser(tx, request.user_id, randomBytes(24).toString('base64url'), now)
-    await audit(tx, principal.userId, approve ? 'privacy.deletion_approved' : 'privacy.deletion_rejected', 'user', request.user_id, { requestId: id }, note)
+    await audit(
+      tx,
+      principal.userId,
+      approve ? 'privacy.deletion_approved' : 'privacy.deletion_rejected',
+      'user',
+      request.user_id,
+      { requestId: id },
+      note,
+    )
   })
   if (approve) forgetSessions(request.user_id)
   return (await listDeletionRequests(deps)).find((r) => r.id === id)!

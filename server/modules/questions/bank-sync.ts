@@ -69,7 +69,13 @@ export async function syncBank(db: Kysely<Database>, dir: string): Promise<BankS
       next.hashes[question.bankId] = h
       const row = existing.get(question.bankId)
       if (!row) {
-        fresh.push({ ...q.questionValues(question, questionFingerprint(question)), bank_id: question.bankId, status: 'published', created_at: now, updated_at: now })
+        fresh.push({
+          ...q.questionValues(question, questionFingerprint(question)),
+          bank_id: question.bankId,
+          status: 'published',
+          created_at: now,
+          updated_at: now,
+        })
         continue
       }
       const restore = row.status === 'retired' && comeBack.has(question.bankId)
@@ -84,7 +90,12 @@ export async function syncBank(db: Kysely<Database>, dir: string): Promise<BankS
       const status = restore ? 'published' : row.status
       if (rewrite) {
         await q.insertRevision(tx, { questionId: row.id, version: row.version, snapshot: snapshotOf(row), editorId: null })
-        await q.updateQuestion(tx, row.id, { ...q.questionValues(question, questionFingerprint(question)), status, version: row.version + 1, updated_at: now })
+        await q.updateQuestion(tx, row.id, {
+          ...q.questionValues(question, questionFingerprint(question)),
+          status,
+          version: row.version + 1,
+          updated_at: now,
+        })
       } else {
         await q.updateQuestion(tx, row.id, { status, updated_at: now })
       }
@@ -92,7 +103,13 @@ export async function syncBank(db: Kysely<Database>, dir: string): Promise<BankS
     }
 
     const gone = [...existing.values()].filter((r) => !inFiles.has(r.bank_id!) && r.status !== 'retired')
-    if (gone.length) await q.setStatus(tx, gone.map((r) => r.id), 'retired', now)
+    if (gone.length)
+      await q.setStatus(
+        tx,
+        gone.map((r) => r.id),
+        'retired',
+        now,
+      )
     result.retired = gone.length
     next.retired.push(...gone.map((r) => r.bank_id!))
     // A question that failed to load this time keeps its state until it loads again.

@@ -28,7 +28,8 @@ export function grade(q: PaperQuestion, answer: unknown, multipleScoring: Multip
     case 'fill': {
       if (!Array.isArray(answer)) return none
       const key = q.answer as string[][]
-      const allRight = key.length === answer.length &&
+      const allRight =
+        key.length === answer.length &&
         key.every((accepted, i) => accepted.map(normalizeFillAnswer).includes(normalizeFillAnswer(String(answer[i] ?? ''))))
       return allRight ? { correct: true, score: q.score } : none
     }

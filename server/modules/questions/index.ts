@@ -6,6 +6,15 @@ export { syncBank, BANK_DIR } from './bank-sync.js'
 export type { AnswerKey, QuestionInput, QuestionOption, QuestionType } from './model.js'
 export { FILL_BLANK } from './model.js'
 export { normalizeFillAnswer } from './formats/validate.js'
-export { answerShapeProblem, blankCount, publicQuestion, shuffle, shuffleOptions, type Paper, type PaperQuestion, type PublicQuestion } from './presentation.js'
+export {
+  answerShapeProblem,
+  blankCount,
+  publicQuestion,
+  shuffle,
+  shuffleOptions,
+  type Paper,
+  type PaperQuestion,
+  type PublicQuestion,
+} from './presentation.js'
 export { grade, total, type Grade } from './grading.js'
 export { holdForReview } from './service.js'

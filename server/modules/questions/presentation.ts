@@ -29,7 +29,11 @@ export interface PublicQuestion {
 
 export function publicQuestion(q: PaperQuestion): PublicQuestion {
   return {
-    id: q.id, type: q.type, stem: q.stem, options: q.options ?? null, score: q.score,
+    id: q.id,
+    type: q.type,
+    stem: q.stem,
+    options: q.options ?? null,
+    score: q.score,
     ...(q.type === 'fill' && { blanks: blankCount(q) }),
   }
 }
@@ -56,9 +60,7 @@ export function shuffleOptions(q: PaperQuestion, random: () => number = Math.ran
   const order = shuffle(q.options, random)
   const newKeyOf = new Map(order.map((o, i) => [o.key, LETTERS[i]]))
   const options = order.map((o, i) => ({ key: LETTERS[i], text: o.text }))
-  const answer = q.type === 'single'
-    ? newKeyOf.get(q.answer as string)!
-    : (q.answer as string[]).map((k) => newKeyOf.get(k)!).sort()
+  const answer = q.type === 'single' ? newKeyOf.get(q.answer as string)! : (q.answer as string[]).map((k) => newKeyOf.get(k)!).sort()
   return { ...q, options, answer }
 }
 
@@ -73,13 +75,15 @@ export function answerShapeProblem(q: PaperQuestion, answer: unknown): string | 
       return typeof answer === 'string' && keys.has(answer) ? null : `单选题答案须为选项字母之一（${[...keys].join('、')}）`
     case 'multiple':
       return Array.isArray(answer) && answer.every((a) => typeof a === 'string' && keys.has(a)) && new Set(answer).size === answer.length
-        ? null : `多选题答案须为不重复的选项字母数组（${[...keys].join('、')}）`
+        ? null
+        : `多选题答案须为不重复的选项字母数组（${[...keys].join('、')}）`
     case 'judge':
       return typeof answer === 'boolean' ? null : '判断题答案须为 true 或 false'
     case 'fill': {
       const blanks = blankCount(q)
       return Array.isArray(answer) && answer.length === blanks && answer.every((a) => typeof a === 'string' && a.length <= 200)
-        ? null : `填空题答案须为 ${blanks} 个字符串的数组（每空一个）`
+        ? null
+        : `填空题答案须为 ${blanks} 个字符串的数组（每空一个）`
     }
   }
 }

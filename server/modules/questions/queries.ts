@@ -1,5 +1,14 @@
 // SQL of the question bank. Query functions take the database (or a transaction) first.
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Transaction, type Updateable } from 'kysely'
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  type SqlBool,
+  type Transaction,
+  type Updateable,
+} from 'kysely'
 import type { Database, QuestionTable } from '../../db/types.js'
 import type { QuestionInput, QuestionStatus, QuestionType } from './model.js'
 import type { QuestionRow } from './schemas.js'
@@ -12,9 +21,22 @@ const INSERT_BATCH = 1000
 const LOOKUP_BATCH = 1000
 
 const columns = [
-  'questions.id', 'questions.bank_id', 'questions.type', 'questions.stem', 'questions.options', 'questions.answer',
-  'questions.explanation', 'questions.category', 'questions.tags', 'questions.difficulty', 'questions.source',
-  'questions.status', 'questions.version', 'questions.author_id', 'questions.created_at', 'questions.updated_at',
+  'questions.id',
+  'questions.bank_id',
+  'questions.type',
+  'questions.stem',
+  'questions.options',
+  'questions.answer',
+  'questions.explanation',
+  'questions.category',
+  'questions.tags',
+  'questions.difficulty',
+  'questions.source',
+  'questions.status',
+  'questions.version',
+  'questions.author_id',
+  'questions.created_at',
+  'questions.updated_at',
 ] as const
 // A `date` would come back as a JS Date at local midnight (pg) — keep it the YYYY-MM-DD the author wrote.
 const validUntil = sql<string | null>`to_char(questions.valid_until, 'YYYY-MM-DD')`.as('valid_until')
@@ -66,14 +88,20 @@ function matches(eb: ExpressionBuilder<Database, 'questions'>, f: QuestionFilter
   if (text) {
     // One case-insensitive LIKE over all searchable text (fields joined by \x01, which nobody types).
     // The expression is the one the trigram index questions_search_trgm is built on: keep them equal.
-    conds.push(sql<SqlBool>`lower(questions.stem || chr(1) || coalesce(questions.explanation, '') || chr(1) || coalesce(questions.source, '') || chr(1) || questions.tags::text) like lower(${`%${escapeLike(text)}%`})`)
+    conds.push(
+      sql<SqlBool>`lower(questions.stem || chr(1) || coalesce(questions.explanation, '') || chr(1) || coalesce(questions.source, '') || chr(1) || questions.tags::text) like lower(${`%${escapeLike(text)}%`})`,
+    )
   }
   return eb.and(conds)
 }
 
 export async function searchQuestions(db: Db, f: QuestionFilter & { page: number; pageSize: number }) {
   const base = db.selectFrom('questions').where((eb) => matches(eb, f))
-  const page = base.select([...columns, validUntil]).orderBy('questions.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize)
+  const page = base
+    .select([...columns, validUntil])
+    .orderBy('questions.id', 'desc')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
   const countAll = async () => (await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
   if (!f.q?.trim()) {
     // Without text the newest-first page comes off the primary key; counting is a separate cheap scan.
@@ -83,20 +111,42 @@ export async function searchQuestions(db: Db, f: QuestionFilter & { page: number
   // With text, the trigram index yields a bitmap of the matching rows. Sorting thousands of whole
   // rows (stems, options, JSON) for a page of 20 is what made a common word slow; so the page is
   // chosen by id alone and only its 20 rows are read whole. The count runs beside it.
-  const pageIds = base.select('questions.id').orderBy('questions.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize)
+  const pageIds = base
+    .select('questions.id')
+    .orderBy('questions.id', 'desc')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
   const [ids, total] = await Promise.all([pageIds.execute(), countAll()])
   if (!ids.length) return { items: [], total }
-  const items = await db.selectFrom('questions').select([...columns, validUntil]).where('questions.id', 'in', ids.map((r) => r.id)).orderBy('questions.id', 'desc').execute()
+  const items = await db
+    .selectFrom('questions')
+    .select([...columns, validUntil])
+    .where(
+      'questions.id',
+      'in',
+      ids.map((r) => r.id),
+    )
+    .orderBy('questions.id', 'desc')
+    .execute()
   return { items: items as QuestionRow[], total }
 }
 
 /** Everything the filter matches, oldest first (exports). */
 export async function allQuestions(db: Db, f: QuestionFilter): Promise<QuestionRow[]> {
-  return (await db.selectFrom('questions').where((eb) => matches(eb, f)).select([...columns, validUntil]).orderBy('questions.id').execute()) as QuestionRow[]
+  return (await db
+    .selectFrom('questions')
+    .where((eb) => matches(eb, f))
+    .select([...columns, validUntil])
+    .orderBy('questions.id')
+    .execute()) as QuestionRow[]
 }
 
 export async function findQuestion(db: Db, id: number): Promise<QuestionRow | undefined> {
-  return (await db.selectFrom('questions').select([...columns, validUntil]).where('questions.id', '=', id).executeTakeFirst()) as QuestionRow | undefined
+  return (await db
+    .selectFrom('questions')
+    .select([...columns, validUntil])
+    .where('questions.id', '=', id)
+    .executeTakeFirst()) as QuestionRow | undefined
 }
 
 /** Lowest question id per fingerprint, for those of `fingerprints` already in the bank. */
@@ -104,7 +154,10 @@ export async function idsByFingerprint(db: Db, fingerprints: string[], exceptId?
   const out = new Map<string, number>()
   const unique = [...new Set(fingerprints)]
   for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
-    let query = db.selectFrom('questions').select(['fingerprint', sql<number>`min(id)::int`.as('id')]).where('fingerprint', 'in', unique.slice(i, i + LOOKUP_BATCH))
+    let query = db
+      .selectFrom('questions')
+      .select(['fingerprint', sql<number>`min(id)::int`.as('id')])
+      .where('fingerprint', 'in', unique.slice(i, i + LOOKUP_BATCH))
     if (exceptId !== undefined) query = query.where('id', '!=', exceptId)
     for (const r of await query.groupBy('fingerprint').execute()) out.set(r.fingerprint, r.id)
   }
@@ -115,7 +168,11 @@ export async function idsByFingerprint(db: Db, fingerprints: string[], exceptId?
 export async function insertQuestions(db: Db, rows: Insertable<QuestionTable>[]): Promise<number[]> {
   const ids: number[] = []
   for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-    const inserted = await db.insertInto('questions').values(rows.slice(i, i + INSERT_BATCH)).returning('id').execute()
+    const inserted = await db
+      .insertInto('questions')
+      .values(rows.slice(i, i + INSERT_BATCH))
+      .returning('id')
+      .execute()
     // PostgreSQL returns the rows of a multi-row VALUES insert in order.
     ids.push(...inserted.map((r) => r.id))
   }
@@ -126,15 +183,27 @@ export function updateQuestion(db: Db, id: number, patch: Updateable<QuestionTab
   return db.updateTable('questions').set(patch).where('id', '=', id).execute()
 }
 
-export function insertRevision(db: Db, r: { questionId: number; version: number; snapshot: Record<string, unknown>; editorId: number | null }) {
-  return db.insertInto('question_revisions').values({ question_id: r.questionId, version: r.version, snapshot: JSON.stringify(r.snapshot), editor_id: r.editorId }).execute()
+export function insertRevision(
+  db: Db,
+  r: { questionId: number; version: number; snapshot: Record<string, unknown>; editorId: number | null },
+) {
+  return db
+    .insertInto('question_revisions')
+    .values({ question_id: r.questionId, version: r.version, snapshot: JSON.stringify(r.snapshot), editor_id: r.editorId })
+    .execute()
 }
 
 export function listRevisions(db: Db, questionId: number) {
   return db
     .selectFrom('question_revisions')
     .leftJoin('users', 'users.id', 'question_revisions.editor_id')
-    .select(['question_revisions.version', 'question_revisions.snapshot', 'question_revisions.editor_id', 'question_revisions.at', 'users.name as editor_name'])
+    .select([
+      'question_revisions.version',
+      'question_revisions.snapshot',
+      'question_revisions.editor_id',
+      'question_revisions.at',
+      'users.name as editor_name',
+    ])
     .where('question_revisions.question_id', '=', questionId)
     .orderBy('question_revisions.version', 'desc')
     .execute()
@@ -151,12 +220,22 @@ export async function deleteQuestion(db: Db, id: number) {
 }
 
 export async function setStatus(db: Db, ids: number[], status: QuestionStatus, now: Date): Promise<number> {
-  const r = await db.updateTable('questions').set({ status, updated_at: now }).where('id', 'in', ids).where('status', '!=', status).executeTakeFirst()
+  const r = await db
+    .updateTable('questions')
+    .set({ status, updated_at: now })
+    .where('id', 'in', ids)
+    .where('status', '!=', status)
+    .executeTakeFirst()
   return Number(r.numUpdatedRows)
 }
 
 export async function setCategory(db: Db, ids: number[], category: string, now: Date): Promise<number> {
-  const r = await db.updateTable('questions').set({ category, updated_at: now }).where('id', 'in', ids).where('category', '!=', category).executeTakeFirst()
+  const r = await db
+    .updateTable('questions')
+    .set({ category, updated_at: now })
+    .where('id', 'in', ids)
+    .where('category', '!=', category)
+    .executeTakeFirst()
   return Number(r.numUpdatedRows)
 }
 
@@ -182,7 +261,11 @@ export async function addTags(db: Db, ids: number[], tags: string[], now: Date):
 export async function ensureCategories(db: Db, paths: string[]) {
   const unique = [...new Set(paths)].filter(Boolean)
   for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
-    await db.insertInto('question_categories').values(unique.slice(i, i + LOOKUP_BATCH).map((path) => ({ path }))).onConflict((oc) => oc.column('path').doNothing()).execute()
+    await db
+      .insertInto('question_categories')
+      .values(unique.slice(i, i + LOOKUP_BATCH).map((path) => ({ path })))
+      .onConflict((oc) => oc.column('path').doNothing())
+      .execute()
   }
 }
 
@@ -190,7 +273,11 @@ export async function ensureCategories(db: Db, paths: string[]) {
 export async function listCategories(db: Db): Promise<{ path: string; count: number }[]> {
   const [declared, used] = await Promise.all([
     db.selectFrom('question_categories').select(['path', 'sort']).execute(),
-    db.selectFrom('questions').select(['category', sql<number>`count(*)::int`.as('n')]).groupBy('category').execute(),
+    db
+      .selectFrom('questions')
+      .select(['category', sql<number>`count(*)::int`.as('n')])
+      .groupBy('category')
+      .execute(),
   ])
   const counts = new Map(used.map((r) => [r.category, r.n]))
   const sort = new Map(declared.map((r) => [r.path, r.sort]))
@@ -206,10 +293,15 @@ export async function categoryExists(db: Db, path: string): Promise<boolean> {
   return !!(await db.selectFrom('questions').select('id').where('category', '=', path).limit(1).executeTakeFirst())
 }
 
-const inSubtree = (column: string, path: string) => sql<SqlBool>`(${sql.ref(column)} = ${path} or ${sql.ref(column)} like ${`${escapeLike(path)}/%`})`
+const inSubtree = (column: string, path: string) =>
+  sql<SqlBool>`(${sql.ref(column)} = ${path} or ${sql.ref(column)} like ${`${escapeLike(path)}/%`})`
 
 export async function countInSubtree(db: Db, path: string): Promise<number> {
-  const r = await db.selectFrom('questions').select(sql<number>`count(*)::int`.as('n')).where(inSubtree('category', path)).executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('questions')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where(inSubtree('category', path))
+    .executeTakeFirstOrThrow()
   return r.n
 }
 
@@ -227,13 +319,20 @@ export async function renameCategory(db: Db, from: string, to: string, now: Date
     .executeTakeFirst()
   const declared = await db.selectFrom('question_categories').select('path').where(inSubtree('path', from)).execute()
   await db.deleteFrom('question_categories').where(inSubtree('path', from)).execute()
-  await ensureCategories(db, declared.map((r) => to + r.path.slice(from.length)))
+  await ensureCategories(
+    db,
+    declared.map((r) => to + r.path.slice(from.length)),
+  )
   return Number(moved.numUpdatedRows)
 }
 
 /** Every question that came from the shipped bank, keyed by its stable id. */
 export async function bankQuestions(db: Db): Promise<Map<string, QuestionRow>> {
-  const rows = (await db.selectFrom('questions').select([...columns, validUntil]).where('questions.bank_id', 'is not', null).execute()) as QuestionRow[]
+  const rows = (await db
+    .selectFrom('questions')
+    .select([...columns, validUntil])
+    .where('questions.bank_id', 'is not', null)
+    .execute()) as QuestionRow[]
   return new Map(rows.map((r) => [r.bank_id!, r]))
 }
 
@@ -242,5 +341,9 @@ export async function readKv(db: Db, key: string): Promise<string | undefined> {
 }
 
 export async function writeKv(db: Db, key: string, value: string, now: Date) {
-  await db.insertInto('kv').values({ key, value, updated_at: now }).onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now })).execute()
+  await db
+    .insertInto('kv')
+    .values({ key, value, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+    .execute()
 }

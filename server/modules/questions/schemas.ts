@@ -80,7 +80,10 @@ export const BulkBody = Type.Object({
 
 export const CategoryBody = Type.Object({ path: Type.String(), count: Type.Integer() })
 export const CreateCategoryBody = Type.Object({ path: Type.String({ minLength: 1, maxLength: 200 }) })
-export const RenameCategoryBody = Type.Object({ from: Type.String({ minLength: 1, maxLength: 200 }), to: Type.String({ minLength: 1, maxLength: 200 }) })
+export const RenameCategoryBody = Type.Object({
+  from: Type.String({ minLength: 1, maxLength: 200 }),
+  to: Type.String({ minLength: 1, maxLength: 200 }),
+})
 export const CategoryQuery = Type.Object({ path: Type.String({ minLength: 1, maxLength: 200 }) })
 
 export const ImportQuery = Type.Object({
@@ -91,11 +94,13 @@ export const ImportQuery = Type.Object({
 export const ImportResult = Type.Object({
   imported: Type.Integer(),
   /** Same fingerprint as a question already in the bank, or as an earlier row of the file (then `duplicateOfRow`). */
-  duplicates: Type.Array(Type.Object({
-    row: Type.Integer(),
-    existingId: Type.Union([Type.Integer(), Type.Null()]),
-    duplicateOfRow: Type.Optional(Type.Integer()),
-  })),
+  duplicates: Type.Array(
+    Type.Object({
+      row: Type.Integer(),
+      existingId: Type.Union([Type.Integer(), Type.Null()]),
+      duplicateOfRow: Type.Optional(Type.Integer()),
+    }),
+  ),
   errors: Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() })),
   dryRun: Type.Boolean(),
   /** Dry run only: the first 200 readable items as they would be stored. */

@@ -42,7 +42,10 @@ export const fieldOf = (message: string) => FIELD_OF.find(([re]) => re.test(mess
 export function checkQuestionBody(body: unknown): QuestionInput {
   const v = validateQuestion(body)
   if (!v.ok) {
-    throw validationError(`题目不合法：${v.errors.join('；')}`, v.errors.map((message) => ({ field: fieldOf(message), message })))
+    throw validationError(
+      `题目不合法：${v.errors.join('；')}`,
+      v.errors.map((message) => ({ field: fieldOf(message), message })),
+    )
   }
   // A shipped question's stable id is the bank loader's business, never the caller's.
   delete v.value.bankId
@@ -51,7 +54,8 @@ export function checkQuestionBody(body: unknown): QuestionInput {
 
 export function normalizeCategory(path: string, field = 'category'): string {
   const parts = path.split('/').map((s) => s.trim())
-  if (!path.trim() || parts.some((p) => !p)) throw validationError(`分类“${path}”不合法：不能为空，层级之间用 / 分隔`, [{ field, message: '分类不合法' }])
+  if (!path.trim() || parts.some((p) => !p))
+    throw validationError(`分类“${path}”不合法：不能为空，层级之间用 / 分隔`, [{ field, message: '分类不合法' }])
   const clean = parts.join('/')
   if (clean.length > 200) throw validationError('分类不能超过 200 字', [{ field, message: '分类过长' }])
   return clean
@@ -60,7 +64,9 @@ export function normalizeCategory(path: string, field = 'category'): string {
 async function assertNotDuplicate(db: Transaction<Database>, fingerprint: string, exceptId?: number) {
   const existing = (await q.idsByFingerprint(db, [fingerprint], exceptId)).get(fingerprint)
   if (existing !== undefined) {
-    throw conflict(`题库中已有相同的题目（编号 ${existing}）：题干和选项相同`, [{ field: 'stem', message: '重复的题目', existingId: existing }])
+    throw conflict(`题库中已有相同的题目（编号 ${existing}）：题干和选项相同`, [
+      { field: 'stem', message: '重复的题目', existingId: existing },
+    ])
   }
 }
 
@@ -72,7 +78,9 @@ export async function createQuestion(deps: Deps, principal: Principal, body: unk
   const id = await withTransaction(deps, async (tx) => {
     await lockQuestionWrites(tx)
     await assertNotDuplicate(tx, fingerprint)
-    const [id] = await q.insertQuestions(tx, [{ ...q.questionValues(v, fingerprint), status: v.status ?? 'published', author_id: principal.userId }])
+    const [id] = await q.insertQuestions(tx, [
+      { ...q.questionValues(v, fingerprint), status: v.status ?? 'published', author_id: principal.userId },
+    ])
     await q.ensureCategories(tx, [v.category])
     await audit(tx, principal.userId, 'question.create', 'question', id, { category: v.category, type: v.type })
     return id
@@ -97,7 +105,13 @@ export async function replaceQuestion(deps: Deps, principal: Principal, id: numb
     if (samePortable(toPortable(old), next)) return // nothing changed: no new version
     await assertNotDuplicate(tx, fingerprint, id)
     await q.insertRevision(tx, { questionId: id, version: old.version, snapshot: snapshotOf(old), editorId: principal.userId })
-    await q.updateQuestion(tx, id, { ...q.questionValues(v, fingerprint), valid_until: validUntil, status, version: old.version + 1, updated_at: deps.clock.now() })
+    await q.updateQuestion(tx, id, {
+      ...q.questionValues(v, fingerprint),
+      valid_until: validUntil,
+      status,
+      version: old.version + 1,
+      updated_at: deps.clock.now(),
+    })
     await q.ensureCategories(tx, [v.category])
     await audit(tx, principal.userId, 'question.update', 'question', id, { version: old.version + 1 })
   })
@@ -112,7 +126,9 @@ function samePortable(a: QuestionInput, b: QuestionInput): boolean {
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))
+    const entries = Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`).join(',')}}`
   }
   return JSON.stringify(v) ?? 'null'
@@ -162,7 +178,12 @@ export async function bulkUpdate(
       await q.ensureCategories(tx, [category!])
     } else if (input.action === 'tag') n = await q.addTags(tx, ids, tags, now)
     else n = await q.setStatus(tx, ids, ({ publish: 'published', retire: 'retired', draft: 'draft' } as const)[input.action], now)
-    await audit(tx, principal.userId, `question.bulk.${input.action}`, 'question', null, { ids, updated: n, ...(category && { category }), ...(tags.length && { tags }) })
+    await audit(tx, principal.userId, `question.bulk.${input.action}`, 'question', null, {
+      ids,
+      updated: n,
+      ...(category && { category }),
+      ...(tags.length && { tags }),
+    })
     return n
   })
   return { updated }
@@ -193,7 +214,8 @@ export async function deleteCategory(deps: Deps, principal: Principal, rawPath: 
 export async function renameCategory(deps: Deps, principal: Principal, rawFrom: string, rawTo: string) {
   const from = normalizeCategory(rawFrom, 'from')
   const to = normalizeCategory(rawTo, 'to')
-  if (to === from || to.startsWith(`${from}/`)) throw unprocessable('不能把分类移动到它自己或它的下级之下', [{ field: 'to', message: '目标分类不合法' }])
+  if (to === from || to.startsWith(`${from}/`))
+    throw unprocessable('不能把分类移动到它自己或它的下级之下', [{ field: 'to', message: '目标分类不合法' }])
   return withTransaction(deps, async (tx) => {
     if (!(await q.categoryExists(tx, from)) && !(await q.countInSubtree(tx, from))) throw notFound('分类')
     const updated = await q.renameCategory(tx, from, to, deps.clock.now())
@@ -204,7 +226,11 @@ export async function renameCategory(deps: Deps, principal: Principal, rawFrom: 
 
 // ---- import ----
 
-export interface ImportDuplicate { row: number; existingId: number | null; duplicateOfRow?: number }
+export interface ImportDuplicate {
+  row: number
+  existingId: number | null
+  duplicateOfRow?: number
+}
 export interface QuestionImportResult {
   imported: number
   duplicates: ImportDuplicate[]
@@ -221,7 +247,10 @@ interface ImportPlan {
 /** Splits readable items into new questions and duplicates (of the bank, or of an earlier row). */
 async function planImport(db: Transaction<Database> | Deps['db'], items: ParsedItem[]): Promise<ImportPlan> {
   const withFp = items.map((item) => ({ ...item, fingerprint: questionFingerprint(item.question) }))
-  const existing = await q.idsByFingerprint(db, withFp.map((i) => i.fingerprint))
+  const existing = await q.idsByFingerprint(
+    db,
+    withFp.map((i) => i.fingerprint),
+  )
   const firstRow = new Map<string, number>()
   const plan: ImportPlan = { fresh: [], duplicates: [] }
   for (const item of withFp) {
@@ -252,7 +281,12 @@ export async function importQuestions(
   if (opts.dryRun || rejected) {
     const plan = await planImport(deps.db, parsed.items)
     const dup = new Set(plan.duplicates.map((d) => d.row))
-    const body: QuestionImportResult = { imported: rejected ? 0 : plan.fresh.length, duplicates: plan.duplicates, errors, dryRun: opts.dryRun }
+    const body: QuestionImportResult = {
+      imported: rejected ? 0 : plan.fresh.length,
+      duplicates: plan.duplicates,
+      errors,
+      dryRun: opts.dryRun,
+    }
     if (opts.dryRun) {
       body.preview = parsed.items.slice(0, 200).map((i) => ({ row: i.row, ...i.question, ...(dup.has(i.row) && { duplicate: true }) }))
     }
@@ -264,15 +298,25 @@ export async function importQuestions(
     await lockQuestionWrites(tx)
     const plan = await planImport(tx, parsed.items)
     const rows: Insertable<QuestionTable>[] = plan.fresh.map((i) => ({
-      ...q.questionValues(i.question, i.fingerprint), status: i.question.status ?? 'published', author_id: principal.userId, created_at: now, updated_at: now,
+      ...q.questionValues(i.question, i.fingerprint),
+      status: i.question.status ?? 'published',
+      author_id: principal.userId,
+      created_at: now,
+      updated_at: now,
     }))
     const ids = await q.insertQuestions(tx, rows)
     // A repeat of an earlier row now points at the question that row became.
     const idOfRow = new Map(plan.fresh.map((i, k) => [i.row, ids[k]]))
     for (const d of plan.duplicates) if (d.duplicateOfRow !== undefined) d.existingId = idOfRow.get(d.duplicateOfRow) ?? null
-    await q.ensureCategories(tx, plan.fresh.map((i) => i.question.category))
+    await q.ensureCategories(
+      tx,
+      plan.fresh.map((i) => i.question.category),
+    )
     await audit(tx, principal.userId, 'question.import', 'question', null, {
-      file: opts.filename, imported: ids.length, duplicates: plan.duplicates.length, skipped: errors.length,
+      file: opts.filename,
+      imported: ids.length,
+      duplicates: plan.duplicates.length,
+      skipped: errors.length,
     })
     return plan
   })
@@ -283,13 +327,20 @@ export async function importQuestions(
  * Takes a question out of publication for review (back to draft: no new paper or practice set
  * draws it; papers already drawn keep their snapshot), with the figures that raised the doubt.
  */
-export async function holdForReview(tx: Tx, questionId: number, review: { examId: number; figures: Record<string, unknown>; by: number }, at: Date) {
+export async function holdForReview(
+  tx: Tx,
+  questionId: number,
+  review: { examId: number; figures: Record<string, unknown>; by: number },
+  at: Date,
+) {
   const question = await q.findQuestion(tx, questionId)
   if (!question) throw notFound('题目')
   await q.setStatus(tx, [questionId], 'draft', at)
-  const row = await tx.insertInto('question_reviews')
+  const row = await tx
+    .insertInto('question_reviews')
     .values({ question_id: questionId, exam_id: review.examId, figures: JSON.stringify(review.figures), requested_by: review.by, at })
-    .returning('id').executeTakeFirstOrThrow()
+    .returning('id')
+    .executeTakeFirstOrThrow()
   await audit(tx, review.by, 'question.review', 'question', questionId, { examId: review.examId, ...review.figures })
   return { questionId, status: 'draft' as const, reviewId: row.id }
 }

@@ -9,7 +9,13 @@ import { invitedPeople } from '../exams/index.js'
 type Db = Kysely<Database>
 
 /** A row of the table: a unit rolled up over its subtree (`exact`: the org's own people only). */
-export interface Bucket { key: number; orgId: number; name: string; path: string; exact: boolean }
+export interface Bucket {
+  key: number
+  orgId: number
+  name: string
+  path: string
+  exact: boolean
+}
 
 export interface Figures {
   members: number
@@ -26,9 +32,21 @@ export interface Figures {
   avgScore: number | null
 }
 
-export interface ReportRow extends Figures { orgId: number; name: string; own: boolean }
+export interface ReportRow extends Figures {
+  orgId: number
+  name: string
+  own: boolean
+}
 
-export interface ExamLine { examId: number; title: string; date: string; invited: number; takers: number; submitted: number; passers: number }
+export interface ExamLine {
+  examId: number
+  title: string
+  date: string
+  invited: number
+  takers: number
+  submitted: number
+  passers: number
+}
 
 export interface Report {
   org: { id: number; name: string }
@@ -52,15 +70,42 @@ const round1 = (n: number) => Math.round(n * 10) / 10
  */
 export async function bucketsOf(db: Db, org: { id: number; name: string; path: string }): Promise<Bucket[]> {
   const [children, direct] = await Promise.all([
-    db.selectFrom('orgs').select(['id', 'name', 'path']).where('parent_id', '=', org.id).where('active', '=', true).orderBy('sort').orderBy('id').execute(),
-    db.selectFrom('users').select(sql<number>`count(*)::int`.as('n')).where('org_id', '=', org.id).where('active', '=', true).where('role', '!=', 'admin').executeTakeFirstOrThrow(),
+    db
+      .selectFrom('orgs')
+      .select(['id', 'name', 'path'])
+      .where('parent_id', '=', org.id)
+      .where('active', '=', true)
+      .orderBy('sort')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('users')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('org_id', '=', org.id)
+      .where('active', '=', true)
+      .where('role', '!=', 'admin')
+      .executeTakeFirstOrThrow(),
   ])
   const buckets: Bucket[] = children.map((c, i) => ({ key: i + 1, orgId: c.id, name: c.name, path: c.path, exact: false }))
-  if (!children.length || direct.n > 0) buckets.push({ key: buckets.length + 1, orgId: org.id, name: org.name, path: org.path, exact: true })
+  if (!children.length || direct.n > 0)
+    buckets.push({ key: buckets.length + 1, orgId: org.id, name: org.name, path: org.path, exact: true })
   return buckets
 }
 
-interface RawFigures { key: number; members: number; learners: number; learner_days: number; points: number; seconds: number; answers: number; exams: number; attempts: number; takers: number; passers: number; avg_score: number | null }
+interface RawFigures {
+  key: number
+  members: number
+  learners: number
+  learner_days: number
+  points: number
+  seconds: number
+  answers: number
+  exams: number
+  attempts: number
+  takers: number
+  passers: number
+  avg_score: number | null
+}
 
 /**
  * Every figure for each bucket in one statement. Key 0 is the whole subtree of `rootPath` (the
@@ -70,7 +115,9 @@ interface RawFigures { key: number; members: number; learners: number; learner_d
  */
 export async function figuresFor(db: Db, rootPath: string, buckets: Bucket[], from: string, to: string): Promise<Map<number, Figures>> {
   const [start, end] = rangeInstants(from, to)
-  const values = sql.join([{ key: 0, path: rootPath, exact: false }, ...buckets].map((b) => sql`(${b.key}::int, ${b.path}::text, ${b.exact}::boolean)`))
+  const values = sql.join(
+    [{ key: 0, path: rootPath, exact: false }, ...buckets].map((b) => sql`(${b.key}::int, ${b.path}::text, ${b.exact}::boolean)`),
+  )
   const inBucket = (col: string) => sql`((b.exact and ${sql.ref(col)} = b.path) or (not b.exact and ${sql.ref(col)} like b.path || '%'))`
   const { rows } = await sql<RawFigures>`
     with b(key, path, exact) as (values ${values}),
@@ -122,14 +169,28 @@ export async function figuresFor(db: Db, rootPath: string, buckets: Bucket[], fr
       coalesce(testing.passers, 0) as passers, scores.avg_score
     from b
       left join members on members.key = b.key left join learning on learning.key = b.key left join reading on reading.key = b.key
-      left join practice on practice.key = b.key left join testing on testing.key = b.key left join scores on scores.key = b.key`.execute(db)
-  return new Map(rows.map((r) => [Number(r.key), {
-    members: Number(r.members), learners: Number(r.learners), learnerDays: Number(r.learner_days), points: Number(r.points),
-    perCapita: Number(r.members) ? round1(Number(r.points) / Number(r.members)) : 0,
-    studyHours: round1(Number(r.seconds) / 3600), practiceAnswers: Number(r.answers),
-    exams: Number(r.exams), attempts: Number(r.attempts), takers: Number(r.takers), passers: Number(r.passers),
-    avgScore: r.avg_score === null ? null : round1(Number(r.avg_score)),
-  }]))
+      left join practice on practice.key = b.key left join testing on testing.key = b.key left join scores on scores.key = b.key`.execute(
+    db,
+  )
+  return new Map(
+    rows.map((r) => [
+      Number(r.key),
+      {
+        members: Number(r.members),
+        learners: Number(r.learners),
+        learnerDays: Number(r.learner_days),
+        points: Number(r.points),
+        perCapita: Number(r.members) ? round1(Number(r.points) / Number(r.members)) : 0,
+        studyHours: round1(Number(r.seconds) / 3600),
+        practiceAnswers: Number(r.answers),
+        exams: Number(r.exams),
+        attempts: Number(r.attempts),
+        takers: Number(r.takers),
+        passers: Number(r.passers),
+        avgScore: r.avg_score === null ? null : round1(Number(r.avg_score)),
+      },
+    ]),
+  )
 }
 
 /**
@@ -139,7 +200,15 @@ export async function figuresFor(db: Db, rootPath: string, buckets: Bucket[], fr
  */
 export async function examLines(db: Db, rootPath: string, from: string, to: string): Promise<ExamLine[]> {
   const [start, end] = rangeInstants(from, to)
-  const { rows } = await sql<{ id: number; title: string; opens_at: Date; audience_org_ids: number[] | string; takers: number; submitted: number; passers: number }>`
+  const { rows } = await sql<{
+    id: number
+    title: string
+    opens_at: Date
+    audience_org_ids: number[] | string
+    takers: number
+    submitted: number
+    passers: number
+  }>`
     with tries as (
       select a.exam_id, a.user_id, a.status, a.passed
       from attempts a join users u on u.id = a.user_id join orgs o on o.id = a.org_id
@@ -157,19 +226,28 @@ export async function examLines(db: Db, rootPath: string, from: string, to: stri
     where c.exam_id is not null or (e.opens_at >= ${start} and e.opens_at < ${end})
     order by e.opens_at, e.id`.execute(db)
   const audienceIds = [...new Set(rows.flatMap((r) => idsOf(r.audience_org_ids)))]
-  const paths = new Map(audienceIds.length
-    ? (await db.selectFrom('orgs').select(['id', 'path']).where('id', 'in', audienceIds).execute()).map((o) => [o.id, o.path])
-    : [])
+  const paths = new Map(
+    audienceIds.length
+      ? (await db.selectFrom('orgs').select(['id', 'path']).where('id', 'in', audienceIds).execute()).map((o) => [o.id, o.path])
+      : [],
+  )
   const lines: ExamLine[] = []
   for (const r of rows) {
-    const audience = idsOf(r.audience_org_ids).map((id) => paths.get(id)).filter((p): p is string => !!p)
+    const audience = idsOf(r.audience_org_ids)
+      .map((id) => paths.get(id))
+      .filter((p): p is string => !!p)
     const reaches = audience.some((p) => p.startsWith(rootPath) || rootPath.startsWith(p))
     if (!Number(r.takers) && !reaches) continue
     const invited = reaches ? (await invitedPeople(db, audience, rootPath)).length : 0
     lines.push({
-      examId: r.id, title: r.title, date: dayjs(r.opens_at).tz(ZONE).format('YYYY-MM-DD'),
+      examId: r.id,
+      title: r.title,
+      date: dayjs(r.opens_at).tz(ZONE).format('YYYY-MM-DD'),
       // Someone who took it and has since moved or left still counts as expected where they took it.
-      invited: Math.max(invited, Number(r.takers)), takers: Number(r.takers), submitted: Number(r.submitted), passers: Number(r.passers),
+      invited: Math.max(invited, Number(r.takers)),
+      takers: Number(r.takers),
+      submitted: Number(r.submitted),
+      passers: Number(r.passers),
     })
   }
   return lines
@@ -177,11 +255,18 @@ export async function examLines(db: Db, rootPath: string, from: string, to: stri
 
 const idsOf = (v: number[] | string): number[] => (typeof v === 'string' ? JSON.parse(v) : v) ?? []
 
-export async function participationReport(db: Db, org: { id: number; name: string; path: string }, from: string, to: string): Promise<Report> {
+export async function participationReport(
+  db: Db,
+  org: { id: number; name: string; path: string },
+  from: string,
+  to: string,
+): Promise<Report> {
   const buckets = await bucketsOf(db, org)
   const [figures, exams] = await Promise.all([figuresFor(db, org.path, buckets, from, to), examLines(db, org.path, from, to)])
   return {
-    org: { id: org.id, name: org.name }, from, to,
+    org: { id: org.id, name: org.name },
+    from,
+    to,
     rows: buckets.map((b) => ({ orgId: b.orgId, name: b.name, own: b.exact, ...figures.get(b.key)! })),
     total: figures.get(0)!,
     exams,

@@ -26,12 +26,26 @@ export const ReportBody = Type.Object({
   org: Type.Object({ id: Type.Integer(), name: Type.String() }),
   from: Type.String(),
   to: Type.String(),
-  rows: Type.Array(Type.Object({ orgId: Type.Integer(), name: Type.String(), own: Type.Boolean({ description: '本级（该组织直属人员）' }), ...FigureProps })),
+  rows: Type.Array(
+    Type.Object({
+      orgId: Type.Integer(),
+      name: Type.String(),
+      own: Type.Boolean({ description: '本级（该组织直属人员）' }),
+      ...FigureProps,
+    }),
+  ),
   total: Type.Object(FigureProps),
-  exams: Type.Array(Type.Object({
-    examId: Type.Integer(), title: Type.String(), date: Type.String(),
-    invited: Type.Integer(), takers: Type.Integer(), submitted: Type.Integer(), passers: Type.Integer(),
-  })),
+  exams: Type.Array(
+    Type.Object({
+      examId: Type.Integer(),
+      title: Type.String(),
+      date: Type.String(),
+      invited: Type.Integer(),
+      takers: Type.Integer(),
+      submitted: Type.Integer(),
+      passers: Type.Integer(),
+    }),
+  ),
 })
 
 // Types of the shapes above, for services and (type-only) for the web app.

@@ -7,11 +7,41 @@ export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsh
 /** Text cells that a spreadsheet would run as formulas are neutralised with a leading quote. */
 const safe = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v)
 
-const HEADERS = ['单位', '党员数', '学习人数', '学习人次', '学习积分合计', '人均积分', '学习时长（小时）', '答题人次', '考试场次', '参考人次', '参考人数', '及格人数', '及格率', '平均分']
+const HEADERS = [
+  '单位',
+  '党员数',
+  '学习人数',
+  '学习人次',
+  '学习积分合计',
+  '人均积分',
+  '学习时长（小时）',
+  '答题人次',
+  '考试场次',
+  '参考人次',
+  '参考人数',
+  '及格人数',
+  '及格率',
+  '平均分',
+]
 const WIDTHS = [30, 9, 10, 10, 13, 10, 16, 10, 10, 10, 10, 10, 9, 9]
 
 const passRate = (f: Figures) => (f.takers ? `${Math.round((f.passers / f.takers) * 1000) / 10}%` : '')
-const line = (name: string, f: Figures) => [safe(name), f.members, f.learners, f.learnerDays, f.points, f.perCapita, f.studyHours, f.practiceAnswers, f.exams, f.attempts, f.takers, f.passers, passRate(f), f.avgScore ?? '']
+const line = (name: string, f: Figures) => [
+  safe(name),
+  f.members,
+  f.learners,
+  f.learnerDays,
+  f.points,
+  f.perCapita,
+  f.studyHours,
+  f.practiceAnswers,
+  f.exams,
+  f.attempts,
+  f.takers,
+  f.passers,
+  passRate(f),
+  f.avgScore ?? '',
+]
 
 export async function reportXlsx(report: Report): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
@@ -31,7 +61,15 @@ export async function reportXlsx(report: Report): Promise<Buffer> {
   exams.mergeCells(1, 1, 1, 7)
   exams.addRow(['考试', '场次日期', '应考人数', '参考人数', '交卷人数', '及格人数', '参考率'])
   for (const e of report.exams) {
-    exams.addRow([safe(e.title), e.date, e.invited, e.takers, e.submitted, e.passers, e.invited ? `${Math.round((e.takers / e.invited) * 1000) / 10}%` : ''])
+    exams.addRow([
+      safe(e.title),
+      e.date,
+      e.invited,
+      e.takers,
+      e.submitted,
+      e.passers,
+      e.invited ? `${Math.round((e.takers / e.invited) * 1000) / 10}%` : '',
+    ])
   }
   exams.getRow(1).font = { bold: true, size: 14 }
   exams.getRow(2).font = { bold: true }

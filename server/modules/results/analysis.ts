@@ -22,13 +22,24 @@ export const TOO_HARD = 0.2
 export type ItemFlag = 'too_easy' | 'too_hard' | 'negative_discrimination'
 
 export interface ItemStats {
-  questionId: number; type: string; stem: string; responses: number
-  facility: number | null; discrimination: number | null; upperLower: number | null
+  questionId: number
+  type: string
+  stem: string
+  responses: number
+  facility: number | null
+  discrimination: number | null
+  upperLower: number | null
   options: { key: string; text: string; chosen: number; correct: boolean }[]
   flags: ItemFlag[]
 }
 
-interface Response { attemptId: number; total: number; itemScore: number; correct: boolean; chosen: string[] }
+interface Response {
+  attemptId: number
+  total: number
+  itemScore: number
+  correct: boolean
+  chosen: string[]
+}
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
@@ -56,17 +67,31 @@ export function upperLowerIndex(rows: { correct: boolean; score: number }[]): nu
 }
 
 const chosenLetters = (q: PaperQuestion, answer: unknown): string[] =>
-  q.type === 'single' && typeof answer === 'string' ? [answer]
-    : q.type === 'multiple' && Array.isArray(answer) ? answer.filter((a): a is string => typeof a === 'string')
-      : q.type === 'judge' && typeof answer === 'boolean' ? [answer ? '正确' : '错误']
+  q.type === 'single' && typeof answer === 'string'
+    ? [answer]
+    : q.type === 'multiple' && Array.isArray(answer)
+      ? answer.filter((a): a is string => typeof a === 'string')
+      : q.type === 'judge' && typeof answer === 'boolean'
+        ? [answer ? '正确' : '错误']
         : []
 
 export async function itemAnalysis(db: Db, examId: number, scope: string): Promise<ItemStats[]> {
-  const attempts = await db.selectFrom('attempts').innerJoin('orgs', 'orgs.id', 'attempts.org_id')
+  const attempts = await db
+    .selectFrom('attempts')
+    .innerJoin('orgs', 'orgs.id', 'attempts.org_id')
     .select(['attempts.id', 'attempts.score', 'attempts.paper'])
-    .where('attempts.exam_id', '=', examId).where('attempts.status', '=', 'submitted').where('orgs.path', 'like', `${scope}%`).execute()
+    .where('attempts.exam_id', '=', examId)
+    .where('attempts.status', '=', 'submitted')
+    .where('orgs.path', 'like', `${scope}%`)
+    .execute()
   if (!attempts.length) return []
-  const { rows: answers } = await sql<{ attempt_id: number; question_id: number; answer: unknown; correct: boolean | null; score: number | null }>`
+  const { rows: answers } = await sql<{
+    attempt_id: number
+    question_id: number
+    answer: unknown
+    correct: boolean | null
+    score: number | null
+  }>`
     select aa.attempt_id, aa.question_id, aa.answer, aa.correct, aa.score::float8 as score
     from attempt_answers aa where aa.attempt_id in (${sql.join(attempts.map((a) => a.id))})`.execute(db)
   const answerOf = new Map(answers.map((a) => [`${a.attempt_id}:${a.question_id}`, a]))
@@ -80,9 +105,15 @@ export async function itemAnalysis(db: Db, examId: number, scope: string): Promi
       const keyLetters = new Set([q.answer].flat().map(String))
       const entry = byQuestion.get(q.id) ?? { shown: q, texts: new Map<string, boolean>(), responses: [] as Response[] }
       for (const o of q.options ?? []) entry.texts.set(o.text, keyLetters.has(o.key))
-      if (q.type === 'judge') { entry.texts.set('正确', q.answer === true); entry.texts.set('错误', q.answer === false) }
+      if (q.type === 'judge') {
+        entry.texts.set('正确', q.answer === true)
+        entry.texts.set('错误', q.answer === false)
+      }
       entry.responses.push({
-        attemptId: attempt.id, total: Number(attempt.score), itemScore: Number(a?.score ?? 0), correct: Boolean(a?.correct),
+        attemptId: attempt.id,
+        total: Number(attempt.score),
+        itemScore: Number(a?.score ?? 0),
+        correct: Boolean(a?.correct),
         chosen: chosenLetters(q, a?.answer).map((l) => textOf.get(l) ?? l),
       })
       byQuestion.set(q.id, entry)
@@ -90,31 +121,49 @@ export async function itemAnalysis(db: Db, examId: number, scope: string): Promi
   }
 
   // The bank's own letters for option texts, so staff recognise "C" as the bank's C.
-  const bank = await db.selectFrom('questions').select(['id', 'options']).where('id', 'in', [...byQuestion.keys()]).execute()
-  const bankLetter = new Map(bank.flatMap((b) => ((b.options as { key: string; text: string }[] | null) ?? []).map((o): [string, string] => [`${b.id}:${o.text}`, o.key])))
+  const bank = await db
+    .selectFrom('questions')
+    .select(['id', 'options'])
+    .where('id', 'in', [...byQuestion.keys()])
+    .execute()
+  const bankLetter = new Map(
+    bank.flatMap((b) =>
+      ((b.options as { key: string; text: string }[] | null) ?? []).map((o): [string, string] => [`${b.id}:${o.text}`, o.key]),
+    ),
+  )
 
-  return [...byQuestion.entries()].map(([questionId, { shown, texts, responses }]) => {
-    const rest = responses.map((r) => ({ correct: r.correct, score: r.total - r.itemScore }))
-    const n = responses.length
-    const facility = n ? responses.filter((r) => r.correct).length / n : null
-    const discrimination = pointBiserial(rest)
-    const upperLower = upperLowerIndex(responses.map((r) => ({ correct: r.correct, score: r.total })))
-    const flags: ItemFlag[] = []
-    if (n >= MIN_RESPONSES && facility !== null) {
-      if (facility > TOO_EASY) flags.push('too_easy')
-      if (facility < TOO_HARD) flags.push('too_hard')
-      if (discrimination !== null && discrimination < 0) flags.push('negative_discrimination')
-    }
-    const options = [...texts.entries()].map(([text, correct]) => ({
-      key: bankLetter.get(`${questionId}:${text}`) ?? text, text, correct,
-      chosen: responses.filter((r) => r.chosen.includes(text)).length,
-    })).sort((a, b) => a.key.localeCompare(b.key))
-    return {
-      questionId, type: shown.type, stem: shown.stem, responses: n,
-      facility: facility === null ? null : round3(facility),
-      discrimination: discrimination === null ? null : round3(discrimination),
-      upperLower: upperLower === null ? null : round3(upperLower),
-      options, flags,
-    }
-  }).sort((a, b) => (a.discrimination ?? 1) - (b.discrimination ?? 1))
+  return [...byQuestion.entries()]
+    .map(([questionId, { shown, texts, responses }]) => {
+      const rest = responses.map((r) => ({ correct: r.correct, score: r.total - r.itemScore }))
+      const n = responses.length
+      const facility = n ? responses.filter((r) => r.correct).length / n : null
+      const discrimination = pointBiserial(rest)
+      const upperLower = upperLowerIndex(responses.map((r) => ({ correct: r.correct, score: r.total })))
+      const flags: ItemFlag[] = []
+      if (n >= MIN_RESPONSES && facility !== null) {
+        if (facility > TOO_EASY) flags.push('too_easy')
+        if (facility < TOO_HARD) flags.push('too_hard')
+        if (discrimination !== null && discrimination < 0) flags.push('negative_discrimination')
+      }
+      const options = [...texts.entries()]
+        .map(([text, correct]) => ({
+          key: bankLetter.get(`${questionId}:${text}`) ?? text,
+          text,
+          correct,
+          chosen: responses.filter((r) => r.chosen.includes(text)).length,
+        }))
+        .sort((a, b) => a.key.localeCompare(b.key))
+      return {
+        questionId,
+        type: shown.type,
+        stem: shown.stem,
+        responses: n,
+        facility: facility === null ? null : round3(facility),
+        discrimination: discrimination === null ? null : round3(discrimination),
+        upperLower: upperLower === null ? null : round3(upperLower),
+        options,
+        flags,
+      }
+    })
+    .sort((a, b) => (a.discrimination ?? 1) - (b.discrimination ?? 1))
 }

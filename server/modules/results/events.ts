@@ -43,7 +43,9 @@ export function registerResultEvents(app: FastifyInstance, exams: ExamCatalog) {
    * board index — never the attempts themselves.
    */
   async function pushExam(examId: number) {
-    const rooms = [...io.of('/').adapter.rooms.keys()].map((r) => ({ r, parsed: parseRoom(r) })).filter(({ parsed }) => parsed?.examId === examId)
+    const rooms = [...io.of('/').adapter.rooms.keys()]
+      .map((r) => ({ r, parsed: parseRoom(r) }))
+      .filter(({ parsed }) => parsed?.examId === examId)
     if (!rooms.length) return
     const exam = await findExam(deps.db, examId)
     if (!exam) return
@@ -56,7 +58,10 @@ export function registerResultEvents(app: FastifyInstance, exams: ExamCatalog) {
       const { scope, leaderboardOnly } = parsed!
       const target = io.local.to(r)
       if (!leaderboardOnly) target.emit('exam:progress', { examId, ...summarizeProgress(progress!, scope) })
-      target.emit('exam:leaderboard', { examId, top: leaderboardOnly && !membersMaySee ? [] : await leaderboard(deps.db, examId, scope, TOP_N) })
+      target.emit('exam:leaderboard', {
+        examId,
+        top: leaderboardOnly && !membersMaySee ? [] : await leaderboard(deps.db, examId, scope, TOP_N),
+      })
     }
   }
 

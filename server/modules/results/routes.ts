@@ -6,7 +6,16 @@ import { attachment } from '../../lib/http.js'
 import { IdParams, withErrors, withFile, XLSX_MIME } from '../../lib/schemas.js'
 import { scopePrefix } from '../../lib/scope.js'
 import { leaderboardOpenToMembers, type ExamCatalog } from '../exams/index.js'
-import { AnalysisBody, AnalysisParams, LeaderboardRowBody, MonitorBody, ResultRowBody, ResultsQuery, ReviewResult, StatsBody } from './schemas.js'
+import {
+  AnalysisBody,
+  AnalysisParams,
+  LeaderboardRowBody,
+  MonitorBody,
+  ResultRowBody,
+  ResultsQuery,
+  ReviewResult,
+  StatsBody,
+} from './schemas.js'
 import { examResults, examStats, leaderboard, monitor, sendToReview } from './service.js'
 import { itemAnalysis } from './analysis.js'
 import { leaderboardMode } from '../privacy/index.js'
@@ -15,75 +24,118 @@ import { resultsXlsx } from './xlsx.js'
 export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
   const deps = app.deps
 
-  app.get('/exams/:id/results', {
-    config: { access: 'staff' },
-    schema: {
-      tags: ['results'], summary: '成绩（本组织范围）；format=xlsx 导出 Excel 文件', params: IdParams, querystring: ResultsQuery,
-      response: withFile('每人一行（format=json）；format=xlsx 时为 Excel 文件', [XLSX_MIME], Type.Array(ResultRowBody)),
+  app.get(
+    '/exams/:id/results',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['results'],
+        summary: '成绩（本组织范围）；format=xlsx 导出 Excel 文件',
+        params: IdParams,
+        querystring: ResultsQuery,
+        response: withFile('每人一行（format=json）；format=xlsx 时为 Excel 文件', [XLSX_MIME], Type.Array(ResultRowBody)),
+      },
     },
-  }, async (req, reply) => {
-    const { exam, audience } = await exams.inScope(req.principal, req.params.id)
-    let rows = await examResults(deps.db, req.principal, exam.id, audience)
-    if (req.query.status) rows = rows.filter((r) => r.status === req.query.status)
-    if (req.query.orgId) {
-      const org = await deps.db.selectFrom('orgs').select('path').where('id', '=', req.query.orgId).executeTakeFirst()
-      const orgIds = org ? new Set((await deps.db.selectFrom('orgs').select('id').where('path', 'like', `${org.path}%`).execute()).map((o) => o.id)) : new Set<number>()
-      rows = rows.filter((r) => orgIds.has(r.orgId))
-    }
-    if (req.query.format === 'xlsx') {
-      reply.header('content-type', XLSX_MIME)
-      reply.header('content-disposition', attachment(`${exam.title}-成绩.xlsx`, `exam-${exam.id}-results.xlsx`))
-      const items = await itemAnalysis(deps.db, exam.id, scopePrefix(req.principal))
-      return reply.send(await resultsXlsx(exam.title, rows, deps.clock.now(), items))
-    }
-    return rows
-  })
-
-  app.get('/exams/:id/leaderboard', {
-    config: { access: 'signed-in' },
-    schema: { tags: ['results'], summary: '排行榜：按分数，分数相同按用时', params: IdParams, response: withErrors({ 200: Type.Array(LeaderboardRowBody) }) },
-  }, async (req) => {
-    const { exam } = await exams.inScope(req.principal, req.params.id)
-    await leaderboardMode(deps.db) // leaderboards switched off by the deployment: 403 LEADERBOARDS_OFF
-    if (req.principal.role === 'member') return leaderboardOpenToMembers(exam, deps.clock.now()) ? leaderboard(deps.db, exam.id, '/') : []
-    return leaderboard(deps.db, exam.id, scopePrefix(req.principal))
-  })
-
-  app.get('/exams/:id/monitor', {
-    config: { access: 'staff' },
-    schema: { tags: ['results'], summary: '考试进度（本组织范围）', params: IdParams, response: withErrors({ 200: MonitorBody }) },
-  }, async (req) => {
-    const { exam, audience } = await exams.inScope(req.principal, req.params.id)
-    return monitor(deps.db, exam.id, audience, scopePrefix(req.principal))
-  })
-
-  app.get('/exams/:id/stats', {
-    config: { access: 'staff' },
-    schema: { tags: ['results'], summary: '每题正确率与分数分布（本组织范围）', params: IdParams, response: withErrors({ 200: StatsBody }) },
-  }, async (req) => {
-    const { exam } = await exams.inScope(req.principal, req.params.id)
-    return examStats(deps.db, exam.id, scopePrefix(req.principal))
-  })
-
-  app.get('/exams/:id/analysis', {
-    config: { access: 'staff' },
-    schema: {
-      tags: ['results'], summary: '题目分析：通过率、区分度（点二列相关、高低分组）、各选项选择人次与提示（本组织范围）',
-      params: IdParams, response: withErrors({ 200: AnalysisBody }),
+    async (req, reply) => {
+      const { exam, audience } = await exams.inScope(req.principal, req.params.id)
+      let rows = await examResults(deps.db, req.principal, exam.id, audience)
+      if (req.query.status) rows = rows.filter((r) => r.status === req.query.status)
+      if (req.query.orgId) {
+        const org = await deps.db.selectFrom('orgs').select('path').where('id', '=', req.query.orgId).executeTakeFirst()
+        const orgIds = org
+          ? new Set((await deps.db.selectFrom('orgs').select('id').where('path', 'like', `${org.path}%`).execute()).map((o) => o.id))
+          : new Set<number>()
+        rows = rows.filter((r) => orgIds.has(r.orgId))
+      }
+      if (req.query.format === 'xlsx') {
+        reply.header('content-type', XLSX_MIME)
+        reply.header('content-disposition', attachment(`${exam.title}-成绩.xlsx`, `exam-${exam.id}-results.xlsx`))
+        const items = await itemAnalysis(deps.db, exam.id, scopePrefix(req.principal))
+        return reply.send(await resultsXlsx(exam.title, rows, deps.clock.now(), items))
+      }
+      return rows
     },
-  }, async (req) => {
-    const { exam } = await exams.inScope(req.principal, req.params.id)
-    return { questions: await itemAnalysis(deps.db, exam.id, scopePrefix(req.principal)) }
-  })
+  )
 
-  app.post('/exams/:id/analysis/:questionId/review', {
-    config: { access: 'admin' },
-    schema: {
-      tags: ['results'], summary: '把该题退回题库待审（转为草稿，不再被抽取），附上本场考试的分析数据（留痕）',
-      params: AnalysisParams, response: withErrors({ 200: ReviewResult }),
+  app.get(
+    '/exams/:id/leaderboard',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['results'],
+        summary: '排行榜：按分数，分数相同按用时',
+        params: IdParams,
+        response: withErrors({ 200: Type.Array(LeaderboardRowBody) }),
+      },
     },
-  }, async (req) => {
-    await exams.inScope(req.principal, req.params.id)
-    return sendToReview(deps, req.principal, req.params.id, req.params.questionId)
-  })
+    async (req) => {
+      const { exam } = await exams.inScope(req.principal, req.params.id)
+      await leaderboardMode(deps.db) // leaderboards switched off by the deployment: 403 LEADERBOARDS_OFF
+      if (req.principal.role === 'member') return leaderboardOpenToMembers(exam, deps.clock.now()) ? leaderboard(deps.db, exam.id, '/') : []
+      return leaderboard(deps.db, exam.id, scopePrefix(req.principal))
+    },
+  )
+
+  app.get(
+    '/exams/:id/monitor',
+    {
+      config: { access: 'staff' },
+      schema: { tags: ['results'], summary: '考试进度（本组织范围）', params: IdParams, response: withErrors({ 200: MonitorBody }) },
+    },
+    async (req) => {
+      const { exam, audience } = await exams.inScope(req.principal, req.params.id)
+      return monitor(deps.db, exam.id, audience, scopePrefix(req.principal))
+    },
+  )
+
+  app.get(
+    '/exams/:id/stats',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['results'],
+        summary: '每题正确率与分数分布（本组织范围）',
+        params: IdParams,
+        response: withErrors({ 200: StatsBody }),
+      },
+    },
+    async (req) => {
+      const { exam } = await exams.inScope(req.principal, req.params.id)
+      return examStats(deps.db, exam.id, scopePrefix(req.principal))
+    },
+  )
+
+  app.get(
+    '/exams/:id/analysis',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['results'],
+        summary: '题目分析：通过率、区分度（点二列相关、高低分组）、各选项选择人次与提示（本组织范围）',
+        params: IdParams,
+        response: withErrors({ 200: AnalysisBody }),
+      },
+    },
+    async (req) => {
+      const { exam } = await exams.inScope(req.principal, req.params.id)
+      return { questions: await itemAnalysis(deps.db, exam.id, scopePrefix(req.principal)) }
+    },
+  )
+
+  app.post(
+    '/exams/:id/analysis/:questionId/review',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['results'],
+        summary: '把该题退回题库待审（转为草稿，不再被抽取），附上本场考试的分析数据（留痕）',
+        params: AnalysisParams,
+        response: withErrors({ 200: ReviewResult }),
+      },
+    },
+    async (req) => {
+      await exams.inScope(req.principal, req.params.id)
+      return sendToReview(deps, req.principal, req.params.id, req.params.questionId)
+    },
+  )
 }

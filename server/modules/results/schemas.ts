@@ -10,31 +10,65 @@ export const ResultsQuery = Type.Object({
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
 export const ResultRowBody = Type.Object({
-  userId: Type.Integer(), name: Type.String(), username: Type.String(), orgId: Type.Integer(), orgName: Type.String(),
+  userId: Type.Integer(),
+  name: Type.String(),
+  username: Type.String(),
+  orgId: Type.Integer(),
+  orgName: Type.String(),
   status: Type.Union([Type.Literal('not_started'), Type.Literal('in_progress'), Type.Literal('submitted')]),
-  score: Nullable(Type.Number()), passed: Nullable(Type.Boolean()), startedAt: Nullable(Type.String()), submittedAt: Nullable(Type.String()),
-  attempts: Type.Integer(), answered: Type.Integer(), blurCount: Type.Integer(), reloadCount: Type.Integer(), deviceSwitches: Type.Integer(),
-  deadline: Nullable(Type.String()), attemptId: Nullable(Type.Integer()),
+  score: Nullable(Type.Number()),
+  passed: Nullable(Type.Boolean()),
+  startedAt: Nullable(Type.String()),
+  submittedAt: Nullable(Type.String()),
+  attempts: Type.Integer(),
+  answered: Type.Integer(),
+  blurCount: Type.Integer(),
+  reloadCount: Type.Integer(),
+  deviceSwitches: Type.Integer(),
+  deadline: Nullable(Type.String()),
+  attemptId: Nullable(Type.Integer()),
 })
 
 export const LeaderboardRowBody = Type.Object({
-  rank: Type.Integer(), userId: Type.Integer(), name: Type.String(), orgName: Type.String(), score: Type.Number(), durationSeconds: Type.Integer(),
+  rank: Type.Integer(),
+  userId: Type.Integer(),
+  name: Type.String(),
+  orgName: Type.String(),
+  score: Type.Number(),
+  durationSeconds: Type.Integer(),
 })
 
 export const MonitorBody = Type.Object({
-  invited: Type.Integer(), started: Type.Integer(), submitted: Type.Integer(),
-  byOrg: Type.Array(Type.Object({
-    orgId: Type.Integer(), name: Type.String(), invited: Type.Integer(), started: Type.Integer(), submitted: Type.Integer(), avgScore: Nullable(Type.Number()),
-  })),
+  invited: Type.Integer(),
+  started: Type.Integer(),
+  submitted: Type.Integer(),
+  byOrg: Type.Array(
+    Type.Object({
+      orgId: Type.Integer(),
+      name: Type.String(),
+      invited: Type.Integer(),
+      started: Type.Integer(),
+      submitted: Type.Integer(),
+      avgScore: Nullable(Type.Number()),
+    }),
+  ),
 })
 
 export const StatsBody = Type.Object({
-  submitted: Type.Integer(), average: Nullable(Type.Number()),
+  submitted: Type.Integer(),
+  average: Nullable(Type.Number()),
   distribution: Type.Array(Type.Object({ from: Type.Number(), to: Type.Number(), count: Type.Integer() })),
-  questions: Type.Array(Type.Object({
-    questionId: Type.Integer(), stem: Type.String(), type: Type.String(), shown: Type.Integer(), answered: Type.Integer(), correct: Type.Integer(),
-    correctRate: Nullable(Type.Number()),
-  })),
+  questions: Type.Array(
+    Type.Object({
+      questionId: Type.Integer(),
+      stem: Type.String(),
+      type: Type.String(),
+      shown: Type.Integer(),
+      answered: Type.Integer(),
+      correct: Type.Integer(),
+      correctRate: Nullable(Type.Number()),
+    }),
+  ),
 })
 
 export type ResultRowBody = Static<typeof ResultRowBody>
@@ -43,7 +77,10 @@ export type MonitorBody = Static<typeof MonitorBody>
 export type StatsBody = Static<typeof StatsBody>
 
 export const ItemStatsBody = Type.Object({
-  questionId: Type.Integer(), type: Type.String(), stem: Type.String(), responses: Type.Integer({ description: '作答人次（已交卷）' }),
+  questionId: Type.Integer(),
+  type: Type.String(),
+  stem: Type.String(),
+  responses: Type.Integer({ description: '作答人次（已交卷）' }),
   facility: Nullable(Type.Number({ description: '通过率：答对人次 ÷ 作答人次' })),
   discrimination: Nullable(Type.Number({ description: '区分度：答对与否与其余各题得分的点二列相关系数' })),
   upperLower: Nullable(Type.Number({ description: '高低分组法：前 27% 答对率 − 后 27% 答对率' })),
@@ -52,7 +89,10 @@ export const ItemStatsBody = Type.Object({
 })
 export const AnalysisBody = Type.Object({ questions: Type.Array(ItemStatsBody) })
 export const ReviewResult = Type.Object({ questionId: Type.Integer(), status: Type.Literal('draft'), reviewId: Type.Integer() })
-export const AnalysisParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }), questionId: Type.Integer({ minimum: 1, maximum: 2147483647 }) })
+export const AnalysisParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  questionId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+})
 
 export type ItemStatsBody = Static<typeof ItemStatsBody>
 export type AnalysisBody = Static<typeof AnalysisBody>

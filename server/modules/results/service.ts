@@ -16,30 +16,73 @@ type Db = Kysely<Database>
 export type PersonStatus = 'not_started' | 'in_progress' | 'submitted'
 
 export interface ResultRow {
-  userId: number; name: string; username: string; orgId: number; orgName: string; status: PersonStatus
-  score: number | null; passed: boolean | null; startedAt: string | null; submittedAt: string | null
-  attempts: number; answered: number; blurCount: number; reloadCount: number; deviceSwitches: number; deadline: string | null; attemptId: number | null
+  userId: number
+  name: string
+  username: string
+  orgId: number
+  orgName: string
+  status: PersonStatus
+  score: number | null
+  passed: boolean | null
+  startedAt: string | null
+  submittedAt: string | null
+  attempts: number
+  answered: number
+  blurCount: number
+  reloadCount: number
+  deviceSwitches: number
+  deadline: string | null
+  attemptId: number | null
 }
 
 interface AttemptSummary {
-  id: number; user_id: number; org_id: number; status: string; score: number | null; passed: boolean | null
-  started_at: Date; submitted_at: Date | null; deadline: Date; answered_count: number; blur_count: number; reload_count: number; device_switches: number
-  org_path: string; org_name: string; user_name: string; username: string
+  id: number
+  user_id: number
+  org_id: number
+  status: string
+  score: number | null
+  passed: boolean | null
+  started_at: Date
+  submitted_at: Date | null
+  deadline: Date
+  answered_count: number
+  blur_count: number
+  reload_count: number
+  device_switches: number
+  org_path: string
+  org_name: string
+  user_name: string
+  username: string
 }
 
 /** Each person's attempts in scope, best submitted first (then the newest open one). */
 async function attemptsInScope(db: Db, examId: number, scope: string) {
-  const rows = await db.selectFrom('attempts')
+  const rows = (await db
+    .selectFrom('attempts')
     .innerJoin('orgs', 'orgs.id', 'attempts.org_id')
     .innerJoin('users', 'users.id', 'attempts.user_id')
     .select([
-      'attempts.id', 'attempts.user_id', 'attempts.org_id', 'attempts.status', 'attempts.score', 'attempts.passed', 'attempts.started_at',
-      'attempts.submitted_at', 'attempts.deadline', 'attempts.answered_count', 'attempts.blur_count', 'attempts.reload_count', 'attempts.device_switches',
-      'orgs.path as org_path', 'orgs.name as org_name', 'users.name as user_name', 'users.username',
+      'attempts.id',
+      'attempts.user_id',
+      'attempts.org_id',
+      'attempts.status',
+      'attempts.score',
+      'attempts.passed',
+      'attempts.started_at',
+      'attempts.submitted_at',
+      'attempts.deadline',
+      'attempts.answered_count',
+      'attempts.blur_count',
+      'attempts.reload_count',
+      'attempts.device_switches',
+      'orgs.path as org_path',
+      'orgs.name as org_name',
+      'users.name as user_name',
+      'users.username',
     ])
     .where('attempts.exam_id', '=', examId)
     .where('orgs.path', 'like', `${scope}%`)
-    .execute() as AttemptSummary[]
+    .execute()) as AttemptSummary[]
   const byUser = new Map<number, AttemptSummary[]>()
   for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r])
   return byUser
@@ -61,53 +104,121 @@ export async function examResults(db: Db, principal: Principal, examId: number, 
     seen.add(userId)
     const list = attempts.get(userId)
     if (!list) {
-      rows.push({ userId, name, username, orgId, orgName, status: 'not_started', score: null, passed: null, startedAt: null, submittedAt: null, attempts: 0, answered: 0, blurCount: 0, reloadCount: 0, deviceSwitches: 0, deadline: null, attemptId: null })
+      rows.push({
+        userId,
+        name,
+        username,
+        orgId,
+        orgName,
+        status: 'not_started',
+        score: null,
+        passed: null,
+        startedAt: null,
+        submittedAt: null,
+        attempts: 0,
+        answered: 0,
+        blurCount: 0,
+        reloadCount: 0,
+        deviceSwitches: 0,
+        deadline: null,
+        attemptId: null,
+      })
       return
     }
     const a = representative(list)
     // A person who has an open retake still shows their best submitted score.
     const best = list.filter((x) => x.status === 'submitted').sort((x, y) => Number(y.score) - Number(x.score))[0]
     rows.push({
-      userId, name, username, orgId: a.org_id, orgName: a.org_name, status: a.status as PersonStatus,
-      score: best ? Number(best.score) : null, passed: best ? Boolean(best.passed) : null,
-      startedAt: iso(a.started_at), submittedAt: iso(best?.submitted_at ?? null), attempts: list.length,
-      answered: a.answered_count, blurCount: list.reduce((s, x) => s + x.blur_count, 0), reloadCount: list.reduce((s, x) => s + x.reload_count, 0), deviceSwitches: list.reduce((s, x) => s + x.device_switches, 0),
-      deadline: a.status === 'in_progress' ? iso(a.deadline) : null, attemptId: a.id,
+      userId,
+      name,
+      username,
+      orgId: a.org_id,
+      orgName: a.org_name,
+      status: a.status as PersonStatus,
+      score: best ? Number(best.score) : null,
+      passed: best ? Boolean(best.passed) : null,
+      startedAt: iso(a.started_at),
+      submittedAt: iso(best?.submitted_at ?? null),
+      attempts: list.length,
+      answered: a.answered_count,
+      blurCount: list.reduce((s, x) => s + x.blur_count, 0),
+      reloadCount: list.reduce((s, x) => s + x.reload_count, 0),
+      deviceSwitches: list.reduce((s, x) => s + x.device_switches, 0),
+      deadline: a.status === 'in_progress' ? iso(a.deadline) : null,
+      attemptId: a.id,
     })
   }
   for (const p of people) push(p.user_id, p.name, p.username, p.org_id, p.org_name)
   // People who took it but have since left the audience (moved or disabled) keep their result.
-  for (const [userId, list] of attempts) if (!seen.has(userId)) push(userId, list[0].user_name, list[0].username, list[0].org_id, list[0].org_name)
+  for (const [userId, list] of attempts)
+    if (!seen.has(userId)) push(userId, list[0].user_name, list[0].username, list[0].org_id, list[0].org_name)
   return rows
 }
 
-export interface LeaderboardRow { rank: number; userId: number; name: string; orgName: string; score: number; durationSeconds: number }
+export interface LeaderboardRow {
+  rank: number
+  userId: number
+  name: string
+  orgName: string
+  score: number
+  durationSeconds: number
+}
 
 /**
  * Best submitted attempt per person under `scope`, ranked by score, then time taken — read from
  * `exam_people` through its board index, so the top rows cost a few index reads, not a scan.
  */
 export async function leaderboard(db: Db, examId: number, scope: string, limit = 100): Promise<LeaderboardRow[]> {
-  const rows = await db.selectFrom('exam_people as p')
+  const rows = await db
+    .selectFrom('exam_people as p')
     .innerJoin('users as u', 'u.id', 'p.user_id')
     .innerJoin('orgs as o', 'o.id', 'p.org_id')
     .select(['p.user_id', 'u.name', 'o.name as org_name', 'p.best', 'p.best_seconds'])
-    .where('p.exam_id', '=', examId).where('p.submitted', '=', true).where('o.path', 'like', `${scope}%`)
-    .orderBy('p.best', 'desc').orderBy('p.best_seconds', 'asc').orderBy('p.user_id')
-    .limit(limit).execute()
+    .where('p.exam_id', '=', examId)
+    .where('p.submitted', '=', true)
+    .where('o.path', 'like', `${scope}%`)
+    .orderBy('p.best', 'desc')
+    .orderBy('p.best_seconds', 'asc')
+    .orderBy('p.user_id')
+    .limit(limit)
+    .execute()
   // Names by consent (个人信息保护法): 张* with the unit until the person agrees; no rows while boards are off.
-  const board = rows.map((r, i) => ({ rank: i + 1, userId: r.user_id, name: r.name, orgName: r.org_name, score: Number(r.best), durationSeconds: r.best_seconds ?? 0 }))
+  const board = rows.map((r, i) => ({
+    rank: i + 1,
+    userId: r.user_id,
+    name: r.name,
+    orgName: r.org_name,
+    score: Number(r.best),
+    durationSeconds: r.best_seconds ?? 0,
+  }))
   return boardRowsOrNone(db, board, (r) => r.userId)
 }
 
 export interface Monitor {
-  invited: number; started: number; submitted: number
+  invited: number
+  started: number
+  submitted: number
   byOrg: { orgId: number; name: string; invited: number; started: number; submitted: number; avgScore: number | null }[]
 }
 
-export interface OrgInvited { org_id: number; org_name: string; org_path: string; invited: number }
-export interface OrgCounts { org_id: number; org_name: string; org_path: string; started: number; submitted: number; score_sum: number }
-export interface ProgressData { invited: OrgInvited[]; counts: OrgCounts[] }
+export interface OrgInvited {
+  org_id: number
+  org_name: string
+  org_path: string
+  invited: number
+}
+export interface OrgCounts {
+  org_id: number
+  org_name: string
+  org_path: string
+  started: number
+  submitted: number
+  score_sum: number
+}
+export interface ProgressData {
+  invited: OrgInvited[]
+  counts: OrgCounts[]
+}
 
 /** How many active people each org of the audience holds (changes rarely; callers may cache it). */
 export async function invitedByOrg(db: Db, audience: string[], scope: string): Promise<OrgInvited[]> {
@@ -123,9 +234,13 @@ export async function invitedByOrg(db: Db, audience: string[], scope: string): P
 
 /** The exam's counters per org under `scope`: one row per org, kept up to date by counters.ts. */
 export async function orgCounts(db: Db, examId: number, scope: string): Promise<OrgCounts[]> {
-  const rows = await db.selectFrom('exam_org_counts as c').innerJoin('orgs as o', 'o.id', 'c.org_id')
+  const rows = await db
+    .selectFrom('exam_org_counts as c')
+    .innerJoin('orgs as o', 'o.id', 'c.org_id')
     .select(['c.org_id', 'o.name as org_name', 'o.path as org_path', 'c.started', 'c.submitted', 'c.score_sum'])
-    .where('c.exam_id', '=', examId).where('o.path', 'like', `${scope}%`).execute()
+    .where('c.exam_id', '=', examId)
+    .where('o.path', 'like', `${scope}%`)
+    .execute()
   return rows.map((r) => ({ ...r, score_sum: Number(r.score_sum) }))
 }
 
@@ -146,7 +261,10 @@ export function summarizeProgress(data: ProgressData, scope: string): Monitor {
     // People who took it and then left the audience still count as invited where they took it.
     o.invited = Math.max(o.invited, c.started)
   }
-  const list = [...byOrg.values()].map(({ scoreSum, ...o }) => ({ ...o, avgScore: o.submitted ? Math.round((scoreSum / o.submitted) * 10) / 10 : null }))
+  const list = [...byOrg.values()].map(({ scoreSum, ...o }) => ({
+    ...o,
+    avgScore: o.submitted ? Math.round((scoreSum / o.submitted) * 10) / 10 : null,
+  }))
   return {
     invited: list.reduce((s, o) => s + o.invited, 0),
     started: list.reduce((s, o) => s + o.started, 0),
@@ -163,22 +281,32 @@ export async function monitor(db: Db, examId: number, audience: string[], scope:
 
 /** Correct rate per question and the score distribution, over submitted attempts in scope. */
 export async function examStats(db: Db, examId: number, scope: string) {
-  const attempts = await db.selectFrom('attempts').innerJoin('orgs', 'orgs.id', 'attempts.org_id')
+  const attempts = await db
+    .selectFrom('attempts')
+    .innerJoin('orgs', 'orgs.id', 'attempts.org_id')
     .select(['attempts.id', 'attempts.score', 'attempts.max_score', 'attempts.paper'])
-    .where('attempts.exam_id', '=', examId).where('attempts.status', '=', 'submitted').where('orgs.path', 'like', `${scope}%`).execute()
+    .where('attempts.exam_id', '=', examId)
+    .where('attempts.status', '=', 'submitted')
+    .where('orgs.path', 'like', `${scope}%`)
+    .execute()
   const { rows: perQuestion } = await sql<{ question_id: number; answered: number; correct: number }>`
     select aa.question_id, count(*)::int as answered, count(*) filter (where aa.correct)::int as correct
     from attempt_answers aa join attempts a on a.id = aa.attempt_id join orgs o on o.id = a.org_id
     where a.exam_id = ${examId} and a.status = 'submitted' and o.path like ${scope + '%'}
     group by aa.question_id`.execute(db)
   const stems = new Map<number, { stem: string; type: string; shown: number }>()
-  for (const a of attempts) for (const pq of (a.paper as Paper).questions) {
-    const s = stems.get(pq.id) ?? { stem: pq.stem, type: pq.type, shown: 0 }
-    s.shown++
-    stems.set(pq.id, s)
-  }
+  for (const a of attempts)
+    for (const pq of (a.paper as Paper).questions) {
+      const s = stems.get(pq.id) ?? { stem: pq.stem, type: pq.type, shown: 0 }
+      s.shown++
+      stems.set(pq.id, s)
+    }
   const maxScore = attempts.length ? Number(attempts[0].max_score) : 0
-  const buckets = Array.from({ length: 10 }, (_, i) => ({ from: Math.round((maxScore * i) / 10), to: Math.round((maxScore * (i + 1)) / 10), count: 0 }))
+  const buckets = Array.from({ length: 10 }, (_, i) => ({
+    from: Math.round((maxScore * i) / 10),
+    to: Math.round((maxScore * (i + 1)) / 10),
+    count: 0,
+  }))
   for (const a of attempts) {
     const i = maxScore ? Math.min(9, Math.floor((Number(a.score) / maxScore) * 10)) : 0
     buckets[i].count++
@@ -187,10 +315,20 @@ export async function examStats(db: Db, examId: number, scope: string) {
     submitted: attempts.length,
     average: attempts.length ? Math.round((attempts.reduce((s, a) => s + Number(a.score), 0) / attempts.length) * 10) / 10 : null,
     distribution: buckets,
-    questions: [...stems.entries()].map(([id, s]) => {
-      const pq = perQuestion.find((p) => p.question_id === id)
-      return { questionId: id, stem: s.stem, type: s.type, shown: s.shown, answered: pq?.answered ?? 0, correct: pq?.correct ?? 0, correctRate: s.shown ? Math.round(((pq?.correct ?? 0) / s.shown) * 1000) / 10 : null }
-    }).sort((a, b) => (a.correctRate ?? 0) - (b.correctRate ?? 0)),
+    questions: [...stems.entries()]
+      .map(([id, s]) => {
+        const pq = perQuestion.find((p) => p.question_id === id)
+        return {
+          questionId: id,
+          stem: s.stem,
+          type: s.type,
+          shown: s.shown,
+          answered: pq?.answered ?? 0,
+          correct: pq?.correct ?? 0,
+          correctRate: s.shown ? Math.round(((pq?.correct ?? 0) / s.shown) * 1000) / 10 : null,
+        }
+      })
+      .sort((a, b) => (a.correctRate ?? 0) - (b.correctRate ?? 0)),
   }
 }
 
@@ -198,6 +336,12 @@ export async function examStats(db: Db, examId: number, scope: string) {
 export async function sendToReview(deps: Deps, principal: Principal, examId: number, questionId: number) {
   const item = (await itemAnalysis(deps.db, examId, '/')).find((i) => i.questionId === questionId)
   if (!item) throw notFound('本场考试中的该题目')
-  const figures = { responses: item.responses, facility: item.facility, discrimination: item.discrimination, upperLower: item.upperLower, flags: item.flags }
+  const figures = {
+    responses: item.responses,
+    facility: item.facility,
+    discrimination: item.discrimination,
+    upperLower: item.upperLower,
+    flags: item.flags,
+  }
   return withTransaction(deps, (tx) => holdForReview(tx, questionId, { examId, figures, by: principal.userId }, deps.clock.now()))
 }

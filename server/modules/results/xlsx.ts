@@ -11,7 +11,12 @@ const STATUS_ZH: Record<PersonStatus, string> = { not_started: '未开始', in_p
  * (Asia/Shanghai wall clock, `yyyy-mm-dd hh:mm:ss`), scores as numbers and empty cells where there
  * is nothing. The exam's title and the export time are on the second sheet, 考试信息.
  */
-export async function resultsXlsx(title: string, rows: ResultRow[], exportedAt: Date = new Date(), items: ItemStats[] = []): Promise<Buffer> {
+export async function resultsXlsx(
+  title: string,
+  rows: ResultRow[],
+  exportedAt: Date = new Date(),
+  items: ItemStats[] = [],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
   const sheet = wb.addWorksheet('成绩', { views: [{ state: 'frozen', ySplit: 1 }] })
   const headers = ['用户名', '姓名', '组织', '状态', '得分', '是否及格', '开始时间', '交卷时间', '作答次数', '切屏次数', '重新加载次数']
@@ -19,14 +24,31 @@ export async function resultsXlsx(title: string, rows: ResultRow[], exportedAt: 
   sheet.columns = headers.map((header, i) => ({ header, width: widths[i] }))
   sheet.getRow(1).font = { bold: true }
   for (const r of rows) {
-    sheet.addRow([safeText(r.username), safeText(r.name), safeText(r.orgName), STATUS_ZH[r.status], r.score ?? null, r.passed === null ? null : r.passed ? '及格' : '不及格', shanghaiCellDate(r.startedAt), shanghaiCellDate(r.submittedAt), r.attempts, r.blurCount, r.reloadCount])
+    sheet.addRow([
+      safeText(r.username),
+      safeText(r.name),
+      safeText(r.orgName),
+      STATUS_ZH[r.status],
+      r.score ?? null,
+      r.passed === null ? null : r.passed ? '及格' : '不及格',
+      shanghaiCellDate(r.startedAt),
+      shanghaiCellDate(r.submittedAt),
+      r.attempts,
+      r.blurCount,
+      r.reloadCount,
+    ])
   }
   sheet.getColumn(7).numFmt = DATE_TIME_FORMAT
   sheet.getColumn(8).numFmt = DATE_TIME_FORMAT
   sheet.getRow(1).getCell(7).numFmt = ''
   sheet.getRow(1).getCell(8).numFmt = ''
   if (items.length) addAnalysisSheet(wb, items)
-  addAboutSheet(wb, '考试信息', [['考试', title], ['人数', rows.length], ['导出时间', shanghaiCellDate(exportedAt)!], ['时区', '北京时间（UTC+8）']])
+  addAboutSheet(wb, '考试信息', [
+    ['考试', title],
+    ['人数', rows.length],
+    ['导出时间', shanghaiCellDate(exportedAt)!],
+    ['时区', '北京时间（UTC+8）'],
+  ])
   return Buffer.from(await wb.xlsx.writeBuffer())
 }
 
@@ -36,13 +58,27 @@ const FLAG_ZH: Record<string, string> = { too_easy: '过易', too_hard: '过难'
 function addAnalysisSheet(wb: ExcelJS.Workbook, items: ItemStats[]) {
   const sheet = wb.addWorksheet('题目分析', { views: [{ state: 'frozen', ySplit: 1 }] })
   sheet.columns = [
-    { header: '题目编号', width: 10 }, { header: '题干', width: 50 }, { header: '作答人次', width: 10 }, { header: '通过率', width: 10 },
-    { header: '区分度（点二列）', width: 16 }, { header: '高低分组差', width: 12 }, { header: '各选项选择人次', width: 40 }, { header: '提示', width: 16 },
+    { header: '题目编号', width: 10 },
+    { header: '题干', width: 50 },
+    { header: '作答人次', width: 10 },
+    { header: '通过率', width: 10 },
+    { header: '区分度（点二列）', width: 16 },
+    { header: '高低分组差', width: 12 },
+    { header: '各选项选择人次', width: 40 },
+    { header: '提示', width: 16 },
   ]
   sheet.getRow(1).font = { bold: true }
   for (const i of items) {
-    sheet.addRow([i.questionId, safeText(i.stem), i.responses, i.facility, i.discrimination, i.upperLower,
-      safeText(i.options.map((o) => `${o.key}${o.correct ? '✓' : ''}: ${o.chosen}`).join('；')), i.flags.map((f) => FLAG_ZH[f]).join('、') || null])
+    sheet.addRow([
+      i.questionId,
+      safeText(i.stem),
+      i.responses,
+      i.facility,
+      i.discrimination,
+      i.upperLower,
+      safeText(i.options.map((o) => `${o.key}${o.correct ? '✓' : ''}: ${o.chosen}`).join('；')),
+      i.flags.map((f) => FLAG_ZH[f]).join('、') || null,
+    ])
   }
   sheet.getColumn(4).numFmt = '0.0%'
   sheet.getRow(1).getCell(4).numFmt = ''

@@ -17,7 +17,27 @@ export { CHANNELS }
 
 export function cleanHtml(html: string): string {
   return sanitizeHtml(html, {
-    allowedTags: ['p', 'h2', 'h3', 'h4', 'strong', 'em', 'b', 'i', 'u', 'blockquote', 'ul', 'ol', 'li', 'br', 'img', 'a', 'span', 'figure', 'figcaption'],
+    allowedTags: [
+      'p',
+      'h2',
+      'h3',
+      'h4',
+      'strong',
+      'em',
+      'b',
+      'i',
+      'u',
+      'blockquote',
+      'ul',
+      'ol',
+      'li',
+      'br',
+      'img',
+      'a',
+      'span',
+      'figure',
+      'figcaption',
+    ],
     allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'] },
     // No data: or javascript: URLs (scripts and phishing pages hide in them); links and images
     // are http(s) or paths on this site.
@@ -27,17 +47,56 @@ export function cleanHtml(html: string): string {
   })
 }
 
-export function toMaterialDto(m: { id: number; channel: string; kind: string; title: string; summary: string | null; cover_url: string | null; video_url: string | null; duration_seconds: number | null; source: string | null; status: string; published_at: Date | string }, body?: string) {
+export function toMaterialDto(
+  m: {
+    id: number
+    channel: string
+    kind: string
+    title: string
+    summary: string | null
+    cover_url: string | null
+    video_url: string | null
+    duration_seconds: number | null
+    source: string | null
+    status: string
+    published_at: Date | string
+  },
+  body?: string,
+) {
   return {
-    id: m.id, channel: m.channel, kind: m.kind, title: m.title, summary: m.summary, coverUrl: m.cover_url, videoUrl: m.video_url,
-    durationSeconds: m.duration_seconds, source: m.source, status: m.status, publishedAt: new Date(m.published_at).toISOString(),
+    id: m.id,
+    channel: m.channel,
+    kind: m.kind,
+    title: m.title,
+    summary: m.summary,
+    coverUrl: m.cover_url,
+    videoUrl: m.video_url,
+    durationSeconds: m.duration_seconds,
+    source: m.source,
+    status: m.status,
+    publishedAt: new Date(m.published_at).toISOString(),
     ...(body !== undefined && { bodyHtml: body }),
   }
 }
 
-const listColumns = ['id', 'channel', 'kind', 'title', 'summary', 'cover_url', 'video_url', 'duration_seconds', 'source', 'status', 'published_at'] as const
+const listColumns = [
+  'id',
+  'channel',
+  'kind',
+  'title',
+  'summary',
+  'cover_url',
+  'video_url',
+  'duration_seconds',
+  'source',
+  'status',
+  'published_at',
+] as const
 
-export async function listMaterials(db: Db, f: { channel?: string; kind?: string; q?: string; page: number; pageSize: number; includeUnpublished: boolean }) {
+export async function listMaterials(
+  db: Db,
+  f: { channel?: string; kind?: string; q?: string; page: number; pageSize: number; includeUnpublished: boolean },
+) {
   let base = db.selectFrom('materials')
   if (!f.includeUnpublished) base = base.where('status', '=', 'published')
   if (f.channel) base = base.where('channel', '=', f.channel)
@@ -47,7 +106,13 @@ export async function listMaterials(db: Db, f: { channel?: string; kind?: string
     base = base.where((eb) => eb.or([eb('title', 'like', like), eb('summary', 'like', like)]))
   }
   const [items, total] = await Promise.all([
-    base.select([...listColumns]).orderBy('published_at', 'desc').orderBy('id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
+    base
+      .select([...listColumns])
+      .orderBy('published_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize)
+      .execute(),
     base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ])
   return { items: items.map((m) => toMaterialDto(m)), total: total.n }
@@ -61,8 +126,15 @@ export type MaterialInput = Static<typeof MaterialBody>
 
 function materialColumns(b: MaterialInput) {
   return {
-    channel: b.channel, kind: b.kind, title: b.title.trim(), summary: b.summary ?? null, cover_url: b.coverUrl ?? null,
-    body_html: cleanHtml(b.bodyHtml ?? ''), video_url: b.videoUrl ?? null, duration_seconds: b.durationSeconds ?? null, source: b.source ?? null,
+    channel: b.channel,
+    kind: b.kind,
+    title: b.title.trim(),
+    summary: b.summary ?? null,
+    cover_url: b.coverUrl ?? null,
+    body_html: cleanHtml(b.bodyHtml ?? ''),
+    video_url: b.videoUrl ?? null,
+    duration_seconds: b.durationSeconds ?? null,
+    source: b.source ?? null,
   }
 }
 
@@ -70,9 +142,17 @@ function materialColumns(b: MaterialInput) {
 export async function createMaterial(deps: TransactionDeps & { clock: Clock }, principal: Principal, b: MaterialInput) {
   const now = deps.clock.now()
   const row = await withTransaction(deps, async (tx) => {
-    const created = await tx.insertInto('materials').values({
-      ...materialColumns(b), status: b.status ?? 'published', published_at: now, created_by: principal.userId, created_at: now,
-    }).returningAll().executeTakeFirstOrThrow()
+    const created = await tx
+      .insertInto('materials')
+      .values({
+        ...materialColumns(b),
+        status: b.status ?? 'published',
+        published_at: now,
+        created_by: principal.userId,
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
     await audit(tx, principal.userId, 'material.create', 'material', created.id, { title: created.title })
     return created
   })
@@ -81,8 +161,12 @@ export async function createMaterial(deps: TransactionDeps & { clock: Clock }, p
 
 export async function updateMaterial(deps: TransactionDeps, principal: Principal, id: number, b: MaterialInput) {
   const row = await withTransaction(deps, async (tx) => {
-    const updated = await tx.updateTable('materials').set({ ...materialColumns(b), ...(b.status && { status: b.status }) })
-      .where('id', '=', id).returningAll().executeTakeFirst()
+    const updated = await tx
+      .updateTable('materials')
+      .set({ ...materialColumns(b), ...(b.status && { status: b.status }) })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
     if (!updated) throw notFound('学习资料')
     await audit(tx, principal.userId, 'material.update', 'material', updated.id, { title: updated.title })
     return updated

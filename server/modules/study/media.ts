@@ -28,9 +28,24 @@ const ascii = (b: Buffer, from: number, to: number) => b.subarray(from, to).toSt
 const TYPES: MediaType[] = [
   { ext: '.mp4', contentType: 'video/mp4', kind: 'video', matches: (h) => h.length >= 12 && ascii(h, 4, 8) === 'ftyp' },
   { ext: '.webm', contentType: 'video/webm', kind: 'video', matches: (h) => h.length >= 4 && h.readUInt32BE(0) === 0x1a45dfa3 },
-  { ext: '.jpg', contentType: 'image/jpeg', kind: 'image', matches: (h) => h.length >= 3 && h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff },
-  { ext: '.png', contentType: 'image/png', kind: 'image', matches: (h) => h.length >= 8 && h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  { ext: '.webp', contentType: 'image/webp', kind: 'image', matches: (h) => h.length >= 12 && ascii(h, 0, 4) === 'RIFF' && ascii(h, 8, 12) === 'WEBP' },
+  {
+    ext: '.jpg',
+    contentType: 'image/jpeg',
+    kind: 'image',
+    matches: (h) => h.length >= 3 && h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff,
+  },
+  {
+    ext: '.png',
+    contentType: 'image/png',
+    kind: 'image',
+    matches: (h) => h.length >= 8 && h.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
+  {
+    ext: '.webp',
+    contentType: 'image/webp',
+    kind: 'image',
+    matches: (h) => h.length >= 12 && ascii(h, 0, 4) === 'RIFF' && ascii(h, 8, 12) === 'WEBP',
+  },
 ]
 const BY_EXT: Record<string, MediaType> = Object.fromEntries(TYPES.map((t) => [t.ext, t]))
 BY_EXT['.jpeg'] = BY_EXT['.jpg']
@@ -79,10 +94,16 @@ export async function saveUpload(req: FastifyRequest, dataDir: string): Promise<
     transform(chunk: Buffer, _enc, done) {
       if (problem) return done() // drain: keep reading the request, write nothing
       bytes += chunk.length
-      if (bytes > limit) { problem = 'size'; return done() }
+      if (bytes > limit) {
+        problem = 'size'
+        return done()
+      }
       if (head.length < HEAD_BYTES) {
         head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)])
-        if (head.length >= HEAD_BYTES && !type.matches(head)) { problem = 'signature'; return done() }
+        if (head.length >= HEAD_BYTES && !type.matches(head)) {
+          problem = 'signature'
+          return done()
+        }
       }
       done(null, chunk)
     },
@@ -116,24 +137,44 @@ export async function saveUpload(req: FastifyRequest, dataDir: string): Promise<
 export async function registerMediaFiles(app: FastifyInstance, dataDir: string) {
   // Created on the first upload; until then every name is a 404.
   const root = uploadsDir(dataDir)
-  await app.register(async (scope) => {
-    const missing = () => new AppError(404, 'NOT_FOUND', '文件不存在')
-    // Only names this module made: a `.part` file still being written, or anything else, is a 404.
-    scope.addHook('onRequest', async (req) => {
-      let name = ''
-      try { name = decodeURIComponent(req.url.split('?')[0].slice('/media/'.length)) } catch { /* malformed escape */ }
-      if (!NAME_PATTERN.test(name)) throw missing()
-    })
-    // A well-formed name that is not on disk: a JSON 404, not the SPA's index.html.
-    scope.setNotFoundHandler(async () => { throw missing() })
-    // send's 416 carries `Content-Range: bytes */<size>`; keep it, answer in our error shape.
-    scope.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string> }, _req, reply) => {
-      if (err.statusCode !== 416) throw err // the app's error handler takes the rest
-      return reply.code(416).headers(err.headers ?? {}).send({ error: { code: 'RANGE_NOT_SATISFIABLE', message: '请求的数据范围超出文件大小' } })
-    })
-    await scope.register(fastifyStatic, {
-      root, prefix: '/', decorateReply: false, index: false, dotfiles: 'deny', acceptRanges: true,
-      maxAge: '365d', immutable: true, schemaHide: true, suppressWarning: true,
-    })
-  }, { prefix: '/media' })
+  await app.register(
+    async (scope) => {
+      const missing = () => new AppError(404, 'NOT_FOUND', '文件不存在')
+      // Only names this module made: a `.part` file still being written, or anything else, is a 404.
+      scope.addHook('onRequest', async (req) => {
+        let name = ''
+        try {
+          name = decodeURIComponent(req.url.split('?')[0].slice('/media/'.length))
+        } catch {
+          /* malformed escape */
+        }
+        if (!NAME_PATTERN.test(name)) throw missing()
+      })
+      // A well-formed name that is not on disk: a JSON 404, not the SPA's index.html.
+      scope.setNotFoundHandler(async () => {
+        throw missing()
+      })
+      // send's 416 carries `Content-Range: bytes */<size>`; keep it, answer in our error shape.
+      scope.setErrorHandler((err: Error & { statusCode?: number; headers?: Record<string, string> }, _req, reply) => {
+        if (err.statusCode !== 416) throw err // the app's error handler takes the rest
+        return reply
+          .code(416)
+          .headers(err.headers ?? {})
+          .send({ error: { code: 'RANGE_NOT_SATISFIABLE', message: '请求的数据范围超出文件大小' } })
+      })
+      await scope.register(fastifyStatic, {
+        root,
+        prefix: '/',
+        decorateReply: false,
+        index: false,
+        dotfiles: 'deny',
+        acceptRanges: true,
+        maxAge: '365d',
+        immutable: true,
+        schemaHide: true,
+        suppressWarning: true,
+      })
+    },
+    { prefix: '/media' },
+  )
 }

@@ -16,23 +16,48 @@ export const notLocked = (locked: Set<number>) => (locked.size ? sql`and id not 
 /** Bank rows as practice questions in bank order, options not yet shuffled. */
 export async function loadBankQuestions(db: Db, ids: number[]): Promise<PaperQuestion[]> {
   if (!ids.length) return []
-  const rows = await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', ids).execute()
+  const rows = await db
+    .selectFrom('questions')
+    .select(['id', 'type', 'stem', 'options', 'answer', 'explanation'])
+    .where('id', 'in', ids)
+    .execute()
   const byId = new Map(rows.map((r) => [r.id, r]))
-  return ids.filter((id) => byId.has(id)).map((id) => {
-    const r = byId.get(id)!
-    return { id, type: r.type, stem: r.stem, options: r.options ?? undefined, answer: r.answer as AnswerKey, explanation: r.explanation, score: 1 }
-  })
+  return ids
+    .filter((id) => byId.has(id))
+    .map((id) => {
+      const r = byId.get(id)!
+      return {
+        id,
+        type: r.type,
+        stem: r.stem,
+        options: r.options ?? undefined,
+        answer: r.answer as AnswerKey,
+        explanation: r.explanation,
+        score: 1,
+      }
+    })
 }
 
 /** The items of one set in served order. */
 export async function servedItems(db: Db, userId: number, setKey: string): Promise<PaperQuestion[]> {
-  const rows = await db.selectFrom('practice_items').select('question').where('user_id', '=', userId).where('set_key', '=', setKey).orderBy('position').execute()
+  const rows = await db
+    .selectFrom('practice_items')
+    .select('question')
+    .where('user_id', '=', userId)
+    .where('set_key', '=', setKey)
+    .orderBy('position')
+    .execute()
   return rows.map((r) => r.question as PaperQuestion)
 }
 
 export async function servedItem(db: Db, userId: number, setKey: string, questionId: number): Promise<PaperQuestion | null> {
-  const row = await db.selectFrom('practice_items').select('question')
-    .where('user_id', '=', userId).where('set_key', '=', setKey).where('question_id', '=', questionId).executeTakeFirst()
+  const row = await db
+    .selectFrom('practice_items')
+    .select('question')
+    .where('user_id', '=', userId)
+    .where('set_key', '=', setKey)
+    .where('question_id', '=', questionId)
+    .executeTakeFirst()
   return row ? (row.question as PaperQuestion) : null
 }
 
@@ -43,9 +68,23 @@ export async function servedItem(db: Db, userId: number, setKey: string, questio
 export async function serve(db: Db, userId: number, setKey: string, ids: number[], now: Date): Promise<PaperQuestion[]> {
   const questions = (await loadBankQuestions(db, ids)).map((q) => shuffleOptions(q))
   if (questions.length) {
-    const first = (await sql<{ n: number }>`select coalesce(max(position), -1)::int + 1 as n from practice_items where user_id = ${userId} and set_key = ${setKey}`.execute(db)).rows[0].n
-    await db.insertInto('practice_items')
-      .values(questions.map((q, i) => ({ user_id: userId, set_key: setKey, question_id: q.id, position: first + i, question: JSON.stringify(q), served_at: now })))
+    const first = (
+      await sql<{
+        n: number
+      }>`select coalesce(max(position), -1)::int + 1 as n from practice_items where user_id = ${userId} and set_key = ${setKey}`.execute(db)
+    ).rows[0].n
+    await db
+      .insertInto('practice_items')
+      .values(
+        questions.map((q, i) => ({
+          user_id: userId,
+          set_key: setKey,
+          question_id: q.id,
+          position: first + i,
+          question: JSON.stringify(q),
+          served_at: now,
+        })),
+      )
       .onConflict((oc) => oc.columns(['user_id', 'set_key', 'question_id']).doNothing())
       .execute()
   }

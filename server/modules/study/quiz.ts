@@ -19,11 +19,18 @@ import { notLocked, publishedOn, serve, servedItem, servedItems, stillPublished 
 type Db = Kysely<Database>
 
 /** Practice needs the exam catalog too: an open exam's questions stay out of practice. */
-export interface PracticeDeps extends Deps { exams: ExamCatalog }
+export interface PracticeDeps extends Deps {
+  exams: ExamCatalog
+}
 
 export type QuizMode = 'daily' | 'weekly' | 'special' | 'challenge' | 'random' | 'wrongbook'
 type SetMode = 'daily' | 'weekly' | 'special' | 'random'
-const POINT_RULE: Partial<Record<QuizMode, string>> = { daily: 'daily_quiz', weekly: 'weekly_quiz', special: 'special_quiz', challenge: 'challenge' }
+const POINT_RULE: Partial<Record<QuizMode, string>> = {
+  daily: 'daily_quiz',
+  weekly: 'weekly_quiz',
+  special: 'special_quiz',
+  challenge: 'challenge',
+}
 
 const inCategory = (category?: string) => (category ? sql`and (category = ${category} or category like ${category + '/%'})` : sql``)
 const specialSize = (size?: number) => (size === 10 ? 10 : 5)
@@ -31,14 +38,19 @@ const specialSize = (size?: number) => (size === 10 ? 10 : 5)
 /** The served set an answer belongs to; random and challenge runs are named by their run id. */
 function setKeyOf(mode: QuizMode, today: string, opts: { runId?: string; category?: string; size?: number }): string {
   switch (mode) {
-    case 'daily': return `daily:${today}`
-    case 'weekly': return `weekly:${weekStart(today)}`
-    case 'special': return `special:${today}:${specialSize(opts.size)}:${opts.category ?? ''}`
+    case 'daily':
+      return `daily:${today}`
+    case 'weekly':
+      return `weekly:${weekStart(today)}`
+    case 'special':
+      return `special:${today}:${specialSize(opts.size)}:${opts.category ?? ''}`
     case 'random':
     case 'challenge':
-      if (!opts.runId) throw validationError(`${mode === 'random' ? '随机练习' : '挑战答题'}需要 runId`, [{ field: 'runId', message: '缺少 runId' }])
+      if (!opts.runId)
+        throw validationError(`${mode === 'random' ? '随机练习' : '挑战答题'}需要 runId`, [{ field: 'runId', message: '缺少 runId' }])
       return `${mode}:${opts.runId}`
-    case 'wrongbook': return 'wrongbook'
+    case 'wrongbook':
+      return 'wrongbook'
   }
 }
 
@@ -60,37 +72,70 @@ export async function questionSet(deps: PracticeDeps, principal: Principal, mode
   if (!questions.length) {
     const size = Math.min(Math.max(opts.size ?? 5, 1), 20)
     const ids =
-      mode === 'daily' ? await seededIds(deps.db, `d:${principal.userId}:${today}`, 5, today, locked) :
-      mode === 'weekly' ? await seededIds(deps.db, `w:${principal.userId}:${weekStart(today)}`, 5, today, locked) :
-      mode === 'special' ? await seededIds(deps.db, `s:${principal.userId}:${today}:${opts.category ?? ''}`, specialSize(opts.size), today, locked, opts.category) :
-      (await sql<{ id: number }>`select id from questions where ${publishedOn(today)} ${notLocked(locked)} ${inCategory(opts.category)} order by random() limit ${size}`.execute(deps.db)).rows.map((r) => r.id)
+      mode === 'daily'
+        ? await seededIds(deps.db, `d:${principal.userId}:${today}`, 5, today, locked)
+        : mode === 'weekly'
+          ? await seededIds(deps.db, `w:${principal.userId}:${weekStart(today)}`, 5, today, locked)
+          : mode === 'special'
+            ? await seededIds(
+                deps.db,
+                `s:${principal.userId}:${today}:${opts.category ?? ''}`,
+                specialSize(opts.size),
+                today,
+                locked,
+                opts.category,
+              )
+            : (
+                await sql<{
+                  id: number
+                }>`select id from questions where ${publishedOn(today)} ${notLocked(locked)} ${inCategory(opts.category)} order by random() limit ${size}`.execute(
+                  deps.db,
+                )
+              ).rows.map((r) => r.id)
     questions = await serve(deps.db, principal.userId, setKey, ids, now)
   }
   // A set served before an exam opened keeps its order, but the exam's questions leave it.
   questions = questions.filter((q) => !locked.has(q.id))
   const ids = questions.map((q) => q.id)
   // What this person already answered in this set today (so a reload shows progress).
-  const answered = runId || !ids.length ? [] : await deps.db.selectFrom('practice_answers').select(['question_id', 'correct'])
-    .where('user_id', '=', principal.userId).where('mode', '=', mode).where('day', '=', today).where('question_id', 'in', ids).execute()
+  const answered =
+    runId || !ids.length
+      ? []
+      : await deps.db
+          .selectFrom('practice_answers')
+          .select(['question_id', 'correct'])
+          .where('user_id', '=', principal.userId)
+          .where('mode', '=', mode)
+          .where('day', '=', today)
+          .where('question_id', 'in', ids)
+          .execute()
   return {
-    mode, ...(runId && { runId }), questions: questions.map(publicQuestion),
+    mode,
+    ...(runId && { runId }),
+    questions: questions.map(publicQuestion),
     answered: Object.fromEntries(answered.map((a) => [a.question_id, { correct: a.correct }])),
   }
 }
 
 export interface AnswerInput {
-  mode: QuizMode; questionId: number; answer: unknown; elapsedMs?: number
+  mode: QuizMode
+  questionId: number
+  answer: unknown
+  elapsedMs?: number
   /** 挑战答题 and 随机练习 run. */ runId?: string
-  /** 专项答题: the set's category and size (5 or 10). */ category?: string; size?: number
+  /** 专项答题: the set's category and size (5 or 10). */ category?: string
+  size?: number
 }
 
 /** The question as this person was served it, or a 409 saying why it cannot be graded. */
 async function gradableQuestion(deps: PracticeDeps, principal: Principal, input: AnswerInput, today: string): Promise<PaperQuestion> {
   const setKey = setKeyOf(input.mode, today, input)
-  const served = input.mode === 'wrongbook'
-    ? await wrongBookItem(deps.db, principal.userId, input.questionId)
-    : await servedItem(deps.db, principal.userId, setKey, input.questionId)
-  if (!served) throw new AppError(409, 'NOT_SERVED', input.mode === 'wrongbook' ? '该题不在你的错题本中' : '该题不是本次练习发给你的题目，请重新取题')
+  const served =
+    input.mode === 'wrongbook'
+      ? await wrongBookItem(deps.db, principal.userId, input.questionId)
+      : await servedItem(deps.db, principal.userId, setKey, input.questionId)
+  if (!served)
+    throw new AppError(409, 'NOT_SERVED', input.mode === 'wrongbook' ? '该题不在你的错题本中' : '该题不是本次练习发给你的题目，请重新取题')
   if (input.mode === 'challenge') await checkChallengeQuestion(deps.db, principal.userId, input.runId, served.id)
   if (!(await stillPublished(deps.db, served.id, today))) throw new AppError(409, 'QUESTION_WITHDRAWN', '该题已从题库停用，不再判分')
   if ((await questionsLockedByExams(deps, deps.exams, principal)).has(served.id)) {
@@ -110,16 +155,32 @@ export async function answerQuestion(deps: PracticeDeps, principal: Principal, i
 
   // The answer, the wrong-book and any points commit together; the board hears of it after.
   const points = await withTransaction(deps, async (tx, emit) => {
-    await tx.insertInto('practice_answers').values({
-      user_id: principal.userId, question_id: question.id, mode: input.mode, run_id: input.runId ?? null, correct,
-      elapsed_ms: input.elapsedMs ?? null, day: today, at: now,
-    }).execute()
+    await tx
+      .insertInto('practice_answers')
+      .values({
+        user_id: principal.userId,
+        question_id: question.id,
+        mode: input.mode,
+        run_id: input.runId ?? null,
+        correct,
+        elapsed_ms: input.elapsedMs ?? null,
+        day: today,
+        at: now,
+      })
+      .execute()
     await recordInWrongBook(tx, principal.userId, question, correct, today, now)
     const rule = POINT_RULE[input.mode]
     if (!rule || !correct) return 0
     const period = input.mode === 'weekly' ? weekStart(today) : today
     const idemKey = input.mode === 'challenge' ? `challenge:${input.runId}:${question.id}` : `${input.mode}:${period}:${question.id}`
-    const result = await award(tx, { userId: principal.userId, orgId: principal.orgId, rule, idemKey, at: now, detail: { questionId: question.id } })
+    const result = await award(tx, {
+      userId: principal.userId,
+      orgId: principal.orgId,
+      rule,
+      idemKey,
+      at: now,
+      detail: { questionId: question.id },
+    })
     if (result.duplicate || !result.points) return 0
     emit('points:changed', principal.userId)
     return result.points
@@ -133,9 +194,16 @@ export async function answerQuestion(deps: PracticeDeps, principal: Principal, i
 export async function startChallenge(deps: PracticeDeps, principal: Principal) {
   const now = deps.clock.now()
   const id = randomUUID()
-  await deps.db.insertInto('challenge_runs').values({ id, user_id: principal.userId, day: shanghaiDate(now), current_question_id: null, asked: '[]', started_at: now }).execute()
+  await deps.db
+    .insertInto('challenge_runs')
+    .values({ id, user_id: principal.userId, day: shanghaiDate(now), current_question_id: null, asked: '[]', started_at: now })
+    .execute()
   const first = await serveNextChallengeQuestion(deps, principal, id, [])
-  await deps.db.updateTable('challenge_runs').set({ current_question_id: first?.id ?? null, asked: JSON.stringify(first ? [first.id] : []), ended: !first }).where('id', '=', id).execute()
+  await deps.db
+    .updateTable('challenge_runs')
+    .set({ current_question_id: first?.id ?? null, asked: JSON.stringify(first ? [first.id] : []), ended: !first })
+    .where('id', '=', id)
+    .execute()
   return { runId: id, question: first ? publicQuestion(first) : null, correct: 0, ended: !first }
 }
 
@@ -163,8 +231,16 @@ async function advanceChallenge(deps: PracticeDeps, principal: Principal, runId:
   const asked = run.asked as number[]
   const score = run.correct + (correct ? 1 : 0)
   const next = correct ? await serveNextChallengeQuestion(deps, principal, runId, [...asked, questionId]) : null
-  await deps.db.updateTable('challenge_runs').set({
-    correct: score, ended: !next, current_question_id: next?.id ?? null, asked: JSON.stringify(next ? [...asked, next.id] : asked),
-  }).where('id', '=', runId).where('current_question_id', '=', questionId).execute()
+  await deps.db
+    .updateTable('challenge_runs')
+    .set({
+      correct: score,
+      ended: !next,
+      current_question_id: next?.id ?? null,
+      asked: JSON.stringify(next ? [...asked, next.id] : asked),
+    })
+    .where('id', '=', runId)
+    .where('current_question_id', '=', questionId)
+    .execute()
   return { runId, correct: score, ended: !next, next: next ? publicQuestion(next) : null }
 }

@@ -7,11 +7,12 @@ import { CHANNELS } from './channels.js'
  * A cover or video is one of our uploads (`/media/<random>.<ext>`) or an https address; never a
  * `javascript:`/`data:` URL or a path elsewhere on this site.
  */
-const MediaUrl = (kind: 'image' | 'video') => Type.String({
-  maxLength: 1000,
-  pattern: `^(/media/[a-f0-9]{32}\\.(${kind === 'image' ? 'jpg|png|webp' : 'mp4|webm'})|https://[^\\s"'<>\\\\]+)$`,
-  description: kind === 'image' ? '封面：上传后的 /media/… 地址或 https 地址' : '视频：上传后的 /media/… 地址或 https 地址',
-})
+const MediaUrl = (kind: 'image' | 'video') =>
+  Type.String({
+    maxLength: 1000,
+    pattern: `^(/media/[a-f0-9]{32}\\.(${kind === 'image' ? 'jpg|png|webp' : 'mp4|webm'})|https://[^\\s"'<>\\\\]+)$`,
+    description: kind === 'image' ? '封面：上传后的 /media/… 地址或 https 地址' : '视频：上传后的 /media/… 地址或 https 地址',
+  })
 
 export const MaterialBody = Type.Object({
   channel: Type.Union(CHANNELS.map((c) => Type.Literal(c))),
@@ -32,9 +33,17 @@ export type MaterialInput = Static<typeof MaterialBody>
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
 export const MaterialDto = Type.Object({
-  id: Type.Integer(), channel: Type.String(), kind: Type.String(), title: Type.String(), summary: Nullable(Type.String()),
-  coverUrl: Nullable(Type.String()), videoUrl: Nullable(Type.String()), durationSeconds: Nullable(Type.Integer()), source: Nullable(Type.String()),
-  status: Type.String(), publishedAt: Type.String(),
+  id: Type.Integer(),
+  channel: Type.String(),
+  kind: Type.String(),
+  title: Type.String(),
+  summary: Nullable(Type.String()),
+  coverUrl: Nullable(Type.String()),
+  videoUrl: Nullable(Type.String()),
+  durationSeconds: Nullable(Type.Integer()),
+  source: Nullable(Type.String()),
+  status: Type.String(),
+  publishedAt: Type.String(),
   bodyHtml: Type.Optional(Type.String()),
   heartbeatSeconds: Type.Optional(Type.Integer({ description: '学习心跳间隔（秒）' })),
 })
@@ -46,23 +55,43 @@ export const HeartbeatResult = Type.Object({
 })
 
 export const QuestionSetBody = Type.Object({
-  mode: Type.String(), runId: Type.Optional(Type.String()), questions: Type.Array(PublicQuestionBody),
+  mode: Type.String(),
+  runId: Type.Optional(Type.String()),
+  questions: Type.Array(PublicQuestionBody),
   answered: Type.Record(Type.String(), Type.Object({ correct: Type.Boolean() }), { description: '今天本组题目已答情况，键为题目 id' }),
 })
 
-const ChallengeStep = Type.Object({ runId: Type.String(), correct: Type.Integer(), ended: Type.Boolean(), next: Nullable(PublicQuestionBody) })
+const ChallengeStep = Type.Object({
+  runId: Type.String(),
+  correct: Type.Integer(),
+  ended: Type.Boolean(),
+  next: Nullable(PublicQuestionBody),
+})
 
 export const PracticeResult = Type.Object({
-  correct: Type.Boolean(), correctAnswer: Type.Unknown(), explanation: Nullable(Type.String()), points: Type.Number(),
+  correct: Type.Boolean(),
+  correctAnswer: Type.Unknown(),
+  explanation: Nullable(Type.String()),
+  points: Type.Number(),
   challenge: Type.Optional(ChallengeStep),
 })
 
-export const ChallengeStart = Type.Object({ runId: Type.String(), question: Nullable(PublicQuestionBody), correct: Type.Integer(), ended: Type.Boolean() })
+export const ChallengeStart = Type.Object({
+  runId: Type.String(),
+  question: Nullable(PublicQuestionBody),
+  correct: Type.Integer(),
+  ended: Type.Boolean(),
+})
 
 export const WrongBookItem = Type.Object({
-  questionId: Type.Integer(), type: Type.String(), stem: Type.String(),
+  questionId: Type.Integer(),
+  type: Type.String(),
+  stem: Type.String(),
   options: Nullable(Type.Array(Type.Object({ key: Type.String(), text: Type.String() }))),
-  category: Type.String(), wrongCount: Type.Integer(), rightDays: Type.Integer(), lastWrongAt: Type.String(),
+  category: Type.String(),
+  wrongCount: Type.Integer(),
+  rightDays: Type.Integer(),
+  lastWrongAt: Type.String(),
 })
 
 export type MaterialDto = Static<typeof MaterialDto>

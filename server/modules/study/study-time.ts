@@ -31,20 +31,42 @@ export async function heartbeat(deps: Deps, principal: Principal, material: { id
 
 /** Seconds of this beat that count: the gap since the person's last credited beat, when short. */
 async function creditTime(tx: Tx, userId: number, materialId: number, visible: boolean, now: Date, day: string): Promise<number> {
-  await tx.insertInto('study_clock').values({ user_id: userId, last_counted_at: now }).onConflict((oc) => oc.doNothing()).execute()
-  const clock = await tx.selectFrom('study_clock').select('last_counted_at').where('user_id', '=', userId).forUpdate().executeTakeFirstOrThrow()
+  await tx
+    .insertInto('study_clock')
+    .values({ user_id: userId, last_counted_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .execute()
+  const clock = await tx
+    .selectFrom('study_clock')
+    .select('last_counted_at')
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
   const gap = Math.floor((now.getTime() - new Date(clock.last_counted_at).getTime()) / 1000)
   const seconds = visible && gap > 0 && gap <= MAX_GAP_SECONDS ? gap : 0
   if (gap > 0) await tx.updateTable('study_clock').set({ last_counted_at: now }).where('user_id', '=', userId).execute()
   if (seconds > 0) {
-    await tx.insertInto('study_time').values({ user_id: userId, material_id: materialId, day, seconds })
-      .onConflict((oc) => oc.columns(['user_id', 'material_id', 'day']).doUpdateSet((eb) => ({ seconds: eb('study_time.seconds', '+', eb.ref('excluded.seconds')) }))).execute()
+    await tx
+      .insertInto('study_time')
+      .values({ user_id: userId, material_id: materialId, day, seconds })
+      .onConflict((oc) =>
+        oc
+          .columns(['user_id', 'material_id', 'day'])
+          .doUpdateSet((eb) => ({ seconds: eb('study_time.seconds', '+', eb.ref('excluded.seconds')) })),
+      )
+      .execute()
   }
   return seconds
 }
 
 /** 文章选读 / 视听学习 once per material after 30 verified seconds, and the time rules per full unit. */
-async function awardStudy(tx: Tx, principal: Principal, material: { id: number; kind: 'article' | 'video' }, now: Date, day: string): Promise<AwardResult[]> {
+async function awardStudy(
+  tx: Tx,
+  principal: Principal,
+  material: { id: number; kind: 'article' | 'video' },
+  now: Date,
+  day: string,
+): Promise<AwardResult[]> {
   const awards: AwardResult[] = []
   const { rows } = await sql<{ on_material: number; on_kind: number }>`
     select coalesce(sum(st.seconds) filter (where st.material_id = ${material.id}), 0)::int as on_material,
@@ -55,14 +77,21 @@ async function awardStudy(tx: Tx, principal: Principal, material: { id: number; 
   const base = { userId: principal.userId, orgId: principal.orgId, at: now }
   if (on_material >= STUDIED_AFTER_SECONDS) {
     // Each article or video counts once, ever (学习强国 does the same).
-    awards.push(await award(tx, { ...base, rule: material.kind, idemKey: `${material.kind}:${material.id}`, detail: { materialId: material.id } }))
+    awards.push(
+      await award(tx, { ...base, rule: material.kind, idemKey: `${material.kind}:${material.id}`, detail: { materialId: material.id } }),
+    )
   }
   const timeRule = material.kind === 'article' ? 'article_time' : 'video_time'
   const rule = await ruleOn(tx, timeRule, day)
   if (rule?.unit_seconds) {
     const units = Math.floor(on_kind / rule.unit_seconds)
-    const done = await tx.selectFrom('point_ledger').select(sql<number>`count(*)::int`.as('n'))
-      .where('user_id', '=', principal.userId).where('rule_code', '=', timeRule).where('day', '=', day).executeTakeFirstOrThrow()
+    const done = await tx
+      .selectFrom('point_ledger')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('user_id', '=', principal.userId)
+      .where('rule_code', '=', timeRule)
+      .where('day', '=', day)
+      .executeTakeFirstOrThrow()
     for (let n = done.n + 1; n <= units; n++) awards.push(await award(tx, { ...base, rule: timeRule, idemKey: `${timeRule}:${day}:${n}` }))
   }
   return awards

@@ -13,11 +13,21 @@ export interface UserDto {
 }
 
 export function toUserDto(row: {
-  id: number; username: string; name: string; role: Role; org_id: number; must_change_password: boolean
-  active?: boolean; org_name?: string
+  id: number
+  username: string
+  name: string
+  role: Role
+  org_id: number
+  must_change_password: boolean
+  active?: boolean
+  org_name?: string
 }): UserDto {
   return {
-    id: row.id, username: row.username, name: row.name, role: row.role, orgId: row.org_id,
+    id: row.id,
+    username: row.username,
+    name: row.name,
+    role: row.role,
+    orgId: row.org_id,
     mustChangePassword: row.must_change_password,
     ...(row.active !== undefined && { active: row.active }),
     ...(row.org_name !== undefined && { orgName: row.org_name }),

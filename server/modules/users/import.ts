@@ -16,19 +16,39 @@ export const USER_IMPORT_COLUMNS = ['用户名', '姓名', '组织', '角色', '
 export const USERNAME_UNAVAILABLE = '用户名不可用，请换一个'
 
 const ROLE_WORDS: Record<string, Role> = {
-  admin: 'admin', 管理员: 'admin',
-  secretary: 'secretary', 书记: 'secretary', 支部书记: 'secretary', 党支部书记: 'secretary',
-  member: 'member', 党员: 'member', 成员: 'member', 普通党员: 'member', '': 'member',
+  admin: 'admin',
+  管理员: 'admin',
+  secretary: 'secretary',
+  书记: 'secretary',
+  支部书记: 'secretary',
+  党支部书记: 'secretary',
+  member: 'member',
+  党员: 'member',
+  成员: 'member',
+  普通党员: 'member',
+  '': 'member',
 }
 
-export interface ImportRowError { row: number; message: string }
+export interface ImportRowError {
+  row: number
+  message: string
+}
 export interface UserImportResult {
   created: number
   updated: number
   errors: ImportRowError[]
   dryRun: boolean
   /** Created rows whose 初始密码 was blank say so; a real import also shows the password it generated. */
-  preview: { row: number; username: string; name: string; orgName: string; role: Role; action: 'create' | 'update'; passwordGenerated?: true; initialPassword?: string }[]
+  preview: {
+    row: number
+    username: string
+    name: string
+    orgName: string
+    role: Role
+    action: 'create' | 'update'
+    passwordGenerated?: true
+    initialPassword?: string
+  }[]
 }
 
 interface PlannedRow {
@@ -50,7 +70,10 @@ function orgResolver(orgs: Org[]) {
   const byNamePath = new Map<string, Org>()
   for (const o of orgs) {
     byName.set(o.name, [...(byName.get(o.name) ?? []), o])
-    const names = o.path.split('/').filter(Boolean).map((id) => byId.get(Number(id))?.name ?? '')
+    const names = o.path
+      .split('/')
+      .filter(Boolean)
+      .map((id) => byId.get(Number(id))?.name ?? '')
     byNamePath.set(names.join('/'), o)
   }
   return (cell: string): Org | string => {
@@ -60,7 +83,8 @@ function orgResolver(orgs: Org[]) {
     if (exact) return exact
     const named = byName.get(text) ?? []
     if (named.length === 1) return named[0]
-    if (named.length > 1) return `组织名称“${text}”不唯一，请填写完整路径（如“${[...byNamePath.entries()].find(([, o]) => o.id === named[0].id)?.[0]}”）`
+    if (named.length > 1)
+      return `组织名称“${text}”不唯一，请填写完整路径（如“${[...byNamePath.entries()].find(([, o]) => o.id === named[0].id)?.[0]}”）`
     return `组织“${text}”不存在`
   }
 }
@@ -84,10 +108,12 @@ export async function importUsers(
   const seen = new Map<string, number>()
   const planned: PlannedRow[] = []
   // Only new people's passwords are set from the sheet; checked up front, a few ms each.
-  const passwordIssues = await passwordProblems(rows.map((r) => {
-    const password = cell(r, '初始密码')
-    return password && !existing.has(cell(r, '用户名')) ? { password, username: cell(r, '用户名'), name: cell(r, '姓名') } : null
-  }))
+  const passwordIssues = await passwordProblems(
+    rows.map((r) => {
+      const password = cell(r, '初始密码')
+      return password && !existing.has(cell(r, '用户名')) ? { password, username: cell(r, '用户名'), name: cell(r, '姓名') } : null
+    }),
+  )
 
   rows.forEach((r, index) => {
     const row = index + 2 // row 1 is the header
@@ -118,7 +144,17 @@ export async function importUsers(
     if (username) seen.set(username, row)
 
     if (problems.length) errors.push({ row, message: problems.join('；') })
-    else planned.push({ row, username, name, org: org as Org, role: role!, password: prior || password ? password : generatePassword(), passwordGenerated: !prior && !password, existingId: prior?.id })
+    else
+      planned.push({
+        row,
+        username,
+        name,
+        org: org as Org,
+        role: role!,
+        password: prior || password ? password : generatePassword(),
+        passwordGenerated: !prior && !password,
+        existingId: prior?.id,
+      })
   })
 
   const willWrite = !opts.dryRun && (!errors.length || opts.skipInvalid)
@@ -128,10 +164,17 @@ export async function importUsers(
     errors,
     dryRun: opts.dryRun,
     // A generated password is shown once, in the import that sets it: every such row is listed then.
-    preview: planned.filter((p, i) => i < 200 || (willWrite && p.passwordGenerated)).map((p) => ({
-      row: p.row, username: p.username, name: p.name, orgName: p.org.name, role: p.role, action: p.existingId ? 'update' : 'create',
-      ...(p.passwordGenerated && { passwordGenerated: true as const, ...(willWrite && { initialPassword: p.password }) }),
-    })),
+    preview: planned
+      .filter((p, i) => i < 200 || (willWrite && p.passwordGenerated))
+      .map((p) => ({
+        row: p.row,
+        username: p.username,
+        name: p.name,
+        orgName: p.org.name,
+        role: p.role,
+        action: p.existingId ? 'update' : 'create',
+        ...(p.passwordGenerated && { passwordGenerated: true as const, ...(willWrite && { initialPassword: p.password }) }),
+      })),
   }
   if (opts.dryRun || (errors.length && !opts.skipInvalid) || !planned.length) return result
 
@@ -140,17 +183,30 @@ export async function importUsers(
   await withTransaction(deps, async (tx) => {
     const fresh = planned.filter((p) => !p.existingId)
     for (let i = 0; i < fresh.length; i += 500) {
-      await tx.insertInto('users').values(
-        fresh.slice(i, i + 500).map((p, j) => ({
-          username: p.username, name: p.name, role: p.role, org_id: p.org.id, password_hash: hashes[i + j], must_change_password: true, password_changed_at: now,
-        })),
-      ).execute()
+      await tx
+        .insertInto('users')
+        .values(
+          fresh.slice(i, i + 500).map((p, j) => ({
+            username: p.username,
+            name: p.name,
+            role: p.role,
+            org_id: p.org.id,
+            password_hash: hashes[i + j],
+            must_change_password: true,
+            password_changed_at: now,
+          })),
+        )
+        .execute()
     }
     // Existing people keep their password; the sheet updates who they are and where they belong.
     for (const p of planned.filter((p) => p.existingId)) {
       await q.updateUser(tx, p.existingId!, { name: p.name, role: p.role, org_id: p.org.id, updated_at: now })
     }
-    await audit(tx, principal.userId, 'user.import', 'user', null, { created: result.created, updated: result.updated, skipped: errors.length })
+    await audit(tx, principal.userId, 'user.import', 'user', null, {
+      created: result.created,
+      updated: result.updated,
+      skipped: errors.length,
+    })
   })
   forgetSessions(planned.flatMap((r) => (r.existingId ? [r.existingId] : [])))
   return result

@@ -38,8 +38,13 @@ export async function createUser(
   const password_hash = await hashPassword(input.password)
   const created = await withTransaction(deps, async (tx) => {
     const row = await q.insertUser(tx, {
-      username, name: input.name.trim(), password_hash, role: input.role, org_id: org.id,
-      must_change_password: input.mustChangePassword ?? false, password_changed_at: deps.clock.now(),
+      username,
+      name: input.name.trim(),
+      password_hash,
+      role: input.role,
+      org_id: org.id,
+      must_change_password: input.mustChangePassword ?? false,
+      password_changed_at: deps.clock.now(),
     })
     await audit(tx, principal.userId, 'user.create', 'user', row.id, { username, orgId: org.id, role: input.role })
     return row
@@ -63,7 +68,14 @@ export async function updateUser(
   assertMayAssign(principal, patch.role ?? user.role, user.org_path)
   if (user.role === 'admin' && principal.role !== 'admin') throw forbidden('只有管理员可以修改管理员')
   // Staff powers over an account (state, role, unit, password reset) are never used on one's own.
-  if (patch.active !== undefined || patch.role !== undefined || patch.orgId !== undefined || patch.password !== undefined || patch.resetTotp) assertNotSelf(principal, id)
+  if (
+    patch.active !== undefined ||
+    patch.role !== undefined ||
+    patch.orgId !== undefined ||
+    patch.password !== undefined ||
+    patch.resetTotp
+  )
+    assertNotSelf(principal, id)
   if (patch.resetTotp && principal.role !== 'admin') throw forbidden('只有管理员可以重置动态口令')
   let orgId = user.org_id
   if (patch.orgId !== undefined) {
@@ -95,7 +107,8 @@ export async function updateUser(
     await audit(tx, principal.userId, 'user.update', 'user', id, { ...patch, password: patch.password ? '***' : undefined })
     if (patch.resetTotp) await audit(tx, principal.userId, 'auth.totp_reset', 'user', id)
     // Permission changes are searched for on their own (等保 §8.1.4.3).
-    if (patch.role !== undefined && patch.role !== user.role) await audit(tx, principal.userId, 'user.role', 'user', id, { from: user.role, to: patch.role })
+    if (patch.role !== undefined && patch.role !== user.role)
+      await audit(tx, principal.userId, 'user.role', 'user', id, { from: user.role, to: patch.role })
   })
   forgetSessions(id)
   return toUserDto((await q.findUser(deps.db, id))!)

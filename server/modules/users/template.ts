@@ -17,7 +17,8 @@ export async function userImportTemplate(): Promise<Buffer> {
     ['组织', '组织全称；重名时填完整路径，用“/”分隔'],
     ['角色', '党员、书记或管理员（书记管理本组织及下级组织）'],
     ['初始密码', '新用户必填，至少 6 位；首次登录须修改'],
-  ]) help.addRow(line)
+  ])
+    help.addRow(line)
   help.columns.forEach((c, i) => (c.width = [12, 80][i]))
   return Buffer.from(await wb.xlsx.writeBuffer())
 }

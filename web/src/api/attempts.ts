@@ -8,17 +8,22 @@ export type Answer = string | string[] | boolean
 // The server's shapes (attempts/schemas.ts), with the answer values the wire leaves open named.
 export type AttemptStart = Omit<StartedAttempt, 'questions' | 'answers'> & { questions: PaperQuestion[]; answers: Record<string, Answer> }
 export type { SubmitResult }
-export type ReviewQuestion = PaperQuestion & Omit<NonNullable<AttemptViewBody['questions']>[number], keyof PaperQuestion | 'correctAnswer' | 'yourAnswer'> & {
-  correctAnswer: Answer | string[][]
-  yourAnswer: Answer | null
+export type ReviewQuestion = PaperQuestion &
+  Omit<NonNullable<AttemptViewBody['questions']>[number], keyof PaperQuestion | 'correctAnswer' | 'yourAnswer'> & {
+    correctAnswer: Answer | string[][]
+    yourAnswer: Answer | null
+  }
+export type AttemptView = Omit<AttemptViewBody, 'status' | 'questions'> & {
+  status: 'in_progress' | 'submitted'
+  questions?: ReviewQuestion[]
 }
-export type AttemptView = Omit<AttemptViewBody, 'status' | 'questions'> & { status: 'in_progress' | 'submitted'; questions?: ReviewQuestion[] }
 
 export type IntegrityEvent = 'blur' | 'hidden' | 'reload'
 
 export const attemptsApi = {
   start: (examId: number, deviceId: string) => post<AttemptStart>(`/api/exams/${examId}/attempts`, { deviceId }),
-  save: (attemptId: number, questionId: number, answer: Answer) => put<{ savedAt: string }>(`/api/attempts/${attemptId}/answers/${questionId}`, { answer }),
+  save: (attemptId: number, questionId: number, answer: Answer) =>
+    put<{ savedAt: string }>(`/api/attempts/${attemptId}/answers/${questionId}`, { answer }),
   submit: (attemptId: number) => post<SubmitResult>(`/api/attempts/${attemptId}/submit`),
   get: (attemptId: number) => get<AttemptView>(`/api/attempts/${attemptId}`),
   event: (attemptId: number, type: IntegrityEvent) => post(`/api/attempts/${attemptId}/events`, { type }),

@@ -1,7 +1,12 @@
 // 账号安全: the second factor and the session limits the deployment set.
 import { get, post } from './client'
 
-export interface AuthSecurity { totpEnabled: boolean; totpRequired: boolean; idleMinutes: number; sessionMaxHours: number }
+export interface AuthSecurity {
+  totpEnabled: boolean
+  totpRequired: boolean
+  idleMinutes: number
+  sessionMaxHours: number
+}
 
 export const securityApi = {
   state: () => get<AuthSecurity>('/api/auth/security'),

@@ -20,11 +20,25 @@ export const battlesApi = {
   today: () => get<BattleToday>('/api/battles/today'),
   colleagues: () => get<Colleague[]>('/api/battles/colleagues'),
   join: async (mode: BattleMode, opts: { scope?: 'department' | 'branch'; invite?: string } = {}) =>
-    unwrap(await getSocket().timeout(ACK_MS).emitWithAck('battle:join', { mode, ...opts })),
-  invite: async (mode: BattleMode, userId?: number) => unwrap(await getSocket().timeout(ACK_MS).emitWithAck('battle:invite', { mode, userId })) as { ok: true; code: string },
-  leave: () => getSocket().timeout(ACK_MS).emitWithAck('battle:leave', {}).catch(() => ({ ok: false })),
-  answer: async (battleId: number, index: number, answer: unknown) => unwrap(await getSocket().timeout(ACK_MS).emitWithAck('battle:answer', { battleId, index, answer })),
-  resume: (battleId: number) => getSocket().timeout(ACK_MS).emitWithAck('battle:resume', { battleId }).catch(() => ({ ok: false })),
+    unwrap(
+      await getSocket()
+        .timeout(ACK_MS)
+        .emitWithAck('battle:join', { mode, ...opts }),
+    ),
+  invite: async (mode: BattleMode, userId?: number) =>
+    unwrap(await getSocket().timeout(ACK_MS).emitWithAck('battle:invite', { mode, userId })) as { ok: true; code: string },
+  leave: () =>
+    getSocket()
+      .timeout(ACK_MS)
+      .emitWithAck('battle:leave', {})
+      .catch(() => ({ ok: false })),
+  answer: async (battleId: number, index: number, answer: unknown) =>
+    unwrap(await getSocket().timeout(ACK_MS).emitWithAck('battle:answer', { battleId, index, answer })),
+  resume: (battleId: number) =>
+    getSocket()
+      .timeout(ACK_MS)
+      .emitWithAck('battle:resume', { battleId })
+      .catch(() => ({ ok: false })),
 }
 
 export { unwrap as unwrapAck }

@@ -3,8 +3,25 @@ import type { Static } from '@sinclair/typebox'
 import { del, download, get, patch, post } from './client'
 import { toQuery } from './types'
 import type {
-  ActivityBody, ActivityCreate, ActivityQuery, ActivityType, ActivityUpdate, BriefingBody, BulletinBody, BulletinReceipt, CheckinAnswer, CheckinCodeBody, ParticipantRow, ReportBody,
-  TallyBody, TallyQuery, TallyType, TaskBody, TaskCreate, TaskDone, TypeFigures,
+  ActivityBody,
+  ActivityCreate,
+  ActivityQuery,
+  ActivityType,
+  ActivityUpdate,
+  BriefingBody,
+  BulletinBody,
+  BulletinReceipt,
+  CheckinAnswer,
+  CheckinCodeBody,
+  ParticipantRow,
+  ReportBody,
+  TallyBody,
+  TallyQuery,
+  TallyType,
+  TaskBody,
+  TaskCreate,
+  TaskDone,
+  TypeFigures,
 } from '../../../server/modules/campaign/schemas'
 
 export type Activity = ActivityBody
@@ -35,7 +52,8 @@ export const campaignApi = {
   exportLedger: (q: TallyQuery, filename: string) => download(`/api/activities/ledger.xlsx${toQuery(q)}`, filename),
   tasks: (orgId?: number) => get<Task[]>(`/api/tasks${toQuery({ orgId })}`),
   createTask: (body: TaskCreate) => post<{ id: number }>('/api/tasks', body),
-  taskDone: (id: number, body: TaskDone) => post<{ id: number; orgId: number; status: 'done'; doneAt: string }>(`/api/tasks/${id}/done`, body),
+  taskDone: (id: number, body: TaskDone) =>
+    post<{ id: number; orgId: number; status: 'done'; doneAt: string }>(`/api/tasks/${id}/done`, body),
   report: (q: TallyQuery) => get<CampaignReport>(`/api/reports/campaign${toQuery(q)}`),
   reportDocx: (q: TallyQuery, filename: string) => download(`/api/reports/campaign${toQuery({ ...q, format: 'docx' })}`, filename),
   bulletins: () => get<Bulletin[]>('/api/campaign/bulletins'),
@@ -45,7 +63,8 @@ export const campaignApi = {
   briefings: (q: { orgId?: number; status?: Briefing['status'] }) => get<Briefing[]>(`/api/campaign/briefings${toQuery(q)}`),
   briefing: (id: number) => get<Briefing>(`/api/campaign/briefings/${id}`),
   submitBriefing: (body: { orgId: number; title: string; bodyHtml: string }) => post<{ id: number }>('/api/campaign/briefings', body),
-  reviewBriefing: (id: number, body: { action: 'publish' | 'return'; note?: string | null }) => post<Briefing>(`/api/campaign/briefings/${id}/review`, body),
+  reviewBriefing: (id: number, body: { action: 'publish' | 'return'; note?: string | null }) =>
+    post<Briefing>(`/api/campaign/briefings/${id}/review`, body),
   column: () => get<Briefing[]>('/api/campaign/column'),
   readColumn: (id: number) => get<Briefing>(`/api/campaign/column/${id}`),
 }

@@ -4,10 +4,18 @@ import { router } from '@/router'
 import { msg } from '@/messages'
 
 /** The API's error shape: `{ error: { code, message, details? } }` (any other JSON body is kept as is). */
-interface ErrorEnvelope { error?: { code?: string; message?: string; details?: unknown } }
+interface ErrorEnvelope {
+  error?: { code?: string; message?: string; details?: unknown }
+}
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown, readonly body?: unknown) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly body?: unknown,
+  ) {
     super(message)
   }
 }
@@ -19,9 +27,19 @@ export function errorMessage(e: unknown): string {
 
 async function toApiError(res: Response): Promise<ApiError> {
   let body: ErrorEnvelope | null = null
-  try { body = await res.json() } catch { /* not JSON */ }
+  try {
+    body = await res.json()
+  } catch {
+    /* not JSON */
+  }
   const e = body?.error
-  return new ApiError(res.status, e?.code ?? 'HTTP_' + res.status, e?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status)), e?.details, body)
+  return new ApiError(
+    res.status,
+    e?.code ?? 'HTTP_' + res.status,
+    e?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status)),
+    e?.details,
+    body,
+  )
 }
 
 /** A stable id for this browser, so the server can tell a device switch from a reload. */
@@ -85,9 +103,21 @@ export function upload<T>(path: string, file: File, onProgress?: (percent: numbe
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', msg.common.networkError))
     xhr.onload = () => {
       let body: (ErrorEnvelope & T) | null = null
-      try { body = JSON.parse(xhr.responseText) } catch { /* not JSON */ }
+      try {
+        body = JSON.parse(xhr.responseText)
+      } catch {
+        /* not JSON */
+      }
       if (xhr.status >= 400 && xhr.status !== 422) {
-        reject(new ApiError(xhr.status, body?.error?.code ?? 'HTTP', body?.error?.message ?? (xhr.status >= 500 ? msg.common.serverError : msg.common.requestFailed(xhr.status)), body?.error?.details, body))
+        reject(
+          new ApiError(
+            xhr.status,
+            body?.error?.code ?? 'HTTP',
+            body?.error?.message ?? (xhr.status >= 500 ? msg.common.serverError : msg.common.requestFailed(xhr.status)),
+            body?.error?.details,
+            body,
+          ),
+        )
       } else resolve({ status: xhr.status, body: body as T })
     }
     const form = new FormData()

@@ -18,10 +18,13 @@ export const contestsApi = {
   get: (id: number) => get<Contest>(`/api/contests/${id}`),
   results: (id: number) => get<ContestResult[]>(`/api/contests/${id}/results`),
   exportXlsx: (c: Contest) => download(`/api/contests/${c.id}/export`, `现场竞答成绩-${c.title}.xlsx`),
-  join: async (pin: string) => unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:join', { pin })) as { ok: true; contestId: number },
-  host: async (contestId: number) => unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:host', { contestId })) as { ok: true; pin: string; players: number },
+  join: async (pin: string) =>
+    unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:join', { pin })) as { ok: true; contestId: number },
+  host: async (contestId: number) =>
+    unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:host', { contestId })) as { ok: true; pin: string; players: number },
   next: async (contestId: number) => unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:next', { contestId })),
-  answer: async (contestId: number, index: number, answer: unknown) => unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:answer', { contestId, index, answer })),
+  answer: async (contestId: number, index: number, answer: unknown) =>
+    unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:answer', { contestId, index, answer })),
 }
 
 /** The link a phone opens (the QR code on the hall screen). */

@@ -20,7 +20,11 @@ export type { CreateUserInput, UpdateUserInput, ListUsersFilter, UserImportResul
 // ── question bank ──
 export type { QuestionType, QuestionStatus, QuestionOption, AnswerKey, QuestionInput } from '../../../server/modules/questions/model'
 export type {
-  QuestionDto, CategoryDto as Category, RevisionDto, BulkInput, QuestionImportResult,
+  QuestionDto,
+  CategoryDto as Category,
+  RevisionDto,
+  BulkInput,
+  QuestionImportResult,
 } from '../../../server/modules/questions/schemas'
 /** A question as a member meets it (no key, no 解析); the schema leaves `type` a plain string. */
 export type PaperQuestion = Omit<Static<typeof PublicQuestionBody>, 'type'> & { type: QuestionType }
@@ -31,15 +35,30 @@ export type { StartedAttempt, SubmitResult, AttemptViewBody } from '../../../ser
 
 // ── study ──
 export type {
-  MaterialInput, MaterialDto, QuestionSetBody, PracticeResult, ChallengeStart as ChallengeStartDto, WrongBookItem, HeartbeatResultDto,
+  MaterialInput,
+  MaterialDto,
+  QuestionSetBody,
+  PracticeResult,
+  ChallengeStart as ChallengeStartDto,
+  WrongBookItem,
+  HeartbeatResultDto,
 } from '../../../server/modules/study/schemas'
 
 // ── results, monitor, live board ──
 export type {
-  ResultRowBody as ResultRow, LeaderboardRowBody as LeaderboardRow, MonitorBody as Monitor, StatsBody as ExamStats,
+  ResultRowBody as ResultRow,
+  LeaderboardRowBody as LeaderboardRow,
+  MonitorBody as Monitor,
+  StatsBody as ExamStats,
 } from '../../../server/modules/results/schemas'
 export type {
-  ExamProgress, ExamLeaderboardRow, OrgProgress, PointsLeaderboardRow, PointsPeriod, ClientToServerEvents, ServerToClientEvents,
+  ExamProgress,
+  ExamLeaderboardRow,
+  OrgProgress,
+  PointsLeaderboardRow,
+  PointsPeriod,
+  ClientToServerEvents,
+  ServerToClientEvents,
 } from '../../../server/realtime/events-map'
 
 // ── reports ──

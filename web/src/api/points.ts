@@ -20,12 +20,21 @@ export interface RuleChange {
   unitSeconds?: number
 }
 
-export interface Adjustment { userId: number; points: number; reason: string; requestId: string }
+export interface Adjustment {
+  userId: number
+  points: number
+  reason: string
+  requestId: string
+}
 
 /** Someone whose answering looks automated (many answers, implausibly fast). */
 export type Flag = FlagRow
 
-export interface PointsBoardQuery { period: PointsPeriod; orgId: number; by: 'user' | 'org' }
+export interface PointsBoardQuery {
+  period: PointsPeriod
+  orgId: number
+  by: 'user' | 'org'
+}
 
 let rulesCache: Promise<PointRule[]> | null = null
 
@@ -33,7 +42,11 @@ export const pointsApi = {
   mine: () => get<MyPoints>('/api/points/me'),
   ledger: (page: number, pageSize = 20) => get<Page<LedgerItem>>(`/api/points/ledger${toQuery({ page, pageSize })}`),
   /** Rules change rarely: fetched once per page load (names for the award toasts). */
-  rules: () => (rulesCache ??= get<PointRule[]>('/api/points/rules').catch((e) => { rulesCache = null; throw e })),
+  rules: () =>
+    (rulesCache ??= get<PointRule[]>('/api/points/rules').catch((e) => {
+      rulesCache = null
+      throw e
+    })),
   /** The current rules, fresh (the console edits them). */
   currentRules: () => get<PointRule[]>('/api/points/rules'),
   changeRule: (change: RuleChange) => post<PointRule>('/api/points/rules', change),

@@ -14,7 +14,11 @@ export const policyApi = {
   },
   /** Cached for the page's life: switches change rarely; a change made here clears it. */
   about: (fresh = false) => {
-    if (fresh || !about) about = get<PublicPolicy>('/api/about').catch((e) => { about = null; throw e })
+    if (fresh || !about)
+      about = get<PublicPolicy>('/api/about').catch((e) => {
+        about = null
+        throw e
+      })
     return about
   },
 }

@@ -11,5 +11,6 @@ export const privacyApi = {
   requestDeletion: (reason?: string) => post<{ id: number; status: 'pending' }>('/api/me/deletion-request', reason ? { reason } : {}),
   /** Admins. */
   deletionRequests: () => get<DeletionRequest[]>('/api/privacy/deletion-requests'),
-  decide: (id: number, approve: boolean, note?: string) => post<DeletionRequest>(`/api/privacy/deletion-requests/${id}/decide`, { approve, ...(note ? { note } : {}) }),
+  decide: (id: number, approve: boolean, note?: string) =>
+    post<DeletionRequest>(`/api/privacy/deletion-requests/${id}/decide`, { approve, ...(note ? { note } : {}) }),
 }

@@ -1,7 +1,16 @@
 // The question bank API and the category tree built from its flat path list.
 import { del, download, get, post, put, upload } from '@/api/client'
 import type {
-  AnswerKey, BulkInput, Category, QuestionDto, QuestionImportResult as ImportResultDto, QuestionInput, QuestionOption, QuestionStatus, QuestionType, RevisionDto,
+  AnswerKey,
+  BulkInput,
+  Category,
+  QuestionDto,
+  QuestionImportResult as ImportResultDto,
+  QuestionInput,
+  QuestionOption,
+  QuestionStatus,
+  QuestionType,
+  RevisionDto,
 } from '@/api/contracts'
 import { toQuery, type Page } from '@/api/types'
 
@@ -49,7 +58,8 @@ export const questionsApi = {
   deleteCategory: (path: string) => del<void>(`/api/questions/categories?${new URLSearchParams({ path })}`),
   importFile: (file: File, opts: { dryRun: boolean; skipInvalid?: boolean }, onProgress?: (percent: number) => void) =>
     upload<QuestionImportResult>(`/api/questions/import?dryRun=${opts.dryRun}&skipInvalid=${opts.skipInvalid ?? false}`, file, onProgress),
-  exportFile: (format: 'xlsx' | 'json', f: QuestionFilter, filename: string) => download(`/api/questions/export?${filterQuery(f, { format })}`, filename),
+  exportFile: (format: 'xlsx' | 'json', f: QuestionFilter, filename: string) =>
+    download(`/api/questions/export?${filterQuery(f, { format })}`, filename),
   template: (filename: string) => download('/api/questions/template', filename),
 }
 

@@ -5,7 +5,10 @@ import { toQuery } from './types'
 
 export type { ExamStats, LeaderboardRow, Monitor, ResultRow }
 export type PersonStatus = ResultRow['status']
-export interface ResultsFilter { orgId?: number; status?: PersonStatus | '' }
+export interface ResultsFilter {
+  orgId?: number
+  status?: PersonStatus | ''
+}
 
 export const resultsApi = {
   results: (examId: number, filter: ResultsFilter = {}) => get<ResultRow[]>(`/api/exams/${examId}/results${toQuery(filter)}`),

@@ -1,7 +1,16 @@
 // Study materials (reading, console editing), practice answer modes and 错题本.
 import { get, post, put, upload } from './client'
 import type { Answer, PaperQuestion } from './attempts'
-import type { ChallengeStartDto, HeartbeatResultDto, MaterialDto, MaterialInput, PracticeResult, QuestionSetBody, QuestionType, WrongBookItem } from './contracts'
+import type {
+  ChallengeStartDto,
+  HeartbeatResultDto,
+  MaterialDto,
+  MaterialInput,
+  PracticeResult,
+  QuestionSetBody,
+  QuestionType,
+  WrongBookItem,
+} from './contracts'
 import { toQuery, type Page } from './types'
 
 // ── materials ──
@@ -15,7 +24,13 @@ export type { MaterialInput }
 export type HeartbeatResult = HeartbeatResultDto
 export type Award = HeartbeatResult['awards'][number]
 
-export interface MaterialQuery { channel?: string; kind?: MaterialKind; q?: string; page?: number; pageSize?: number }
+export interface MaterialQuery {
+  channel?: string
+  kind?: MaterialKind
+  q?: string
+  page?: number
+  pageSize?: number
+}
 
 // ── answer modes ──
 
@@ -24,7 +39,10 @@ export type PracticeMode = QuizMode | 'challenge' | 'wrongbook'
 
 export type QuestionSet = Omit<QuestionSetBody, 'mode' | 'questions'> & { mode: QuizMode; questions: PaperQuestion[] }
 export type ChallengeStep = Omit<NonNullable<PracticeResult['challenge']>, 'next'> & { next: PaperQuestion | null }
-export type AnswerResult = Omit<PracticeResult, 'correctAnswer' | 'challenge'> & { correctAnswer: Answer | string[][]; challenge?: ChallengeStep }
+export type AnswerResult = Omit<PracticeResult, 'correctAnswer' | 'challenge'> & {
+  correctAnswer: Answer | string[][]
+  challenge?: ChallengeStep
+}
 
 export interface AnswerInput {
   mode: PracticeMode

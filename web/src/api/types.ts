@@ -2,7 +2,10 @@
 export type { Org, OrgKind, Role, User } from './contracts'
 
 /** One page of a paged list (`?page=&pageSize=`). */
-export interface Page<T> { items: T[]; total: number }
+export interface Page<T> {
+  items: T[]
+  total: number
+}
 
 /** Query string from a filter object: empty values are left out. */
 export function toQuery(params: object): string {

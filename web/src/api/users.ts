@@ -8,6 +8,10 @@ export const usersApi = {
   create: (body: CreateUserInput) => post<User>('/api/users', body),
   update: (id: number, body: UpdateUserInput) => patch<User>(`/api/users/${id}`, body),
   importFile: (file: File, opts: { dryRun: boolean; skipInvalid?: boolean }, onProgress?: (percent: number) => void) =>
-    upload<UserImportResult>(`/api/users/import${toQuery({ dryRun: opts.dryRun, skipInvalid: opts.skipInvalid ?? false })}`, file, onProgress),
+    upload<UserImportResult>(
+      `/api/users/import${toQuery({ dryRun: opts.dryRun, skipInvalid: opts.skipInvalid ?? false })}`,
+      file,
+      onProgress,
+    ),
   template: (filename: string) => download('/api/users/import/template', filename),
 }

@@ -74,10 +74,16 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
     pending.set(questionId, answer)
     persist()
     clearTimeout(timers.get(questionId))
-    timers.set(questionId, setTimeout(() => void flushOne(questionId), debounceMs))
+    timers.set(
+      questionId,
+      setTimeout(() => void flushOne(questionId), debounceMs),
+    )
   }
 
-  const goOnline = () => { online.value = true; void flushAll() }
+  const goOnline = () => {
+    online.value = true
+    void flushAll()
+  }
   const goOffline = () => (online.value = false)
   window.addEventListener('online', goOnline)
   window.addEventListener('offline', goOffline)

@@ -25,27 +25,48 @@ export function useExamLive(examId: MaybeRefOrGetter<number | null>, opts: { pro
       if (p) progress.value = { examId: id, ...p }
       top.value = board.slice(0, 10)
       updatedAt.value = new Date()
-    } catch { /* pushes and the next reconnect resync again */ }
+    } catch {
+      /* pushes and the next reconnect resync again */
+    }
   }
 
-  const onProgress = (p: ExamProgress) => { if (p.examId === current) { progress.value = p; updatedAt.value = new Date() } }
-  const onBoard = (p: { examId: number; top: ExamLeaderboardRow[] }) => { if (p.examId === current) { top.value = p.top; updatedAt.value = new Date() } }
-  const subscribe = () => { if (current) { socket.emit('exam:watch', { examId: current }); void resync() } }
+  const onProgress = (p: ExamProgress) => {
+    if (p.examId === current) {
+      progress.value = p
+      updatedAt.value = new Date()
+    }
+  }
+  const onBoard = (p: { examId: number; top: ExamLeaderboardRow[] }) => {
+    if (p.examId === current) {
+      top.value = p.top
+      updatedAt.value = new Date()
+    }
+  }
+  const subscribe = () => {
+    if (current) {
+      socket.emit('exam:watch', { examId: current })
+      void resync()
+    }
+  }
 
   socket.on('exam:progress', onProgress)
   socket.on('exam:leaderboard', onBoard)
   socket.on('connect', subscribe)
 
-  watch(() => toValue(examId), (id) => {
-    if (current && socket.connected) socket.emit('exam:unwatch', { examId: current })
-    progress.value = null
-    top.value = []
-    updatedAt.value = null
-    current = id
-    if (!id) return
-    if (socket.connected) subscribe()
-    else void resync()
-  }, { immediate: true })
+  watch(
+    () => toValue(examId),
+    (id) => {
+      if (current && socket.connected) socket.emit('exam:unwatch', { examId: current })
+      progress.value = null
+      top.value = []
+      updatedAt.value = null
+      current = id
+      if (!id) return
+      if (socket.connected) subscribe()
+      else void resync()
+    },
+    { immediate: true },
+  )
 
   onBeforeUnmount(() => {
     if (current) socket.emit('exam:unwatch', { examId: current })

@@ -3,7 +3,11 @@ import { computed, ref } from 'vue'
 import { orgsApi } from '@/api/orgs'
 import type { Org } from '@/api/contracts'
 
-export interface OrgNode extends Org { children: OrgNode[]; label: string; value: number }
+export interface OrgNode extends Org {
+  children: OrgNode[]
+  label: string
+  value: number
+}
 
 export function useOrgs() {
   const orgs = ref<Org[]>([])
@@ -11,7 +15,11 @@ export function useOrgs() {
 
   async function load() {
     loading.value = true
-    try { orgs.value = await orgsApi.list() } finally { loading.value = false }
+    try {
+      orgs.value = await orgsApi.list()
+    } finally {
+      loading.value = false
+    }
   }
 
   const tree = computed<OrgNode[]>(() => {
@@ -23,7 +31,10 @@ export function useOrgs() {
       if (parent) parent.children.push(node)
       else roots.push(node)
     }
-    const sortDeep = (list: OrgNode[]) => { list.sort((a, b) => a.sort - b.sort || a.id - b.id); list.forEach((n) => sortDeep(n.children)) }
+    const sortDeep = (list: OrgNode[]) => {
+      list.sort((a, b) => a.sort - b.sort || a.id - b.id)
+      list.forEach((n) => sortDeep(n.children))
+    }
     sortDeep(roots)
     return roots
   })

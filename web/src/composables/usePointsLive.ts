@@ -7,7 +7,10 @@ import type { PointsLeaderboardRow, PointsPeriod } from '@/api/contracts'
 import { useSocketStore } from '@/stores/socket'
 
 /** A points board row as the REST call answers it (pushes carry the common fields). */
-export interface PointsRow extends PointsLeaderboardRow { participationRate?: number; orgName?: string }
+export interface PointsRow extends PointsLeaderboardRow {
+  participationRate?: number
+  orgName?: string
+}
 export type PointsState = 'idle' | 'loading' | 'ready' | 'unavailable' | 'error'
 
 export function usePointsLive(query: () => PointsBoardQuery | null) {
@@ -17,7 +20,8 @@ export function usePointsLive(query: () => PointsBoardQuery | null) {
   const error = ref('')
   let watched: PointsBoardQuery | null = null
   let pushTimer: ReturnType<typeof setTimeout> | null = null
-  const same = (a: PointsBoardQuery | null, b: PointsBoardQuery | null) => !!a && !!b && a.orgId === b.orgId && a.period === b.period && a.by === b.by
+  const same = (a: PointsBoardQuery | null, b: PointsBoardQuery | null) =>
+    !!a && !!b && a.orgId === b.orgId && a.period === b.period && a.by === b.by
 
   /** Loads the board `query()` names now (silent: without the loading state). */
   async function load(silent = false) {
@@ -34,7 +38,10 @@ export function usePointsLive(query: () => PointsBoardQuery | null) {
       if (!same(q, query())) return
       // The points API arrives later than this page: until then, a friendly empty state.
       if (e instanceof ApiError && e.status === 404) state.value = 'unavailable'
-      else { state.value = 'error'; error.value = (e as Error).message }
+      else {
+        state.value = 'error'
+        error.value = (e as Error).message
+      }
     }
   }
 
@@ -48,13 +55,22 @@ export function usePointsLive(query: () => PointsBoardQuery | null) {
     if (watched && socket.connected) socket.emit('points:unwatch', watched)
     watched = null
   }
-  const onConnect = () => { if (watched) { socket.emit('points:watch', watched); void load(true) } }
+  const onConnect = () => {
+    if (watched) {
+      socket.emit('points:watch', watched)
+      void load(true)
+    }
+  }
 
   function onPoints(p: { orgId: number | null; period: PointsPeriod; by: 'user' | 'org'; top: PointsRow[] }) {
     if (!same({ orgId: p.orgId ?? -1, period: p.period, by: p.by ?? 'user' }, watched)) return
     // A push carries the top of the list; when we hold more rows than that, resync the rest (throttled).
     if (p.top.length >= rows.value.length) rows.value = p.top
-    else if (!pushTimer) pushTimer = setTimeout(() => { pushTimer = null; void load(true) }, 3000)
+    else if (!pushTimer)
+      pushTimer = setTimeout(() => {
+        pushTimer = null
+        void load(true)
+      }, 3000)
   }
 
   socket.on('connect', onConnect)

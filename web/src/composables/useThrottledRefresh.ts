@@ -10,7 +10,11 @@ export function useThrottledRefresh(fn: () => Promise<void>, minMs: number) {
   const run = async () => {
     timer = null
     last = Date.now()
-    try { await fn() } finally { lastDuration = Date.now() - last }
+    try {
+      await fn()
+    } finally {
+      lastDuration = Date.now() - last
+    }
   }
   const cancel = () => {
     if (timer) clearTimeout(timer)

@@ -4,10 +4,24 @@
 const TZ = 'Asia/Shanghai'
 
 const partsFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  timeZone: TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
 })
 
-interface Parts { year: string; month: string; day: string; hour: string; minute: string; second: string }
+interface Parts {
+  year: string
+  month: string
+  day: string
+  hour: string
+  minute: string
+  second: string
+}
 
 /** The Shanghai calendar fields of an instant, zero-padded. */
 function parts(at: Date | string): Parts {
@@ -30,7 +44,14 @@ export function shanghaiToday(now = new Date()): { y: number; m: number; d: numb
 
 /** "4月29日 09:00": member pages. */
 export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString('zh-CN', { timeZone: TZ, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
+  return new Date(iso).toLocaleString('zh-CN', {
+    timeZone: TZ,
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  })
 }
 
 /** "2026年7月1日". */

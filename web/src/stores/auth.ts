@@ -6,10 +6,18 @@ import type { User } from '@/api/types'
 
 const KEY = 'xuece.auth'
 
-interface Saved { accessToken: string; refreshToken: string; user: User }
+interface Saved {
+  accessToken: string
+  refreshToken: string
+  user: User
+}
 
 function load(): Saved | null {
-  try { return JSON.parse(localStorage.getItem(KEY) ?? 'null') } catch { return null }
+  try {
+    return JSON.parse(localStorage.getItem(KEY) ?? 'null')
+  } catch {
+    return null
+  }
 }
 
 export const useAuthStore = defineStore('auth', () => {
@@ -30,10 +38,19 @@ export const useAuthStore = defineStore('auth', () => {
   /** `totpCode` when the account has a second factor (the server answers TOTP_REQUIRED without it). */
   async function login(username: string, password: string, totpCode?: string) {
     // A dead network or a gateway error reads as what happened and what to do, not "Failed to fetch".
-    const res = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password, ...(totpCode ? { totpCode } : {}) }) })
-      .catch(() => { throw new Error(msg.common.networkError) })
+    const res = await fetch('/api/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password, ...(totpCode ? { totpCode } : {}) }),
+    }).catch(() => {
+      throw new Error(msg.common.networkError)
+    })
     const body = await res.json().catch(() => null)
-    if (!res.ok) throw Object.assign(new Error(body?.error?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status))), { code: body?.error?.code as string | undefined })
+    if (!res.ok)
+      throw Object.assign(
+        new Error(body?.error?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status))),
+        { code: body?.error?.code as string | undefined },
+      )
     accessToken.value = body.accessToken
     refreshToken.value = body.refreshToken
     user.value = body.user
@@ -46,7 +63,11 @@ export const useAuthStore = defineStore('auth', () => {
   function refresh(): Promise<boolean> {
     inflight ??= (async () => {
       try {
-        const res = await fetch('/api/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: refreshToken.value }) })
+        const res = await fetch('/api/auth/refresh', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ refreshToken: refreshToken.value }),
+        })
         if (!res.ok) return false
         const body = await res.json()
         accessToken.value = body.accessToken

@@ -18,7 +18,11 @@ export const useSocketStore = defineStore('socket', () => {
   function get(): RealtimeSocket {
     if (socket) return socket
     const auth = useAuthStore()
-    const s: RealtimeSocket = io({ path: '/socket.io', transports: ['websocket', 'polling'], auth: (cb) => cb({ token: auth.accessToken ?? '' }) })
+    const s: RealtimeSocket = io({
+      path: '/socket.io',
+      transports: ['websocket', 'polling'],
+      auth: (cb) => cb({ token: auth.accessToken ?? '' }),
+    })
     socket = s
     s.on('connect', () => (connected.value = true))
     s.on('disconnect', (reason) => {

@@ -32,7 +32,9 @@ export function parseAiken(text: string, category = AIKEN_DEFAULT_CATEGORY): Par
     if (!draft.options.length) errors.push('缺少选项（应为 A. 选项内容）')
     else if (answer === null) errors.push('缺少 ANSWER 行（如 ANSWER: B）')
     else {
-      const letters = toHalfWidth(answer).toUpperCase().replace(/[\s,，、]/g, '')
+      const letters = toHalfWidth(answer)
+        .toUpperCase()
+        .replace(/[\s,，、]/g, '')
       if (!/^[A-Z]+$/.test(letters)) errors.push(`ANSWER「${answer}」无法识别，应为选项字母`)
       else {
         const multiple = letters.length > 1

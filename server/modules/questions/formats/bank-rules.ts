@@ -140,7 +140,9 @@ function checkMultipleBalance(questions: QuestionInput[]): string[] {
   }
   for (const p of b.patterns) {
     if (p.share > MULTIPLE_MAX_PATTERN_SHARE) {
-      errors.push(`多选题答案恰为 ${p.pattern} 的占 ${percent(p.share)}（${p.count}/${b.count} 题），超过 ${percent(MULTIPLE_MAX_PATTERN_SHARE)}`)
+      errors.push(
+        `多选题答案恰为 ${p.pattern} 的占 ${percent(p.share)}（${p.count}/${b.count} 题），超过 ${percent(MULTIPLE_MAX_PATTERN_SHARE)}`,
+      )
     }
   }
   return errors
@@ -180,7 +182,10 @@ function checkSingleBalance(questions: QuestionInput[]): string[] {
   const high = SINGLE_LETTER_TARGET_SHARE + SINGLE_LETTER_TOLERANCE
   return Object.entries(b.fourOptionLetterShare)
     .filter(([, s]) => s < low - 1e-9 || s > high + 1e-9)
-    .map(([letter, s]) => `4 个选项的单选题中答案为 ${letter} 的占 ${percent(s)}（共 ${b.fourOptionCount} 题），应在 ${percent(low)}–${percent(high)} 之间`)
+    .map(
+      ([letter, s]) =>
+        `4 个选项的单选题中答案为 ${letter} 的占 ${percent(s)}（共 ${b.fourOptionCount} 题），应在 ${percent(low)}–${percent(high)} 之间`,
+    )
 }
 
 // ---- duplicates ----

@@ -36,7 +36,10 @@ export const BANK_ID = /^([a-z][a-z0-9]*(?:-[a-z0-9]+)*)-(\d{3})$/
 
 export function loadBankDir(dir: string): BankLoadResult {
   const result: BankLoadResult = { questions: [], errors: [], files: [], questionFiles: [] }
-  const names = fs.readdirSync(dir).filter((n) => /\.ya?ml$/i.test(n)).sort()
+  const names = fs
+    .readdirSync(dir)
+    .filter((n) => /\.ya?ml$/i.test(n))
+    .sort()
   for (const name of names) loadBankFile(name, fs.readFileSync(path.join(dir, name), 'utf8'), result)
   return result
 }

@@ -10,8 +10,7 @@ export const GIFT_DEFAULT_CATEGORY = '导入/GIFT'
 // Escaped specials become private-use characters while we split on the real ones, then go back.
 const ESCAPABLE = '\\=~#{}:n'
 const ESC_BASE = 0xe000
-const escape = (s: string) =>
-  s.replace(/\\([\\=~#{}:n])/g, (_, c: string) => String.fromCharCode(ESC_BASE + ESCAPABLE.indexOf(c)))
+const escape = (s: string) => s.replace(/\\([\\=~#{}:n])/g, (_, c: string) => String.fromCharCode(ESC_BASE + ESCAPABLE.indexOf(c)))
 const unescape = (s: string) =>
   s.replace(/[\uE000-\uE008]/g, (c) => {
     const ch = ESCAPABLE[c.charCodeAt(0) - ESC_BASE]

@@ -25,8 +25,7 @@ export function parseQuestionJson(text: string): ParseResult {
       // bankId belongs to the shipped bank's loader only; an upload must not claim a bank question.
       delete v.value.bankId
       result.items.push({ row: i + 1, question: v.value })
-    }
-    else for (const message of v.errors) result.errors.push({ row: i + 1, message: `第 ${i + 1} 题：${message}` })
+    } else for (const message of v.errors) result.errors.push({ row: i + 1, message: `第 ${i + 1} 题：${message}` })
   })
   return result
 }

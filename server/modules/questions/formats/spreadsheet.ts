@@ -14,16 +14,39 @@ export const TEMPLATE_COLUMNS = ['题型', '题干', ...OPTION_COLUMNS, '答案'
 export const REQUIRED_COLUMNS = ['题型', '题干', '答案'] as const
 
 const TYPE_ALIASES: Record<string, QuestionType> = {
-  单选: 'single', 单选题: 'single', 单项选择题: 'single', single: 'single',
-  多选: 'multiple', 多选题: 'multiple', 多项选择题: 'multiple', multiple: 'multiple',
-  判断: 'judge', 判断题: 'judge', judge: 'judge',
-  填空: 'fill', 填空题: 'fill', fill: 'fill',
+  单选: 'single',
+  单选题: 'single',
+  单项选择题: 'single',
+  single: 'single',
+  多选: 'multiple',
+  多选题: 'multiple',
+  多项选择题: 'multiple',
+  multiple: 'multiple',
+  判断: 'judge',
+  判断题: 'judge',
+  judge: 'judge',
+  填空: 'fill',
+  填空题: 'fill',
+  fill: 'fill',
 }
 const TYPE_LABELS: Record<QuestionType, string> = { single: '单选', multiple: '多选', judge: '判断', fill: '填空' }
 
 const JUDGE_ALIASES: Record<string, boolean> = {
-  正确: true, 对: true, '√': true, '✓': true, '✔': true, true: true, t: true,
-  错误: false, 错: false, '×': false, '✗': false, '✘': false, x: false, false: false, f: false,
+  正确: true,
+  对: true,
+  '√': true,
+  '✓': true,
+  '✔': true,
+  true: true,
+  t: true,
+  错误: false,
+  错: false,
+  '×': false,
+  '✗': false,
+  '✘': false,
+  x: false,
+  false: false,
+  f: false,
 }
 
 // ---- formula-injection guard, shared by export and import so the two round-trip exactly ----
@@ -111,7 +134,10 @@ function rowToCandidate(get: (col: string) => string): { candidate?: Record<stri
 
   const optionTexts = OPTION_COLUMNS.map(get)
   const last = optionTexts.reduce((acc, t, i) => (t ? i : acc), -1)
-  const gaps = optionTexts.slice(0, last + 1).map((t, i) => (t ? '' : OPTION_KEYS[i])).filter(Boolean)
+  const gaps = optionTexts
+    .slice(0, last + 1)
+    .map((t, i) => (t ? '' : OPTION_KEYS[i]))
+    .filter(Boolean)
   // A gap shifts every later letter, so the answer cannot be checked either: report the gap alone.
   if (gaps.length) return { errors: [`选项须从 A 起连续填写：选项${gaps.join('、')} 为空`] }
   const options = optionTexts.slice(0, last + 1).map((text, i) => ({ key: OPTION_KEYS[i], text }))
@@ -120,7 +146,9 @@ function rowToCandidate(get: (col: string) => string): { candidate?: Record<stri
   let answer: unknown
   if (!answerText) errors.push('答案不能为空')
   else if (type === 'single' || type === 'multiple') {
-    const letters = toHalfWidth(answerText).toUpperCase().replace(/[\s,，、;；]/g, '')
+    const letters = toHalfWidth(answerText)
+      .toUpperCase()
+      .replace(/[\s,，、;；]/g, '')
     if (!/^[A-Z]+$/.test(letters)) errors.push(`答案「${answerText}」无法识别，应为选项字母，如 B 或 ABD`)
     else if (type === 'single' && letters.length > 1) errors.push(`单选题只能有一个答案（现为 ${letters}）`)
     else answer = type === 'single' ? letters : letters.split('')
@@ -132,7 +160,10 @@ function rowToCandidate(get: (col: string) => string): { candidate?: Record<stri
   }
   if (answer === undefined && errors.length) return { errors }
 
-  const tags = get('标签').split(/[,，、]/).map((t) => t.trim()).filter(Boolean)
+  const tags = get('标签')
+    .split(/[,，、]/)
+    .map((t) => t.trim())
+    .filter(Boolean)
   const candidate: Record<string, unknown> = {
     type,
     stem: get('题干'),
@@ -176,10 +207,16 @@ function questionToCells(q: QuestionInput, example = false): (string | number)[]
 const COLUMN_WIDTHS: Record<string, number> = { 题型: 8, 题干: 50, 答案: 12, 解析: 40, 难度: 6, 分类: 28, 标签: 16, 出处: 24 }
 
 const HELP_ROWS: [string, string][] = [
-  ['题型', '必填：单选、多选、判断、填空（也可写 单选题/single 等）。模板中题型以「示例·」开头的灰色行是填写示例，导入时跳过，可保留或删除'],
+  [
+    '题型',
+    '必填：单选、多选、判断、填空（也可写 单选题/single 等）。模板中题型以「示例·」开头的灰色行是填写示例，导入时跳过，可保留或删除',
+  ],
   ['题干', '必填，不超过 2000 字。填空题用 ____（四个下划线）标出每个空'],
   ['选项A…选项F', '单选、多选必填 2–6 个，须从 A 起连续填写；判断、填空留空'],
-  ['答案', '单选：一个字母，如 B；多选：字母连写，如 ABD（也可 A,B,D）；判断：正确/错误（或 对/错、√/×）；填空：各空用 ; 分隔，同一空的多个可接受答案用 | 分隔，如 1921年|1921'],
+  [
+    '答案',
+    '单选：一个字母，如 B；多选：字母连写，如 ABD（也可 A,B,D）；判断：正确/错误（或 对/错、√/×）；填空：各空用 ; 分隔，同一空的多个可接受答案用 | 分隔，如 1921年|1921',
+  ],
   ['解析', '选填'],
   ['难度', '1（易）到 5（难）的整数，留空为 3'],
   ['分类', '必填，用 / 分隔层级，如 党史/新民主主义革命时期'],

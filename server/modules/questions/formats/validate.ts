@@ -99,7 +99,10 @@ function hasOptions(v: unknown): boolean {
 /** Accepts `[{key, text}]` (the API shape) or `{A: text}` (the bank's YAML shape). */
 function checkOptions(v: unknown, errors: string[]): QuestionOption[] | undefined {
   let list: { key: unknown; text: unknown }[]
-  if (Array.isArray(v)) list = v.map((o) => (typeof o === 'object' && o !== null ? (o as { key: unknown; text: unknown }) : { key: undefined, text: undefined }))
+  if (Array.isArray(v))
+    list = v.map((o) =>
+      typeof o === 'object' && o !== null ? (o as { key: unknown; text: unknown }) : { key: undefined, text: undefined },
+    )
   else if (typeof v === 'object' && v !== null) list = Object.entries(v).map(([key, text]) => ({ key, text }))
   else {
     errors.push('选项须为 2–6 个')
@@ -161,9 +164,7 @@ function checkFillAnswer(v: unknown, stem: string, errors: string[]): string[][]
   }
   let bad = false
   const blanks = (v as unknown[][]).map((alts, i) => {
-    const clean = [
-      ...new Set(alts.map((a) => (typeof a === 'string' ? a.trim() : typeof a === 'number' ? String(a) : '')).filter(Boolean)),
-    ]
+    const clean = [...new Set(alts.map((a) => (typeof a === 'string' ? a.trim() : typeof a === 'number' ? String(a) : '')).filter(Boolean))]
     if (!clean.length) {
       errors.push(`填空题第 ${i + 1} 空至少需要一个非空答案`)
       bad = true
@@ -273,7 +274,18 @@ export function parseNumeral(text: string): string | null {
 }
 
 const CHINESE_DIGITS: Record<string, number> = {
-  〇: 0, 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  〇: 0,
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 }
 
 /**

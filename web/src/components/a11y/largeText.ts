@@ -17,7 +17,9 @@ function systemPrefersLarge(): boolean {
     const px = parseFloat(getComputedStyle(probe).fontSize)
     probe.remove()
     return px > 16.5
-  } catch { return false }
+  } catch {
+    return false
+  }
 }
 
 export const largeText = ref<boolean>(false)

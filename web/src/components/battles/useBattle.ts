@@ -6,7 +6,14 @@ import { battlesApi, type BattleMode, type BattleState, type LiveQuestion, type 
 import { useCountdown } from './useCountdown'
 import { useSocketEvents } from './useSocketEvents'
 
-export interface Seat { userId: number; name: string; score: number; away: boolean; forfeited: boolean; lastCorrect: boolean | null }
+export interface Seat {
+  userId: number
+  name: string
+  score: number
+  away: boolean
+  forfeited: boolean
+  lastCorrect: boolean | null
+}
 export type Phase = 'idle' | 'waiting' | 'intro' | 'question' | 'round' | 'ended'
 
 export function useBattle() {
@@ -32,7 +39,10 @@ export function useBattle() {
       ending.value = null
       phase.value = 'intro'
     },
-    unmatched: (e: { message: string }) => { phase.value = 'idle'; notice.value = e.message },
+    unmatched: (e: { message: string }) => {
+      phase.value = 'idle'
+      notice.value = e.message
+    },
     question: (e: { battleId: number; index: number; question: LiveQuestion; endsAt: string; now: string }) => {
       if (!mine(e.battleId)) return
       battle.index = e.index
@@ -42,11 +52,22 @@ export function useBattle() {
       countdown.start(e.now, e.endsAt)
       phase.value = 'question'
     },
-    round: (e: { battleId: number; correctAnswer: unknown; scores: { userId: number; score: number }[]; results: { userId: number; correct: boolean }[] }) => {
+    round: (e: {
+      battleId: number
+      correctAnswer: unknown
+      scores: { userId: number; score: number }[]
+      results: { userId: number; correct: boolean }[]
+    }) => {
       if (!mine(e.battleId)) return
       correctAnswer.value = e.correctAnswer
-      for (const s of e.scores) { const x = seat(s.userId); if (x) x.score = s.score }
-      for (const r of e.results) { const x = seat(r.userId); if (x) x.lastCorrect = r.correct }
+      for (const s of e.scores) {
+        const x = seat(s.userId)
+        if (x) x.score = s.score
+      }
+      for (const r of e.results) {
+        const x = seat(r.userId)
+        if (x) x.lastCorrect = r.correct
+      }
       countdown.stop()
       phase.value = 'round'
     },
@@ -71,29 +92,66 @@ export function useBattle() {
       countdown.stop()
       phase.value = 'ended'
     },
-    invited: (e: { code: string; mode: BattleMode; from: { name: string } }) => { invitation.value = { code: e.code, mode: e.mode, from: e.from.name } },
+    invited: (e: { code: string; mode: BattleMode; from: { name: string } }) => {
+      invitation.value = { code: e.code, mode: e.mode, from: e.from.name }
+    },
   }
   // After a reload the socket is new: ask for the battle still running, if any.
-  const resumeOnConnect = () => { if (battle.id && phase.value !== 'ended') void battlesApi.resume(battle.id) }
+  const resumeOnConnect = () => {
+    if (battle.id && phase.value !== 'ended') void battlesApi.resume(battle.id)
+  }
   useSocketEvents(socket, {
-    'battle:matched': on.matched, 'battle:unmatched': on.unmatched, 'battle:question': on.question, 'battle:round': on.round,
-    'battle:player': on.player, 'battle:state': on.state, 'battle:end': on.end, 'battle:invited': on.invited, connect: resumeOnConnect,
+    'battle:matched': on.matched,
+    'battle:unmatched': on.unmatched,
+    'battle:question': on.question,
+    'battle:round': on.round,
+    'battle:player': on.player,
+    'battle:state': on.state,
+    'battle:end': on.end,
+    'battle:invited': on.invited,
+    connect: resumeOnConnect,
   })
-  onBeforeUnmount(() => { if (phase.value === 'waiting') void battlesApi.leave() })
+  onBeforeUnmount(() => {
+    if (phase.value === 'waiting') void battlesApi.leave()
+  })
 
   async function join(mode: BattleMode, opts: { scope?: 'department' | 'branch'; invite?: string } = {}) {
     notice.value = ''
     phase.value = 'waiting'
-    try { await battlesApi.join(mode, opts) } catch (e) { phase.value = 'idle'; notice.value = (e as Error).message }
+    try {
+      await battlesApi.join(mode, opts)
+    } catch (e) {
+      phase.value = 'idle'
+      notice.value = (e as Error).message
+    }
   }
   async function answer(value: unknown) {
     if (phase.value !== 'question' || chosen.value !== undefined) return
     chosen.value = value
-    try { await battlesApi.answer(battle.id, battle.index, value) } catch (e) { notice.value = (e as Error).message }
+    try {
+      await battlesApi.answer(battle.id, battle.index, value)
+    } catch (e) {
+      notice.value = (e as Error).message
+    }
   }
   async function leave() {
     await battlesApi.leave()
     phase.value = 'idle'
   }
-  return { phase, notice, battle, seats, question, chosen, correctAnswer, ending, invitation, countdown, connected: realtimeConnected, join, answer, leave }
+  return {
+    phase,
+    notice,
+    battle,
+    seats,
+    question,
+    chosen,
+    correctAnswer,
+    ending,
+    invitation,
+    countdown,
+    connected: realtimeConnected,
+    join,
+    answer,
+    leave,
+  }
 }

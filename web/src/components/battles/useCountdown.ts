@@ -15,7 +15,9 @@ export function useCountdown() {
     deadline.value = Date.now() + left
     total.value = Math.max(1, left)
   }
-  function stop() { deadline.value = null }
+  function stop() {
+    deadline.value = null
+  }
 
   const leftMs = computed(() => (deadline.value === null ? 0 : Math.max(0, deadline.value - tick.value)))
   const seconds = computed(() => Math.ceil(leftMs.value / 1000))

@@ -11,5 +11,7 @@ export function useSocketEvents(socket: RealtimeSocket, handlers: Handlers) {
   const on = socket.on.bind(socket) as (event: string, fn: (...args: unknown[]) => void) => void
   const off = socket.off.bind(socket) as (event: string, fn: (...args: unknown[]) => void) => void
   for (const [event, fn] of entries) on(event, fn)
-  onBeforeUnmount(() => { for (const [event, fn] of entries) off(event, fn) })
+  onBeforeUnmount(() => {
+    for (const [event, fn] of entries) off(event, fn)
+  })
 }

@@ -23,6 +23,11 @@ export const ImageNode = Node.create({
     return ['img', mergeAttributes(HTMLAttributes)]
   },
   addCommands() {
-    return { insertImage: (attrs) => ({ commands }) => commands.insertContent({ type: this.name, attrs }) }
+    return {
+      insertImage:
+        (attrs) =>
+        ({ commands }) =>
+          commands.insertContent({ type: this.name, attrs }),
+    }
   },
 })

@@ -6,11 +6,25 @@ import { contestsApi, type ContestState, type LiveQuestion, type LiveRankRow } f
 import { useCountdown } from '@/components/battles/useCountdown'
 import { useSocketEvents } from '@/components/battles/useSocketEvents'
 
-export interface Reveal { index: number; correctAnswer: unknown; counts: Record<string, number>; top: LiveRankRow[] }
+export interface Reveal {
+  index: number
+  correctAnswer: unknown
+  counts: Record<string, number>
+  top: LiveRankRow[]
+}
 
 export function useContestHost(contestId: number) {
   const socket = getSocket()
-  const state = reactive({ pin: '', title: '', phase: 'lobby' as ContestState['phase'], index: -1, total: 0, players: 0, answered: 0, names: [] as string[] })
+  const state = reactive({
+    pin: '',
+    title: '',
+    phase: 'lobby' as ContestState['phase'],
+    index: -1,
+    total: 0,
+    players: 0,
+    answered: 0,
+    names: [] as string[],
+  })
   const question = ref<LiveQuestion | null>(null)
   const reveal = ref<Reveal | null>(null)
   const podium = ref<LiveRankRow[]>([])
@@ -50,16 +64,31 @@ export function useContestHost(contestId: number) {
   }
   const host = async () => {
     error.value = ''
-    try { state.pin = (await contestsApi.host(contestId)).pin } catch (e) { error.value = (e as Error).message }
+    try {
+      state.pin = (await contestsApi.host(contestId)).pin
+    } catch (e) {
+      error.value = (e as Error).message
+    }
   }
   useSocketEvents(socket, {
-    'contest:state': on.state, 'contest:lobby': on.lobby, 'contest:question': on.question, 'contest:reveal': on.reveal, 'contest:end': on.end, connect: host,
+    'contest:state': on.state,
+    'contest:lobby': on.lobby,
+    'contest:question': on.question,
+    'contest:reveal': on.reveal,
+    'contest:end': on.end,
+    connect: host,
   })
   if (socket.connected) void host()
 
   async function next() {
     busy.value = true
-    try { await contestsApi.next(contestId) } catch (e) { error.value = (e as Error).message } finally { busy.value = false }
+    try {
+      await contestsApi.next(contestId)
+    } catch (e) {
+      error.value = (e as Error).message
+    } finally {
+      busy.value = false
+    }
   }
   return { state, question, reveal, podium, error, busy, countdown, next, host }
 }

@@ -56,9 +56,16 @@ export function useContestPlayer() {
     },
   }
   // A new socket (a dropped network) is not in the contest yet: join again, keeping the score.
-  const rejoin = () => { if (pin.value && state.phase !== 'ended') void join(pin.value) }
+  const rejoin = () => {
+    if (pin.value && state.phase !== 'ended') void join(pin.value)
+  }
   useSocketEvents(socket, {
-    'contest:state': on.state, 'contest:question': on.question, 'contest:reveal': on.reveal, 'contest:result': on.result, 'contest:end': on.end, connect: rejoin,
+    'contest:state': on.state,
+    'contest:question': on.question,
+    'contest:reveal': on.reveal,
+    'contest:result': on.result,
+    'contest:end': on.end,
+    connect: rejoin,
   })
 
   async function join(code: string) {
@@ -75,7 +82,11 @@ export function useContestPlayer() {
   async function answer(value: unknown) {
     if (state.phase !== 'question' || chosen.value !== undefined) return
     chosen.value = value
-    try { await contestsApi.answer(contestId.value, state.index, value) } catch (e) { error.value = (e as Error).message }
+    try {
+      await contestsApi.answer(contestId.value, state.index, value)
+    } catch (e) {
+      error.value = (e as Error).message
+    }
   }
   return { pin, contestId, state, question, chosen, correctAnswer, result, podium, error, countdown, join, answer }
 }

@@ -4,7 +4,14 @@ import type { RuleRow } from '@/components/exams-console/PaperRulesEditor.vue'
 import type { PickedQuestion } from '@/components/exams-console/QuestionPicker.vue'
 
 let uid = 1
-export const ruleRow = (type: RuleRow['type'], count: number, scoreEach: number): RuleRow => ({ uid: uid++, category: '', type, difficulty: undefined, count, scoreEach })
+export const ruleRow = (type: RuleRow['type'], count: number, scoreEach: number): RuleRow => ({
+  uid: uid++,
+  category: '',
+  type,
+  difficulty: undefined,
+  count,
+  scoreEach,
+})
 
 function at(daysAhead: number, hour: number) {
   const d = new Date()
@@ -38,9 +45,18 @@ export type ExamForm = ReturnType<typeof newExamForm>
 
 export function fillFrom(form: ExamForm, e: Exam) {
   Object.assign(form, {
-    title: e.title, instructions: e.instructions ?? '', opensAt: new Date(e.opensAt), closesAt: new Date(e.closesAt),
-    durationMinutes: e.durationMinutes, passScore: e.passScore, maxAttempts: e.maxAttempts, releaseResults: e.releaseResults,
-    multipleScoring: e.multipleScoring, shuffleQuestions: e.shuffleQuestions, shuffleOptions: e.shuffleOptions, oneDevice: e.oneDevice,
+    title: e.title,
+    instructions: e.instructions ?? '',
+    opensAt: new Date(e.opensAt),
+    closesAt: new Date(e.closesAt),
+    durationMinutes: e.durationMinutes,
+    passScore: e.passScore,
+    maxAttempts: e.maxAttempts,
+    releaseResults: e.releaseResults,
+    multipleScoring: e.multipleScoring,
+    shuffleQuestions: e.shuffleQuestions,
+    shuffleOptions: e.shuffleOptions,
+    oneDevice: e.oneDevice,
     audienceOrgIds: [...e.audienceOrgIds],
   })
   if (isFixedPaper(e.paper)) {
@@ -49,18 +65,33 @@ export function fillFrom(form: ExamForm, e: Exam) {
     form.picked = e.paper.questionIds.map((id) => ({ id, type: 'single', stem: `#${id}` }))
   } else {
     form.paperMode = 'rules'
-    form.rules = e.paper.rules.map((r) => ({ uid: uid++, category: r.category ?? '', type: r.type, difficulty: r.difficulty, count: r.count, scoreEach: r.scoreEach }))
+    form.rules = e.paper.rules.map((r) => ({
+      uid: uid++,
+      category: r.category ?? '',
+      type: r.type,
+      difficulty: r.difficulty,
+      count: r.count,
+      scoreEach: r.scoreEach,
+    }))
   }
 }
 
 /** The paper as the API takes it, or null while the form cannot make one. */
 export function paperSpecOf(form: ExamForm): PaperSpec | null {
   if (form.paperMode === 'fixed') {
-    return form.picked.length && form.fixedScoreEach > 0 ? { questionIds: form.picked.map((p) => p.id), scoreEach: form.fixedScoreEach } : null
+    return form.picked.length && form.fixedScoreEach > 0
+      ? { questionIds: form.picked.map((p) => p.id), scoreEach: form.fixedScoreEach }
+      : null
   }
   if (!form.rules.length || form.rules.some((r) => !(r.count >= 1) || !(r.scoreEach > 0))) return null
   return {
-    rules: form.rules.map((r) => ({ type: r.type, count: r.count, scoreEach: r.scoreEach, ...(r.category && { category: r.category }), ...(r.difficulty && { difficulty: r.difficulty }) })),
+    rules: form.rules.map((r) => ({
+      type: r.type,
+      count: r.count,
+      scoreEach: r.scoreEach,
+      ...(r.category && { category: r.category }),
+      ...(r.difficulty && { difficulty: r.difficulty }),
+    })),
   }
 }
 
@@ -94,7 +125,10 @@ export function stepOfField(field: string) {
 export function startNow(form: ExamForm) {
   const start = new Date()
   start.setSeconds(0, 0)
-  const span = form.opensAt && form.closesAt && form.closesAt > form.opensAt ? form.closesAt.getTime() - form.opensAt.getTime() : (form.durationMinutes + 30) * 60_000
+  const span =
+    form.opensAt && form.closesAt && form.closesAt > form.opensAt
+      ? form.closesAt.getTime() - form.opensAt.getTime()
+      : (form.durationMinutes + 30) * 60_000
   form.opensAt = start
   form.closesAt = new Date(start.getTime() + Math.max(span, form.durationMinutes * 60_000))
 }

@@ -17,10 +17,14 @@ export function usePaperCheck(spec: Ref<PaperSpec | null>) {
 
   async function probeRules(rules: PaperRule[]) {
     // One rule at a time with count 1: learns each rule's stock even when several are short.
-    return Promise.all(rules.map((r) =>
-      examsApi.preview({ rules: [{ ...r, count: 1 }] })
-        .then((p) => p.rules?.[0]?.available)
-        .catch((e: ApiError) => (e.status === 422 ? shortRuleOf(e)?.available ?? 0 : undefined))))
+    return Promise.all(
+      rules.map((r) =>
+        examsApi
+          .preview({ rules: [{ ...r, count: 1 }] })
+          .then((p) => p.rules?.[0]?.available)
+          .catch((e: ApiError) => (e.status === 422 ? (shortRuleOf(e)?.available ?? 0) : undefined)),
+      ),
+    )
   }
 
   function checkPaper() {
@@ -54,12 +58,18 @@ export function usePaperCheck(spec: Ref<PaperSpec | null>) {
       }
     })()
   }
-  watch(() => JSON.stringify(spec.value), () => {
-    clearTimeout(debounce)
-    pending = true
-    checking.value = !!spec.value
-    debounce = setTimeout(() => { pending = false; checkPaper() }, 400)
-  })
+  watch(
+    () => JSON.stringify(spec.value),
+    () => {
+      clearTimeout(debounce)
+      pending = true
+      checking.value = !!spec.value
+      debounce = setTimeout(() => {
+        pending = false
+        checkPaper()
+      }, 400)
+    },
+  )
   /** Waits for the paper check to reflect the current spec (runs a pending one at once). */
   async function settlePaper() {
     if (pending) {

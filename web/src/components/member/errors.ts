@@ -3,7 +3,11 @@
 import type { ApiError } from '@/api/client'
 import { msg } from '@/messages'
 
-export interface ErrorView { title: string; message: string; retry: boolean }
+export interface ErrorView {
+  title: string
+  message: string
+  retry: boolean
+}
 
 export function describeError(e: unknown): ErrorView {
   const err = e as Partial<ApiError> | undefined

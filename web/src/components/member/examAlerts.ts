@@ -12,7 +12,18 @@ let timer: ReturnType<typeof setInterval> | null = null
 
 export function refreshExams(force = false): Promise<void> {
   if (!force && Date.now() - loadedAt < 30_000 && memberExams.value) return Promise.resolve()
-  inflight ??= examsApi.list().then((list) => { memberExams.value = list; loadedAt = Date.now() }).catch(() => { memberExams.value ??= [] }).finally(() => { inflight = null })
+  inflight ??= examsApi
+    .list()
+    .then((list) => {
+      memberExams.value = list
+      loadedAt = Date.now()
+    })
+    .catch(() => {
+      memberExams.value ??= []
+    })
+    .finally(() => {
+      inflight = null
+    })
   timer ??= setInterval(() => (tick.value = Date.now()), 30_000)
   return inflight
 }
@@ -20,9 +31,12 @@ export function refreshExams(force = false): Promise<void> {
 /** Running first, then open now, then opening within the hour. */
 export const urgentExams = computed(() => {
   const now = tick.value
-  return (memberExams.value ?? []).filter((e) =>
-    e.myStatus === 'in_progress' || e.myStatus === 'available' ||
-    (e.myStatus === 'upcoming' && new Date(e.opensAt).getTime() - now <= SOON_MS))
+  return (memberExams.value ?? []).filter(
+    (e) =>
+      e.myStatus === 'in_progress' ||
+      e.myStatus === 'available' ||
+      (e.myStatus === 'upcoming' && new Date(e.opensAt).getTime() - now <= SOON_MS),
+  )
 })
 
 export const minutesUntil = (iso: string) => Math.max(0, Math.ceil((new Date(iso).getTime() - tick.value) / 60_000))

@@ -8,19 +8,36 @@ import { msg } from '@/messages'
 /** The page that earns a rule; null for rules earned elsewhere (登录) or not open yet (发表观点). */
 export function ruleTarget(rule: string): RouteLocationRaw | null {
   switch (rule) {
-    case 'article': case 'article_time': return { name: 'study', query: { kind: 'article' } }
-    case 'video': case 'video_time': return { name: 'study', query: { kind: 'video' } }
-    case 'daily_quiz': return { name: 'quiz', params: { mode: 'daily' } }
-    case 'weekly_quiz': return { name: 'quiz', params: { mode: 'weekly' } }
-    case 'special_quiz': return { name: 'quiz', params: { mode: 'special' } }
-    case 'challenge': return { name: 'challenge' }
-    default: return null
+    case 'article':
+    case 'article_time':
+      return { name: 'study', query: { kind: 'article' } }
+    case 'video':
+    case 'video_time':
+      return { name: 'study', query: { kind: 'video' } }
+    case 'daily_quiz':
+      return { name: 'quiz', params: { mode: 'daily' } }
+    case 'weekly_quiz':
+      return { name: 'quiz', params: { mode: 'weekly' } }
+    case 'special_quiz':
+      return { name: 'quiz', params: { mode: 'special' } }
+    case 'challenge':
+      return { name: 'challenge' }
+    default:
+      return null
   }
 }
 
 const FALLBACK_NAMES: Record<string, string> = {
-  login: '登录', article: '文章选读', article_time: '阅读时长', video: '视听学习', video_time: '视听时长',
-  daily_quiz: '每日答题', weekly_quiz: '每周答题', special_quiz: '专项答题', challenge: '挑战答题', opinion: '发表观点',
+  login: '登录',
+  article: '文章选读',
+  article_time: '阅读时长',
+  video: '视听学习',
+  video_time: '视听时长',
+  daily_quiz: '每日答题',
+  weekly_quiz: '每周答题',
+  special_quiz: '专项答题',
+  challenge: '挑战答题',
+  opinion: '发表观点',
 }
 
 export async function ruleName(rule: string): Promise<string> {

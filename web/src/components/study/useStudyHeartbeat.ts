@@ -23,12 +23,16 @@ export function useStudyHeartbeat(onAward?: (awards: Award[]) => void) {
         onAward?.(res.awards)
         void toastAwards(res.awards)
       }
-    } catch { /* a lost beat only loses its seconds; the next one carries on */ }
+    } catch {
+      /* a lost beat only loses its seconds; the next one carries on */
+    }
   }
 
   function startTimer() {
     stopTimer()
-    timer = setInterval(() => { if (document.visibilityState === 'visible') void beat(true) }, everyMs)
+    timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void beat(true)
+    }, everyMs)
   }
   function stopTimer() {
     if (timer) clearInterval(timer)
