@@ -9,6 +9,7 @@ import { resolveJwtSecret } from './lib/secrets.js'
 import { buildApp, DEFAULT_WEB_DIST } from './app.js'
 import { startSweeper } from './modules/attempts/index.js'
 import { startNotificationJob } from './modules/notifications/index.js'
+import { startFeedbackReminders } from './modules/feedback/index.js'
 import { ensureWebBuilt } from './web-build.js'
 import { syncBank, BANK_DIR } from './modules/questions/index.js'
 
@@ -53,9 +54,11 @@ async function main() {
     // listening: Fastify takes no hooks once it listens.
     const stopSweeper = startSweeper(app.deps)
     const stopNotices = startNotificationJob(app.deps)
+    const stopFeedbackReminders = startFeedbackReminders(app.deps)
     app.addHook('onClose', async () => {
       stopSweeper()
       stopNotices()
+      stopFeedbackReminders()
     })
     await app.listen({ port: config.port, host: config.host })
     // One write, so nobody reading the output sees the banner without its accounts.

@@ -8,6 +8,7 @@ import { assertNotSelf, orgInScope, roleAtLeast, scopePrefix, type Principal } f
 import { dayjs, ZONE } from '../../lib/time.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { readPolicy } from '../policy/index.js'
+import { notify } from '../notifications/index.js'
 import * as q from './queries.js'
 import type { FeedbackItem } from './schemas.js'
 
@@ -87,9 +88,17 @@ export async function replyFeedback(deps: Deps, principal: Principal, id: number
   // Nobody answers their own complaint with staff powers.
   if (row.user_id !== null) assertNotSelf(principal, row.user_id)
   if (row.status === 'closed') throw conflict('该事项已办结，不能再答复')
-  await withTransaction(deps, async (tx) => {
-    await q.setReply(tx, id, text.trim(), principal.userId, deps.clock.now())
+  await withTransaction(deps, async (tx, emit) => {
+    const at = deps.clock.now()
+    await q.setReply(tx, id, text.trim(), principal.userId, at)
     await audit(tx, principal.userId, 'feedback.reply', 'feedback', id)
+    // The submitter hears of the answer (anonymous or not: she wrote it, the system knows her).
+    if (row.user_id !== null) {
+      await notify(tx, emit, [row.user_id], {
+        kind: 'feedback_replied', cause: `feedback:${id}:replied`, link: '/me/feedback',
+        title: `您的${row.category}已答复`, body: text.trim().slice(0, 80),
+      }, at)
+    }
   })
   return getFeedback(deps, principal, id)
 }
@@ -120,4 +129,32 @@ export async function feedbackSummary(deps: Deps, month?: string) {
     avgAnswerHours: s.avg_hours === null ? null : Math.round(s.avg_hours * 10) / 10,
     byCategory: s.byCategory,
   }
+}
+
+/**
+ * The response-time reminder: an item unanswered past the policy's days reaches the secretaries
+ * of the submitter's org and the orgs above it (the admins when there are none), once per person
+ * and item. Safe on several nodes: the notification is unique per person and cause.
+ */
+export async function remindOverdueFeedback(deps: Deps): Promise<number> {
+  const days = (await readPolicy(deps.db)).feedbackAnswerDays
+  let sent = 0
+  for (const item of await q.unansweredSince(deps.db, await overdueBefore(deps))) {
+    const staff = await q.answerersOf(deps.db, item.org_path)
+    const to = staff.length ? staff : await q.adminIds(deps.db)
+    sent += await withTransaction(deps, (tx, emit) => notify(tx, emit, to, {
+      kind: 'feedback_overdue', cause: `feedback:${item.id}:overdue`, link: '/console/feedback',
+      title: `有${item.category}超过 ${days} 天未答复`, body: `来自${item.org_name}，请尽快答复。`,
+    }, deps.clock.now()))
+  }
+  return sent
+}
+
+/** Runs the reminder now and every `everyMs`; returns the function that stops it. */
+export function startFeedbackReminders(deps: Deps, everyMs = 10 * 60_000): () => void {
+  const tick = () => remindOverdueFeedback(deps).catch((err) => deps.log.warn({ err }, 'feedback reminders failed; will retry'))
+  const timer = setInterval(tick, everyMs)
+  timer.unref()
+  void tick()
+  return () => clearInterval(timer)
 }

@@ -15,6 +15,8 @@ export const NOTIFICATION_KINDS = [
   'task_issued',
   'task_overdue',
   'contest_starting',
+  'feedback_replied',
+  'feedback_overdue',
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 

@@ -10,6 +10,8 @@ export const KIND_LOOK: Record<NotificationKind, { icon: string; label: string }
   task_issued: { icon: 'todo-list-o', label: '任务' },
   task_overdue: { icon: 'warning-o', label: '任务逾期' },
   contest_starting: { icon: 'fire-o', label: '竞答' },
+  feedback_replied: { icon: 'chat-o', label: '投诉建议已答复' },
+  feedback_overdue: { icon: 'warning-o', label: '投诉建议待答复' },
 }
 
 export const lookOf = (kind: string) => KIND_LOOK[kind as NotificationKind] ?? { icon: 'bell', label: '通知' }
