@@ -103,16 +103,29 @@ export async function monthSummary(db: Db, from: Date, to: Date, overdueBefore: 
 
 /** Items still waiting for an answer since before `before`, with the submitter's org path. */
 export function unansweredSince(db: Db, before: Date) {
-  return db.selectFrom('feedback').innerJoin('orgs', 'orgs.id', 'feedback.org_id')
+  return db
+    .selectFrom('feedback')
+    .innerJoin('orgs', 'orgs.id', 'feedback.org_id')
     .select(['feedback.id', 'feedback.category', 'feedback.created_at', 'orgs.path as org_path', 'orgs.name as org_name'])
-    .where('feedback.status', '=', 'submitted').where('feedback.created_at', '<', before).execute()
+    .where('feedback.status', '=', 'submitted')
+    .where('feedback.created_at', '<', before)
+    .execute()
 }
 
 /** Who should answer an item from `orgPath`: active secretaries of that org or an org above it. */
 export async function answerersOf(db: Db, orgPath: string): Promise<number[]> {
-  const ancestors = orgPath.split('/').filter(Boolean).map((_, i, ids) => `/${ids.slice(0, i + 1).join('/')}/`)
-  const rows = await db.selectFrom('users').innerJoin('orgs', 'orgs.id', 'users.org_id').select('users.id')
-    .where('users.active', '=', true).where('users.role', '=', 'secretary').where('orgs.path', 'in', ancestors).execute()
+  const ancestors = orgPath
+    .split('/')
+    .filter(Boolean)
+    .map((_, i, ids) => `/${ids.slice(0, i + 1).join('/')}/`)
+  const rows = await db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select('users.id')
+    .where('users.active', '=', true)
+    .where('users.role', '=', 'secretary')
+    .where('orgs.path', 'in', ancestors)
+    .execute()
   return rows.map((r) => r.id)
 }
 

@@ -94,10 +94,19 @@ export async function replyFeedback(deps: Deps, principal: Principal, id: number
     await audit(tx, principal.userId, 'feedback.reply', 'feedback', id)
     // The submitter hears of the answer (anonymous or not: she wrote it, the system knows her).
     if (row.user_id !== null) {
-      await notify(tx, emit, [row.user_id], {
-        kind: 'feedback_replied', cause: `feedback:${id}:replied`, link: '/me/feedback',
-        title: `您的${row.category}已答复`, body: text.trim().slice(0, 80),
-      }, at)
+      await notify(
+        tx,
+        emit,
+        [row.user_id],
+        {
+          kind: 'feedback_replied',
+          cause: `feedback:${id}:replied`,
+          link: '/me/feedback',
+          title: `您的${row.category}已答复`,
+          body: text.trim().slice(0, 80),
+        },
+        at,
+      )
     }
   })
   return getFeedback(deps, principal, id)
@@ -142,10 +151,21 @@ export async function remindOverdueFeedback(deps: Deps): Promise<number> {
   for (const item of await q.unansweredSince(deps.db, await overdueBefore(deps))) {
     const staff = await q.answerersOf(deps.db, item.org_path)
     const to = staff.length ? staff : await q.adminIds(deps.db)
-    sent += await withTransaction(deps, (tx, emit) => notify(tx, emit, to, {
-      kind: 'feedback_overdue', cause: `feedback:${item.id}:overdue`, link: '/console/feedback',
-      title: `有${item.category}超过 ${days} 天未答复`, body: `来自${item.org_name}，请尽快答复。`,
-    }, deps.clock.now()))
+    sent += await withTransaction(deps, (tx, emit) =>
+      notify(
+        tx,
+        emit,
+        to,
+        {
+          kind: 'feedback_overdue',
+          cause: `feedback:${item.id}:overdue`,
+          link: '/console/feedback',
+          title: `有${item.category}超过 ${days} 天未答复`,
+          body: `来自${item.org_name}，请尽快答复。`,
+        },
+        deps.clock.now(),
+      ),
+    )
   }
   return sent
 }
