@@ -162,6 +162,15 @@ describe('GET /api/exams/:id/analysis', () => {
     expect(sheet.rowCount).toBe(4)
     const row = sheet.getRow(2).values as unknown[]
     expect(typeof row[4]).toBe('number')
+    // Names and scores left the system: the export is on the audit trail.
+    expect(
+      await t.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('action', '=', 'export.results')
+        .where('target_id', '=', String(examId))
+        .executeTakeFirst(),
+    ).toBeTruthy()
   })
 
   it('sends a flagged question back to the bank with its figures (admins only)', async () => {

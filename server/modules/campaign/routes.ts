@@ -1,6 +1,7 @@
 // Thin routes of the campaign ledger. Staff (admins, secretaries for their subtree) record and
 // tally; anyone signed in may sign in to an activity with its code.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { audit } from '../../lib/audit.js'
 import { Type } from '@sinclair/typebox'
 import { attachment } from '../../lib/http.js'
 import { ErrorBody, IdParams, withErrors, withFile, XLSX_MIME } from '../../lib/schemas.js'
@@ -108,6 +109,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const { buffer, orgName } = await ledgerXlsx(app.deps, req.principal, req.query)
+      await audit(app.deps.db, req.principal.userId, 'export.ledger', 'org', req.query.orgId ?? null, { orgName })
       reply.header('content-type', XLSX_MIME)
       reply.header('content-disposition', attachment(`活动台账-${orgName}.xlsx`, 'campaign-ledger.xlsx'))
       return reply.send(buffer)

@@ -1,6 +1,7 @@
 // Contest routes: staff create a contest for an org of their subtree, list and read them, and
 // read or export the standing. Hosting and playing run over the socket (events.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { audit } from '../../lib/audit.js'
 import { Type } from '@sinclair/typebox'
 import { IdParams, withErrors, withFile } from '../../lib/schemas.js'
 import { scopePrefix } from '../../lib/scope.js'
@@ -85,7 +86,9 @@ export const contestRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = 
     },
     async (req, reply) => {
       const row = await contestInScope(app.deps, req.principal, req.params.id)
-      const file = await contestXlsx(row, await contestResults(app.db, row.id))
+      const results = await contestResults(app.db, row.id)
+      const file = await contestXlsx(row, results)
+      await audit(app.db, req.principal.userId, 'export.contest', 'contest', row.id, { rows: results.length })
       reply.header('content-type', XLSX_MIME)
       reply.header('content-disposition', attachment(`现场竞答成绩-${row.title}.xlsx`, `contest-${row.id}-results.xlsx`))
       return reply.send(file)

@@ -1,6 +1,7 @@
 // What staff (and, once released, members) see of an exam's outcome. Every figure is limited to
 // the caller's scope: a secretary's rows and counts cover her subtree only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { audit } from '../../lib/audit.js'
 import { Type } from '@sinclair/typebox'
 import { attachment } from '../../lib/http.js'
 import { IdParams, withErrors, withFile, XLSX_MIME } from '../../lib/schemas.js'
@@ -51,6 +52,8 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
         reply.header('content-type', XLSX_MIME)
         reply.header('content-disposition', attachment(`${exam.title}-成绩.xlsx`, `exam-${exam.id}-results.xlsx`))
         const items = await itemAnalysis(deps.db, exam.id, scopePrefix(req.principal))
+        // Names and scores leave the system: an export of personal data, on the audit trail.
+        await audit(deps.db, req.principal.userId, 'export.results', 'exam', exam.id, { rows: rows.length })
         return reply.send(await resultsXlsx(exam.title, rows, deps.clock.now(), items))
       }
       return rows
