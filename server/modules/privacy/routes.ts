@@ -45,7 +45,12 @@ export const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['privacy'],
         summary: '导出本人数据（个人信息、积分、考试、学习、活动、投诉建议、登录记录）',
         querystring: ExportQuery,
-        response: withFile('本人数据：format=json 为 JSON 文件，format=xlsx 为 Excel 文件', ['application/json', XLSX_MIME]),
+        // The JSON is passed through whole (its shape is the export's own, documented in the file).
+        response: withFile(
+          '本人数据：format=json 为 JSON 文件，format=xlsx 为 Excel 文件',
+          [XLSX_MIME],
+          Type.Object({}, { additionalProperties: true }),
+        ),
       },
     },
     async (req, reply) => {
