@@ -101,7 +101,10 @@ export async function checkIn(deps: Deps, principal: Principal, rawCode: string)
     if (new Date(row.expires_at).getTime() < now.getTime()) throw conflict('签到码已过期，请扫描屏幕上最新的二维码')
     assertOpen(row, now)
     const late = now.getTime() > new Date(row.starts_at).getTime() + LATE_AFTER_MS
-    const saved = await tx
+    // First sign-in wins, also when the same person's phone sends it twice at once: the insert
+    // does nothing on a conflict, and the update only fills an empty sign-in (a roster entry). Under
+    // the row lock the second of two racing requests finds the sign-in made and reports a repeat.
+    const inserted = await tx
       .insertInto('activity_participants')
       .values({
         activity_id: row.id,
@@ -111,19 +114,35 @@ export async function checkIn(deps: Deps, principal: Principal, rawCode: string)
         late,
         added_by: principal.userId,
       })
-      .onConflict((oc) =>
-        oc.columns(['activity_id', 'user_id']).doUpdateSet((eb) => ({
-          checked_in_at: eb.fn.coalesce('activity_participants.checked_in_at', eb.ref('excluded.checked_in_at')),
-          late: eb
-            .case()
-            .when('activity_participants.checked_in_at', 'is', null)
-            .then(eb.ref('excluded.late'))
-            .else(eb.ref('activity_participants.late'))
-            .end(),
-        })),
-      )
+      .onConflict((oc) => oc.columns(['activity_id', 'user_id']).doNothing())
       .returning(['checked_in_at', 'late'])
-      .executeTakeFirstOrThrow()
+      .executeTakeFirst()
+    const saved =
+      inserted ??
+      (await tx
+        .updateTable('activity_participants')
+        .set({ checked_in_at: now, late })
+        .where('activity_id', '=', row.id)
+        .where('user_id', '=', principal.userId)
+        .where('checked_in_at', 'is', null)
+        .returning(['checked_in_at', 'late'])
+        .executeTakeFirst())
+    if (!saved) {
+      const first = await tx
+        .selectFrom('activity_participants')
+        .select(['checked_in_at', 'late'])
+        .where('activity_id', '=', row.id)
+        .where('user_id', '=', principal.userId)
+        .executeTakeFirstOrThrow()
+      return {
+        activityId: row.id,
+        checkedInAt: new Date(first.checked_in_at!).toISOString(),
+        late: first.late,
+        title: row.title,
+        pointsEarned: 0,
+        repeated: true,
+      }
+    }
     const points = await award(tx, {
       userId: principal.userId,
       orgId: principal.orgId,
