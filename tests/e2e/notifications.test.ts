@@ -51,7 +51,8 @@ describe('notifications on a phone', () => {
         /* no notice for her */
       })
     const bell = page.locator('[data-test=notification-bell]')
-    await expect.poll(() => bell.isVisible()).toBe(true)
+    // The live connection opens shortly after the page is drawn.
+    await expect.poll(() => bell.getAttribute('data-live'), { timeout: 10_000 }).toBe('true')
 
     await runNotificationJob(server.app.deps) // the exam is announced
     await expect.poll(() => bell.getAttribute('aria-label'), { timeout: 5_000 }).toBe('通知，1 条未读')

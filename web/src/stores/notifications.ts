@@ -8,6 +8,8 @@ export const useNotificationsStore = defineStore('notifications', () => {
   const unread = ref(0)
   const items = ref<Notification[]>([])
   const loaded = ref(false)
+  /** Whether pushes are arriving (the live connection is up). */
+  const live = ref(false)
   /** The newest arrival, for a banner; cleared when shown. */
   const arrived = ref<Notification | null>(null)
   let listening = false
@@ -32,7 +34,12 @@ export const useNotificationsStore = defineStore('notifications', () => {
       arrived.value = n as Notification
     })
     // Missed while offline: the count is re-read on every reconnect.
-    socket.on('connect', () => void refreshCount())
+    socket.on('connect', () => {
+      live.value = true
+      void refreshCount()
+    })
+    socket.on('disconnect', () => (live.value = false))
+    live.value = socket.connected
   }
 
   async function load() {
@@ -55,5 +62,5 @@ export const useNotificationsStore = defineStore('notifications', () => {
     unread.value = 0
   }
 
-  return { unread, items, loaded, arrived, start, load, markRead, markAllRead, refreshCount }
+  return { unread, items, loaded, live, arrived, start, load, markRead, markAllRead, refreshCount }
 })
