@@ -1,4 +1,4 @@
-// The member home's download budget (issue 12): what a phone fetches on a cold cache to show `/`
+// The member home's download budget: what a phone fetches on a cold cache to show `/`
 // after signing in — index.html, the entry script with its imports, the member layout and the home
 // page with theirs, and every stylesheet they pull in — compressed as the server sends it (brotli,
 // gzip for browsers without it). Follows dist/.vite/manifest.json; fails above the budget.
