@@ -2,41 +2,11 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Tx } from '../../lib/transaction.js'
-import type { AnswerKey, PaperQuestion } from '../questions/index.js'
+import { notAmong, publishedOn } from '../questions/index.js'
 
 type Db = Kysely<Database> | Tx
 
 /** Published and not expired on `today` (an Asia/Shanghai date). */
-const publishedOn = (today: string) => sql<boolean>`status = 'published' and (valid_until is null or valid_until >= ${today}::date)`
-const notIn = (ids: Set<number>) => (ids.size ? sql`and id not in (${sql.join([...ids])})` : sql``)
-
-/**
- * Bank rows as questions to ask, options in bank order and the key kept (it stays on the server).
- * Read from the questions table directly: live games need only the row, not the bank's services.
- */
-export async function loadQuestions(db: Db, ids: number[]): Promise<PaperQuestion[]> {
-  if (!ids.length) return []
-  const rows = await db
-    .selectFrom('questions')
-    .select(['id', 'type', 'stem', 'options', 'answer', 'explanation'])
-    .where('id', 'in', ids)
-    .execute()
-  const byId = new Map(rows.map((r) => [r.id, r]))
-  return ids
-    .filter((id) => byId.has(id))
-    .map((id) => {
-      const r = byId.get(id)!
-      return {
-        id,
-        type: r.type,
-        stem: r.stem,
-        options: r.options ?? undefined,
-        answer: r.answer as AnswerKey,
-        explanation: r.explanation,
-        score: 1,
-      }
-    })
-}
 
 /**
  * `count` random published questions that can be answered with a tap (single, multiple, judge),
@@ -45,7 +15,7 @@ export async function loadQuestions(db: Db, ids: number[]): Promise<PaperQuestio
 export async function drawQuestionIds(db: Db, today: string, excluded: Set<number>, count: number, category?: string): Promise<number[]> {
   const { rows } = await sql<{ id: number }>`
     select id from questions
-    where ${publishedOn(today)} and type in ('single', 'multiple', 'judge') ${notIn(excluded)}
+    where ${publishedOn(today)} and type in ('single', 'multiple', 'judge') ${notAmong(excluded)}
       ${category ? sql`and (category = ${category} or category like ${category + '/%'})` : sql``}
     order by random() limit ${count}`.execute(db)
   return rows.map((r) => r.id)

@@ -14,7 +14,8 @@ import type { RealtimeServer, RealtimeSocket } from '../../plugins/realtime.js'
 import type { BattleMode, BattleState, LiveQuestion } from '../../realtime/events-map.js'
 import { answerShapeProblem, grade, shuffleOptions, type PaperQuestion } from '../questions/index.js'
 import { battleRoundScore, minReadMs, type ReadingSpeed } from './scoring.js'
-import { drawQuestionIds, loadQuestions } from './queries.js'
+import { drawQuestionIds } from './queries.js'
+import { loadBankQuestions } from '../questions/index.js'
 import { finishBattle, startBattleRecord, type SeatOutcome } from './service.js'
 
 export interface BattleTiming {
@@ -236,7 +237,7 @@ export class BattleRuntime {
           this.io.local.to(p.socketId).emit('battle:unmatched', { mode, message: '题库中可用于对战的题目不足，请联系管理员' })
         return
       }
-      const questions = (await loadQuestions(this.deps.db, ids)).map((q) => shuffleOptions(q))
+      const questions = (await loadBankQuestions(this.deps.db, ids)).map((q) => shuffleOptions(q))
       const id = await startBattleRecord(this.deps, { mode, matchedIn, questionIds: ids, day: today, at: now, players })
       if (this.closed) return release()
       const battle: Battle = {

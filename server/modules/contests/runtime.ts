@@ -11,8 +11,8 @@ import { orgInScope } from '../../lib/scope.js'
 import { withTransaction } from '../../lib/transaction.js'
 import type { RealtimeServer, RealtimeSocket } from '../../plugins/realtime.js'
 import type { ContestState, LiveRankRow, ServerToClientEvents } from '../../realtime/events-map.js'
-import { answerShapeProblem, grade, shuffleOptions, type PaperQuestion } from '../questions/index.js'
-import { contestPoints, liveQuestion, loadQuestions, minReadMs, rankByScore, sendTo, type ReadingSpeed } from '../battles/index.js'
+import { answerShapeProblem, grade, loadBankQuestions, shuffleOptions, type PaperQuestion } from '../questions/index.js'
+import { contestPoints, liveQuestion, minReadMs, rankByScore, sendTo, type ReadingSpeed } from '../battles/index.js'
 import { boardRowsOrNone, maskName } from '../privacy/index.js'
 import { contestInScope, finishContest } from './service.js'
 import * as q from './queries.js'
@@ -95,7 +95,7 @@ export class ContestRuntime {
     const loading = (async () => {
       const row = await q.findContest(this.deps.db, id)
       if (!row || row.status === 'finished') throw new AppError(404, 'NOT_FOUND', GONE)
-      const questions = (await loadQuestions(this.deps.db, row.question_ids as number[])).map((x) => shuffleOptions(x))
+      const questions = (await loadBankQuestions(this.deps.db, row.question_ids as number[])).map((x) => shuffleOptions(x))
       const saved = await q.savedStanding(this.deps.db, id)
       const live: Live = {
         id,

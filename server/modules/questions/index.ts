@@ -18,3 +18,4 @@ export {
 } from './presentation.js'
 export { grade, total, type Grade } from './grading.js'
 export { holdForReview } from './service.js'
+export { loadBankQuestions, notAmong, publishedOn } from './bank-rows.js'

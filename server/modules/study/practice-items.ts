@@ -4,39 +4,9 @@
 // set, not a question locked by one of her open exams, not one withdrawn from the bank.
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
-import type { AnswerKey } from '../questions/index.js'
-import { shuffleOptions, type PaperQuestion } from '../questions/index.js'
+import { loadBankQuestions, publishedOn, shuffleOptions, type PaperQuestion } from '../questions/index.js'
 
 type Db = Kysely<Database>
-
-/** Published and not expired today (dates are Asia/Shanghai days). */
-export const publishedOn = (today: string) => sql<boolean>`status = 'published' and (valid_until is null or valid_until >= ${today}::date)`
-export const notLocked = (locked: Set<number>) => (locked.size ? sql`and id not in (${sql.join([...locked])})` : sql``)
-
-/** Bank rows as practice questions in bank order, options not yet shuffled. */
-export async function loadBankQuestions(db: Db, ids: number[]): Promise<PaperQuestion[]> {
-  if (!ids.length) return []
-  const rows = await db
-    .selectFrom('questions')
-    .select(['id', 'type', 'stem', 'options', 'answer', 'explanation'])
-    .where('id', 'in', ids)
-    .execute()
-  const byId = new Map(rows.map((r) => [r.id, r]))
-  return ids
-    .filter((id) => byId.has(id))
-    .map((id) => {
-      const r = byId.get(id)!
-      return {
-        id,
-        type: r.type,
-        stem: r.stem,
-        options: r.options ?? undefined,
-        answer: r.answer as AnswerKey,
-        explanation: r.explanation,
-        score: 1,
-      }
-    })
-}
 
 /** The items of one set in served order. */
 export async function servedItems(db: Db, userId: number, setKey: string): Promise<PaperQuestion[]> {

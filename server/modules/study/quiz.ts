@@ -12,9 +12,9 @@ import { award } from '../points/index.js'
 import { withTransaction } from '../../lib/transaction.js'
 import type { Deps } from '../../lib/deps.js'
 import { questionsLockedByExams, type ExamCatalog } from '../exams/index.js'
-import { answerShapeProblem, grade, publicQuestion, type PaperQuestion } from '../questions/index.js'
+import { answerShapeProblem, grade, notAmong, publicQuestion, publishedOn, type PaperQuestion } from '../questions/index.js'
 import { recordInWrongBook, wrongBookItem } from './wrong-book.js'
-import { notLocked, publishedOn, serve, servedItem, servedItems, stillPublished } from './practice-items.js'
+import { serve, servedItem, servedItems, stillPublished } from './practice-items.js'
 
 type Db = Kysely<Database>
 
@@ -57,7 +57,7 @@ function setKeyOf(mode: QuizMode, today: string, opts: { runId?: string; categor
 /** A set that is the same all day (or week) for one person, different between people. */
 async function seededIds(db: Db, seed: string, size: number, today: string, locked: Set<number>, category?: string): Promise<number[]> {
   const { rows } = await sql<{ id: number }>`
-    select id from questions where ${publishedOn(today)} ${notLocked(locked)} ${inCategory(category)}
+    select id from questions where ${publishedOn(today)} ${notAmong(locked)} ${inCategory(category)}
     order by md5(id::text || ${seed}) limit ${size}`.execute(db)
   return rows.map((r) => r.id)
 }
@@ -88,7 +88,7 @@ export async function questionSet(deps: PracticeDeps, principal: Principal, mode
             : (
                 await sql<{
                   id: number
-                }>`select id from questions where ${publishedOn(today)} ${notLocked(locked)} ${inCategory(opts.category)} order by random() limit ${size}`.execute(
+                }>`select id from questions where ${publishedOn(today)} ${notAmong(locked)} ${inCategory(opts.category)} order by random() limit ${size}`.execute(
                   deps.db,
                 )
               ).rows.map((r) => r.id)
@@ -213,7 +213,7 @@ async function serveNextChallengeQuestion(deps: PracticeDeps, principal: Princip
   const locked = await questionsLockedByExams(deps, deps.exams, principal)
   for (const id of asked) locked.add(id)
   const { rows } = await sql<{ id: number }>`select id from questions where ${publishedOn(today)} and type in ('single', 'judge')
-    ${notLocked(locked)} order by random() limit 1`.execute(deps.db)
+    ${notAmong(locked)} order by random() limit 1`.execute(deps.db)
   if (!rows.length) return null
   const [served] = await serve(deps.db, principal.userId, `challenge:${runId}`, [rows[0].id], now)
   return served ?? null
