@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { csv } from './helpers/sheets.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
-import { generatePassword, passwordProblem } from '../server/lib/passwords.js'
+import { generatePassword, HashingBusy, HashPool, hashPool, passwordProblem } from '../server/lib/passwords.js'
 import { isReservedUsername, normalizeUsername, usernameKey, usernameProblem } from '../server/lib/usernames.js'
 
 const STRONG = 'Harbor-Lamp-2026'
@@ -184,5 +184,59 @@ describe('over the API', () => {
       expect(login.status).toBe(200)
       expect(login.body.user.mustChangePassword).toBe(true)
     })
+  })
+})
+
+describe('password hashing under a login storm', () => {
+  it('runs at most `running` hashes, queues up to `queued`, and refuses the rest at once', async () => {
+    const pool = new HashPool(1, 2)
+    const gates: (() => void)[] = []
+    const work = () => new Promise<string>((resolve) => gates.push(() => resolve('done')))
+    const first = pool.run(work)
+    const queued = [pool.run(work), pool.run(work)]
+    expect(pool.stats).toEqual({ active: 1, waiting: 2 })
+    expect(pool.full).toBe(true)
+    await expect(pool.run(work)).rejects.toBeInstanceOf(HashingBusy)
+    // Each finished hash hands its slot to the next in line, never running two at once.
+    gates.shift()!()
+    expect(await first).toBe('done')
+    await new Promise((r) => setImmediate(r))
+    expect(pool.stats).toEqual({ active: 1, waiting: 1 })
+    gates.shift()!()
+    await new Promise((r) => setImmediate(r))
+    gates.shift()!()
+    expect(await Promise.all(queued)).toEqual(['done', 'done'])
+    expect(pool.stats).toEqual({ active: 0, waiting: 0 })
+  })
+})
+
+describe('a login storm against the server', () => {
+  let t: TestContext
+  beforeAll(async () => {
+    t = await createTestContext()
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('answers 503 BUSY with a short Retry-After while the hashing pool is full, without charging the throttle', async () => {
+    // Fill the process's real pool with hashes that do not finish until released.
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const blockers = Array.from({ length: hashPool.running + hashPool.queued }, () => hashPool.run(() => released))
+    try {
+      for (let i = 0; i < 8; i++) {
+        const res = await t.http().post('/api/auth/login').send({ username: DEMO_ADMIN.username, password: DEMO_ADMIN.password })
+        expect(res.status).toBe(503)
+        expect(res.body.error.code).toBe('BUSY')
+        expect(res.headers['retry-after']).toBe('2')
+      }
+    } finally {
+      release()
+      await Promise.all(blockers)
+    }
+    // Eight refusals were not counted as failures: the owner signs in at once.
+    const ok = await t.http().post('/api/auth/login').send({ username: DEMO_ADMIN.username, password: DEMO_ADMIN.password })
+    expect(ok.status).toBe(200)
   })
 })

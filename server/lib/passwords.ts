@@ -1,23 +1,81 @@
 // Password hashing with Argon2id (OWASP's first choice) via a maintained native binding, the
 // password policy, and strong initial passwords for imported people.
 import { randomInt } from 'node:crypto'
+import os from 'node:os'
 import { hash, verify } from '@node-rs/argon2'
+import { AppError } from './errors.js'
 import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common'
 
-// OWASP's minimum for argon2id: 19 MiB, 2 iterations. Keeps a login near 20 ms on one core.
+// OWASP's minimum for argon2id: m = 19 MiB, t = 2 iterations, p = 1. Keeps a login near 20 ms on one core.
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS)
+/** Too many people are signing in at once: come back in a moment (the client waits, with jitter). */
+export class HashingBusy extends AppError {
+  readonly retryAfterSeconds = 2
+  constructor() {
+    super(503, 'BUSY', '登录的人较多，正在排队，请稍候几秒再试')
+  }
 }
 
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(passwordHash, password)
-  } catch {
-    return false
+/**
+ * Admission control for password hashing. Each Argon2id run takes a core for ~20 ms and 19 MiB, and
+ * runs on libuv's thread pool, which file and DNS work share. Unbounded, a login storm fills that
+ * pool and every core, and the exam's autosaves wait behind it. So at most `running` hashes run at
+ * once (one per core, less one left to the event loop when there are several), at most `queued`
+ * wait, and beyond that a login is refused at once with 503 + Retry-After instead of queueing for
+ * seconds. The queue bound × 20 ms ÷ `running` is the longest a login waits here (~1 s by default).
+ */
+export class HashPool {
+  private active = 0
+  private readonly waiting: (() => void)[] = []
+
+  constructor(
+    readonly running = Math.max(1, os.availableParallelism() - 1),
+    readonly queued = 50 * Math.max(1, os.availableParallelism() - 1),
+  ) {}
+
+  /** True when a new hash would be refused: callers check it before doing work a refusal would waste. */
+  get full() {
+    return this.active >= this.running && this.waiting.length >= this.queued
   }
+
+  get stats() {
+    return { active: this.active, waiting: this.waiting.length }
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.running) {
+      if (this.waiting.length >= this.queued) throw new HashingBusy()
+      await new Promise<void>((resolve) => this.waiting.push(resolve))
+    } else this.active++
+    try {
+      return await work()
+    } finally {
+      // Hand the slot straight to the next in line (active stays the same), or free it.
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.active--
+    }
+  }
+}
+
+/** The process's one pool; every hash and verification goes through it. */
+export const hashPool = new HashPool(Number(process.env.HASH_CONCURRENCY) || undefined, Number(process.env.HASH_QUEUE) || undefined)
+
+export function hashPassword(password: string): Promise<string> {
+  return hashPool.run(() => hash(password, OPTIONS))
+}
+
+/** False for a wrong password or a malformed hash; throws HashingBusy when the pool is full. */
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  return hashPool.run(async () => {
+    try {
+      return await verify(passwordHash, password)
+    } catch {
+      return false
+    }
+  })
 }
 
 /** A well-formed hash that matches nothing: verifying against it costs what a real check costs. */

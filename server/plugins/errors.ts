@@ -95,7 +95,7 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError & { code?: string }, request, reply) => {
     if (error instanceof AppError) {
       // Busy, not broken (e.g. every spreadsheet reader taken): tell clients when to come back.
-      if (error.statusCode === 503) reply.header('retry-after', '5')
+      if (error.statusCode === 503) reply.header('retry-after', String((error as { retryAfterSeconds?: number }).retryAfterSeconds ?? 5))
       return reply.status(error.statusCode).send({
         error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) },
       })

@@ -43,6 +43,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }>
           200: Type.Object({ accessToken: Type.String(), refreshToken: Type.String(), user: UserBody }),
           401: ErrorBody,
           429: ErrorBody,
+          503: ErrorBody,
         },
       },
     },

@@ -5,7 +5,7 @@ import type { Principal } from '../../lib/scope.js'
 import { audit } from '../../lib/audit.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { AppError, unauthorized, validationError } from '../../lib/errors.js'
-import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../lib/passwords.js'
+import { decoyHash, hashPassword, hashPool, HashingBusy, passwordProblem, verifyPassword } from '../../lib/passwords.js'
 import { normalizeUsername, usernameKey } from '../../lib/usernames.js'
 import type { SessionRules } from '../../plugins/auth.js'
 import * as q from './queries.js'
@@ -124,6 +124,8 @@ export async function login(
   const key = usernameKey(username)
   const address = clientAddressKey(client.ip)
 
+  // Refused before anything is charged: a login turned away by a storm is not a failed guess.
+  if (hashPool.full) throw new HashingBusy()
   const addressBlock = await q.blockedUntil(db, q.ANY_ACCOUNT, address, now)
   if (addressBlock) throw throttled(addressBlock, now)
   if (!key) return refuseBlankUsername(ctx.deps, password, address, now) // '' is the address row's key

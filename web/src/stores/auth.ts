@@ -38,13 +38,22 @@ export const useAuthStore = defineStore('auth', () => {
   /** `totpCode` when the account has a second factor (the server answers TOTP_REQUIRED without it). */
   async function login(username: string, password: string, totpCode?: string) {
     // A dead network or a gateway error reads as what happened and what to do, not "Failed to fetch".
-    const res = await fetch('/api/auth/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username, password, ...(totpCode ? { totpCode } : {}) }),
-    }).catch(() => {
-      throw new Error(msg.common.networkError)
-    })
+    const send = () =>
+      fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password, ...(totpCode ? { totpCode } : {}) }),
+      }).catch(() => {
+        throw new Error(msg.common.networkError)
+      })
+    let res = await send()
+    // A login storm (everyone arriving for the exam at 9:00): the server says when to come back.
+    // Waiting that long plus a random share of it spreads the retries instead of returning in a wave.
+    for (let tries = 0; res.status === 503 && res.headers.get('retry-after') && tries < 5; tries++) {
+      const seconds = Math.min(10, Number(res.headers.get('retry-after')) || 2)
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000 * (1 + Math.random())))
+      res = await send()
+    }
     const body = await res.json().catch(() => null)
     if (!res.ok)
       throw Object.assign(
