@@ -77,7 +77,10 @@ export interface LiveQuestion {
 }
 export interface LivePlayer {
   userId: number
+  /** As the receiver may see it: her own name to herself; others by name or masked (张*), by their consent. */
   name: string
+  /** The player's unit (battles), shown beside a masked name. */
+  orgName?: string
 }
 export interface LiveScore {
   userId: number
@@ -88,6 +91,7 @@ export interface LiveRankRow {
   userId: number
   name: string
   score: number
+  orgName?: string
 }
 export interface BattleStatePlayer extends LivePlayer {
   score: number

@@ -22,6 +22,22 @@ import { markdown, writeReport, type BenchReport } from './report.js'
 import type { LoadgenConfig, LoadgenResult } from './loadgen.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
+// `--scenario duels|contest`: the live-game scenarios, with flags of their own (tests/bench/live.ts).
+const liveScenario = process.argv
+  .slice(2)
+  .join(' ')
+  .match(/--scenario[= ](duels|contest)\b/)?.[1]
+if (liveScenario) {
+  const { runLive } = await import('./live.js')
+  await runLive(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err)
+      process.exit(1)
+    },
+  )
+}
+
 const { values: args } = parseArgs({
   options: {
     takers: { type: 'string', default: '2000' },

@@ -9,6 +9,7 @@ import type { BattleMode } from '../../realtime/events-map.js'
 import type { ExamCatalog } from '../exams/index.js'
 import { BattleRuntime, departmentOf, NOT_YOURS, sendTo } from './runtime.js'
 import { lockedByExams } from './locked.js'
+import { playerCards, seenBy } from './names.js'
 
 const MODES = new Set<BattleMode>(['duel', 'four'])
 /** Joins, leaves and invites per socket: a burst of 6, then one every 2 seconds. */
@@ -72,7 +73,9 @@ export function registerBattles(app: FastifyInstance, { exams }: { exams: ExamCa
         const code = runtime.invite(socket, mode)
         if (invitee) {
           const theirs = [...app.io.of('/').sockets.values()].filter((s) => s.data.principal?.userId === invitee.id).map((s) => s.id)
-          sendTo(app.io, theirs).emit('battle:invited', { code, mode, from: { userId: me.userId, name: me.name } })
+          // The invitation names her as any battle would: by name only with her consent, and her unit.
+          const card = (await playerCards(app.db, [me])).get(me.userId)!
+          sendTo(app.io, theirs).emit('battle:invited', { code, mode, from: seenBy(invitee.id, { ...me, card }) })
         }
         ack?.({ ok: true, code })
       } catch (err) {

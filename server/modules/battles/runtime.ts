@@ -17,6 +17,7 @@ import { battleRoundScore, minReadMs, type ReadingSpeed } from './scoring.js'
 import { drawQuestionIds } from './queries.js'
 import { loadBankQuestions } from '../questions/index.js'
 import { finishBattle, startBattleRecord, type SeatOutcome } from './service.js'
+import { playerCards, seenBy, type PlayerCard } from './names.js'
 
 export interface BattleTiming {
   rounds: number
@@ -75,8 +76,11 @@ interface AnswerRec {
 }
 interface Seat {
   userId: number
+  /** Her real name: only she is sent it. */
   name: string
   orgId: number
+  /** How the others see her (masked without consent) and her unit. */
+  card: PlayerCard
   sockets: Set<string>
   score: number
   correct: number
@@ -237,7 +241,8 @@ export class BattleRuntime {
           this.io.local.to(p.socketId).emit('battle:unmatched', { mode, message: '题库中可用于对战的题目不足，请联系管理员' })
         return
       }
-      const questions = (await loadBankQuestions(this.deps.db, ids)).map((q) => shuffleOptions(q))
+      const [bank, cards] = await Promise.all([loadBankQuestions(this.deps.db, ids), playerCards(this.deps.db, players)])
+      const questions = bank.map((q) => shuffleOptions(q))
       const id = await startBattleRecord(this.deps, { mode, matchedIn, questionIds: ids, day: today, at: now, players })
       if (this.closed) return release()
       const battle: Battle = {
@@ -258,6 +263,7 @@ export class BattleRuntime {
           userId: p.userId,
           name: p.name,
           orgId: p.orgId,
+          card: cards.get(p.userId)!,
           sockets: new Set(live.has(p.socketId) ? [p.socketId] : []),
           score: 0,
           correct: 0,
@@ -269,13 +275,15 @@ export class BattleRuntime {
       }
       this.battles.set(id, battle)
       const startsAt = new Date(now.getTime() + this.timing.startDelayMs).toISOString()
-      this.toSeats(battle).emit('battle:matched', {
-        battleId: id,
-        mode,
-        players: players.map((p) => ({ userId: p.userId, name: p.name })),
-        total: questions.length,
-        startsAt,
-      })
+      // Each player gets the table as she may see it: her own name, the others by their consent.
+      for (const seat of battle.seats.values())
+        sendTo(this.io, [...seat.sockets]).emit('battle:matched', {
+          battleId: id,
+          mode,
+          players: this.playersSeenBy(battle, seat.userId),
+          total: questions.length,
+          startsAt,
+        })
       // Someone who dropped while the battle was being set up gets her grace period from now.
       for (const seat of battle.seats.values()) if (!seat.sockets.size) this.markAway(battle, seat)
       battle.timer = this.later(() => this.openRound(battle, 0), this.timing.startDelayMs)
@@ -301,6 +309,10 @@ export class BattleRuntime {
       this.pendingTimers.delete(battle.timer)
     }
     battle.timer = null
+  }
+
+  private playersSeenBy(battle: Battle, viewer: number) {
+    return [...battle.seats.values()].map((s) => seenBy(viewer, s))
   }
 
   private activeSeats(battle: Battle) {
@@ -408,8 +420,7 @@ export class BattleRuntime {
       index: battle.index,
       phase: battle.phase === 'ended' ? 'reveal' : battle.phase,
       players: [...battle.seats.values()].map((s) => ({
-        userId: s.userId,
-        name: s.name,
+        ...seenBy(seat.userId, s),
         score: s.score,
         away: !s.sockets.size,
         forfeited: s.forfeited,
@@ -490,9 +501,13 @@ export class BattleRuntime {
     for (const seat of battle.seats.values()) {
       if (this.playing.get(seat.userId) === battle.id) this.playing.delete(seat.userId)
       if (seat.forfeited || !seat.sockets.size) continue
+      const ranking = outcome.ranking.map((r) => {
+        const of = battle.seats.get(r.userId)!
+        return { ...r, ...seenBy(seat.userId, of) }
+      })
       this.io.local
         .to([...seat.sockets])
-        .emit('battle:end', { battleId: battle.id, ranking: outcome.ranking, pointsEarned: outcome.points.get(seat.userId) ?? 0 })
+        .emit('battle:end', { battleId: battle.id, ranking, pointsEarned: outcome.points.get(seat.userId) ?? 0 })
     }
   }
 

@@ -8,7 +8,9 @@ import { useSocketEvents } from './useSocketEvents'
 
 export interface Seat {
   userId: number
+  /** Her own name to the player herself; the others by their consent (张* without it). */
   name: string
+  orgName?: string
   score: number
   away: boolean
   forfeited: boolean
@@ -33,7 +35,7 @@ export function useBattle() {
   const mine = (id: number) => id === battle.id
 
   const on = {
-    matched: (e: { battleId: number; mode: BattleMode; players: { userId: number; name: string }[]; total: number }) => {
+    matched: (e: { battleId: number; mode: BattleMode; players: { userId: number; name: string; orgName?: string }[]; total: number }) => {
       Object.assign(battle, { id: e.battleId, mode: e.mode, index: -1, total: e.total })
       seats.value = e.players.map((p) => ({ ...p, score: 0, away: false, forfeited: false, lastCorrect: null }))
       ending.value = null
@@ -92,8 +94,8 @@ export function useBattle() {
       countdown.stop()
       phase.value = 'ended'
     },
-    invited: (e: { code: string; mode: BattleMode; from: { name: string } }) => {
-      invitation.value = { code: e.code, mode: e.mode, from: e.from.name }
+    invited: (e: { code: string; mode: BattleMode; from: { name: string; orgName?: string } }) => {
+      invitation.value = { code: e.code, mode: e.mode, from: e.from.orgName ? `${e.from.orgName} ${e.from.name}` : e.from.name }
     },
   }
   // After a reload the socket is new: ask for the battle still running, if any.
