@@ -15,6 +15,7 @@ import * as battles from './2026-12-03-30-battles.js'
 import * as notifications from './2026-12-03-40-notifications.js'
 import * as questionReviews from './2026-12-03-41-question-reviews.js'
 import * as questionSearch from './2026-12-03-42-question-search.js'
+import * as answersVersion from './2026-12-03-60-answers-version.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-40-notifications': notifications,
   '2026-12-03-41-question-reviews': questionReviews,
   '2026-12-03-42-question-search': questionSearch,
+  '2026-12-03-60-answers-version': answersVersion,
 }

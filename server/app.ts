@@ -65,6 +65,10 @@ export interface AppDeps {
   dataDir?: string
   /** Fastify's trustProxy: off unless the deployment sits behind a proxy it names (TRUST_PROXY). */
   trustProxy?: boolean | string
+  /** Autosave group commits side by side (AUTOSAVE_LANES). */
+  autosaveLanes?: number
+  /** One of several node:cluster workers: rooms shared with the other workers, websocket transport only. */
+  clusterWorker?: boolean
 }
 
 declare module 'fastify' {
@@ -115,6 +119,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errorsPlugin)
   // Public API rule: a POST (PUT, PATCH) whose body has only optional fields also accepts no body at all
   // (no content-type): a script starts an attempt with a bare `POST /api/exams/:id/attempts`.
+  // The same for a JSON content type with an empty body (what many HTTP clients send for a bare POST).
+  const defaultJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    (body as string).trim() === '' ? done(null, undefined) : defaultJson(request, body as string, done),
+  )
   app.addHook('preValidation', async (request) => {
     if (request.body !== undefined) return
     const schema = request.routeOptions.schema?.body as { type?: string; required?: string[]; minProperties?: number } | undefined
@@ -172,7 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(userRoutes)
       await api.register(questionRoutes)
       await api.register(examRoutes, { exams })
-      await api.register(attemptRoutes, { exams })
+      await api.register(attemptRoutes, { exams, autosaveLanes: deps.autosaveLanes })
       await api.register(resultRoutes, { exams })
       await api.register(pointRoutes)
       await api.register(studyRoutes, { dataDir, exams })
@@ -190,7 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   )
 
   await registerPublic(app, (media) => registerMediaFiles(media, dataDir))
-  await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey })
+  await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey, clusterWorker: deps.clusterWorker })
   registerResultEvents(app, exams)
   registerNotificationEvents(app)
   registerPointEvents(app)

@@ -1,4 +1,5 @@
 // Typed configuration. This is the only module that reads process.env.
+import os from 'node:os'
 import path from 'node:path'
 
 export interface Config {
@@ -26,6 +27,17 @@ export interface Config {
    * anyone pick their own address.
    */
   trustProxy: boolean | string
+  /**
+   * Server processes on this machine (node:cluster), each with its own event loop and file
+   * descriptors; `WORKERS=auto` means one per core. PostgreSQL only (PGlite is one process).
+   * Default 1: live battles and contests are matched inside one process.
+   */
+  workers: number
+  /** Argon2id hashes at once per process, and how many may wait before a login is told to come back. */
+  hashConcurrency?: number
+  hashQueue?: number
+  /** Autosave group commits written side by side per process. */
+  autosaveLanes: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -51,7 +63,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     seedDemo: env.SEED_DEMO !== 'false',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    workers: parseWorkers(env.WORKERS),
+    hashConcurrency: positive(env.HASH_CONCURRENCY, 'HASH_CONCURRENCY'),
+    hashQueue: positive(env.HASH_QUEUE, 'HASH_QUEUE'),
+    autosaveLanes: positive(env.AUTOSAVE_LANES, 'AUTOSAVE_LANES') ?? 2,
   }
+}
+
+function positive(raw: string | undefined, name: string): number | undefined {
+  if (!raw?.trim()) return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`)
+  return n
+}
+
+function parseWorkers(raw: string | undefined): number {
+  if (raw?.trim() === 'auto') return os.availableParallelism()
+  return positive(raw, 'WORKERS') ?? 1
 }
 
 function parseTrustProxy(raw: string | undefined): boolean | string {

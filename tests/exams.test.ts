@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeIfUnchanged, gradeAttempt, readForSubmit } from '../server/modules/attempts/finalize.js'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { ManualClock } from '../server/lib/clock.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
@@ -602,6 +603,50 @@ describe('group commit of autosaves', () => {
       )
       .execute()
     expect(stored).toHaveLength(8 * 4)
+  })
+})
+
+describe('submit without holding the lock', () => {
+  it('grades an answer saved between its read and its close: the close is refused and the submit reads again', async () => {
+    const exam = await createExam({
+      title: '提交竞态',
+      shuffleQuestions: false,
+      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+      passScore: 0,
+    })
+    const token = await t.login('dy0055')
+    const start = (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(token)).send({})).body
+    const paper = await paperOf(start.attemptId)
+    const [first, second] = paper.questions
+    await t
+      .http()
+      .put(`/api/attempts/${start.attemptId}/answers/${first.id}`)
+      .set(bearer(token))
+      .send({ answer: rightAnswer(first) })
+    // A submit read the attempt here …
+    const read = (await readForSubmit(t.db, start.attemptId))!
+    const stale = gradeAttempt(read, new Map(read.saved.map((s) => [s.q, s.a])), read)
+    expect(stale.score).toBe(50)
+    // … an acknowledged save lands before it closes …
+    const saved = await t
+      .http()
+      .put(`/api/attempts/${start.attemptId}/answers/${second.id}`)
+      .set(bearer(token))
+      .send({ answer: rightAnswer(second) })
+    expect(saved.status).toBe(200)
+    // … so its close changes nothing, and the submit that follows grades both answers.
+    expect(await closeIfUnchanged(t.db, read, stale, new Date(), 'user')).toBeUndefined()
+    const submitted = await t.http().post(`/api/attempts/${start.attemptId}/submit`).set(bearer(token))
+    expect(submitted.body.score).toBe(100)
+    const graded = await t.db.selectFrom('attempt_answers').select(['correct']).where('attempt_id', '=', start.attemptId).execute()
+    expect(graded.map((g) => g.correct)).toEqual([true, true])
+    const person = await t.db
+      .selectFrom('exam_people')
+      .selectAll()
+      .where('exam_id', '=', exam.id)
+      .where('user_id', '=', read.user_id)
+      .executeTakeFirstOrThrow()
+    expect([person.submitted, Number(person.best)]).toEqual([true, 100])
   })
 })
 

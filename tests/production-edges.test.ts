@@ -214,6 +214,23 @@ describe("5. bodyless POSTs and someone else's attempt", () => {
     expect(peek.body.error.code).toBe('NOT_FOUND')
   })
 
+  it('accepts a JSON content type with an empty body the same way, and still refuses broken JSON', async () => {
+    const exam = await createExam()
+    const member = await t.login('dy0004')
+    const res = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).set('content-type', 'application/json').send('')
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    const broken = await t
+      .http()
+      .post(`/api/exams/${exam.id}/attempts`)
+      .set(bearer(member))
+      .set('content-type', 'application/json')
+      .send('{"a":')
+    expect(broken.status).toBe(400)
+    // A required body stays required: an empty one is refused, naming the body.
+    const login = await t.http().post('/api/auth/login').set('content-type', 'application/json').send('')
+    expect(login.status).toBe(400)
+  })
+
   it('every POST, PUT or PATCH whose body fields are all optional accepts no body at all', async () => {
     const optional = t.app.routeTable.filter((r) => {
       const methods = [r.method].flat().map(String)

@@ -168,6 +168,8 @@ export interface AttemptTable {
   /** The paper as drawn for this person: question snapshots with keys, option order, scores. */
   paper: Json<unknown>
   answered_count: Generated<number>
+  /** Raised by every answer save: submit closes the attempt only if it did not move since it read the answers. */
+  answers_version: Generated<number>
   blur_count: Generated<number>
   device_switches: Generated<number>
   /** Page reloads of the exam page: shown apart from blur_count, never counted as 切屏. */

@@ -31,9 +31,15 @@ export class HashPool {
   private readonly waiting: (() => void)[] = []
 
   constructor(
-    readonly running = Math.max(1, os.availableParallelism() - 1),
-    readonly queued = 50 * Math.max(1, os.availableParallelism() - 1),
+    public running = Math.max(1, os.availableParallelism() - 1),
+    public queued = 50 * Math.max(1, os.availableParallelism() - 1),
   ) {}
+
+  /** Set from the configuration at start (HASH_CONCURRENCY, HASH_QUEUE); unset keeps the defaults. */
+  configure(running?: number, queued?: number) {
+    if (running) this.running = running
+    if (queued) this.queued = queued
+  }
 
   /** True when a new hash would be refused: callers check it before doing work a refusal would waste. */
   get full() {
@@ -61,7 +67,7 @@ export class HashPool {
 }
 
 /** The process's one pool; every hash and verification goes through it. */
-export const hashPool = new HashPool(Number(process.env.HASH_CONCURRENCY) || undefined, Number(process.env.HASH_QUEUE) || undefined)
+export const hashPool = new HashPool()
 
 export function hashPassword(password: string): Promise<string> {
   return hashPool.run(() => hash(password, OPTIONS))

@@ -5,9 +5,11 @@
 import fp from 'fastify-plugin'
 import { Server, type Socket } from 'socket.io'
 import { createAdapter } from '@socket.io/redis-adapter'
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter'
 import { createClient } from 'redis'
 import type { FastifyInstance } from 'fastify'
 import type { Principal } from '../lib/scope.js'
+import { AppError } from '../lib/errors.js'
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../realtime/events-map.js'
 import { guardSocket } from '../realtime/flood-guard.js'
 
@@ -28,10 +30,17 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ redisUrl?: string; redisKey?: string }>(async function realtimePlugin(app: FastifyInstance, opts) {
+export default fp<{ redisUrl?: string; redisKey?: string; clusterWorker?: boolean }>(async function realtimePlugin(
+  app: FastifyInstance,
+  opts,
+) {
   const io: RealtimeServer = new Server(app.server, {
     path: '/socket.io',
     serveClient: false,
+    // Workers of one machine receive connections in turn (node:cluster round-robin), so the several
+    // HTTP requests of a long-polling session would reach different workers. A websocket is one
+    // connection, kept by the worker that accepted it: no sticky routing needed.
+    ...(opts.clusterWorker && { transports: ['websocket' as const] }),
     // Keep memory per connection low (~16 KB each keeps 20,000 sockets near 300 MB); we never read the raw request later.
     cleanupEmptyChildNamespaces: true,
   })
@@ -45,6 +54,10 @@ export default fp<{ redisUrl?: string; redisKey?: string }>(async function realt
     await Promise.all([pub.connect(), sub.connect()])
     io.adapter(createAdapter(pub, sub, { key: opts.redisKey ?? 'xuece' }))
     redisClients.push(pub, sub)
+    clustered = true
+  } else if (opts.clusterWorker) {
+    // The workers of one machine share rooms through the cluster primary (setupPrimary in cluster.ts).
+    io.adapter(createClusterAdapter())
     clustered = true
   }
 
@@ -69,8 +82,13 @@ export default fp<{ redisUrl?: string; redisKey?: string }>(async function realt
       // The raw request holds headers and buffers we never need again.
       ;(socket.conn as unknown as { request?: unknown }).request = undefined
       next()
-    } catch {
-      next(new Error('UNAUTHORIZED'))
+    } catch (err) {
+      // A refused token is UNAUTHORIZED (the client refreshes it); anything else — the database
+      // busy or briefly away — is UNAVAILABLE, which the client retries after a pause. Calling a
+      // pool timeout UNAUTHORIZED had sent every such client to refresh its session in a wave.
+      const refused = err instanceof AppError && (err.statusCode === 401 || err.statusCode === 403)
+      if (!refused) app.log.warn({ err }, 'socket handshake failed')
+      next(new Error(refused ? 'UNAUTHORIZED' : 'UNAVAILABLE'))
     }
   })
 

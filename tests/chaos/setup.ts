@@ -70,7 +70,7 @@ export async function chaosDatabase(takers: number): Promise<ChaosDb> {
   }
 }
 
-export async function startServer(url: string, extra: Record<string, string | undefined> = {}): Promise<Started> {
+export async function startServer(url: string, extra: Record<string, string | undefined> = {}, startTimeoutMs = 60_000): Promise<Started> {
   // Two nodes at once must stay well under PostgreSQL's max_connections (100 here).
   const p = await startMain({
     DATABASE_URL: url,
@@ -81,7 +81,7 @@ export async function startServer(url: string, extra: Record<string, string | un
     DATABASE_POOL_SIZE: '20',
     ...extra,
   })
-  await waitFor(p, /已启动/)
+  await waitFor(p, /已启动/, startTimeoutMs)
   return p
 }
 

@@ -64,8 +64,9 @@ export async function saveAnswer(
       on conflict (attempt_id, question_id) do update set answer = excluded.answer, saved_at = excluded.saved_at
       returning (xmax = 0) as inserted
     ), counted as (
-      update attempts set answered_count = answered_count + 1
-      where id = ${a.attemptId} and exists (select 1 from saved where inserted)
+      update attempts set answered_count = answered_count + (select count(*)::int from saved where inserted),
+        answers_version = answers_version + 1
+      where id = ${a.attemptId} and exists (select 1 from saved)
     )
     select inserted from saved`.execute(db)
   return rows.length > 0

@@ -24,9 +24,12 @@ import { AttemptState } from './state.js'
 const deviceOf = (headers: Record<string, unknown>) =>
   typeof headers['x-device-id'] === 'string' ? headers['x-device-id'].slice(0, 100) : undefined
 
-export const attemptRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
+export const attemptRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog; autosaveLanes?: number }> = async (
+  app,
+  { exams, autosaveLanes },
+) => {
   const deps = app.deps
-  const state = new AttemptState(deps)
+  const state = new AttemptState(deps, autosaveLanes)
   app.addHook('onClose', () => state.close())
 
   app.post(

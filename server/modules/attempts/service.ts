@@ -15,7 +15,7 @@ import {
   type PaperSpec,
 } from '../exams/index.js'
 import { answerShapeProblem, publicQuestion, type Paper } from '../questions/index.js'
-import { finalizeAttempt, resultOf, type AttemptRow } from './finalize.js'
+import { closeIfUnchanged, finalizeAttempt, gradeAttempt, readForSubmit, resultOf, type AttemptRow } from './finalize.js'
 import type { SubmitResult } from './schemas.js'
 import type { AttemptState } from './state.js'
 import * as q from './queries.js'
@@ -139,7 +139,35 @@ export async function saveAnswer(
   return { savedAt: now.toISOString() }
 }
 
+/**
+ * Read the answers, grade, then close in one statement that holds the attempt's lock only while it
+ * runs (closeIfUnchanged). A save landing in between moves `answers_version`: read and grade again.
+ * After a few such races (someone saving as fast as they submit) take the lock for the whole work.
+ */
 export async function submitAttempt(deps: Deps, principal: Principal, attemptId: number): Promise<SubmitResult> {
+  for (let tries = 0; tries < 3; tries++) {
+    const attempt = await readForSubmit(deps.db, attemptId)
+    if (!attempt || attempt.user_id !== principal.userId) throw notFound('答卷')
+    if (attempt.status === 'submitted') return resultOf(attempt)
+    const now = deps.clock.now()
+    const overdue = now >= new Date(attempt.deadline)
+    const saved = new Map(attempt.saved.map((s) => [s.q, s.a]))
+    const done = await closeIfUnchanged(
+      deps.db,
+      attempt,
+      gradeAttempt(attempt, saved, attempt),
+      overdue ? new Date(attempt.deadline) : now,
+      overdue ? 'deadline' : 'user',
+    )
+    if (done) {
+      deps.events.emit('exam:changed', attempt.exam_id)
+      return resultOf(done)
+    }
+  }
+  return submitUnderLock(deps, principal, attemptId)
+}
+
+async function submitUnderLock(deps: Deps, principal: Principal, attemptId: number): Promise<SubmitResult> {
   return withTransaction(deps, async (tx, emit) => {
     const attempt = await tx.selectFrom('attempts').selectAll().where('id', '=', attemptId).forUpdate().executeTakeFirst()
     if (!attempt || attempt.user_id !== principal.userId) throw notFound('答卷')

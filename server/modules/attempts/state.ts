@@ -3,7 +3,7 @@
 // are written first).
 import type { Deps } from '../../lib/deps.js'
 import type { Paper, PaperQuestion } from '../questions/index.js'
-import { AutosaveBatcher } from './autosave-batch.js'
+import { AutosaveLanes } from './autosave-batch.js'
 
 /** What autosave needs to know about an attempt; immutable after start, so kept per process. */
 export interface AttemptShape {
@@ -16,11 +16,14 @@ export interface AttemptShape {
 const MAX_SHAPES = 100_000
 
 export class AttemptState {
-  readonly batcher: AutosaveBatcher
+  readonly batcher: AutosaveLanes
   private shapes = new Map<number, AttemptShape>()
 
-  constructor(private deps: Pick<Deps, 'db' | 'clock'>) {
-    this.batcher = new AutosaveBatcher(deps.db, deps.clock)
+  constructor(
+    private deps: Pick<Deps, 'db' | 'clock'>,
+    autosaveLanes = 2,
+  ) {
+    this.batcher = new AutosaveLanes(deps.db, deps.clock, autosaveLanes)
   }
 
   async shape(attemptId: number): Promise<AttemptShape | null> {

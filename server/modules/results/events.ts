@@ -10,6 +10,8 @@ import { findExam, leaderboardOpenToMembers, orgPaths, type ExamCatalog } from '
 import { invitedByOrg, leaderboard, monitor, orgCounts, summarizeProgress, type OrgInvited } from './service.js'
 
 const PUSH_INTERVAL_MS = 250
+/** Shorter than the push interval: a peer's push waits for this message and then its own coalescer. */
+const PEER_INTERVAL_MS = 100
 const TOP_N = 10
 const INVITED_TTL_MS = 15_000
 
@@ -73,16 +75,22 @@ export function registerResultEvents(app: FastifyInstance, exams: ExamCatalog) {
     }
   })
 
-  // A change on this node: push here, and tell the other nodes to push to their watchers.
+  // A change on this node: push here, and tell the other nodes (or workers) to push to their
+  // watchers — coalesced too: every autosave is a change, and one message per save per peer would
+  // cost more than the saves themselves at an exam day's rate.
+  const tellPeers = new Coalescer<number>(PEER_INTERVAL_MS, async (examId) => {
+    io.serverSideEmit('exam:dirty', examId)
+  })
   const onChanged = (examId: number) => {
     coalescer.mark(examId)
-    if (app.realtimeClustered) io.serverSideEmit('exam:dirty', examId)
+    if (app.realtimeClustered) tellPeers.mark(examId)
   }
   deps.events.on('exam:changed', onChanged)
   io.on('exam:dirty', (examId: number) => coalescer.mark(examId))
   app.addHook('onClose', async () => {
     deps.events.off('exam:changed', onChanged)
     coalescer.close()
+    tellPeers.close()
   })
 
   io.on('connection', (socket: RealtimeSocket) => {

@@ -39,6 +39,9 @@ export const useSocketStore = defineStore('socket', () => {
     s.on('connect_error', async (err) => {
       // An expired token at handshake: refresh once, then let socket.io retry with the new one.
       if (err.message === 'UNAUTHORIZED' && auth.refreshToken && (await auth.refresh())) socket?.connect()
+      // The server could not check the token just now (busy): socket.io does not retry a refused
+      // handshake by itself, so come back after a random pause.
+      if (err.message === 'UNAVAILABLE') setTimeout(() => socket?.connect(), 1000 + Math.random() * 4000)
     })
     return s
   }

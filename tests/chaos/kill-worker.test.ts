@@ -1,0 +1,130 @@
+// kill -9 one of two cluster workers while takers autosave and a secretary watches: the primary
+// replaces it, the sockets it held reconnect to a live worker, the watcher keeps getting progress,
+// and every acknowledged answer is in the database.
+import { execFileSync } from 'node:child_process'
+import { afterAll, describe, expect, it } from 'vitest'
+import { io, type Socket } from 'socket.io-client'
+import { stop, type Started } from '../helpers/process.js'
+import { ADMIN_PASSWORD, chaosDatabase, Client, examBody, pool, startServer, TAKER_PASSWORD, type ChaosDb } from './setup.js'
+
+const TAKERS = 60
+let db: ChaosDb
+let server: Started | undefined
+const sockets: Socket[] = []
+afterAll(async () => {
+  sockets.forEach((s) => s.close())
+  if (server) await stop(server, 'SIGKILL')
+  // The workers of a killed primary see their IPC channel close and exit; make sure.
+  await db?.drop()
+})
+
+/** The primary's worker processes (tsx also starts an esbuild service beside them). */
+const workersOf = (primaryPid: number) =>
+  execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(primaryPid)], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter((line) => line && !line.includes('esbuild'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]))
+
+async function until(check: () => boolean | Promise<boolean>, ms: number) {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await check()) return true
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return check()
+}
+
+describe('kill -9 of one worker', () => {
+  it('loses no acknowledged answer; its sockets reconnect to the other worker and watching goes on', async () => {
+    db = await chaosDatabase(TAKERS)
+    // A generous start: two workers each load the TypeScript sources.
+    server = await startServer(db.url, { WORKERS: '2', DATABASE_POOL_SIZE: '10' }, 180_000)
+    const base = `http://127.0.0.1:${server.port}`
+    const stage = (what: string) => console.log(`[kill-worker] ${what}`)
+    stage('started')
+    expect(workersOf(server.child.pid!)).toHaveLength(2)
+    const admin = await new Client(base).login('admin', ADMIN_PASSWORD)
+    const branch = (await admin.call('GET', '/api/orgs')).body.find((o: any) => o.name === '混沌支部')
+    const exam = (await admin.call('POST', '/api/exams', examBody([branch.id], { closesInMs: 3_600_000 }))).body
+    const takers = await pool(
+      Array.from({ length: TAKERS }, (_, i) => i),
+      8,
+      (i) => new Client(base).login(`t${i}`, TAKER_PASSWORD),
+    )
+    const papers = await pool(takers, 8, async (c) => (await c.call('POST', `/api/exams/${exam.id}/attempts`, {})).body)
+
+    // Each taker holds a socket (handed to the workers in turn); the admin watches the exam.
+    let dropped = 0
+    for (const c of takers) {
+      const s = io(base, { transports: ['websocket'], auth: { token: c.token }, reconnectionDelay: 200, reconnectionDelayMax: 1000 })
+      s.on('disconnect', () => dropped++)
+      sockets.push(s)
+    }
+    const watcher = io(base, { transports: ['websocket'], auth: { token: admin.token }, reconnectionDelay: 200 })
+    sockets.push(watcher)
+    const progress: { submitted: number }[] = []
+    watcher.on('connect', () => watcher.emit('exam:watch', { examId: exam.id }, () => {}))
+    watcher.on('exam:progress', (p: { submitted: number }) => progress.push(p))
+    expect(await until(() => sockets.every((s) => s.connected), 20_000)).toBe(true)
+    stage('sockets connected')
+
+    const sent = new Map<string, { value: boolean; acked: boolean }[]>()
+    let running = true
+    let acked = 0
+    const load = takers.map(async (c, i) => {
+      const paper = papers[i]
+      let n = 0
+      while (running) {
+        const q = paper.questions[n++ % paper.questions.length]
+        const key = `${paper.attemptId}:${q.id}`
+        const entry = { value: Math.random() < 0.5, acked: false }
+        sent.set(key, [...(sent.get(key) ?? []), entry])
+        try {
+          const res = await c.call('PUT', `/api/attempts/${paper.attemptId}/answers/${q.id}`, { answer: entry.value })
+          if (res.status === 200) {
+            entry.acked = true
+            acked++
+          }
+        } catch {
+          /* the worker died mid-request: not acknowledged; the next call reaches a live worker */
+        }
+      }
+    })
+    await new Promise((r) => setTimeout(r, 2000))
+    const [victim] = workersOf(server.child.pid!)
+    process.kill(victim, 'SIGKILL')
+    stage(`killed worker ${victim}`)
+    const ackedAtKill = acked
+    await new Promise((r) => setTimeout(r, 3000))
+    running = false
+    await Promise.all(load)
+    // Saves went on after the kill, through the surviving worker.
+    expect(acked).toBeGreaterThan(ackedAtKill)
+
+    // The primary replaced the worker; the dropped sockets are all back.
+    expect(await until(() => workersOf(server!.child.pid!).length === 2 && !workersOf(server!.child.pid!).includes(victim), 30_000)).toBe(
+      true,
+    )
+    expect(dropped).toBeGreaterThan(0)
+    expect(await until(() => sockets.every((s) => s.connected), 20_000)).toBe(true)
+
+    stage('replaced and reconnected')
+    // Every acknowledged answer is stored (or one sent after it).
+    const rows = await db.handle.db.selectFrom('attempt_answers').select(['attempt_id', 'question_id', 'answer']).execute()
+    const stored = new Map(rows.map((r) => [`${r.attempt_id}:${r.question_id}`, r.answer]))
+    const lost: string[] = []
+    for (const [key, list] of sent) {
+      const lastAcked = list.map((e) => e.acked).lastIndexOf(true)
+      if (lastAcked < 0) continue
+      if (!stored.has(key) || !list.slice(lastAcked).some((e) => e.value === stored.get(key))) lost.push(key)
+    }
+    expect(lost).toEqual([])
+    stage(`no acknowledged answer lost (${acked} acknowledged)`)
+
+    // Watching goes on across workers: submissions reach the admin, whichever worker took them.
+    const submits = await pool(takers.slice(0, 10), 5, (c, i) => c.call('POST', `/api/attempts/${papers[i].attemptId}/submit`))
+    stage(`submitted: ${submits.map((r) => r.status).join(' ')}`)
+    expect(await until(() => progress.some((p) => p.submitted >= 10), 15_000)).toBe(true)
+  }, 420_000)
+})
