@@ -15,6 +15,9 @@ import * as battles from './2026-12-03-30-battles.js'
 import * as notifications from './2026-12-03-40-notifications.js'
 import * as questionReviews from './2026-12-03-41-question-reviews.js'
 import * as questionSearch from './2026-12-03-42-question-search.js'
+import * as circulars from './2026-12-03-50-circulars.js'
+import * as comments from './2026-12-03-51-comments.js'
+import * as activityFiles from './2026-12-03-52-activity-files.js'
 import * as answersVersion from './2026-12-03-60-answers-version.js'
 
 export const migrations: Record<string, Migration> = {
@@ -32,5 +35,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-40-notifications': notifications,
   '2026-12-03-41-question-reviews': questionReviews,
   '2026-12-03-42-question-search': questionSearch,
+  '2026-12-03-50-circulars': circulars,
+  '2026-12-03-51-comments': comments,
+  '2026-12-03-52-activity-files': activityFiles,
   '2026-12-03-60-answers-version': answersVersion,
 }

@@ -43,6 +43,8 @@ import { feedbackRoutes } from './modules/feedback/index.js'
 import { auditRoutes } from './modules/audit/index.js'
 import { campaignRoutes } from './modules/campaign/index.js'
 import { notificationRoutes, registerNotificationEvents } from './modules/notifications/index.js'
+import { circularRoutes } from './modules/circulars/index.js'
+import { commentRoutes } from './modules/comments/index.js'
 
 export interface AppDeps {
   db: Kysely<Database>
@@ -191,8 +193,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(privacyRoutes)
       await api.register(feedbackRoutes)
       await api.register(auditRoutes)
-      await api.register(campaignRoutes)
+      await api.register(campaignRoutes, { dataDir })
       await api.register(notificationRoutes)
+      await api.register(circularRoutes)
+      await api.register(commentRoutes)
       await api.register(battleRoutes)
       await api.register(contestRoutes, { exams })
     },

@@ -14,6 +14,7 @@ import { isClusterWorker, runWorkers } from './cluster.js'
 import { startSweeper } from './modules/attempts/index.js'
 import { startNotificationJob } from './modules/notifications/index.js'
 import { startFeedbackReminders } from './modules/feedback/index.js'
+import { startCircularJob } from './modules/circulars/index.js'
 import { ensureWebBuilt } from './web-build.js'
 import { syncBank, BANK_DIR } from './modules/questions/index.js'
 
@@ -68,10 +69,12 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
   const stopSweeper = startSweeper(app.deps)
   const stopNotices = startNotificationJob(app.deps)
   const stopFeedbackReminders = startFeedbackReminders(app.deps)
+  const stopCirculars = startCircularJob(app.deps)
   app.addHook('onClose', async () => {
     stopSweeper()
     stopNotices()
     stopFeedbackReminders()
+    stopCirculars()
   })
   await app.listen({ port: config.port, host: config.host })
 }

@@ -112,12 +112,44 @@ const publishedBriefing = async () => {
 }
 const bulletin = async () =>
   (f.bulletin ??= await api('POST', '/api/campaign/bulletins', tok.admin, { title: `矩阵工作提示 ${uniq()}`, bodyHtml: '<p>提示</p>' }))
+// Files of an activity (photos, attachments), uploaded by the admin to the caller's side of the matrix.
+const MATRIX_PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0])
+const MATRIX_PDF = Buffer.from('%PDF-1.4\n%%EOF\n')
+async function adminUpload(url: string, name: string, data: Buffer) {
+  const res = await t.http().post(url).set(bearer(tok.admin)).attach('file', data, name)
+  if (res.status !== 201) throw new Error(`POST ${url} → ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body as { id: number; url: string }
+}
+const newPhoto = async (w: Who) => adminUpload(`/api/activities/${(await activityFor(w)).id}/photos`, 'matrix.png', MATRIX_PNG)
+const newAttachment = async (w: Who) => adminUpload(`/api/activities/${(await activityFor(w)).id}/attachments`, 'matrix.pdf', MATRIX_PDF)
+const attachmentFor = async (w: Who) => (f[isOut(w) ? 'attachmentOut' : 'attachmentIn'] ??= await newAttachment(w))
 
 // 投诉建议 of each side of the matrix: one by the member (inside), one by the other branch's secretary (outside).
 const feedbackFor = async (w: Who) =>
   isOut(w)
     ? (f.feedbackOut ??= await api('POST', '/api/feedback', tok.outsider, { category: '建议', content: '矩阵：外部门的建议' }))
     : (f.feedbackIn ??= await api('POST', '/api/feedback', tok.member, { category: '建议', content: '矩阵：本支部的建议' }))
+
+// 发表观点 waiting for moderation: by a new member of the secretary's branch (inside) or by the other branch's secretary (outside).
+const pendingComment = async (w: Who) =>
+  api('POST', '/api/comments', isOut(w) ? tok.outsider : (f.commenter ??= (await freshSession()).accessToken), {
+    targetType: 'material',
+    targetId: f.material.id,
+    content: `矩阵观点 ${uniq()}`,
+  })
+
+// 通报: one run, then the caller's own (admin, sj_bgs) or another secretary's (sj_dzxx, for secOut).
+async function circularFor(w: Who): Promise<number> {
+  f.circularsRun ??= await api('POST', '/api/bulletins/run', tok.admin, { period: 'week' })
+  const owner = w === 'admin' ? DEMO_ADMIN.username : isOut(w) ? 'sj_dzxx' : 'sj_bgs'
+  const row = await t.db
+    .selectFrom('circulars')
+    .innerJoin('users', 'users.id', 'circulars.recipient_id')
+    .select('circulars.id')
+    .where('users.username', '=', owner)
+    .executeTakeFirstOrThrow()
+  return row.id
+}
 
 // A notification of the member's own (dy0001): only she may mark it read; anyone else gets 404.
 async function memberNotification() {
@@ -415,6 +447,28 @@ const CASES: Case[] = [
     expect: OWN_ATTEMPT,
   },
   { route: 'POST /api/notifications/read-all', call: () => ({ method: 'POST', url: '/api/notifications/read-all' }), expect: ALL_OK },
+  // 通报 of organised work: admins run it and edit its wording; each recipient downloads only her own.
+  {
+    route: 'POST /api/bulletins/run',
+    call: () => ({ method: 'POST', url: '/api/bulletins/run', body: { period: 'week' } }),
+    expect: ADMIN_ONLY,
+  },
+  { route: 'GET /api/bulletins', call: () => ({ method: 'GET', url: '/api/bulletins' }), expect: STAFF },
+  { route: 'GET /api/bulletins/template', call: () => ({ method: 'GET', url: '/api/bulletins/template' }), expect: ADMIN_ONLY },
+  {
+    route: 'PUT /api/bulletins/template',
+    call: () => ({
+      method: 'PUT',
+      url: '/api/bulletins/template',
+      body: { title: '{单位}{期间}组织工作通报', body: '{期间}参考率{考试参与率}。' },
+    }),
+    expect: ADMIN_ONLY,
+  },
+  {
+    route: 'GET /api/bulletins/{id}/xlsx',
+    call: async (w) => ({ method: 'GET', url: `/api/bulletins/${await circularFor(w)}/xlsx` }),
+    expect: STAFF_SCOPED_404,
+  },
   { route: 'GET /api/points/me', call: () => ({ method: 'GET', url: '/api/points/me' }), expect: ALL_OK },
   { route: 'GET /api/points/ledger', call: () => ({ method: 'GET', url: '/api/points/ledger' }), expect: ALL_OK },
   { route: 'GET /api/points/rules', call: () => ({ method: 'GET', url: '/api/points/rules' }), expect: ALL_OK },
@@ -561,6 +615,54 @@ const CASES: Case[] = [
     route: 'POST /api/activities/{id}/checkin-code',
     call: async (w) => ({ method: 'POST', url: `/api/activities/${(await activityFor(w)).id}/checkin-code` }),
     expect: STAFF_SCOPED_403,
+  },
+  {
+    route: 'GET /api/activities/{id}/photos',
+    call: async (w) => ({ method: 'GET', url: `/api/activities/${(await activityFor(w)).id}/photos` }),
+    expect: STAFF_SCOPED_403,
+  },
+  {
+    route: 'POST /api/activities/{id}/photos',
+    call: async (w) => ({
+      method: 'POST',
+      url: `/api/activities/${(await activityFor(w)).id}/photos`,
+      file: { name: 'photo.png', data: MATRIX_PNG },
+    }),
+    expect: STAFF_SCOPED_403,
+  },
+  {
+    route: 'DELETE /api/activities/{id}/photos/{photoId}',
+    call: async (w) => ({ method: 'DELETE', url: `/api/activities/${(await activityFor(w)).id}/photos/${(await newPhoto(w)).id}` }),
+    expect: STAFF_SCOPED_403,
+  },
+  {
+    route: 'GET /api/activities/{id}/attachments',
+    call: async (w) => ({ method: 'GET', url: `/api/activities/${(await activityFor(w)).id}/attachments` }),
+    expect: STAFF_SCOPED_403,
+  },
+  {
+    route: 'POST /api/activities/{id}/attachments',
+    call: async (w) => ({
+      method: 'POST',
+      url: `/api/activities/${(await activityFor(w)).id}/attachments`,
+      file: { name: 'minutes.pdf', data: MATRIX_PDF },
+    }),
+    expect: STAFF_SCOPED_403,
+  },
+  {
+    route: 'GET /api/activities/{id}/attachments/{attachmentId}',
+    call: async (w) => ({ method: 'GET', url: (await attachmentFor(w)).url }),
+    expect: STAFF_SCOPED_403,
+  },
+  {
+    route: 'DELETE /api/activities/{id}/attachments/{attachmentId}',
+    call: async (w) => ({ method: 'DELETE', url: (await newAttachment(w)).url }),
+    expect: STAFF_SCOPED_403,
+  },
+  {
+    route: 'POST /api/campaign/images',
+    call: () => ({ method: 'POST', url: '/api/campaign/images', file: { name: 'picture.png', data: MATRIX_PNG } }),
+    expect: STAFF,
   },
   {
     route: 'POST /api/tasks',
@@ -733,6 +835,37 @@ const CASES: Case[] = [
     },
     expect: { admin: 'ok', secIn: 'ok', secOut: 404, member: 'ok', memberOut: 404 },
   },
+  {
+    route: 'POST /api/comments',
+    call: () => ({
+      method: 'POST',
+      url: '/api/comments',
+      body: { targetType: 'material', targetId: f.material.id, content: `矩阵 ${uniq()}` },
+    }),
+    expect: ALL_OK,
+  },
+  {
+    route: 'GET /api/comments',
+    call: () => ({ method: 'GET', url: `/api/comments?targetType=material&targetId=${f.material.id}` }),
+    expect: ALL_OK,
+  },
+  { route: 'GET /api/comments/moderation', call: () => ({ method: 'GET', url: '/api/comments/moderation' }), expect: STAFF },
+  {
+    route: 'POST /api/comments/{id}/approve',
+    call: async (w) => ({ method: 'POST', url: `/api/comments/${(await pendingComment(w)).id}/approve` }),
+    expect: STAFF_SCOPED_404,
+  },
+  {
+    route: 'POST /api/comments/{id}/reject',
+    call: async (w) => ({ method: 'POST', url: `/api/comments/${(await pendingComment(w)).id}/reject`, body: { reason: '矩阵' } }),
+    expect: STAFF_SCOPED_404,
+  },
+  { route: 'GET /api/comments/sensitive-words', call: () => ({ method: 'GET', url: '/api/comments/sensitive-words' }), expect: ADMIN_ONLY },
+  {
+    route: 'PUT /api/comments/sensitive-words',
+    call: () => ({ method: 'PUT', url: '/api/comments/sensitive-words', body: { words: [] } }),
+    expect: ADMIN_ONLY,
+  },
   { route: 'GET /api/audit', call: () => ({ method: 'GET', url: '/api/audit?action=auth.' }), expect: ADMIN_ONLY },
   { route: 'GET /api/audit/actions', call: () => ({ method: 'GET', url: '/api/audit/actions' }), expect: ADMIN_ONLY },
   { route: 'GET /api/audit/export', call: () => ({ method: 'GET', url: '/api/audit/export?action=policy.update' }), expect: ADMIN_ONLY },
@@ -840,5 +973,6 @@ describe('authorisation matrix', () => {
       }
     }
     expect(mismatches).toEqual([])
-  })
+    // Every route five times over, some of them real work (a 通报 run, imports, uploads): more than the default 30 s on a busy machine.
+  }, 240_000)
 })

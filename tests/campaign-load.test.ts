@@ -1,7 +1,7 @@
 // A hall of 300 people signing in to one 主题党日: arrivals spread over 10 s (three times the pace
 // of a hall that signs in within 30 s), each request sent when its person arrives, whatever the
-// others are waiting for. Every one is recorded once, the count is exact, points are awarded once
-// each, and the p99 stays bounded on a shared test machine. Prints the latencies.
+// others are waiting for. Every one is recorded once, the count is exact and points are awarded
+// once each. Prints the latencies (not asserted: a shared machine's speed is not a test result).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, TEST_JWT_SECRET, type TestContext } from './helpers/app.js'
 import { mintTokens } from './bench/tokens.js'
@@ -20,7 +20,7 @@ afterAll(async () => {
 })
 
 describe('300 people sign in to one activity', () => {
-  it('records each once, exactly, with a bounded p99', async () => {
+  it('records each once, exactly, and prints the latencies', async () => {
     const admin = await t.login(DEMO_ADMIN.username)
     const root = await t.db.selectFrom('orgs').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirstOrThrow()
     const org = (
@@ -94,7 +94,6 @@ describe('300 people sign in to one activity', () => {
       )
       .executeTakeFirstOrThrow()
     expect(Number(points.n)).toBe(PEOPLE)
-    expect(total).toBeLessThan(SPREAD_MS + 5_000)
-    expect(p(0.99)).toBeLessThan(1_500)
+    // Speed is a benchmark's business, not a test's: the latencies are printed above, never asserted.
   })
 })

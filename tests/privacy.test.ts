@@ -119,11 +119,31 @@ describe("export of one's own data", () => {
       .set(bearer(await t.login('dy0041')))
       .send({ category: '投诉', content: '别人的投诉内容' })
 
+    // 发表观点 of both (written straight to the table: moderation is not what this test is about).
+    const at = new Date()
+    await t.db
+      .insertInto('comments')
+      .values([
+        { target_type: 'material', target_id: 1, user_id: me.id, org_id: me.org_id, content: '我的学习体会', created_at: at },
+        { target_type: 'material', target_id: 1, user_id: other.id, org_id: other.org_id, content: '别人的学习体会', created_at: at },
+      ])
+      .execute()
+
     const res = await t.http().get('/api/me/data?format=json').set(bearer(token))
     expect(res.status).toBe(200)
     const data = res.body
     expect(data.profile).toMatchObject({ id: me.id, name: me.name, orgName: me.org_name })
-    expect(Object.keys(data).sort()).toEqual(['activities', 'attempts', 'feedback', 'logins', 'pointsLedger', 'profile', 'studyTime'])
+    expect(Object.keys(data).sort()).toEqual([
+      'activities',
+      'attempts',
+      'comments',
+      'feedback',
+      'logins',
+      'pointsLedger',
+      'profile',
+      'studyTime',
+    ])
+    expect(data.comments.map((c: any) => [c.content, c.status])).toEqual([['我的学习体会', 'pending']])
     const ledgerRows = await t.db.selectFrom('point_ledger').select('id').where('user_id', '=', me.id).execute()
     expect(data.pointsLedger).toHaveLength(ledgerRows.length)
     expect(data.feedback.map((f: any) => f.content)).toEqual(['希望增加三线精神的视频'])
@@ -131,13 +151,23 @@ describe("export of one's own data", () => {
     const text = JSON.stringify(data)
     expect(text).not.toContain(other.name)
     expect(text).not.toContain('别人的投诉内容')
+    expect(text).not.toContain('别人的学习体会')
     expect(text).not.toMatch(/password|totp/i)
 
     const xlsx = await t.http().get('/api/me/data?format=xlsx').set(bearer(token)).buffer(true).parse(binary)
     expect(xlsx.status).toBe(200)
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(xlsx.body)
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['个人信息', '积分明细', '考试记录', '学习时长', '活动参与', '投诉建议', '登录记录'])
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '个人信息',
+      '积分明细',
+      '考试记录',
+      '学习时长',
+      '活动参与',
+      '投诉建议',
+      '发表观点',
+      '登录记录',
+    ])
     expect(String(wb.getWorksheet('个人信息')!.getRow(2).getCell(2).value)).toBe(me.name)
     expect(wb.getWorksheet('积分明细')!.rowCount).toBe(ledgerRows.length + 1)
 

@@ -363,6 +363,19 @@ export interface ActivityCheckinCodeTable {
   created_at: Timestamp
 }
 
+/** A photo or attachment of an activity; the bytes are on disk under `stored_name`. */
+export interface ActivityFileTable {
+  id: Generated<number>
+  activity_id: number
+  kind: 'photo' | 'attachment'
+  stored_name: string
+  original_name: string
+  content_type: string
+  bytes: number
+  created_by: number | null
+  created_at: Timestamp
+}
+
 export interface CampaignTaskTable {
   id: Generated<number>
   title: string
@@ -551,7 +564,52 @@ export interface QuestionReviewTable {
   at: Timestamp
 }
 
+export type CommentStatus = 'pending' | 'approved' | 'rejected'
+export type CommentTarget = 'material' | 'column'
+
+/** 发表观点: a member's comment on a material or a 专栏 item, moderated by staff of her org. */
+export interface CommentTable {
+  id: Generated<number>
+  target_type: CommentTarget
+  target_id: number
+  user_id: number
+  org_id: number
+  content: string
+  status: Generated<CommentStatus>
+  reason: string | null
+  moderated_by: number | null
+  moderated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  created_at: Timestamp
+}
+
+export interface CommentSensitiveWordTable {
+  word: string
+  created_by: number | null
+  created_at: Timestamp
+}
+
+/** A 通报 of organised work as one recipient got it (figures as computed; people by id only). */
+export interface CircularTable {
+  id: Generated<number>
+  period: 'week' | 'month'
+  period_start: ColumnType<string, string, string>
+  period_end: ColumnType<string, string, string>
+  recipient_id: number
+  org_id: number | null
+  scope_path: string
+  scope_name: string
+  title: string
+  body: string
+  figures: Json<unknown>
+  includes_list: Generated<boolean>
+  created_by: number | null
+  created_at: Timestamp
+}
+
 export interface Database {
+  circulars: CircularTable
+  comments: CommentTable
+  comment_sensitive_words: CommentSensitiveWordTable
   question_reviews: QuestionReviewTable
   notifications: NotificationTable
   notification_fanouts: NotificationFanoutTable
@@ -561,6 +619,7 @@ export interface Database {
   activities: ActivityTable
   activity_participants: ActivityParticipantTable
   activity_checkin_codes: ActivityCheckinCodeTable
+  activity_files: ActivityFileTable
   campaign_tasks: CampaignTaskTable
   campaign_task_orgs: CampaignTaskOrgTable
   campaign_bulletins: CampaignBulletinTable

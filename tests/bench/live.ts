@@ -6,7 +6,8 @@
 //                                      each reveal, from the host's contest:next to each receipt.
 // The real server runs as `npm start` would, on a PostgreSQL database of its own, seeded directly,
 // sessions minted (no login storm, no login throttle); sockets connect at --connect-rate per second
-// and join at --join-rate per second, from --workers load-generator processes. The same scenario
+// and join at --join-rate per second, from --loadgens load-generator processes (default 2); the
+// server runs --workers worker processes (WORKERS, default 1). The same scenario
 // first runs against a bare socket.io server speaking the same events (live-baseline.ts): the
 // report gives each figure with its ratio to that baseline.
 import os from 'node:os'
@@ -75,7 +76,8 @@ export async function runLive(argv: string[]) {
       duels: { type: 'string', default: '1000' },
       players: { type: 'string', default: '2000' },
       questions: { type: 'string', default: '5' },
-      workers: { type: 'string', default: '2' },
+      workers: { type: 'string', default: '1' },
+      loadgens: { type: 'string', default: '2' },
       'connect-rate': { type: 'string', default: '200' },
       'join-rate': { type: 'string', default: '100' },
       'idle-share': { type: 'string', default: '0.1' },
@@ -90,6 +92,7 @@ export async function runLive(argv: string[]) {
     players: Number(args.players),
     questions: Number(args.questions),
     workers: Math.max(1, Number(args.workers)),
+    loadgens: Math.max(1, Number(args.loadgens)),
     connectRate: Number(args['connect-rate']),
     joinRate: Number(args['join-rate']),
     idleShare: Number(args['idle-share']),
@@ -143,6 +146,7 @@ export async function runLive(argv: string[]) {
       JWT_SECRET: jwtSecret,
       LOG_LEVEL: 'warn',
       DATA_DIR: '/tmp/xuece-bench-unused',
+      WORKERS: String(opts.workers),
     })
     await waitFor(server, /已启动/)
     const base = `http://127.0.0.1:${server.port}`
@@ -249,7 +253,7 @@ async function seed(url: string, kind: Kind, n: number, idleShare: number, jwtSe
 type Opts = {
   kind: Kind
   questions: number
-  workers: number
+  loadgens: number
   connectRate: number
   joinRate: number
 }
@@ -271,10 +275,10 @@ async function play(target: Target, players: Player[], opts: Opts): Promise<Outc
       const hosted = (await host.timeout(10_000).emitWithAck('contest:host', { contestId: contest.id })) as { ok: boolean; error?: string }
       if (!hosted.ok) throw new Error(`contest:host: ${hosted.error}`)
     }
-    // Sockets in order over the workers; a duel's two partners always in the same worker.
+    // Sockets in order over the load generators; a duel's two partners always in the same one.
     const unit = opts.kind === 'duels' ? 2 : 1
-    const dealt: Player[][] = Array.from({ length: opts.workers }, () => [])
-    for (let i = 0; i < players.length; i += unit) dealt[(i / unit) % opts.workers].push(...players.slice(i, i + unit))
+    const dealt: Player[][] = Array.from({ length: opts.loadgens }, () => [])
+    for (let i = 0; i < players.length; i += unit) dealt[(i / unit) % opts.loadgens].push(...players.slice(i, i + unit))
     const shares = dealt.filter((s) => s.length)
     // The first reading covers the time since the server started (migrations, bank): not the scenario's.
     await target.metrics?.()
@@ -287,8 +291,8 @@ async function play(target: Target, players: Player[], opts: Opts): Promise<Outc
     const joinSeconds = players.length / unit / opts.joinRate
     const playSeconds = opts.kind === 'duels' ? (T.startDelayMs + T.rounds * (T.roundMs + T.revealMs)) / 1000 : opts.questions * 30
 
-    log(`${target.name}: ${players.length} sockets over ${opts.workers} workers, connecting at ${opts.connectRate}/s`)
-    // Workers load first; the connect schedule starts once all of them can keep it.
+    log(`${target.name}: ${players.length} sockets over ${opts.loadgens} load generators, connecting at ${opts.connectRate}/s`)
+    // Load generators load first; the connect schedule starts once all of them can keep it.
     const loaded = shares.map(() => fork(path.join(import.meta.dirname, 'live-loadgen.ts'), { execArgv: ['--import', 'tsx'] }))
     children.push(...loaded)
     await Promise.all(loaded.map((c) => new Promise((r) => c.once('message', r))))
@@ -318,7 +322,7 @@ async function play(target: Target, players: Player[], opts: Opts): Promise<Outc
             kind: opts.kind,
             players: share.map((p) => ({ userId: p.userId, token: target.tokenOf(p), idle: p.idle })),
             connectAt: share.map((p) => connectAt.get(p.userId)!),
-            joinRate: opts.joinRate / opts.workers,
+            joinRate: opts.joinRate / opts.loadgens,
             idleRound: 2,
             // A person reads and taps: 1 to 4 seconds in a duel; up to 6 in the hall.
             answerDelayMs: opts.kind === 'duels' ? [1_000, 4_000] : [1_000, 6_000],

@@ -1,6 +1,9 @@
 // One load-generator process: simulates its share of takers on exam day. Each taker holds a
-// socket.io connection, (sometimes) logs in, starts the attempt on schedule, autosaves each answer
-// at the configured pace and submits. Latencies go back to the orchestrator over IPC.
+// socket.io connection (opened at its slot of the paced connect schedule), (sometimes) logs in,
+// starts the attempt on schedule, autosaves each answer at the configured pace and submits.
+// In hold mode (a storm phase follows) takers who have saved their answers keep saving at the same
+// pace until the orchestrator releases them; then they submit at the start rate, in start order.
+// Latencies go back to the orchestrator over IPC.
 import { io, type Socket } from 'socket.io-client'
 import { Agent, request } from 'undici'
 
@@ -8,28 +11,88 @@ export interface LoadgenConfig {
   base: string
   examId: number
   takers: { username: string; password: string; token?: string }[]
-  /** When taker i of this worker starts its attempt (ms since epoch). */
+  /** When taker i of this generator opens its socket and when it starts its attempt (ms since epoch). */
+  connectAt: number[]
   startAt: number[]
+  /** After release, taker i submits this long after the release (its place in the start order). */
+  submitOffsetMs: number[]
   saveIntervalMs: number
   answersPerTaker: number
+  /** Keep saving after the last answer until released (`{ type: 'release' }`). */
+  hold: boolean
 }
 
 export interface LoadgenResult {
+  /** Sampled logins, first try to signed in (waits included); how many were told 503 BUSY first. */
   login: number[]
+  loginBusy: number
   start: number[]
   save: number[]
-  submit: number[]
+  /** When each save was sent (ms since epoch), index-aligned with `save`: for storm windows. */
+  saveSent: number[]
   saveTimes: number[] // completion times of saves, for throughput over time
+  submit: number[]
   errors: Record<string, number>
+  /** Sockets opened (takers who signed in); of them, connected at the first try, after reconnecting, never. */
+  opened: number
   connected: number
+  connectedAfterRetry: number
+  neverConnected: number
+  /** Every `connect_error` by its cause (a socket retrying counts each failure). */
+  connectErrors: Record<string, number>
+  /** Disconnects before the end of the run, by reason. */
+  disconnects: Record<string, number>
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
+export type LoadgenMessage =
+  | { type: 'loaded' } // imports done: the schedule may begin
+  | { type: 'ready' } // this taker started (or failed to): it is in the exam
+  | { type: 'submitted'; at: number }
+  | { type: 'sockets'; open: number }
+  | { type: 'done'; result: LoadgenResult }
 
-process.on('message', async (config: LoadgenConfig) => {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
+const send = (m: LoadgenMessage) => process.send!(m)
+
+/** A connect error's cause: the message, and what the transport said underneath (ECONNRESET, 503…). */
+export function connectCause(err: Error & { description?: unknown; context?: unknown; data?: unknown }): string {
+  const d = err.description as { message?: string; error?: { code?: string; message?: string } } | number | string | undefined
+  const under =
+    typeof d === 'object' && d
+      ? (d.error?.code ?? d.error?.message ?? d.message)
+      : d !== undefined
+        ? String(d) // the HTTP status of a refused handshake
+        : (err.data as { message?: string } | undefined)?.message
+  return (under ? `${err.message}: ${under}` : err.message).slice(0, 120)
+}
+
+let releasedAt: number | undefined
+send({ type: 'loaded' })
+process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number }) => {
+  if ('type' in msg) {
+    if (msg.type === 'release') releasedAt = msg.at
+    return
+  }
+  const config = msg
   const agent = new Agent({ connections: 256, keepAliveTimeout: 30_000 })
-  const result: LoadgenResult = { login: [], start: [], save: [], submit: [], saveTimes: [], errors: {}, connected: 0 }
-  const error = (what: string) => (result.errors[what] = (result.errors[what] ?? 0) + 1)
+  const result: LoadgenResult = {
+    login: [],
+    loginBusy: 0,
+    start: [],
+    save: [],
+    saveSent: [],
+    saveTimes: [],
+    submit: [],
+    errors: {},
+    opened: 0,
+    connected: 0,
+    connectedAfterRetry: 0,
+    neverConnected: 0,
+    connectErrors: {},
+    disconnects: {},
+  }
+  const count = (map: Record<string, number>, what: string) => (map[what] = (map[what] ?? 0) + 1)
+  const error = (what: string) => count(result.errors, what)
   async function call(method: string, path: string, token: string | undefined, body?: unknown) {
     const res = await request(config.base + path, {
       method: method as 'POST',
@@ -38,45 +101,87 @@ process.on('message', async (config: LoadgenConfig) => {
       headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
     })
     const json = (await res.body.json().catch(() => null)) as any
-    return { status: res.statusCode, body: json }
+    const retryAfter = res.headers['retry-after']
+    return { status: res.statusCode, body: json, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter }
   }
   const sockets: Socket[] = []
+  let open = 0
+  let ending = false
+  const reporter = setInterval(() => send({ type: 'sockets', open }), 1000)
 
   await Promise.all(
     config.takers.map(async (taker, i) => {
+      let inExam = false
+      const ready = () => {
+        if (inExam) return
+        inExam = true
+        send({ type: 'ready' })
+      }
       try {
         let token = taker.token
         if (!token) {
-          await sleep(config.startAt[i] - Date.now() - 3000)
+          await sleep(config.connectAt[i] - Date.now() - 1000)
           const t = performance.now()
-          const res = await call('POST', '/api/auth/login', undefined, { username: taker.username, password: taker.password })
+          const login = () => call('POST', '/api/auth/login', undefined, { username: taker.username, password: taker.password })
+          let res = await login()
+          // As the web client: a full hashing queue answers 503 + Retry-After; wait that × (1 + random).
+          for (let tries = 0; res.status === 503 && res.retryAfter && tries < 5; tries++) {
+            if (tries === 0) result.loginBusy++
+            await sleep(Math.min(10, Number(res.retryAfter) || 2) * 1000 * (1 + Math.random()))
+            res = await login()
+          }
           if (res.status !== 200) return error(`login ${res.status}`)
           result.login.push(performance.now() - t)
           token = res.body.accessToken as string
         }
-        // People open the app shortly before they start, not all at the same second.
-        await sleep(config.startAt[i] - Date.now() - 2000)
+        // People open the app shortly before they start, not all at the same second; the connect
+        // schedule is paced so that the server never sees more than --connect-rate handshakes a second.
+        await sleep(config.connectAt[i] - Date.now())
         const socket = io(config.base, { transports: ['websocket'], auth: { token }, reconnectionDelay: 1000 })
         sockets.push(socket)
+        result.opened++
+        let failed = false
+        let everConnected = false
+        socket.on('connect', () => {
+          open++
+          if (!everConnected && failed) result.connectedAfterRetry++
+          everConnected = true
+        })
+        socket.on('disconnect', (reason) => {
+          open--
+          if (!ending) count(result.disconnects, reason)
+        })
+        socket.on('connect_error', (err) => {
+          count(result.connectErrors, connectCause(err))
+          failed = true
+        })
         await new Promise<void>((resolve) => {
           socket.once('connect', () => {
             result.connected++
             resolve()
           })
-          socket.once('connect_error', () => {
-            error('socket')
-            resolve()
-          })
+          // The taker goes on without live updates; the socket keeps retrying in the background.
+          socket.once('connect_error', () => resolve())
         })
 
         await sleep(config.startAt[i] - Date.now())
         let t = performance.now()
         const start = await call('POST', `/api/exams/${config.examId}/attempts`, token, {})
+        ready()
         if (start.status !== 200) return error(`start ${start.status}`)
         result.start.push(performance.now() - t)
         const questions = start.body.questions as { id: number; type: string; options: { key: string }[] | null; blanks?: number }[]
-        for (let n = 0; n < config.answersPerTaker; n++) {
-          await sleep(config.saveIntervalMs * (0.5 + Math.random()))
+        for (let n = 0; ; n++) {
+          const pause = config.saveIntervalMs * (0.5 + Math.random())
+          if (n >= config.answersPerTaker) {
+            if (!config.hold) break
+            const slot = releasedAt === undefined ? Number.POSITIVE_INFINITY : releasedAt + config.submitOffsetMs[i]
+            if (slot <= Date.now() + pause) {
+              await sleep(slot - Date.now())
+              break
+            }
+          }
+          await sleep(pause)
           const q = questions[n % questions.length]
           const answer =
             q.type === 'judge'
@@ -86,6 +191,7 @@ process.on('message', async (config: LoadgenConfig) => {
                 : q.type === 'multiple'
                   ? [q.options![0].key]
                   : Array(q.blanks ?? 1).fill('x')
+          const sent = Date.now()
           t = performance.now()
           const saved = await call('PUT', `/api/attempts/${start.body.attemptId}/answers/${q.id}`, token, { answer })
           if (saved.status !== 200) {
@@ -93,19 +199,25 @@ process.on('message', async (config: LoadgenConfig) => {
             continue
           }
           result.save.push(performance.now() - t)
+          result.saveSent.push(sent)
           result.saveTimes.push(Date.now())
         }
         t = performance.now()
         const submit = await call('POST', `/api/attempts/${start.body.attemptId}/submit`, token)
         if (submit.status !== 200) return error(`submit ${submit.status}`)
         result.submit.push(performance.now() - t)
-        process.send!({ type: 'submitted', at: Date.now() })
+        send({ type: 'submitted', at: Date.now() })
       } catch (err) {
         error(`exception ${(err as Error).message.slice(0, 60)}`)
+      } finally {
+        ready()
       }
     }),
   )
+  ending = true
+  clearInterval(reporter)
   for (const s of sockets) s.close()
+  result.neverConnected = result.opened - result.connected - result.connectedAfterRetry
   await agent.close()
-  process.send!({ type: 'done', result })
+  send({ type: 'done', result })
 })

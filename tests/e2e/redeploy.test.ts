@@ -89,6 +89,9 @@ describe('a redeploy under an open page', () => {
     await loginAs(page, base(), 'dy0001', DEMO_PASSWORD)
     await page.waitForURL(`${base()}/`)
     await page.waitForLoadState('networkidle')
+    // The page's deferred code (the live connection's client, a few seconds after first paint) has
+    // loaded too: otherwise it may ask for its v1 chunk after the swap and reload before the test acts.
+    await page.locator('[data-test=notification-bell][data-live=true]').waitFor({ timeout: 15_000 })
     expect(await buildOf(page)).toBe('v1')
     // An exam's answers typed offline wait in localStorage (useAutosave's queue).
     await page.evaluate(() =>

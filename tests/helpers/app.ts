@@ -9,6 +9,11 @@ import { buildApp } from '../../server/app.js'
 import { ManualClock, systemClock, type Clock } from '../../server/lib/clock.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 import { openTestDatabase } from './template-db.js'
+import { hashPool } from '../../server/lib/passwords.js'
+
+// Tests log hundreds of people in to set a scene; hashing on every core (as before the pool)
+// keeps that quick. The pool's own limits are tested on a pool of their own (passwords.test.ts).
+hashPool.configure(Math.max(2, os.availableParallelism()), 200)
 
 export interface TestContext {
   app: FastifyInstance
@@ -16,6 +21,8 @@ export interface TestContext {
   /** http://127.0.0.1:<port> when created with `listen: true`. */
   baseUrl: string
   clock: Clock
+  /** The app's data folder (uploads), a temp dir removed on close. */
+  dataDir: string
   http: () => supertest.Agent
   /** Logs a demo (or test-made) account in; returns its access token. */
   login(username: string, password?: string): Promise<string>
@@ -57,6 +64,7 @@ export async function createTestContext(
     app,
     db: handle.db,
     clock,
+    dataDir,
     http,
     tokens,
     baseUrl: baseUrlOf(app),

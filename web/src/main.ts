@@ -3,6 +3,8 @@ import { createPinia } from 'pinia'
 import App from './App.vue'
 import { router } from './router'
 import { recoverFromStaleBuild, registerServiceWorker } from './deploy'
+import { fetchEarly } from './api/early'
+import { useAuthStore } from './stores/auth'
 import './styles.css'
 
 // After a redeploy a page still running the old build asks for chunks that no longer exist: reload
@@ -11,6 +13,11 @@ recoverFromStaleBuild(router)
 
 const app = createApp(App)
 app.use(createPinia())
+// The first page's data leaves while its code is still downloading (after the sign-in guard).
+const stopEarly = router.beforeEach((to) => {
+  stopEarly()
+  fetchEarly(to, useAuthStore().accessToken)
+})
 app.use(router)
 app.mount('#app')
 

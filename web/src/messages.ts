@@ -888,6 +888,23 @@ export const msg = {
     me: { ledger: '积分明细', wrongBook: '错题本' },
   },
   // ── end 学习与积分 ──
+  // 富文本编辑器（学习资料、月工作提示、简报）
+  richText: {
+    h2: '标题',
+    h3: '小标题',
+    bold: '加粗',
+    italic: '倾斜',
+    bullets: '项目符号',
+    numbers: '编号',
+    quote: '引用',
+    link: '链接',
+    unlink: '取消链接',
+    image: '图片',
+    linkPrompt: '链接地址（https:// 开头的网址，或 / 开头的站内地址）',
+    linkInvalid: '请填写 https:// 或 / 开头的地址',
+    uploading: (p: number) => `图片上传中 ${p}%`,
+    imageHint: '图片：JPG / PNG / WebP，不超过 5 MB',
+  },
   // ── 学习管理 ──
   studyAdmin: {
     nav: '学习',
@@ -929,10 +946,6 @@ export const msg = {
     coverRemove: '移除',
     coverHint: 'JPG / PNG / WebP，不超过 5 MB',
     body: '正文',
-    bodyPh: '在此编写正文 HTML，例如 <p>段落</p>、<h3>小标题</h3>；保存时服务器会清理不安全的内容',
-    preview: '预览',
-    previewEmpty: '正文预览将显示在这里',
-    tools: { p: '段落', h3: '小标题', strong: '加粗', quote: '引用', ul: '列表', img: '插入图片' },
     video: '视频',
     videoIntro: '视频简介',
     videoUpload: '上传视频',

@@ -5,8 +5,9 @@ import { useAuthStore } from '@/stores/auth'
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { public: true } },
   { path: '/password', name: 'password', component: () => import('@/views/ChangePasswordView.vue') },
-  // The hall projector: full screen, large type, no interaction.
-  { path: '/screen/:examId', name: 'big-screen', component: () => import('@/views/BigScreenView.vue'), meta: { staff: true } },
+  // The hall projector: full screen, large type, no interaction. An exam's progress (/screen/:examId)
+  // or an activity's sign-in QR (/screen?activity=<id>; /screen alone offers a choice).
+  { path: '/screen/:examId?', name: 'big-screen', component: () => import('@/views/BigScreenView.vue'), meta: { staff: true } },
   // Full screen, no tab bar: nothing should pull a member out of a running exam by accident.
   { path: '/exams/:id/take', name: 'exam-take', component: () => import('@/views/member/ExamTakeView.vue') },
   // 现场竞答: the hall screen (full screen, staff) and the phone that plays (full screen, any member).
@@ -72,8 +73,11 @@ const routes: RouteRecordRaw[] = [
         meta: { admin: true, auditor: true },
       },
       { path: 'feedback', name: 'console-feedback', component: () => import('@/views/console/FeedbackView.vue') },
+      { path: 'comments', name: 'console-comments', component: () => import('@/views/console/CommentsModerationView.vue') },
       { path: 'contests', name: 'console-contests', component: () => import('@/views/console/ContestsView.vue') },
       { path: 'campaign', name: 'console-campaign', component: () => import('@/views/console/CampaignView.vue') },
+      // 组织工作通报: the ones I received (a 通报 notification opens this at ?id=); admins send and edit the wording.
+      { path: 'bulletins', name: 'console-bulletins', component: () => import('@/views/console/BulletinsView.vue') },
       {
         path: 'campaign/activities/:id',
         name: 'console-campaign-activity',

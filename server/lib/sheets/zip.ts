@@ -46,6 +46,12 @@ export function readSafeZip(
   return kept
 }
 
+/** The entry names of a zip (its central directory only; nothing is inflated). Throws FileFormatError when unreadable. */
+export function zipEntryNames(buf: Buffer): string[] {
+  if (!isZip(buf)) throw corrupt()
+  return readCentralDirectory(buf).map((e) => e.name)
+}
+
 /** Throws FileFormatError unless `buf` is a plain zip whose entries inflate to at most `maxBytes` in total. */
 export function assertSafeZip(buf: Buffer, maxBytes = MAX_UNCOMPRESSED_BYTES): void {
   readSafeZip(buf, () => false, maxBytes)

@@ -138,11 +138,14 @@ export async function updateActivity(deps: Deps, principal: Principal, id: numbe
   })
 }
 
+/** Deletes an activity with its rows; answers its stored files (photos, attachments) for the caller to remove after commit. */
 export async function deleteActivity(deps: Deps, principal: Principal, id: number) {
-  await withTransaction(deps, async (tx) => {
+  return withTransaction(deps, async (tx) => {
     const current = await activityInScope(tx, principal, id)
+    const files = await tx.selectFrom('activity_files').select(['kind', 'stored_name']).where('activity_id', '=', id).execute()
     await tx.deleteFrom('activities').where('id', '=', id).execute()
     await audit(tx, principal.userId, 'activity.delete', 'activity', id, { orgId: current.org_id, title: current.title })
+    return files
   })
 }
 

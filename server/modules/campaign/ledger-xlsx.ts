@@ -25,9 +25,11 @@ const ACTIVITY_HEADERS = [
   '参加人次',
   '扫码签到（人）',
   '迟到（人）',
+  '照片（张）',
+  '附件（个）',
   '内容摘要',
 ]
-const ACTIVITY_WIDTHS = [6, 26, 11, 36, 18, 18, 16, 12, 12, 12, 10, 12, 9, 40]
+const ACTIVITY_WIDTHS = [6, 26, 11, 36, 18, 18, 16, 12, 12, 12, 10, 12, 9, 10, 10, 40]
 
 export async function ledgerXlsx(deps: Deps, principal: Principal, query: TallyQuery) {
   const org = await resolveOrg(deps.db, principal, query.orgId)
@@ -56,6 +58,8 @@ export async function ledgerXlsx(deps: Deps, principal: Principal, query: TallyQ
       a.participants + a.guests,
       a.checked_in,
       a.late,
+      a.photos,
+      a.attachments,
       safeText(a.summary ?? ''),
     ])
     row.getCell(5).numFmt = DATE_TIME_FORMAT
@@ -73,6 +77,10 @@ export async function ledgerXlsx(deps: Deps, principal: Principal, query: TallyQ
     rows.reduce((s, a) => s + a.participants, 0),
     rows.reduce((s, a) => s + a.guests, 0),
     rows.reduce((s, a) => s + a.participants + a.guests, 0),
+    null,
+    null,
+    rows.reduce((s, a) => s + a.photos, 0),
+    rows.reduce((s, a) => s + a.attachments, 0),
   ])
   total.font = { bold: true }
   sheet.getRow(1).font = { bold: true, size: 14 }

@@ -199,6 +199,10 @@ export function ledgerRows(db: Db, f: PeriodFilter) {
       PARTICIPANTS.as('participants'),
       CHECKED_IN.as('checked_in'),
       sql<number>`(select count(*)::int from activity_participants p where p.activity_id = activities.id and p.late)`.as('late'),
+      sql<number>`(select count(*)::int from activity_files f where f.activity_id = activities.id and f.kind = 'photo')`.as('photos'),
+      sql<number>`(select count(*)::int from activity_files f where f.activity_id = activities.id and f.kind = 'attachment')`.as(
+        'attachments',
+      ),
     ])
     .where('orgs.path', 'like', `${f.pathPrefix}%`)
   if (f.from) q = q.where('activities.starts_at', '>=', f.from)

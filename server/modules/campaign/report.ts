@@ -1,12 +1,13 @@
 // The campaign report that writes itself: the structure of the department's own report (一是…二是…,
 // the 五学 1–5, 台账化管理, 宣传教育) with every figure taken from the tally, so the text and the
 // tally always agree. JSON for the console; a Word file (docx) staff edit and send on.
-import { AlignmentType, Document, Packer, Paragraph, TextRun } from 'docx'
+import { AlignmentType, Document, ImageRun, Packer, Paragraph, TextRun } from 'docx'
 import type { Deps } from '../../lib/deps.js'
 import type { Principal } from '../../lib/scope.js'
 import { dayjs, ZONE } from '../../lib/time.js'
 import { TYPE_LABELS } from './labels.js'
 import { parsePeriod } from './period.js'
+import type { ReportPhoto } from './report-photos.js'
 import { countBriefings, countBulletins, ledgerRows } from './queries.js'
 import type { ReportBody, ReportQuery, TallyType } from './schemas.js'
 import { computeTally, resolveOrg, type TypeFigures } from './tally.js'
@@ -111,8 +112,46 @@ export async function campaignReport(deps: Deps, principal: Principal, query: Re
 /** Type names as used in the report's figures table. */
 export const typeLabel = (t: TallyType) => TYPE_LABELS[t]
 
-/** The report as a Word file in the usual official style: 小标宋 title, 仿宋 body, 三号, first-line indent. */
-export async function reportDocx(report: ReportBody): Promise<Buffer> {
+/** Pictures in the report fit this box (pixels at 96 dpi; an A4 page's text is about 550 wide). */
+const PHOTO_BOX = { width: 480, height: 340 }
+
+/** The photos appendix: each picture centred, its caption under it. */
+function photoParagraphs(photos: ReportPhoto[]): Paragraph[] {
+  if (!photos.length) return []
+  return [
+    new Paragraph({
+      spacing: { before: 400, after: 200 },
+      children: [new TextRun({ text: '附：活动照片', bold: true, size: 32, font: '黑体' })],
+    }),
+    ...photos.flatMap((p) => {
+      const scale = Math.min(1, PHOTO_BOX.width / p.width, PHOTO_BOX.height / p.height)
+      return [
+        new Paragraph({
+          alignment: AlignmentType.CENTER,
+          children: [
+            new ImageRun({
+              type: p.type,
+              data: p.data,
+              transformation: { width: Math.round(p.width * scale), height: Math.round(p.height * scale) },
+              altText: { name: p.caption, description: p.caption, title: p.caption },
+            }),
+          ],
+        }),
+        new Paragraph({
+          alignment: AlignmentType.CENTER,
+          spacing: { after: 240 },
+          children: [new TextRun({ text: p.caption, size: 24, font: '仿宋_GB2312' })],
+        }),
+      ]
+    }),
+  ]
+}
+
+/**
+ * The report as a Word file in the usual official style: 小标宋 title, 仿宋 body, 三号, first-line
+ * indent; photos of the activities, when there are any, in an appendix.
+ */
+export async function reportDocx(report: ReportBody, photos: ReportPhoto[] = []): Promise<Buffer> {
   const body = (text: string, bold = false) =>
     new Paragraph({
       indent: { firstLine: 640 },
@@ -130,6 +169,7 @@ export async function reportDocx(report: ReportBody): Promise<Buffer> {
             children: [new TextRun({ text: report.title, size: 44, font: '方正小标宋简体' })],
           }),
           ...report.sections.flatMap((s, i) => (i === 0 ? [body(s.text)] : [body(s.title, true), body(s.text)])),
+          ...photoParagraphs(photos),
         ],
       },
     ],

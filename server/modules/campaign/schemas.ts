@@ -97,6 +97,34 @@ export const ParticipantRow = Type.Object({
 })
 export type ParticipantRow = Static<typeof ParticipantRow>
 
+/** A photo of an activity: served at `url` (/media/…); `name` is the file's name as uploaded. */
+export const ActivityPhoto = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  name: Type.String(),
+  bytes: Type.Integer(),
+  createdAt: Type.String(),
+})
+export type ActivityPhoto = Static<typeof ActivityPhoto>
+
+/** An attachment of an activity: downloaded (with a token) from `url`, never shown in the page. */
+export const ActivityAttachment = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  name: Type.String(),
+  bytes: Type.Integer(),
+  contentType: Type.String(),
+  createdAt: Type.String(),
+})
+export type ActivityAttachment = Static<typeof ActivityAttachment>
+
+export const PhotoParams = Type.Object({ id: Id, photoId: Id })
+export const AttachmentParams = Type.Object({ id: Id, attachmentId: Id })
+
+/** A picture uploaded for rich text (简报, 月工作提示): its /media address. */
+export const RichTextImage = Type.Object({ url: Type.String(), bytes: Type.Integer(), contentType: Type.String() })
+export type RichTextImage = Static<typeof RichTextImage>
+
 export const CheckinCodeBody = Type.Object({
   code: Type.String(),
   expiresAt: Type.String(),

@@ -6,6 +6,8 @@ import { audit } from '../../lib/audit.js'
 import { forbidden, notFound, unprocessable } from '../../lib/errors.js'
 import { orgInScope, type Principal } from '../../lib/scope.js'
 import { withTransaction } from '../../lib/transaction.js'
+import { dayjs, ZONE } from '../../lib/time.js'
+import { notify } from '../notifications/index.js'
 import type { Db } from './queries.js'
 import type { TaskBody, TaskCreate, TaskDone } from './schemas.js'
 import { resolveOrg } from './tally.js'
@@ -17,10 +19,31 @@ export function taskStatus(doneAt: Date | null, dueAt: Date, now: Date): TaskSta
   return now.getTime() > new Date(dueAt).getTime() ? 'overdue' : 'open'
 }
 
+/**
+ * Who handles a task sent to the org at `orgPath`: its own secretaries, or — when it has none — the
+ * secretaries of the nearest org above it that has some (they may mark it done for it).
+ */
+export async function taskHandlers(db: Db, orgPath: string): Promise<number[]> {
+  const ancestors = orgPath
+    .split('/')
+    .filter(Boolean)
+    .map((_, i, ids) => `/${ids.slice(0, i + 1).join('/')}/`)
+  const rows = await db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id', 'orgs.path'])
+    .where('users.active', '=', true)
+    .where('users.role', '=', 'secretary')
+    .where('orgs.path', 'in', ancestors)
+    .execute()
+  const nearest = Math.max(0, ...rows.map((r) => r.path.length))
+  return rows.filter((r) => r.path.length === nearest).map((r) => r.id)
+}
+
 export async function createTask(deps: Deps, principal: Principal, body: TaskCreate) {
   const orgIds = [...new Set(body.orgIds)]
-  return withTransaction(deps, async (tx) => {
-    const known = await tx.selectFrom('orgs').select('id').where('id', 'in', orgIds).execute()
+  return withTransaction(deps, async (tx, emit) => {
+    const known = await tx.selectFrom('orgs').select(['id', 'path']).where('id', 'in', orgIds).execute()
     if (known.length !== orgIds.length) {
       const ids = new Set(known.map((o) => o.id))
       throw unprocessable(
@@ -45,6 +68,23 @@ export async function createTask(deps: Deps, principal: Principal, body: TaskCre
       .values(orgIds.map((org_id) => ({ task_id: task.id, org_id })))
       .execute()
     await audit(tx, principal.userId, 'task.create', 'campaign_task', task.id, { orgIds })
+    // 任务清单已下发: whoever handles each target org hears of it once, however many of its orgs she handles.
+    const handlers = new Set<number>()
+    for (const org of known) for (const id of await taskHandlers(tx, org.path)) handlers.add(id)
+    const due = dayjs(body.dueAt).tz(ZONE).format('M月D日 HH:mm')
+    await notify(
+      tx,
+      emit,
+      [...handlers].filter((id) => id !== principal.userId),
+      {
+        kind: 'task_issued',
+        cause: `task:${task.id}:issued`,
+        link: '/console/campaign',
+        title: `新任务：${body.title.trim()}`,
+        body: `请于 ${due} 前办结${body.detail ? `。${body.detail.slice(0, 80)}` : '。'}`,
+      },
+      deps.clock.now(),
+    )
     return { id: task.id }
   })
 }

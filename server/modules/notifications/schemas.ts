@@ -17,8 +17,31 @@ export const NOTIFICATION_KINDS = [
   'contest_starting',
   'feedback_replied',
   'feedback_overdue',
+  'comment_moderated',
 ] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
+
+/**
+ * The organised work each kind is about, in the policy's ORGANISED_WORK terms. With the switch
+ * `remindersOrganisedOnly` on, `notify` sends a kind only when its work is on that list, so a kind
+ * added later that is not about organised work (a study-habit nudge) is held back by the policy.
+ */
+export const KIND_WORK: Record<NotificationKind, string> = {
+  exam_published: 'exam',
+  exam_opening: 'exam',
+  exam_closing: 'exam',
+  results_released: 'exam',
+  bulletin: 'bulletin',
+  task_issued: 'task',
+  task_overdue: 'task',
+  contest_starting: 'contest',
+  feedback_replied: 'feedback',
+  feedback_overdue: 'feedback',
+  comment_moderated: 'feedback',
+}
+
+/** The work a kind is about; an unknown kind is its own (and so not organised work). */
+export const workOf = (kind: string): string => (KIND_WORK as Record<string, string>)[kind] ?? kind
 
 export const NotificationBody = Type.Object({
   id: Type.Integer(),

@@ -56,7 +56,7 @@ export async function mayListIndividualPoints(db: Kysely<Database>, principal: P
 }
 
 /** Organised work that reminders may be about when `remindersOrganisedOnly` is on. */
-export const ORGANISED_WORK = ['exam', 'task', 'activity', 'feedback'] as const
+export const ORGANISED_WORK = ['exam', 'task', 'activity', 'contest', 'bulletin', 'feedback'] as const
 
 /** Whether a reminder of this kind may be sent (study-habit nudges are off when the switch is on). */
 export async function reminderAllowed(db: Kysely<Database>, kind: string): Promise<boolean> {

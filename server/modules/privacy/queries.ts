@@ -88,13 +88,15 @@ export async function anonymiseUser(db: Db, userId: number, unusableSecret: stri
   await db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute()
   await db.updateTable('sessions').set({ ip: null, user_agent: null }).where('user_id', '=', userId).execute()
   await db.updateTable('feedback').set({ user_id: null, anonymous: true }).where('user_id', '=', userId).execute()
+  // 发表观点 are her own words under her name: they go with the account.
+  await db.deleteFrom('comments').where('user_id', '=', userId).execute()
 }
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
 
 /** Everything kept about one person, selected by her id only. */
 export async function ownData(db: Db, userId: number) {
-  const [profile, ledger, attempts, study, activities, feedback, sessions] = await Promise.all([
+  const [profile, ledger, attempts, study, activities, feedback, sessions, comments] = await Promise.all([
     db
       .selectFrom('users')
       .innerJoin('orgs', 'orgs.id', 'users.org_id')
@@ -169,6 +171,12 @@ export async function ownData(db: Db, userId: number) {
       .where('user_id', '=', userId)
       .orderBy('created_at')
       .execute(),
+    db
+      .selectFrom('comments')
+      .select(['target_type', 'target_id', 'content', 'status', 'reason', 'created_at'])
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute(),
   ])
   return {
     profile: {
@@ -209,6 +217,14 @@ export async function ownData(db: Db, userId: number) {
       reply: f.reply,
       createdAt: iso(f.created_at),
       repliedAt: iso(f.replied_at),
+    })),
+    comments: comments.map((c) => ({
+      on: c.target_type === 'material' ? '学习资料' : '学习专栏',
+      targetId: c.target_id,
+      content: c.content,
+      status: c.status,
+      reason: c.reason,
+      createdAt: iso(c.created_at),
     })),
     logins: sessions.map((s) => ({
       at: iso(s.created_at),

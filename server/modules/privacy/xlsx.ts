@@ -77,6 +77,18 @@ const SHEETS: { name: string; pick: (d: OwnData) => Record<string, Cell>[]; colu
     ],
   },
   {
+    name: '发表观点',
+    pick: (d) => d.comments,
+    columns: [
+      ['on', '位置'],
+      ['targetId', '编号'],
+      ['content', '内容'],
+      ['status', '状态'],
+      ['reason', '未通过原因'],
+      ['createdAt', '发表时间'],
+    ],
+  },
+  {
     name: '登录记录',
     pick: (d) => d.logins,
     columns: [

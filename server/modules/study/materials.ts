@@ -1,11 +1,11 @@
 // Study materials (articles and videos) in channels. Article HTML is sanitised on the way in.
-import sanitizeHtml from 'sanitize-html'
 import { sql, type Kysely } from 'kysely'
 import type { Static } from '@sinclair/typebox'
 import type { Database } from '../../db/types.js'
 import { audit } from '../../lib/audit.js'
 import type { Clock } from '../../lib/clock.js'
 import { notFound } from '../../lib/errors.js'
+import { sanitizeRichText } from '../../lib/rich-text.js'
 import type { Principal } from '../../lib/scope.js'
 import { withTransaction, type TransactionDeps } from '../../lib/transaction.js'
 import type { MaterialBody } from './schemas.js'
@@ -15,36 +15,9 @@ type Db = Kysely<Database>
 
 export { CHANNELS }
 
+/** Article HTML as the tiptap editor makes it (lib/rich-text.ts); everything else is dropped. */
 export function cleanHtml(html: string): string {
-  return sanitizeHtml(html, {
-    allowedTags: [
-      'p',
-      'h2',
-      'h3',
-      'h4',
-      'strong',
-      'em',
-      'b',
-      'i',
-      'u',
-      'blockquote',
-      'ul',
-      'ol',
-      'li',
-      'br',
-      'img',
-      'a',
-      'span',
-      'figure',
-      'figcaption',
-    ],
-    allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'] },
-    // No data: or javascript: URLs (scripts and phishing pages hide in them); links and images
-    // are http(s) or paths on this site.
-    allowedSchemes: ['https', 'http'],
-    allowedSchemesByTag: { img: ['https', 'http'] },
-    allowProtocolRelative: false,
-  })
+  return sanitizeRichText(html)
 }
 
 export function toMaterialDto(

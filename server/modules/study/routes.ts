@@ -19,7 +19,7 @@ import { heartbeat, HEARTBEAT_SECONDS } from './study-time.js'
 import { answerQuestion, questionSet, startChallenge, type PracticeDeps } from './quiz.js'
 import type { ExamCatalog } from '../exams/index.js'
 import { wrongBook } from './wrong-book.js'
-import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, saveUpload } from './media.js'
+import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, saveMedia } from './media.js'
 
 const Mode = Type.Union(['daily', 'weekly', 'special', 'challenge', 'random', 'wrongbook'].map((m) => Type.Literal(m)))
 
@@ -108,7 +108,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string; exams: E
       },
     },
     async (req, reply) => {
-      const saved = await saveUpload(req, dataDir)
+      const saved = await saveMedia(req, dataDir)
       await audit(deps.db, req.principal.userId, 'material.media', 'media', saved.url, {
         bytes: saved.bytes,
         contentType: saved.contentType,

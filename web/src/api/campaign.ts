@@ -1,9 +1,11 @@
 // The campaign ledger (五学 台账): activities and sign-in, tallies, task lists, the campaign report.
 import type { Static } from '@sinclair/typebox'
-import { del, download, get, patch, post } from './client'
+import { ApiError, del, download, get, patch, post, upload } from './client'
 import { toQuery } from './types'
 import type {
+  ActivityAttachment,
   ActivityBody,
+  ActivityPhoto,
   ActivityCreate,
   ActivityQuery,
   ActivityType,
@@ -15,6 +17,7 @@ import type {
   CheckinCodeBody,
   ParticipantRow,
   ReportBody,
+  RichTextImage,
   TallyBody,
   TallyQuery,
   TallyType,
@@ -35,6 +38,8 @@ export type TypeFigure = Static<typeof TypeFigures>
 export type Bulletin = BulletinBody
 export type Receipt = BulletinReceipt
 export type Briefing = BriefingBody
+export type Photo = ActivityPhoto
+export type Attachment = ActivityAttachment
 export type { ActivityCreate, ActivityType, ActivityUpdate, TallyQuery, TallyType, TaskCreate, TaskDone }
 
 export const campaignApi = {
@@ -46,6 +51,22 @@ export const campaignApi = {
   participants: (id: number) => get<Participant[]>(`/api/activities/${id}/participants`),
   addParticipants: (id: number, userIds: number[]) => post<{ attendance: number }>(`/api/activities/${id}/participants`, { userIds }),
   removeParticipant: (id: number, userId: number) => del<{ attendance: number }>(`/api/activities/${id}/participants/${userId}`),
+  photos: (id: number) => get<Photo[]>(`/api/activities/${id}/photos`),
+  uploadPhoto: (id: number, file: File, onProgress?: (percent: number) => void) =>
+    upload<Photo>(`/api/activities/${id}/photos`, file, onProgress),
+  removePhoto: (id: number, photoId: number) => del<void>(`/api/activities/${id}/photos/${photoId}`),
+  attachments: (id: number) => get<Attachment[]>(`/api/activities/${id}/attachments`),
+  uploadAttachment: (id: number, file: File, onProgress?: (percent: number) => void) =>
+    upload<Attachment>(`/api/activities/${id}/attachments`, file, onProgress),
+  removeAttachment: (id: number, attachmentId: number) => del<void>(`/api/activities/${id}/attachments/${attachmentId}`),
+  /** Attachments are served behind the token, always as a download. */
+  downloadAttachment: (a: Attachment) => download(a.url, a.name),
+  /** A picture for a 简报 or 工作提示 body (the rich-text editor's upload): its /media address. */
+  uploadImage: async (file: File, onProgress?: (percent: number) => void) => {
+    const res = await upload<RichTextImage>('/api/campaign/images', file, onProgress)
+    if (res.status >= 300) throw new ApiError(res.status, 'UPLOAD', errorOf(res.body))
+    return res.body
+  },
   checkinCode: (id: number) => post<CheckinCode>(`/api/activities/${id}/checkin-code`),
   checkin: (code: string) => post<Checkin>('/api/activities/checkin', { code }),
   tally: (q: TallyQuery) => get<Tally>(`/api/activities/tally${toQuery(q)}`),
@@ -68,3 +89,5 @@ export const campaignApi = {
   column: () => get<Briefing[]>('/api/campaign/column'),
   readColumn: (id: number) => get<Briefing>(`/api/campaign/column/${id}`),
 }
+
+const errorOf = (body: unknown) => (body as { error?: { message?: string } } | null)?.error?.message ?? ''

@@ -2,6 +2,7 @@
 import { useAuthStore } from '@/stores/auth'
 import { router } from '@/router'
 import { msg } from '@/messages'
+import { takeEarly } from './early'
 
 /** The API's error shape: `{ error: { code, message, details? } }` (any other JSON body is kept as is). */
 interface ErrorEnvelope {
@@ -80,7 +81,9 @@ async function send(method: string, path: string, init: { body?: unknown; form?:
 }
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await send(method, path, { body })
+  // A GET the app already made at start-up (early.ts) is answered from there when it succeeded.
+  const early = method === 'GET' ? await takeEarly(path) : null
+  const res = early?.ok ? early : await send(method, path, { body })
   if (!res.ok) throw await toApiError(res)
   if (res.status === 204) return undefined as T
   return res.json() as Promise<T>

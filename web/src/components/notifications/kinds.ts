@@ -12,6 +12,7 @@ export const KIND_LOOK: Record<NotificationKind, { icon: string; label: string }
   contest_starting: { icon: 'fire-o', label: '竞答' },
   feedback_replied: { icon: 'chat-o', label: '投诉建议已答复' },
   feedback_overdue: { icon: 'warning-o', label: '投诉建议待答复' },
+  comment_moderated: { icon: 'comment-o', label: '观点审核' },
 }
 
 export const lookOf = (kind: string) => KIND_LOOK[kind as NotificationKind] ?? { icon: 'bell', label: '通知' }

@@ -1,31 +1,10 @@
-// Where each point rule is earned, and the toasts that announce an award.
+// Point rules by name, and the toasts that announce an award (where each rule is earned: ruleTarget.ts).
 import { showToast } from 'vant'
-import type { RouteLocationRaw } from 'vue-router'
 import type { Award } from '@/api/study'
 import { pointsApi } from '@/api/points'
 import { msg } from '@/messages'
 
-/** The page that earns a rule; null for rules earned elsewhere (登录) or not open yet (发表观点). */
-export function ruleTarget(rule: string): RouteLocationRaw | null {
-  switch (rule) {
-    case 'article':
-    case 'article_time':
-      return { name: 'study', query: { kind: 'article' } }
-    case 'video':
-    case 'video_time':
-      return { name: 'study', query: { kind: 'video' } }
-    case 'daily_quiz':
-      return { name: 'quiz', params: { mode: 'daily' } }
-    case 'weekly_quiz':
-      return { name: 'quiz', params: { mode: 'weekly' } }
-    case 'special_quiz':
-      return { name: 'quiz', params: { mode: 'special' } }
-    case 'challenge':
-      return { name: 'challenge' }
-    default:
-      return null
-  }
-}
+export { ruleTarget } from './ruleTarget'
 
 const FALLBACK_NAMES: Record<string, string> = {
   login: '登录',

@@ -1,10 +1,10 @@
-// A minimal image node for the tiptap editor (pictures in 简报): an <img src alt>, block level.
-// The server's sanitiser decides which sources survive (http(s) or paths on this site).
+// A minimal image node for the tiptap editor: an <img src alt>, block level. Pictures are inserted
+// only from our own uploads; the server's sanitiser keeps no other source.
 import { Node, mergeAttributes } from '@tiptap/vue-3'
 
 declare module '@tiptap/core' {
   interface Commands<ReturnType> {
-    campaignImage: { insertImage: (attrs: { src: string; alt?: string }) => ReturnType }
+    richTextImage: { insertImage: (attrs: { src: string; alt?: string }) => ReturnType }
   }
 }
 

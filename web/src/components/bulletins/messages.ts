@@ -1,0 +1,41 @@
+// UI text of the 组织工作通报 page, in one place.
+export const bm = {
+  nav: '组织工作通报',
+  title: '组织工作通报',
+  intro:
+    '每周一 08:00 自动通报上周、每月 1 日 08:00 自动通报上月：集中测试参考与缺考、任务清单完成、学习活动场次人次、各单位人均排名。学习积分只以分段人数呈现，不通报个人使用情况。',
+  run: {
+    title: '立即生成',
+    week: '立即生成上周通报',
+    month: '立即生成上月通报',
+    threshold: '积分分段线（分，可不填）',
+    thresholdHint: '不填则用模板中的默认值；分段为 0 分、1 至线下、线至两倍线下、两倍线及以上',
+    sent: (n: number, label: string) => (n ? `已向 ${n} 人发送${label}通报` : `${label}通报此前已发送，无人需要补发`),
+    week_label: '上周',
+    month_label: '上月',
+  },
+  template: {
+    title: '通报模板',
+    intro: '标题和正文可使用下列占位符，生成时替换为各单位的数字。未知的占位符无法保存。',
+    titleLabel: '标题',
+    bodyLabel: '正文',
+    weekThreshold: '周通报积分分段线',
+    monthThreshold: '月通报积分分段线',
+    save: '保存模板',
+    saved: '模板已保存（已记入审计日志）',
+    isDefault: '当前使用系统默认模板',
+    insert: '点击插入',
+  },
+  mine: {
+    title: '我收到的通报',
+    empty: '暂无通报。每周一、每月 1 日会自动发送。',
+    period: '期间',
+    org: '范围',
+    subject: '标题',
+    sentAt: '发送时间',
+    download: '下载 Excel',
+    withList: '含个人积分名单',
+    kinds: { week: '周通报', month: '月通报' } as Record<string, string>,
+  },
+  loadFailed: '加载失败，请刷新重试',
+}
