@@ -76,7 +76,10 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
     stopFeedbackReminders()
     stopCirculars()
   })
-  await app.listen({ port: config.port, host: config.host })
+  // A deep accept queue: 2,000 phones opening the exam within seconds arrive faster than a busy
+  // event loop accepts them, and Node's default of 511 overflowed (connects timed out or were
+  // reset). The kernel caps it at net.core.somaxconn (4096 on current Linux).
+  await app.listen({ port: config.port, host: config.host, backlog: 4096 })
 }
 
 function banner(config: Config, outcome: FirstStartOutcome, workers: number) {

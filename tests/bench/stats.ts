@@ -10,7 +10,8 @@ export class Samples {
       this.timeline.push([Math.round((at - this.t0) / 100) / 10, Math.round(ms * 10) / 10])
   }
   addAll(values: number[]) {
-    this.values.push(...values)
+    // A loop, not push(...values): a long exam day has more samples than call arguments may be.
+    for (const v of values) this.values.push(v)
   }
   get count() {
     return this.values.length
