@@ -5,7 +5,18 @@ import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
 import { stop, type Started } from '../helpers/process.js'
-import { ADMIN_PASSWORD, chaosDatabase, Client, examBody, pool, startServer, TAKER_PASSWORD, type ChaosDb } from './setup.js'
+import {
+  ADMIN_PASSWORD,
+  autosaveLoad,
+  chaosDatabase,
+  Client,
+  examBody,
+  lostAnswers,
+  pool,
+  startServer,
+  TAKER_PASSWORD,
+  type ChaosDb,
+} from './setup.js'
 
 const TAKERS = 60
 let db: ChaosDb
@@ -69,38 +80,16 @@ describe('kill -9 of one worker', () => {
     expect(await until(() => sockets.every((s) => s.connected), 20_000)).toBe(true)
     stage('sockets connected')
 
-    const sent = new Map<string, { value: boolean; acked: boolean }[]>()
-    let running = true
-    let acked = 0
-    const load = takers.map(async (c, i) => {
-      const paper = papers[i]
-      let n = 0
-      while (running) {
-        const q = paper.questions[n++ % paper.questions.length]
-        const key = `${paper.attemptId}:${q.id}`
-        const entry = { value: Math.random() < 0.5, acked: false }
-        sent.set(key, [...(sent.get(key) ?? []), entry])
-        try {
-          const res = await c.call('PUT', `/api/attempts/${paper.attemptId}/answers/${q.id}`, { answer: entry.value })
-          if (res.status === 200) {
-            entry.acked = true
-            acked++
-          }
-        } catch {
-          /* the worker died mid-request: not acknowledged; the next call reaches a live worker */
-        }
-      }
-    })
+    const load = autosaveLoad(takers, papers)
     await new Promise((r) => setTimeout(r, 2000))
     const [victim] = workersOf(server.child.pid!)
     process.kill(victim, 'SIGKILL')
     stage(`killed worker ${victim}`)
-    const ackedAtKill = acked
+    const ackedAtKill = load.counts.acked
     await new Promise((r) => setTimeout(r, 3000))
-    running = false
-    await Promise.all(load)
+    await load.stop()
     // Saves went on after the kill, through the surviving worker.
-    expect(acked).toBeGreaterThan(ackedAtKill)
+    expect(load.counts.acked).toBeGreaterThan(ackedAtKill)
 
     // The primary replaced the worker; the dropped sockets are all back.
     expect(await until(() => workersOf(server!.child.pid!).length === 2 && !workersOf(server!.child.pid!).includes(victim), 30_000)).toBe(
@@ -111,16 +100,8 @@ describe('kill -9 of one worker', () => {
 
     stage('replaced and reconnected')
     // Every acknowledged answer is stored (or one sent after it).
-    const rows = await db.handle.db.selectFrom('attempt_answers').select(['attempt_id', 'question_id', 'answer']).execute()
-    const stored = new Map(rows.map((r) => [`${r.attempt_id}:${r.question_id}`, r.answer]))
-    const lost: string[] = []
-    for (const [key, list] of sent) {
-      const lastAcked = list.map((e) => e.acked).lastIndexOf(true)
-      if (lastAcked < 0) continue
-      if (!stored.has(key) || !list.slice(lastAcked).some((e) => e.value === stored.get(key))) lost.push(key)
-    }
-    expect(lost).toEqual([])
-    stage(`no acknowledged answer lost (${acked} acknowledged)`)
+    expect(await lostAnswers(db, load.sent)).toEqual([])
+    stage(`no acknowledged answer lost (${load.counts.acked} acknowledged)`)
 
     // Watching goes on across workers: submissions reach the admin, whichever worker took them.
     const submits = await pool(takers.slice(0, 10), 5, (c, i) => c.call('POST', `/api/attempts/${papers[i].attemptId}/submit`))

@@ -2,7 +2,19 @@
 // attempt resumes with the same paper, and attempts that ran out meanwhile are submitted.
 import { afterAll, describe, expect, it } from 'vitest'
 import { stop } from '../helpers/process.js'
-import { ADMIN_PASSWORD, chaosDatabase, Client, examBody, pool, startServer, TAKERS, TAKER_PASSWORD, type ChaosDb } from './setup.js'
+import {
+  ADMIN_PASSWORD,
+  autosaveLoad,
+  chaosDatabase,
+  Client,
+  examBody,
+  lostAnswers,
+  pool,
+  startServer,
+  TAKERS,
+  TAKER_PASSWORD,
+  type ChaosDb,
+} from './setup.js'
 import type { Started } from '../helpers/process.js'
 
 let db: ChaosDb
@@ -36,51 +48,19 @@ describe('kill -9 under autosave load', () => {
       async (c) => (await c.call('POST', `/api/exams/${shortExam.id}/attempts`, {})).body.attemptId,
     )
 
-    // Every save sent, and which of them were acknowledged, per (attempt, question), in send order.
-    const sent = new Map<string, { value: boolean; acked: boolean }[]>()
-    let running = true
-    let acked = 0
-    const load = takers.map(async (c, i) => {
-      const paper = papers[i]
-      let n = 0
-      while (running) {
-        const q = paper.questions[n++ % paper.questions.length]
-        const key = `${paper.attemptId}:${q.id}`
-        const entry = { value: Math.random() < 0.5, acked: false }
-        sent.set(key, [...(sent.get(key) ?? []), entry])
-        try {
-          const res = await c.call('PUT', `/api/attempts/${paper.attemptId}/answers/${q.id}`, { answer: entry.value })
-          if (res.status === 200) {
-            entry.acked = true
-            acked++
-          }
-        } catch {
-          /* the server died mid-request: not acknowledged */
-        }
-      }
-    })
+    const load = autosaveLoad(takers, papers)
     await new Promise((r) => setTimeout(r, 2500))
     server.child.kill('SIGKILL')
     await server.exited
-    running = false
-    await Promise.all(load)
-    expect(acked).toBeGreaterThan(TAKERS)
+    await load.stop()
+    expect(load.counts.acked).toBeGreaterThan(TAKERS)
 
     await new Promise((r) => setTimeout(r, Math.max(0, new Date(shortExam.closesAt).getTime() - Date.now() + 500)))
     server = await startServer(db.url)
     servers.push(server)
 
     // Every acknowledged answer is in the database (or a later one that was sent after it).
-    const rows = await db.handle.db.selectFrom('attempt_answers').select(['attempt_id', 'question_id', 'answer']).execute()
-    const stored = new Map(rows.map((r) => [`${r.attempt_id}:${r.question_id}`, r.answer]))
-    const lost: string[] = []
-    for (const [key, list] of sent) {
-      const lastAcked = list.map((e) => e.acked).lastIndexOf(true)
-      if (lastAcked < 0) continue
-      const allowed = list.slice(lastAcked).map((e) => e.value)
-      if (!stored.has(key) || !allowed.includes(stored.get(key) as boolean)) lost.push(key)
-    }
-    expect(lost).toEqual([])
+    expect(await lostAnswers(db, load.sent)).toEqual([])
 
     // Every attempt resumes with the same paper.
     const newBase = `http://127.0.0.1:${server.port}`

@@ -141,3 +141,54 @@ export function examBody(orgIds: number[], opts: { closesInMs: number; durationM
     paper: { rules: [{ type: 'judge', count: opts.questions ?? 10, scoreEach: 10 }] },
   }
 }
+
+/**
+ * Each taker saves answers to her attempt in a loop until `stop()`: every save sent is recorded per
+ * (attempt, question) in send order, with whether it was acknowledged. A request that dies with its
+ * server is simply not acknowledged.
+ */
+export function autosaveLoad(takers: Client[], papers: { attemptId: number; questions: { id: number }[] }[]) {
+  const sent = new Map<string, { value: boolean; acked: boolean }[]>()
+  const counts = { acked: 0 }
+  let running = true
+  const load = takers.map(async (c, i) => {
+    const paper = papers[i]
+    let n = 0
+    while (running) {
+      const q = paper.questions[n++ % paper.questions.length]
+      const key = `${paper.attemptId}:${q.id}`
+      const entry = { value: Math.random() < 0.5, acked: false }
+      sent.set(key, [...(sent.get(key) ?? []), entry])
+      try {
+        const res = await c.call('PUT', `/api/attempts/${paper.attemptId}/answers/${q.id}`, { answer: entry.value })
+        if (res.status === 200) {
+          entry.acked = true
+          counts.acked++
+        }
+      } catch {
+        /* the server died mid-request: not acknowledged */
+      }
+    }
+  })
+  return {
+    sent,
+    counts,
+    async stop() {
+      running = false
+      await Promise.all(load)
+    },
+  }
+}
+
+/** Keys of (attempt, question) whose last acknowledged answer — or one sent after it — is not stored. */
+export async function lostAnswers(db: ChaosDb, sent: Map<string, { value: boolean; acked: boolean }[]>): Promise<string[]> {
+  const rows = await db.handle.db.selectFrom('attempt_answers').select(['attempt_id', 'question_id', 'answer']).execute()
+  const stored = new Map(rows.map((r) => [`${r.attempt_id}:${r.question_id}`, r.answer]))
+  const lost: string[] = []
+  for (const [key, list] of sent) {
+    const lastAcked = list.map((e) => e.acked).lastIndexOf(true)
+    if (lastAcked < 0) continue
+    if (!stored.has(key) || !list.slice(lastAcked).some((e) => e.value === stored.get(key))) lost.push(key)
+  }
+  return lost
+}
