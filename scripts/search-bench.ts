@@ -76,17 +76,13 @@ try {
   for (const q of queries) results.push({ q, ...(await time(q, 100)) })
   const plan = await sql<{
     'QUERY PLAN': string
-  }>`explain select id from questions where lower(stem || chr(1) || coalesce(explanation, '') || chr(1) || coalesce(source, '') || chr(1) || tags::text) like lower('%铁道兵%')`.execute(
-    db,
-  )
-  const usesIndex = plan.rows.some((r) => r['QUERY PLAN'].includes('questions_search_trgm'))
+  }>`explain select id from questions where search_text like '%铁道兵%'`.execute(db)
+  const usesIndex = plan.rows.some((r) => r['QUERY PLAN'].includes('questions_search_text_trgm'))
   if (process.env.EXPLAIN) {
     for (const q of ['三线建设', '铁道兵']) {
       const e = await sql<{
         'QUERY PLAN': string
-      }>`explain analyze select count(*) from questions where lower(stem || chr(1) || coalesce(explanation, '') || chr(1) || coalesce(source, '') || chr(1) || tags::text) like lower(${'%' + q + '%'})`.execute(
-        db,
-      )
+      }>`explain analyze select count(*) from questions where search_text like ${'%' + q + '%'}`.execute(db)
       console.log(e.rows.map((r) => r['QUERY PLAN']).join('\n'))
     }
   }
