@@ -4,6 +4,12 @@
 // In hold mode (a storm phase follows) takers who have saved their answers keep saving at the same
 // pace until the orchestrator releases them; then they submit at the start rate, in start order.
 // Latencies go back to the orchestrator over IPC.
+// Connections: like a phone, each taker has an HTTP connection of its own, opened when the app
+// opens (a first request, timed as "app open") and kept alive for the exam. A pool shared by a
+// thousand takers opens connections only when latency rises, right when the server is busiest, and
+// a busy Node accepts one new connection per event-loop turn: the pool's new connections then
+// waited seconds in the accept queue and made the start p99. `sharedConnections` keeps that pool
+// (for 20,000 takers, whose own connections would exceed the server's open-files limit).
 import { io, type Socket } from 'socket.io-client'
 import { Agent, request } from 'undici'
 
@@ -20,12 +26,16 @@ export interface LoadgenConfig {
   answersPerTaker: number
   /** Keep saving after the last answer until released (`{ type: 'release' }`). */
   hold: boolean
+  /** One pool of 256 connections for all takers of this generator instead of one each. */
+  sharedConnections: boolean
 }
 
 export interface LoadgenResult {
   /** Sampled logins, first try to signed in (waits included); how many were told 503 BUSY first. */
   login: number[]
   loginBusy: number
+  /** Opening the app: a first request on the taker's own new connection (not with sharedConnections). */
+  open: number[]
   start: number[]
   save: number[]
   /** When each save was sent (ms since epoch), index-aligned with `save`: for storm windows. */
@@ -74,10 +84,12 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
     return
   }
   const config = msg
-  const agent = new Agent({ connections: 256, keepAliveTimeout: 30_000 })
+  const shared = new Agent({ connections: 256, keepAliveTimeout: 30_000 })
+  const agents: Agent[] = [shared]
   const result: LoadgenResult = {
     login: [],
     loginBusy: 0,
+    open: [],
     start: [],
     save: [],
     saveSent: [],
@@ -93,7 +105,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
   }
   const count = (map: Record<string, number>, what: string) => (map[what] = (map[what] ?? 0) + 1)
   const error = (what: string) => count(result.errors, what)
-  async function call(method: string, path: string, token: string | undefined, body?: unknown) {
+  async function call(agent: Agent, method: string, path: string, token: string | undefined, body?: unknown) {
     const res = await request(config.base + path, {
       method: method as 'POST',
       dispatcher: agent,
@@ -117,12 +129,14 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
         inExam = true
         send({ type: 'ready' })
       }
+      const agent = config.sharedConnections ? shared : new Agent({ connections: 1, keepAliveTimeout: 120_000 })
+      if (agent !== shared) agents.push(agent)
       try {
         let token = taker.token
         if (!token) {
           await sleep(config.connectAt[i] - Date.now() - 1000)
           const t = performance.now()
-          const login = () => call('POST', '/api/auth/login', undefined, { username: taker.username, password: taker.password })
+          const login = () => call(agent, 'POST', '/api/auth/login', undefined, { username: taker.username, password: taker.password })
           let res = await login()
           // As the web client: a full hashing queue answers 503 + Retry-After; wait that × (1 + random).
           for (let tries = 0; res.status === 503 && res.retryAfter && tries < 5; tries++) {
@@ -137,6 +151,13 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
         // People open the app shortly before they start, not all at the same second; the connect
         // schedule is paced so that the server never sees more than --connect-rate handshakes a second.
         await sleep(config.connectAt[i] - Date.now())
+        if (agent !== shared && taker.token) {
+          // The app opens: its first request opens the phone's connection.
+          const t = performance.now()
+          const me = await call(agent, 'GET', '/api/me', token)
+          if (me.status !== 200) return error(`open ${me.status}`)
+          result.open.push(performance.now() - t)
+        }
         const socket = io(config.base, { transports: ['websocket'], auth: { token }, reconnectionDelay: 1000 })
         sockets.push(socket)
         result.opened++
@@ -166,7 +187,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
 
         await sleep(config.startAt[i] - Date.now())
         let t = performance.now()
-        const start = await call('POST', `/api/exams/${config.examId}/attempts`, token, {})
+        const start = await call(agent, 'POST', `/api/exams/${config.examId}/attempts`, token, {})
         ready()
         if (start.status !== 200) return error(`start ${start.status}`)
         result.start.push(performance.now() - t)
@@ -193,7 +214,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
                   : Array(q.blanks ?? 1).fill('x')
           const sent = Date.now()
           t = performance.now()
-          const saved = await call('PUT', `/api/attempts/${start.body.attemptId}/answers/${q.id}`, token, { answer })
+          const saved = await call(agent, 'PUT', `/api/attempts/${start.body.attemptId}/answers/${q.id}`, token, { answer })
           if (saved.status !== 200) {
             error(`save ${saved.status}`)
             continue
@@ -203,7 +224,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
           result.saveTimes.push(Date.now())
         }
         t = performance.now()
-        const submit = await call('POST', `/api/attempts/${start.body.attemptId}/submit`, token)
+        const submit = await call(agent, 'POST', `/api/attempts/${start.body.attemptId}/submit`, token)
         if (submit.status !== 200) return error(`submit ${submit.status}`)
         result.submit.push(performance.now() - t)
         send({ type: 'submitted', at: Date.now() })
@@ -218,6 +239,6 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
   clearInterval(reporter)
   for (const s of sockets) s.close()
   result.neverConnected = result.opened - result.connected - result.connectedAfterRetry
-  await agent.close()
+  await Promise.all(agents.map((a) => a.close()))
   send({ type: 'done', result })
 })

@@ -55,6 +55,10 @@ export interface BenchReport {
     workers: number
     loadgens: number
     storm: number
+    /** What clients connect through: the server itself, or nginx in front (`--proxy nginx`). */
+    proxy?: string
+    /** HTTP connections of the takers: one each (as phones), or a pool per load generator. */
+    connections?: string
   }
   baselines: {
     bare: { rps: number; p99: number | null }

@@ -8,6 +8,9 @@
 //   --connect-rate N   socket handshakes per second over all load generators (default 500)
 //   --storm N          logins at once during the exam, then N refreshes at once (default 500 from
 //                      2,000 takers up, else 0; always 0 with --embedded)
+//   --proxy nginx      clients reach the server through nginx, as deployed (tests/bench/proxy.ts)
+//   --shared-connections  each load generator's takers share 256 HTTP connections instead of one
+//                      each, as phones have (needed at 20,000 takers: the server's open-files limit)
 import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -27,6 +30,7 @@ import { Samples, round } from './stats.js'
 import { mintTokens } from './tokens.js'
 import { sampleTree } from './proc.js'
 import { loginStorm, refreshStorm, type StormOutcome } from './storm.js'
+import { startNginx } from './proxy.js'
 import { checkTargets, markdown, writeReport, type BenchReport, type WindowSummary } from './report.js'
 import type { LoadgenConfig, LoadgenMessage, LoadgenResult } from './loadgen.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
@@ -60,6 +64,8 @@ const { values: args } = parseArgs({
     loadgens: { type: 'string' },
     storm: { type: 'string' },
     'find-max': { type: 'boolean', default: false },
+    proxy: { type: 'string' },
+    'shared-connections': { type: 'boolean', default: false },
     /** The embedded PGlite mode: the demo department (~150 people) takes a branch-sized exam. */
     embedded: { type: 'boolean', default: false },
     database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -84,6 +90,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 
 for (const [flag, v] of Object.entries({ TAKERS, SECRETARIES, SAVE_INTERVAL, ANSWERS, START_RATE, CONNECT_RATE, WORKERS, LOADGENS, STORM }))
   if (!Number.isFinite(v) || v < 0) throw new Error(`bad value for ${flag}`)
+if (args.proxy !== undefined && args.proxy !== 'nginx') throw new Error('--proxy takes one value: nginx')
+if (args.proxy && args.embedded) throw new Error('--proxy is for the PostgreSQL mode')
 if (args.embedded && args.storm && Number(args.storm) > 0) log('--storm is ignored with --embedded (its people log in for real anyway)')
 if (TAKERS / LOADGENS > SOCKETS_PER_LOADGEN)
   log(
@@ -181,9 +189,12 @@ async function postgresTarget(url: URL, dbName: string): Promise<Target> {
     LOG_LEVEL: 'warn',
     DATA_DIR: '/tmp/xuece-bench-unused',
     WORKERS: String(WORKERS),
+    // Behind the proxy the client address comes from X-Forwarded-For, as in the README's deployment.
+    ...(args.proxy && { TRUST_PROXY: '127.0.0.1' }),
   })
   await waitFor(server, /已启动/, 180_000)
-  const base = `http://127.0.0.1:${server.port}`
+  const proxy = args.proxy ? await startNginx(server.port) : undefined
+  const base = proxy?.base ?? `http://127.0.0.1:${server.port}`
   return {
     base,
     serverPid: server.child.pid!,
@@ -196,6 +207,7 @@ async function postgresTarget(url: URL, dbName: string): Promise<Target> {
     secretaryTokens: units.map((_, i) => tokenByName.get(`s${i}`)!),
     loginSample: Math.min(Number(args['login-sample']), TAKERS),
     close: async () => {
+      await proxy?.stop()
       await stop(server)
       const out = server.output()
       if (out.length > 10_000) log(`server wrote ${out.length} bytes of output; last lines:\n${out.slice(-1500)}`)
@@ -388,6 +400,7 @@ async function main() {
               saveIntervalMs: SAVE_INTERVAL,
               answersPerTaker: ANSWERS,
               hold,
+              sharedConnections: args['shared-connections']!,
             }
             child.send(config)
           }),
@@ -492,7 +505,7 @@ async function main() {
     const treeSamples = tree.stop()
 
     // ── report ──
-    const merge = (k: 'login' | 'start' | 'submit') => {
+    const merge = (k: 'login' | 'open' | 'start' | 'submit') => {
       const s = new Samples()
       s.addAll(done.flatMap((r) => r[k]))
       return s.summary()
@@ -566,6 +579,8 @@ async function main() {
         connectRate: CONNECT_RATE,
         loginSample,
         workers: args.embedded ? 1 : WORKERS,
+        proxy: args.proxy ?? 'none',
+        connections: args['shared-connections'] ? 'shared' : 'one per taker',
         loadgens,
         storm: STORM,
       },
@@ -581,6 +596,7 @@ async function main() {
           unit: 'ms',
           ratio: `${done.reduce((n, r) => n + r.loginBusy, 0)} told 503 BUSY first`,
         },
+        ...(args['shared-connections'] ? [] : [{ name: 'app open: first request on a new connection', ...merge('open'), unit: 'ms' }]),
         { name: 'attempt start', ...merge('start'), unit: 'ms' },
         {
           name: storm ? 'autosave, outside the storms' : 'autosave',
