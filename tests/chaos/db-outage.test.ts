@@ -1,6 +1,7 @@
 // The database connection is cut for a few seconds mid-load: requests fail cleanly with 503,
 // nothing acknowledged is lost, and the service comes back by itself.
 import { afterAll, describe, expect, it } from 'vitest'
+import { io } from 'socket.io-client'
 import { stop, type Started } from '../helpers/process.js'
 import { ADMIN_PASSWORD, chaosDatabase, Client, examBody, pool, startServer, TAKER_PASSWORD, type ChaosDb } from './setup.js'
 import { TcpProxy } from './tcp-proxy.js'
@@ -28,6 +29,10 @@ describe('database outage', () => {
     const admin = await new Client(base).login('admin', ADMIN_PASSWORD)
     const branch = (await admin.call('GET', '/api/orgs')).body.find((o: any) => o.name === '混沌支部')
     const exam = (await admin.call('POST', '/api/exams', examBody([branch.id], { closesInMs: 3_600_000 }))).body
+    // The secretary's session is read from the database only after the server's few-second session
+    // cache has forgotten it, so her socket below really needs the database.
+    const secretary = await new Client(base).login('sec', TAKER_PASSWORD)
+    const secretarySignedInAt = Date.now()
     const clients = await pool(
       Array.from({ length: takers }, (_, i) => i),
       10,
@@ -51,7 +56,7 @@ describe('database outage', () => {
         else await new Promise((r) => setTimeout(r, 50))
       }
     })
-    await new Promise((r) => setTimeout(r, 1000))
+    await new Promise((r) => setTimeout(r, Math.max(1000, secretarySignedInAt + 6_000 - Date.now())))
     proxy.sever()
     await new Promise((r) => setTimeout(r, 200))
     const health = await admin.call('GET', '/api/health').catch((err) => {
@@ -59,12 +64,25 @@ describe('database outage', () => {
     })
     expect(health.status).toBe(503)
     expect(health.body.error.code).toBe('UNAVAILABLE')
-    await new Promise((r) => setTimeout(r, 3000))
+    // A socket that arrives now cannot have its session read: UNAVAILABLE (the web client waits and
+    // tries again), never UNAUTHORIZED, which would send every phone to sign in again at once.
+    const handshake = () => {
+      const socket = io(base, { transports: ['websocket'], auth: { token: secretary.token }, reconnection: false, forceNew: true })
+      return new Promise<string>((resolve) => {
+        socket.once('connect', () => resolve('connected'))
+        socket.once('connect_error', (err) => resolve(err.message))
+        setTimeout(() => resolve('no answer'), 10_000)
+      }).finally(() => socket.close())
+    }
+    const handshakeDuringCut = await handshake()
+    await new Promise((r) => setTimeout(r, 2800))
     proxy.restore()
     // Back by itself: the health check turns green without a restart.
     const until = Date.now() + 15_000
     while ((await admin.call('GET', '/api/health')).status !== 200 && Date.now() < until) await new Promise((r) => setTimeout(r, 200))
     expect((await admin.call('GET', '/api/health')).status).toBe(200)
+    expect(handshakeDuringCut).toBe('UNAVAILABLE')
+    expect(await handshake()).toBe('connected')
     await new Promise((r) => setTimeout(r, 1000))
     running = false
     await Promise.all(load)
