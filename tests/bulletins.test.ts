@@ -602,6 +602,17 @@ describe('the 通报 of a week', () => {
     const runs = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'circular.run').orderBy('id').execute()
     expect(runs.map((r) => (r.details as any).sent)).toEqual([first.sent, 0])
   })
+
+  it('a flood of downloads is cut off per person at 30 a minute; others still download theirs', async () => {
+    // Each download builds a workbook: the per-person limit keeps one account from spending the server on it.
+    const own = (await circularOf(uid.secX, 'week'))!
+    const statuses: number[] = []
+    for (let i = 0; i < 31; i++) statuses.push((await download(own.id, tok.secX)).status)
+    expect(statuses.at(-1)).toBe(429)
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(29) // one earlier refusal above may count
+    expect(new Set(statuses)).toEqual(new Set([200, 429]))
+    expect((await download((await circularOf(uid.secU, 'week'))!.id, tok.secU)).status).toBe(200)
+  })
 })
 
 describe('the wording', () => {
