@@ -9,3 +9,15 @@ export function attachment(filename: string, asciiFallback: string): string {
   const ascii = asciiFallback.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;]/g, '_') || 'download'
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
 }
+
+/**
+ * A route's `rateLimit`: at most `max` requests a minute per signed-in person (per address before
+ * sign-in), counted apart for each `name`. Counts are per node: a flood guard, not a quota.
+ */
+export function perPersonLimit(name: string, max: number | (() => number)) {
+  return {
+    max,
+    timeWindow: '1 minute',
+    keyGenerator: (req: { principal?: { userId: number }; ip: string }) => `${name}:${req.principal?.userId ?? req.ip}`,
+  }
+}

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { withErrors, XLSX_MIME, withFile } from '../../lib/schemas.js'
-import { attachment } from '../../lib/http.js'
+import { attachment, perPersonLimit } from '../../lib/http.js'
 import { audit } from '../../lib/audit.js'
 import { AuditPage, AuditQuery } from './schemas.js'
 import { searchAudit } from './queries.js'
@@ -50,7 +50,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: {
         access: 'admin',
         allowAuditor: true,
-        rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (req) => `audit-export:${req.principal?.userId ?? req.ip}` },
+        rateLimit: perPersonLimit('audit-export', 5),
       },
       schema: { tags: ['audit'], summary: '导出审计日志（xlsx）', querystring: AuditQuery, response: withFile('审计日志', [XLSX_MIME]) },
     },

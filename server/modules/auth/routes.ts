@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { perPersonLimit } from '../../lib/http.js'
 import { Type } from '@sinclair/typebox'
 import { ErrorBody, Text, UserBody, withErrors } from '../../lib/schemas.js'
 import * as auth from './service.js'
@@ -98,7 +99,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }>
         allowPendingPasswordChange: true,
         allowPendingTotp: true,
         allowAuditor: true,
-        rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (req) => `pw:${req.principal?.userId ?? req.ip}` },
+        rateLimit: perPersonLimit('pw', 10),
       },
       schema: {
         tags: ['auth'],
@@ -141,11 +142,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }>
     access: 'signed-in' as const,
     allowPendingTotp: true,
     allowAuditor: true,
-    rateLimit: {
-      max: 10,
-      timeWindow: '1 minute',
-      keyGenerator: (req: { principal?: { userId: number }; ip: string }) => `totp:${req.principal?.userId ?? req.ip}`,
-    },
+    rateLimit: perPersonLimit('totp', 10),
   }
 
   app.get(

@@ -3,10 +3,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
 import { audit } from '../../lib/audit.js'
 import { Type } from '@sinclair/typebox'
-import { attachment } from '../../lib/http.js'
+import { attachment, perPersonLimit } from '../../lib/http.js'
 import { ErrorBody, IdParams, withErrors, withFile, XLSX_MIME } from '../../lib/schemas.js'
 import { IMAGE_KINDS, saveUpload } from '../../lib/upload.js'
 import {
@@ -81,11 +80,7 @@ const MB = 1024 * 1024
 export const campaignRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = async (app, opts) => {
   const dirs = fileDirs(opts.dataDir ?? path.resolve('data'))
   // Uploads are heavy: a person may send a few a second in a burst, not a stream.
-  const uploadLimit = {
-    max: 60,
-    timeWindow: '1 minute',
-    keyGenerator: (req: FastifyRequest) => `upload:${req.principal?.userId ?? req.ip}`,
-  }
+  const uploadLimit = perPersonLimit('upload', 60)
   app.post(
     '/activities',
     {
@@ -153,7 +148,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = a
     {
       config: {
         access: 'signed-in',
-        rateLimit: { max: 20, timeWindow: '1 minute', keyGenerator: (req) => `checkin:${req.principal?.userId ?? req.ip}` },
+        rateLimit: perPersonLimit('checkin', 20),
       },
       schema: {
         tags: ['campaign'],

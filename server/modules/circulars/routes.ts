@@ -2,17 +2,11 @@
 // every recipient (secretaries, admins) lists and downloads only her own.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { attachment } from '../../lib/http.js'
+import { attachment, perPersonLimit } from '../../lib/http.js'
 import { IdParams, withErrors, withFile, XLSX_MIME } from '../../lib/schemas.js'
 import { CircularItem, RunBody, RunResult, TemplateBody, TemplateInput } from './schemas.js'
 import { circularWorkbook, listOwnCirculars, runOnDemand } from './service.js'
 import { readTemplate, saveTemplate, templateBody } from './template.js'
-
-const perUser = (name: string, max: number) => ({
-  max,
-  timeWindow: '1 minute',
-  keyGenerator: (req: { principal?: { userId: number }; ip: string }) => `${name}:${req.principal?.userId ?? req.ip}`,
-})
 
 export const circularRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = app.deps
@@ -20,7 +14,7 @@ export const circularRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/bulletins/run',
     {
-      config: { access: 'admin', rateLimit: perUser('bulletins-run', 10) },
+      config: { access: 'admin', rateLimit: perPersonLimit('bulletins-run', 10) },
       schema: {
         tags: ['bulletins'],
         summary: '立即生成并发送组织工作通报（上一个完整的周或月）',
@@ -76,7 +70,7 @@ export const circularRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/bulletins/:id/xlsx',
     {
-      config: { access: 'staff', rateLimit: perUser('bulletins-xlsx', 30) },
+      config: { access: 'staff', rateLimit: perPersonLimit('bulletins-xlsx', 30) },
       schema: {
         tags: ['bulletins'],
         summary: '下载我收到的一份通报（Excel）；别人的通报 → 404',

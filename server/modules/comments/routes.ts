@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { perPersonLimit } from '../../lib/http.js'
 import { Type } from '@sinclair/typebox'
 import { ErrorBody, IdParams, withErrors } from '../../lib/schemas.js'
 import { CommentItem, Created, CreateBody, ListQuery, ModerationItem, ModerationQuery, RejectBody, SensitiveWords } from './schemas.js'
@@ -13,7 +14,7 @@ export const commentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: {
         access: 'signed-in',
         // A flood guard per node; the hourly limit itself is counted in the database.
-        rateLimit: { max: 30, timeWindow: '1 minute', keyGenerator: (req) => `comments:${req.principal?.userId ?? req.ip}` },
+        rateLimit: perPersonLimit('comments', 30),
       },
       schema: {
         tags: ['comments'],

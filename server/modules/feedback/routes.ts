@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { perPersonLimit } from '../../lib/http.js'
 import { Type } from '@sinclair/typebox'
 import { IdParams, withErrors } from '../../lib/schemas.js'
 import { FeedbackItem, ListQuery, ReplyBody, SubmitBody, Summary, SummaryQuery } from './schemas.js'
@@ -10,7 +11,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: {
         access: 'signed-in',
-        rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (req) => `feedback:${req.principal?.userId ?? req.ip}` },
+        rateLimit: perPersonLimit('feedback', 10),
       },
       schema: {
         tags: ['feedback'],

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { IdParams, withErrors, XLSX_MIME, withFile } from '../../lib/schemas.js'
-import { attachment } from '../../lib/http.js'
+import { attachment, perPersonLimit } from '../../lib/http.js'
 import { DecideBody, DeletionRequest, DeletionRequestBody, ExportQuery, PrivacyBody, PrivacyState } from './schemas.js'
 import * as privacy from './service.js'
 import { ownDataXlsx } from './xlsx.js'
@@ -39,7 +39,7 @@ export const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: {
         access: 'signed-in',
-        rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (req) => `me-data:${req.principal?.userId ?? req.ip}` },
+        rateLimit: perPersonLimit('me-data', 10),
       },
       schema: {
         tags: ['privacy'],

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { perPersonLimit } from '../../lib/http.js'
 import path from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { IdParams, Paging, withErrors } from '../../lib/schemas.js'
@@ -122,11 +123,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string; exams: E
     {
       config: {
         access: 'signed-in',
-        rateLimit: {
-          max: () => app.limits.earnPerMinute,
-          timeWindow: '1 minute',
-          keyGenerator: (req) => `hb:${req.principal?.userId ?? req.ip}`,
-        },
+        rateLimit: perPersonLimit('hb', () => app.limits.earnPerMinute),
       },
       schema: {
         tags: ['study'],
@@ -168,11 +165,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string; exams: E
     {
       config: {
         access: 'signed-in',
-        rateLimit: {
-          max: () => app.limits.earnPerMinute * 2,
-          timeWindow: '1 minute',
-          keyGenerator: (req) => `ans:${req.principal?.userId ?? req.ip}`,
-        },
+        rateLimit: perPersonLimit('ans', () => app.limits.earnPerMinute * 2),
       },
       schema: {
         tags: ['study'],
