@@ -41,7 +41,7 @@ import { policyRoutes, readPolicy } from './modules/policy/index.js'
 import { privacyRoutes } from './modules/privacy/index.js'
 import { feedbackRoutes } from './modules/feedback/index.js'
 import { auditRoutes } from './modules/audit/index.js'
-import { campaignRoutes } from './modules/campaign/index.js'
+import { campaignFileRoutes, campaignRoutes } from './modules/campaign/index.js'
 import { notificationRoutes, registerNotificationEvents } from './modules/notifications/index.js'
 import { circularRoutes } from './modules/circulars/index.js'
 import { commentRoutes } from './modules/comments/index.js'
@@ -194,6 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(feedbackRoutes)
       await api.register(auditRoutes)
       await api.register(campaignRoutes, { dataDir })
+      await api.register(campaignFileRoutes, { dataDir })
       await api.register(notificationRoutes)
       await api.register(circularRoutes)
       await api.register(commentRoutes)

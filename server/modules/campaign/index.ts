@@ -4,6 +4,7 @@
 export { recordActivity, type RecordActivityInput } from './activities.js'
 export { ACTIVITY_TYPES, type ActivityType } from './schemas.js'
 export { campaignRoutes } from './routes.js'
+export { campaignFileRoutes } from './file-routes.js'
 // For the 通报 of organised work (circulars): the tally, task completion and who handles a task.
 export { computeTally, activityTotals, type OrgRef, type TypeFigures } from './tally.js'
 export { tasksOfSubtree, taskHandlers } from './tasks.js'

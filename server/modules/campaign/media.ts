@@ -25,6 +25,7 @@ export const PHOTO_KINDS = IMAGE_KINDS
 export const ATTACHMENT_KINDS = DOCUMENT_KINDS
 export const PHOTO_HINT = '照片请上传 .jpg / .png / .webp 图片'
 export const ATTACHMENT_HINT = '附件请上传 .pdf / .docx / .xlsx / .pptx 文件'
+export const IMAGE_HINT = '图片请上传 .jpg / .png / .webp'
 
 /** Where each kind of file lives under the data folder. */
 export interface FileDirs {
@@ -193,4 +194,11 @@ export async function discardFiles(dirs: FileDirs, files: { kind: ActivityFileKi
       deps.log.warn({ err, file: f.stored_name }, 'could not remove an activity file')
     }
   }
+}
+
+/** A picture for 简报 or 月工作提示, saved among the photos: its /media address, and an audit row. */
+export async function richTextImage(deps: Deps, principal: Principal, saved: SavedFile) {
+  const url = `/media/${saved.name}`
+  await audit(deps.db, principal.userId, 'campaign.image', 'media', url, { bytes: saved.bytes, name: saved.originalName })
+  return { url, bytes: saved.bytes, contentType: saved.contentType }
 }

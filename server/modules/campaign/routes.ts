@@ -1,13 +1,12 @@
 // Thin routes of the campaign ledger. Staff (admins, secretaries for their subtree) record and
-// tally; anyone signed in may sign in to an activity with its code.
-import fs from 'node:fs'
+// tally; anyone signed in may sign in to an activity with its code. Photos, attachments and pictures
+// for 简报 have their own routes (file-routes.ts).
 import path from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { audit } from '../../lib/audit.js'
 import { Type } from '@sinclair/typebox'
 import { attachment, perPersonLimit } from '../../lib/http.js'
 import { ErrorBody, IdParams, withErrors, withFile, XLSX_MIME } from '../../lib/schemas.js'
-import { IMAGE_KINDS, saveUpload } from '../../lib/upload.js'
 import {
   activityParticipants,
   addActivityParticipants,
@@ -21,31 +20,17 @@ import {
 import { column, getBriefing, listBriefings, readColumnItem, reviewBriefing, submitBriefing } from './briefings.js'
 import { bulletinReceipts, issueBulletin, listBulletins, readBulletin } from './bulletins.js'
 import { checkIn, issueCheckinCode } from './checkin.js'
-import {
-  activityAttachments,
-  activityPhotos,
-  addActivityFile,
-  ATTACHMENT_KINDS,
-  attachmentFile,
-  discardFiles,
-  fileDirs,
-  MAX_FILES,
-  removeActivityFile,
-  uploadOptions,
-} from './media.js'
+import { discardFiles, fileDirs } from './media.js'
 import { ledgerXlsx } from './ledger-xlsx.js'
 import { parsePeriod } from './period.js'
 import { campaignReport, reportDocx, DOCX_MIME } from './report.js'
 import { reportPhotos } from './report-photos.js'
 import {
-  ActivityAttachment,
   ActivityBody,
   ActivityCreate,
-  ActivityPhoto,
   ActivityList,
   ActivityQuery,
   ActivityUpdate,
-  AttachmentParams,
   BriefingBody,
   BriefingCreate,
   BriefingQuery,
@@ -58,9 +43,7 @@ import {
   CheckinRequest,
   ParticipantRow,
   ParticipantsBody,
-  PhotoParams,
   ReportBody,
-  RichTextImage,
   ReportQuery,
   TallyBody,
   TallyQuery,
@@ -73,14 +56,9 @@ import { tally } from './tally.js'
 import { createTask, listTasks, markTaskDone } from './tasks.js'
 
 const Conflict = { 409: ErrorBody, 422: ErrorBody }
-/** An upload also answers 413 when the file is larger than its kind allows. */
-const Upload = { ...Conflict, 413: ErrorBody }
-const MB = 1024 * 1024
 
 export const campaignRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = async (app, opts) => {
   const dirs = fileDirs(opts.dataDir ?? path.resolve('data'))
-  // Uploads are heavy: a person may send a few a second in a burst, not a stream.
-  const uploadLimit = perPersonLimit('upload', 60)
   app.post(
     '/activities',
     {
@@ -193,121 +171,6 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = a
     async (req, reply) => {
       const files = await deleteActivity(app.deps, req.principal, req.params.id)
       await discardFiles(dirs, files, app.deps)
-      return reply.status(204).send(null)
-    },
-  )
-
-  app.get(
-    '/activities/:id/photos',
-    {
-      config: { access: 'staff' },
-      schema: { tags: ['campaign'], summary: '活动照片', params: IdParams, response: withErrors({ 200: Type.Array(ActivityPhoto) }) },
-    },
-    (req) => activityPhotos(app.deps, req.principal, req.params.id),
-  )
-
-  app.post(
-    '/activities/:id/photos',
-    {
-      config: { access: 'staff', rateLimit: uploadLimit },
-      schema: {
-        tags: ['campaign'],
-        summary: `上传活动照片（.jpg / .png / .webp，≤ ${IMAGE_KINDS[0].maxBytes / MB} MB，每个活动最多 ${MAX_FILES.photo} 张），multipart 字段 file`,
-        params: IdParams,
-        consumes: ['multipart/form-data'],
-        response: withErrors({ 201: ActivityPhoto, ...Upload }),
-      },
-    },
-    async (req, reply) => {
-      const photo = await addActivityFile(app.deps, req.principal, req.params.id, 'photo', () =>
-        saveUpload(req, uploadOptions(dirs, 'photo')),
-      )
-      return reply.status(201).send(photo)
-    },
-  )
-
-  app.delete(
-    '/activities/:id/photos/:photoId',
-    {
-      config: { access: 'staff' },
-      schema: { tags: ['campaign'], summary: '删除活动照片', params: PhotoParams, response: withErrors({ 204: Type.Null() }) },
-    },
-    async (req, reply) => {
-      await removeActivityFile(app.deps, dirs, req.principal, req.params.id, 'photo', req.params.photoId)
-      return reply.status(204).send(null)
-    },
-  )
-
-  app.get(
-    '/activities/:id/attachments',
-    {
-      config: { access: 'staff' },
-      schema: {
-        tags: ['campaign'],
-        summary: '活动附件',
-        params: IdParams,
-        response: withErrors({ 200: Type.Array(ActivityAttachment) }),
-      },
-    },
-    (req) => activityAttachments(app.deps, req.principal, req.params.id),
-  )
-
-  app.post(
-    '/activities/:id/attachments',
-    {
-      config: { access: 'staff', rateLimit: uploadLimit },
-      schema: {
-        tags: ['campaign'],
-        summary: `上传活动附件（.pdf / .docx / .xlsx / .pptx，≤ ${ATTACHMENT_KINDS[0].maxBytes / MB} MB，每个活动最多 ${MAX_FILES.attachment} 个），multipart 字段 file`,
-        params: IdParams,
-        consumes: ['multipart/form-data'],
-        response: withErrors({ 201: ActivityAttachment, ...Upload }),
-      },
-    },
-    async (req, reply) => {
-      const file = await addActivityFile(app.deps, req.principal, req.params.id, 'attachment', () =>
-        saveUpload(req, uploadOptions(dirs, 'attachment')),
-      )
-      return reply.status(201).send(file)
-    },
-  )
-
-  app.get(
-    '/activities/:id/attachments/:attachmentId',
-    {
-      config: { access: 'staff' },
-      schema: {
-        tags: ['campaign'],
-        summary: '下载活动附件（总是以附件下载，不在浏览器中打开）',
-        params: AttachmentParams,
-        response: withFile(
-          '附件文件',
-          ATTACHMENT_KINDS.map((k) => k.contentType),
-        ),
-      },
-    },
-    async (req, reply) => {
-      const found = await attachmentFile(app.deps, dirs, req.principal, req.params.id, req.params.attachmentId)
-      const ext = path.extname(found.storedName)
-      // A download, never a page: its own type, no sniffing, and no scripts or plugins even if opened.
-      reply.header('content-type', found.contentType)
-      reply.header('content-length', found.bytes)
-      reply.header('content-disposition', attachment(found.name, `activity-${req.params.id}-attachment-${req.params.attachmentId}${ext}`))
-      reply.header('x-content-type-options', 'nosniff')
-      reply.header('content-security-policy', "default-src 'none'; sandbox")
-      reply.header('cache-control', 'private, no-store')
-      return reply.send(fs.createReadStream(found.file))
-    },
-  )
-
-  app.delete(
-    '/activities/:id/attachments/:attachmentId',
-    {
-      config: { access: 'staff' },
-      schema: { tags: ['campaign'], summary: '删除活动附件', params: AttachmentParams, response: withErrors({ 204: Type.Null() }) },
-    },
-    async (req, reply) => {
-      await removeActivityFile(app.deps, dirs, req.principal, req.params.id, 'attachment', req.params.attachmentId)
       return reply.status(204).send(null)
     },
   )
@@ -503,25 +366,6 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string }> = a
       },
     },
     async (req, reply) => reply.status(201).send(await submitBriefing(app.deps, req.principal, req.body)),
-  )
-
-  app.post(
-    '/campaign/images',
-    {
-      config: { access: 'staff', rateLimit: uploadLimit },
-      schema: {
-        tags: ['campaign'],
-        summary: `上传简报、工作提示中的图片（.jpg / .png / .webp，≤ ${IMAGE_KINDS[0].maxBytes / MB} MB），multipart 字段 file`,
-        consumes: ['multipart/form-data'],
-        response: withErrors({ 201: RichTextImage, 413: ErrorBody }),
-      },
-    },
-    async (req, reply) => {
-      const saved = await saveUpload(req, { dir: dirs.photos, kinds: IMAGE_KINDS, hint: '图片请上传 .jpg / .png / .webp' })
-      const url = `/media/${saved.name}`
-      await audit(app.deps.db, req.principal.userId, 'campaign.image', 'media', url, { bytes: saved.bytes, name: saved.originalName })
-      return reply.status(201).send({ url, bytes: saved.bytes, contentType: saved.contentType })
-    },
   )
 
   app.get(
