@@ -8,9 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { sql } from 'kysely'
-import { createTestContext, bearer, TEST_JWT_SECRET, type TestContext } from './helpers/app.js'
+import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { ManualClock } from '../server/lib/clock.js'
-import { buildApp } from '../server/app.js'
 import { runCircularJob } from '../server/modules/circulars/index.js'
 import { NOTIFICATION_KINDS, workOf } from '../server/modules/notifications/index.js'
 import { reminderAllowed } from '../server/modules/policy/index.js'
@@ -682,16 +681,7 @@ describe('individual study-points lists', () => {
 
 describe('the schedule', () => {
   it('before Monday 08:00 nothing; at 08:00 two nodes send the previous week once between them', async () => {
-    const nodeB = await buildApp({
-      db: t.db,
-      dbKind: t.app.dbKind,
-      jwtSecret: TEST_JWT_SECRET,
-      clock,
-      logLevel: 'silent',
-      webDist: '/nonexistent',
-    })
-    await nodeB.ready()
-    try {
+    await t.withSecondNode(async (nodeB) => {
       clock.set(bj('2026-12-07T09:00:00')) // the week and month already sent by hand
       expect((await runCircularJob(t.app.deps)).circulars).toBe(0)
       clock.set(bj('2026-12-14T07:59:00'))
@@ -721,9 +711,7 @@ describe('the schedule', () => {
       clock.set(bj('2027-01-01T08:00:00'))
       expect((await runCircularJob(nodeB.deps)).circulars).toBe(await recipientCount())
       expect(await kindsOf(uid.secB1, 'bulletin')).toContain('bulletin:month:2026-12-01')
-    } finally {
-      await nodeB.close()
-    }
+    })
   })
 })
 
@@ -742,21 +730,10 @@ describe('scheduled notices of organised work', () => {
     const overdue = (userId: number) => kindsOf(userId, 'task_overdue').then((c) => c.filter((x) => x.startsWith(`task:${id}:`)))
     expect(await overdue(uid.secB1)).toEqual([])
     clock.set(bj('2027-01-04T12:01:00'))
-    const nodeB = await buildApp({
-      db: t.db,
-      dbKind: t.app.dbKind,
-      jwtSecret: TEST_JWT_SECRET,
-      clock,
-      logLevel: 'silent',
-      webDist: '/nonexistent',
-    })
-    await nodeB.ready()
-    try {
+    await t.withSecondNode(async (nodeB) => {
       await Promise.all([runCircularJob(t.app.deps), runCircularJob(nodeB.deps)])
       await runCircularJob(nodeB.deps)
-    } finally {
-      await nodeB.close()
-    }
+    })
     expect(await overdue(uid.secB1)).toEqual([`task:${id}:org:${org.B1.id}:overdue`])
     expect(await overdue(uid.secU)).toEqual([`task:${id}:org:${org.B2.id}:overdue`]) // B2 has no secretary of its own
     expect(await overdue(uid.secX)).toEqual([]) // done in time
@@ -773,22 +750,11 @@ describe('scheduled notices of organised work', () => {
       secondsPerQuestion: 20,
       draw: { count: 3 },
     })
-    const nodeB = await buildApp({
-      db: t.db,
-      dbKind: t.app.dbKind,
-      jwtSecret: TEST_JWT_SECRET,
-      clock,
-      logLevel: 'silent',
-      webDist: '/nonexistent',
-    })
-    await nodeB.ready()
-    try {
+    await t.withSecondNode(async (nodeB) => {
       const [a, b] = await Promise.all([runCircularJob(t.app.deps), runCircularJob(nodeB.deps)])
       expect(a.notices + b.notices).toBe(members.B1.length)
       expect((await runCircularJob(t.app.deps)).notices).toBe(0)
-    } finally {
-      await nodeB.close()
-    }
+    })
     for (const p of members.B1) expect(await kindsOf(p.id, 'contest_starting')).toEqual([`contest:${contest.id}:starting`])
     const note = await t.db
       .selectFrom('notifications')

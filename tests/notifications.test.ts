@@ -3,10 +3,9 @@
 // and arrives live on the person's socket. Nobody reads or marks another person's notifications.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import { createTestContext, bearer, TEST_JWT_SECRET, type TestContext } from './helpers/app.js'
+import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { connect, record, until, type ClientSocket } from './helpers/sockets.js'
 import { ManualClock } from '../server/lib/clock.js'
-import { buildApp } from '../server/app.js'
 import { runNotificationJob } from '../server/modules/notifications/index.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
@@ -145,16 +144,7 @@ describe('exam notices', () => {
         paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
       })
     expect(second.status).toBe(201)
-    const nodeB = await buildApp({
-      db: t.db,
-      dbKind: t.app.dbKind,
-      jwtSecret: TEST_JWT_SECRET,
-      clock,
-      logLevel: 'silent',
-      webDist: '/nonexistent',
-    })
-    await nodeB.ready()
-    try {
+    await t.withSecondNode(async (nodeB) => {
       const [a, b] = await Promise.all([runNotificationJob(t.app.deps), runNotificationJob(nodeB.deps)])
       expect(a + b).toBeGreaterThan(0)
       const dupes = await t.db
@@ -170,9 +160,7 @@ describe('exam notices', () => {
         .where('cause', '=', `exam:${second.body.id}:published`)
         .executeTakeFirstOrThrow()
       expect(perCause.n).toBe(a + b)
-    } finally {
-      await nodeB.close()
-    }
+    })
   })
 })
 

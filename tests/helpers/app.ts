@@ -27,6 +27,8 @@ export interface TestContext {
   /** Logs a demo (or test-made) account in; returns its access token. */
   login(username: string, password?: string): Promise<string>
   tokens(username: string, password?: string): Promise<{ accessToken: string; refreshToken: string }>
+  /** Runs `fn` with a second node on the same database and clock, closed afterwards: for work two nodes must not both do. */
+  withSecondNode<T>(fn: (node: FastifyInstance) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 
@@ -77,6 +79,23 @@ export async function createTestContext(
           tokens(username, password).then((t) => t.accessToken),
         )
       return cached.get(key)!
+    },
+    withSecondNode: async (fn) => {
+      const node = await buildApp({
+        db: handle.db,
+        dbKind: handle.kind,
+        jwtSecret: TEST_JWT_SECRET,
+        clock,
+        logLevel: 'silent',
+        webDist: '/nonexistent',
+        dataDir,
+      })
+      await node.ready()
+      try {
+        return await fn(node)
+      } finally {
+        await node.close()
+      }
     },
     close: async () => {
       await app.close()
