@@ -3,7 +3,6 @@ import path from 'node:path'
 import fs from 'node:fs'
 import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import helmet from '@fastify/helmet'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
@@ -20,6 +19,7 @@ import { ErrorBody } from './lib/schemas.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import inputGuard from './plugins/input-guard.js'
+import securityHeaders from './plugins/security-headers.js'
 import authPlugin, { registerPublic } from './plugins/auth.js'
 import { healthRoutes } from './modules/health/index.js'
 import { authRoutes } from './modules/auth/index.js'
@@ -141,7 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionRules: () => readPolicy(deps.db),
   })
   app.decorate('deps', { db: app.db, clock: app.clock, events: app.events, log: app.log } satisfies Deps)
-  await app.register(helmet, {
+  await app.register(securityHeaders, {
     contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY },
     referrerPolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,

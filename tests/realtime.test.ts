@@ -123,6 +123,42 @@ describe('pushes', () => {
     expect(secBoards.every((e) => e.payload.top.every((r: any) => r.orgName === '办公室党支部'))).toBe(true)
   })
 
+  it('results released after the close: members watching get an empty board from the same push that shows the admin hers', async () => {
+    // Members and the admin both watch with scope '/': one push reads the boards once for both, and
+    // must still keep the rows from the members' room until the exam closes.
+    const later = (
+      await t
+        .http()
+        .post('/api/exams')
+        .set(bearer(admin))
+        .send({
+          title: '统一公布的直播',
+          opensAt: new Date(Date.now() - 60_000).toISOString(),
+          closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+          durationMinutes: 30,
+          audienceOrgIds: [org('省工业和信息化厅').id],
+          passScore: 50,
+          maxAttempts: 1,
+          shuffleQuestions: false,
+          shuffleOptions: false,
+          releaseResults: 'after_close',
+          paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+        })
+    ).body
+    const adminSocket = await open(admin)
+    const memberSocket = await open(await t.login('dy0003'))
+    const adminLog = record(adminSocket, 'exam:leaderboard')
+    const memberLog = record(memberSocket, 'exam:leaderboard')
+    expect(await watchExam(adminSocket, later.id)).toEqual({ ok: true })
+    expect(await watchExam(memberSocket, later.id)).toEqual({ ok: true })
+    await takeAndSubmit(t.http, await t.login('dy0002'), later.id)
+    await until(() => adminLog.find((e) => e.payload.examId === later.id && e.payload.top.length === 1))
+    await new Promise((r) => setTimeout(r, 400))
+    const memberBoards = memberLog.filter((e) => e.payload.examId === later.id)
+    expect(memberBoards.length).toBeGreaterThan(1) // the resync and at least one push
+    expect(memberBoards.every((e) => e.payload.top.length === 0)).toBe(true)
+  })
+
   it('a burst of 500 submissions yields few pushes and the right final state', async () => {
     // 500 takers in one branch, made directly in the database (one hash for all).
     const passwordHash = await hashPassword('Burst2026x')

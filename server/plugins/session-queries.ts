@@ -28,23 +28,20 @@ function sessionPrincipalQuery(db: Db) {
       sql<boolean>`users.totp_enabled_at is not null`.as('totp_enabled'),
     ])
 }
-export type SessionPrincipalRow = NonNullable<Awaited<ReturnType<typeof findSessionPrincipal>>>
+export type SessionPrincipalRow = Awaited<ReturnType<typeof findSessionPrincipals>>[number]
 
-export function findSessionPrincipal(db: Db, sessionId: string) {
-  return sessionPrincipalQuery(db).where('sessions.id', '=', sessionId).executeTakeFirst()
-}
-
-/** The same for many sessions at once (realtime re-checks the sessions behind its sockets). */
+/** The sessions among `sessionIds` with their people (auth's session reads, and realtime re-checking its sockets). */
 export function findSessionPrincipals(db: Db, sessionIds: string[]) {
   return sessionIds.length ? sessionPrincipalQuery(db).where('sessions.id', 'in', sessionIds).execute() : Promise.resolve([])
 }
 
-/** Records a session's activity for the idle limit (never moves it backwards). */
-export async function touchSession(db: Db, sessionId: string, now: Date) {
+/** Records the sessions' activity for the idle limit (never moves it backwards). */
+export async function touchSessions(db: Db, sessionIds: string[], now: Date) {
+  if (!sessionIds.length) return
   await db
     .updateTable('sessions')
     .set({ last_seen_at: now })
-    .where('id', '=', sessionId)
+    .where('id', 'in', sessionIds)
     .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)]))
     .execute()
 }

@@ -6,8 +6,8 @@ import { scopePrefix } from '../../lib/scope.js'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
 import { ackError, SOCKET_LIMITS, watchCount } from '../../realtime/flood-guard.js'
 import { Coalescer } from '../../realtime/coalescer.js'
-import { findExam, leaderboardOpenToMembers, orgPaths, type ExamCatalog } from '../exams/index.js'
-import { invitedByOrg, leaderboard, monitor, orgCounts, summarizeProgress, type OrgInvited } from './service.js'
+import { leaderboardOpenToMembers, type ExamCatalog } from '../exams/index.js'
+import { invitedByOrg, leaderboard, leaderboards, monitor, orgCounts, summarizeProgress, type OrgInvited } from './service.js'
 
 const PUSH_INTERVAL_MS = 250
 /** Shorter than the push interval: a peer's push waits for this message and then its own coalescer. */
@@ -41,29 +41,35 @@ export function registerResultEvents(app: FastifyInstance, exams: ExamCatalog) {
   }
 
   /**
-   * A push reads the exam's counters (one row per org) once, and each room's top 10 through the
-   * board index — never the attempts themselves.
+   * A push reads the exam's counters (one row per org) once for every scope, sends each secretary
+   * her figures, and only then reads the boards — every room's top 10 in one statement through the
+   * board index, never the attempts themselves. Progress first: it is what a secretary watches
+   * during the exam, and it should not wait behind the boards.
    */
   async function pushExam(examId: number) {
-    const rooms = [...io.of('/').adapter.rooms.keys()]
-      .map((r) => ({ r, parsed: parseRoom(r) }))
-      .filter(({ parsed }) => parsed?.examId === examId)
+    const rooms = [...io.of('/').adapter.rooms.keys()].flatMap((r) => {
+      const parsed = parseRoom(r)
+      return parsed?.examId === examId ? [{ room: r, ...parsed }] : []
+    })
     if (!rooms.length) return
-    const exam = await findExam(deps.db, examId)
-    if (!exam) return
-    const audience = [...(await orgPaths(deps.db, exam.audience_org_ids as number[])).values()]
-    const progress = rooms.some(({ parsed }) => !parsed!.leaderboardOnly)
-      ? { invited: await invitedOf(examId, audience), counts: await orgCounts(deps.db, examId, '/') }
-      : null
-    const membersMaySee = leaderboardOpenToMembers(exam, deps.clock.now())
-    for (const { r, parsed } of rooms) {
-      const { scope, leaderboardOnly } = parsed!
-      const target = io.local.to(r)
-      if (!leaderboardOnly) target.emit('exam:progress', { examId, ...summarizeProgress(progress!, scope) })
-      target.emit('exam:leaderboard', {
-        examId,
-        top: leaderboardOnly && !membersMaySee ? [] : await leaderboard(deps.db, examId, scope, TOP_N),
-      })
+    const found = await exams.withAudience(examId)
+    if (!found) return
+    const watching = rooms.filter((r) => !r.leaderboardOnly)
+    if (watching.length) {
+      const progress = { invited: await invitedOf(examId, found.audience), counts: await orgCounts(deps.db, examId, '/') }
+      for (const { room, scope } of watching) io.local.to(room).emit('exam:progress', { examId, ...summarizeProgress(progress, scope) })
+    }
+    const membersMaySee = leaderboardOpenToMembers(found.exam, deps.clock.now())
+    const shown = rooms.filter((r) => !r.leaderboardOnly || membersMaySee)
+    const boards = await leaderboards(
+      deps.db,
+      examId,
+      shown.map((r) => r.scope),
+      TOP_N,
+    )
+    for (const { room, scope, leaderboardOnly } of rooms) {
+      const hidden = leaderboardOnly && !membersMaySee
+      io.local.to(room).emit('exam:leaderboard', { examId, top: hidden ? [] : (boards.get(scope) ?? []) })
     }
   }
 
