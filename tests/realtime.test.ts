@@ -89,6 +89,25 @@ describe('handshake and scope', () => {
 })
 
 describe('pushes', () => {
+  it('autosaves alone push nothing: the live figures do not move with a save', async () => {
+    const watcher = await open(admin)
+    const log = record(watcher, 'exam:progress', 'exam:leaderboard')
+    expect(await watchExam(watcher, exam.id)).toEqual({ ok: true })
+    await until(() => log.filter((e) => e.event === 'exam:leaderboard').length >= 1) // the resync
+    await new Promise((r) => setTimeout(r, 400)) // anything still in flight from earlier tests
+    const member = await t.login('dy0005')
+    const start = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})
+    await new Promise((r) => setTimeout(r, 400)) // the start's own push (started + 1)
+    const before = log.length
+    const q = start.body.questions[0]
+    for (const answer of [true, false, true, false, true]) {
+      const saved = await t.http().put(`/api/attempts/${start.body.attemptId}/answers/${q.id}`).set(bearer(member)).send({ answer })
+      expect(saved.status).toBe(200)
+    }
+    await new Promise((r) => setTimeout(r, 600)) // more than two push intervals
+    expect(log.slice(before)).toEqual([])
+  })
+
   it('a submission reaches watchers as exam:progress and exam:leaderboard within a second, scoped', async () => {
     const secretary = await open(await t.login('sj_bgs'))
     const adminSocket = await open(admin)

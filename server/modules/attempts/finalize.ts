@@ -11,7 +11,7 @@ import { countSubmission } from './counters.js'
 
 export type AttemptRow = Selectable<AttemptTable>
 
-export function resultOf(a: AttemptRow): SubmitResult {
+export function resultOf(a: Pick<AttemptRow, 'score' | 'max_score' | 'passed' | 'submitted_at'>): SubmitResult {
   return {
     score: Number(a.score),
     maxScore: Number(a.max_score),
@@ -92,14 +92,16 @@ export async function closeIfUnchanged(
   graded: ReturnType<typeof gradeAttempt>,
   submittedAt: Date,
   by: 'user' | 'deadline',
-): Promise<AttemptRow | undefined> {
+): Promise<Pick<AttemptRow, 'score' | 'max_score' | 'passed' | 'submitted_at'> | undefined> {
   const seconds = Math.round((submittedAt.getTime() - new Date(attempt.started_at).getTime()) / 1000)
   const score = sql`${graded.score}::numeric`
-  const { rows } = await sql<AttemptRow>`
+  // Only what the result needs comes back: `returning *` sent the whole paper (keys and all) back
+  // to be parsed again, at 200 submissions a second.
+  const { rows } = await sql<Pick<AttemptRow, 'id' | 'score' | 'max_score' | 'passed' | 'submitted_at'>>`
     with done as (
       update attempts set status = 'submitted', submitted_at = ${submittedAt}, submitted_by = ${by}, score = ${score}, passed = ${graded.passed}
       where id = ${attempt.id} and status = 'in_progress' and answers_version = ${attempt.answers_version}
-      returning *
+      returning id, score, max_score, passed, submitted_at
     ),
     ${
       graded.answered.length
