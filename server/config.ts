@@ -8,7 +8,12 @@ export interface Config {
   /** PostgreSQL connection string; undefined → embedded PGlite in dataDir. */
   databaseUrl?: string
   dataDir: string
-  /** Connections per node to PostgreSQL (default 40; nodes × pool must stay under max_connections). */
+  /**
+   * Connections per server process to PostgreSQL (default 10; nodes × workers × pool must stay
+   * under max_connections). Few on purpose: PostgreSQL does the most work with about two busy
+   * connections per core, and the exam-day bench had its autosave and push tails cut by half or
+   * more going from 40 to 10 (queries wait in the pool's queue instead of competing inside PostgreSQL).
+   */
   databasePoolSize: number
   adminPassword?: string
   /** Required with databaseUrl; with PGlite it is generated once and kept in dataDir. */
@@ -45,7 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number, got "${env.PORT}"`)
   }
-  const databasePoolSize = Number(env.DATABASE_POOL_SIZE ?? 40)
+  const databasePoolSize = Number(env.DATABASE_POOL_SIZE ?? 10)
   if (!Number.isInteger(databasePoolSize) || databasePoolSize < 1) {
     throw new Error(`DATABASE_POOL_SIZE must be a positive whole number, got "${env.DATABASE_POOL_SIZE}"`)
   }
