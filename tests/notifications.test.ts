@@ -7,6 +7,8 @@ import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { connect, record, until, type ClientSocket } from './helpers/sockets.js'
 import { ManualClock } from '../server/lib/clock.js'
 import { runNotificationJob } from '../server/modules/notifications/index.js'
+import { notify } from '../server/modules/notifications/service.js'
+import { withTransaction } from '../server/lib/transaction.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
 const START = new Date('2026-12-07T01:00:00Z') // 09:00 in Beijing
@@ -210,4 +212,28 @@ describe('the notification centre', () => {
     await new Promise((r) => setTimeout(r, 200))
     expect(theirs).toEqual([])
   })
+})
+
+describe('a notice to a whole province', () => {
+  it('reaches 12,000 people in one call: more rows than one statement may carry parameters for', async () => {
+    // Seven parameters a row and at most 65,535 in a statement: one insert stops at 9,362 people.
+    const { id: orgId } = await t.db.selectFrom('orgs').select('id').where('name', '=', branch.name).executeTakeFirstOrThrow()
+    const { rows } = await sql<{ id: number }>`
+      insert into users (username, name, role, org_id, password_hash, active)
+      select 'prov' || g, '全省' || g, 'member', ${orgId}, 'x', false from generate_series(1, 12000) g
+      returning id`.execute(t.db)
+    const ids = rows.map((r) => r.id)
+    const cause = 'province-wide-test'
+    const notice = { kind: 'bulletin' as const, title: '全省通报', body: '测试', cause }
+    const sent = await withTransaction(t.app.deps, (tx, emit) => notify(tx, emit, ids, notice, clock.now()))
+    expect(sent).toBe(12_000)
+    const stored = await t.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('cause', '=', cause)
+      .executeTakeFirstOrThrow()
+    expect(Number(stored.n)).toBe(12_000)
+    // Sent again (a job retried): nobody gets it twice.
+    expect(await withTransaction(t.app.deps, (tx, emit) => notify(tx, emit, ids, notice, clock.now()))).toBe(0)
+  }, 60_000)
 })

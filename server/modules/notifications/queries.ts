@@ -24,24 +24,36 @@ export interface NewNotification {
 }
 
 /** Inserts one notification per person; a person who already has this cause gets nothing new. */
+/**
+ * Rows per statement: seven parameters a row, and PostgreSQL takes at most 65,535 in one statement.
+ * A notice to a whole province (20,000 members) in one statement was refused (08P01) and its job
+ * retried forever.
+ */
+const ROWS_PER_INSERT = 5_000
+
 export async function insertNotifications(db: Db, userIds: number[], n: NewNotification, at: Date): Promise<Row[]> {
-  if (!userIds.length) return []
-  return db
-    .insertInto('notifications')
-    .values(
-      userIds.map((user_id) => ({
-        user_id,
-        kind: n.kind,
-        title: n.title,
-        body: n.body,
-        link: n.link ?? null,
-        cause: n.cause,
-        created_at: at,
-      })),
+  const rows: Row[] = []
+  for (let i = 0; i < userIds.length; i += ROWS_PER_INSERT) {
+    rows.push(
+      ...(await db
+        .insertInto('notifications')
+        .values(
+          userIds.slice(i, i + ROWS_PER_INSERT).map((user_id) => ({
+            user_id,
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+            link: n.link ?? null,
+            cause: n.cause,
+            created_at: at,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['user_id', 'cause']).doNothing())
+        .returningAll()
+        .execute()),
     )
-    .onConflict((oc) => oc.columns(['user_id', 'cause']).doNothing())
-    .returningAll()
-    .execute()
+  }
+  return rows
 }
 
 /** Claims a fan-out cause for this transaction; false when another node (or tick) already did it. */
