@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Selectable } from 'kysely'
 import type { AttemptTable, Database } from '../../db/types.js'
+import type { Paper } from '../questions/index.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -91,6 +92,31 @@ export async function personExamState(db: Db, examId: number, userId: number) {
  * Inserts a new attempt and counts the person as started (exam_people, exam_org_counts) in one
  * statement — atomic on its own, and one round trip on the exam-day hot path.
  */
+/** Every attempt column but the paper; the type check below fails when a column is added and not listed. */
+const COLUMNS_BUT_PAPER = [
+  'id',
+  'exam_id',
+  'user_id',
+  'org_id',
+  'attempt_no',
+  'status',
+  'started_at',
+  'deadline',
+  'submitted_at',
+  'submitted_by',
+  'score',
+  'max_score',
+  'passed',
+  'answered_count',
+  'answers_version',
+  'blur_count',
+  'device_switches',
+  'reload_count',
+  'device_id',
+] as const satisfies readonly Exclude<keyof AttemptTable, 'paper'>[]
+const listsEveryColumn: Exclude<keyof AttemptTable, 'paper' | (typeof COLUMNS_BUT_PAPER)[number]> extends never ? true : never = true
+void listsEveryColumn
+
 export async function insertAttemptCounted(
   db: Db,
   a: {
@@ -101,14 +127,16 @@ export async function insertAttemptCounted(
     startedAt: Date
     deadline: Date
     maxScore: number
-    paper: string
+    paper: Paper
     deviceId: string | null
   },
-) {
-  const { rows } = await sql<Selectable<AttemptTable>>`
+): Promise<Selectable<AttemptTable>> {
+  // Everything but the paper comes back: the caller has it already, and at 200 starts a second
+  // sending it back to be parsed again is wasted work for both sides.
+  const { rows } = await sql<Omit<Selectable<AttemptTable>, 'paper'>>`
     with inserted as (
       insert into attempts (exam_id, user_id, org_id, attempt_no, status, started_at, deadline, max_score, paper, device_id)
-      values (${a.examId}, ${a.userId}, ${a.orgId}, ${a.attemptNo}, 'in_progress', ${a.startedAt}, ${a.deadline}, ${a.maxScore}, ${a.paper}::jsonb, ${a.deviceId})
+      values (${a.examId}, ${a.userId}, ${a.orgId}, ${a.attemptNo}, 'in_progress', ${a.startedAt}, ${a.deadline}, ${a.maxScore}, ${JSON.stringify(a.paper)}::jsonb, ${a.deviceId})
       returning *
     ), person as (
       insert into exam_people (exam_id, user_id, org_id) select exam_id, user_id, org_id from inserted
@@ -118,6 +146,6 @@ export async function insertAttemptCounted(
       insert into exam_org_counts (exam_id, org_id, started) select ${a.examId}, org_id, 1 from person
       on conflict (exam_id, org_id) do update set started = exam_org_counts.started + 1
     )
-    select * from inserted`.execute(db)
-  return rows[0]
+    select ${sql.join(COLUMNS_BUT_PAPER.map((c) => sql.ref(c)))} from inserted`.execute(db)
+  return { ...rows[0], paper: a.paper }
 }

@@ -72,7 +72,7 @@ export async function startAttempt(deps: Deps, exams: ExamCatalog, principal: Pr
       startedAt: now,
       deadline,
       maxScore: Number(exam.max_score),
-      paper: JSON.stringify(paper),
+      paper,
       deviceId: deviceId ?? null,
     })
     deps.events.emit('exam:changed', examId)
