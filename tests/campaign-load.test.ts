@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, TEST_JWT_SECRET, type TestContext } from './helpers/app.js'
 import { mintTokens } from './bench/tokens.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
+import { sql } from 'kysely'
+import { recordActivity } from '../server/modules/campaign/index.js'
+import { withTransaction } from '../server/lib/transaction.js'
 
 const PEOPLE = 300
 /** Arrivals spread evenly over this long. */
@@ -96,4 +99,33 @@ describe('300 people sign in to one activity', () => {
     expect(Number(points.n)).toBe(PEOPLE)
     // Speed is a benchmark's business, not a test's: the latencies are printed above, never asserted.
   })
+})
+
+describe('a contest of the whole province ends in the ledger', () => {
+  it('records 17,000 players as one activity: more than one statement may carry parameters for', async () => {
+    // Four parameters a participant and at most 65,535 in a statement: one insert stops at 16,383.
+    const root = await t.db.selectFrom('orgs').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirstOrThrow()
+    const admin = await t.db.selectFrom('users').select('id').where('username', '=', DEMO_ADMIN.username).executeTakeFirstOrThrow()
+    const { rows } = await sql<{ id: number }>`
+      insert into users (username, name, role, org_id, password_hash, active)
+      select 'contest_' || g, '竞答' || g, 'member', ${root.id}, 'x', true from generate_series(1, 17000) g
+      returning id`.execute(t.db)
+    const activity = await withTransaction(t.app.deps, (tx) =>
+      recordActivity(tx, {
+        orgId: root.id,
+        type: 'contest',
+        title: '全省现场竞答',
+        startsAt: new Date(),
+        endsAt: new Date(),
+        createdBy: admin.id,
+        participantIds: rows.map((r) => r.id),
+      }),
+    )
+    const recorded = await t.db
+      .selectFrom('activity_participants')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('activity_id', '=', activity.id)
+      .executeTakeFirstOrThrow()
+    expect(Number(recorded.n)).toBe(17_000)
+  }, 120_000)
 })

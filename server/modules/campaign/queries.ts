@@ -39,25 +39,41 @@ export function findActivity(db: Db, id: number) {
     .executeTakeFirst()
 }
 
+/**
+ * Rows or ids per statement: PostgreSQL takes at most 65,535 parameters in one. A contest of the
+ * whole province ends by recording every player (20,000 people, four parameters each) here.
+ */
+const PEOPLE_PER_STATEMENT = 5_000
+
 /** Users by id with their org path (scope checks on participants). */
-export function usersWithPaths(db: Db, ids: number[]) {
-  if (!ids.length) return Promise.resolve([])
-  return db
-    .selectFrom('users')
-    .innerJoin('orgs', 'orgs.id', 'users.org_id')
-    .select(['users.id', 'users.org_id', 'orgs.path'])
-    .where('users.id', 'in', ids)
-    .execute()
+export async function usersWithPaths(db: Db, ids: number[]) {
+  const users = []
+  for (let i = 0; i < ids.length; i += PEOPLE_PER_STATEMENT) {
+    users.push(
+      ...(await db
+        .selectFrom('users')
+        .innerJoin('orgs', 'orgs.id', 'users.org_id')
+        .select(['users.id', 'users.org_id', 'orgs.path'])
+        .where('users.id', 'in', ids.slice(i, i + PEOPLE_PER_STATEMENT))
+        .execute()),
+    )
+  }
+  return users
 }
 
 /** Adds people to an activity; a person already there stays as she was (repeats count once). */
 export async function addParticipants(db: Db, activityId: number, users: { id: number; org_id: number }[], addedBy: number | null) {
-  if (!users.length) return
-  await db
-    .insertInto('activity_participants')
-    .values(users.map((u) => ({ activity_id: activityId, user_id: u.id, org_id: u.org_id, added_by: addedBy })))
-    .onConflict((oc) => oc.columns(['activity_id', 'user_id']).doNothing())
-    .execute()
+  for (let i = 0; i < users.length; i += PEOPLE_PER_STATEMENT) {
+    await db
+      .insertInto('activity_participants')
+      .values(
+        users
+          .slice(i, i + PEOPLE_PER_STATEMENT)
+          .map((u) => ({ activity_id: activityId, user_id: u.id, org_id: u.org_id, added_by: addedBy })),
+      )
+      .onConflict((oc) => oc.columns(['activity_id', 'user_id']).doNothing())
+      .execute()
+  }
 }
 
 /** Attendance = distinct participants + guests. */

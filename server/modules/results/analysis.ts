@@ -13,6 +13,13 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Paper, PaperQuestion } from '../questions/index.js'
 
+/**
+ * A statement takes at most 65,535 parameters. The answers are read by the same filter as the
+ * attempts (20,000 takers with a few attempts each passed that limit as an id list), and the
+ * bank's questions, which random draws from a large bank can make tens of thousands, in slices.
+ */
+const IDS_PER_STATEMENT = 5_000
+
 type Db = Kysely<Database>
 
 export const MIN_RESPONSES = 5
@@ -93,7 +100,10 @@ export async function itemAnalysis(db: Db, examId: number, scope: string): Promi
     score: number | null
   }>`
     select aa.attempt_id, aa.question_id, aa.answer, aa.correct, aa.score::float8 as score
-    from attempt_answers aa where aa.attempt_id in (${sql.join(attempts.map((a) => a.id))})`.execute(db)
+    from attempt_answers aa
+    join attempts a on a.id = aa.attempt_id
+    join orgs o on o.id = a.org_id
+    where a.exam_id = ${examId} and a.status = 'submitted' and o.path like ${`${scope}%`}`.execute(db)
   const answerOf = new Map(answers.map((a) => [`${a.attempt_id}:${a.question_id}`, a]))
 
   // Each response, with the chosen options as texts (letters differ between people's shuffles).
@@ -121,11 +131,17 @@ export async function itemAnalysis(db: Db, examId: number, scope: string): Promi
   }
 
   // The bank's own letters for option texts, so staff recognise "C" as the bank's C.
-  const bank = await db
-    .selectFrom('questions')
-    .select(['id', 'options'])
-    .where('id', 'in', [...byQuestion.keys()])
-    .execute()
+  const bank = []
+  const questionIds = [...byQuestion.keys()]
+  for (let i = 0; i < questionIds.length; i += IDS_PER_STATEMENT) {
+    bank.push(
+      ...(await db
+        .selectFrom('questions')
+        .select(['id', 'options'])
+        .where('id', 'in', questionIds.slice(i, i + IDS_PER_STATEMENT))
+        .execute()),
+    )
+  }
   const bankLetter = new Map(
     bank.flatMap((b) =>
       ((b.options as { key: string; text: string }[] | null) ?? []).map((o): [string, string] => [`${b.id}:${o.text}`, o.key]),
