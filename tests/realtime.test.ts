@@ -28,30 +28,35 @@ async function takeAndSubmit(base: () => any, token: string, examId: number, rig
   return base().post(`/api/attempts/${start.body.attemptId}/submit`).set(bearer(token))
 }
 
+/** An exam open now for an hour, one judge question of 100 points; `fields` override. */
+async function createLiveExam(fields: Record<string, unknown>) {
+  const now = Date.now()
+  const res = await t
+    .http()
+    .post('/api/exams')
+    .set(bearer(admin))
+    .send({
+      opensAt: new Date(now - 60_000).toISOString(),
+      closesAt: new Date(now + 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [org('省工业和信息化厅').id],
+      passScore: 50,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+      paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
+      ...fields,
+    })
+  expect(res.status).toBe(201)
+  return res.body
+}
+
 beforeAll(async () => {
   t = await createTestContext({ listen: true })
   admin = await t.login(DEMO_ADMIN.username)
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
-  const now = Date.now()
-  exam = (
-    await t
-      .http()
-      .post('/api/exams')
-      .set(bearer(admin))
-      .send({
-        title: '直播测试',
-        opensAt: new Date(now - 60_000).toISOString(),
-        closesAt: new Date(now + 3_600_000).toISOString(),
-        durationMinutes: 30,
-        audienceOrgIds: [org('省工业和信息化厅').id],
-        passScore: 50,
-        maxAttempts: 1,
-        shuffleQuestions: false,
-        shuffleOptions: false,
-        releaseResults: 'immediately',
-        paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-      })
-  ).body
+  exam = await createLiveExam({ title: '直播测试' })
 })
 afterAll(async () => {
   sockets.forEach((s) => s.close())
@@ -145,25 +150,7 @@ describe('pushes', () => {
   it('results released after the close: members watching get an empty board from the same push that shows the admin hers', async () => {
     // Members and the admin both watch with scope '/': one push reads the boards once for both, and
     // must still keep the rows from the members' room until the exam closes.
-    const later = (
-      await t
-        .http()
-        .post('/api/exams')
-        .set(bearer(admin))
-        .send({
-          title: '统一公布的直播',
-          opensAt: new Date(Date.now() - 60_000).toISOString(),
-          closesAt: new Date(Date.now() + 3_600_000).toISOString(),
-          durationMinutes: 30,
-          audienceOrgIds: [org('省工业和信息化厅').id],
-          passScore: 50,
-          maxAttempts: 1,
-          shuffleQuestions: false,
-          shuffleOptions: false,
-          releaseResults: 'after_close',
-          paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-        })
-    ).body
+    const later = await createLiveExam({ title: '统一公布的直播', releaseResults: 'after_close' })
     const adminSocket = await open(admin)
     const memberSocket = await open(await t.login('dy0003'))
     const adminLog = record(adminSocket, 'exam:leaderboard')
@@ -194,25 +181,7 @@ describe('pushes', () => {
         })),
       )
       .execute()
-    const burstExam = (
-      await t
-        .http()
-        .post('/api/exams')
-        .set(bearer(admin))
-        .send({
-          title: '压力',
-          opensAt: new Date(Date.now() - 60_000).toISOString(),
-          closesAt: new Date(Date.now() + 3_600_000).toISOString(),
-          durationMinutes: 30,
-          audienceOrgIds: [branch.id],
-          passScore: 50,
-          maxAttempts: 1,
-          shuffleQuestions: false,
-          shuffleOptions: false,
-          releaseResults: 'immediately',
-          paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-        })
-    ).body
+    const burstExam = await createLiveExam({ title: '压力', audienceOrgIds: [branch.id] })
     const watcher = await open(admin)
     const log = record(watcher, 'exam:progress', 'exam:leaderboard')
     await watchExam(watcher, burstExam.id)
