@@ -100,8 +100,14 @@ async function loadPool(db: Db, spec: PaperSpec, today: string): Promise<DrawPoo
         ),
       )
   const ids = [...new Set(candidates.flat())]
+  // One array parameter, not one per id: a rule may match more questions than the 65,535 parameters
+  // a statement can take.
   const rows = ids.length
-    ? await db.selectFrom('questions').select(['id', 'type', 'stem', 'options', 'answer', 'explanation']).where('id', 'in', ids).execute()
+    ? await db
+        .selectFrom('questions')
+        .select(['id', 'type', 'stem', 'options', 'answer', 'explanation'])
+        .where(sql<boolean>`id = any(${ids}::int[])`)
+        .execute()
     : []
   return { at: Date.now(), candidates, rows: new Map(rows.map((r) => [r.id, r as QuestionRow])) }
 }

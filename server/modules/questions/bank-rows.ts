@@ -9,8 +9,12 @@ import type { PaperQuestion } from './presentation.js'
 /** Published and not expired on `today`. */
 export const publishedOn = (today: string) => sql<boolean>`status = 'published' and (valid_until is null or valid_until >= ${today}::date)`
 
-/** Leaves out the given question ids (an open exam's, or those already asked). */
-export const notAmong = (ids: Set<number>) => (ids.size ? sql`and id not in (${sql.join([...ids])})` : sql``)
+/**
+ * Leaves out the given question ids (an open exam's, or those already asked). They go as one array
+ * parameter: a statement takes at most 65,535 parameters, and an open exam drawing from a whole
+ * category of the bank locks every question of it.
+ */
+export const notAmong = (ids: Set<number>) => (ids.size ? sql`and id <> all(${[...ids]}::int[])` : sql``)
 
 /** Bank rows as questions in the order of `ids`, options not yet shuffled; missing ids are skipped. */
 export async function loadBankQuestions(db: Kysely<Database>, ids: number[]): Promise<PaperQuestion[]> {
