@@ -36,6 +36,7 @@ import { pointRoutes, registerPointEvents, registerPointReactions } from './modu
 import { registerMediaFiles, studyRoutes } from './modules/study/index.js'
 import { battleRoutes, registerBattles } from './modules/battles/index.js'
 import { contestRoutes, registerContests } from './modules/contests/index.js'
+import { createGamesHome } from './realtime/games-home.js'
 import { reportRoutes } from './modules/reports/index.js'
 import { policyRoutes, readPolicy } from './modules/policy/index.js'
 import { privacyRoutes } from './modules/privacy/index.js'
@@ -210,8 +211,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerNotificationEvents(app)
   registerPointEvents(app)
   registerPointReactions(app)
-  registerBattles(app, { exams })
-  registerContests(app)
+  const games = createGamesHome(app)
+  registerBattles(app, { exams, games })
+  registerContests(app, { games })
+  games.start()
 
   await registerWeb(app, deps.webDist ?? DEFAULT_WEB_DIST)
   return app

@@ -35,9 +35,10 @@ export interface Config {
   /**
    * Server processes on this machine (node:cluster), each with its own event loop and file
    * descriptors; `WORKERS=auto` means one per core. PostgreSQL only (PGlite is one process).
-   * Default 1: live battles and contests are matched inside one process.
+   * Unset: one per core on PostgreSQL (live games run in one process of them all, the games home,
+   * and the others forward to it), one on PGlite.
    */
-  workers: number
+  workers: number | undefined
   /** Argon2id hashes at once per process, and how many may wait before a login is told to come back. */
   hashConcurrency?: number
   hashQueue?: number
@@ -82,9 +83,9 @@ function positive(raw: string | undefined, name: string): number | undefined {
   return n
 }
 
-function parseWorkers(raw: string | undefined): number {
+function parseWorkers(raw: string | undefined): number | undefined {
   if (raw?.trim() === 'auto') return os.availableParallelism()
-  return positive(raw, 'WORKERS') ?? 1
+  return positive(raw, 'WORKERS')
 }
 
 function parseTrustProxy(raw: string | undefined): boolean | string {

@@ -1,6 +1,7 @@
 // The entry point: config → database → migrations → first start → app → listen → graceful stop.
 // With WORKERS > 1 on PostgreSQL the first process prepares the database and forks the workers
 // (cluster.ts); each worker runs `serve` with the database already prepared.
+import os from 'node:os'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig, type Config } from './config.js'
 import { openDatabase, type DbHandle } from './db/connect.js'
@@ -107,8 +108,8 @@ async function main() {
     await handle.close()
     throw err
   }
-  const workers = handle.kind === 'postgres' ? config.workers : 1
-  if (config.workers > 1 && handle.kind !== 'postgres') log('嵌入式 PGlite 只能单进程运行，已忽略 WORKERS')
+  const workers = handle.kind === 'postgres' ? (config.workers ?? os.availableParallelism()) : 1
+  if ((config.workers ?? 1) > 1 && handle.kind !== 'postgres') log('嵌入式 PGlite 只能单进程运行，已忽略 WORKERS')
   if (workers === 1) {
     try {
       await serve(config, handle, jwtSecret)

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestContext, bearer, baseUrlOf, TEST_JWT_SECRET, type TestContext } from './helpers/app.js'
+import { createTestContext, bearer, baseUrlOf, listeningRedisNode, type TestContext } from './helpers/app.js'
 import { connect, record, until, watchExam, type ClientSocket } from './helpers/sockets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
-import { buildApp } from '../server/app.js'
 import { hashPassword } from '../server/lib/passwords.js'
 
 let t: TestContext
@@ -225,19 +224,7 @@ describe('pushes', () => {
 describe('two nodes with Redis', () => {
   it('a watcher on node A sees a submission made on node B', async () => {
     const redisKey = `xuece-test-${process.pid}-${Date.now()}`
-    const make = async () => {
-      const node = await buildApp({
-        db: t.db,
-        dbKind: t.app.dbKind,
-        jwtSecret: TEST_JWT_SECRET,
-        logLevel: 'silent',
-        webDist: '/nonexistent',
-        redisUrl: 'redis://127.0.0.1:6379',
-        redisKey,
-      })
-      await node.listen({ port: 0, host: '127.0.0.1' })
-      return node
-    }
+    const make = () => listeningRedisNode(t, redisKey)
     const [a, b] = [await make(), await make()]
     try {
       const watcher = await connect(baseUrlOf(a), admin)

@@ -107,6 +107,9 @@ describe.runIf(TEST_DATABASE_URL)('PostgreSQL', () => {
     const ok = await startMain({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32), ADMIN_PASSWORD: 'Str0ng-Admin-Pass', DATA_DIR: tempDir() })
     running.push(ok)
     await waitFor(ok, /已启动/)
+    // On PostgreSQL the default is one worker process per core.
+    const cores = os.availableParallelism()
+    if (cores > 1) expect(ok.output()).toContain(`（${cores} 个工作进程）`)
     expect(await (await fetch(`http://127.0.0.1:${ok.port}/api/health`)).json()).toEqual({ status: 'ok', db: 'postgres', demo: false })
     expect(await login(ok.port, 'admin', 'Str0ng-Admin-Pass')).toBe(200)
     await stop(ok)

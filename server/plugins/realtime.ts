@@ -12,6 +12,7 @@ import type { Principal } from '../lib/scope.js'
 import { AppError } from '../lib/errors.js'
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../realtime/events-map.js'
 import { guardSocket } from '../realtime/flood-guard.js'
+import type { GamesServerEvents } from '../realtime/games-home.js'
 
 interface SocketData {
   principal: Principal
@@ -19,8 +20,12 @@ interface SocketData {
 
 /** How often each node re-reads the sessions behind its sockets (ended elsewhere → disconnect). */
 export const SESSION_RECHECK_MS = 5_000
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
-export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+type ServerSideEvents = InterServerEvents & GamesServerEvents
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>
+
+/** The room of every socket of one person, on whichever process or node it is connected. */
+export const userRoom = (userId: number) => `user:${userId}`
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -91,6 +96,8 @@ export default fp<{ redisUrl?: string; redisKey?: string; clusterWorker?: boolea
       next(new Error(refused ? 'UNAUTHORIZED' : 'UNAVAILABLE'))
     }
   })
+
+  io.on('connection', (socket) => void socket.join(userRoom(socket.data.principal.userId)))
 
   app.decorate('io', io)
   app.decorate('realtimeClustered', clustered)

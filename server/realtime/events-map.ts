@@ -203,7 +203,24 @@ export interface ServerToClientEvents {
   notification: (payload: NotificationPayload) => void
 }
 
-/** Messages between server nodes (through the Redis adapter). */
+/** What the games home answers a forwarded event with: the socket's ack. */
+export type GameReply = { ok: true; [key: string]: unknown } | { ok: false; error: string }
+/** The live-game events a process forwards to the games home, with their checked arguments. */
+export interface GameCalls {
+  'battle:join': { mode: BattleMode; scope: 'department' | 'branch'; invite?: string }
+  'battle:invite': { mode: BattleMode; userId?: number }
+  'battle:leave': Record<string, never>
+  'battle:answer': { battleId: number; index: number; answer: unknown }
+  'battle:resume': { battleId: number }
+  'contest:join': { pin: string }
+  'contest:host': { contestId: number }
+  'contest:next': { contestId: number }
+  'contest:answer': { contestId: number; index: number; answer: unknown }
+}
+/** A socket of a process that is not the games home came or went. */
+export type GameNotice = 'connected' | 'disconnected'
+
+/** Messages between server processes (through the Redis adapter, or the cluster primary); the games home adds its own. */
 export interface InterServerEvents {
   'exam:dirty': (examId: number) => void
   'points:dirty': () => void

@@ -1,6 +1,6 @@
 // kill -9 one of two cluster workers while takers autosave and a secretary watches: the primary
 // replaces it, the sockets it held reconnect to a live worker, the watcher keeps getting progress,
-// and every acknowledged answer is in the database.
+// and every acknowledged answer is in the database. Then live games still match across workers.
 import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
@@ -107,5 +107,19 @@ describe('kill -9 of one worker', () => {
     const submits = await pool(takers.slice(0, 10), 5, (c, i) => c.call('POST', `/api/attempts/${papers[i].attemptId}/submit`))
     stage(`submitted: ${submits.map((r) => r.status).join(' ')}`)
     expect(await until(() => progress.some((p) => p.submitted >= 10), 15_000)).toBe(true)
+
+    // Live games span the workers: four new sockets, handed to the two workers in turn, queue for a
+    // 四人赛 and are matched into one battle by the games home (matching inside each worker would
+    // leave two and two waiting).
+    const four = takers.slice(20, 24).map((c) => io(base, { transports: ['websocket'], auth: { token: c.token }, reconnection: false }))
+    sockets.push(...four)
+    expect(await until(() => four.every((s) => s.connected), 10_000)).toBe(true)
+    const matched: number[] = []
+    four.forEach((s) => s.on('battle:matched', (m: { battleId: number }) => matched.push(m.battleId)))
+    const joined = await Promise.all(four.map((s) => s.timeout(8_000).emitWithAck('battle:join', { mode: 'four' })))
+    expect(joined).toEqual(Array(4).fill({ ok: true, queued: true }))
+    expect(await until(() => matched.length === 4, 10_000)).toBe(true)
+    expect(new Set(matched).size).toBe(1)
+    stage(`four players matched across workers into battle ${matched[0]}`)
   }, 420_000)
 })

@@ -79,6 +79,8 @@ export async function startServer(url: string, extra: Record<string, string | un
     DATA_DIR: '/tmp/xuece-chaos-unused',
     LOG_LEVEL: 'info',
     DATABASE_POOL_SIZE: '20',
+    // One process unless a test asks for workers (on PostgreSQL the default is one per core).
+    WORKERS: '1',
     ...extra,
   })
   await waitFor(p, /已启动/, startTimeoutMs)

@@ -105,6 +105,24 @@ export async function createTestContext(
   }
 }
 
+/**
+ * Another listening node on the test's database whose socket.io rooms span every node made with the
+ * same `redisKey` (through the local Redis): how several machines, or workers, share live state.
+ */
+export async function listeningRedisNode(t: TestContext, redisKey: string): Promise<FastifyInstance> {
+  const node = await buildApp({
+    db: t.db,
+    dbKind: t.app.dbKind,
+    jwtSecret: TEST_JWT_SECRET,
+    logLevel: 'silent',
+    webDist: '/nonexistent',
+    redisUrl: 'redis://127.0.0.1:6379',
+    redisKey,
+  })
+  await node.listen({ port: 0, host: '127.0.0.1' })
+  return node
+}
+
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 
 export function baseUrlOf(app: FastifyInstance): string {

@@ -1,6 +1,7 @@
-// The battle runtime, one per app: the matchmaking queues, the running battles and their timers.
-// A battle lives in the memory of the node that matched it (its players' sockets are all on that
-// node); the database gets the battle when it starts and its outcome when it ends. The server times
+// The battle runtime: the matchmaking queues, the running battles and their timers. It does its work
+// only in the games home (one process of the whole deployment); players' sockets may be connected to
+// any process, and are reached by id through the socket.io adapter. The database gets the battle
+// when it starts and its outcome when it ends. The server times
 // every round: a question's key leaves only in `battle:round`, after everyone answered or the time
 // ran out. Wall-clock stamps (endsAt, the day of the points) come from deps.clock; the time an
 // answer took is measured on the process's monotonic clock, the same one the round timers run on.
@@ -10,7 +11,8 @@ import type { Deps } from '../../lib/deps.js'
 import { AppError } from '../../lib/errors.js'
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
-import type { RealtimeServer, RealtimeSocket } from '../../plugins/realtime.js'
+import type { RealtimeServer } from '../../plugins/realtime.js'
+import type { GameCaller } from '../../realtime/games-home.js'
 import type { BattleMode, BattleState, LiveQuestion } from '../../realtime/events-map.js'
 import { answerShapeProblem, grade, shuffleOptions, type PaperQuestion } from '../questions/index.js'
 import { battleRoundScore, minReadMs, type ReadingSpeed } from './scoring.js'
@@ -102,11 +104,11 @@ interface Battle {
 }
 
 /**
- * Emits to exactly these sockets of this node. (socket.io reads an empty room list as "everyone":
- * an empty list here must reach nobody.)
+ * Emits to exactly these sockets, on whichever process or node each is connected. (socket.io reads
+ * an empty room list as "everyone": an empty list here must reach nobody.)
  */
 export function sendTo(io: RealtimeServer, socketIds: string[]): { emit: RealtimeServer['emit'] } {
-  return socketIds.length ? io.local.to(socketIds) : { emit: () => true }
+  return socketIds.length ? io.to(socketIds) : { emit: () => true }
 }
 
 export const NOT_YOURS = '对战不存在或你不在其中'
@@ -127,8 +129,12 @@ export class BattleRuntime {
   private battles = new Map<number, Battle>()
   /** The battle each person plays (0 while hers is being set up). */
   private playing = new Map<number, number>()
+  /** Sockets of matched players that disconnected while their battle was being set up. */
+  private droppedWhileStarting = new Set<string>()
   private pendingTimers = new Set<NodeJS.Timeout>()
   private closed = false
+  /** Counts `forget()`s: a battle still being set up from before one is dropped. */
+  private era = 0
 
   constructor(
     private deps: Deps,
@@ -138,8 +144,8 @@ export class BattleRuntime {
 
   // ── Matchmaking ────────────────────────────────────────────────────────────────────────────
 
-  join(socket: RealtimeSocket, mode: BattleMode, scope: 'department' | 'branch', invite?: string): { queued: boolean } {
-    const p = socket.data.principal
+  join(caller: GameCaller, mode: BattleMode, scope: 'department' | 'branch', invite?: string): { queued: boolean } {
+    const p = caller.principal
     if (this.playing.has(p.userId)) throw new AppError(409, 'IN_BATTLE', '你正在对战中，请先结束当前对战')
     const already = this.waiting.get(p.userId)
     let queue: Queue
@@ -156,25 +162,29 @@ export class BattleRuntime {
     if (already && already !== queue) this.unqueue(p.userId)
     if (already === queue) {
       // A second join (a reload): the newer socket is told when the match is made.
-      queue.entries.find((e) => e.userId === p.userId)!.socketId = socket.id
+      queue.entries.find((e) => e.userId === p.userId)!.socketId = caller.socketId
       return { queued: true }
     }
     this.enqueue(
       queue,
-      { userId: p.userId, name: p.name, orgId: p.orgId, principal: p, socketId: socket.id },
+      { userId: p.userId, name: p.name, orgId: p.orgId, principal: p, socketId: caller.socketId },
       invite ? this.timing.inviteWaitMs : this.timing.matchWaitMs,
     )
     return { queued: true }
   }
 
   /** A private match the inviter waits in; colleagues join it with its code. */
-  invite(socket: RealtimeSocket, mode: BattleMode): string {
-    const p = socket.data.principal
+  invite(caller: GameCaller, mode: BattleMode): string {
+    const p = caller.principal
     if (this.playing.has(p.userId)) throw new AppError(409, 'IN_BATTLE', '你正在对战中，请先结束当前对战')
     this.unqueue(p.userId)
     const code = randomBytes(6).toString('base64url')
     const queue = this.newQueue(`invite:${code}`, mode, 'invite', departmentOf(p.orgPath))
-    this.enqueue(queue, { userId: p.userId, name: p.name, orgId: p.orgId, principal: p, socketId: socket.id }, this.timing.inviteWaitMs)
+    this.enqueue(
+      queue,
+      { userId: p.userId, name: p.name, orgId: p.orgId, principal: p, socketId: caller.socketId },
+      this.timing.inviteWaitMs,
+    )
     return code
   }
 
@@ -193,9 +203,10 @@ export class BattleRuntime {
         const entry = queue.entries.find((e) => e.userId === entrant.userId)
         this.unqueue(entrant.userId)
         if (entry)
-          this.io.local
-            .to(entry.socketId)
-            .emit('battle:unmatched', { mode: queue.mode, message: '暂时没有可以匹配的同事，请稍后再试，或邀请同事对战' })
+          sendTo(this.io, [entry.socketId]).emit('battle:unmatched', {
+            mode: queue.mode,
+            message: '暂时没有可以匹配的同事，请稍后再试，或邀请同事对战',
+          })
       }, waitMs),
     )
     if (queue.entries.length >= SEATS[queue.mode]) {
@@ -225,8 +236,13 @@ export class BattleRuntime {
 
   private async start(mode: BattleMode, matchedIn: string, players: Entrant[]) {
     for (const p of players) this.playing.set(p.userId, 0)
+    const era = this.era
+    const gone = () => this.closed || era !== this.era
     const release = () => {
-      for (const p of players) if (this.playing.get(p.userId) === 0) this.playing.delete(p.userId)
+      for (const p of players) {
+        if (this.playing.get(p.userId) === 0) this.playing.delete(p.userId)
+        this.droppedWhileStarting.delete(p.socketId)
+      }
     }
     try {
       const now = this.deps.clock.now()
@@ -235,16 +251,16 @@ export class BattleRuntime {
       const locked = new Set<number>()
       for (const set of await Promise.all(players.map((p) => this.lockedFor(p.principal)))) for (const id of set) locked.add(id)
       const ids = await drawQuestionIds(this.deps.db, today, locked, this.timing.rounds)
-      if (ids.length < this.timing.rounds || this.closed) {
+      if (ids.length < this.timing.rounds || gone()) {
         release()
         for (const p of players)
-          this.io.local.to(p.socketId).emit('battle:unmatched', { mode, message: '题库中可用于对战的题目不足，请联系管理员' })
+          sendTo(this.io, [p.socketId]).emit('battle:unmatched', { mode, message: '题库中可用于对战的题目不足，请联系管理员' })
         return
       }
       const [bank, cards] = await Promise.all([loadBankQuestions(this.deps.db, ids), playerCards(this.deps.db, players)])
       const questions = bank.map((q) => shuffleOptions(q))
       const id = await startBattleRecord(this.deps, { mode, matchedIn, questionIds: ids, day: today, at: now, players })
-      if (this.closed) return release()
+      if (gone()) return release()
       const battle: Battle = {
         id,
         mode,
@@ -257,14 +273,13 @@ export class BattleRuntime {
         endsAt: null,
         timer: null,
       }
-      const live = this.io.of('/').sockets
       for (const p of players) {
         battle.seats.set(p.userId, {
           userId: p.userId,
           name: p.name,
           orgId: p.orgId,
           card: cards.get(p.userId)!,
-          sockets: new Set(live.has(p.socketId) ? [p.socketId] : []),
+          sockets: new Set(this.droppedWhileStarting.delete(p.socketId) ? [] : [p.socketId]),
           score: 0,
           correct: 0,
           forfeited: false,
@@ -290,7 +305,7 @@ export class BattleRuntime {
     } catch (err) {
       release()
       this.deps.log.error({ err }, 'battle start failed')
-      for (const p of players) this.io.local.to(p.socketId).emit('battle:unmatched', { mode, message: '对战创建失败，请稍后再试' })
+      for (const p of players) sendTo(this.io, [p.socketId]).emit('battle:unmatched', { mode, message: '对战创建失败，请稍后再试' })
     }
   }
 
@@ -347,10 +362,10 @@ export class BattleRuntime {
     battle.timer = this.later(() => this.closeRound(battle), this.timing.roundMs)
   }
 
-  answer(socket: RealtimeSocket, battleId: number, index: number, answer: unknown) {
+  answer(caller: GameCaller, battleId: number, index: number, answer: unknown) {
     const battle = this.battles.get(battleId)
-    const seat = battle?.seats.get(socket.data.principal.userId)
-    if (!battle || !seat || seat.forfeited || !seat.sockets.has(socket.id)) throw new AppError(404, 'NOT_FOUND', NOT_YOURS)
+    const seat = battle?.seats.get(caller.principal.userId)
+    if (!battle || !seat || seat.forfeited || !seat.sockets.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', NOT_YOURS)
     if (battle.phase !== 'question' || index !== battle.index) throw new AppError(409, 'ROUND_CLOSED', '本题已结束')
     if (seat.answers.has(index)) throw new AppError(409, 'ANSWERED', '本题已作答')
     const q = battle.questions[index]
@@ -395,18 +410,18 @@ export class BattleRuntime {
   // ── Drops, returns and forfeits ────────────────────────────────────────────────────────────
 
   /** A (re)connected socket of someone in a running battle takes her seat again. */
-  resume(socket: RealtimeSocket, battleId?: number): boolean {
-    const userId = socket.data.principal.userId
+  resume(caller: GameCaller, battleId?: number): boolean {
+    const userId = caller.principal.userId
     const id = this.playing.get(userId)
     if (!id || (battleId !== undefined && battleId !== id)) return false
     const battle = this.battles.get(id)
     const seat = battle?.seats.get(userId)
     if (!battle || !seat || seat.forfeited || battle.phase === 'ended') return false
     const wasAway = !seat.sockets.size
-    seat.sockets.add(socket.id)
+    seat.sockets.add(caller.socketId)
     if (seat.awayTimer) clearTimeout(seat.awayTimer)
     seat.awayTimer = null
-    socket.emit('battle:state', this.stateFor(battle, seat))
+    sendTo(this.io, [caller.socketId]).emit('battle:state', this.stateFor(battle, seat))
     if (wasAway) this.toSeats(battle).emit('battle:player', { battleId: battle.id, userId, status: 'back' })
     return true
   }
@@ -431,14 +446,15 @@ export class BattleRuntime {
     }
   }
 
-  disconnected(socket: RealtimeSocket) {
-    const userId = socket.data.principal?.userId
+  disconnected(caller: GameCaller) {
+    const userId = caller.principal.userId
     if (userId === undefined) return
     const queue = this.waiting.get(userId)
-    if (queue?.entries.some((e) => e.userId === userId && e.socketId === socket.id)) this.unqueue(userId)
+    if (queue?.entries.some((e) => e.userId === userId && e.socketId === caller.socketId)) this.unqueue(userId)
+    if (this.playing.get(userId) === 0) this.droppedWhileStarting.add(caller.socketId)
     const battle = this.battles.get(this.playing.get(userId) ?? 0)
     const seat = battle?.seats.get(userId)
-    if (!battle || !seat || !seat.sockets.delete(socket.id) || seat.sockets.size || seat.forfeited) return
+    if (!battle || !seat || !seat.sockets.delete(caller.socketId) || seat.sockets.size || seat.forfeited) return
     this.markAway(battle, seat)
     this.closeIfAllAnswered(battle)
   }
@@ -449,8 +465,8 @@ export class BattleRuntime {
   }
 
   /** Leaving: out of the queue, or out of the battle (a forfeit). */
-  leave(socket: RealtimeSocket) {
-    const userId = socket.data.principal.userId
+  leave(caller: GameCaller) {
+    const userId = caller.principal.userId
     this.unqueue(userId)
     const battle = this.battles.get(this.playing.get(userId) ?? 0)
     const seat = battle?.seats.get(userId)
@@ -505,9 +521,11 @@ export class BattleRuntime {
         const of = battle.seats.get(r.userId)!
         return { ...r, ...seenBy(seat.userId, of) }
       })
-      this.io.local
-        .to([...seat.sockets])
-        .emit('battle:end', { battleId: battle.id, ranking, pointsEarned: outcome.points.get(seat.userId) ?? 0 })
+      sendTo(this.io, [...seat.sockets]).emit('battle:end', {
+        battleId: battle.id,
+        ranking,
+        pointsEarned: outcome.points.get(seat.userId) ?? 0,
+      })
     }
   }
 
@@ -518,6 +536,12 @@ export class BattleRuntime {
 
   close() {
     this.closed = true
+    this.forget()
+  }
+
+  /** Drops every queue and battle without a word (this process is no longer the games home). */
+  forget() {
+    this.era++
     for (const t of this.pendingTimers) clearTimeout(t)
     this.pendingTimers.clear()
     for (const q of this.queues.values()) for (const t of q.timers.values()) clearTimeout(t)
@@ -526,5 +550,6 @@ export class BattleRuntime {
     this.waiting.clear()
     this.battles.clear()
     this.playing.clear()
+    this.droppedWhileStarting.clear()
   }
 }

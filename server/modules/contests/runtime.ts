@@ -1,5 +1,6 @@
-// The contest runtime, one per app: each contest being played lives in the memory of the node
-// that hosts it (its hall screen and its phones talk to that node). The host advances; the server
+// The contest runtime: each contest being played lives in the memory of the games home (one process
+// of the whole deployment); its hall screens and phones may be connected to any process and are
+// reached by socket id through the socket.io adapter. The host advances; the server
 // times each question, scores each answer on arrival, and lets the key out only in
 // `contest:reveal`. Scores are saved at every reveal, so a dropped phone rejoins with its score
 // and a host reopening the hall screen (even after a restart) picks the game up at the last reveal.
@@ -9,7 +10,8 @@ import type { Deps } from '../../lib/deps.js'
 import { AppError, forbidden } from '../../lib/errors.js'
 import { orgInScope } from '../../lib/scope.js'
 import { withTransaction } from '../../lib/transaction.js'
-import type { RealtimeServer, RealtimeSocket } from '../../plugins/realtime.js'
+import type { RealtimeServer } from '../../plugins/realtime.js'
+import type { GameCaller } from '../../realtime/games-home.js'
 import type { ContestState, LiveRankRow, ServerToClientEvents } from '../../realtime/events-map.js'
 import { answerShapeProblem, grade, loadBankQuestions, shuffleOptions, type PaperQuestion } from '../questions/index.js'
 import { contestPoints, liveQuestion, minReadMs, rankByScore, sendTo, type ReadingSpeed } from '../battles/index.js'
@@ -72,7 +74,6 @@ interface Live {
 }
 
 const GONE = '竞答不存在或已结束'
-const room = (id: number) => `contest:${id}`
 
 export class ContestRuntime {
   timing: ContestTiming = { ...DEFAULT_CONTEST_TIMING, reading: { ...DEFAULT_CONTEST_TIMING.reading } }
@@ -143,26 +144,26 @@ export class ContestRuntime {
 
   // ── Host ───────────────────────────────────────────────────────────────────────────────────
 
-  async host(socket: RealtimeSocket, contestId: number) {
-    const p = socket.data.principal
+  async host(caller: GameCaller, contestId: number) {
+    const p = caller.principal
     if (p.role !== 'admin' && p.role !== 'secretary') throw forbidden('只有管理员或书记可以主持竞答')
     const row = await contestInScope(this.deps, p, contestId)
     if (row.status === 'finished') throw new AppError(409, 'FINISHED', '本场竞答已结束')
     // The host's node runs the game: opening the hall screen here claims it.
     await this.deps.db.updateTable('contests').set({ host_node: this.nodeId }).where('id', '=', contestId).execute()
     const live = await this.load(contestId)
-    live.hosts.add(socket.id)
-    await socket.join(room(contestId))
-    socket.emit('contest:state', this.stateFor(live, null))
-    if (live.phase === 'reveal' && live.lastReveal) socket.emit('contest:reveal', live.lastReveal)
+    live.hosts.add(caller.socketId)
+    const screen = sendTo(this.io, [caller.socketId])
+    screen.emit('contest:state', this.stateFor(live, null))
+    if (live.phase === 'reveal' && live.lastReveal) screen.emit('contest:reveal', live.lastReveal)
     this.pushLobby(live, true)
     return { pin: live.pin, players: live.players.size }
   }
 
   /** The host moves on: lobby or reveal → next question (or the podium after the last); a question → its reveal now. */
-  next(socket: RealtimeSocket, contestId: number) {
+  next(caller: GameCaller, contestId: number) {
     const live = this.live.get(contestId)
-    if (!live || !live.hosts.has(socket.id)) throw new AppError(404, 'NOT_FOUND', '你没有主持这场竞答')
+    if (!live || !live.hosts.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', '你没有主持这场竞答')
     if (live.phase === 'question') return this.reveal(live)
     if (live.phase === 'ended') throw new AppError(409, 'FINISHED', '本场竞答已结束')
     if (live.index + 1 < live.questions.length) return this.ask(live, live.index + 1)
@@ -179,7 +180,7 @@ export class ContestRuntime {
     live.phase = 'question'
     live.roundStart = performance.now()
     live.endsAt = new Date(now.getTime() + live.questionMs)
-    this.io.local.to(room(live.id)).emit('contest:question', {
+    this.everyone(live).emit('contest:question', {
       contestId: live.id,
       index,
       question: liveQuestion(live.questions[index]),
@@ -218,7 +219,7 @@ export class ContestRuntime {
     const ranked = rankByScore([...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score })))
     const top: LiveRankRow[] = ranked.slice(0, 5)
     live.lastReveal = { contestId: live.id, index, correctAnswer: question.answer, counts, top, total: live.questions.length }
-    this.io.local.to(room(live.id)).emit('contest:reveal', live.lastReveal)
+    this.everyone(live).emit('contest:reveal', live.lastReveal)
     const rankOf = new Map(ranked.map((r) => [r.userId, r.rank]))
     for (const p of live.players.values()) {
       if (!p.sockets.size) continue
@@ -241,11 +242,14 @@ export class ContestRuntime {
   private end(live: Live) {
     live.phase = 'ended'
     this.clear(live)
+    // The lobby figures are done with; a push still pending would outlive the contest.
+    if (live.lobbyTimer) clearTimeout(live.lobbyTimer)
+    live.lobbyTimer = null
     const ranked = rankByScore(
       [...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score, correct: p.correct })),
     )
     const podium = ranked.filter((r) => r.rank <= 3).map(({ rank, userId, name, score }) => ({ rank, userId, name, score }))
-    this.io.local.to(room(live.id)).emit('contest:end', { contestId: live.id, podium })
+    this.everyone(live).emit('contest:end', { contestId: live.id, podium })
     const startedAt = live.startedAt ?? this.deps.clock.now()
     this.save(live, () =>
       finishContest(this.deps, {
@@ -258,16 +262,18 @@ export class ContestRuntime {
         players: ranked.map((r) => ({ userId: r.userId, score: r.score, correct: r.correct, rank: r.rank })),
       }),
     )
-    void live.saving.finally(() => {
-      this.io.local.in(room(live.id)).socketsLeave(room(live.id))
-      this.live.delete(live.id)
-    })
+    void live.saving.finally(() => this.live.delete(live.id))
   }
 
   private save(live: Live, work: (db: Deps['db']) => Promise<unknown>) {
     live.saving = live.saving
       .then(() => work(this.deps.db))
       .catch((err) => this.deps.log.error({ err, contestId: live.id }, 'contest save failed'))
+  }
+
+  /** The hall screens and every player's phones. */
+  private everyone(live: Live) {
+    return sendTo(this.io, [...live.hosts, ...[...live.players.values()].flatMap((p) => [...p.sockets])])
   }
 
   private clear(live: Live) {
@@ -305,8 +311,8 @@ export class ContestRuntime {
     return new Map(rows.map((r) => [r.userId, r.name]))
   }
 
-  async join(socket: RealtimeSocket, pin: string) {
-    const p = socket.data.principal
+  async join(caller: GameCaller, pin: string) {
+    const p = caller.principal
     const row = await q.findOpenByPin(this.deps.db, pin)
     if (!row) throw new AppError(404, 'NOT_FOUND', '竞答码无效，或该竞答已结束')
     if (!p.orgPath.startsWith(row.org_path) && !orgInScope(p, row.org_path)) throw forbidden('你不在本场竞答的范围内')
@@ -332,16 +338,15 @@ export class ContestRuntime {
       if (live.recentNames.length > 60) live.recentNames.splice(0, 30)
       this.pushLobby(live)
     }
-    player.sockets.add(socket.id)
-    await socket.join(room(live.id))
-    socket.emit('contest:state', this.stateFor(live, player))
+    player.sockets.add(caller.socketId)
+    sendTo(this.io, [caller.socketId]).emit('contest:state', this.stateFor(live, player))
     return { contestId: live.id }
   }
 
-  answer(socket: RealtimeSocket, contestId: number, index: number, answer: unknown) {
+  answer(caller: GameCaller, contestId: number, index: number, answer: unknown) {
     const live = this.live.get(contestId)
-    const player = live?.players.get(socket.data.principal.userId)
-    if (!live || !player || !player.sockets.has(socket.id)) throw new AppError(404, 'NOT_FOUND', GONE)
+    const player = live?.players.get(caller.principal.userId)
+    if (!live || !player || !player.sockets.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', GONE)
     if (live.phase !== 'question' || index !== live.index) throw new AppError(409, 'ROUND_CLOSED', '本题已结束')
     if (player.answers.has(index)) throw new AppError(409, 'ANSWERED', '本题已作答')
     const question = live.questions[index]
@@ -375,11 +380,10 @@ export class ContestRuntime {
     }
   }
 
-  disconnected(socket: RealtimeSocket) {
+  disconnected(caller: GameCaller) {
     for (const live of this.live.values()) {
-      live.hosts.delete(socket.id)
-      const player = live.players.get(socket.data.principal?.userId ?? 0)
-      player?.sockets.delete(socket.id)
+      live.hosts.delete(caller.socketId)
+      live.players.get(caller.principal.userId)?.sockets.delete(caller.socketId)
     }
   }
 
