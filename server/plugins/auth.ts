@@ -168,9 +168,7 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; se
     })
 
     app.decorate('currentPrincipals', async (sessionIds: string[]) => {
-      // Chunked: a node may hold ~20,000 sockets, and one statement takes at most 65,535 parameters.
-      const rows = []
-      for (let i = 0; i < sessionIds.length; i += 5_000) rows.push(...(await findSessionPrincipals(app.db, sessionIds.slice(i, i + 5_000))))
+      const rows = await findSessionPrincipals(app.db, sessionIds)
       const now = opts.clock.now()
       const rules = await sessionRules()
       return new Map(

@@ -30,9 +30,16 @@ function sessionPrincipalQuery(db: Db) {
 }
 export type SessionPrincipalRow = Awaited<ReturnType<typeof findSessionPrincipals>>[number]
 
-/** The sessions among `sessionIds` with their people (auth's session reads, and realtime re-checking its sockets). */
+/**
+ * The sessions among `sessionIds` with their people (auth's session reads, and realtime re-checking
+ * its sockets). The ids go as one array parameter: a node re-checks all of its ~20,000 sockets at once.
+ */
 export function findSessionPrincipals(db: Db, sessionIds: string[]) {
-  return sessionIds.length ? sessionPrincipalQuery(db).where('sessions.id', 'in', sessionIds).execute() : Promise.resolve([])
+  return sessionIds.length
+    ? sessionPrincipalQuery(db)
+        .where(sql<boolean>`sessions.id = any(${sessionIds}::text[])`)
+        .execute()
+    : Promise.resolve([])
 }
 
 /** Records the sessions' activity for the idle limit (never moves it backwards). */
@@ -41,7 +48,7 @@ export async function touchSessions(db: Db, sessionIds: string[], now: Date) {
   await db
     .updateTable('sessions')
     .set({ last_seen_at: now })
-    .where('id', 'in', sessionIds)
+    .where(sql<boolean>`id = any(${sessionIds}::text[])`)
     .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)]))
     .execute()
 }

@@ -3,6 +3,7 @@
 // twice.
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../db/types.js'
+import { insertInSlices } from '../../lib/statement-size.js'
 import type { ActivityType } from './schemas.js'
 
 export type Db = Kysely<Database> | Transaction<Database>
@@ -40,40 +41,28 @@ export function findActivity(db: Db, id: number) {
 }
 
 /**
- * Rows or ids per statement: PostgreSQL takes at most 65,535 parameters in one. A contest of the
- * whole province ends by recording every player (20,000 people, four parameters each) here.
+ * Users by id with their org path (scope checks on participants). The ids go as one array: a
+ * contest of the whole province ends by recording every player (20,000 people) here.
  */
-const PEOPLE_PER_STATEMENT = 5_000
-
-/** Users by id with their org path (scope checks on participants). */
 export async function usersWithPaths(db: Db, ids: number[]) {
-  const users = []
-  for (let i = 0; i < ids.length; i += PEOPLE_PER_STATEMENT) {
-    users.push(
-      ...(await db
-        .selectFrom('users')
-        .innerJoin('orgs', 'orgs.id', 'users.org_id')
-        .select(['users.id', 'users.org_id', 'orgs.path'])
-        .where('users.id', 'in', ids.slice(i, i + PEOPLE_PER_STATEMENT))
-        .execute()),
-    )
-  }
-  return users
+  if (!ids.length) return []
+  return db
+    .selectFrom('users')
+    .innerJoin('orgs', 'orgs.id', 'users.org_id')
+    .select(['users.id', 'users.org_id', 'orgs.path'])
+    .where(sql<boolean>`users.id = any(${ids}::int[])`)
+    .execute()
 }
 
 /** Adds people to an activity; a person already there stays as she was (repeats count once). */
 export async function addParticipants(db: Db, activityId: number, users: { id: number; org_id: number }[], addedBy: number | null) {
-  for (let i = 0; i < users.length; i += PEOPLE_PER_STATEMENT) {
-    await db
+  await insertInSlices(users, (slice) =>
+    db
       .insertInto('activity_participants')
-      .values(
-        users
-          .slice(i, i + PEOPLE_PER_STATEMENT)
-          .map((u) => ({ activity_id: activityId, user_id: u.id, org_id: u.org_id, added_by: addedBy })),
-      )
+      .values(slice.map((u) => ({ activity_id: activityId, user_id: u.id, org_id: u.org_id, added_by: addedBy })))
       .onConflict((oc) => oc.columns(['activity_id', 'user_id']).doNothing())
-      .execute()
-  }
+      .execute(),
+  )
 }
 
 /** Attendance = distinct participants + guests. */

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Database, NotificationTable } from '../../db/types.js'
+import { insertInSlices } from '../../lib/statement-size.js'
 import type { NotificationBody, NotificationKind } from './schemas.js'
 
 type Db = Kysely<Database> | Transaction<Database>
@@ -23,37 +24,30 @@ export interface NewNotification {
   cause: string
 }
 
-/** Inserts one notification per person; a person who already has this cause gets nothing new. */
 /**
- * Rows per statement: seven parameters a row, and PostgreSQL takes at most 65,535 in one statement.
- * A notice to a whole province (20,000 members) in one statement was refused (08P01) and its job
- * retried forever.
+ * Inserts one notification per person; a person who already has this cause gets nothing new. In
+ * slices: a notice to a whole province (20,000 members, seven parameters each) in one statement was
+ * refused (08P01) and its job retried forever.
  */
-const ROWS_PER_INSERT = 5_000
-
-export async function insertNotifications(db: Db, userIds: number[], n: NewNotification, at: Date): Promise<Row[]> {
-  const rows: Row[] = []
-  for (let i = 0; i < userIds.length; i += ROWS_PER_INSERT) {
-    rows.push(
-      ...(await db
-        .insertInto('notifications')
-        .values(
-          userIds.slice(i, i + ROWS_PER_INSERT).map((user_id) => ({
-            user_id,
-            kind: n.kind,
-            title: n.title,
-            body: n.body,
-            link: n.link ?? null,
-            cause: n.cause,
-            created_at: at,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['user_id', 'cause']).doNothing())
-        .returningAll()
-        .execute()),
-    )
-  }
-  return rows
+export function insertNotifications(db: Db, userIds: number[], n: NewNotification, at: Date): Promise<Row[]> {
+  return insertInSlices(userIds, (slice) =>
+    db
+      .insertInto('notifications')
+      .values(
+        slice.map((user_id) => ({
+          user_id,
+          kind: n.kind,
+          title: n.title,
+          body: n.body,
+          link: n.link ?? null,
+          cause: n.cause,
+          created_at: at,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['user_id', 'cause']).doNothing())
+      .returningAll()
+      .execute(),
+  )
 }
 
 /** Claims a fan-out cause for this transaction; false when another node (or tick) already did it. */

@@ -13,12 +13,9 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Paper, PaperQuestion } from '../questions/index.js'
 
-/**
- * A statement takes at most 65,535 parameters. The answers are read by the same filter as the
- * attempts (20,000 takers with a few attempts each passed that limit as an id list), and the
- * bank's questions, which random draws from a large bank can make tens of thousands, in slices.
- */
-const IDS_PER_STATEMENT = 5_000
+// A statement takes at most 65,535 parameters. The answers are read by the same filter as the
+// attempts (20,000 takers with a few attempts each passed that limit as an id list), and the bank's
+// questions, which random draws from a large bank can make tens of thousands, as one array.
 
 type Db = Kysely<Database>
 
@@ -131,17 +128,14 @@ export async function itemAnalysis(db: Db, examId: number, scope: string): Promi
   }
 
   // The bank's own letters for option texts, so staff recognise "C" as the bank's C.
-  const bank = []
   const questionIds = [...byQuestion.keys()]
-  for (let i = 0; i < questionIds.length; i += IDS_PER_STATEMENT) {
-    bank.push(
-      ...(await db
+  const bank = questionIds.length
+    ? await db
         .selectFrom('questions')
         .select(['id', 'options'])
-        .where('id', 'in', questionIds.slice(i, i + IDS_PER_STATEMENT))
-        .execute()),
-    )
-  }
+        .where(sql<boolean>`id = any(${questionIds}::int[])`)
+        .execute()
+    : []
   const bankLetter = new Map(
     bank.flatMap((b) =>
       ((b.options as { key: string; text: string }[] | null) ?? []).map((o): [string, string] => [`${b.id}:${o.text}`, o.key]),
