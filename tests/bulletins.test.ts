@@ -785,3 +785,20 @@ describe('reminders limited to organised work (国办函〔2026〕12号)', () =>
     expect(await reminderAllowed(t.db, workOf('study_nudge'))).toBe(false)
   })
 })
+
+// Last: the runs below use up the admin's allowance for this minute.
+describe('running the 通报 over and over', () => {
+  it('a flood of runs is cut off at 10 a minute per admin, and still nobody receives a 通报 twice', async () => {
+    // Each run reads every unit's figures: the limit keeps one admin account from spending the database on it.
+    const run = async () => (await call('post', '/api/bulletins/run', admin, { period: 'week' })).status
+    // The first run may send the current last week's 通报 (the clock has moved on); then nothing more.
+    const statuses = [await run()]
+    const received = await kindsOf(uid.secU, 'bulletin')
+    while (statuses.length < 25 && statuses.at(-1) !== 429) statuses.push(await run())
+    expect(statuses.at(-1)).toBe(429)
+    // At most ten a minute: even if the minute turned during the loop, 25 were never all let through.
+    expect(statuses.slice(0, -1).every((s) => s === 200)).toBe(true)
+    expect(await kindsOf(uid.secU, 'bulletin')).toEqual(received)
+    expect(new Set(received).size).toBe(received.length)
+  })
+})
