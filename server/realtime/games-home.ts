@@ -77,6 +77,11 @@ export class GamesHome {
     io.on('games:notice', (notice, caller) => {
       if (this.home) this.noticed(notice, caller)
     })
+    // Every socket's coming and going reaches the home, which seats players by their sockets.
+    io.on('connection', (socket) => {
+      this.notice(socket, 'connected')
+      socket.on('disconnect', () => this.notice(socket, 'disconnected'))
+    })
   }
 
   /** True while this process runs the games. */
@@ -123,7 +128,7 @@ export class GamesHome {
   }
 
   /** Tells the home that a socket came or went (a player's seat follows her sockets). */
-  notice(socket: RealtimeSocket, notice: GameNotice) {
+  private notice(socket: RealtimeSocket, notice: GameNotice) {
     const principal = socket.data.principal
     if (!principal) return
     const caller: GameCaller = { socketId: socket.id, principal }

@@ -53,7 +53,6 @@ export function registerBattles(app: FastifyInstance, { exams, games }: { exams:
   app.io.on('connection', (socket: RealtimeSocket) => {
     const queueBucket = new TokenBucket(QUEUE_BURST, QUEUE_PER_SECOND)
     const canPlay = () => socket.data.principal.role !== 'auditor'
-    games.notice(socket, 'connected')
 
     socket.on('battle:join', async (payload, ack) => {
       if (!queueBucket.take()) return ack?.({ ok: false, error: '操作过于频繁，请稍后再试' })
@@ -93,8 +92,6 @@ export function registerBattles(app: FastifyInstance, { exams, games }: { exams:
       if (!isId(payload?.battleId)) return ack?.({ ok: false, error: 'battleId 无效' })
       ack?.((await games.call(socket, 'battle:resume', { battleId: payload.battleId })) as { ok: true })
     })
-
-    socket.on('disconnect', () => games.notice(socket, 'disconnected'))
   })
   return runtime
 }
