@@ -20,6 +20,7 @@ import * as comments from './2026-12-03-51-comments.js'
 import * as activityFiles from './2026-12-03-52-activity-files.js'
 import * as answersVersion from './2026-12-03-60-answers-version.js'
 import * as questionSearchText from './2026-12-03-61-question-search-text.js'
+import * as contestHostNode from './2026-12-03-62-contest-host-node.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-52-activity-files': activityFiles,
   '2026-12-03-60-answers-version': answersVersion,
   '2026-12-03-61-question-search-text': questionSearchText,
+  '2026-12-03-62-contest-host-node': contestHostNode,
 }

@@ -509,7 +509,6 @@ export interface ContestTable {
   question_ids: Json<number[]>
   seconds_per_question: number
   status: Generated<'lobby' | 'running' | 'finished'>
-  host_node: string | null
   activity_id: number | null
   created_by: number | null
   created_at: Timestamp

@@ -14,7 +14,6 @@ const contestColumns = [
   'contests.question_ids',
   'contests.seconds_per_question',
   'contests.status',
-  'contests.host_node',
   'contests.activity_id',
   'contests.created_by',
   'contests.created_at',

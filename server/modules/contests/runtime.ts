@@ -5,7 +5,6 @@
 // `contest:reveal`. Scores are saved at every reveal, so a dropped phone rejoins with its score
 // and a host reopening the hall screen (even after a restart) picks the game up at the last reveal.
 import { performance } from 'node:perf_hooks'
-import { randomUUID } from 'node:crypto'
 import type { Deps } from '../../lib/deps.js'
 import { AppError, forbidden } from '../../lib/errors.js'
 import { orgInScope } from '../../lib/scope.js'
@@ -77,8 +76,6 @@ const GONE = '竞答不存在或已结束'
 
 export class ContestRuntime {
   timing: ContestTiming = { ...DEFAULT_CONTEST_TIMING, reading: { ...DEFAULT_CONTEST_TIMING.reading } }
-  /** This process: a contest row names the node that hosts it. */
-  readonly nodeId = randomUUID()
   private live = new Map<number, Live>()
   private loading = new Map<number, Promise<Live>>()
 
@@ -149,8 +146,6 @@ export class ContestRuntime {
     if (p.role !== 'admin' && p.role !== 'secretary') throw forbidden('只有管理员或书记可以主持竞答')
     const row = await contestInScope(this.deps, p, contestId)
     if (row.status === 'finished') throw new AppError(409, 'FINISHED', '本场竞答已结束')
-    // The host's node runs the game: opening the hall screen here claims it.
-    await this.deps.db.updateTable('contests').set({ host_node: this.nodeId }).where('id', '=', contestId).execute()
     const live = await this.load(contestId)
     live.hosts.add(caller.socketId)
     const screen = sendTo(this.io, [caller.socketId])
@@ -316,9 +311,6 @@ export class ContestRuntime {
     const row = await q.findOpenByPin(this.deps.db, pin)
     if (!row) throw new AppError(404, 'NOT_FOUND', '竞答码无效，或该竞答已结束')
     if (!p.orgPath.startsWith(row.org_path) && !orgInScope(p, row.org_path)) throw forbidden('你不在本场竞答的范围内')
-    if (row.host_node && row.host_node !== this.nodeId && !this.live.has(row.id)) {
-      throw new AppError(409, 'OTHER_NODE', '本场竞答由另一台服务器主持，请刷新页面后重新加入')
-    }
     const live = await this.load(row.id)
     let player = live.players.get(p.userId)
     if (!player) {

@@ -85,7 +85,6 @@ export async function createContest(deps: Deps, lockedFor: LockedFor, principal:
           seconds_per_question: body.secondsPerQuestion,
           created_by: principal.userId,
           created_at: deps.clock.now(),
-          host_node: null,
           activity_id: null,
         })
         .returning('id')
