@@ -122,6 +122,9 @@ describe('two nodes, one games home', () => {
     expect(await ack(host, 'contest:host', { contestId: created.id })).toEqual({ ok: true, pin: created.pin, players: 0 })
     const phones = [await client(home, 'dy0021'), await client(other, 'dy0022')]
     for (const p of phones) expect(await ack(p, 'contest:join', { pin: created.pin })).toEqual({ ok: true, contestId: created.id })
+    // A member on the node that is not home cannot host or advance it: the home checks her as she is.
+    expect(await ack(phones[1], 'contest:host', { contestId: created.id })).toMatchObject({ ok: false })
+    expect(await ack(phones[1], 'contest:next', { contestId: created.id })).toEqual({ ok: false, error: '你没有主持这场竞答' })
     await until(() => seen(host, 'contest:lobby').find((e) => e.payload.players === 2))
     for (const index of [0, 1]) {
       expect(await ack(host, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
