@@ -70,6 +70,11 @@ export interface AppDeps {
   trustProxy?: boolean | string
   /** Autosave group commits side by side (AUTOSAVE_LANES). */
   autosaveLanes?: number
+  /**
+   * Connections of the autosave group commits' own, so a save never queues for a connection behind
+   * starts, submits and reports; without it they share `db`'s pool.
+   */
+  autosaveDb?: Kysely<Database>
   /** One of several node:cluster workers: rooms shared with the other workers, websocket transport only. */
   clusterWorker?: boolean
 }
@@ -185,7 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(userRoutes)
       await api.register(questionRoutes)
       await api.register(examRoutes, { exams })
-      await api.register(attemptRoutes, { exams, autosaveLanes: deps.autosaveLanes })
+      await api.register(attemptRoutes, { exams, autosave: { lanes: deps.autosaveLanes, db: deps.autosaveDb } })
       await api.register(resultRoutes, { exams })
       await api.register(pointRoutes)
       await api.register(studyRoutes, { dataDir, exams })

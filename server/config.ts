@@ -9,8 +9,8 @@ export interface Config {
   databaseUrl?: string
   dataDir: string
   /**
-   * Connections per server process to PostgreSQL (default 10; nodes × workers × pool must stay
-   * under max_connections). Few on purpose: PostgreSQL does the most work with about two busy
+   * Connections per server process to PostgreSQL (default 10; with the autosave connections,
+   * nodes × workers × (pool + autosaveLanes + 1) must stay under max_connections). Few on purpose: PostgreSQL does the most work with about two busy
    * connections per core, and the exam-day bench had its autosave and push tails cut by half or
    * more going from 40 to 10 (queries wait in the pool's queue instead of competing inside PostgreSQL).
    */
@@ -42,7 +42,7 @@ export interface Config {
   /** Argon2id hashes at once per process, and how many may wait before a login is told to come back. */
   hashConcurrency?: number
   hashQueue?: number
-  /** Autosave group commits written side by side per process. */
+  /** Autosave group commits written side by side per process (on PostgreSQL, on lanes + 1 connections of their own). */
   autosaveLanes: number
 }
 

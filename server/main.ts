@@ -57,6 +57,8 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
     dataDir: config.dataDir,
     trustProxy: config.trustProxy,
     autosaveLanes: config.autosaveLanes,
+    // One connection per lane, and one for a save that waits out a submit's row lock on its own.
+    autosaveDb: handle.dedicated?.(config.autosaveLanes + 1),
     clusterWorker: isClusterWorker(),
   })
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {

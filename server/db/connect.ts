@@ -16,6 +16,11 @@ export interface DbHandle {
   close(): Promise<void>
   /** Only for PGlite: the raw instance (tests dump and restore it). */
   pglite?: PGlite
+  /**
+   * Only for PostgreSQL: `size` connections of their own, for work that must not wait in the shared
+   * pool's queue behind everything else (closed with the handle). PGlite has one connection anyway.
+   */
+  dedicated?(size: number): Kysely<Database>
 }
 
 const INT8_OID = 20
@@ -34,20 +39,20 @@ export type DbTarget = { kind: 'postgres'; url: string; poolSize?: number } | { 
 
 export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({
-      connectionString: target.url,
-      max: target.poolSize ?? 20,
-      connectionTimeoutMillis: 5_000,
-      // A dropped server connection must surface as an error, not a hang.
-      keepAlive: true,
-    })
-    // A client losing its connection emits 'error' — on the pool when idle, on the client itself
-    // when checked out between statements. Unheard, either would crash the process; the query that
-    // needed the connection already fails (and answers 503).
-    pool.on('error', () => {})
-    pool.on('connect', (client) => client.on('error', () => {}))
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, kind: 'postgres', close: () => db.destroy() }
+    const db = postgresPool(target.url, target.poolSize ?? 20)
+    const others: Kysely<Database>[] = []
+    return {
+      db,
+      kind: 'postgres',
+      dedicated(size) {
+        const own = postgresPool(target.url, size)
+        others.push(own)
+        return own
+      },
+      close: async () => {
+        await Promise.all([db, ...others].map((d) => d.destroy()))
+      },
+    }
   }
 
   const release = target.dataDir ? lockDataDir(target.dataDir) : () => {}
@@ -73,4 +78,20 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     release()
     throw err
   }
+}
+
+function postgresPool(url: string, max: number): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5_000,
+    // A dropped server connection must surface as an error, not a hang.
+    keepAlive: true,
+  })
+  // A client losing its connection emits 'error' — on the pool when idle, on the client itself
+  // when checked out between statements. Unheard, either would crash the process; the query that
+  // needed the connection already fails (and answers 503).
+  pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }

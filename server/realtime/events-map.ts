@@ -203,8 +203,12 @@ export interface ServerToClientEvents {
   notification: (payload: NotificationPayload) => void
 }
 
+/** What a client event's ack carries, read off its signature above. */
+type AckReply<E> = E extends (payload: never, ack?: (reply: infer R) => void) => void ? R : never
+/** What a game event's handler returns when it succeeds: the event's ack without `ok`. */
+export type GameResult<N extends keyof GameCalls> = Omit<Extract<AckReply<ClientToServerEvents[N]>, { ok: true }>, 'ok'>
 /** What the games home answers a forwarded event with: the socket's ack. */
-export type GameReply = { ok: true; [key: string]: unknown } | { ok: false; error: string }
+export type GameReply<N extends keyof GameCalls = keyof GameCalls> = ({ ok: true } & GameResult<N>) | { ok: false; error: string }
 /** The live-game events a process forwards to the games home, with their checked arguments. */
 export interface GameCalls {
   'battle:join': { mode: BattleMode; scope: 'department' | 'branch'; invite?: string }

@@ -14,7 +14,7 @@ import type { DbKind } from '../db/connect.js'
 import type { Deps } from '../lib/deps.js'
 import type { Principal } from '../lib/scope.js'
 import type { RealtimeServer, RealtimeSocket } from '../plugins/realtime.js'
-import type { GameCalls, GameNotice, GameReply } from './events-map.js'
+import type { GameCalls, GameNotice, GameReply, GameResult } from './events-map.js'
 import { ackError } from './flood-guard.js'
 
 /** Who sent a live-game event: her socket (wherever it is connected) and who she is. */
@@ -30,7 +30,9 @@ export interface GamesServerEvents {
   'games:notice': (notice: GameNotice, caller: GameCaller) => void
 }
 
-type Handler<N extends keyof GameCalls> = (caller: GameCaller, args: GameCalls[N]) => object | void | Promise<object | void>
+/** Only an event with nothing to add to `ok` may return nothing. */
+type HandlerResult<N extends keyof GameCalls> = object extends GameResult<N> ? GameResult<N> | void : GameResult<N>
+type Handler<N extends keyof GameCalls> = (caller: GameCaller, args: GameCalls[N]) => HandlerResult<N> | Promise<HandlerResult<N>>
 
 /** The advisory lock whose holder is the games home ('xuec' in ASCII). */
 const HOME_LOCK = 0x78756563
@@ -59,7 +61,8 @@ export class GamesHome {
   pollMs = 2_000
   private home = false
   private closed = false
-  private handlers = new Map<keyof GameCalls, { fallback: string; run: Handler<keyof GameCalls> }>()
+  /** Each name's handler was registered for that name (handle() ties the two), so run() may trust it. */
+  private handlers = new Map<keyof GameCalls, { fallback: string; run: (caller: GameCaller, args: never) => unknown }>()
   private noticeHandlers: ((notice: GameNotice, caller: GameCaller) => void)[] = []
   private stepDownHandlers: (() => void)[] = []
   private wake: (() => void) | null = null
@@ -100,7 +103,7 @@ export class GamesHome {
 
   /** What the home does with one forwarded event; `fallback` is the message of an unexpected error. */
   handle<N extends keyof GameCalls>(name: N, fallback: string, run: Handler<N>) {
-    this.handlers.set(name, { fallback, run: run as Handler<keyof GameCalls> })
+    this.handlers.set(name, { fallback, run })
   }
 
   /** Called at the home when any socket of any process connects or disconnects. */
@@ -114,7 +117,7 @@ export class GamesHome {
   }
 
   /** Runs a socket's game event at the home (here, or forwarded) and gives back its ack. */
-  async call<N extends keyof GameCalls>(socket: RealtimeSocket, name: N, args: GameCalls[N]): Promise<GameReply> {
+  async call<N extends keyof GameCalls>(socket: RealtimeSocket, name: N, args: GameCalls[N]): Promise<GameReply<N>> {
     const caller: GameCaller = { socketId: socket.id, principal: socket.data.principal }
     if (this.home) return this.run(name, caller, args)
     // The adapter gives up after its own timeout (5 s) and then passes the replies it got, so a slow
@@ -124,7 +127,8 @@ export class GamesHome {
         resolve(answers ?? []),
       )
     })
-    return replies.find((r): r is GameReply => !!r) ?? { ok: false, error: NO_HOME }
+    // The home answered with its own run() of this very event, so the reply has this event's shape.
+    return (replies.find((r) => !!r) as GameReply<N> | undefined) ?? { ok: false, error: NO_HOME }
   }
 
   /** Tells the home that a socket came or went (a player's seat follows her sockets). */
@@ -144,11 +148,12 @@ export class GamesHome {
     this.home = false
   }
 
-  private async run(name: keyof GameCalls, caller: GameCaller, args: unknown): Promise<GameReply> {
+  private async run<N extends keyof GameCalls>(name: N, caller: GameCaller, args: unknown): Promise<GameReply<N>> {
     const handler = this.handlers.get(name)
     if (!handler) return { ok: false, error: '不支持的操作' }
     try {
-      return { ok: true, ...((await handler.run(caller, args as never)) ?? {}) }
+      const result = (await handler.run(caller, args as never)) as HandlerResult<N>
+      return { ok: true, ...(result ?? {}) } as GameReply<N>
     } catch (err) {
       return { ok: false, error: ackError(err, handler.fallback) }
     }

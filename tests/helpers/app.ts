@@ -35,7 +35,15 @@ export interface TestContext {
 export const TEST_JWT_SECRET = 'test-secret-test-secret'
 
 export async function createTestContext(
-  opts: { clock?: ManualClock; listen?: boolean; earnRateLimitPerMinute?: number; trustProxy?: boolean; webDist?: string } = {},
+  opts: {
+    clock?: ManualClock
+    listen?: boolean
+    earnRateLimitPerMinute?: number
+    trustProxy?: boolean
+    webDist?: string
+    /** Autosave on connections of its own, as `npm start` runs it on PostgreSQL (PGlite has one connection). */
+    autosaveConnections?: number
+  } = {},
 ): Promise<TestContext> {
   const handle = await openTestDatabase(inject('dbTemplate'))
   const clock: Clock = opts.clock ?? systemClock
@@ -52,6 +60,7 @@ export async function createTestContext(
     earnRateLimitPerMinute,
     dataDir,
     trustProxy: opts.trustProxy,
+    autosaveDb: opts.autosaveConnections ? handle.dedicated?.(opts.autosaveConnections) : undefined,
   })
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   else await app.ready()

@@ -19,17 +19,17 @@ import {
   SubmitResult,
 } from './schemas.js'
 import { attemptView, grantAllowance, recordIntegrityEvent, reopenAttempt, saveAnswer, startAttempt, submitAttempt } from './service.js'
-import { AttemptState } from './state.js'
+import { AttemptState, type AutosaveSetup } from './state.js'
 
 const deviceOf = (headers: Record<string, unknown>) =>
   typeof headers['x-device-id'] === 'string' ? headers['x-device-id'].slice(0, 100) : undefined
 
-export const attemptRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog; autosaveLanes?: number }> = async (
+export const attemptRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog; autosave?: AutosaveSetup }> = async (
   app,
-  { exams, autosaveLanes },
+  { exams, autosave },
 ) => {
   const deps = app.deps
-  const state = new AttemptState(deps, autosaveLanes)
+  const state = new AttemptState(deps, autosave)
   app.addHook('onClose', () => state.close())
 
   app.post(

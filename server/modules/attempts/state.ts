@@ -1,6 +1,8 @@
 // The attempts module's runtime state, one per app: the autosave group commit and what autosave
 // must know about each attempt. Made when the module registers, closed with the app (queued saves
 // are written first).
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/types.js'
 import type { Deps } from '../../lib/deps.js'
 import type { Paper, PaperQuestion } from '../questions/index.js'
 import { AutosaveLanes } from './autosave-batch.js'
@@ -15,15 +17,21 @@ export interface AttemptShape {
 
 const MAX_SHAPES = 100_000
 
+/** How the autosave group commit runs: lanes side by side, on connections of their own or on `deps.db`. */
+export interface AutosaveSetup {
+  lanes?: number
+  db?: Kysely<Database>
+}
+
 export class AttemptState {
   readonly batcher: AutosaveLanes
   private shapes = new Map<number, AttemptShape>()
 
   constructor(
     private deps: Pick<Deps, 'db' | 'clock'>,
-    autosaveLanes = 2,
+    autosave: AutosaveSetup = {},
   ) {
-    this.batcher = new AutosaveLanes(deps.db, deps.clock, autosaveLanes)
+    this.batcher = new AutosaveLanes(autosave.db ?? deps.db, deps.clock, autosave.lanes ?? 2)
   }
 
   async shape(attemptId: number): Promise<AttemptShape | null> {

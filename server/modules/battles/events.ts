@@ -61,7 +61,7 @@ export function registerBattles(app: FastifyInstance, { exams, games }: { exams:
       if (!MODES.has(mode)) return ack?.({ ok: false, error: 'mode 无效（duel 或 four）' })
       const scope = payload?.scope === 'branch' ? 'branch' : 'department'
       const invite = typeof payload?.invite === 'string' && payload.invite ? payload.invite.slice(0, 32) : undefined
-      ack?.((await games.call(socket, 'battle:join', { mode, scope, invite })) as { ok: true; queued: boolean })
+      ack?.(await games.call(socket, 'battle:join', { mode, scope, invite }))
     })
 
     socket.on('battle:invite', async (payload, ack) => {
@@ -72,12 +72,12 @@ export function registerBattles(app: FastifyInstance, { exams, games }: { exams:
       const userId = payload?.userId
       if (userId !== undefined && (!isId(userId) || userId === socket.data.principal.userId))
         return ack?.({ ok: false, error: 'userId 无效' })
-      ack?.((await games.call(socket, 'battle:invite', { mode, userId })) as { ok: true; code: string })
+      ack?.(await games.call(socket, 'battle:invite', { mode, userId }))
     })
 
     socket.on('battle:leave', async (_payload, ack) => {
       if (!queueBucket.take()) return ack?.({ ok: false, error: '操作过于频繁，请稍后再试' })
-      ack?.((await games.call(socket, 'battle:leave', {})) as { ok: true })
+      ack?.(await games.call(socket, 'battle:leave', {}))
     })
 
     socket.on('battle:answer', async (payload, ack) => {
@@ -85,12 +85,12 @@ export function registerBattles(app: FastifyInstance, { exams, games }: { exams:
         return ack?.({ ok: false, error: 'battleId 或 index 无效' })
       }
       const { battleId, index, answer } = payload
-      ack?.((await games.call(socket, 'battle:answer', { battleId, index, answer })) as { ok: true })
+      ack?.(await games.call(socket, 'battle:answer', { battleId, index, answer }))
     })
 
     socket.on('battle:resume', async (payload, ack) => {
       if (!isId(payload?.battleId)) return ack?.({ ok: false, error: 'battleId 无效' })
-      ack?.((await games.call(socket, 'battle:resume', { battleId: payload.battleId })) as { ok: true })
+      ack?.(await games.call(socket, 'battle:resume', { battleId: payload.battleId }))
     })
   })
   return runtime

@@ -44,25 +44,25 @@ export function registerContests(app: FastifyInstance, { games }: { games: Games
       if (!bucket.take()) return ack?.({ ok: false, error: '操作过于频繁，请稍后再试' })
       const pin = String(payload?.pin ?? '').trim()
       if (!PIN.test(pin)) return ack?.({ ok: false, error: '请输入 6 位数字竞答码' })
-      ack?.((await games.call(socket, 'contest:join', { pin })) as { ok: true; contestId: number })
+      ack?.(await games.call(socket, 'contest:join', { pin }))
     })
 
     socket.on('contest:host', async (payload, ack) => {
       if (!bucket.take()) return ack?.({ ok: false, error: '操作过于频繁，请稍后再试' })
       if (!isId(payload?.contestId)) return ack?.({ ok: false, error: 'contestId 无效' })
-      ack?.((await games.call(socket, 'contest:host', { contestId: payload.contestId })) as { ok: true; pin: string; players: number })
+      ack?.(await games.call(socket, 'contest:host', { contestId: payload.contestId }))
     })
 
     socket.on('contest:next', async (payload, ack) => {
       if (!isId(payload?.contestId)) return ack?.({ ok: false, error: 'contestId 无效' })
-      ack?.((await games.call(socket, 'contest:next', { contestId: payload.contestId })) as { ok: true })
+      ack?.(await games.call(socket, 'contest:next', { contestId: payload.contestId }))
     })
 
     socket.on('contest:answer', async (payload, ack) => {
       if (!isId(payload?.contestId) || !Number.isInteger(payload?.index) || payload.index < 0)
         return ack?.({ ok: false, error: 'contestId 或 index 无效' })
       const { contestId, index, answer } = payload
-      ack?.((await games.call(socket, 'contest:answer', { contestId, index, answer })) as { ok: true })
+      ack?.(await games.call(socket, 'contest:answer', { contestId, index, answer }))
     })
   })
   return runtime
