@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createOpenExam } from './helpers/exams.js'
 import { TEST_DATABASE_URL } from './helpers/template-db.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
@@ -20,27 +21,13 @@ describe.runIf(TEST_DATABASE_URL)('autosave on connections of its own (PostgreSQ
     t = await createTestContext({ autosaveConnections: 3 })
     const admin = await t.login(DEMO_ADMIN.username)
     const orgs: { id: number; name: string }[] = (await t.http().get('/api/orgs').set(bearer(admin))).body
-    const now = Date.now()
-    const exam = await t
-      .http()
-      .post('/api/exams')
-      .set(bearer(admin))
-      .send({
-        title: '连接测试',
-        opensAt: new Date(now - 60_000).toISOString(),
-        closesAt: new Date(now + 3_600_000).toISOString(),
-        durationMinutes: 30,
-        audienceOrgIds: [orgs.find((o) => o.name === '省工业和信息化厅')!.id],
-        passScore: 50,
-        maxAttempts: 1,
-        shuffleQuestions: false,
-        shuffleOptions: false,
-        releaseResults: 'immediately',
-        paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
-      })
-    expect(exam.status, JSON.stringify(exam.body)).toBe(201)
+    const exam = await createOpenExam(t, admin, {
+      title: '连接测试',
+      audienceOrgIds: [orgs.find((o) => o.name === '省工业和信息化厅')!.id],
+      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+    })
     member = await t.login('dy0001')
-    const started = await t.http().post(`/api/exams/${exam.body.id}/attempts`).set(bearer(member)).send({})
+    const started = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})
     expect(started.status).toBe(200)
     attempt = { id: started.body.attemptId, questions: started.body.questions.map((q: { id: number }) => q.id) }
     database = (await sql<{ name: string }>`select current_database() as name`.execute(t.db)).rows[0].name

@@ -3,6 +3,7 @@
 // 张* with her unit; after consenting she shows by name; with boards off there is no board at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createOpenExam } from './helpers/exams.js'
 import { connect, record, until, watchExam, type ClientSocket } from './helpers/sockets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
@@ -35,26 +36,7 @@ beforeAll(async () => {
   t = await createTestContext({ listen: true })
   admin = await t.login(DEMO_ADMIN.username)
   const her = await person('dy0123') // 省中小企业服务中心党支部: has not consented in the demo data
-  const now = Date.now()
-  exam = (
-    await t
-      .http()
-      .post('/api/exams')
-      .set(bearer(admin))
-      .send({
-        title: '姓名授权测试',
-        opensAt: new Date(now - 60_000).toISOString(),
-        closesAt: new Date(now + 3_600_000).toISOString(),
-        durationMinutes: 30,
-        audienceOrgIds: [her.org_id],
-        passScore: 50,
-        maxAttempts: 1,
-        shuffleQuestions: false,
-        shuffleOptions: false,
-        releaseResults: 'immediately',
-        paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-      })
-  ).body
+  exam = await createOpenExam(t, admin, { title: '姓名授权测试', audienceOrgIds: [her.org_id] })
 })
 afterAll(async () => {
   sockets.forEach((s) => s.close())

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createOpenExam } from './helpers/exams.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -175,29 +176,15 @@ describe('4. HTTP details', () => {
   })
 })
 
-async function createExam(overrides: Record<string, unknown> = {}) {
-  const now = Date.now()
-  const res = await t
-    .http()
-    .post('/api/exams')
-    .set(bearer(admin))
-    .send({
-      title: '生产环境测试',
-      opensAt: new Date(now - 60_000).toISOString(),
-      closesAt: new Date(now + 3 * 3_600_000).toISOString(),
-      durationMinutes: 30,
-      audienceOrgIds: [orgs['厅机关党委'].id],
-      passScore: 60,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
-      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
-      ...overrides,
-    })
-  expect(res.status, JSON.stringify(res.body)).toBe(201)
-  return res.body
-}
+const createExam = (overrides: Record<string, unknown> = {}) =>
+  createOpenExam(t, admin, {
+    title: '生产环境测试',
+    audienceOrgIds: [orgs['厅机关党委'].id],
+    closesAt: new Date(Date.now() + 3 * 3_600_000).toISOString(),
+    passScore: 60,
+    paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+    ...overrides,
+  })
 
 describe("5. bodyless POSTs and someone else's attempt", () => {
   it('starts an attempt with a bare POST: no body, no content-type', async () => {

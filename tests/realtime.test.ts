@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, baseUrlOf, listeningRedisNode, type TestContext } from './helpers/app.js'
+import { createOpenExam } from './helpers/exams.js'
 import { connect, record, until, watchExam, type ClientSocket } from './helpers/sockets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { hashPassword } from '../server/lib/passwords.js'
@@ -28,28 +29,9 @@ async function takeAndSubmit(base: () => any, token: string, examId: number, rig
 }
 
 /** An exam open now for an hour, one judge question of 100 points; `fields` override. */
-async function createLiveExam(fields: Record<string, unknown>) {
-  const now = Date.now()
-  const res = await t
-    .http()
-    .post('/api/exams')
-    .set(bearer(admin))
-    .send({
-      opensAt: new Date(now - 60_000).toISOString(),
-      closesAt: new Date(now + 3_600_000).toISOString(),
-      durationMinutes: 30,
-      audienceOrgIds: [org('省工业和信息化厅').id],
-      passScore: 50,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
-      paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-      ...fields,
-    })
-  expect(res.status).toBe(201)
-  return res.body
-}
+/** An exam open now for the whole department (the test may narrow the audience). */
+const createLiveExam = (fields: { title: string } & Record<string, unknown>) =>
+  createOpenExam(t, admin, { audienceOrgIds: [org('省工业和信息化厅').id], ...fields })
 
 beforeAll(async () => {
   t = await createTestContext({ listen: true })

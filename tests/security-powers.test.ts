@@ -4,6 +4,7 @@
 // showed the key while retakes remained. Each is now refused (403 / no key), nothing written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createOpenExam } from './helpers/exams.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
 let t: TestContext
@@ -13,29 +14,15 @@ let me: { id: number }
 let orgs: any[]
 const org = (name: string) => orgs.find((o) => o.name === name)
 
-async function newExam(extra: Record<string, unknown> = {}) {
-  const now = Date.now()
-  const res = await t
-    .http()
-    .post('/api/exams')
-    .set(bearer(admin))
-    .send({
-      title: `本人权限 ${now}`,
-      opensAt: new Date(now - 60_000).toISOString(),
-      closesAt: new Date(now + 3_600_000).toISOString(),
-      durationMinutes: 30,
-      audienceOrgIds: [org('办公室党支部').id],
-      passScore: 50,
-      maxAttempts: 2,
-      shuffleQuestions: false,
-      shuffleOptions: true,
-      releaseResults: 'immediately',
-      paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
-      ...extra,
-    })
-  expect(res.status).toBe(201)
-  return res.body
-}
+const newExam = (extra: Record<string, unknown> = {}) =>
+  createOpenExam(t, admin, {
+    title: `本人权限 ${Date.now()}`,
+    audienceOrgIds: [org('办公室党支部').id],
+    maxAttempts: 2,
+    shuffleOptions: true,
+    paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+    ...extra,
+  })
 const auditCount = async (action: string) => (await t.db.selectFrom('audit_log').select('id').where('action', '=', action).execute()).length
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@
 // still open for her; the wrong-book keeps the order she saw.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createOpenExam } from './helpers/exams.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
 let t: TestContext
@@ -46,27 +47,14 @@ beforeAll(async () => {
     expect(q.status).toBe(201)
     examQuestionIds.push(q.body.id)
   }
-  const now = Date.now()
-  exam = (
-    await t
-      .http()
-      .post('/api/exams')
-      .set(bearer(admin))
-      .send({
-        title: '保密测试',
-        opensAt: new Date(now - 60_000).toISOString(),
-        closesAt: new Date(now + 3_600_000).toISOString(),
-        durationMinutes: 30,
-        audienceOrgIds: [orgs.find((o) => o.name === '办公室党支部').id],
-        passScore: 60,
-        maxAttempts: 1,
-        shuffleQuestions: true,
-        shuffleOptions: true,
-        releaseResults: 'immediately',
-        paper: { rules: [{ category: CATEGORY, type: 'single', count: 4, scoreEach: 25 }] },
-      })
-  ).body
-  expect(exam.id).toBeGreaterThan(0)
+  exam = await createOpenExam(t, admin, {
+    title: '保密测试',
+    audienceOrgIds: [orgs.find((o) => o.name === '办公室党支部').id],
+    passScore: 60,
+    shuffleQuestions: true,
+    shuffleOptions: true,
+    paper: { rules: [{ category: CATEGORY, type: 'single', count: 4, scoreEach: 25 }] },
+  })
 })
 afterAll(async () => {
   await t?.close()

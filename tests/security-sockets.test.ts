@@ -4,6 +4,7 @@
 // acks carry only our own messages, and an ended session ends its sockets within seconds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createOpenExam } from './helpers/exams.js'
 import { connect, until, watchExam, type ClientSocket } from './helpers/sockets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { SOCKET_LIMITS, TokenBucket } from '../server/realtime/flood-guard.js'
@@ -47,29 +48,8 @@ beforeAll(async () => {
   t = await createTestContext({ listen: true })
   admin = await t.login(DEMO_ADMIN.username)
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
-  const now = Date.now()
   for (let i = 0; i < SOCKET_LIMITS.maxWatches + 2; i++) {
-    exams.push(
-      (
-        await t
-          .http()
-          .post('/api/exams')
-          .set(bearer(admin))
-          .send({
-            title: `连接攻击 ${i}`,
-            opensAt: new Date(now - 60_000).toISOString(),
-            closesAt: new Date(now + 3_600_000).toISOString(),
-            durationMinutes: 30,
-            audienceOrgIds: [org('省工业和信息化厅').id],
-            passScore: 0,
-            maxAttempts: 1,
-            shuffleQuestions: false,
-            shuffleOptions: false,
-            releaseResults: 'immediately',
-            paper: { rules: [{ type: 'judge', count: 1, scoreEach: 100 }] },
-          })
-      ).body,
-    )
+    exams.push(await createOpenExam(t, admin, { title: `连接攻击 ${i}`, audienceOrgIds: [org('省工业和信息化厅').id], passScore: 0 }))
   }
 })
 afterAll(async () => {
