@@ -1,19 +1,27 @@
 // Incremental exam figures. Every change of a person's state in an exam (first start, a
 // submission, a reopened attempt) adjusts their `exam_people` row and their org's counters in the
 // same transaction, so live pushes read counters instead of scanning attempts.
-import { sql, type Transaction } from 'kysely'
+import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../../db/types.js'
 
 type Tx = Transaction<Database>
 
-async function bump(tx: Tx, examId: number, orgId: number, d: { started?: number; submitted?: number; scoreSum?: number }) {
-  await sql`
-    insert into exam_org_counts (exam_id, org_id, started, submitted, score_sum)
-    values (${examId}, ${orgId}, ${d.started ?? 0}, ${d.submitted ?? 0}, ${d.scoreSum ?? 0})
+/**
+ * Adds `rows` — (exam_id, org_id, started, submitted, score_sum), a VALUES list or a SELECT — to
+ * their units' counters. The one way the counters change: from one person's change below, or as a
+ * step of the single statements that start and close an attempt on the exam-day hot path.
+ */
+export function addToOrgCounts(rows: RawBuilder<unknown>) {
+  return sql`
+    insert into exam_org_counts (exam_id, org_id, started, submitted, score_sum) ${rows}
     on conflict (exam_id, org_id) do update set
       started = exam_org_counts.started + excluded.started,
       submitted = exam_org_counts.submitted + excluded.submitted,
-      score_sum = exam_org_counts.score_sum + excluded.score_sum`.execute(tx)
+      score_sum = exam_org_counts.score_sum + excluded.score_sum`
+}
+
+async function bump(tx: Tx, examId: number, orgId: number, d: { started?: number; submitted?: number; scoreSum?: number }) {
+  await addToOrgCounts(sql`values (${examId}, ${orgId}, ${d.started ?? 0}, ${d.submitted ?? 0}, ${d.scoreSum ?? 0})`).execute(tx)
 }
 
 /** A person's first attempt at an exam: they have started. */

@@ -7,7 +7,7 @@ import { findExam, type ExamRow } from '../exams/index.js'
 import { grade, total, type Paper } from '../questions/index.js'
 import type { SubmitResult } from './schemas.js'
 import * as q from './queries.js'
-import { countSubmission } from './counters.js'
+import { addToOrgCounts, countSubmission } from './counters.js'
 
 export type AttemptRow = Selectable<AttemptTable>
 
@@ -129,14 +129,9 @@ export async function closeIfUnchanged(
       select ${attempt.exam_id}, ${attempt.user_id}, org_id, true, ${score}, ${seconds}::int from verdict where better
       on conflict (exam_id, user_id) do update set submitted = true, best = excluded.best, best_seconds = excluded.best_seconds
     ),
-    counts as (
-      insert into exam_org_counts (exam_id, org_id, started, submitted, score_sum)
+    counts as (${addToOrgCounts(sql`
       select ${attempt.exam_id}, org_id, case when fresh then 1 else 0 end, case when was_submitted then 0 else 1 end, ${score} - old_best
-      from verdict where better
-      on conflict (exam_id, org_id) do update set
-        started = exam_org_counts.started + excluded.started,
-        submitted = exam_org_counts.submitted + excluded.submitted,
-        score_sum = exam_org_counts.score_sum + excluded.score_sum
+      from verdict where better`)}
     )
     select * from done`.execute(db)
   return rows[0]

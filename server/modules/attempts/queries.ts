@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Selectable } from 'kysely'
 import type { AttemptTable, Database } from '../../db/types.js'
 import type { Paper } from '../questions/index.js'
+import { addToOrgCounts } from './counters.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -88,10 +89,6 @@ export async function personExamState(db: Db, examId: number, userId: number) {
   return rows[0]
 }
 
-/**
- * Inserts a new attempt and counts the person as started (exam_people, exam_org_counts) in one
- * statement — atomic on its own, and one round trip on the exam-day hot path.
- */
 /** Every attempt column but the paper; the type check below fails when a column is added and not listed. */
 const COLUMNS_BUT_PAPER = [
   'id',
@@ -117,6 +114,10 @@ const COLUMNS_BUT_PAPER = [
 const listsEveryColumn: Exclude<keyof AttemptTable, 'paper' | (typeof COLUMNS_BUT_PAPER)[number]> extends never ? true : never = true
 void listsEveryColumn
 
+/**
+ * Inserts a new attempt and counts the person as started (exam_people, exam_org_counts) in one
+ * statement — atomic on its own, and one round trip on the exam-day hot path.
+ */
 export async function insertAttemptCounted(
   db: Db,
   a: {
@@ -142,10 +143,7 @@ export async function insertAttemptCounted(
       insert into exam_people (exam_id, user_id, org_id) select exam_id, user_id, org_id from inserted
       on conflict (exam_id, user_id) do nothing
       returning org_id
-    ), counted as (
-      insert into exam_org_counts (exam_id, org_id, started) select ${a.examId}, org_id, 1 from person
-      on conflict (exam_id, org_id) do update set started = exam_org_counts.started + 1
-    )
+    ), counted as (${addToOrgCounts(sql`select ${a.examId}, org_id, 1, 0, 0 from person`)})
     select ${sql.join(COLUMNS_BUT_PAPER.map((c) => sql.ref(c)))} from inserted`.execute(db)
   return { ...rows[0], paper: a.paper }
 }
