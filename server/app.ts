@@ -75,6 +75,11 @@ export interface AppDeps {
    * starts, submits and reports; without it they share `db`'s pool.
    */
   autosaveDb?: Kysely<Database>
+  /**
+   * A connection of the live exam pushes' own (secretaries' progress, the boards), so their reads
+   * never wait in the pool's queue behind a wave of starts and submits; without it they use `db`.
+   */
+  pushDb?: Kysely<Database>
   /** One of several node:cluster workers: rooms shared with the other workers, websocket transport only. */
   clusterWorker?: boolean
 }
@@ -212,7 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerPublic(app, (media) => registerMediaFiles(media, dataDir))
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey, clusterWorker: deps.clusterWorker })
-  registerResultEvents(app, exams)
+  registerResultEvents(app, { exams, db: deps.pushDb ?? deps.db })
   registerNotificationEvents(app)
   registerPointEvents(app)
   registerPointReactions(app)

@@ -59,6 +59,8 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
     autosaveLanes: config.autosaveLanes,
     // One connection per lane, and one for a save that waits out a submit's row lock on its own.
     autosaveDb: handle.dedicated?.(config.autosaveLanes + 1),
+    // Pushes are serialised per exam and a few a second: one connection carries them.
+    pushDb: handle.dedicated?.(1),
     clusterWorker: isClusterWorker(),
   })
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {

@@ -43,6 +43,8 @@ export async function createTestContext(
     webDist?: string
     /** Autosave on connections of its own, as `npm start` runs it on PostgreSQL (PGlite has one connection). */
     autosaveConnections?: number
+    /** Live exam pushes on a connection of their own, as `npm start` runs them on PostgreSQL. */
+    pushConnection?: boolean
   } = {},
 ): Promise<TestContext> {
   const handle = await openTestDatabase(inject('dbTemplate'))
@@ -61,6 +63,7 @@ export async function createTestContext(
     dataDir,
     trustProxy: opts.trustProxy,
     autosaveDb: opts.autosaveConnections ? handle.dedicated?.(opts.autosaveConnections) : undefined,
+    pushDb: opts.pushConnection ? handle.dedicated?.(1) : undefined,
   })
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   else await app.ready()

@@ -33,6 +33,9 @@ export function isInAudience(orgPath: string, audiencePaths: string[]) {
 
 export class ExamCatalog {
   private exams = new Map<number, { at: number } & ExamWithAudience>()
+  private loading = new Map<number, Promise<ExamWithAudience | null>>()
+  /** Counts edits seen on this node, so a read that overlapped one is not kept. */
+  private edits = 0
   private pools = new DrawPools()
 
   private readonly onEdited = (id: number) => this.forget(id)
@@ -45,11 +48,29 @@ export class ExamCatalog {
   async withAudience(id: number): Promise<ExamWithAudience | null> {
     const hit = this.exams.get(id)
     if (hit && Date.now() - hit.at < EXAM_CACHE_MS) return hit
+    // One read per exam at a time. When the entry expires during a wave of starts, every start that
+    // arrives before the read returns waits for that read instead of sending its own two statements
+    // into the pool's queue behind the wave — which would make the read slower still.
+    let load = this.loading.get(id)
+    if (!load) {
+      const loaded = this.load(id).finally(() => {
+        if (this.loading.get(id) === loaded) this.loading.delete(id)
+      })
+      this.loading.set(id, loaded)
+      load = loaded
+    }
+    return load
+  }
+
+  private async load(id: number): Promise<ExamWithAudience | null> {
+    const edits = this.edits
     const exam = await q.findExam(this.deps.db, id)
     if (!exam) return null
     const audience = [...(await q.orgPaths(this.deps.db, exam.audience_org_ids as number[])).values()]
-    if (this.exams.size > MAX_CACHED_EXAMS) this.exams.clear()
     const entry = { at: Date.now(), exam, audience }
+    // Read before an edit on this node finished: good for the callers that asked before it, not for later ones.
+    if (edits !== this.edits) return entry
+    if (this.exams.size > MAX_CACHED_EXAMS) this.exams.clear()
     this.exams.set(id, entry)
     return entry
   }
@@ -70,7 +91,9 @@ export class ExamCatalog {
   }
 
   forget(id: number) {
+    this.edits++
     this.exams.delete(id)
+    this.loading.delete(id)
   }
 
   close() {
