@@ -1,7 +1,9 @@
-// On exam day an autosave must not queue for a database connection behind starts, submits, reports
-// and session reads: on PostgreSQL the autosave group commit writes on connections of its own. Here
-// every connection of the shared pool is busy with a slow statement, and a save still commits
-// before any of them finishes. (PGlite has a single connection; there is nothing to reserve.)
+// On exam day an autosave must not queue for a database connection behind starts, submits and
+// reports: on PostgreSQL the autosave group commit writes on connections of its own, and the
+// session check in front of it (every few seconds per person, with the session rules) reads on the
+// live connections. Here every connection of the shared pool is busy with a slow statement, and a
+// save still commits before any of them finishes. (PGlite has a single connection; there is
+// nothing to reserve.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
@@ -18,7 +20,7 @@ describe.runIf(TEST_DATABASE_URL)('autosave on connections of its own (PostgreSQ
   let member: string
 
   beforeAll(async () => {
-    t = await createTestContext({ autosaveConnections: 3 })
+    t = await createTestContext({ autosaveConnections: 3, liveConnections: true })
     const admin = await t.login(DEMO_ADMIN.username)
     const orgs: { id: number; name: string }[] = (await t.http().get('/api/orgs').set(bearer(admin))).body
     const exam = await createOpenExam(t, admin, {
@@ -66,6 +68,24 @@ describe.runIf(TEST_DATABASE_URL)('autosave on connections of its own (PostgreSQ
       .where('question_id', '=', attempt.questions[1])
       .executeTakeFirst()
     expect(row?.answer).toBe(false)
+  })
+
+  it('checks a session that is no longer cached, with the session rules, while every shared connection is busy', async () => {
+    // Past the session rules' cache (2 s), and the session forgotten: the next request reads both.
+    await new Promise((resolve) => setTimeout(resolve, 2_100))
+    t.app.forgetSessions(() => true)
+
+    const finished: string[] = []
+    const slow = Array.from({ length: SHARED_POOL }, () =>
+      sql`select pg_sleep(${SLOW_SECONDS})`.execute(t.db).then(() => void finished.push('slow')),
+    )
+    await expect.poll(async () => sleepers(database), { timeout: 3_000, interval: 50 }).toBe(SHARED_POOL)
+
+    const saved = await save(attempt.questions[1], true)
+    finished.push('save')
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200)
+    await Promise.all(slow)
+    expect(finished[0]).toBe('save')
   })
 })
 

@@ -11,6 +11,7 @@
 // waited seconds in the accept queue and made the start p99. `sharedConnections` keeps that pool
 // (for 20,000 takers, whose own connections would exceed the server's open-files limit).
 import { io, type Socket } from 'socket.io-client'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Agent, request } from 'undici'
 
 export interface LoadgenConfig {
@@ -52,6 +53,11 @@ export interface LoadgenResult {
   connectErrors: Record<string, number>
   /** Disconnects before the end of the run, by reason. */
   disconnects: Record<string, number>
+  /**
+   * This process's own event-loop delay, each second: [ms since epoch, p99 ms]. A latency measured
+   * here includes it, so it tells how much of a tail is the load generator's, not the server's.
+   */
+  loopDelay: [number, number][]
 }
 
 export type LoadgenMessage =
@@ -102,6 +108,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
     neverConnected: 0,
     connectErrors: {},
     disconnects: {},
+    loopDelay: [],
   }
   const count = (map: Record<string, number>, what: string) => (map[what] = (map[what] ?? 0) + 1)
   const error = (what: string) => count(result.errors, what)
@@ -119,7 +126,13 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
   const sockets: Socket[] = []
   let open = 0
   let ending = false
-  const reporter = setInterval(() => send({ type: 'sockets', open }), 1000)
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
+  const reporter = setInterval(() => {
+    send({ type: 'sockets', open })
+    result.loopDelay.push([Date.now(), Math.round(loop.percentile(99) / 1e5) / 10])
+    loop.reset()
+  }, 1000)
 
   await Promise.all(
     config.takers.map(async (taker, i) => {
@@ -237,6 +250,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
   )
   ending = true
   clearInterval(reporter)
+  loop.disable()
   for (const s of sockets) s.close()
   result.neverConnected = result.opened - result.connected - result.connectedAfterRetry
   await Promise.all(agents.map((a) => a.close()))

@@ -108,11 +108,16 @@ export interface BenchReport {
     /** From /api/health/metrics: one worker's view when there are several. */
     eventLoopP99MsMax: number
   }
+  /** The load generators' own event-loop delay (per-second p99 over all of them): part of every latency they measure. */
+  loadgens?: { loopP99MsMedian: number; loopP99MsMax: number }
   targets: TargetCheck[]
   timeline: {
     latency: [number, number][]
     throughput: [number, number][]
     connections: [number, number][]
+    /** Per-second event-loop p99 (s from start, ms): the server's (one worker) and the worst load generator's. */
+    serverLoop?: [number, number][]
+    loadgenLoop?: [number, number][]
     rss: [number, number][]
     windows: { name: string; from: number; to: number }[]
   }
@@ -283,6 +288,17 @@ function tables(r: BenchReport): Table[] {
           `RSS max ${n(r.server.rssMbMax)} MB (all processes)`,
           `event-loop p99 max ${n(r.server.eventLoopP99MsMax)} ms${r.server.workers > 1 ? ' (one worker)' : ''}`,
         ],
+        ...(r.loadgens
+          ? [
+              [
+                "load generators' own event-loop delay (each second's p99, slowest generator)",
+                '',
+                `median ${n(r.loadgens.loopP99MsMedian)} ms`,
+                `max ${n(r.loadgens.loopP99MsMax)} ms`,
+                'in every latency they measure',
+              ],
+            ]
+          : []),
       ],
     },
   ]

@@ -26,7 +26,7 @@ import { insertOrg } from '../../server/modules/orgs/queries.js'
 import { syncBank, BANK_DIR } from '../../server/modules/questions/bank-sync.js'
 import { startMain, stop, waitFor } from '../helpers/process.js'
 import { closedLoop } from './http.js'
-import { Samples, round } from './stats.js'
+import { Samples, percentile, round } from './stats.js'
 import { mintTokens } from './tokens.js'
 import { sampleTree } from './proc.js'
 import { loginStorm, refreshStorm, type StormOutcome } from './storm.js'
@@ -328,7 +328,12 @@ async function main() {
 
     // ── secretaries watch their units; push latency = progress arrival − submit ack ──
     const submitAcks: number[] = []
-    const pushLatency = new Samples()
+    // Every progress the admin's watcher received, matched to the acks once the run is over
+    // (pushLatencies). Matching as the acks arrived (the figure before 2026-12-04, still reported)
+    // charged a later push with every ack that reached this process over IPC from a busy load
+    // generator after the progress that had already counted it.
+    const progressSeen: { at: number; submitted: number }[] = []
+    const pushLatencyAsArrived = new Samples()
     let matched = 0
     const watchers = target.secretaryTokens.map((token) => {
       const s = io(base, { transports: ['websocket'], auth: { token } })
@@ -340,8 +345,9 @@ async function main() {
     all.on('connect', () => all.emit('exam:watch', { examId: exam.id }))
     all.on('exam:progress', (p: any) => {
       const now = Date.now()
+      progressSeen.push({ at: now, submitted: p.submitted })
       const acks = [...submitAcks].sort((a, b) => a - b)
-      while (matched < Math.min(p.submitted, acks.length)) pushLatency.add(now - acks[matched++])
+      while (matched < Math.min(p.submitted, acks.length)) pushLatencyAsArrived.add(now - acks[matched++])
     })
 
     // ── load generators: loaded first, then the schedule ──
@@ -513,6 +519,12 @@ async function main() {
     // Autosaves by when they were sent: the storm windows, the same-length window before, the rest.
     const saves = done.flatMap((r) => r.save.map((ms, i) => ({ ms, sent: r.saveSent[i], at: r.saveTimes[i] })))
     const rel = (t: number) => round((t - t0) / 1000, 1) ?? 0
+    // Each second, the load generator whose loop was slowest: its delay is in what it measured then.
+    const loopBySecond = new Map<number, number>()
+    for (const r of done)
+      for (const [at, ms] of r.loopDelay)
+        loopBySecond.set(Math.round(at / 1000), Math.max(loopBySecond.get(Math.round(at / 1000)) ?? 0, ms))
+    const worstLoadgenLoop = [...loopBySecond.entries()].sort((a, b) => a[0] - b[0]).map(([s, ms]) => [s * 1000, ms] as [number, number])
     const within = (from: number, to: number): WindowSummary => {
       const s = new Samples()
       s.addAll(saves.filter((x) => x.sent >= from && x.sent <= to).map((x) => x.ms))
@@ -609,7 +621,8 @@ async function main() {
         },
         ...(storm ? [{ name: 'autosave, all', ...saveAll.summary(), unit: 'ms' }] : []),
         { name: 'submit', ...merge('submit'), unit: 'ms' },
-        { name: 'push: submit → watcher exam:progress', ...pushLatency.summary(), unit: 'ms' },
+        { name: 'push: submit → watcher exam:progress', ...pushLatencies(submitAcks, progressSeen).summary(), unit: 'ms' },
+        { name: 'push, matched as acks arrived (before 2026-12-04)', ...pushLatencyAsArrived.summary(), unit: 'ms' },
       ],
       throughput: {
         autosavePerSecPeak: rates.length ? Math.max(...rates) : 0,
@@ -640,10 +653,20 @@ async function main() {
         throughput: [...perSecond.entries()].sort((a, b) => a[0] - b[0]),
         connections,
         rss: treeSamples.map((s) => [rel(s.at), s.rssMb] as [number, number]),
+        serverLoop: metrics.map((m) => [round(m.t, 1) ?? 0, m.eventLoopDelayMs.p99] as [number, number]),
+        loadgenLoop: worstLoadgenLoop.map(([at, ms]) => [rel(at), ms] as [number, number]),
         windows: [
           ...(storm ? [{ name: 'login storm', from: rel(storm.logins.from), to: rel(storm.logins.to) }] : []),
           ...(storm?.refresh ? [{ name: 'refresh storm', from: rel(storm.refresh.from), to: rel(storm.refresh.to) }] : []),
         ],
+      },
+      loadgens: {
+        loopP99MsMedian:
+          percentile(
+            worstLoadgenLoop.map(([, ms]) => ms),
+            50,
+          ) || 0,
+        loopP99MsMax: Math.max(0, ...worstLoadgenLoop.map(([, ms]) => ms)),
       },
       errors,
     }
@@ -669,3 +692,20 @@ main().then(
     process.exit(1)
   },
 )
+
+/**
+ * Submit → watcher latencies: the k-th submission acknowledged (in time order) reached the watcher
+ * with the first progress whose submitted count was k or more. A count that arrived before the ack
+ * (the push and the HTTP answer travel separately) is 0: the watcher knew no later than the taker.
+ */
+function pushLatencies(acks: number[], seen: { at: number; submitted: number }[]): Samples {
+  const sorted = [...acks].sort((a, b) => a - b)
+  const out = new Samples()
+  let e = 0
+  for (let k = 0; k < sorted.length; k++) {
+    while (e < seen.length && seen[e].submitted < k + 1) e++
+    if (e === seen.length) break
+    out.add(Math.max(0, seen[e].at - sorted[k]))
+  }
+  return out
+}

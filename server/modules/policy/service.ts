@@ -13,11 +13,29 @@ import type { Policy, PolicyPatch } from './schemas.js'
 
 const CACHE_MS = 2_000
 const cache = new WeakMap<object, { at: number; policy: Policy }>()
+const loading = new WeakMap<object, Promise<Policy>>()
 
-export async function readPolicy(db: Kysely<Database>): Promise<Policy> {
+/**
+ * The policy, at most CACHE_MS old. Every session check asks for it, so when it expires the callers
+ * of that moment share one read (`via`: the connection to read on, e.g. the session checks' own;
+ * the cache stays `db`'s, which an update clears).
+ */
+export async function readPolicy(db: Kysely<Database>, via: Kysely<Database> = db): Promise<Policy> {
   const hit = cache.get(db)
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.policy
-  const stored = new Map((await readSettings(db)).map((r) => [r.key, r.value]))
+  let load = loading.get(db)
+  if (!load) {
+    const loaded = loadPolicy(db, via).finally(() => {
+      if (loading.get(db) === loaded) loading.delete(db)
+    })
+    loading.set(db, loaded)
+    load = loaded
+  }
+  return load
+}
+
+async function loadPolicy(db: Kysely<Database>, via: Kysely<Database>): Promise<Policy> {
+  const stored = new Map((await readSettings(via)).map((r) => [r.key, r.value]))
   const policy = { ...POLICY_DEFAULTS }
   for (const key of POLICY_KEYS) {
     const value = stored.get(key)
@@ -41,6 +59,8 @@ export async function updatePolicy(deps: Deps, principal: Principal, patch: Poli
     }
   })
   cache.delete(deps.db)
+  // Callers from now on read the update, not a read that began before it.
+  loading.delete(deps.db)
   return readPolicy(deps.db)
 }
 

@@ -1,12 +1,14 @@
-// The exam catalog keeps each exam with its audience for a few seconds. When the entry expires in
-// the middle of a wave of starts, the starts share one read instead of each sending their own into
-// a pool whose queue the wave has already filled; an edit on this node is never hidden by a read
-// that began before it.
+// Reads that many requests share for a few seconds — each exam with its audience (the exam
+// catalog), the policy switches behind every session check. When an entry expires in the middle of
+// a wave of starts, the requests of that moment share one read instead of each sending their own
+// into a pool whose queue the wave has already filled; a change made on this node is never hidden
+// by a read that began before it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { ExamCatalog } from '../server/modules/exams/catalog.js'
+import { readPolicy } from '../server/modules/policy/service.js'
 
 describe('exam catalog', () => {
   let t: TestContext
@@ -59,5 +61,23 @@ describe('exam catalog', () => {
   it('reads a missing exam as null', async () => {
     const found = await Promise.all([catalog.withAudience(987_654), catalog.withAudience(987_654)])
     expect(found).toEqual([null, null])
+  })
+})
+
+describe('policy switches', () => {
+  let t: TestContext
+
+  beforeAll(async () => {
+    t = await createTestContext()
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('answers simultaneous misses with one read', async () => {
+    await readPolicy(t.db)
+    await new Promise((resolve) => setTimeout(resolve, 2_100)) // past the policy's cache
+    const read = await Promise.all(Array.from({ length: 20 }, () => readPolicy(t.db)))
+    expect(new Set(read).size).toBe(1)
   })
 })
