@@ -76,12 +76,10 @@ export interface AppDeps {
    */
   autosaveDb?: Kysely<Database>
   /**
-   * A few connections for what every request and every watcher waits on — session checks, the
-   * session rules, the live exam pushes — so they never queue in the pool behind a wave of starts
-   * and submits (the pool's queue held up to 140 statements in the exam-day bench); without it they
-   * use `db`.
+   * A connection of the live exam pushes' own (secretaries' progress, the boards), so their reads
+   * never wait in the pool's queue behind a wave of starts and submits; without it they use `db`.
    */
-  liveDb?: Kysely<Database>
+  pushDb?: Kysely<Database>
   /** One of several node:cluster workers: rooms shared with the other workers, websocket transport only. */
   clusterWorker?: boolean
 }
@@ -94,9 +92,6 @@ declare module 'fastify' {
 }
 
 export const DEFAULT_WEB_DIST = path.join(PROJECT_ROOT, 'web/dist')
-
-/** Size of `AppDeps.liveDb` where the database has connections to spare (PostgreSQL). */
-export const LIVE_CONNECTIONS = 2
 
 /**
  * The built app loads only its own scripts (Vite emits no inline script), so no script runs from
@@ -154,8 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secret: deps.jwtSecret,
     accessTokenMinutes: deps.accessTokenMinutes ?? 30,
     clock: deps.clock ?? systemClock,
-    sessionRules: () => readPolicy(deps.db, deps.liveDb),
-    sessionDb: deps.liveDb,
+    sessionRules: () => readPolicy(deps.db),
   })
   app.decorate('deps', { db: app.db, clock: app.clock, events: app.events, log: app.log } satisfies Deps)
   await app.register(securityHeaders, {
@@ -223,7 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerPublic(app, (media) => registerMediaFiles(media, dataDir))
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey, clusterWorker: deps.clusterWorker })
-  registerResultEvents(app, { exams, db: deps.liveDb ?? deps.db })
+  registerResultEvents(app, { exams, db: deps.pushDb ?? deps.db })
   registerNotificationEvents(app)
   registerPointEvents(app)
   registerPointReactions(app)

@@ -10,7 +10,7 @@ export interface Config {
   dataDir: string
   /**
    * Connections per server process to PostgreSQL (default 10; with the autosave connections,
-   * nodes × workers × (pool + autosaveLanes + 3) must stay under max_connections). Few on purpose: PostgreSQL does the most work with about two busy
+   * nodes × workers × (pool + autosaveLanes + 2) must stay under max_connections). Few on purpose: PostgreSQL does the most work with about two busy
    * connections per core, and the exam-day bench had its autosave and push tails cut by half or
    * more going from 40 to 10 (queries wait in the pool's queue instead of competing inside PostgreSQL).
    */

@@ -10,7 +10,7 @@ import { migrateToLatest } from './db/migrator.js'
 import { ensureFirstStart, FirstStartError, type FirstStartOutcome } from './seed/first-start.js'
 import { resolveJwtSecret } from './lib/secrets.js'
 import { hashPool } from './lib/passwords.js'
-import { buildApp, DEFAULT_WEB_DIST, LIVE_CONNECTIONS } from './app.js'
+import { buildApp, DEFAULT_WEB_DIST } from './app.js'
 import { isClusterWorker, runWorkers } from './cluster.js'
 import { startSweeper } from './modules/attempts/index.js'
 import { startNotificationJob } from './modules/notifications/index.js'
@@ -59,9 +59,8 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
     autosaveLanes: config.autosaveLanes,
     // One connection per lane, and one for a save that waits out a submit's row lock on its own.
     autosaveDb: handle.dedicated?.(config.autosaveLanes + 1),
-    // Session reads are batched per event-loop turn and pushes are a few a second per exam: two
-    // connections carry them, so a slow session touch (a write) does not hold up the reads.
-    liveDb: handle.dedicated?.(LIVE_CONNECTIONS),
+    // Pushes are serialised per exam and a few a second: one connection carries them.
+    pushDb: handle.dedicated?.(1),
     clusterWorker: isClusterWorker(),
   })
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {

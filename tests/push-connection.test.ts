@@ -24,7 +24,7 @@ describe.runIf(TEST_DATABASE_URL)('exam pushes on a connection of their own (Pos
   let database: string
 
   beforeAll(async () => {
-    t = await createTestContext({ listen: true, liveConnections: true })
+    t = await createTestContext({ listen: true, pushConnection: true })
     const admin = await t.login(DEMO_ADMIN.username)
     const orgs: { id: number; name: string }[] = (await t.http().get('/api/orgs').set(bearer(admin))).body
     examId = (await createOpenExam(t, admin, { title: '推送连接', audienceOrgIds: [orgs.find((o) => o.name === '省工业和信息化厅')!.id] }))

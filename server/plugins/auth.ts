@@ -7,8 +7,7 @@ import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
 import DataLoader from 'dataloader'
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
-import type { Kysely } from 'kysely'
-import type { Database, Role } from '../db/types.js'
+import type { Role } from '../db/types.js'
 import { AppError, forbidden, unauthorized } from '../lib/errors.js'
 import { roleAtLeast, type Principal } from '../lib/scope.js'
 import type { Clock } from '../lib/clock.js'
@@ -96,147 +95,143 @@ interface CachedSession {
   totpEnabled: boolean
 }
 
-export default fp<{
-  secret: string
-  accessTokenMinutes: number
-  clock: Clock
-  sessionRules?: () => Promise<SessionRules>
-  /** Where session reads and touches go (connections of their own on PostgreSQL); default the app's pool. */
-  sessionDb?: Kysely<Database>
-}>(async function authPlugin(app: FastifyInstance, opts) {
-  await app.register(jwt, { secret: opts.secret, sign: { expiresIn: `${opts.accessTokenMinutes}m` } })
-  app.decorate('clock', opts.clock)
-  app.decorateRequest('principal', null as unknown as Principal)
-  const sessionRules = opts.sessionRules ?? (async () => DEFAULT_SESSION_RULES)
-  app.decorate('sessionRules', sessionRules)
-  app.decorate('accessTokenMinutes', opts.accessTokenMinutes)
+export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; sessionRules?: () => Promise<SessionRules> }>(
+  async function authPlugin(app: FastifyInstance, opts) {
+    await app.register(jwt, { secret: opts.secret, sign: { expiresIn: `${opts.accessTokenMinutes}m` } })
+    app.decorate('clock', opts.clock)
+    app.decorateRequest('principal', null as unknown as Principal)
+    const sessionRules = opts.sessionRules ?? (async () => DEFAULT_SESSION_RULES)
+    app.decorate('sessionRules', sessionRules)
+    app.decorate('accessTokenMinutes', opts.accessTokenMinutes)
 
-  const sessionDb = opts.sessionDb ?? app.db
-  const cache = new Map<string, CachedSession>()
-  const touched = new Map<string, number>()
+    const cache = new Map<string, CachedSession>()
+    const touched = new Map<string, number>()
 
-  app.decorate('routeTable', [] as RouteOptions[])
-  app.addHook('onRoute', (route) => {
-    app.routeTable.push(route)
-  })
+    app.decorate('routeTable', [] as RouteOptions[])
+    app.addHook('onRoute', (route) => {
+      app.routeTable.push(route)
+    })
 
-  /**
-   * Session reads and idle-limit touches asked for in the same event-loop turn go to the database
-   * as one statement each (batched on setImmediate, after every socket ready in this turn was
-   * read). On exam day each taker's cached session expires every few seconds: one query per
-   * request that found it stale was a tenth of all round trips to PostgreSQL.
-   */
-  const batching = { cache: false, batchScheduleFn: (run: () => void) => setImmediate(run), maxBatchSize: 5_000 } as const
-  const sessionReads = new DataLoader<string, SessionPrincipalRow | undefined>(async (ids) => {
-    const rows = await findSessionPrincipals(sessionDb, [...new Set(ids)])
-    const byId = new Map(rows.map((r) => [r.session_id, r]))
-    return ids.map((id) => byId.get(id))
-  }, batching)
-  const sessionTouches = new DataLoader<string, true>(async (ids) => {
-    await touchSessions(sessionDb, [...new Set(ids)], opts.clock.now())
-    return ids.map(() => true as const)
-  }, batching)
+    /**
+     * Session reads and idle-limit touches asked for in the same event-loop turn go to the database
+     * as one statement each (batched on setImmediate, after every socket ready in this turn was
+     * read). On exam day each taker's cached session expires every few seconds: one query per
+     * request that found it stale was a tenth of all round trips to PostgreSQL.
+     */
+    const batching = { cache: false, batchScheduleFn: (run: () => void) => setImmediate(run), maxBatchSize: 5_000 } as const
+    const sessionReads = new DataLoader<string, SessionPrincipalRow | undefined>(async (ids) => {
+      const rows = await findSessionPrincipals(app.db, [...new Set(ids)])
+      const byId = new Map(rows.map((r) => [r.session_id, r]))
+      return ids.map((id) => byId.get(id))
+    }, batching)
+    const sessionTouches = new DataLoader<string, true>(async (ids) => {
+      await touchSessions(app.db, [...new Set(ids)], opts.clock.now())
+      return ids.map(() => true as const)
+    }, batching)
 
-  async function loadSession(sessionId: string): Promise<CachedSession> {
-    const hit = cache.get(sessionId)
-    const nowMs = Date.now()
-    const clockMs = opts.clock.now().getTime()
-    // Fresh in both real time and the app's clock (a test's clock may jump ahead).
-    if (hit && nowMs - hit.at < CACHE_MS && Math.abs(clockMs - hit.clockAt) < CACHE_MS) return hit
-    const [row, rules] = await Promise.all([sessionReads.load(sessionId), sessionRules()])
-    const valid = row && !row.revoked_at && row.active && new Date(row.expires_at) > opts.clock.now()
-    const entry: CachedSession = {
-      at: nowMs,
-      clockAt: clockMs,
-      principal: valid ? toPrincipal(row, rules, opts.clock.now()) : null,
-      totpEnabled: !!row?.totp_enabled,
+    async function loadSession(sessionId: string): Promise<CachedSession> {
+      const hit = cache.get(sessionId)
+      const nowMs = Date.now()
+      const clockMs = opts.clock.now().getTime()
+      // Fresh in both real time and the app's clock (a test's clock may jump ahead).
+      if (hit && nowMs - hit.at < CACHE_MS && Math.abs(clockMs - hit.clockAt) < CACHE_MS) return hit
+      const [row, rules] = await Promise.all([sessionReads.load(sessionId), sessionRules()])
+      const valid = row && !row.revoked_at && row.active && new Date(row.expires_at) > opts.clock.now()
+      const entry: CachedSession = {
+        at: nowMs,
+        clockAt: clockMs,
+        principal: valid ? toPrincipal(row, rules, opts.clock.now()) : null,
+        totpEnabled: !!row?.totp_enabled,
+      }
+      if (cache.size > 50_000) cache.clear()
+      cache.set(sessionId, entry)
+      return entry
     }
-    if (cache.size > 50_000) cache.clear()
-    cache.set(sessionId, entry)
-    return entry
-  }
 
-  /** Records activity for the idle limit, at most once a minute per session (by the app's clock). */
-  async function touch(sessionId: string) {
-    const now = opts.clock.now()
-    const last = touched.get(sessionId)
-    if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS && now.getTime() >= last) return
-    if (touched.size > 50_000) touched.clear()
-    touched.set(sessionId, now.getTime())
-    await sessionTouches.load(sessionId)
-  }
-
-  const forgottenListeners: ((filter: (p: Principal) => boolean) => void)[] = []
-  app.decorate('forgetSessions', (filter: (p: Principal) => boolean) => {
-    for (const [sid, entry] of cache) if (!entry.principal || filter(entry.principal)) cache.delete(sid)
-    for (const listener of forgottenListeners) listener(filter)
-  })
-  app.decorate('onSessionsForgotten', (listener: (filter: (p: Principal) => boolean) => void) => {
-    forgottenListeners.push(listener)
-  })
-
-  app.decorate('currentPrincipals', async (sessionIds: string[]) => {
-    const rows = await findSessionPrincipals(sessionDb, sessionIds)
-    const now = opts.clock.now()
-    const rules = await sessionRules()
-    return new Map(
-      rows.filter((r) => !r.revoked_at && r.active && new Date(r.expires_at) > now).map((r) => [r.session_id, toPrincipal(r, rules, now)]),
-    )
-  })
-
-  async function resolveToken(token: string): Promise<CachedSession & { principal: Principal }> {
-    let payload: AccessTokenPayload
-    try {
-      payload = app.jwt.verify<AccessTokenPayload & { exp?: unknown }>(token)
-    } catch {
-      throw unauthorized('登录已过期，请重新登录')
+    /** Records activity for the idle limit, at most once a minute per session (by the app's clock). */
+    async function touch(sessionId: string) {
+      const now = opts.clock.now()
+      const last = touched.get(sessionId)
+      if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS && now.getTime() >= last) return
+      if (touched.size > 50_000) touched.clear()
+      touched.set(sessionId, now.getTime())
+      await sessionTouches.load(sessionId)
     }
-    // A token that never expires is not one we issue: refuse it even when its signature is good.
-    const claims = payload as AccessTokenPayload & { exp?: unknown }
-    if (typeof claims.exp !== 'number' || typeof payload.sid !== 'string' || typeof payload.sub !== 'number') {
-      throw unauthorized('登录已失效，请重新登录')
-    }
-    const session = await loadSession(payload.sid)
-    if (!session.principal || session.principal.userId !== payload.sub) throw unauthorized('登录已失效，请重新登录')
-    return session as CachedSession & { principal: Principal }
-  }
 
-  // Sockets (live boards, monitors) are not for auditors: they read the audit log and nothing else.
-  app.decorate('principalFromToken', async (token: string) => {
-    const { principal } = await resolveToken(token)
-    if (principal.role === 'auditor') throw forbidden('审计员账号只能查看审计日志')
-    return principal
-  })
+    const forgottenListeners: ((filter: (p: Principal) => boolean) => void)[] = []
+    app.decorate('forgetSessions', (filter: (p: Principal) => boolean) => {
+      for (const [sid, entry] of cache) if (!entry.principal || filter(entry.principal)) cache.delete(sid)
+      for (const listener of forgottenListeners) listener(filter)
+    })
+    app.decorate('onSessionsForgotten', (listener: (filter: (p: Principal) => boolean) => void) => {
+      forgottenListeners.push(listener)
+    })
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!request.routeOptions.url) return // no route matched: the not-found handler answers 404
-    const config = request.routeOptions.config
-    const access = config?.access
-    if (!access || !ROUTE_ACCESS.includes(access)) throw forbidden('该接口未声明访问权限，已拒绝')
-    if (access === 'public') return
-    const header = request.headers.authorization
-    if (!header?.startsWith('Bearer ')) throw unauthorized()
-    const session = await resolveToken(header.slice(7))
-    request.principal = session.principal
-    await touch(session.principal.sessionId)
-    if (request.principal.mustChangePassword && !config?.allowPendingPasswordChange) {
-      throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码')
+    app.decorate('currentPrincipals', async (sessionIds: string[]) => {
+      const rows = await findSessionPrincipals(app.db, sessionIds)
+      const now = opts.clock.now()
+      const rules = await sessionRules()
+      return new Map(
+        rows
+          .filter((r) => !r.revoked_at && r.active && new Date(r.expires_at) > now)
+          .map((r) => [r.session_id, toPrincipal(r, rules, now)]),
+      )
+    })
+
+    async function resolveToken(token: string): Promise<CachedSession & { principal: Principal }> {
+      let payload: AccessTokenPayload
+      try {
+        payload = app.jwt.verify<AccessTokenPayload & { exp?: unknown }>(token)
+      } catch {
+        throw unauthorized('登录已过期，请重新登录')
+      }
+      // A token that never expires is not one we issue: refuse it even when its signature is good.
+      const claims = payload as AccessTokenPayload & { exp?: unknown }
+      if (typeof claims.exp !== 'number' || typeof payload.sid !== 'string' || typeof payload.sub !== 'number') {
+        throw unauthorized('登录已失效，请重新登录')
+      }
+      const session = await loadSession(payload.sid)
+      if (!session.principal || session.principal.userId !== payload.sub) throw unauthorized('登录已失效，请重新登录')
+      return session as CachedSession & { principal: Principal }
     }
-    if (request.principal.role === 'auditor') {
-      if (!config?.allowAuditor) throw forbidden('审计员账号只能查看审计日志')
-      return
-    }
-    if (
-      request.principal.role === 'admin' &&
-      !session.totpEnabled &&
-      !config?.allowPendingTotp &&
-      (await sessionRules()).totpRequiredForAdmins
-    ) {
-      throw new AppError(403, 'TOTP_SETUP_REQUIRED', '管理员须先启用双因素认证（动态口令）')
-    }
-    if (!roleAtLeast(request.principal.role, MIN_ROLE[access])) throw forbidden()
-  })
-})
+
+    // Sockets (live boards, monitors) are not for auditors: they read the audit log and nothing else.
+    app.decorate('principalFromToken', async (token: string) => {
+      const { principal } = await resolveToken(token)
+      if (principal.role === 'auditor') throw forbidden('审计员账号只能查看审计日志')
+      return principal
+    })
+
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      if (!request.routeOptions.url) return // no route matched: the not-found handler answers 404
+      const config = request.routeOptions.config
+      const access = config?.access
+      if (!access || !ROUTE_ACCESS.includes(access)) throw forbidden('该接口未声明访问权限，已拒绝')
+      if (access === 'public') return
+      const header = request.headers.authorization
+      if (!header?.startsWith('Bearer ')) throw unauthorized()
+      const session = await resolveToken(header.slice(7))
+      request.principal = session.principal
+      await touch(session.principal.sessionId)
+      if (request.principal.mustChangePassword && !config?.allowPendingPasswordChange) {
+        throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码')
+      }
+      if (request.principal.role === 'auditor') {
+        if (!config?.allowAuditor) throw forbidden('审计员账号只能查看审计日志')
+        return
+      }
+      if (
+        request.principal.role === 'admin' &&
+        !session.totpEnabled &&
+        !config?.allowPendingTotp &&
+        (await sessionRules()).totpRequiredForAdmins
+      ) {
+        throw new AppError(403, 'TOTP_SETUP_REQUIRED', '管理员须先启用双因素认证（动态口令）')
+      }
+      if (!roleAtLeast(request.principal.role, MIN_ROLE[access])) throw forbidden()
+    })
+  },
+)
 
 /**
  * Registers routes made by third-party plugins (static files, API docs) as public: they cannot

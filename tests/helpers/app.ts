@@ -5,7 +5,7 @@ import path from 'node:path'
 import { inject } from 'vitest'
 import supertest from 'supertest'
 import type { FastifyInstance } from 'fastify'
-import { buildApp, LIVE_CONNECTIONS } from '../../server/app.js'
+import { buildApp } from '../../server/app.js'
 import { ManualClock, systemClock, type Clock } from '../../server/lib/clock.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 import { openTestDatabase } from './template-db.js'
@@ -43,8 +43,8 @@ export async function createTestContext(
     webDist?: string
     /** Autosave on connections of its own, as `npm start` runs it on PostgreSQL (PGlite has one connection). */
     autosaveConnections?: number
-    /** Session checks and live exam pushes on connections of their own, as `npm start` runs them on PostgreSQL. */
-    liveConnections?: boolean
+    /** Live exam pushes on a connection of their own, as `npm start` runs them on PostgreSQL. */
+    pushConnection?: boolean
   } = {},
 ): Promise<TestContext> {
   const handle = await openTestDatabase(inject('dbTemplate'))
@@ -63,7 +63,7 @@ export async function createTestContext(
     dataDir,
     trustProxy: opts.trustProxy,
     autosaveDb: opts.autosaveConnections ? handle.dedicated?.(opts.autosaveConnections) : undefined,
-    liveDb: opts.liveConnections ? handle.dedicated?.(LIVE_CONNECTIONS) : undefined,
+    pushDb: opts.pushConnection ? handle.dedicated?.(1) : undefined,
   })
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   else await app.ready()

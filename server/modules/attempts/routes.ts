@@ -44,7 +44,7 @@ export const attemptRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog; auto
         response: withErrors({ 200: StartedAttempt }),
       },
     },
-    async (req) => startAttempt(deps, exams, req.principal, req.params.id, req.body?.deviceId ?? deviceOf(req.headers)),
+    async (req) => startAttempt(deps, exams, state, req.principal, req.params.id, req.body?.deviceId ?? deviceOf(req.headers)),
   )
 
   app.post(

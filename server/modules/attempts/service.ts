@@ -34,24 +34,31 @@ function startPayload(deps: Deps, attempt: AttemptRow, answers: { question_id: n
   }
 }
 
-export async function startAttempt(deps: Deps, exams: ExamCatalog, principal: Principal, examId: number, deviceId?: string) {
+export async function startAttempt(
+  deps: Deps,
+  exams: ExamCatalog,
+  state: AttemptState,
+  principal: Principal,
+  examId: number,
+  deviceId?: string,
+) {
   const { exam, audience } = await exams.inScope(principal, examId)
   if (principal.role !== 'member' && principal.role !== 'secretary') throw forbidden('管理员账号不能参加考试')
   // Watching an exam (a secretary of a parent org may) is not sitting it: only the invited start.
   if (!isInAudience(principal.orgPath, audience)) throw forbidden('您不在本次考试的参考范围内')
   const now = deps.clock.now()
 
-  const state = await q.personExamState(deps.db, examId, principal.userId)
-  if (state.open_id) {
-    const open = (await q.findAttempt(deps.db, state.open_id))!
-    if (new Date(open.deadline) > now) return resume(deps, open, deviceId)
+  const person = await q.personExamState(deps.db, examId, principal.userId)
+  if (person.open_id) {
+    const open = (await q.findAttempt(deps.db, person.open_id))!
+    if (new Date(open.deadline) > now) return resume(deps, state, exam, open, deviceId)
     await closeOverdue(deps, open.id, exam)
   }
 
   if (exam.archived_at) throw conflict('考试已归档')
   if (now < new Date(exam.opens_at)) throw conflict('考试尚未开始')
   if (now >= new Date(exam.closes_at)) throw conflict('考试已结束')
-  if (state.used >= exam.max_attempts + state.extra_attempts) throw conflict('作答次数已用完')
+  if (person.used >= exam.max_attempts + person.extra_attempts) throw conflict('作答次数已用完')
 
   const today = shanghaiDate(now)
   const pool = await exams.drawPool(examId, exam.paper as PaperSpec, today)
@@ -61,14 +68,14 @@ export async function startAttempt(deps: Deps, exams: ExamCatalog, principal: Pr
     today,
     pool,
   })
-  const minutes = exam.duration_minutes + state.extra_minutes
+  const minutes = exam.duration_minutes + person.extra_minutes
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
   try {
     const attempt = await q.insertAttemptCounted(deps.db, {
       examId,
       userId: principal.userId,
       orgId: principal.orgId,
-      attemptNo: state.used + 1,
+      attemptNo: person.used + 1,
       startedAt: now,
       deadline,
       maxScore: Number(exam.max_score),
@@ -76,17 +83,24 @@ export async function startAttempt(deps: Deps, exams: ExamCatalog, principal: Pr
       deviceId: deviceId ?? null,
     })
     deps.events.emit('exam:changed', examId)
+    state.remember(attempt.id, { userId: principal.userId, examId, oneDevice: exam.one_device, paper })
     return startPayload(deps, attempt, [])
   } catch (err) {
     // Two starts raced (double tap, two devices): the database let one win; resume that one.
     if ((err as { code?: string }).code !== '23505') throw err
     const winner = await q.findOpenAttempt(deps.db, examId, principal.userId)
     if (!winner) throw conflict('作答次数已用完')
-    return resume(deps, winner, deviceId)
+    return resume(deps, state, exam, winner, deviceId)
   }
 }
 
-async function resume(deps: Deps, attempt: AttemptRow, deviceId?: string) {
+async function resume(deps: Deps, state: AttemptState, exam: ExamRow, attempt: AttemptRow, deviceId?: string) {
+  state.remember(attempt.id, {
+    userId: attempt.user_id,
+    examId: attempt.exam_id,
+    oneDevice: exam.one_device,
+    paper: attempt.paper as Paper,
+  })
   if (deviceId && attempt.device_id && deviceId !== attempt.device_id) {
     // Another device takes over; with one-device exams the old one can no longer save.
     await deps.db

@@ -44,10 +44,18 @@ export class AttemptState {
       .where('attempts.id', '=', attemptId)
       .executeTakeFirst()
     if (!row) return null
+    return this.remember(attemptId, { userId: row.user_id, examId: row.exam_id, oneDevice: row.one_device, paper: row.paper as Paper })
+  }
+
+  /**
+   * Keeps the outline of an attempt this process has just started or resumed, so its first save
+   * reads nothing: in the start wave that read waited in the pool's queue behind the other starts.
+   */
+  remember(attemptId: number, a: { userId: number; examId: number; oneDevice: boolean; paper: Paper }): AttemptShape {
     // Keep only what validation needs — type, option letters, number of blanks — not texts and keys:
     // at 20,000 takers on one node, whole papers here would cost hundreds of megabytes.
     const questions = new Map(
-      (row.paper as Paper).questions.map((pq): [number, PaperQuestion] => [
+      a.paper.questions.map((pq): [number, PaperQuestion] => [
         pq.id,
         {
           id: pq.id,
@@ -60,7 +68,7 @@ export class AttemptState {
         },
       ]),
     )
-    const shape = { userId: row.user_id, examId: row.exam_id, oneDevice: row.one_device, questions }
+    const shape = { userId: a.userId, examId: a.examId, oneDevice: a.oneDevice, questions }
     if (this.shapes.size > MAX_SHAPES) this.shapes.clear()
     this.shapes.set(attemptId, shape)
     return shape

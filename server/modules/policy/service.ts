@@ -17,15 +17,14 @@ const loading = new WeakMap<object, Promise<Policy>>()
 
 /**
  * The policy, at most CACHE_MS old. Every session check asks for it, so when it expires the callers
- * of that moment share one read (`via`: the connection to read on, e.g. the session checks' own;
- * the cache stays `db`'s, which an update clears).
+ * of that moment share one read instead of each sending theirs into a pool that may be queueing.
  */
-export async function readPolicy(db: Kysely<Database>, via: Kysely<Database> = db): Promise<Policy> {
+export async function readPolicy(db: Kysely<Database>): Promise<Policy> {
   const hit = cache.get(db)
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.policy
   let load = loading.get(db)
   if (!load) {
-    const loaded = loadPolicy(db, via).finally(() => {
+    const loaded = loadPolicy(db).finally(() => {
       if (loading.get(db) === loaded) loading.delete(db)
     })
     loading.set(db, loaded)
@@ -34,8 +33,8 @@ export async function readPolicy(db: Kysely<Database>, via: Kysely<Database> = d
   return load
 }
 
-async function loadPolicy(db: Kysely<Database>, via: Kysely<Database>): Promise<Policy> {
-  const stored = new Map((await readSettings(via)).map((r) => [r.key, r.value]))
+async function loadPolicy(db: Kysely<Database>): Promise<Policy> {
+  const stored = new Map((await readSettings(db)).map((r) => [r.key, r.value]))
   const policy = { ...POLICY_DEFAULTS }
   for (const key of POLICY_KEYS) {
     const value = stored.get(key)
