@@ -1,0 +1,52 @@
+// A process keeps each session's state for at most 5 s: the bound on how long a session revoked
+// elsewhere (another node, the database) still works here. From 3 s on, a request is still answered
+// from the cache and sends a read for the ones after it, so a member saving every second never waits
+// for that read — and what the read finds applies from then on, still inside the bound.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { ManualClock } from '../server/lib/clock.js'
+
+describe('session cache', () => {
+  const clock = new ManualClock(new Date())
+  let t: TestContext
+  beforeAll(async () => {
+    t = await createTestContext({ clock })
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  const me = (token: string) => t.http().get('/api/me').set(bearer(token))
+
+  /** A fresh session of dy0001, seen once by this process, then revoked in the database behind its back. */
+  async function cachedThenRevoked(): Promise<string> {
+    const { accessToken } = await t.tokens('dy0001')
+    expect((await me(accessToken)).status).toBe(200)
+    const { sid } = t.app.jwt.decode<{ sid: string }>(accessToken)!
+    await t.db.updateTable('sessions').set({ revoked_at: clock.now() }).where('id', '=', sid).execute()
+    return accessToken
+  }
+
+  it('answers from the cache, without reading, under 3 s', async () => {
+    const token = await cachedThenRevoked()
+    clock.advance(2_000)
+    expect((await me(token)).status).toBe(200)
+    // No read was sent for later requests either.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect((await me(token)).status).toBe(200)
+  })
+
+  it('from 3 s, answers from the cache and reads for the requests after it', async () => {
+    const token = await cachedThenRevoked()
+    clock.advance(3_500)
+    expect((await me(token)).status).toBe(200)
+    // Still under 5 s: the read that request sent found the revocation.
+    await expect.poll(async () => (await me(token)).status, { timeout: 3_000, interval: 50 }).toBe(401)
+  })
+
+  it('never answers from an entry 5 s old', async () => {
+    const token = await cachedThenRevoked()
+    clock.advance(5_000)
+    expect((await me(token)).status).toBe(401)
+  })
+})
