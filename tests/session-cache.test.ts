@@ -49,4 +49,17 @@ describe('session cache', () => {
     clock.advance(5_000)
     expect((await me(token)).status).toBe(401)
   })
+
+  it('records activity for the idle limit without the request waiting for it', async () => {
+    const { accessToken } = await t.tokens('dy0002')
+    const { sid } = t.app.jwt.decode<{ sid: string }>(accessToken)!
+    const anHourAgo = new Date(clock.now().getTime() - 3_600_000)
+    await t.db.updateTable('sessions').set({ last_seen_at: anHourAgo }).where('id', '=', sid).execute()
+    expect((await me(accessToken)).status).toBe(200)
+    const lastSeen = async () =>
+      new Date(
+        (await t.db.selectFrom('sessions').select('last_seen_at').where('id', '=', sid).executeTakeFirstOrThrow()).last_seen_at!,
+      ).getTime()
+    await expect.poll(lastSeen, { timeout: 3_000, interval: 50 }).toBe(clock.now().getTime())
+  })
 })
