@@ -5,6 +5,7 @@ import path from 'node:path'
 import { inject } from 'vitest'
 import supertest from 'supertest'
 import type { FastifyInstance } from 'fastify'
+import type { RootOperationNode } from 'kysely'
 import { buildApp } from '../../server/app.js'
 import { ManualClock, systemClock, type Clock } from '../../server/lib/clock.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
@@ -45,6 +46,8 @@ export async function createTestContext(
     autosaveConnections?: number
     /** Live exam pushes on a connection of their own, as `npm start` runs them on PostgreSQL. */
     pushConnection?: boolean
+    /** Sees every statement the app sends through its shared pool (as Kysely's tree, before compiling). */
+    observeQueries?: (node: RootOperationNode) => void
   } = {},
 ): Promise<TestContext> {
   const handle = await openTestDatabase(inject('dbTemplate'))
@@ -52,8 +55,14 @@ export async function createTestContext(
   // A manual clock moves minutes in milliseconds of real time: lift the per-minute earning limit.
   const earnRateLimitPerMinute = opts.earnRateLimitPerMinute ?? (opts.clock ? 100_000 : undefined)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-test-data-'))
+  const observe = opts.observeQueries
   const app = await buildApp({
-    db: handle.db,
+    db: observe
+      ? handle.db.withPlugin({
+          transformQuery: ({ node }) => (observe(node), node),
+          transformResult: async ({ result }) => result,
+        })
+      : handle.db,
     dbKind: handle.kind,
     jwtSecret: TEST_JWT_SECRET,
     clock,
