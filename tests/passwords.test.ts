@@ -1,6 +1,7 @@
 // The password policy (weak and common passwords refused wherever one is set) and the username
 // rules for new accounts (invisible characters, direction controls, mixed scripts, reserved names).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { csv } from './helpers/sheets.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
@@ -194,19 +195,19 @@ describe('password hashing under a login storm', () => {
     const work = () => new Promise<string>((resolve) => gates.push(() => resolve('done')))
     const first = pool.run(work)
     const queued = [pool.run(work), pool.run(work)]
-    expect(pool.stats).toEqual({ active: 1, waiting: 2 })
+    expect(pool.stats).toEqual({ active: 1, waiting: 2, admitted: 0 })
     expect(pool.full).toBe(true)
     await expect(pool.run(work)).rejects.toBeInstanceOf(HashingBusy)
     // Each finished hash hands its slot to the next in line, never running two at once.
     gates.shift()!()
     expect(await first).toBe('done')
     await new Promise((r) => setImmediate(r))
-    expect(pool.stats).toEqual({ active: 1, waiting: 1 })
+    expect(pool.stats).toEqual({ active: 1, waiting: 1, admitted: 0 })
     gates.shift()!()
     await new Promise((r) => setImmediate(r))
     gates.shift()!()
     expect(await Promise.all(queued)).toEqual(['done', 'done'])
-    expect(pool.stats).toEqual({ active: 0, waiting: 0 })
+    expect(pool.stats).toEqual({ active: 0, waiting: 0, admitted: 0 })
   })
 })
 
@@ -238,5 +239,71 @@ describe('a login storm against the server', () => {
     // Eight refusals were not counted as failures: the owner signs in at once.
     const ok = await t.http().post('/api/auth/login').send({ username: DEMO_ADMIN.username, password: DEMO_ADMIN.password })
     expect(ok.status).toBe(200)
+  })
+
+  it('cuts a burst to the places left before any of it is read or charged', async () => {
+    // All but two places taken by hashes that do not finish until released.
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const blockers = Array.from({ length: hashPool.running + hashPool.queued - 2 }, () => hashPool.run(() => released))
+    // The throttle table locked: a login that reads or charges anything waits here until unlocked.
+    let unlock!: () => void
+    const unlocked = new Promise<void>((resolve) => (unlock = resolve))
+    let locked!: () => void
+    const isLocked = new Promise<void>((resolve) => (locked = resolve))
+    const holder = t.db.transaction().execute(async (tx) => {
+      await sql`lock table login_failures in access exclusive mode`.execute(tx)
+      locked()
+      await unlocked
+    })
+    await isLocked
+    const people = Array.from({ length: 12 }, (_, i) => `dy${String(i + 11).padStart(4, '0')}`)
+    const answered = new Map<string, number>()
+    const answers = people.map((username) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } }).then((res) => {
+        answered.set(username, res.statusCode)
+        return res
+      }),
+    )
+    let busy: string[] = []
+    try {
+      // Ten are told to come back at once, without touching the database; two hold the places.
+      await expect.poll(() => answered.size, { timeout: 5_000, interval: 20 }).toBe(10)
+      busy = [...answered].filter(([, status]) => status === 503).map(([username]) => username)
+      expect(busy).toHaveLength(10)
+    } finally {
+      unlock()
+      await holder
+      release()
+      await Promise.all(blockers)
+    }
+    // Nor were they charged: no throttle row (an admitted login is charged, as every attempt is).
+    const charged = await t.db.selectFrom('login_failures').select('username_key').where('username_key', 'in', busy).execute()
+    expect(charged).toEqual([])
+    const statuses = (await Promise.all(answers)).map((r) => r.statusCode).sort()
+    expect(statuses).toEqual([...Array(2).fill(200), ...Array(10).fill(503)])
+  })
+})
+
+describe('hashing places held from admission', () => {
+  it('counts an admitted login as waiting until its hash runs, and never refuses it there', async () => {
+    const pool = new HashPool(1, 2)
+    const places = [pool.admit(), pool.admit(), pool.admit()]
+    expect(pool.stats).toEqual({ active: 0, waiting: 0, admitted: 3 })
+    expect(pool.full).toBe(true)
+    expect(() => pool.admit()).toThrow(HashingBusy)
+    // A login that ends before hashing (a wrong username's throttle, say) gives its place back.
+    places[2].release()
+    places[2].release()
+    expect(pool.stats.admitted).toBe(2)
+    let open!: () => void
+    const gate = new Promise<string>((resolve) => (open = () => resolve('done')))
+    const first = pool.run(() => gate, places[0])
+    // Another caller without a place takes the last one meanwhile: the admitted login still queues.
+    const other = pool.run(() => Promise.resolve('other'))
+    const second = pool.run(() => Promise.resolve('second'), places[1])
+    expect(pool.stats).toEqual({ active: 1, waiting: 2, admitted: 0 })
+    open()
+    expect(await Promise.all([first, other, second])).toEqual(['done', 'other', 'second'])
   })
 })

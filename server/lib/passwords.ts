@@ -26,9 +26,16 @@ export class HashingBusy extends AppError {
  * wait, and beyond that a login is refused at once with 503 + Retry-After instead of queueing for
  * seconds. The queue bound × 20 ms ÷ `running` is the longest a login waits here (~1 s by default).
  */
+/** A login's place in the hashing queue, held from its first check until its hash starts. */
+export interface HashPlace {
+  release(): void
+}
+
 export class HashPool {
   private active = 0
   private readonly waiting: (() => void)[] = []
+  /** Logins admitted and still on their way to hashing (their database checks): places they hold. */
+  private admitted = 0
 
   constructor(
     public running = Math.max(1, os.availableParallelism() - 1),
@@ -41,18 +48,39 @@ export class HashPool {
     if (queued) this.queued = queued
   }
 
-  /** True when a new hash would be refused: callers check it before doing work a refusal would waste. */
+  /** True when a new hash would be refused: every place, running or waiting, is taken or held. */
   get full() {
-    return this.active >= this.running && this.waiting.length >= this.queued
+    return this.active + this.waiting.length + this.admitted >= this.running + this.queued
   }
 
   get stats() {
-    return { active: this.active, waiting: this.waiting.length }
+    return { active: this.active, waiting: this.waiting.length, admitted: this.admitted }
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Holds a place for a login from its first step: a storm of 500 at once is then cut to the places
+   * there are before any of them reads or writes anything. Checked only at the hash, the whole storm
+   * went through its database checks first (three statements each, sent in one burst that held the
+   * event loop ~130 ms) and was refused afterwards, charged as an attempt it never made.
+   * Throws HashingBusy when full. The place passes to `run` (or is released, if the login ends first).
+   */
+  admit(): HashPlace {
+    if (this.full) throw new HashingBusy()
+    this.admitted++
+    let held = true
+    return {
+      release: () => {
+        if (held) this.admitted--
+        held = false
+      },
+    }
+  }
+
+  /** Runs `work` when a slot is free. With a place from `admit`, it is never refused (the place was counted). */
+  async run<T>(work: () => Promise<T>, place?: HashPlace): Promise<T> {
+    place?.release()
     if (this.active >= this.running) {
-      if (this.waiting.length >= this.queued) throw new HashingBusy()
+      if (!place && this.waiting.length >= this.queued) throw new HashingBusy()
       await new Promise<void>((resolve) => this.waiting.push(resolve))
     } else this.active++
     try {
@@ -73,15 +101,18 @@ export function hashPassword(password: string): Promise<string> {
   return hashPool.run(() => hash(password, OPTIONS))
 }
 
-/** False for a wrong password or a malformed hash; throws HashingBusy when the pool is full. */
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+/**
+ * False for a wrong password or a malformed hash; throws HashingBusy when the pool is full (never
+ * with a place admitted for it).
+ */
+export async function verifyPassword(passwordHash: string, password: string, place?: HashPlace): Promise<boolean> {
   return hashPool.run(async () => {
     try {
       return await verify(passwordHash, password)
     } catch {
       return false
     }
-  })
+  }, place)
 }
 
 /** A well-formed hash that matches nothing: verifying against it costs what a real check costs. */

@@ -5,7 +5,7 @@ import type { Principal } from '../../lib/scope.js'
 import { audit } from '../../lib/audit.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { AppError, unauthorized, validationError } from '../../lib/errors.js'
-import { decoyHash, hashPassword, hashPool, HashingBusy, passwordProblem, verifyPassword } from '../../lib/passwords.js'
+import { decoyHash, hashPassword, hashPool, passwordProblem, verifyPassword, type HashPlace } from '../../lib/passwords.js'
 import { normalizeUsername, usernameKey } from '../../lib/usernames.js'
 import type { SessionRules } from '../../plugins/auth.js'
 import * as q from './queries.js'
@@ -119,23 +119,38 @@ export async function login(
   password: string,
   client: { ip?: string; userAgent?: string; totpCode?: string },
 ) {
+  // A place in the hashing queue comes first: a login turned away by a storm (503 + Retry-After) is
+  // refused before anything is read or charged — it is not a failed guess.
+  const place = hashPool.admit()
+  try {
+    return await admittedLogin(ctx, username, password, client, place)
+  } finally {
+    place.release()
+  }
+}
+
+async function admittedLogin(
+  ctx: AuthContext,
+  username: string,
+  password: string,
+  client: { ip?: string; userAgent?: string; totpCode?: string },
+  place: HashPlace,
+) {
   const { db, clock } = ctx.deps
   const now = clock.now()
   const key = usernameKey(username)
   const address = clientAddressKey(client.ip)
 
-  // Refused before anything is charged: a login turned away by a storm is not a failed guess.
-  if (hashPool.full) throw new HashingBusy()
   const addressBlock = await q.blockedUntil(db, q.ANY_ACCOUNT, address, now)
   if (addressBlock) throw throttled(addressBlock, now)
-  if (!key) return refuseBlankUsername(ctx.deps, password, address, now) // '' is the address row's key
+  if (!key) return refuseBlankUsername(ctx.deps, password, address, now, place) // '' is the address row's key
   if (!(await q.chargeLoginAttempt(db, key, address, now))) {
     throw throttled((await q.blockedUntil(db, key, address, now)) ?? now, now)
   }
 
   const user = await q.findUserForLogin(db, normalizeUsername(username))
   // Unknown users cost a real check too: no user enumeration by timing.
-  const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyHash()), password)
+  const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyHash()), password, place)
   if (!user || !passwordOk) {
     await recordFailure(ctx.deps, address, now, { username: key, ip: client.ip, userId: user?.id })
     throw unauthorized(WRONG_CREDENTIALS)
@@ -266,8 +281,8 @@ export async function changePassword(ctx: AuthContext, userId: number, sessionId
 }
 
 /** A blank username (spaces only) is no account: answered and costed like any wrong login. */
-async function refuseBlankUsername(deps: Deps, password: string, address: string, now: Date): Promise<never> {
-  await verifyPassword(await decoyHash(), password)
+async function refuseBlankUsername(deps: Deps, password: string, address: string, now: Date, place: HashPlace): Promise<never> {
+  await verifyPassword(await decoyHash(), password, place)
   await recordFailure(deps, address, now, { username: '', ip: address })
   throw unauthorized(WRONG_CREDENTIALS)
 }
