@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
 import type { DomainEventMap } from '../../lib/events.js'
+import { inSlices } from '../../realtime/slices.js'
 
 export const personalRoom = (userId: number) => `user:${userId}`
 
@@ -11,9 +12,11 @@ export function registerNotificationEvents(app: FastifyInstance) {
   io.on('connection', (socket: RealtimeSocket) => {
     void socket.join(personalRoom(socket.data.principal.userId))
   })
-  const push = (created: DomainEventMap['notifications:created'][0]) => {
-    for (const { userId, notification } of created) io.to(personalRoom(userId)).emit('notification', notification)
-  }
+  // A notice to a whole department goes out in slices, so saves and answers keep flowing meanwhile.
+  const push = (created: DomainEventMap['notifications:created'][0]) =>
+    inSlices(created, ({ userId, notification }) => io.to(personalRoom(userId)).emit('notification', notification)).catch((err) =>
+      app.log.warn({ err }, 'notification push failed (the notices are saved; the page shows them on its next load)'),
+    )
   app.deps.events.on('notifications:created', push)
   app.addHook('onClose', async () => {
     app.deps.events.off('notifications:created', push)
