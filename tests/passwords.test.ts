@@ -230,7 +230,9 @@ describe('a login storm against the server', () => {
         const res = await t.http().post('/api/auth/login').send({ username: DEMO_ADMIN.username, password: DEMO_ADMIN.password })
         expect(res.status).toBe(503)
         expect(res.body.error.code).toBe('BUSY')
-        expect(res.headers['retry-after']).toBe('2')
+        // Come back when the people holding places and those just turned away could all be hashed.
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(2)
+        expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(10)
       }
     } finally {
       release()
@@ -282,6 +284,32 @@ describe('a login storm against the server', () => {
     expect(charged).toEqual([])
     const statuses = (await Promise.all(answers)).map((r) => r.statusCode).sort()
     expect(statuses).toEqual([...Array(2).fill(200), ...Array(10).fill(503)])
+  })
+})
+
+describe('Retry-After under a storm', () => {
+  it('grows with the crowd just turned away, up to the client’s cap, and falls back once it has gone', () => {
+    const pool = new HashPool(1, 2)
+    const places = [pool.admit(), pool.admit(), pool.admit()]
+    const refusedAfter = (n: number) => {
+      let last = 0
+      for (let i = 0; i < n; i++)
+        try {
+          pool.admit()
+        } catch (err) {
+          last = (err as HashingBusy).retryAfterSeconds
+        }
+      return last
+    }
+    // A handful away: the short default.
+    expect(refusedAfter(1)).toBe(2)
+    // ~200 waiting to come back at ~20 ms a hash on one thread: four seconds of work and more.
+    expect(refusedAfter(200)).toBeGreaterThanOrEqual(4)
+    // A storm: never longer than the web client waits anyway.
+    expect(refusedAfter(600)).toBe(10)
+    // Two seconds later those refusals are forgotten.
+    expect(pool.retryAfterSeconds(Date.now() + 2_500)).toBe(2)
+    for (const place of places) place.release()
   })
 })
 

@@ -12,11 +12,16 @@ const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
 
 /** Too many people are signing in at once: come back in a moment (the client waits, with jitter). */
 export class HashingBusy extends AppError {
-  readonly retryAfterSeconds = 2
-  constructor() {
+  constructor(readonly retryAfterSeconds = 2) {
     super(503, 'BUSY', '登录的人较多，正在排队，请稍候几秒再试')
   }
 }
+
+/** Retry-After never below this (a short wave) nor above the web client's own cap. */
+const RETRY_AFTER_MIN_S = 2
+const RETRY_AFTER_MAX_S = 10
+/** Refusals this recent count as people who will come back. */
+const REFUSALS_REMEMBERED_MS = 2_000
 
 /**
  * Admission control for password hashing. Each Argon2id run takes a core for ~20 ms and 19 MiB, and
@@ -36,6 +41,10 @@ export class HashPool {
   private readonly waiting: (() => void)[] = []
   /** Logins admitted and still on their way to hashing (their database checks): places they hold. */
   private admitted = 0
+  /** When recent refusals were made (ms since epoch, oldest first). */
+  private refusals: number[] = []
+  /** How long a hash takes here, lately (moving average, ms). */
+  private hashMs = 20
 
   constructor(
     public running = Math.max(1, os.availableParallelism() - 1),
@@ -65,7 +74,7 @@ export class HashPool {
    * Throws HashingBusy when full. The place passes to `run` (or is released, if the login ends first).
    */
   admit(): HashPlace {
-    if (this.full) throw new HashingBusy()
+    if (this.full) throw this.refuse()
     this.admitted++
     let held = true
     return {
@@ -76,16 +85,35 @@ export class HashPool {
     }
   }
 
+  /**
+   * When to come back: long enough for everyone now holding a place and everyone just turned away to
+   * be hashed. A fixed 2 s sent a storm of 500 back in waves faster than one core hashes, and with
+   * refusals answered at once, members used up the web client's five tries before their turn came.
+   */
+  retryAfterSeconds(now = Date.now()): number {
+    while (this.refusals.length && this.refusals[0] < now - REFUSALS_REMEMBERED_MS) this.refusals.shift()
+    const backlog = this.active + this.waiting.length + this.admitted + this.refusals.length
+    const seconds = Math.ceil((backlog * this.hashMs) / this.running / 1000)
+    return Math.min(RETRY_AFTER_MAX_S, Math.max(RETRY_AFTER_MIN_S, seconds))
+  }
+
+  private refuse(): HashingBusy {
+    this.refusals.push(Date.now())
+    return new HashingBusy(this.retryAfterSeconds())
+  }
+
   /** Runs `work` when a slot is free. With a place from `admit`, it is never refused (the place was counted). */
   async run<T>(work: () => Promise<T>, place?: HashPlace): Promise<T> {
     place?.release()
     if (this.active >= this.running) {
-      if (!place && this.waiting.length >= this.queued) throw new HashingBusy()
+      if (!place && this.waiting.length >= this.queued) throw this.refuse()
       await new Promise<void>((resolve) => this.waiting.push(resolve))
     } else this.active++
+    const started = performance.now()
     try {
       return await work()
     } finally {
+      this.hashMs = 0.8 * this.hashMs + 0.2 * (performance.now() - started)
       // Hand the slot straight to the next in line (active stays the same), or free it.
       const next = this.waiting.shift()
       if (next) next()
