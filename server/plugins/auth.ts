@@ -79,13 +79,14 @@ const CACHE_MS = 5_000
  */
 const REFRESH_AFTER_MS = 3_000
 /**
- * Reads and writes no request waits for — refresh-ahead reads, idle-limit touches — are gathered
- * this long and sent as one statement each. On exam day every taker's session turns stale every few
- * seconds: gathered per event-loop turn, those reads were two in five of all statements the server
- * sent (230 a second at 2,000 takers), each a round trip that costs both processes CPU. Gathered
- * for 100 ms, a read still lands long before the entry's CACHE_MS.
+ * Refresh-ahead reads, which no request waits for, are gathered this long and sent as one statement.
+ * On exam day every taker's session turns stale every few seconds: gathered per event-loop turn,
+ * those reads were two in five of all statements the server sent (230 a second at 2,000 takers),
+ * each a round trip that costs both processes CPU. Gathered for 100 ms, a read still lands long
+ * before the entry's CACHE_MS. (Idle-limit touches stay per turn: they record when the person was
+ * active, and a refresh right after a request must already see it.)
  */
-const BACKGROUND_GATHER_MS = 100
+const REFRESH_GATHER_MS = 100
 
 /**
  * The deployment's session rules (its policy switches; the app passes a reader so this plugin
@@ -134,7 +135,7 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; se
      * request that found it stale was a tenth of all round trips to PostgreSQL.
      */
     const batching = { cache: false, batchScheduleFn: (run: () => void) => setImmediate(run), maxBatchSize: 5_000 } as const
-    const gathering = { ...batching, batchScheduleFn: (run: () => void) => setTimeout(run, BACKGROUND_GATHER_MS) } as const
+    const gathering = { ...batching, batchScheduleFn: (run: () => void) => setTimeout(run, REFRESH_GATHER_MS) } as const
     const readRows = async (ids: readonly string[]) => {
       const rows = await findSessionPrincipals(app.db, [...new Set(ids)])
       const byId = new Map(rows.map((r) => [r.session_id, r]))
@@ -147,7 +148,7 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; se
     const sessionTouches = new DataLoader<string, true>(async (ids) => {
       await touchSessions(app.db, [...new Set(ids)], opts.clock.now())
       return ids.map(() => true as const)
-    }, gathering)
+    }, batching)
 
     const refreshing = new Set<string>()
     /** Counts forgetSessions calls: a read sent before one (a logout, a password change) is not kept. */
