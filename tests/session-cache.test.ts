@@ -87,4 +87,21 @@ describe('session cache', () => {
     // not one per request as when reads were sent at the end of each turn.
     expect(sessionReads).toBeLessThanOrEqual(2)
   })
+
+  it('a refresh right behind a request counts its activity even before the touch is written', async () => {
+    const { accessToken, refreshToken } = await t.tokens('dy0007')
+    const { sid } = t.app.jwt.decode<{ sid: string }>(accessToken)!
+    clock.advance(20 * 60_000)
+    expect((await me(accessToken)).status).toBe(200)
+    const lastSeen = async () =>
+      new Date(
+        (await t.db.selectFrom('sessions').select('last_seen_at').where('id', '=', sid).executeTakeFirstOrThrow()).last_seen_at!,
+      ).getTime()
+    await expect.poll(lastSeen, { timeout: 3_000, interval: 20 }).toBe(clock.now().getTime())
+    // As if that write had not landed yet: the row still says the session was idle since login.
+    await t.db.updateTable('sessions').set({ last_seen_at: null }).where('id', '=', sid).execute()
+    clock.advance(20 * 60_000)
+    const renewed = await t.http().post('/api/auth/refresh').send({ refreshToken })
+    expect(renewed.status).toBe(200)
+  })
 })

@@ -59,6 +59,11 @@ declare module 'fastify' {
     principalFromToken(token: string): Promise<Principal>
     /** Every route registered after this plugin, as registered (tests check each declares access). */
     routeTable: RouteOptions[]
+    /**
+     * When this process last recorded activity of a session (its idle-limit touch, which requests do
+     * not wait for): a refresh sent right behind a request may otherwise read the row before it lands.
+     */
+    lastActivity(sessionId: string): Date | undefined
     /** The deployment's current session rules (idle and absolute limits, password age, TOTP for admins). */
     sessionRules: () => Promise<SessionRules>
     /** Configured access-token lifetime; a token is never signed for longer than the idle limit. */
@@ -197,6 +202,11 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; se
       touched.set(sessionId, now.getTime())
       await sessionTouches.load(sessionId)
     }
+
+    app.decorate('lastActivity', (sessionId: string) => {
+      const at = touched.get(sessionId)
+      return at === undefined ? undefined : new Date(at)
+    })
 
     const forgottenListeners: ((filter: (p: Principal) => boolean) => void)[] = []
     app.decorate('forgetSessions', (filter: (p: Principal) => boolean) => {

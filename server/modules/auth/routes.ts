@@ -15,6 +15,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }>
     sign: (payload, minutes) => app.jwt.sign(payload, { expiresIn: `${minutes}m` }),
     sessionRules: app.sessionRules,
     forgetSessions: (filter) => app.forgetSessions(filter),
+    lastActivity: (sessionId) => app.lastActivity(sessionId),
   }
 
   app.post(

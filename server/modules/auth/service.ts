@@ -38,6 +38,8 @@ export interface AuthContext {
   accessTokenMinutes: number
   sessionRules(): Promise<SessionRules>
   forgetSessions(filter: (p: Principal) => boolean): void
+  /** Activity this process recorded for a session and may not have written yet. */
+  lastActivity(sessionId: string): Date | undefined
 }
 
 function refreshExpiry(ctx: AuthContext) {
@@ -234,7 +236,8 @@ async function assertSessionLimits(
 ) {
   const rules = await ctx.sessionRules()
   const started = new Date(session.created_at).getTime()
-  const lastSeen = new Date(session.last_seen_at ?? session.created_at).getTime()
+  // The row, or this process's own record of a request it has not finished writing down.
+  const lastSeen = Math.max(new Date(session.last_seen_at ?? session.created_at).getTime(), ctx.lastActivity(session.id)?.getTime() ?? 0)
   const tooOld = now.getTime() - started > rules.sessionMaxHours * 3_600_000
   const idle =
     !tooOld && now.getTime() - lastSeen > rules.idleMinutes * 60_000 && !(await q.hasOpenAttempt(ctx.deps.db, session.user_id, now))
