@@ -24,6 +24,11 @@ describe('session cache', () => {
   })
 
   const me = (token: string) => t.http().get('/api/me').set(bearer(token))
+  /** The session's last_seen_at as the database holds it (ms since epoch). */
+  const lastSeen = async (sid: string) =>
+    new Date(
+      (await t.db.selectFrom('sessions').select('last_seen_at').where('id', '=', sid).executeTakeFirstOrThrow()).last_seen_at!,
+    ).getTime()
 
   /** A fresh session of dy0001, seen once by this process, then revoked in the database behind its back. */
   async function cachedThenRevoked(): Promise<string> {
@@ -63,11 +68,7 @@ describe('session cache', () => {
     const anHourAgo = new Date(clock.now().getTime() - 3_600_000)
     await t.db.updateTable('sessions').set({ last_seen_at: anHourAgo }).where('id', '=', sid).execute()
     expect((await me(accessToken)).status).toBe(200)
-    const lastSeen = async () =>
-      new Date(
-        (await t.db.selectFrom('sessions').select('last_seen_at').where('id', '=', sid).executeTakeFirstOrThrow()).last_seen_at!,
-      ).getTime()
-    await expect.poll(lastSeen, { timeout: 3_000, interval: 50 }).toBe(clock.now().getTime())
+    await expect.poll(() => lastSeen(sid), { timeout: 3_000, interval: 50 }).toBe(clock.now().getTime())
   })
 
   it('sends the refresh reads of sessions that turn stale together as one statement', async () => {
@@ -93,11 +94,7 @@ describe('session cache', () => {
     const { sid } = t.app.jwt.decode<{ sid: string }>(accessToken)!
     clock.advance(20 * 60_000)
     expect((await me(accessToken)).status).toBe(200)
-    const lastSeen = async () =>
-      new Date(
-        (await t.db.selectFrom('sessions').select('last_seen_at').where('id', '=', sid).executeTakeFirstOrThrow()).last_seen_at!,
-      ).getTime()
-    await expect.poll(lastSeen, { timeout: 3_000, interval: 20 }).toBe(clock.now().getTime())
+    await expect.poll(() => lastSeen(sid), { timeout: 3_000, interval: 20 }).toBe(clock.now().getTime())
     // As if that write had not landed yet: the row still says the session was idle since login.
     await t.db.updateTable('sessions').set({ last_seen_at: null }).where('id', '=', sid).execute()
     clock.advance(20 * 60_000)

@@ -23,6 +23,11 @@ const RETRY_AFTER_MAX_S = 10
 /** Refusals this recent count as people who will come back. */
 const REFUSALS_REMEMBERED_MS = 2_000
 
+/** A login's place in the hashing queue, held from its first check until its hash starts. */
+export interface HashPlace {
+  release(): void
+}
+
 /**
  * Admission control for password hashing. Each Argon2id run takes a core for ~20 ms and 19 MiB, and
  * runs on libuv's thread pool, which file and DNS work share. Unbounded, a login storm fills that
@@ -31,11 +36,6 @@ const REFUSALS_REMEMBERED_MS = 2_000
  * wait, and beyond that a login is refused at once with 503 + Retry-After instead of queueing for
  * seconds. The queue bound × 20 ms ÷ `running` is the longest a login waits here (~1 s by default).
  */
-/** A login's place in the hashing queue, held from its first check until its hash starts. */
-export interface HashPlace {
-  release(): void
-}
-
 export class HashPool {
   private active = 0
   private readonly waiting: (() => void)[] = []

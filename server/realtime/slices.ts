@@ -4,7 +4,7 @@
 // that second 150 ms). Between slices the loop answers whatever came in.
 
 /** How many deliveries run before the loop is given back. */
-export const SLICE = 100
+const SLICE = 100
 
 /**
  * Calls `deliver` for each item in order, `size` at a time, yielding to the event loop between
