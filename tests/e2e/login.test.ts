@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DESKTOP, PHONE, loginAs, shot, api, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 import { xlsx } from '../helpers/sheets.js'
+import { hashPool, type HashPlace } from '../../server/lib/passwords.js'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -68,6 +69,29 @@ describe('logging in', () => {
     await page.waitForURL(/\/login/)
     await expect.poll(() => page.locator('[data-test=login-error]').innerText()).toContain('重新登录')
     await page.close()
+  })
+
+  it('in a login storm the page says it is queueing, counts down, and gets in by itself', async () => {
+    // Every place in the server's hashing queue taken, as a crowd arriving at 9:00 takes them: the
+    // server answers this login 503 + Retry-After, and the page waits it out on its own.
+    const places: HashPlace[] = []
+    try {
+      while (!hashPool.full) places.push(hashPool.admit())
+      const page = await env.browser.newPage({ viewport: PHONE })
+      await loginAs(page, env.server.baseUrl, 'dy0003', DEMO_PASSWORD)
+      const notice = page.locator('[data-test=login-queue]')
+      await expect.poll(() => notice.innerText()).toContain('登录的人较多，正在排队')
+      expect(await page.locator('[data-test=login-queue-seconds]').innerText()).toMatch(/约 \d+ 秒后自动重新登录|正在重新登录/)
+      expect(await page.locator('[data-test=login-submit]').innerText()).toContain('排队中')
+      await shot(page, 'phone-login-queue')
+      // The crowd is through: the next retry gets in without anyone pressing anything.
+      for (const place of places.splice(0)) place.release()
+      await page.waitForURL(`${env.server.baseUrl}/`, { timeout: 30_000 })
+      expect(await notice.count()).toBe(0)
+      await page.close()
+    } finally {
+      for (const place of places) place.release()
+    }
   })
 })
 

@@ -50,6 +50,11 @@ export const msg = {
     submit: '登 录',
     required: '请输入用户名和密码',
     expired: '登录已过期，请重新登录',
+    queueTitle: '登录的人较多，正在排队',
+    queueRetryIn: (seconds: number) => `约 ${seconds} 秒后自动重新登录`,
+    queueRetrying: '正在重新登录…',
+    queueButton: '排队中…',
+    queueHint: (tries: number) => `请不要关闭或刷新页面，也不用再点“登录”（第 ${tries} 次排队）`,
     demoTitle: '演示账号（当前为首次启动生成的演示数据）',
     demoAccounts: [
       { role: '管理员', username: 'admin', password: 'Admin@2026' },

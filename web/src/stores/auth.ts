@@ -5,6 +5,8 @@ import { computed, ref } from 'vue'
 import type { User } from '@/api/types'
 
 const KEY = 'xuece.auth'
+/** How many times a login turned away by a storm (503 + Retry-After) is sent again before giving up. */
+export const LOGIN_RETRIES = 5
 
 interface Saved {
   accessToken: string
@@ -25,6 +27,9 @@ export const useAuthStore = defineStore('auth', () => {
   const accessToken = ref<string | null>(saved?.accessToken ?? null)
   const refreshToken = ref<string | null>(saved?.refreshToken ?? null)
   const user = ref<User | null>(saved?.user ?? null)
+  /** While a login waits its turn in a storm: when it is sent again (ms since epoch), and which retry that is. */
+  const queuedUntil = ref<number | null>(null)
+  const queueTries = ref(0)
 
   const isStaff = computed(() => user.value?.role === 'admin' || user.value?.role === 'secretary')
   const isAdmin = computed(() => user.value?.role === 'admin')
@@ -49,10 +54,19 @@ export const useAuthStore = defineStore('auth', () => {
     let res = await send()
     // A login storm (everyone arriving for the exam at 9:00): the server says when to come back.
     // Waiting that long plus a random share of it spreads the retries instead of returning in a wave.
-    for (let tries = 0; res.status === 503 && res.headers.get('retry-after') && tries < 5; tries++) {
-      const seconds = Math.min(10, Number(res.headers.get('retry-after')) || 2)
-      await new Promise((resolve) => setTimeout(resolve, seconds * 1000 * (1 + Math.random())))
-      res = await send()
+    // The wait is published (queuedUntil) so the page can say so instead of spinning for 20 s.
+    try {
+      for (let tries = 0; res.status === 503 && res.headers.get('retry-after') && tries < LOGIN_RETRIES; tries++) {
+        const seconds = Math.min(10, Number(res.headers.get('retry-after')) || 2)
+        const waitMs = seconds * 1000 * (1 + Math.random())
+        queuedUntil.value = Date.now() + waitMs
+        queueTries.value = tries + 1
+        await new Promise((resolve) => setTimeout(resolve, waitMs))
+        res = await send()
+      }
+    } finally {
+      queuedUntil.value = null
+      queueTries.value = 0
     }
     const body = await res.json().catch(() => null)
     if (!res.ok)
@@ -114,5 +128,5 @@ export const useAuthStore = defineStore('auth', () => {
     clear()
   }
 
-  return { accessToken, refreshToken, user, isStaff, isAdmin, login, refresh, setUser, clear, logout }
+  return { accessToken, refreshToken, user, queuedUntil, queueTries, isStaff, isAdmin, login, refresh, setUser, clear, logout }
 })
