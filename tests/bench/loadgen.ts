@@ -124,6 +124,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
     return { status: res.statusCode, body: json, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter }
   }
   const sockets: Socket[] = []
+  const fates: { failed: boolean; connected: boolean; failedBeforeConnect: boolean }[] = []
   let open = 0
   let ending = false
   const loop = monitorEventLoopDelay({ resolution: 10 })
@@ -174,12 +175,14 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
         const socket = io(config.base, { transports: ['websocket'], auth: { token }, reconnectionDelay: 1000 })
         sockets.push(socket)
         result.opened++
-        let failed = false
-        let everConnected = false
+        // Each socket is classified once, at the end of the run, from what happened to it: counted as
+        // events arrived, a socket that failed first and got in later had been counted twice.
+        const fate = { failed: false, connected: false, failedBeforeConnect: false }
+        fates.push(fate)
         socket.on('connect', () => {
           open++
-          if (!everConnected && failed) result.connectedAfterRetry++
-          everConnected = true
+          if (!fate.connected) fate.failedBeforeConnect = fate.failed
+          fate.connected = true
         })
         socket.on('disconnect', (reason) => {
           open--
@@ -187,13 +190,10 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
         })
         socket.on('connect_error', (err) => {
           count(result.connectErrors, connectCause(err))
-          failed = true
+          fate.failed = true
         })
         await new Promise<void>((resolve) => {
-          socket.once('connect', () => {
-            result.connected++
-            resolve()
-          })
+          socket.once('connect', () => resolve())
           // The taker goes on without live updates; the socket keeps retrying in the background.
           socket.once('connect_error', () => resolve())
         })
@@ -252,7 +252,9 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
   clearInterval(reporter)
   loop.disable()
   for (const s of sockets) s.close()
-  result.neverConnected = result.opened - result.connected - result.connectedAfterRetry
+  result.connected = fates.filter((f) => f.connected && !f.failedBeforeConnect).length
+  result.connectedAfterRetry = fates.filter((f) => f.connected && f.failedBeforeConnect).length
+  result.neverConnected = fates.filter((f) => !f.connected).length
   await Promise.all(agents.map((a) => a.close()))
   send({ type: 'done', result })
 })
