@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, type TestContext } from './helpers/app.js'
 import { ManualClock } from '../server/lib/clock.js'
 import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_TREE } from '../server/seed/demo.js'
+import { ANY_ACCOUNT } from '../server/modules/auth/queries.js'
+import { hashPool } from '../server/lib/passwords.js'
+import { sql } from 'kysely'
 
 let t: TestContext
 beforeAll(async () => {
@@ -106,6 +109,64 @@ describe('password spraying from one address', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0)
     expect((await loginFrom(t, '10.0.4.2', 'dy0100', DEMO_PASSWORD)).status).toBe(200)
   }, 60_000)
+})
+
+describe('a flood from an address already blocked for spraying', () => {
+  it('is refused at the door: no hashing places taken, nothing read, and others still log in', async () => {
+    // The address's row as 300 failures leave it (the test above sprays them for real).
+    const now = t.clock.now()
+    await t.db
+      .insertInto('login_failures')
+      .values({
+        username_key: ANY_ACCOUNT,
+        ip: '10.0.5.1',
+        failures: 300,
+        first_failed_at: now,
+        blocked_until: new Date(now.getTime() + 10 * 60_000),
+        updated_at: now,
+      })
+      .execute()
+    const from = (ip: string, username: string, password = 'Password1') =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-forwarded-for': ip }, payload: { username, password } })
+    // The first request reads the block, as each node's first does.
+    expect((await from('10.0.5.1', 'spray-a')).statusCode).toBe(429)
+
+    // With the throttle table locked, anything that reads it waits: the flood must not.
+    let unlock!: () => void
+    const unlocked = new Promise<void>((resolve) => (unlock = resolve))
+    let locked!: () => void
+    const isLocked = new Promise<void>((resolve) => (locked = resolve))
+    const holder = t.db.transaction().execute(async (tx) => {
+      await sql`lock table login_failures in access exclusive mode`.execute(tx)
+      locked()
+      await unlocked
+    })
+    await isLocked
+    const statuses: number[] = []
+    const flood = Array.from({ length: 200 }, (_, i) => from('10.0.5.1', `spray-flood-${i}`).then((res) => statuses.push(res.statusCode)))
+    // Places in the hashing queue held while the flood is answered (each would keep a real login out).
+    let placesHeld = 0
+    try {
+      await expect
+        .poll(
+          () => {
+            const { active, waiting, admitted } = hashPool.stats
+            placesHeld = Math.max(placesHeld, active + waiting + admitted)
+            return statuses.length
+          },
+          { timeout: 5_000, interval: 10 },
+        )
+        .toBe(200)
+    } finally {
+      unlock()
+      await holder
+      await Promise.all(flood)
+    }
+    expect(new Set(statuses)).toEqual(new Set([429]))
+    expect(placesHeld).toBe(0)
+    // Someone else is not turned away as if a storm were on.
+    expect((await from('10.0.5.2', 'dy0101', DEMO_PASSWORD)).statusCode).toBe(200)
+  })
 })
 
 describe('backoff', () => {

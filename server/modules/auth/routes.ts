@@ -3,6 +3,7 @@ import { perPersonLimit } from '../../lib/http.js'
 import { Type } from '@sinclair/typebox'
 import { ErrorBody, Text, UserBody, withErrors } from '../../lib/schemas.js'
 import * as auth from './service.js'
+import { AddressBlocks } from './address-blocks.js'
 import { toUserDto } from '../users/index.js'
 
 const TokenPair = Type.Object({ accessToken: Type.String(), refreshToken: Type.String() })
@@ -16,6 +17,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ refreshTokenDays: number }>
     sessionRules: app.sessionRules,
     forgetSessions: (filter) => app.forgetSessions(filter),
     lastActivity: (sessionId) => app.lastActivity(sessionId),
+    addressBlocks: new AddressBlocks(),
   }
 
   app.post(

@@ -10,6 +10,7 @@ import { normalizeUsername, usernameKey } from '../../lib/usernames.js'
 import type { SessionRules } from '../../plugins/auth.js'
 import * as q from './queries.js'
 import { newTotpSecret, totpUri, verifyTotp } from './totp.js'
+import type { AddressBlocks } from './address-blocks.js'
 import { toUserDto } from '../users/index.js'
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
@@ -40,6 +41,8 @@ export interface AuthContext {
   forgetSessions(filter: (p: Principal) => boolean): void
   /** Activity this process recorded for a session and may not have written yet. */
   lastActivity(sessionId: string): Date | undefined
+  /** Addresses this process has seen blocked for spraying, refused at the door. */
+  addressBlocks: AddressBlocks
 }
 
 function refreshExpiry(ctx: AuthContext) {
@@ -121,7 +124,11 @@ export async function login(
   password: string,
   client: { ip?: string; userAgent?: string; totpCode?: string },
 ) {
-  // A place in the hashing queue comes first: a login turned away by a storm (503 + Retry-After) is
+  // An address known to be blocked is refused before anything else: its flood takes no places.
+  const now = ctx.deps.clock.now()
+  const known = ctx.addressBlocks.blockedUntil(clientAddressKey(client.ip), now)
+  if (known) throw throttled(known, now)
+  // A place in the hashing queue comes next: a login turned away by a storm (503 + Retry-After) is
   // refused before anything is read or charged — it is not a failed guess.
   const place = hashPool.admit()
   try {
@@ -144,7 +151,10 @@ async function admittedLogin(
   const address = clientAddressKey(client.ip)
 
   const addressBlock = await q.blockedUntil(db, q.ANY_ACCOUNT, address, now)
-  if (addressBlock) throw throttled(addressBlock, now)
+  if (addressBlock) {
+    ctx.addressBlocks.remember(address, addressBlock)
+    throw throttled(addressBlock, now)
+  }
   if (!key) return refuseBlankUsername(ctx.deps, password, address, now, place) // '' is the address row's key
   if (!(await q.chargeLoginAttempt(db, key, address, now))) {
     throw throttled((await q.blockedUntil(db, key, address, now)) ?? now, now)
