@@ -7,7 +7,7 @@ import { ManualClock } from '../server/lib/clock.js'
 import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_TREE } from '../server/seed/demo.js'
 import { ANY_ACCOUNT } from '../server/modules/auth/queries.js'
 import { hashPool } from '../server/lib/passwords.js'
-import { sql } from 'kysely'
+import { lockTable } from './helpers/locks.js'
 
 let t: TestContext
 beforeAll(async () => {
@@ -132,16 +132,7 @@ describe('a flood from an address already blocked for spraying', () => {
     expect((await from('10.0.5.1', 'spray-a')).statusCode).toBe(429)
 
     // With the throttle table locked, anything that reads it waits: the flood must not.
-    let unlock!: () => void
-    const unlocked = new Promise<void>((resolve) => (unlock = resolve))
-    let locked!: () => void
-    const isLocked = new Promise<void>((resolve) => (locked = resolve))
-    const holder = t.db.transaction().execute(async (tx) => {
-      await sql`lock table login_failures in access exclusive mode`.execute(tx)
-      locked()
-      await unlocked
-    })
-    await isLocked
+    const lock = await lockTable(t.db, 'login_failures')
     const statuses: number[] = []
     const flood = Array.from({ length: 200 }, (_, i) => from('10.0.5.1', `spray-flood-${i}`).then((res) => statuses.push(res.statusCode)))
     // Places in the hashing queue held while the flood is answered (each would keep a real login out).
@@ -158,8 +149,7 @@ describe('a flood from an address already blocked for spraying', () => {
         )
         .toBe(200)
     } finally {
-      unlock()
-      await holder
+      await lock.release()
       await Promise.all(flood)
     }
     expect(new Set(statuses)).toEqual(new Set([429]))

@@ -1,7 +1,7 @@
 // The password policy (weak and common passwords refused wherever one is set) and the username
 // rules for new accounts (invisible characters, direction controls, mixed scripts, reserved names).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sql } from 'kysely'
+import { lockTable } from './helpers/locks.js'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { csv } from './helpers/sheets.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
@@ -249,16 +249,7 @@ describe('a login storm against the server', () => {
     const released = new Promise<void>((resolve) => (release = resolve))
     const blockers = Array.from({ length: hashPool.running + hashPool.queued - 2 }, () => hashPool.run(() => released))
     // The throttle table locked: a login that reads or charges anything waits here until unlocked.
-    let unlock!: () => void
-    const unlocked = new Promise<void>((resolve) => (unlock = resolve))
-    let locked!: () => void
-    const isLocked = new Promise<void>((resolve) => (locked = resolve))
-    const holder = t.db.transaction().execute(async (tx) => {
-      await sql`lock table login_failures in access exclusive mode`.execute(tx)
-      locked()
-      await unlocked
-    })
-    await isLocked
+    const lock = await lockTable(t.db, 'login_failures')
     const people = Array.from({ length: 12 }, (_, i) => `dy${String(i + 11).padStart(4, '0')}`)
     const answered = new Map<string, number>()
     const answers = people.map((username) =>
@@ -274,8 +265,7 @@ describe('a login storm against the server', () => {
       busy = [...answered].filter(([, status]) => status === 503).map(([username]) => username)
       expect(busy).toHaveLength(10)
     } finally {
-      unlock()
-      await holder
+      await lock.release()
       release()
       await Promise.all(blockers)
     }
