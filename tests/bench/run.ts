@@ -211,6 +211,8 @@ async function postgresTarget(url: URL, dbName: string): Promise<Target> {
       await stop(server)
       const out = server.output()
       if (out.length > 10_000) log(`server wrote ${out.length} bytes of output; last lines:\n${out.slice(-1500)}`)
+      // `BENCH_SERVER_LOG=<file>` keeps all of it (warnings and up: workers restarted, handshakes refused …).
+      if (process.env.BENCH_SERVER_LOG) fs.writeFileSync(process.env.BENCH_SERVER_LOG, out)
       await adminQuery(`drop database if exists ${dbName} with (force)`).catch(() => {})
     },
   }
