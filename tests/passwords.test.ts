@@ -209,6 +209,16 @@ describe('password hashing under a login storm', () => {
     expect(await Promise.all(queued)).toEqual(['done', 'done'])
     expect(pool.stats).toEqual({ active: 0, waiting: 0, admitted: 0 })
   })
+
+  it('refuses a hash without a place (a password change) while admitted logins hold every place', async () => {
+    const pool = new HashPool(1, 2)
+    const places = [pool.admit(), pool.admit(), pool.admit()]
+    // No hash is running, but three logins are on their way to the one slot and two queue places.
+    await expect(pool.run(async () => 'changed')).rejects.toBeInstanceOf(HashingBusy)
+    places[0].release()
+    expect(await pool.run(async () => 'changed')).toBe('changed')
+    for (const place of places) place.release()
+  })
 })
 
 describe('a login storm against the server', () => {

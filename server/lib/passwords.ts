@@ -104,11 +104,12 @@ export class HashPool {
 
   /** Runs `work` when a slot is free. With a place from `admit`, it is never refused (the place was counted). */
   async run<T>(work: () => Promise<T>, place?: HashPlace): Promise<T> {
+    // Without a place (a password change, an import), every place counts, held ones too: logins
+    // admitted and still on their way here must not find their slot taken by work that never queued.
+    if (!place && this.full) throw this.refuse()
     place?.release()
-    if (this.active >= this.running) {
-      if (!place && this.waiting.length >= this.queued) throw this.refuse()
-      await new Promise<void>((resolve) => this.waiting.push(resolve))
-    } else this.active++
+    if (this.active >= this.running) await new Promise<void>((resolve) => this.waiting.push(resolve))
+    else this.active++
     const started = performance.now()
     try {
       return await work()

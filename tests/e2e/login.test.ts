@@ -93,6 +93,33 @@ describe('logging in', () => {
       for (const place of places) place.release()
     }
   })
+
+  it('a password change in a login storm waits its turn the same way, and goes through', async () => {
+    // First logins of imported people change their password at 9:00, among everyone else's logins.
+    const page = await env.browser.newPage({ viewport: PHONE })
+    await loginAs(page, env.server.baseUrl, 'dy0119', DEMO_PASSWORD)
+    await page.waitForURL(`${env.server.baseUrl}/`)
+    await page.goto(`${env.server.baseUrl}/password`)
+    const fresh = 'Qingming-Shanghe-2026'
+    await page.locator('[data-test=current-password] input').fill(DEMO_PASSWORD)
+    await page.locator('[data-test=new-password] input').fill(fresh)
+    await page.locator('[data-test=repeat-password] input').fill(fresh)
+    const places: HashPlace[] = []
+    try {
+      while (!hashPool.full) places.push(hashPool.admit())
+      await page.locator('[data-test=password-submit]').click()
+      const notice = page.locator('[data-test=login-queue]')
+      await expect.poll(() => notice.innerText()).toContain('正在排队')
+      expect(await notice.innerText()).toMatch(/约 \d+ 秒后自动重新提交|正在重新提交/)
+      expect(await notice.innerText()).toContain('也不用再点“确认修改”')
+      for (const place of places.splice(0)) place.release()
+      await page.waitForURL(`${env.server.baseUrl}/`, { timeout: 30_000 })
+    } finally {
+      for (const place of places) place.release()
+    }
+    await page.close()
+    expect(await tokenFor(env.server, 'dy0119', fresh)).toBeTruthy()
+  })
 })
 
 describe('admin console', () => {

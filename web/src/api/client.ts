@@ -80,10 +80,12 @@ async function send(method: string, path: string, init: { body?: unknown; form?:
   return res
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+/** `waitOutBusy`: the request hashes a password; in a login storm it waits its turn (see the auth store). */
+export async function api<T = unknown>(method: string, path: string, body?: unknown, options: { waitOutBusy?: boolean } = {}): Promise<T> {
   // A GET the app already made at start-up (early.ts) is answered from there when it succeeded.
   const early = method === 'GET' ? await takeEarly(path) : null
-  const res = early?.ok ? early : await send(method, path, { body })
+  const request = () => send(method, path, { body })
+  const res = early?.ok ? early : options.waitOutBusy ? await useAuthStore().waitOutBusy(request) : await request()
   if (!res.ok) throw await toApiError(res)
   if (res.status === 204) return undefined as T
   return res.json() as Promise<T>

@@ -5,7 +5,7 @@ import { computed, ref } from 'vue'
 import type { User } from '@/api/types'
 
 const KEY = 'xuece.auth'
-/** How many times a login turned away by a storm (503 + Retry-After) is sent again before giving up. */
+/** How many times a request turned away by a storm (503 + Retry-After) is sent again before giving up. */
 export const LOGIN_RETRIES = 5
 
 interface Saved {
@@ -40,21 +40,14 @@ export const useAuthStore = defineStore('auth', () => {
     } else localStorage.removeItem(KEY)
   }
 
-  /** `totpCode` when the account has a second factor (the server answers TOTP_REQUIRED without it). */
-  async function login(username: string, password: string, totpCode?: string) {
-    // A dead network or a gateway error reads as what happened and what to do, not "Failed to fetch".
-    const send = () =>
-      fetch('/api/auth/login', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username, password, ...(totpCode ? { totpCode } : {}) }),
-      }).catch(() => {
-        throw new Error(msg.common.networkError)
-      })
+  /**
+   * Sends a request that needs a password hash, waiting out a storm: when the server's hashing queue is
+   * full (everyone arriving for the exam at 9:00) it answers 503 + Retry-After, and nothing was done.
+   * Waiting that long plus a random share of it spreads the retries instead of returning in a wave.
+   * The wait is published (queuedUntil) so the page can say so instead of spinning for 20 s.
+   */
+  async function waitOutBusy(send: () => Promise<Response>): Promise<Response> {
     let res = await send()
-    // A login storm (everyone arriving for the exam at 9:00): the server says when to come back.
-    // Waiting that long plus a random share of it spreads the retries instead of returning in a wave.
-    // The wait is published (queuedUntil) so the page can say so instead of spinning for 20 s.
     try {
       for (let tries = 0; res.status === 503 && res.headers.get('retry-after') && tries < LOGIN_RETRIES; tries++) {
         const seconds = Math.min(10, Number(res.headers.get('retry-after')) || 2)
@@ -68,6 +61,21 @@ export const useAuthStore = defineStore('auth', () => {
       queuedUntil.value = null
       queueTries.value = 0
     }
+    return res
+  }
+
+  /** `totpCode` when the account has a second factor (the server answers TOTP_REQUIRED without it). */
+  async function login(username: string, password: string, totpCode?: string) {
+    // A dead network or a gateway error reads as what happened and what to do, not "Failed to fetch".
+    const send = () =>
+      fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password, ...(totpCode ? { totpCode } : {}) }),
+      }).catch(() => {
+        throw new Error(msg.common.networkError)
+      })
+    const res = await waitOutBusy(send)
     const body = await res.json().catch(() => null)
     if (!res.ok)
       throw Object.assign(
@@ -128,5 +136,5 @@ export const useAuthStore = defineStore('auth', () => {
     clear()
   }
 
-  return { accessToken, refreshToken, user, queuedUntil, queueTries, isStaff, isAdmin, login, refresh, setUser, clear, logout }
+  return { accessToken, refreshToken, user, queuedUntil, queueTries, isStaff, isAdmin, login, waitOutBusy, refresh, setUser, clear, logout }
 })
