@@ -6,7 +6,7 @@ import type { User } from '@/api/types'
 
 const KEY = 'xuece.auth'
 /** How many times a request turned away by a storm (503 + Retry-After) is sent again before giving up. */
-export const LOGIN_RETRIES = 5
+const BUSY_RETRIES = 5
 
 interface Saved {
   accessToken: string
@@ -49,7 +49,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function waitOutBusy(send: () => Promise<Response>): Promise<Response> {
     let res = await send()
     try {
-      for (let tries = 0; res.status === 503 && res.headers.get('retry-after') && tries < LOGIN_RETRIES; tries++) {
+      for (let tries = 0; res.status === 503 && res.headers.get('retry-after') && tries < BUSY_RETRIES; tries++) {
         const seconds = Math.min(10, Number(res.headers.get('retry-after')) || 2)
         const waitMs = seconds * 1000 * (1 + Math.random())
         queuedUntil.value = Date.now() + waitMs
