@@ -39,6 +39,11 @@ export interface Config {
    * and the others forward to it), one on PGlite.
    */
   workers: number | undefined
+  /**
+   * Handles each worker accepts new connections on, all on the one listening socket (see
+   * listener-copies.ts): a busy event loop takes in one connection per handle per turn.
+   */
+  listenersPerWorker: number
   /** Argon2id hashes at once per process, and how many may wait before a login is told to come back. */
   hashConcurrency?: number
   hashQueue?: number
@@ -70,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: env.SEED_DEMO !== 'false',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     workers: parseWorkers(env.WORKERS),
+    listenersPerWorker: positive(env.LISTENERS_PER_WORKER, 'LISTENERS_PER_WORKER') ?? 8,
     hashConcurrency: positive(env.HASH_CONCURRENCY, 'HASH_CONCURRENCY'),
     hashQueue: positive(env.HASH_QUEUE, 'HASH_QUEUE'),
     autosaveLanes: positive(env.AUTOSAVE_LANES, 'AUTOSAVE_LANES') ?? 2,

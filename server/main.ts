@@ -12,6 +12,7 @@ import { resolveJwtSecret } from './lib/secrets.js'
 import { hashPool } from './lib/passwords.js'
 import { buildApp, DEFAULT_WEB_DIST } from './app.js'
 import { isClusterWorker, runWorkers } from './cluster.js'
+import { acceptOnListenerCopies } from './listener-copies.js'
 import { startSweeper } from './modules/attempts/index.js'
 import { startNotificationJob } from './modules/notifications/index.js'
 import { startFeedbackReminders } from './modules/feedback/index.js'
@@ -75,6 +76,8 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
   const stopNotices = startNotificationJob(app.deps)
   const stopFeedbackReminders = startFeedbackReminders(app.deps)
   const stopCirculars = startCircularJob(app.deps)
+  let stopListenerCopies = () => {}
+  app.addHook('preClose', async () => stopListenerCopies())
   app.addHook('onClose', async () => {
     stopSweeper()
     stopNotices()
@@ -84,7 +87,11 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
   // A deep accept queue: 2,000 phones opening the exam within seconds arrive faster than a busy
   // event loop accepts them, and Node's default of 511 overflowed (connects timed out or were
   // reset). The kernel caps it at net.core.somaxconn (4096 on current Linux).
-  await app.listen({ port: config.port, host: config.host, backlog: 4096 })
+  const backlog = 4096
+  await app.listen({ port: config.port, host: config.host, backlog })
+  // A worker accepts on several handles: one per handle per event-loop turn is all libuv takes.
+  // The first is the one it listens on; the primary copies the rest.
+  if (isClusterWorker()) stopListenerCopies = await acceptOnListenerCopies(app.server, config.listenersPerWorker - 1, backlog)
 }
 
 function banner(config: Config, outcome: FirstStartOutcome, workers: number) {

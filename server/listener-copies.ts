@@ -1,0 +1,75 @@
+// More than one accepting handle on the same listening socket, in each cluster worker.
+//
+// Why: libuv (1.45 and later; Node 20 ships 1.46) accepts at most one connection per listening handle
+// per event-loop turn. A worker busy with thousands of sockets turns every 5–60 ms, so it takes in
+// 20–200 new connections a second however many are waiting, and 20,000 phones opening the exam at
+// 9:00 wait in the kernel's queue until their connect times out. A worker holding N handles on the
+// same socket (each its own file descriptor, all one queue in the kernel) accepts up to N a turn.
+// Node ≥ 22.12's `reusePort` would give each worker its own queue instead; Node 20 has only this.
+//
+// How: with node:cluster's shared-handle scheduling (SCHED_NONE) each worker listens on its own
+// descriptor of the one socket the primary bound. A worker sends that handle to the primary and the
+// primary sends it back `count` times; every handle passed over the IPC channel arrives as a new
+// descriptor (SCM_RIGHTS), so the worker ends up with `count` more of them. The primary sends the
+// raw handle, not a net.Server: a net.Server arriving in the primary would start accepting there.
+import cluster, { type Worker } from 'node:cluster'
+import type { Server as HttpServer } from 'node:http'
+import net from 'node:net'
+
+const REQUEST = 'xuece:listener-copies'
+const COPY = 'xuece:listener-copy'
+
+interface CopiesRequest {
+  cmd: typeof REQUEST
+  count: number
+}
+
+/** Primary side: answers each request of `worker` with the copies it asked for (installed once per fork). */
+export function serveListenerCopies(worker: Worker): void {
+  worker.on('message', (message: CopiesRequest, handle?: { close(): void }) => {
+    if (message?.cmd !== REQUEST || !handle) return
+    const sends = Array.from(
+      { length: message.count },
+      () => new Promise<void>((resolve) => worker.send({ cmd: COPY }, handle as net.Server, () => resolve())),
+    )
+    // The primary's own descriptor of what it received is only a carrier: close it once all are sent.
+    void Promise.all(sends).then(() => handle.close())
+  })
+}
+
+/**
+ * Worker side: `count` more handles on the socket `server` listens on, each handing what it accepts
+ * to `server` as if `server` had accepted it (the 'connection' event is how Node's HTTP server is
+ * given a socket). `backlog` is the server's own accept-queue length. Resolves once they listen,
+ * with the function that stops them accepting (call it before the server itself closes).
+ */
+export async function acceptOnListenerCopies(server: HttpServer, count: number, backlog: number): Promise<() => void> {
+  if (!cluster.isWorker || count < 1) return () => {}
+  if (cluster.schedulingPolicy !== cluster.SCHED_NONE)
+    throw new Error('listener copies need the workers to share the listening socket (cluster.SCHED_NONE)')
+  // Fastify's server listens on a handle of its own; that handle is what the primary copies.
+  const own = (server as unknown as { _handle?: object })._handle
+  if (!own) throw new Error('the server must listen before it can be copied')
+  const copies: net.Server[] = []
+  await new Promise<void>((resolve, reject) => {
+    const onCopy = (message: { cmd?: string }, handle?: object) => {
+      if (message?.cmd !== COPY || !handle) return
+      // The same socket options as Node's HTTP server gives its own connections.
+      const copy = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => server.emit('connection', socket))
+      copy.on('error', reject)
+      // listen(2) again on a listening socket only sets its queue length: keep the server's.
+      copy.listen(handle, backlog, () => {
+        copies.push(copy)
+        if (copies.length === count) {
+          process.off('message', onCopy)
+          resolve()
+        }
+      })
+    }
+    process.on('message', onCopy)
+    process.send!({ cmd: REQUEST, count } satisfies CopiesRequest, own as net.Server)
+  })
+  // Stops accepting at once. Not waiting for close's callback: it waits for every connection a copy
+  // accepted to end, and those belong to `server`, which closes them itself.
+  return () => copies.forEach((copy) => copy.close())
+}
