@@ -183,15 +183,18 @@ async function postgresTarget(url: URL, dbName: string): Promise<Target> {
   )
   const tokenByName = new Map(users.map((u) => [u.username, minted.get(u.id)!]))
   await handle.close()
-  const server = await startMain({
-    DATABASE_URL: url.toString(),
-    JWT_SECRET,
-    LOG_LEVEL: 'warn',
-    DATA_DIR: '/tmp/xuece-bench-unused',
-    WORKERS: String(WORKERS),
-    // Behind the proxy the client address comes from X-Forwarded-For, as in the README's deployment.
-    ...(args.proxy && { TRUST_PROXY: '127.0.0.1' }),
-  })
+  const server = await startMain(
+    {
+      DATABASE_URL: url.toString(),
+      JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      DATA_DIR: '/tmp/xuece-bench-unused',
+      WORKERS: String(WORKERS),
+      // Behind the proxy the client address comes from X-Forwarded-For, as in the README's deployment.
+      ...(args.proxy && { TRUST_PROXY: '127.0.0.1' }),
+    },
+    { fromBuild: true },
+  )
   await waitFor(server, /已启动/, 180_000)
   const proxy = args.proxy ? await startNginx(server.port) : undefined
   const base = proxy?.base ?? `http://127.0.0.1:${server.port}`
@@ -221,7 +224,7 @@ async function postgresTarget(url: URL, dbName: string): Promise<Target> {
 /** Embedded PGlite: `npm start` on a fresh data directory, the demo department takes the exam. */
 async function embeddedTarget(): Promise<Target> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-bench-'))
-  const server = await startMain({ DATABASE_URL: undefined, DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+  const server = await startMain({ DATABASE_URL: undefined, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, { fromBuild: true })
   await waitFor(server, /已启动/)
   const base = `http://127.0.0.1:${server.port}`
   const adminToken = await loginVia(base, DEMO_ADMIN.username, DEMO_ADMIN.password)
