@@ -42,7 +42,7 @@ export default fp<{ redisUrl?: string; redisKey?: string; clusterWorker?: boolea
   const io: RealtimeServer = new Server(app.server, {
     path: '/socket.io',
     serveClient: false,
-    // Workers of one machine receive connections in turn (node:cluster round-robin), so the several
+    // Workers of one machine each accept connections from the one listening socket, so the several
     // HTTP requests of a long-polling session would reach different workers. A websocket is one
     // connection, kept by the worker that accepted it: no sticky routing needed.
     ...(opts.clusterWorker && { transports: ['websocket' as const] }),

@@ -1,10 +1,12 @@
 // kill -9 one of two cluster workers while takers autosave and a secretary watches: the primary
 // replaces it, the sockets it held reconnect to a live worker, the watcher keeps getting progress,
 // and every acknowledged answer is in the database. Then live games still match across workers.
+// Each worker, the replacement too, accepts on LISTENERS_PER_WORKER handles of the one socket.
 import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
 import { stop, type Started } from '../helpers/process.js'
+import { socketsOnPort } from '../helpers/proc-sockets.js'
 import {
   ADMIN_PASSWORD,
   autosaveLoad,
@@ -19,6 +21,7 @@ import {
 } from './setup.js'
 
 const TAKERS = 60
+const LISTENERS = 3
 let db: ChaosDb
 let server: Started | undefined
 const sockets: Socket[] = []
@@ -50,11 +53,13 @@ describe('kill -9 of one worker', () => {
   it('loses no acknowledged answer; its sockets reconnect to the other worker and watching goes on', async () => {
     db = await chaosDatabase(TAKERS)
     // A generous start: two workers each load the TypeScript sources.
-    server = await startServer(db.url, { WORKERS: '2', DATABASE_POOL_SIZE: '10' }, 180_000)
+    server = await startServer(db.url, { WORKERS: '2', DATABASE_POOL_SIZE: '10', LISTENERS_PER_WORKER: String(LISTENERS) }, 180_000)
     const base = `http://127.0.0.1:${server.port}`
+    const port = server.port
     const stage = (what: string) => console.log(`[kill-worker] ${what}`)
     stage('started')
     expect(workersOf(server.child.pid!)).toHaveLength(2)
+    for (const worker of workersOf(server.child.pid!)) expect(socketsOnPort(worker, port, 'listen')).toBe(LISTENERS)
     const admin = await new Client(base).login('admin', ADMIN_PASSWORD)
     const branch = (await admin.call('GET', '/api/orgs')).body.find((o: any) => o.name === '混沌支部')
     const exam = (await admin.call('POST', '/api/exams', examBody([branch.id], { closesInMs: 3_600_000 }))).body
@@ -65,7 +70,7 @@ describe('kill -9 of one worker', () => {
     )
     const papers = await pool(takers, 8, async (c) => (await c.call('POST', `/api/exams/${exam.id}/attempts`, {})).body)
 
-    // Each taker holds a socket (handed to the workers in turn); the admin watches the exam.
+    // Each taker holds a socket (on whichever worker accepted it); the admin watches the exam.
     let dropped = 0
     for (const c of takers) {
       const s = io(base, { transports: ['websocket'], auth: { token: c.token }, reconnectionDelay: 200, reconnectionDelayMax: 1000 })
@@ -82,7 +87,10 @@ describe('kill -9 of one worker', () => {
 
     const load = autosaveLoad(takers, papers)
     await new Promise((r) => setTimeout(r, 2000))
-    const [victim] = workersOf(server.child.pid!)
+    // The workers take connections as they turn, not in turn: kill the one holding the most.
+    const [victim] = workersOf(server.child.pid!).sort(
+      (a, b) => socketsOnPort(b, port, 'established') - socketsOnPort(a, port, 'established'),
+    )
     process.kill(victim, 'SIGKILL')
     stage(`killed worker ${victim}`)
     const ackedAtKill = load.counts.acked
@@ -97,6 +105,10 @@ describe('kill -9 of one worker', () => {
     )
     expect(dropped).toBeGreaterThan(0)
     expect(await until(() => sockets.every((s) => s.connected), 20_000)).toBe(true)
+    // The replacement, once it has started, asked the primary for its copies of the listening socket
+    // like the first two.
+    const listening = () => workersOf(server!.child.pid!).map((worker) => socketsOnPort(worker, port, 'listen'))
+    expect(await until(() => listening().every((n) => n === LISTENERS), 120_000)).toBe(true)
 
     stage('replaced and reconnected')
     // Every acknowledged answer is stored (or one sent after it).
@@ -108,12 +120,24 @@ describe('kill -9 of one worker', () => {
     stage(`submitted: ${submits.map((r) => r.status).join(' ')}`)
     expect(await until(() => progress.some((p) => p.submitted >= 10), 15_000)).toBe(true)
 
-    // Live games span the workers: four new sockets, handed to the two workers in turn, queue for a
-    // 四人赛 and are matched into one battle by the games home (matching inside each worker would
-    // leave two and two waiting).
-    const four = takers.slice(20, 24).map((c) => io(base, { transports: ['websocket'], auth: { token: c.token }, reconnection: false }))
-    sockets.push(...four)
-    expect(await until(() => four.every((s) => s.connected), 10_000)).toBe(true)
+    // Live games span the workers: four new sockets, two on each worker, queue for a 四人赛 and are
+    // matched into one battle by the games home (matching inside each worker would leave two and
+    // two waiting). Connected one at a time, each is on the worker whose connections went up.
+    const perWorker = new Map<number, Socket[]>()
+    for (const c of takers.slice(20, 50)) {
+      const workers = workersOf(server.child.pid!)
+      const before = workers.map((w) => socketsOnPort(w, port, 'established'))
+      const s = io(base, { transports: ['websocket'], auth: { token: c.token }, reconnection: false })
+      sockets.push(s)
+      expect(await until(() => s.connected, 10_000)).toBe(true)
+      const owner = workers.find((w, i) => socketsOnPort(w, port, 'established') > before[i]!)
+      if (owner === undefined) continue
+      const mine = perWorker.get(owner) ?? []
+      if (mine.length < 2) perWorker.set(owner, [...mine, s])
+      if ([...perWorker.values()].flat().length === 4) break
+    }
+    const four = [...perWorker.values()].flat()
+    expect(four).toHaveLength(4)
     const matched: number[] = []
     four.forEach((s) => s.on('battle:matched', (m: { battleId: number }) => matched.push(m.battleId)))
     const joined = await Promise.all(four.map((s) => s.timeout(8_000).emitWithAck('battle:join', { mode: 'four' })))
