@@ -117,6 +117,8 @@ export interface BenchReport {
     connections: [number, number][]
     /** Per-second event-loop p99 (s from start, ms): the server's (one worker) and the worst load generator's. */
     serverLoop?: [number, number][]
+    /** One worker's [seconds, RSS MB, JS heap used MB], from /api/health/metrics. */
+    serverMemory?: [number, number, number][]
     loadgenLoop?: [number, number][]
     rss: [number, number][]
     windows: { name: string; from: number; to: number }[]

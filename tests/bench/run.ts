@@ -659,6 +659,8 @@ async function main() {
         connections,
         rss: treeSamples.map((s) => [rel(s.at), s.rssMb] as [number, number]),
         serverLoop: metrics.map((m) => [round(m.t, 1) ?? 0, m.eventLoopDelayMs.p99] as [number, number]),
+        // The answering worker's RSS and JS heap (MB): what of its memory is JavaScript objects.
+        serverMemory: metrics.map((m) => [round(m.t, 1) ?? 0, m.rssMb, m.heapUsedMb] as [number, number, number]),
         loadgenLoop: worstLoadgenLoop.map(([at, ms]) => [rel(at), ms] as [number, number]),
         windows: [
           ...(storm ? [{ name: 'login storm', from: rel(storm.logins.from), to: rel(storm.logins.to) }] : []),

@@ -26,6 +26,7 @@ export interface AutosaveSetup {
 export class AttemptState {
   readonly batcher: AutosaveLanes
   private shapes = new Map<number, AttemptShape>()
+  private outlines = new Map<string, PaperQuestion>()
 
   constructor(
     private deps: Pick<Deps, 'db' | 'clock'>,
@@ -52,30 +53,46 @@ export class AttemptState {
    * reads nothing: in the start wave that read waited in the pool's queue behind the other starts.
    */
   remember(attemptId: number, a: { userId: number; examId: number; oneDevice: boolean; paper: Paper }): AttemptShape {
-    // Keep only what validation needs — type, option letters, number of blanks — not texts and keys:
-    // at 20,000 takers on one node, whole papers here would cost hundreds of megabytes.
-    const questions = new Map(
-      a.paper.questions.map((pq): [number, PaperQuestion] => [
-        pq.id,
-        {
-          id: pq.id,
-          type: pq.type,
-          stem: '',
-          explanation: null,
-          score: 0,
-          options: pq.options?.map((o) => ({ key: o.key, text: '' })),
-          answer: pq.type === 'fill' ? (pq.answer as string[][]).map(() => []) : '',
-        },
-      ]),
-    )
+    const questions = new Map(a.paper.questions.map((pq): [number, PaperQuestion] => [pq.id, this.outline(pq)]))
     const shape = { userId: a.userId, examId: a.examId, oneDevice: a.oneDevice, questions }
-    if (this.shapes.size > MAX_SHAPES) this.shapes.clear()
+    if (this.shapes.size > MAX_SHAPES) {
+      this.shapes.clear()
+      this.outlines.clear()
+    }
     this.shapes.set(attemptId, shape)
     return shape
+  }
+
+  /**
+   * What validating a save needs of a question — its type, option letters, number of blanks — and not
+   * its texts or keys, one object per distinct question shared by every attempt that has it. An
+   * outline of its own per attempt held 8.9 KB of heap for a 25-question paper (1.05 KB shared):
+   * at 20,000 takers, whose saves reach every worker, 173 MB in each worker, growing through the exam.
+   */
+  private outline(pq: PaperQuestion): PaperQuestion {
+    // Letters sorted: a shuffled paper has the same set (validation asks only whether a letter is one of them).
+    const letters = (pq.options ?? []).map((o) => o.key).sort()
+    const blanks = pq.type === 'fill' ? (pq.answer as string[][]).length : 0
+    const key = `${pq.id}|${pq.type}|${letters.join(',')}|${blanks}`
+    let outline = this.outlines.get(key)
+    if (!outline) {
+      outline = {
+        id: pq.id,
+        type: pq.type,
+        stem: '',
+        explanation: null,
+        score: 0,
+        options: pq.options && letters.map((letter) => ({ key: letter, text: '' })),
+        answer: pq.type === 'fill' ? Array.from({ length: blanks }, () => []) : '',
+      }
+      this.outlines.set(key, outline)
+    }
+    return outline
   }
 
   async close() {
     await this.batcher.close()
     this.shapes.clear()
+    this.outlines.clear()
   }
 }
