@@ -12,6 +12,8 @@
 // primary sends it back `count` times; every handle passed over the IPC channel arrives as a new
 // descriptor (SCM_RIGHTS), so the worker ends up with `count` more of them. The primary sends the
 // raw handle, not a net.Server: a net.Server arriving in the primary would start accepting there.
+// A connection a copy accepts is handed to the HTTP server and counted as the server's own, so a
+// graceful stop waits for it like for any other.
 import cluster, { type Worker } from 'node:cluster'
 import type { Server as HttpServer } from 'node:http'
 import net from 'node:net'
@@ -28,22 +30,51 @@ interface CopiesRequest {
 export function serveListenerCopies(worker: Worker): void {
   worker.on('message', (message: CopiesRequest, handle?: { close(): void }) => {
     if (message?.cmd !== REQUEST || !handle) return
+    // The primary's own descriptor of what it received is only a carrier: close it once all are
+    // sent — or once the worker is gone, whose unsent copies Node then drops without a callback.
+    let closed = false
+    const closeCarrier = () => {
+      if (!closed) handle.close()
+      closed = true
+    }
+    worker.once('disconnect', closeCarrier)
     const sends = Array.from(
       { length: message.count },
       () => new Promise<void>((resolve) => worker.send({ cmd: COPY }, handle as net.Server, () => resolve())),
     )
-    // The primary's own descriptor of what it received is only a carrier: close it once all are sent.
-    void Promise.all(sends).then(() => handle.close())
+    void Promise.all(sends).then(() => {
+      worker.off('disconnect', closeCarrier)
+      closeCarrier()
+    })
   })
+}
+
+/** Node's own bookkeeping of who accepted a socket (net.Server counts its connections to know when it is drained). */
+interface Accepted {
+  server: net.Server
+  _server: net.Server & { _connections: number }
+}
+
+export interface CopiesOptions {
+  /** How many more handles. */
+  count: number
+  /** The server's own accept-queue length (listen(2) on the shared socket sets it for all). */
+  backlog: number
+  /** An error of a copy once it listens (accept failing, e.g. out of file descriptors): reported, not thrown. */
+  onError(err: Error): void
+  timeoutMs?: number
 }
 
 /**
  * Worker side: `count` more handles on the socket `server` listens on, each handing what it accepts
  * to `server` as if `server` had accepted it (the 'connection' event is how Node's HTTP server is
- * given a socket). `backlog` is the server's own accept-queue length. Resolves once they listen,
- * with the function that stops them accepting (call it before the server itself closes).
+ * given a socket). Resolves once they listen (within `timeoutMs`), with the function that stops
+ * them accepting (call it before the server closes).
  */
-export async function acceptOnListenerCopies(server: HttpServer, count: number, backlog: number): Promise<() => void> {
+export async function acceptOnListenerCopies(
+  server: HttpServer,
+  { count, backlog, onError, timeoutMs = 30_000 }: CopiesOptions,
+): Promise<() => void> {
   if (!cluster.isWorker || count < 1) return () => {}
   if (cluster.schedulingPolicy !== cluster.SCHED_NONE)
     throw new Error('listener copies need the workers to share the listening socket (cluster.SCHED_NONE)')
@@ -51,25 +82,49 @@ export async function acceptOnListenerCopies(server: HttpServer, count: number, 
   const own = (server as unknown as { _handle?: object })._handle
   if (!own) throw new Error('the server must listen before it can be copied')
   const copies: net.Server[] = []
-  await new Promise<void>((resolve, reject) => {
-    const onCopy = (message: { cmd?: string }, handle?: object) => {
-      if (message?.cmd !== COPY || !handle) return
-      // The same socket options as Node's HTTP server gives its own connections.
-      const copy = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => server.emit('connection', socket))
-      copy.on('error', reject)
-      // listen(2) again on a listening socket only sets its queue length: keep the server's.
-      copy.listen(handle, backlog, () => {
+  const stop = () => copies.forEach((copy) => copy.close())
+  const owner = server as unknown as Accepted['_server']
+  const adopt = (copy: net.Server) => (socket: net.Socket) => {
+    // Counted as `server`'s own connection, not the copy's: `server.close()` (a graceful stop) waits
+    // until its connections are gone, and a socket counted on the copy would be left out — the worker
+    // would close its database under requests still running on it.
+    const accepted = socket as unknown as Accepted
+    ;(copy as unknown as Accepted['_server'])._connections--
+    owner._connections++
+    accepted.server = server
+    accepted._server = owner
+    server.emit('connection', socket)
+  }
+  let listening = 0
+  let onCopy: (message: { cmd?: string }, handle?: object) => void = () => {}
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`listener copies: ${listening} of ${count} arrived in ${timeoutMs} ms`)), timeoutMs)
+      onCopy = (message, handle) => {
+        if (message?.cmd !== COPY || !handle) return
+        // The same socket options as Node's HTTP server gives its own connections.
+        const copy = net.createServer({ allowHalfOpen: true, noDelay: true })
+        copy.on('connection', adopt(copy))
         copies.push(copy)
-        if (copies.length === count) {
-          process.off('message', onCopy)
-          resolve()
-        }
-      })
-    }
-    process.on('message', onCopy)
-    process.send!({ cmd: REQUEST, count } satisfies CopiesRequest, own as net.Server)
-  })
-  // Stops accepting at once. Not waiting for close's callback: it waits for every connection a copy
-  // accepted to end, and those belong to `server`, which closes them itself.
-  return () => copies.forEach((copy) => copy.close())
+        copy.once('error', reject)
+        // listen(2) again on a listening socket only sets its queue length: keep the server's.
+        copy.listen(handle, backlog, () => {
+          copy.off('error', reject)
+          copy.on('error', onError)
+          if (++listening === count) resolve()
+        })
+      }
+      process.on('message', onCopy)
+      process.send!({ cmd: REQUEST, count } satisfies CopiesRequest, own as net.Server)
+    })
+  } catch (err) {
+    stop()
+    throw err
+  } finally {
+    // A copy arriving after a timeout is left unused; the worker serves on the handles it has.
+    clearTimeout(timer)
+    process.off('message', onCopy)
+  }
+  return stop
 }

@@ -91,7 +91,13 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
   await app.listen({ port: config.port, host: config.host, backlog })
   // A worker accepts on several handles: one per handle per event-loop turn is all libuv takes.
   // The first is the one it listens on; the primary copies the rest.
-  if (isClusterWorker()) stopListenerCopies = await acceptOnListenerCopies(app.server, config.listenersPerWorker - 1, backlog)
+  if (isClusterWorker()) {
+    const onError = (err: unknown) => app.log.warn({ err }, 'accepting on a listener copy failed')
+    // Without its copies a worker still serves, on one handle: better than failing to start.
+    stopListenerCopies = await acceptOnListenerCopies(app.server, { count: config.listenersPerWorker - 1, backlog, onError }).catch(
+      (err) => (onError(err), () => {}),
+    )
+  }
 }
 
 function banner(config: Config, outcome: FirstStartOutcome, workers: number) {

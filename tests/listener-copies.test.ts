@@ -4,6 +4,7 @@
 // turn for each, with eight handles an eighth of that.
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,25 +16,11 @@ const CONNECTIONS = 400
 /** Runs the one-worker cluster with `copies` extra handles; resolves with the turns it needed. */
 async function turnsToAccept(copies: number): Promise<number> {
   const goFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-accept-')), 'go')
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/accept-turns-cluster.ts', String(copies), goFile], {
-    cwd: ROOT,
-    env: { ...process.env, CONNECTIONS: String(CONNECTIONS) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { child, out, port } = await startFixture('tests/helpers/accept-turns-cluster.ts', [String(copies), goFile], {
+    CONNECTIONS: String(CONNECTIONS),
   })
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
   const sockets: net.Socket[] = []
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
-      const poll = setInterval(() => {
-        const m = /port (\d+)/.exec(out)
-        if (m) {
-          clearInterval(poll)
-          resolve(Number(m[1]))
-        }
-      }, 20)
-    })
     // The worker is blocked: these complete in the kernel and wait in its accept queue.
     await Promise.all(
       Array.from({ length: CONNECTIONS }, () => {
@@ -44,8 +31,8 @@ async function turnsToAccept(copies: number): Promise<number> {
     )
     fs.writeFileSync(goFile, '')
     await new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    const m = /turns (\d+) accepted (\d+)/.exec(out)
-    if (!m) throw new Error(`no count: ${out}`)
+    const m = /turns (\d+) accepted (\d+)/.exec(out.text)
+    if (!m) throw new Error(`no count: ${out.text}`)
     expect(Number(m[2])).toBe(CONNECTIONS)
     return Number(m[1])
   } finally {
@@ -54,10 +41,71 @@ async function turnsToAccept(copies: number): Promise<number> {
   }
 }
 
+/** Starts a fixture script; resolves with the child, its output so far, and the port it printed. */
+async function startFixture(script: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const out = { text: '' }
+  child.stdout!.on('data', (d) => (out.text += d))
+  const port = await new Promise<number>((resolve, reject) => {
+    const poll = setInterval(() => {
+      const m = /port (\d+)/.exec(out.text)
+      if (m) {
+        clearInterval(poll)
+        resolve(Number(m[1]))
+      }
+    }, 20)
+    child.once('exit', (code) => {
+      clearInterval(poll)
+      reject(new Error(`exited ${code}: ${out.text}`))
+    })
+  })
+  return { child, out, port }
+}
+
 describe('listener copies', () => {
   it('one handle takes in one waiting connection per turn; eight take in eight', async () => {
     expect(await turnsToAccept(0)).toBeGreaterThanOrEqual(CONNECTIONS)
     // 50 turns if every turn finds all eight handles ready; allowance for a turn that finds fewer.
     expect(await turnsToAccept(7)).toBeLessThanOrEqual(CONNECTIONS / 8 + 25)
   }, 60_000)
+
+  it('a graceful stop waits for requests on connections the copies accepted', async () => {
+    const goFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-drain-')), 'go')
+    const { child, out, port } = await startFixture('tests/helpers/drain-cluster.ts', ['3', '20', goFile])
+    try {
+      // New connections each, so the four handles share them (each accepts one a turn).
+      const replies = Array.from(
+        { length: 20 },
+        () =>
+          new Promise<string>((resolve, reject) =>
+            http
+              .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+                let body = ''
+                res.on('data', (d) => (body += d))
+                res.on('end', () => resolve(body))
+              })
+              .on('error', reject),
+          ),
+      )
+      // The worker is blocked: give the connections time to wait in its queue, then let it turn.
+      await new Promise((r) => setTimeout(r, 300))
+      fs.writeFileSync(goFile, '')
+      while (!out.text.includes('all running')) await new Promise((r) => setTimeout(r, 20))
+      // The four handles took them in (five turns for 20; one handle would need 20), and every
+      // connection counts as the server's, those the copies accepted too.
+      const running = /all running on (\d+) connections after (\d+) turns/.exec(out.text)
+      expect(Number(running?.[2])).toBeLessThanOrEqual(10)
+      expect(Number(running?.[1])).toBe(20)
+      child.kill('SIGTERM')
+      expect(await Promise.all(replies)).toEqual(Array(20).fill('ok'))
+      await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())))
+      expect(out.text).toMatch(/closed with 0 running/)
+    } finally {
+      child.kill('SIGKILL')
+    }
+  }, 30_000)
 })

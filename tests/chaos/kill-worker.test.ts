@@ -59,7 +59,9 @@ describe('kill -9 of one worker', () => {
     const stage = (what: string) => console.log(`[kill-worker] ${what}`)
     stage('started')
     expect(workersOf(server.child.pid!)).toHaveLength(2)
-    for (const worker of workersOf(server.child.pid!)) expect(socketsOnPort(worker, port, 'listen')).toBe(LISTENERS)
+    // Each worker asks for its copies once it listens (the banner may come first).
+    const listening = () => workersOf(server!.child.pid!).map((worker) => socketsOnPort(worker, port, 'listen'))
+    expect(await until(() => listening().every((n) => n === LISTENERS), 30_000)).toBe(true)
     const admin = await new Client(base).login('admin', ADMIN_PASSWORD)
     const branch = (await admin.call('GET', '/api/orgs')).body.find((o: any) => o.name === '混沌支部')
     const exam = (await admin.call('POST', '/api/exams', examBody([branch.id], { closesInMs: 3_600_000 }))).body
@@ -107,7 +109,6 @@ describe('kill -9 of one worker', () => {
     expect(await until(() => sockets.every((s) => s.connected), 20_000)).toBe(true)
     // The replacement, once it has started, asked the primary for its copies of the listening socket
     // like the first two.
-    const listening = () => workersOf(server!.child.pid!).map((worker) => socketsOnPort(worker, port, 'listen'))
     expect(await until(() => listening().every((n) => n === LISTENERS), 120_000)).toBe(true)
 
     stage('replaced and reconnected')

@@ -28,7 +28,7 @@ if (cluster.isPrimary) {
   const server = http.createServer()
   server.on('connection', () => accepted++)
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve))
-  await acceptOnListenerCopies(server, copies, 4096)
+  await acceptOnListenerCopies(server, { count: copies, backlog: 4096, onError: (err) => console.error(err) })
   console.log(`port ${(server.address() as AddressInfo).port}`)
   while (!fs.existsSync(goFile)) {
     // Blocked on purpose: nothing is accepted until every connection waits in the kernel's queue.
