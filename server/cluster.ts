@@ -5,10 +5,10 @@
 // Not node:cluster's default round-robin: there the primary accepts every connection and hands a
 // worker its next one only after that worker acknowledged the last — about one per worker per
 // event-loop turn — and queues the rest without bound; with phones arriving faster than that, the
-// queue outgrew their connect timeout and no connection got in any more (measured at 10,000 phones). Each worker is a whole server with its own event loop, file-descriptor
-// budget and database pool; socket.io rooms are shared through the primary (cluster adapter) or
-// Redis. A worker that dies is replaced; its sockets reconnect to the others, and its acknowledged
-// answers are already committed.
+// queue outgrew their connect timeout and no connection got in any more (measured at 10,000 phones).
+// Each worker is a whole server with its own event loop, file-descriptor budget and database pool;
+// socket.io rooms are shared through the primary (cluster adapter) or Redis. A worker that dies is
+// replaced; its sockets reconnect to the others, and its acknowledged answers are already committed.
 import cluster, { type Worker } from 'node:cluster'
 import { setupPrimary } from '@socket.io/cluster-adapter'
 import { serveListenerCopies } from './listener-copies.js'

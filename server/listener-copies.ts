@@ -49,11 +49,8 @@ export function serveListenerCopies(worker: Worker): void {
   })
 }
 
-/** Node's own bookkeeping of who accepted a socket (net.Server counts its connections to know when it is drained). */
-interface Accepted {
-  server: net.Server
-  _server: net.Server & { _connections: number }
-}
+/** Node's own bookkeeping: a net.Server counts its connections to know when it is drained, and a socket names the server that counts it. */
+type Counting = net.Server & { _connections: number }
 
 export interface CopiesOptions {
   /** How many more handles. */
@@ -83,16 +80,15 @@ export async function acceptOnListenerCopies(
   if (!own) throw new Error('the server must listen before it can be copied')
   const copies: net.Server[] = []
   const stop = () => copies.forEach((copy) => copy.close())
-  const owner = server as unknown as Accepted['_server']
+  const owner = server as unknown as Counting
   const adopt = (copy: net.Server) => (socket: net.Socket) => {
     // Counted as `server`'s own connection, not the copy's: `server.close()` (a graceful stop) waits
     // until its connections are gone, and a socket counted on the copy would be left out — the worker
-    // would close its database under requests still running on it.
-    const accepted = socket as unknown as Accepted
-    ;(copy as unknown as Accepted['_server'])._connections--
+    // would close its database under requests still running on it. (The HTTP server sets the
+    // socket's public `server` itself.)
+    ;(copy as unknown as Counting)._connections--
     owner._connections++
-    accepted.server = server
-    accepted._server = owner
+    ;(socket as unknown as { _server: Counting })._server = owner
     server.emit('connection', socket)
   }
   let listening = 0

@@ -93,10 +93,12 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
   // The first is the one it listens on; the primary copies the rest.
   if (isClusterWorker()) {
     const onError = (err: unknown) => app.log.warn({ err }, 'accepting on a listener copy failed')
-    // Without its copies a worker still serves, on one handle: better than failing to start.
-    stopListenerCopies = await acceptOnListenerCopies(app.server, { count: config.listenersPerWorker - 1, backlog, onError }).catch(
-      (err) => (onError(err), () => {}),
-    )
+    try {
+      stopListenerCopies = await acceptOnListenerCopies(app.server, { count: config.listenersPerWorker - 1, backlog, onError })
+    } catch (err) {
+      // Without its copies a worker still serves, on one handle: better than failing to start.
+      onError(err)
+    }
   }
 }
 

@@ -15,10 +15,8 @@ const CONNECTIONS = 400
 
 /** Runs the one-worker cluster with `copies` extra handles; resolves with the turns it needed. */
 async function turnsToAccept(copies: number): Promise<number> {
-  const goFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-accept-')), 'go')
-  const { child, out, port } = await startFixture('tests/helpers/accept-turns-cluster.ts', [String(copies), goFile], {
-    CONNECTIONS: String(CONNECTIONS),
-  })
+  const goFile = newGoFile()
+  const { child, out, port } = await startFixture(['turns', String(copies), goFile, String(CONNECTIONS)])
   const sockets: net.Socket[] = []
   try {
     // The worker is blocked: these complete in the kernel and wait in its accept queue.
@@ -41,11 +39,13 @@ async function turnsToAccept(copies: number): Promise<number> {
   }
 }
 
-/** Starts a fixture script; resolves with the child, its output so far, and the port it printed. */
-async function startFixture(script: string, args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+/** Where the test tells the blocked worker to turn (the file's existence). */
+const newGoFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-accept-')), 'go')
+
+/** Starts the one-worker cluster (tests/helpers/listener-copies-cluster.ts); resolves with the child, its output so far, and its port. */
+async function startFixture(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/listener-copies-cluster.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const out = { text: '' }
@@ -74,8 +74,8 @@ describe('listener copies', () => {
   }, 60_000)
 
   it('a graceful stop waits for requests on connections the copies accepted', async () => {
-    const goFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-drain-')), 'go')
-    const { child, out, port } = await startFixture('tests/helpers/drain-cluster.ts', ['3', '20', goFile])
+    const goFile = newGoFile()
+    const { child, out, port } = await startFixture(['drain', '3', goFile, '20'])
     try {
       // New connections each, so the four handles share them (each accepts one a turn).
       const replies = Array.from(
