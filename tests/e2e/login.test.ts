@@ -9,6 +9,23 @@ import path from 'node:path'
 
 const env = useBrowserServer()
 
+/**
+ * Runs `during` with every place in the server's hashing queue taken, as a crowd arriving at 9:00
+ * takes them (the server answers anything that hashes 503 + Retry-After), then lets the crowd through
+ * and runs `after`, which should see the page get its turn without anyone pressing anything.
+ */
+async function inLoginStorm(during: () => Promise<void>, after: () => Promise<void>) {
+  const places: HashPlace[] = []
+  try {
+    while (!hashPool.full) places.push(hashPool.admit())
+    await during()
+    for (const place of places.splice(0)) place.release()
+    await after()
+  } finally {
+    for (const place of places) place.release()
+  }
+}
+
 describe('logging in', () => {
   it('a secretary on a phone sees the member shell with its five tabs', async () => {
     const context = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
@@ -72,26 +89,21 @@ describe('logging in', () => {
   })
 
   it('in a login storm the page says it is queueing, counts down, and gets in by itself', async () => {
-    // Every place in the server's hashing queue taken, as a crowd arriving at 9:00 takes them: the
-    // server answers this login 503 + Retry-After, and the page waits it out on its own.
-    const places: HashPlace[] = []
-    try {
-      while (!hashPool.full) places.push(hashPool.admit())
-      const page = await env.browser.newPage({ viewport: PHONE })
-      await loginAs(page, env.server.baseUrl, 'dy0003', DEMO_PASSWORD)
-      const notice = page.locator('[data-test=login-queue]')
-      await expect.poll(() => notice.innerText()).toContain('登录的人较多，正在排队')
-      expect(await page.locator('[data-test=login-queue-seconds]').innerText()).toMatch(/约 \d+ 秒后自动重新登录|正在重新登录/)
-      expect(await page.locator('[data-test=login-submit]').innerText()).toContain('排队中')
-      await shot(page, 'phone-login-queue')
-      // The crowd is through: the next retry gets in without anyone pressing anything.
-      for (const place of places.splice(0)) place.release()
-      await page.waitForURL(`${env.server.baseUrl}/`, { timeout: 30_000 })
-      expect(await notice.count()).toBe(0)
-      await page.close()
-    } finally {
-      for (const place of places) place.release()
-    }
+    // The server answers this login 503 + Retry-After, and the page waits it out on its own.
+    const page = await env.browser.newPage({ viewport: PHONE })
+    const notice = page.locator('[data-test=busy-queue]')
+    await inLoginStorm(
+      async () => {
+        await loginAs(page, env.server.baseUrl, 'dy0003', DEMO_PASSWORD)
+        await expect.poll(() => notice.innerText()).toContain('登录的人较多，正在排队')
+        expect(await page.locator('[data-test=busy-queue-seconds]').innerText()).toMatch(/约 \d+ 秒后自动重新登录|正在重新登录/)
+        expect(await page.locator('[data-test=login-submit]').innerText()).toContain('排队中')
+        await shot(page, 'phone-login-queue')
+      },
+      () => page.waitForURL(`${env.server.baseUrl}/`, { timeout: 30_000 }),
+    )
+    expect(await notice.count()).toBe(0)
+    await page.close()
   })
 
   it('a password change in a login storm waits its turn the same way, and goes through', async () => {
@@ -104,19 +116,16 @@ describe('logging in', () => {
     await page.locator('[data-test=current-password] input').fill(DEMO_PASSWORD)
     await page.locator('[data-test=new-password] input').fill(fresh)
     await page.locator('[data-test=repeat-password] input').fill(fresh)
-    const places: HashPlace[] = []
-    try {
-      while (!hashPool.full) places.push(hashPool.admit())
-      await page.locator('[data-test=password-submit]').click()
-      const notice = page.locator('[data-test=login-queue]')
-      await expect.poll(() => notice.innerText()).toContain('正在排队')
-      expect(await notice.innerText()).toMatch(/约 \d+ 秒后自动重新提交|正在重新提交/)
-      expect(await notice.innerText()).toContain('也不用再点“确认修改”')
-      for (const place of places.splice(0)) place.release()
-      await page.waitForURL(`${env.server.baseUrl}/`, { timeout: 30_000 })
-    } finally {
-      for (const place of places) place.release()
-    }
+    await inLoginStorm(
+      async () => {
+        await page.locator('[data-test=password-submit]').click()
+        const notice = page.locator('[data-test=busy-queue]')
+        await expect.poll(() => notice.innerText()).toContain('正在排队')
+        expect(await notice.innerText()).toMatch(/约 \d+ 秒后自动重新提交|正在重新提交/)
+        expect(await notice.innerText()).toContain('也不用再点“确认修改”')
+      },
+      () => page.waitForURL(`${env.server.baseUrl}/`, { timeout: 30_000 }),
+    )
     await page.close()
     expect(await tokenFor(env.server, 'dy0119', fresh)).toBeTruthy()
   })
@@ -147,6 +156,37 @@ describe('admin console', () => {
     expect(await page.locator('[data-test=import-commit]').isDisabled()).toBe(true)
     const found = await api(env.server, 'GET', '/api/users?q=e2e00', await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password))
     expect(found.total).toBe(0)
+    await page.close()
+  })
+
+  it('an import turned away by a login storm says it is queueing and goes through by itself', async () => {
+    // Imported people get hashed initial passwords; while a 9:00 crowd holds every hashing place the
+    // server answers the import 503 + Retry-After, and the dialog waits that out instead of failing.
+    const page = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.waitForURL(/\/console/)
+    const file = path.join(os.tmpdir(), `people-storm-${process.pid}.xlsx`)
+    fs.writeFileSync(
+      file,
+      await xlsx(['用户名', '姓名', '组织', '角色', '初始密码'], [['e2e101', '测试丙', '办公室党支部', '党员', 'Init2026a']]),
+    )
+    await page.locator('[data-test=users-import]').click()
+    await page.locator('[data-test=import-upload] input[type=file]').setInputFiles(file)
+    await expect.poll(() => page.locator('[data-test=import-ok]').count()).toBe(1)
+    const notice = page.locator('[data-test=busy-queue]')
+    await inLoginStorm(
+      async () => {
+        await page.locator('[data-test=import-commit]').click()
+        await expect.poll(() => notice.innerText()).toContain('服务器正忙，文件正在排队')
+        expect(await notice.innerText()).toMatch(/约 \d+ 秒后自动重新上传|正在重新上传/)
+        expect(await notice.innerText()).toContain('也不用再点“确认导入”')
+        await shot(page, 'desktop-admin-import-queue')
+      },
+      () => expect.poll(() => page.locator('[data-test=import-done]').count(), { timeout: 30_000 }).toBe(1),
+    )
+    expect(await notice.count()).toBe(0)
+    const found = await api(env.server, 'GET', '/api/users?q=e2e101', await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password))
+    expect(found.total).toBe(1)
     await page.close()
   })
 })

@@ -56,7 +56,7 @@ export const msg = {
     queueRetryIn: (seconds: number, action: string) => `约 ${seconds} 秒后自动重新${action}`,
     queueRetrying: (action: string) => `正在重新${action}…`,
     queueButton: '排队中…',
-    queueHint: (tries: number, button: string) => `请不要关闭或刷新页面，也不用再点“${button.replace(/\s/g, '')}”（第 ${tries} 次排队）`,
+    queueHint: (tries: number, button: string) => `请不要关闭或刷新页面，也不用再点“${button}”（第 ${tries} 次排队）`,
     demoTitle: '演示账号（当前为首次启动生成的演示数据）',
     demoAccounts: [
       { role: '管理员', username: 'admin', password: 'Admin@2026' },
@@ -159,6 +159,8 @@ export const msg = {
     importStep3: '完成',
     importHint: '列：用户名、姓名、组织、角色、初始密码。先预检，无误后再导入。',
     uploading: '上传中',
+    busyTitle: '服务器正忙，文件正在排队',
+    busyAction: '上传',
     checking: '正在预检…',
     dryRunOk: (c: number, u: number) => `预检通过：将新建 ${c} 人，更新 ${u} 人`,
     dryRunBad: (n: number) => `发现 ${n} 行有问题，请修改后重新上传，或跳过这些行导入`,

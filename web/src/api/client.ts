@@ -1,5 +1,5 @@
 // The one way the web app talks to the API: JSON in and out, bearer token, one silent refresh on 401.
-import { useAuthStore } from '@/stores/auth'
+import { fetchRetryAfter, useAuthStore } from '@/stores/auth'
 import { router } from '@/router'
 import { msg } from '@/messages'
 import { takeEarly } from './early'
@@ -85,7 +85,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   // A GET the app already made at start-up (early.ts) is answered from there when it succeeded.
   const early = method === 'GET' ? await takeEarly(path) : null
   const request = () => send(method, path, { body })
-  const res = early?.ok ? early : options.waitOutBusy ? await useAuthStore().waitOutBusy(request) : await request()
+  const res = early?.ok ? early : options.waitOutBusy ? await useAuthStore().waitOutBusy(request, fetchRetryAfter) : await request()
   if (!res.ok) throw await toApiError(res)
   if (res.status === 204) return undefined as T
   return res.json() as Promise<T>
@@ -97,8 +97,38 @@ export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, body
 export const patch = <T>(path: string, body?: unknown) => api<T>('PATCH', path, body ?? {})
 export const del = <T>(path: string) => api<T>('DELETE', path)
 
-/** Multipart upload with progress (fetch cannot report upload progress). Resolves with status and body. */
-export function upload<T>(path: string, file: File, onProgress?: (percent: number) => void): Promise<{ status: number; body: T }> {
+/**
+ * Multipart upload with progress (fetch cannot report upload progress). Resolves with status and body;
+ * 422 (a file with bad rows) resolves too, so the caller can show the rows. `waitOutBusy`: an import
+ * that the server turns away for now (503 + Retry-After: its sheet readers busy, or a login storm
+ * holding every hashing place) is sent again by itself, as a login is (see the auth store).
+ */
+export async function upload<T>(
+  path: string,
+  file: File,
+  onProgress?: (percent: number) => void,
+  options: { waitOutBusy?: boolean } = {},
+): Promise<{ status: number; body: T }> {
+  const send = () => uploadOnce(path, file, onProgress)
+  const res = options.waitOutBusy ? await useAuthStore().waitOutBusy(send, (r) => (r.status === 503 ? r.retryAfter : null)) : await send()
+  const body = res.body as (ErrorEnvelope & T) | null
+  if (res.status >= 400 && res.status !== 422) {
+    throw new ApiError(
+      res.status,
+      body?.error?.code ?? 'HTTP',
+      body?.error?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status)),
+      body?.error?.details,
+      body,
+    )
+  }
+  return { status: res.status, body: body as T }
+}
+
+function uploadOnce(
+  path: string,
+  file: File,
+  onProgress?: (percent: number) => void,
+): Promise<{ status: number; retryAfter: string | null; body: unknown }> {
   const auth = useAuthStore()
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
@@ -107,23 +137,13 @@ export function upload<T>(path: string, file: File, onProgress?: (percent: numbe
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(Math.round((e.loaded / e.total) * 100))
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', msg.common.networkError))
     xhr.onload = () => {
-      let body: (ErrorEnvelope & T) | null = null
+      let body: unknown = null
       try {
         body = JSON.parse(xhr.responseText)
       } catch {
         /* not JSON */
       }
-      if (xhr.status >= 400 && xhr.status !== 422) {
-        reject(
-          new ApiError(
-            xhr.status,
-            body?.error?.code ?? 'HTTP',
-            body?.error?.message ?? (xhr.status >= 500 ? msg.common.serverError : msg.common.requestFailed(xhr.status)),
-            body?.error?.details,
-            body,
-          ),
-        )
-      } else resolve({ status: xhr.status, body: body as T })
+      resolve({ status: xhr.status, retryAfter: xhr.getResponseHeader('retry-after'), body })
     }
     const form = new FormData()
     form.append('file', file)

@@ -57,7 +57,9 @@ export const questionsApi = {
   renameCategory: (from: string, to: string) => post<{ updated: number }>('/api/questions/categories/rename', { from, to }),
   deleteCategory: (path: string) => del<void>(`/api/questions/categories?${new URLSearchParams({ path })}`),
   importFile: (file: File, opts: { dryRun: boolean; skipInvalid?: boolean }, onProgress?: (percent: number) => void) =>
-    upload<QuestionImportResult>(`/api/questions/import?dryRun=${opts.dryRun}&skipInvalid=${opts.skipInvalid ?? false}`, file, onProgress),
+    upload<QuestionImportResult>(`/api/questions/import?dryRun=${opts.dryRun}&skipInvalid=${opts.skipInvalid ?? false}`, file, onProgress, {
+      waitOutBusy: true,
+    }),
   exportFile: (format: 'xlsx' | 'json', f: QuestionFilter, filename: string) =>
     download(`/api/questions/export?${filterQuery(f, { format })}`, filename),
   template: (filename: string) => download('/api/questions/template', filename),

@@ -12,6 +12,7 @@ export const usersApi = {
       `/api/users/import${toQuery({ dryRun: opts.dryRun, skipInvalid: opts.skipInvalid ?? false })}`,
       file,
       onProgress,
+      { waitOutBusy: true },
     ),
   template: (filename: string) => download('/api/users/import/template', filename),
 }

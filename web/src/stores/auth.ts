@@ -8,6 +8,9 @@ const KEY = 'xuece.auth'
 /** How many times a request turned away by a storm (503 + Retry-After) is sent again before giving up. */
 const BUSY_RETRIES = 5
 
+/** The Retry-After of a fetch answer the server turned away for now (503), else null. */
+export const fetchRetryAfter = (res: Response): string | null => (res.status === 503 ? res.headers.get('retry-after') : null)
+
 interface Saved {
   accessToken: string
   refreshToken: string
@@ -41,16 +44,18 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   /**
-   * Sends a request that needs a password hash, waiting out a storm: when the server's hashing queue is
-   * full (everyone arriving for the exam at 9:00) it answers 503 + Retry-After, and nothing was done.
-   * Waiting that long plus a random share of it spreads the retries instead of returning in a wave.
-   * The wait is published (queuedUntil) so the page can say so instead of spinning for 20 s.
+   * Sends a request the server may turn away for a while, waiting that out: when its hashing queue is
+   * full (everyone arriving for the exam at 9:00) or its sheet readers are busy it answers 503 +
+   * Retry-After, and nothing was done. Waiting that long plus a random share of it spreads the
+   * retries instead of returning in a wave. The wait is published (queuedUntil) so the page can say
+   * so instead of spinning for 20 s. `retryAfterOf` reads the server's Retry-After from a refused
+   * answer (null when the answer was not a refusal); fetch answers are read by `fetchRetryAfter`.
    */
-  async function waitOutBusy(send: () => Promise<Response>): Promise<Response> {
+  async function waitOutBusy<R>(send: () => Promise<R>, retryAfterOf: (res: R) => string | null): Promise<R> {
     let res = await send()
     try {
-      for (let tries = 0; res.status === 503 && res.headers.get('retry-after') && tries < BUSY_RETRIES; tries++) {
-        const seconds = Math.min(10, Number(res.headers.get('retry-after')) || 2)
+      for (let tries = 0, after = retryAfterOf(res); after && tries < BUSY_RETRIES; tries++, after = retryAfterOf(res)) {
+        const seconds = Math.min(10, Number(after) || 2)
         const waitMs = seconds * 1000 * (1 + Math.random())
         queuedUntil.value = Date.now() + waitMs
         queueTries.value = tries + 1
@@ -75,7 +80,7 @@ export const useAuthStore = defineStore('auth', () => {
       }).catch(() => {
         throw new Error(msg.common.networkError)
       })
-    const res = await waitOutBusy(send)
+    const res = await waitOutBusy(send, fetchRetryAfter)
     const body = await res.json().catch(() => null)
     if (!res.ok)
       throw Object.assign(

@@ -3,7 +3,7 @@
 import { onBeforeUnmount, reactive, ref } from 'vue'
 import { getSocket, realtimeConnected } from '@/api/realtime'
 import { battlesApi, type BattleMode, type BattleState, type LiveQuestion, type LiveRankRow } from '@/api/battles'
-import { useCountdown } from './useCountdown'
+import { useCountdown } from '@/composables/useCountdown'
 import { useSocketEvents } from './useSocketEvents'
 
 export interface Seat {

@@ -3,7 +3,7 @@
 import { reactive, ref } from 'vue'
 import { getSocket } from '@/api/realtime'
 import { contestsApi, type ContestState, type LiveQuestion, type LiveRankRow } from '@/api/contests'
-import { useCountdown } from '@/components/battles/useCountdown'
+import { useCountdown } from '@/composables/useCountdown'
 import { useSocketEvents } from '@/components/battles/useSocketEvents'
 
 export interface Reveal {
