@@ -1,4 +1,4 @@
-// More than one accepting handle on the same listening socket, in each cluster worker.
+// More than one accepting handle on the same listening socket, in each server process.
 //
 // Why: libuv (1.45 and later; Node 20 ships 1.46) accepts at most one connection per listening handle
 // per event-loop turn. A worker busy with thousands of sockets turns every 5–60 ms, so it takes in
@@ -7,16 +7,21 @@
 // same socket (each its own file descriptor, all one queue in the kernel) accepts up to N a turn.
 // Node ≥ 22.12's `reusePort` would give each worker its own queue instead; Node 20 has only this.
 //
-// How: with node:cluster's shared-handle scheduling (SCHED_NONE) each worker listens on its own
-// descriptor of the one socket the primary bound. A worker sends that handle to the primary and the
-// primary sends it back `count` times; every handle passed over the IPC channel arrives as a new
-// descriptor (SCM_RIGHTS), so the worker ends up with `count` more of them. The primary sends the
-// raw handle, not a net.Server: a net.Server arriving in the primary would start accepting there.
-// A connection a copy accepts is handed to the HTTP server and counted as the server's own, so a
-// graceful stop waits for it like for any other.
-import cluster, { type Worker } from 'node:cluster'
+// How: every handle passed over an IPC channel arrives as a new descriptor (SCM_RIGHTS). A process
+// sends its listening handle to its peer, and the peer sends it back `count` times, so the process
+// ends up with `count` more descriptors of the same socket. In a cluster the peer is the primary:
+// with node:cluster's shared-handle scheduling (SCHED_NONE) each worker listens on its own
+// descriptor of the one socket the primary bound. A single server process (WORKERS=1, the embedded
+// PGlite) has no peer, so it forks a helper for the moment (listener-copier.mjs) — a process cannot
+// pass a descriptor to itself. The peer sends the raw handle back, not a net.Server: a net.Server
+// arriving in a process starts accepting there. A connection a copy accepts is handed to the HTTP
+// server and counted as the server's own, so a graceful stop waits for it like for any other.
+import { fork, type ChildProcess } from 'node:child_process'
+import cluster from 'node:cluster'
+import type { EventEmitter } from 'node:events'
 import type { Server as HttpServer } from 'node:http'
 import net from 'node:net'
+import { fileURLToPath } from 'node:url'
 
 const REQUEST = 'xuece:listener-copies'
 const COPY = 'xuece:listener-copy'
@@ -26,26 +31,44 @@ interface CopiesRequest {
   count: number
 }
 
-/** Primary side: answers each request of `worker` with the copies it asked for (installed once per fork). */
-export function serveListenerCopies(worker: Worker): void {
-  worker.on('message', (message: CopiesRequest, handle?: { close(): void }) => {
+/**
+ * The other end of an IPC channel: a cluster worker or a forked child as their parent sees them, or
+ * this process as its parent's child (`process`).
+ */
+export type IpcPeer = EventEmitter & { send?(message: object, handle: net.Server, callback: (error: Error | null) => void): boolean }
+
+/** Peer side: answers each copies request arriving from `peer` with the copies it asked for (the primary installs it once per fork). */
+export function serveListenerCopies(peer: IpcPeer): void {
+  peer.on('message', (message: CopiesRequest, handle?: { close(): void }) => {
     if (message?.cmd !== REQUEST || !handle) return
-    // The primary's own descriptor of what it received is only a carrier: close it once all are
-    // sent — or once the worker is gone, whose unsent copies Node then drops without a callback.
+    // This process's own descriptor of what it received is only a carrier: close it once all are
+    // sent — or once the peer is gone, whose unsent copies Node then drops without a callback.
     let closed = false
     const closeCarrier = () => {
       if (!closed) handle.close()
       closed = true
     }
-    worker.once('disconnect', closeCarrier)
+    peer.once('disconnect', closeCarrier)
     const sends = Array.from(
       { length: message.count },
-      () => new Promise<void>((resolve) => worker.send({ cmd: COPY }, handle as net.Server, () => resolve())),
+      () => new Promise<void>((resolve) => peer.send!({ cmd: COPY }, handle as net.Server, () => resolve())),
     )
     void Promise.all(sends).then(() => {
-      worker.off('disconnect', closeCarrier)
+      peer.off('disconnect', closeCarrier)
       closeCarrier()
     })
+  })
+}
+
+/**
+ * The peer of a single server process: a helper child that answers one copies request. Disconnect
+ * it once the copies arrived, and it leaves (a child that fails to start disconnects by itself).
+ */
+export function forkListenerCopier(): ChildProcess {
+  // No inherited flags (--inspect, loaders): from the sources the helper registers tsx itself.
+  return fork(fileURLToPath(new URL('./listener-copier.mjs', import.meta.url)), [], {
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
 }
 
@@ -53,6 +76,8 @@ export function serveListenerCopies(worker: Worker): void {
 type Counting = net.Server & { _connections: number }
 
 export interface CopiesOptions {
+  /** Who sends the copies: `process` in a cluster worker (its primary), else a forkListenerCopier(). */
+  peer: IpcPeer
   /** How many more handles. */
   count: number
   /** The server's own accept-queue length (listen(2) on the shared socket sets it for all). */
@@ -63,17 +88,18 @@ export interface CopiesOptions {
 }
 
 /**
- * Worker side: `count` more handles on the socket `server` listens on, each handing what it accepts
+ * Server side: `count` more handles on the socket `server` listens on, each handing what it accepts
  * to `server` as if `server` had accepted it (the 'connection' event is how Node's HTTP server is
  * given a socket). Resolves once they listen (within `timeoutMs`), with the function that stops
  * them accepting (call it before the server closes).
  */
 export async function acceptOnListenerCopies(
   server: HttpServer,
-  { count, backlog, onError, timeoutMs = 30_000 }: CopiesOptions,
+  { peer, count, backlog, onError, timeoutMs = 30_000 }: CopiesOptions,
 ): Promise<() => void> {
-  if (!cluster.isWorker || count < 1) return () => {}
-  if (cluster.schedulingPolicy !== cluster.SCHED_NONE)
+  if (count < 1) return () => {}
+  // Under round-robin a worker's handle is a stand-in the primary feeds; there is nothing to copy.
+  if (cluster.isWorker && cluster.schedulingPolicy !== cluster.SCHED_NONE)
     throw new Error('listener copies need the workers to share the listening socket (cluster.SCHED_NONE)')
   // Fastify's server listens on a handle of its own; that handle is what the primary copies.
   const own = (server as unknown as { _handle?: object })._handle
@@ -93,10 +119,13 @@ export async function acceptOnListenerCopies(
   }
   let listening = 0
   let onCopy: (message: { cmd?: string }, handle?: object) => void = () => {}
+  let onGone = () => {}
   let timer: NodeJS.Timeout | undefined
   try {
     await new Promise<void>((resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`listener copies: ${listening} of ${count} arrived in ${timeoutMs} ms`)), timeoutMs)
+      onGone = () => reject(new Error(`listener copies: the peer left after ${listening} of ${count}`))
+      peer.once('disconnect', onGone)
       onCopy = (message, handle) => {
         if (message?.cmd !== COPY || !handle) return
         // The same socket options as Node's HTTP server gives its own connections.
@@ -111,8 +140,8 @@ export async function acceptOnListenerCopies(
           if (++listening === count) resolve()
         })
       }
-      process.on('message', onCopy)
-      process.send!({ cmd: REQUEST, count } satisfies CopiesRequest, own as net.Server)
+      peer.on('message', onCopy)
+      peer.send!({ cmd: REQUEST, count } satisfies CopiesRequest, own as net.Server, (err) => err && reject(err))
     })
   } catch (err) {
     stop()
@@ -120,7 +149,8 @@ export async function acceptOnListenerCopies(
   } finally {
     // A copy arriving after a timeout is left unused; the worker serves on the handles it has.
     clearTimeout(timer)
-    process.off('message', onCopy)
+    peer.off('message', onCopy)
+    peer.off('disconnect', onGone)
   }
   return stop
 }

@@ -12,7 +12,7 @@ import { resolveJwtSecret } from './lib/secrets.js'
 import { hashPool } from './lib/passwords.js'
 import { buildApp, DEFAULT_WEB_DIST } from './app.js'
 import { isClusterWorker, runWorkers } from './cluster.js'
-import { acceptOnListenerCopies } from './listener-copies.js'
+import { acceptOnListenerCopies, forkListenerCopier } from './listener-copies.js'
 import { startSweeper } from './modules/attempts/index.js'
 import { startNotificationJob } from './modules/notifications/index.js'
 import { startFeedbackReminders } from './modules/feedback/index.js'
@@ -89,16 +89,19 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
   // reset). The kernel caps it at net.core.somaxconn (4096 on current Linux).
   const backlog = 4096
   await app.listen({ port: config.port, host: config.host, backlog })
-  // A worker accepts on several handles: one per handle per event-loop turn is all libuv takes.
-  // The first is the one it listens on; the primary copies the rest.
-  if (isClusterWorker()) {
-    const onError = (err: unknown) => app.log.warn({ err }, 'accepting on a listener copy failed')
-    try {
-      stopListenerCopies = await acceptOnListenerCopies(app.server, { count: config.listenersPerWorker - 1, backlog, onError })
-    } catch (err) {
-      // Without its copies a worker still serves, on one handle: better than failing to start.
-      onError(err)
-    }
+  // The server accepts on several handles: one per handle per event-loop turn is all libuv takes.
+  // The first is the one it listens on; the rest are copies from the primary (a worker) or from a
+  // helper forked for the moment (a single process).
+  const copier = isClusterWorker() ? null : forkListenerCopier()
+  const onError = (err: unknown) => app.log.warn({ err }, 'accepting on a listener copy failed')
+  try {
+    const count = config.listenersPerWorker - 1
+    stopListenerCopies = await acceptOnListenerCopies(app.server, { peer: copier ?? process, count, backlog, onError })
+  } catch (err) {
+    // Without its copies the server still serves, on one handle: better than failing to start.
+    onError(err)
+  } finally {
+    if (copier?.connected) copier.disconnect()
   }
 }
 

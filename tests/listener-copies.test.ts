@@ -13,10 +13,12 @@ import { describe, expect, it } from 'vitest'
 const ROOT = path.resolve(import.meta.dirname, '..')
 const CONNECTIONS = 400
 
-/** Runs the one-worker cluster with `copies` extra handles; resolves with the turns it needed. */
-async function turnsToAccept(copies: number): Promise<number> {
+type Topology = 'cluster' | 'single'
+
+/** Runs the fixture server with `copies` extra handles; resolves with the turns it needed. */
+async function turnsToAccept(topology: Topology, copies: number): Promise<number> {
   const goFile = newGoFile()
-  const { child, out, port } = await startFixture(['turns', String(copies), goFile, String(CONNECTIONS)])
+  const { child, out, port } = await startFixture([topology, 'turns', String(copies), goFile, String(CONNECTIONS)])
   const sockets: net.Socket[] = []
   try {
     // The worker is blocked: these complete in the kernel and wait in its accept queue.
@@ -42,9 +44,9 @@ async function turnsToAccept(copies: number): Promise<number> {
 /** Where the test tells the blocked worker to turn (the file's existence). */
 const newGoFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-accept-')), 'go')
 
-/** Starts the one-worker cluster (tests/helpers/listener-copies-cluster.ts); resolves with the child, its output so far, and its port. */
+/** Starts the fixture server (tests/helpers/listener-copies-server.ts); resolves with the child, its output so far, and its port. */
 async function startFixture(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/listener-copies-cluster.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/listener-copies-server.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -68,14 +70,21 @@ async function startFixture(args: string[]) {
 
 describe('listener copies', () => {
   it('one handle takes in one waiting connection per turn; eight take in eight', async () => {
-    expect(await turnsToAccept(0)).toBeGreaterThanOrEqual(CONNECTIONS)
+    expect(await turnsToAccept('cluster', 0)).toBeGreaterThanOrEqual(CONNECTIONS)
     // 50 turns if every turn finds all eight handles ready; allowance for a turn that finds fewer.
-    expect(await turnsToAccept(7)).toBeLessThanOrEqual(CONNECTIONS / 8 + 25)
+    expect(await turnsToAccept('cluster', 7)).toBeLessThanOrEqual(CONNECTIONS / 8 + 25)
+  }, 60_000)
+
+  it('a single process gets its copies from a helper, which then leaves', async () => {
+    // The fixture waits for the helper's exit before it prints its port, so a helper that stayed
+    // would fail this by timeout.
+    expect(await turnsToAccept('single', 0)).toBeGreaterThanOrEqual(CONNECTIONS)
+    expect(await turnsToAccept('single', 7)).toBeLessThanOrEqual(CONNECTIONS / 8 + 25)
   }, 60_000)
 
   it('a graceful stop waits for requests on connections the copies accepted', async () => {
     const goFile = newGoFile()
-    const { child, out, port } = await startFixture(['drain', '3', goFile, '20'])
+    const { child, out, port } = await startFixture(['cluster', 'drain', '3', goFile, '20'])
     try {
       // New connections each, so the four handles share them (each accepts one a turn).
       const replies = Array.from(

@@ -1,8 +1,10 @@
-// A cluster of one worker that accepts on 1 + <copies> handles, as the server's workers do, and
-// whose event loop is busy (run as a child by tests/listener-copies.test.ts):
+// A server that accepts on 1 + <copies> handles, as the server does, and whose event loop is busy
+// (run as a child by tests/listener-copies.test.ts): in `cluster`, one worker whose copies come from
+// its primary; in `single`, one process whose copies come from a helper it forks (and which has left
+// by the time the port is printed):
 //
-//   node --import tsx tests/helpers/listener-copies-cluster.ts turns <copies> <go-file> <connections>
-//   node --import tsx tests/helpers/listener-copies-cluster.ts drain <copies> <go-file> <requests>
+//   node --import tsx tests/helpers/listener-copies-server.ts cluster|single turns <copies> <go-file> <connections>
+//   node --import tsx tests/helpers/listener-copies-server.ts cluster|single drain <copies> <go-file> <requests>
 //
 // Both print `port <n>` and then block until <go-file> exists — the test connects meanwhile, so
 // every connection already waits in the kernel's queue — then turn the event loop, each turn busy for
@@ -16,11 +18,12 @@ import cluster from 'node:cluster'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { acceptOnListenerCopies, serveListenerCopies } from '../../server/listener-copies.js'
+import { acceptOnListenerCopies, forkListenerCopier, serveListenerCopies } from '../../server/listener-copies.js'
 
-const [mode, copies, goFile, expected] = [process.argv[2], Number(process.argv[3]), process.argv[4]!, Number(process.argv[5])]
+const [topology, mode, copies, goFile, expected] = process.argv.slice(2)
+const single = topology === 'single'
 
-if (cluster.isPrimary) {
+if (cluster.isPrimary && !single) {
   // As server/cluster.ts does: workers share the socket the primary bound.
   cluster.schedulingPolicy = cluster.SCHED_NONE
   const worker = cluster.fork()
@@ -32,7 +35,8 @@ if (cluster.isPrimary) {
   let running = 0
   let turns = 0
   const server = http.createServer((_req, res) => {
-    if (++running === expected) server.getConnections((_err, n) => console.log(`all running on ${n} connections after ${turns} turns`))
+    if (++running === Number(expected))
+      server.getConnections((_err, n) => console.log(`all running on ${n} connections after ${turns} turns`))
     setTimeout(() => {
       running--
       res.end('ok')
@@ -40,7 +44,19 @@ if (cluster.isPrimary) {
   })
   server.on('connection', () => accepted++)
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve))
-  const stop = await acceptOnListenerCopies(server, { count: copies, backlog: 4096, onError: (err) => console.error(err) })
+  const copier = single ? forkListenerCopier() : null
+  const stop = await acceptOnListenerCopies(server, {
+    peer: copier ?? process,
+    count: Number(copies),
+    backlog: 4096,
+    onError: (err) => console.error(err),
+  })
+  if (copier) {
+    // As server/main.ts does: the helper has done its part and leaves once disconnected.
+    const exited = new Promise((resolve) => copier.once('exit', resolve))
+    copier.disconnect()
+    await exited
+  }
   process.on('SIGTERM', () => {
     stop()
     server.close(() => {
@@ -52,7 +68,7 @@ if (cluster.isPrimary) {
   while (!fs.existsSync(goFile)) {
     // Blocked on purpose: nothing is accepted until every connection waits in the kernel's queue.
   }
-  const done = () => (mode === 'turns' ? accepted >= expected : running >= expected)
+  const done = () => (mode === 'turns' ? accepted : running) >= Number(expected)
   const turn = () => {
     turns++
     const busyUntil = Date.now() + 5
