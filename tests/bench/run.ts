@@ -187,7 +187,7 @@ async function postgresTarget(url: URL, dbName: string): Promise<Target> {
     {
       DATABASE_URL: url.toString(),
       JWT_SECRET,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       DATA_DIR: '/tmp/xuece-bench-unused',
       WORKERS: String(WORKERS),
       // Behind the proxy the client address comes from X-Forwarded-For, as in the README's deployment.
