@@ -92,10 +92,10 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
   // The server accepts on several handles: one per handle per event-loop turn is all libuv takes.
   // The first is the one it listens on; the rest are copies from the primary (a worker) or from a
   // helper forked for the moment (a single process).
-  const copier = isClusterWorker() ? null : forkListenerCopier()
+  const count = config.listenersPerWorker - 1
+  const copier = isClusterWorker() || count < 1 ? null : forkListenerCopier()
   const onError = (err: unknown) => app.log.warn({ err }, 'accepting on a listener copy failed')
   try {
-    const count = config.listenersPerWorker - 1
     stopListenerCopies = await acceptOnListenerCopies(app.server, { peer: copier ?? process, count, backlog, onError })
   } catch (err) {
     // Without its copies the server still serves, on one handle: better than failing to start.

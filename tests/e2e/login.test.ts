@@ -185,6 +185,8 @@ describe('admin console', () => {
       () => expect.poll(() => page.locator('[data-test=import-done]').count(), { timeout: 30_000 }).toBe(1),
     )
     expect(await notice.count()).toBe(0)
+    // Said as done, not as the dry run's "预检通过" again.
+    expect(await page.locator('[data-test=import-done]').innerText()).toContain('导入完成：新建 1 人')
     const found = await api(env.server, 'GET', '/api/users?q=e2e101', await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password))
     expect(found.total).toBe(1)
     await page.close()

@@ -26,21 +26,20 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
-  let body: ErrorEnvelope | null = null
-  try {
-    body = await res.json()
-  } catch {
-    /* not JSON */
-  }
-  const e = body?.error
+/** The error of a failed answer: the API's own code and message when its body has them. */
+function apiError(status: number, body: unknown): ApiError {
+  const e = (body as ErrorEnvelope | null)?.error
   return new ApiError(
-    res.status,
-    e?.code ?? 'HTTP_' + res.status,
-    e?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status)),
+    status,
+    e?.code ?? 'HTTP_' + status,
+    e?.message ?? (status >= 500 ? msg.common.serverError : msg.common.requestFailed(status)),
     e?.details,
     body,
   )
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  return apiError(res.status, await res.json().catch(() => null))
 }
 
 /** A stable id for this browser, so the server can tell a device switch from a reload. */
@@ -111,17 +110,8 @@ export async function upload<T>(
 ): Promise<{ status: number; body: T }> {
   const send = () => uploadOnce(path, file, onProgress)
   const res = options.waitOutBusy ? await useAuthStore().waitOutBusy(send, (r) => (r.status === 503 ? r.retryAfter : null)) : await send()
-  const body = res.body as (ErrorEnvelope & T) | null
-  if (res.status >= 400 && res.status !== 422) {
-    throw new ApiError(
-      res.status,
-      body?.error?.code ?? 'HTTP',
-      body?.error?.message ?? (res.status >= 500 ? msg.common.serverError : msg.common.requestFailed(res.status)),
-      body?.error?.details,
-      body,
-    )
-  }
-  return { status: res.status, body: body as T }
+  if (res.status >= 400 && res.status !== 422) throw apiError(res.status, res.body)
+  return { status: res.status, body: res.body as T }
 }
 
 function uploadOnce(
