@@ -9,6 +9,9 @@ export const msg = {
     updatedInExam: '学测已更新：答案照常保存，交卷后刷新即可',
   },
   common: {
+    /** An upload the server turned away for now, waiting to be sent again by itself. */
+    uploadQueueTitle: '服务器正忙，文件正在排队',
+    uploadQueueAction: '上传',
     loading: '加载中…',
     empty: '暂无数据',
     retry: '重试',
@@ -159,8 +162,6 @@ export const msg = {
     importStep3: '完成',
     importHint: '列：用户名、姓名、组织、角色、初始密码。先预检，无误后再导入。',
     uploading: '上传中',
-    busyTitle: '服务器正忙，文件正在排队',
-    busyAction: '上传',
     checking: '正在预检…',
     dryRunOk: (c: number, u: number) => `预检通过：将新建 ${c} 人，更新 ${u} 人`,
     dryRunBad: (n: number) => `发现 ${n} 行有问题，请修改后重新上传，或跳过这些行导入`,
