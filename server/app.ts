@@ -31,6 +31,7 @@ import { attemptRoutes } from './modules/attempts/index.js'
 import { registerResultEvents, resultRoutes } from './modules/results/index.js'
 import { DomainEvents } from './lib/events.js'
 import type { Deps } from './lib/deps.js'
+import type { PoolReading } from './db/pool-meter.js'
 import realtimePlugin from './plugins/realtime.js'
 import { pointRoutes, registerPointEvents, registerPointReactions } from './modules/points/index.js'
 import { registerMediaFiles, studyRoutes } from './modules/study/index.js'
@@ -80,6 +81,8 @@ export interface AppDeps {
    * never wait in the pool's queue behind a wave of starts and submits; without it they use `db`.
    */
   pushDb?: Kysely<Database>
+  /** The shared PostgreSQL pool's waits and holds since the previous call (health metrics). */
+  poolReading?: () => PoolReading
   /** One of several node:cluster workers: rooms shared with the other workers, websocket transport only. */
   clusterWorker?: boolean
 }
@@ -189,7 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
-      await api.register(healthRoutes)
+      await api.register(healthRoutes, { poolReading: deps.poolReading })
       await api.register(authRoutes, { refreshTokenDays: deps.refreshTokenDays ?? 14 })
       await api.register(orgRoutes)
       await api.register(userRoutes)

@@ -62,6 +62,7 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
     autosaveDb: handle.dedicated?.(config.autosaveLanes + 1),
     // Pushes are serialised per exam and a few a second: one connection carries them.
     pushDb: handle.dedicated?.(1),
+    poolReading: handle.poolReading,
     clusterWorker: isClusterWorker(),
   })
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestContext, type TestContext } from './helpers/app.js'
+import { sql } from 'kysely'
+import { bearer, createTestContext, type TestContext } from './helpers/app.js'
+import { DEMO_ADMIN } from '../server/seed/demo.js'
 
 let t: TestContext
 beforeAll(async () => {
@@ -26,5 +28,40 @@ describe('health and unknown routes', () => {
     const res = await t.http().get('/api/docs/json')
     expect(res.status).toBe(200)
     expect(res.body.paths['/api/auth/login']).toBeDefined()
+  })
+})
+
+describe('the database pool in the process metrics', () => {
+  // A connection is free again only once the event loop has read its reply: the metrics tell a
+  // wait for a connection apart from time in PostgreSQL. Here every shared connection sleeps for
+  // a second while one more statement asks for one; it must show as waiting and as a long hold.
+  it.runIf(process.env.TEST_DATABASE_URL)('reports waits for a connection and how long connections were held', async () => {
+    const admin = await t.login(DEMO_ADMIN.username)
+    const metrics = () => t.http().get('/api/health/metrics').set(bearer(admin))
+    await metrics() // starts a new interval: what follows is all this test's
+
+    const SHARED_POOL = 10 // tests/helpers/template-db.ts opens the shared pool with 10
+    const sleepers = Array.from({ length: SHARED_POOL }, () => sql`select pg_sleep(1)`.execute(t.db))
+    const queued = sql`select 1`.execute(t.db)
+    await Promise.all([...sleepers, queued])
+
+    const pool = (await metrics()).body.databasePool
+    expect(pool.size).toBe(SHARED_POOL)
+    expect(pool.waitingMax).toBeGreaterThanOrEqual(1)
+    expect(pool.checkouts).toBeGreaterThanOrEqual(SHARED_POOL + 1)
+    expect(pool.waitMs.max).toBeGreaterThanOrEqual(900)
+    expect(pool.heldMs.max).toBeGreaterThanOrEqual(990)
+    expect(pool.heldMs.p99).toBeGreaterThanOrEqual(990)
+
+    // The next interval starts empty.
+    const next = (await metrics()).body.databasePool
+    expect(next.heldMs.max).toBeLessThan(900)
+  })
+
+  it.runIf(!process.env.TEST_DATABASE_URL)('has none on the embedded database (one connection, no pool)', async () => {
+    const admin = await t.login(DEMO_ADMIN.username)
+    const res = await t.http().get('/api/health/metrics').set(bearer(admin))
+    expect(res.status).toBe(200)
+    expect(res.body.databasePool).toBeUndefined()
   })
 })

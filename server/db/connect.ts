@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import type { Database } from './types.js'
 import { lockDataDir } from './pglite-lock.js'
+import { meterPool, type PoolReading } from './pool-meter.js'
 import path from 'node:path'
 
 export type DbKind = 'postgres' | 'pglite'
@@ -21,6 +22,8 @@ export interface DbHandle {
    * pool's queue behind everything else (closed with the handle). PGlite has one connection anyway.
    */
   dedicated?(size: number): Kysely<Database>
+  /** Only for PostgreSQL: the shared pool's waits and holds since the previous call. */
+  poolReading?(): PoolReading
 }
 
 const INT8_OID = 20
@@ -39,15 +42,16 @@ export type DbTarget = { kind: 'postgres'; url: string; poolSize?: number } | { 
 
 export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   if (target.kind === 'postgres') {
-    const db = postgresPool(target.url, target.poolSize ?? 20)
+    const { db, read } = postgresPool(target.url, target.poolSize ?? 20)
     const others: Kysely<Database>[] = []
     return {
       db,
       kind: 'postgres',
+      poolReading: read,
       dedicated(size) {
         const own = postgresPool(target.url, size)
-        others.push(own)
-        return own
+        others.push(own.db)
+        return own.db
       },
       close: async () => {
         await Promise.all([db, ...others].map((d) => d.destroy()))
@@ -80,7 +84,7 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   }
 }
 
-function postgresPool(url: string, max: number): Kysely<Database> {
+function postgresPool(url: string, max: number): { db: Kysely<Database>; read: () => PoolReading } {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -93,5 +97,6 @@ function postgresPool(url: string, max: number): Kysely<Database> {
   // needed the connection already fails (and answers 503).
   pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', () => {}))
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const meter = meterPool(pool, max)
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: meter.pool }) }), read: meter.read }
 }

@@ -107,6 +107,8 @@ export interface BenchReport {
     cpuCoresMean: number
     /** From /api/health/metrics: one worker's view when there are several. */
     eventLoopP99MsMax: number
+    /** The shared PostgreSQL pool of the worker answering /api/health/metrics (absent on PGlite). */
+    pool?: { size: number; startWave: PoolFigures; run: PoolFigures }
   }
   /** The load generators' own event-loop delay (per-second p99 over all of them): part of every latency they measure. */
   loadgens?: { loopP99MsMedian: number; loopP99MsMax: number }
@@ -119,11 +121,21 @@ export interface BenchReport {
     serverLoop?: [number, number][]
     /** One worker's [seconds, RSS MB, JS heap used MB], from /api/health/metrics. */
     serverMemory?: [number, number, number][]
+    /** The same worker's shared pool: [s, wait p99, held p50, held p99, waiting max, checkouts] (ms). */
+    serverPool?: [number, number, number, number, number, number][]
     loadgenLoop?: [number, number][]
     rss: [number, number][]
     windows: { name: string; from: number; to: number }[]
   }
   errors: Record<string, number>
+}
+
+interface PoolFigures {
+  waitP99MsMax: number
+  heldP50MsMedian: number | null
+  heldP99MsMax: number
+  waitingMax: number
+  checkoutsPerSecond: number
 }
 
 const n = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '–' : `${v.toLocaleString('en-US')}${unit}`)
@@ -290,6 +302,18 @@ function tables(r: BenchReport): Table[] {
           `RSS max ${n(r.server.rssMbMax)} MB (all processes)`,
           `event-loop p99 max ${n(r.server.eventLoopP99MsMax)} ms${r.server.workers > 1 ? ' (one worker)' : ''}`,
         ],
+        ...(r.server.pool
+          ? (['startWave', 'run'] as const).map((span) => {
+              const p = r.server.pool![span]
+              return [
+                `shared database pool of ${r.server.pool!.size}, ${span === 'startWave' ? 'start wave' : 'whole run'}${r.server.workers > 1 ? ' (one worker)' : ''}`,
+                `${n(p.checkoutsPerSecond)} checkouts/s`,
+                `wait for a connection: p99 ≤ ${n(p.waitP99MsMax)} ms (worst second), up to ${n(p.waitingMax)} waiting`,
+                `held: p50 ${n(p.heldP50MsMedian)} ms (median second), p99 ≤ ${n(p.heldP99MsMax)} ms`,
+                'held = statements + reading their replies',
+              ]
+            })
+          : []),
         ...(r.loadgens
           ? [
               [

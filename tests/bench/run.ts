@@ -33,6 +33,7 @@ import { loginStorm, refreshStorm, type StormOutcome } from './storm.js'
 import { startNginx } from './proxy.js'
 import { checkTargets, markdown, writeReport, type BenchReport, type WindowSummary } from './report.js'
 import type { LoadgenConfig, LoadgenMessage, LoadgenResult } from './loadgen.js'
+import type { PoolReading } from '../../server/db/pool-meter.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 // `--scenario duels|contest`: the live-game scenarios, with flags of their own (tests/bench/live.ts).
@@ -652,6 +653,7 @@ async function main() {
         rssMbMax: Math.max(0, ...treeSamples.map((s) => s.rssMb)),
         cpuCoresMean: round(examTree.reduce((n, s) => n + s.cpuCores, 0) / Math.max(1, examTree.length), 2) ?? 0,
         eventLoopP99MsMax: Math.max(0, ...metrics.map((m) => m.eventLoopDelayMs.p99)),
+        pool: poolSummary(metrics, { from: rel(startBase), to: rel(startBase + (takerCount / START_RATE) * 1000) + 2 }),
       },
       timeline: {
         latency: [],
@@ -659,6 +661,13 @@ async function main() {
         connections,
         rss: treeSamples.map((s) => [rel(s.at), s.rssMb] as [number, number]),
         serverLoop: metrics.map((m) => [round(m.t, 1) ?? 0, m.eventLoopDelayMs.p99] as [number, number]),
+        // The answering worker's shared pool each second: [s, wait p99, held p50, held p99, waiting max, checkouts].
+        serverPool: metrics
+          .filter((m) => m.databasePool)
+          .map((m) => {
+            const d = m.databasePool
+            return [round(m.t, 1) ?? 0, d.waitMs.p99, d.heldMs.p50, d.heldMs.p99, d.waitingMax, d.checkouts]
+          }),
         // The answering worker's RSS and JS heap (MB): what of its memory is JavaScript objects.
         serverMemory: metrics.map((m) => [round(m.t, 1) ?? 0, m.rssMb, m.heapUsedMb] as [number, number, number]),
         loadgenLoop: worstLoadgenLoop.map(([at, ms]) => [rel(at), ms] as [number, number]),
@@ -715,4 +724,32 @@ function pushLatencies(acks: number[], seen: { at: number; submitted: number }[]
     out.add(Math.max(0, seen[e].at - sorted[k]))
   }
   return out
+}
+
+/**
+ * The shared database pool as one worker saw it each second (absent on the embedded database):
+ * over the start wave and over the whole run, the worst second's wait p99 and hold p99, the
+ * median second's hold p50, the most requests waiting at once, and checkouts per second.
+ */
+function poolSummary(metrics: { t: number; databasePool?: PoolReading }[], startWave: { from: number; to: number }) {
+  const seconds = metrics.filter((m) => m.databasePool && m.databasePool.checkouts > 0)
+  if (seconds.length === 0) return undefined
+  const over = (rows: typeof seconds) => {
+    const d = rows.map((m) => m.databasePool!)
+    return {
+      waitP99MsMax: Math.max(0, ...d.map((x) => x.waitMs.p99)),
+      heldP50MsMedian: percentile(
+        d.map((x) => x.heldMs.p50),
+        50,
+      ),
+      heldP99MsMax: Math.max(0, ...d.map((x) => x.heldMs.p99)),
+      waitingMax: Math.max(0, ...d.map((x) => x.waitingMax)),
+      checkoutsPerSecond: Math.round(d.reduce((n, x) => n + x.checkouts, 0) / Math.max(1, d.length)),
+    }
+  }
+  return {
+    size: seconds[0].databasePool!.size,
+    startWave: over(seconds.filter((m) => m.t >= startWave.from && m.t <= startWave.to)),
+    run: over(seconds),
+  }
 }

@@ -73,6 +73,7 @@ export async function createTestContext(
     trustProxy: opts.trustProxy,
     autosaveDb: opts.autosaveConnections ? handle.dedicated?.(opts.autosaveConnections) : undefined,
     pushDb: opts.pushConnection ? handle.dedicated?.(1) : undefined,
+    poolReading: handle.poolReading,
   })
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   else await app.ready()

@@ -1,8 +1,10 @@
-// Process figures for operators and the benchmark: memory, CPU, event-loop delay, sockets.
+// Process figures for operators and the benchmark: memory, CPU, event-loop delay, sockets, and the
+// database pool's waits.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import type { PoolReading } from '../../db/pool-meter.js'
 
 /** The health module's runtime state: an event-loop monitor, closed with the app. */
-export function processMetrics(socketCount: () => number) {
+export function processMetrics(socketCount: () => number, poolReading?: () => PoolReading) {
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()
   let lastCpu = process.cpuUsage()
@@ -26,6 +28,7 @@ export function processMetrics(socketCount: () => number) {
         max: Math.round(loop.max / 1e4) / 100,
       },
       sockets: socketCount(),
+      databasePool: poolReading?.(),
     }
     loop.reset()
     return result

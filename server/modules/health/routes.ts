@@ -2,9 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { isSeededDemo } from '../../seed/demo-state.js'
 import { processMetrics } from './metrics.js'
+import type { PoolReading } from '../../db/pool-meter.js'
 import { ErrorBody, withErrors } from '../../lib/schemas.js'
 
-export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const Percentiles = (description: string) =>
+  Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }, { description: `${description}（毫秒）` })
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ poolReading?: () => PoolReading }> = async (app, opts) => {
   app.get(
     '/health',
     {
@@ -28,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 
-  const metrics = processMetrics(() => app.io?.engine?.clientsCount ?? 0)
+  const metrics = processMetrics(() => app.io?.engine?.clientsCount ?? 0, opts.poolReading)
   app.addHook('onClose', async () => metrics.close())
   app.get(
     '/health/metrics',
@@ -44,6 +48,18 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
             cpuCores: Type.Number({ description: '自上次调用以来的 CPU 占用，以核计（1.0 = 一个核满载）' }),
             eventLoopDelayMs: Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }),
             sockets: Type.Integer(),
+            databasePool: Type.Optional(
+              Type.Object(
+                {
+                  size: Type.Integer(),
+                  waitingMax: Type.Integer({ description: '同一时刻排队等连接的请求数最大值' }),
+                  checkouts: Type.Integer({ description: '取用连接的次数' }),
+                  waitMs: Percentiles('从要连接到拿到连接'),
+                  heldMs: Percentiles('拿到连接到归还：语句执行加读到回复'),
+                },
+                { description: 'PostgreSQL 共享连接池（嵌入式数据库时没有）' },
+              ),
+            ),
           }),
         }),
       },
