@@ -21,6 +21,7 @@ import * as activityFiles from './2026-12-03-52-activity-files.js'
 import * as answersVersion from './2026-12-03-60-answers-version.js'
 import * as questionSearchText from './2026-12-03-61-question-search-text.js'
 import * as contestHostNode from './2026-12-03-62-contest-host-node.js'
+import * as awardPoints from './2026-12-04-01-award-points.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-60-answers-version': answersVersion,
   '2026-12-03-61-question-search-text': questionSearchText,
   '2026-12-03-62-contest-host-node': contestHostNode,
+  '2026-12-04-01-award-points': awardPoints,
 }

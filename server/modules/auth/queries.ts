@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../db/types.js'
+import type { auditRow } from '../../lib/audit.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -108,23 +109,32 @@ export async function pruneLoginFailures(db: Db, now: Date) {
   await db.deleteFrom('login_failures').where('updated_at', '<', before).execute()
 }
 
-export async function insertSession(
-  db: Db,
-  s: { id: string; userId: number; tokenHash: string; expiresAt: Date; createdAt: Date; userAgent?: string; ip?: string },
-) {
+/**
+ * A new session and its audit row, in one statement: both are written or neither, and a login
+ * holds a pooled connection for one round trip instead of four (begin, two inserts, commit). A
+ * data-modifying WITH runs to completion whether or not the outer statement reads it.
+ */
+export async function insertSessionAudited(db: Db, s: NewSession, auditEntry: ReturnType<typeof auditRow>) {
   await db
-    .insertInto('sessions')
-    .values({
-      id: s.id,
-      user_id: s.userId,
-      token_hash: s.tokenHash,
-      expires_at: s.expiresAt,
-      created_at: s.createdAt,
-      last_seen_at: s.createdAt,
-      user_agent: s.userAgent ?? null,
-      ip: s.ip ?? null,
-    })
+    .with('session', (w) => w.insertInto('sessions').values(sessionRow(s)))
+    .insertInto('audit_log')
+    .values(auditEntry)
     .execute()
+}
+
+type NewSession = { id: string; userId: number; tokenHash: string; expiresAt: Date; createdAt: Date; userAgent?: string; ip?: string }
+
+function sessionRow(s: NewSession) {
+  return {
+    id: s.id,
+    user_id: s.userId,
+    token_hash: s.tokenHash,
+    expires_at: s.expiresAt,
+    created_at: s.createdAt,
+    last_seen_at: s.createdAt,
+    user_agent: s.userAgent ?? null,
+    ip: s.ip ?? null,
+  }
 }
 
 /** An exam attempt still running keeps its person's session alive past the idle limit. */

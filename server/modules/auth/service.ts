@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Deps } from '../../lib/deps.js'
 import type { Principal } from '../../lib/scope.js'
-import { audit } from '../../lib/audit.js'
+import { audit, auditRow } from '../../lib/audit.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { AppError, unauthorized, validationError } from '../../lib/errors.js'
 import { decoyHash, hashPassword, hashPool, passwordProblem, verifyPassword, type HashPlace } from '../../lib/passwords.js'
@@ -181,8 +181,9 @@ async function admittedLogin(
 
   const sessionId = randomBytes(12).toString('base64url')
   const refresh = newRefreshToken(sessionId)
-  await withTransaction(ctx.deps, async (tx) => {
-    await q.insertSession(tx, {
+  await q.insertSessionAudited(
+    db,
+    {
       id: sessionId,
       userId: user.id,
       tokenHash: refresh.hash,
@@ -190,13 +191,13 @@ async function admittedLogin(
       createdAt: now,
       ip: client.ip,
       userAgent: client.userAgent,
-    })
-    await audit(tx, user.id, 'auth.login', 'user', user.id, {
+    },
+    auditRow(user.id, 'auth.login', 'user', user.id, {
       ip: client.ip ?? null,
       userAgent: client.userAgent?.slice(0, 200) ?? null,
       totp: !!user.totp_enabled_at,
-    })
-  })
+    }),
+  )
   // 登录 earns a point once a day: the points module reacts to this after the session is stored.
   await ctx.deps.events.emitAndSettle('user:loggedIn', { userId: user.id, orgId: user.org_id, at: now })
   return {

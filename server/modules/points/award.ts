@@ -1,10 +1,14 @@
 // Awarding points: idempotent by key, capped per day (or week) under a row lock, so two parallel
-// requests at the cap earn once, and a retried request never earns twice. Both functions run in
-// the caller's transaction (lib/transaction.ts): the points commit with the change that earned them.
+// requests at the cap earn once, and a retried request never earns twice. The locking steps run
+// in one statement (the award_points function, migration 2026-12-04-01): an award holds a pooled
+// connection for one round trip. In the caller's transaction (lib/transaction.ts) the points commit
+// with the change that earned them; on the database handle itself the award is its own transaction.
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../../db/types.js'
 import type { Tx } from '../../lib/transaction.js'
 import { shanghaiDate, weekStart } from '../../lib/time.js'
 import { allPeriodKeys } from './periods.js'
-import { ruleOn } from './rules.js'
+import { ruleInForce } from './rules.js'
 import { pointRuleEnabled } from '../policy/index.js'
 
 export interface AwardInput {
@@ -27,68 +31,25 @@ export interface AwardResult {
   disabled?: true
 }
 
-export async function award(tx: Tx, input: AwardInput): Promise<AwardResult> {
+export async function award(db: Tx | Kysely<Database>, input: AwardInput): Promise<AwardResult> {
   const day = shanghaiDate(input.at)
-  const rule = await ruleOn(tx, input.rule, day)
+  const rule = await ruleInForce(db, input.rule, day)
   if (!rule) throw new Error(`unknown point rule ${input.rule}`)
   // Points are motivation a deployment may switch off, wholly or per rule (国办函〔2026〕12号: no
   // compulsory 打卡签到 or 在线时长): a switched-off rule earns nothing and leaves no ledger row.
-  if (!(await pointRuleEnabled(tx, rule.code))) return { rule: rule.code, points: 0, capped: false, duplicate: false, disabled: true }
+  if (!(await pointRuleEnabled(db, rule.code))) return { rule: rule.code, points: 0, capped: false, duplicate: false, disabled: true }
   const period = rule.weekly_cap !== null ? `W:${weekStart(day)}` : `D:${day}`
   const cap = rule.weekly_cap ?? rule.daily_cap
-  const key = { user_id: input.userId, rule_code: rule.code, period }
-  await tx
-    .insertInto('point_counters')
-    .values({ ...key, earned: 0 })
-    .onConflict((oc) => oc.doNothing())
-    .execute()
-  const counter = await tx
-    .selectFrom('point_counters')
-    .select('earned')
-    .where('user_id', '=', key.user_id)
-    .where('rule_code', '=', key.rule_code)
-    .where('period', '=', key.period)
-    .forUpdate()
-    .executeTakeFirstOrThrow()
   const wanted = rule.points * (input.units ?? 1)
-  const points = cap === null ? wanted : Math.max(0, Math.min(wanted, cap - counter.earned))
-
-  const inserted = await tx
-    .insertInto('point_ledger')
-    .values({
-      user_id: input.userId,
-      org_id: input.orgId,
-      rule_code: rule.code,
-      rule_version: rule.version,
-      points,
-      day,
-      idem_key: input.idemKey,
-      detail: input.detail ? JSON.stringify(input.detail) : null,
-      created_at: input.at,
-    })
-    .onConflict((oc) => oc.columns(['user_id', 'idem_key']).doNothing())
-    .returning('id')
-    .executeTakeFirst()
-  if (!inserted) {
-    const prior = await tx
-      .selectFrom('point_ledger')
-      .select('points')
-      .where('user_id', '=', input.userId)
-      .where('idem_key', '=', input.idemKey)
-      .executeTakeFirstOrThrow()
-    return { rule: rule.code, points: prior.points, capped: false, duplicate: true }
-  }
-  if (points > 0) {
-    await tx
-      .updateTable('point_counters')
-      .set((eb) => ({ earned: eb('earned', '+', points) }))
-      .where('user_id', '=', key.user_id)
-      .where('rule_code', '=', key.rule_code)
-      .where('period', '=', key.period)
-      .execute()
-    await addToTotals(tx, input.userId, day, points)
-  }
-  return { rule: rule.code, points, capped: points < wanted, duplicate: false }
+  const { rows } = await sql<{ awarded: number; duplicate: boolean }>`
+    select awarded, duplicate from award_points(
+      ${input.userId}::integer, ${input.orgId}::integer, ${rule.code}::text, ${rule.version}::integer,
+      ${wanted}::integer, ${cap}::integer, ${period}::text, ${day}::date, ${input.idemKey}::text,
+      ${input.detail ? JSON.stringify(input.detail) : null}::jsonb, ${input.at}::timestamptz,
+      ${allPeriodKeys(day)}::text[])`.execute(db)
+  const { awarded, duplicate } = rows[0]
+  if (duplicate) return { rule: rule.code, points: awarded, capped: false, duplicate: true }
+  return { rule: rule.code, points: awarded, capped: awarded < wanted, duplicate: false }
 }
 
 async function addToTotals(tx: Tx, userId: number, day: string, points: number) {

@@ -28,6 +28,35 @@ export async function ruleOn(db: Db, code: string, day: string) {
   return (await rulesOn(db, day)).find((r) => r.code === code)
 }
 
+/**
+ * The rule in force, read through a short cache per database handle (as the policy is): every
+ * login awards 登录, and on exam day a read of the rules per award was a round trip per login on
+ * a pool that starts queue for. A rule changed on this node is seen at once (`forgetRules`), on
+ * another within CACHE_MS. Inside a transaction the rules are read, not cached: the transaction
+ * may hold a change of its own.
+ */
+export async function ruleInForce(db: Db, code: string, day: string) {
+  if (db.isTransaction) return ruleOn(db, code, day)
+  const hit = cache.get(db)?.get(day)
+  if (hit && Date.now() - hit.at < CACHE_MS) return (await hit.rules).find((r) => r.code === code)
+  const rules = rulesOn(db, day)
+  const byDay = cache.get(db) ?? new Map()
+  // One day at a time is all awards ask for (today's); the map never grows past the days asked within CACHE_MS.
+  for (const [d, e] of byDay) if (Date.now() - e.at >= CACHE_MS) byDay.delete(d)
+  byDay.set(day, { at: Date.now(), rules })
+  cache.set(db, byDay)
+  rules.catch(() => byDay.get(day)?.rules === rules && byDay.delete(day))
+  return (await rules).find((r) => r.code === code)
+}
+
+/** After a rule change: this node's next award reads the rules again. */
+export function forgetRules(db: Db) {
+  cache.delete(db)
+}
+
+const CACHE_MS = 2_000
+const cache = new WeakMap<object, Map<string, { at: number; rules: Promise<Rule[]> }>>()
+
 export type Rule = Awaited<ReturnType<typeof rulesOn>>[number]
 
 export function toRuleDto(r: Rule) {

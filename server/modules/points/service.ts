@@ -13,7 +13,7 @@ import { readPolicy } from '../policy/index.js'
 import { adjust } from './award.js'
 import type { Period } from './periods.js'
 import { orgBoard, userBoard, type BoardRow } from './queries.js'
-import { rulesOn, type Rule } from './rules.js'
+import { forgetRules, rulesOn, type Rule } from './rules.js'
 
 /**
  * Which org a leaderboard may be about: one of the caller's own ancestors (my branch, my unit, the
@@ -105,6 +105,7 @@ export async function changeRule(
     await audit(tx, principal.userId, 'points.rule', 'point_rule', created.code, { version: created.version, effectiveFrom })
     return created
   })
+  forgetRules(deps.db)
   return { ...row, effective_from: effectiveFrom }
 }
 
