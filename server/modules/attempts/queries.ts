@@ -116,7 +116,10 @@ void listsEveryColumn
 
 /**
  * Inserts a new attempt and counts the person as started (exam_people, exam_org_counts) in one
- * statement — atomic on its own, and one round trip on the exam-day hot path.
+ * statement — atomic on its own, and one round trip on the exam-day hot path. With `firstOnly`
+ * it inserts nothing (and returns undefined) when the person already has an attempt of this exam
+ * or an allowance: the caller then reads the person's state and starts the long way. Two first
+ * starts at once both pass that check, and the unique attempt number lets one of them in (23505).
  */
 export async function insertAttemptCounted(
   db: Db,
@@ -131,13 +134,20 @@ export async function insertAttemptCounted(
     paper: Paper
     deviceId: string | null
   },
-): Promise<Selectable<AttemptTable>> {
+  { firstOnly = false } = {},
+): Promise<Selectable<AttemptTable> | undefined> {
+  const first = firstOnly
+    ? sql`not exists (select 1 from attempts where exam_id = ${a.examId} and user_id = ${a.userId})
+        and not exists (select 1 from exam_allowances where exam_id = ${a.examId} and user_id = ${a.userId})`
+    : sql`true`
   // Everything but the paper comes back: the caller has it already, and at 200 starts a second
   // sending it back to be parsed again is wasted work for both sides.
   const { rows } = await sql<Omit<Selectable<AttemptTable>, 'paper'>>`
     with inserted as (
       insert into attempts (exam_id, user_id, org_id, attempt_no, status, started_at, deadline, max_score, paper, device_id)
-      values (${a.examId}, ${a.userId}, ${a.orgId}, ${a.attemptNo}, 'in_progress', ${a.startedAt}, ${a.deadline}, ${a.maxScore}, ${JSON.stringify(a.paper)}::jsonb, ${a.deviceId})
+      select ${a.examId}::int, ${a.userId}::int, ${a.orgId}::int, ${a.attemptNo}::int, 'in_progress', ${a.startedAt}::timestamptz,
+        ${a.deadline}::timestamptz, ${a.maxScore}::numeric, ${JSON.stringify(a.paper)}::jsonb, ${a.deviceId}::text
+      where ${first}
       returning *
     ), person as (
       insert into exam_people (exam_id, user_id, org_id) select exam_id, user_id, org_id from inserted
@@ -145,5 +155,5 @@ export async function insertAttemptCounted(
       returning org_id
     ), counted as (${addToOrgCounts(sql`select ${a.examId}, org_id, 1, 0, 0 from person`)})
     select ${sql.join(COLUMNS_BUT_PAPER.map((c) => sql.ref(c)))} from inserted`.execute(db)
-  return { ...rows[0], paper: a.paper }
+  return rows[0] && { ...rows[0], paper: a.paper }
 }

@@ -48,6 +48,17 @@ export async function startAttempt(
   if (!isInAudience(principal.orgPath, audience)) throw forbidden('您不在本次考试的参考范围内')
   const now = deps.clock.now()
 
+  // Nearly every start of exam morning is a person's first: try it as one statement, without
+  // reading their state first. It inserts nothing when they have an attempt or an allowance, and
+  // a first start racing another (double tap, two devices) loses on the unique attempt number;
+  // both go the long way below, which resumes or refuses as before.
+  if (!exam.archived_at && now >= new Date(exam.opens_at) && now < new Date(exam.closes_at) && exam.max_attempts >= 1) {
+    const first = await newAttempt(deps, exams, exam, principal, now, { used: 0, extra_minutes: 0 }, deviceId, { firstOnly: true }).catch(
+      (err) => (isUniqueViolation(err) ? undefined : Promise.reject(err)),
+    )
+    if (first) return started(deps, state, exam, principal, first)
+  }
+
   const person = await q.personExamState(deps.db, examId, principal.userId)
   if (person.open_id) {
     const open = (await q.findAttempt(deps.db, person.open_id))!
@@ -60,8 +71,33 @@ export async function startAttempt(
   if (now >= new Date(exam.closes_at)) throw conflict('考试已结束')
   if (person.used >= exam.max_attempts + person.extra_attempts) throw conflict('作答次数已用完')
 
+  try {
+    const attempt = (await newAttempt(deps, exams, exam, principal, now, person, deviceId))!
+    return started(deps, state, exam, principal, attempt)
+  } catch (err) {
+    // Two starts raced (double tap, two devices): the database let one win; resume that one.
+    if (!isUniqueViolation(err)) throw err
+    const winner = await q.findOpenAttempt(deps.db, examId, principal.userId)
+    if (!winner) throw conflict('作答次数已用完')
+    return resume(deps, state, exam, winner, deviceId)
+  }
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505'
+
+/** Draws a paper and inserts the person's next attempt with it (undefined: `firstOnly` and not their first). */
+async function newAttempt(
+  deps: Deps,
+  exams: ExamCatalog,
+  exam: ExamRow,
+  principal: Principal,
+  now: Date,
+  person: { used: number; extra_minutes: number },
+  deviceId: string | undefined,
+  { firstOnly = false } = {},
+) {
   const today = shanghaiDate(now)
-  const pool = await exams.drawPool(examId, exam.paper as PaperSpec, today)
+  const pool = await exams.drawPool(exam.id, exam.paper as PaperSpec, today)
   const paper = await drawPaper(deps.db, exam.paper as PaperSpec, {
     shuffleQuestions: exam.shuffle_questions,
     shuffleOptions: exam.shuffle_options,
@@ -70,9 +106,10 @@ export async function startAttempt(
   })
   const minutes = exam.duration_minutes + person.extra_minutes
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
-  try {
-    const attempt = await q.insertAttemptCounted(deps.db, {
-      examId,
+  return q.insertAttemptCounted(
+    deps.db,
+    {
+      examId: exam.id,
       userId: principal.userId,
       orgId: principal.orgId,
       attemptNo: person.used + 1,
@@ -81,17 +118,15 @@ export async function startAttempt(
       maxScore: Number(exam.max_score),
       paper,
       deviceId: deviceId ?? null,
-    })
-    deps.events.emit('exam:changed', examId)
-    state.remember(attempt.id, { userId: principal.userId, examId, oneDevice: exam.one_device, paper })
-    return startPayload(deps, attempt, [])
-  } catch (err) {
-    // Two starts raced (double tap, two devices): the database let one win; resume that one.
-    if ((err as { code?: string }).code !== '23505') throw err
-    const winner = await q.findOpenAttempt(deps.db, examId, principal.userId)
-    if (!winner) throw conflict('作答次数已用完')
-    return resume(deps, state, exam, winner, deviceId)
-  }
+    },
+    { firstOnly },
+  )
+}
+
+function started(deps: Deps, state: AttemptState, exam: ExamRow, principal: Principal, attempt: AttemptRow) {
+  deps.events.emit('exam:changed', exam.id)
+  state.remember(attempt.id, { userId: principal.userId, examId: exam.id, oneDevice: exam.one_device, paper: attempt.paper as Paper })
+  return startPayload(deps, attempt, [])
 }
 
 async function resume(deps: Deps, state: AttemptState, exam: ExamRow, attempt: AttemptRow, deviceId?: string) {
