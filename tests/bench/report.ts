@@ -443,6 +443,8 @@ export function writeReport(r: BenchReport, dir: string): { json: string; html: 
   const html = path.join(dir, `bench-${stamp}.html`)
   fs.writeFileSync(json, JSON.stringify(r, null, 2))
   const echarts = fs.readFileSync(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'), 'utf8')
+  // The shared pool, per second (absent on the embedded database and in reports made before it was metered).
+  const pool = r.timeline.serverPool ?? []
   // The storm windows are shaded on every chart.
   const areas = JSON.stringify(r.timeline.windows.map((w) => [{ name: w.name, xAxis: w.from }, { xAxis: w.to }]))
   const chart = (id: string, title: string, series: [number, number][], yName: string, kind: 'scatter' | 'line') =>
@@ -454,12 +456,34 @@ export function writeReport(r: BenchReport, dir: string): { json: string; html: 
 <p class="m">Machine: ${r.machine.cpus} × ${esc(r.machine.model)}, ${r.machine.memGb} GB, Node ${esc(r.machine.node)}. Parameters: ${esc(JSON.stringify(r.params))}. <a href="index.html">All runs</a></p>
 ${tables(r).map(htmlTable).join('\n')}
 <p>${esc(Object.keys(r.errors).length ? `Errors: ${JSON.stringify(r.errors)}` : 'Errors: none')}</p>
-<div id="lat" class="c"></div><div id="thr" class="c"></div><div id="con" class="c"></div><div id="rss" class="c"></div>
+<div id="lat" class="c"></div><div id="thr" class="c"></div><div id="con" class="c"></div><div id="rss" class="c"></div>${pool.length ? '<div id="pool" class="c"></div><div id="held" class="c"></div>' : ''}
 <script>${echarts}</script><script>
 ${chart('lat', 'Autosave latency over time (ms); storms shaded', r.timeline.latency, 'ms', 'scatter')}
 ${chart('thr', 'Acknowledged autosaves per second', r.timeline.throughput, 'saves/s', 'line')}
 ${chart('con', 'Open taker sockets (load generators’ count)', r.timeline.connections, 'sockets', 'line')}
 ${chart('rss', 'RSS of all server processes (MB)', r.timeline.rss, 'MB', 'line')}
+${
+  pool.length
+    ? chart(
+        'pool',
+        'Wait for a database connection, p99 of each second (ms)',
+        pool.map((p) => [p[0], p[1]]),
+        'ms',
+        'line',
+      )
+    : ''
+}
+${
+  pool.length
+    ? chart(
+        'held',
+        'Database connection held, p50 of each second (ms): statements + reading replies',
+        pool.map((p) => [p[0], p[2]]),
+        'ms',
+        'line',
+      )
+    : ''
+}
 </script></html>`,
   )
   return { json, html, index: writeIndex(dir) }
