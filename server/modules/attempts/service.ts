@@ -51,10 +51,11 @@ export async function startAttempt(
   // Nearly every start of exam morning is a person's first: try it as one statement, without
   // reading their state first. It inserts nothing when they have an attempt or an allowance, and
   // a first start racing another (double tap, two devices) loses on the unique attempt number;
-  // both go the long way below, which resumes or refuses as before.
+  // both go the long way below, which resumes or refuses as before. So does a paper that cannot be
+  // drawn now (questions withdrawn mid-exam): someone already in the exam must still get back in.
   if (!exam.archived_at && now >= new Date(exam.opens_at) && now < new Date(exam.closes_at) && exam.max_attempts >= 1) {
     const first = await newAttempt(deps, exams, exam, principal, now, { used: 0, extra_minutes: 0 }, deviceId, { firstOnly: true }).catch(
-      (err) => (isUniqueViolation(err) ? undefined : Promise.reject(err)),
+      (err) => (isUniqueViolation(err) || err instanceof AppError ? undefined : Promise.reject(err)),
     )
     if (first) return started(deps, state, exam, principal, first)
   }
