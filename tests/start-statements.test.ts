@@ -8,6 +8,7 @@ import { createQueryId, PostgresQueryCompiler, type RootOperationNode } from 'ky
 import { bearer, createTestContext, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
+import { ManualClock } from '../server/lib/clock.js'
 
 const compiler = new PostgresQueryCompiler()
 const TOUCHES_ATTEMPTS = /\b(attempts|exam_allowances|exam_people)\b/
@@ -109,5 +110,45 @@ describe('starting an exam', () => {
     const rows = await t.db.selectFrom('attempts').select('id').where('exam_id', '=', exam.id).execute()
     expect(rows).toHaveLength(1)
     expect(await startedCount(exam.id)).toBe(1)
+  })
+})
+
+describe('starting again after the bank changed', () => {
+  // 23:50 in Shanghai (UTC+8): a draw pool is per exam and day, so twenty minutes later the next
+  // start draws from the bank as it is then.
+  const clock = new ManualClock(new Date('2026-12-10T15:50:00Z'))
+  let c: TestContext
+  beforeAll(async () => {
+    c = await createTestContext({ clock })
+  })
+  afterAll(async () => {
+    await c?.close()
+  })
+
+  it('resumes a person already in the exam when no paper can be drawn any more', async () => {
+    const root = await c.login(DEMO_ADMIN.username)
+    const orgs: { id: number; name: string }[] = (await c.http().get('/api/orgs').set(bearer(root))).body
+    const exam = await createOpenExam(c, root, {
+      title: '题目撤下之后',
+      audienceOrgIds: [orgs.find((o) => o.name === '省工业和信息化厅')!.id],
+      opensAt: new Date(clock.now().getTime() - 60_000).toISOString(),
+      closesAt: new Date(clock.now().getTime() + 2 * 3_600_000).toISOString(),
+    })
+    const member = await c.login('dy0017')
+    const first = await c.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})
+    expect(first.status).toBe(200)
+
+    // Every judge question withdrawn; past midnight the pool is read again and has none.
+    await c.db.updateTable('questions').set({ status: 'retired' }).where('type', '=', 'judge').execute()
+    clock.advance(20 * 60_000)
+
+    const again = await c.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})
+    expect(again.status, JSON.stringify(again.body)).toBe(200)
+    expect(again.body.attemptId).toBe(first.body.attemptId)
+    // Someone not yet in the exam is told plainly that no paper can be made.
+    const newcomer = await c.login('dy0018')
+    const refused = await c.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(newcomer)).send({})
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.message).toMatch(/题目不足/)
   })
 })
