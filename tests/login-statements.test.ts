@@ -4,18 +4,17 @@
 // with the point rules and the policy read through their caches: two statements for what took
 // two transactions of four and nine round trips. The rows are checked too, not only counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createQueryId, PostgresQueryCompiler, type RootOperationNode } from 'kysely'
+import { statementRecorder } from './helpers/statements.js'
 import { createTestContext, type TestContext } from './helpers/app.js'
 import { DEMO_PASSWORD } from '../server/seed/demo.js'
 
-const compiler = new PostgresQueryCompiler()
+const statements = statementRecorder()
 const WRITTEN_BY_A_LOGIN = /\b(sessions|audit_log|point_\w+|award_points)\b/
 
 let t: TestContext
-let statements: string[] = []
 beforeAll(async () => {
   t = await createTestContext({
-    observeQueries: (node: RootOperationNode) => void statements.push(compiler.compileQuery(node, createQueryId()).sql),
+    observeQueries: statements.observe,
   })
 })
 afterAll(async () => {
@@ -26,11 +25,11 @@ describe('a login', () => {
   it('writes its session, audit row and 登录 point in two statements', async () => {
     // A first login warms the caches (rules, policy) as the day's first logins do.
     await t.login('dy0001')
-    statements = []
+    statements.take()
 
     const res = await t.http().post('/api/auth/login').send({ username: 'dy0002', password: DEMO_PASSWORD })
     expect(res.status).toBe(200)
-    const writes = statements.filter((s) => WRITTEN_BY_A_LOGIN.test(s))
+    const writes = statements.take().filter((s) => WRITTEN_BY_A_LOGIN.test(s))
     expect(writes).toHaveLength(2)
     expect(writes[0]).toMatch(/^with "session" as \(insert into "sessions" .*\) insert into "audit_log"/s)
     expect(writes[1]).toMatch(/award_points\(/)

@@ -4,22 +4,21 @@
 // already has an attempt or an allowance — those starts go the long way, which must still resume,
 // refuse and extend exactly as before. The guard is checked here along with the count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createQueryId, PostgresQueryCompiler, type RootOperationNode } from 'kysely'
+import { statementRecorder } from './helpers/statements.js'
 import { bearer, createTestContext, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { ManualClock } from '../server/lib/clock.js'
 
-const compiler = new PostgresQueryCompiler()
+const statements = statementRecorder()
 const TOUCHES_ATTEMPTS = /\b(attempts|exam_allowances|exam_people)\b/
 
 let t: TestContext
-let statements: string[] = []
 let admin: string
 let audienceOrgIds: number[]
 beforeAll(async () => {
   t = await createTestContext({
-    observeQueries: (node: RootOperationNode) => void statements.push(compiler.compileQuery(node, createQueryId()).sql),
+    observeQueries: statements.observe,
   })
   admin = await t.login(DEMO_ADMIN.username)
   const orgs: { id: number; name: string }[] = (await t.http().get('/api/orgs').set(bearer(admin))).body
@@ -47,11 +46,11 @@ describe('starting an exam', () => {
     const member = await t.login('dy0011')
     await start(member, exam.id) // not this person's first exam: caches (scope, draw pool) are warm as at 9:00
     const other = await t.login('dy0012')
-    statements = []
+    statements.take()
 
     const res = await start(other, exam.id)
     expect(res.status).toBe(200)
-    const onAttempts = statements.filter((s) => TOUCHES_ATTEMPTS.test(s))
+    const onAttempts = statements.take().filter((s) => TOUCHES_ATTEMPTS.test(s))
     expect(onAttempts).toHaveLength(1)
     expect(onAttempts[0].trim()).toMatch(/^with inserted as \(\s*insert into attempts .* not exists/s)
     const row = await t.db

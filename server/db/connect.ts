@@ -1,6 +1,6 @@
 // Chooses the SQL driver: PostgreSQL over pg when a URL is given, else embedded PGlite.
 // Both must hand back the same JS types, so int8 and numeric become numbers on both.
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, type PostgresPool } from 'kysely'
 import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -42,16 +42,19 @@ export type DbTarget = { kind: 'postgres'; url: string; poolSize?: number } | { 
 
 export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   if (target.kind === 'postgres') {
-    const { db, read } = postgresPool(target.url, target.poolSize ?? 20)
+    // Only the shared pool is metered: its queue is the one requests wait in (the dedicated
+    // connections exist so that autosave and pushes never do).
+    const meter = meterPool(postgresPool(target.url, target.poolSize ?? 20))
+    const db = kyselyOn(meter.pool)
     const others: Kysely<Database>[] = []
     return {
       db,
       kind: 'postgres',
-      poolReading: read,
+      poolReading: meter.read,
       dedicated(size) {
-        const own = postgresPool(target.url, size)
-        others.push(own.db)
-        return own.db
+        const own = kyselyOn(postgresPool(target.url, size))
+        others.push(own)
+        return own
       },
       close: async () => {
         await Promise.all([db, ...others].map((d) => d.destroy()))
@@ -84,7 +87,9 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   }
 }
 
-function postgresPool(url: string, max: number): { db: Kysely<Database>; read: () => PoolReading } {
+const kyselyOn = (pool: PostgresPool) => new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+
+function postgresPool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -97,6 +102,5 @@ function postgresPool(url: string, max: number): { db: Kysely<Database>; read: (
   // needed the connection already fails (and answers 503).
   pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', () => {}))
-  const meter = meterPool(pool, max)
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: meter.pool }) }), read: meter.read }
+  return pool
 }

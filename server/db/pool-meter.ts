@@ -3,8 +3,10 @@
 // process's event loop has read the reply: with long loop turns, ten connections carry at most ten
 // statements per turn and the rest wait in the pool's queue. These figures tell that wait apart
 // from time spent in PostgreSQL or in JavaScript (health metrics, the exam-day bench).
-import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks'
+import { createHistogram, performance } from 'node:perf_hooks'
+import type { PostgresPool } from 'kysely'
 import type pg from 'pg'
+import { millisecondPercentiles } from '../lib/histogram.js'
 
 export interface PoolReading {
   size: number
@@ -13,26 +15,20 @@ export interface PoolReading {
   /** Connections handed out since the previous reading. */
   checkouts: number
   /** From asking for a connection to getting one (ms). */
-  waitMs: Percentiles
+  waitMs: ReturnType<typeof millisecondPercentiles>
   /** From getting a connection to giving it back: statements plus reading their replies (ms). */
-  heldMs: Percentiles
-}
-
-interface Percentiles {
-  p50: number
-  p99: number
-  max: number
+  heldMs: ReturnType<typeof millisecondPercentiles>
 }
 
 export interface PoolMeter {
   /** The pool as Kysely's PostgresDialect takes it, timing every checkout. */
-  pool: { connect(): Promise<pg.PoolClient>; end(): Promise<void>; options: object; Client?: typeof pg.Client }
+  pool: PostgresPool
   /** Figures since the previous call (the first covers everything since the pool was made). */
   read(): PoolReading
 }
 
-export function meterPool(pool: pg.Pool, size: number): PoolMeter {
-  // Microseconds, so sub-millisecond holds are not all rounded to one bucket.
+export function meterPool(pool: pg.Pool): PoolMeter {
+  // Nanoseconds, as node's own histograms count (the event-loop delay's too).
   let waits = createHistogram()
   let holds = createHistogram()
   let waitingMax = 0
@@ -46,11 +42,11 @@ export function meterPool(pool: pg.Pool, size: number): PoolMeter {
       if (pool.idleCount === 0) waitingMax = Math.max(waitingMax, pool.waitingCount)
       const client = await checkout
       const got = performance.now()
-      waits.record(microseconds(got - asked))
+      waits.record(nanoseconds(got - asked))
       // pg-pool gives each checkout a fresh release function, so wrapping it never stacks.
       const release = client.release.bind(client)
       client.release = (err?: Error | boolean) => {
-        holds.record(microseconds(performance.now() - got))
+        holds.record(nanoseconds(performance.now() - got))
         return release(err)
       }
       return client
@@ -65,11 +61,11 @@ export function meterPool(pool: pg.Pool, size: number): PoolMeter {
     pool: measured,
     read() {
       const reading: PoolReading = {
-        size,
+        size: pool.options.max ?? 0,
         waitingMax,
         checkouts: waits.count,
-        waitMs: percentiles(waits),
-        heldMs: percentiles(holds),
+        waitMs: millisecondPercentiles(waits),
+        heldMs: millisecondPercentiles(holds),
       }
       waits = createHistogram()
       holds = createHistogram()
@@ -79,10 +75,4 @@ export function meterPool(pool: pg.Pool, size: number): PoolMeter {
   }
 }
 
-const microseconds = (ms: number) => Math.max(1, Math.round(ms * 1000))
-
-function percentiles(h: RecordableHistogram): Percentiles {
-  if (h.count === 0) return { p50: 0, p99: 0, max: 0 }
-  const ms = (us: number) => Math.round(us / 10) / 100
-  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }
-}
+const nanoseconds = (ms: number) => Math.max(1, Math.round(ms * 1e6))

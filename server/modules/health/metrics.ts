@@ -2,6 +2,7 @@
 // database pool's waits.
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { PoolReading } from '../../db/pool-meter.js'
+import { millisecondPercentiles } from '../../lib/histogram.js'
 
 /** The health module's runtime state: an event-loop monitor, closed with the app. */
 export function processMetrics(socketCount: () => number, poolReading?: () => PoolReading) {
@@ -22,11 +23,7 @@ export function processMetrics(socketCount: () => number, poolReading?: () => Po
       heapUsedMb: Math.round(mem.heapUsed / 1048576),
       /** CPU used since the previous call, as a share of one core (1.0 = one core busy). */
       cpuCores: wallUs > 0 ? Math.round(((cpu.user + cpu.system) / wallUs) * 100) / 100 : 0,
-      eventLoopDelayMs: {
-        p50: Math.round(loop.percentile(50) / 1e4) / 100,
-        p99: Math.round(loop.percentile(99) / 1e4) / 100,
-        max: Math.round(loop.max / 1e4) / 100,
-      },
+      eventLoopDelayMs: millisecondPercentiles(loop),
       sockets: socketCount(),
       databasePool: poolReading?.(),
     }

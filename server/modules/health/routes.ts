@@ -5,8 +5,8 @@ import { processMetrics } from './metrics.js'
 import type { PoolReading } from '../../db/pool-meter.js'
 import { ErrorBody, withErrors } from '../../lib/schemas.js'
 
-const Percentiles = (description: string) =>
-  Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }, { description: `${description}（毫秒）` })
+const Percentiles = (description?: string) =>
+  Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }, description ? { description: `${description}（毫秒）` } : {})
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ poolReading?: () => PoolReading }> = async (app, opts) => {
   app.get(
@@ -46,7 +46,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ poolReading?: () => PoolR
             rssMb: Type.Integer(),
             heapUsedMb: Type.Integer(),
             cpuCores: Type.Number({ description: '自上次调用以来的 CPU 占用，以核计（1.0 = 一个核满载）' }),
-            eventLoopDelayMs: Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }),
+            eventLoopDelayMs: Percentiles(),
             sockets: Type.Integer(),
             databasePool: Type.Optional(
               Type.Object(
