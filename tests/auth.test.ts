@@ -88,6 +88,33 @@ describe('tokens', () => {
     expect(res.status).toBe(401)
   })
 
+  // Verified tokens are cached until they expire (server/plugins/auth.ts): the cache must not
+  // outlive a token, nor let a token with the same payload and another signature through.
+  it('refuses a token it accepted before once that token has expired', async () => {
+    const { accessToken } = await t.tokens('dy0002')
+    const payload = t.app.jwt.decode<{ sub: number; sid: string }>(accessToken)!
+    const shortLived = t.app.jwt.sign({ sub: payload.sub, sid: payload.sid }, { expiresIn: 2 } as any)
+    expect((await t.http().get('/api/me').set(bearer(shortLived))).status).toBe(200)
+    const { exp } = t.app.jwt.decode<{ exp: number }>(shortLived)!
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50))
+    expect((await t.http().get('/api/me').set(bearer(shortLived))).status).toBe(401)
+  })
+
+  it('refuses a token whose signature was altered after the genuine one was accepted', async () => {
+    const { accessToken } = await t.tokens('dy0002')
+    expect((await t.http().get('/api/me').set(bearer(accessToken))).status).toBe(200)
+    const [header, body, signature] = accessToken.split('.')
+    const flipped = signature[0] === 'A' ? 'B' + signature.slice(1) : 'A' + signature.slice(1)
+    expect(
+      (
+        await t
+          .http()
+          .get('/api/me')
+          .set(bearer(`${header}.${body}.${flipped}`))
+      ).status,
+    ).toBe(401)
+  })
+
   it('lives at least 15 minutes', async () => {
     const { accessToken } = await t.tokens('dy0002')
     const { exp, iat } = t.app.jwt.decode<{ exp: number; iat: number }>(accessToken)!

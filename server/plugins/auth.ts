@@ -106,6 +106,9 @@ export interface SessionRules {
 }
 const DEFAULT_SESSION_RULES: SessionRules = { idleMinutes: 30, sessionMaxHours: 168, passwordMaxDays: 0, totpRequiredForAdmins: false }
 
+/** Verified access tokens kept per process: every taker of one node's exam, with room to spare. */
+const VERIFIED_TOKENS_CACHED = 20_000
+
 /** last_seen_at is written at most this often per session: idle limits are counted in minutes. */
 const TOUCH_EVERY_MS = 60_000
 
@@ -118,7 +121,15 @@ interface CachedSession {
 
 export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; sessionRules?: () => Promise<SessionRules> }>(
   async function authPlugin(app: FastifyInstance, opts) {
-    await app.register(jwt, { secret: opts.secret, sign: { expiresIn: `${opts.accessTokenMinutes}m` } })
+    await app.register(jwt, {
+      secret: opts.secret,
+      sign: { expiresIn: `${opts.accessTokenMinutes}m` },
+      // Verified tokens are remembered until they expire (bounded LRU, per process): a taker's token
+      // arrives with every save, and decoding plus checking its signature each time was a tenth of
+      // the server's request CPU on exam day. Only the signature check is cached — the session
+      // behind the token is still checked on every request (revocation within CACHE_MS).
+      verify: { cache: VERIFIED_TOKENS_CACHED },
+    })
     app.decorate('clock', opts.clock)
     app.decorateRequest('principal', null as unknown as Principal)
     const sessionRules = opts.sessionRules ?? (async () => DEFAULT_SESSION_RULES)
