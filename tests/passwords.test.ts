@@ -5,17 +5,7 @@ import { lockTable } from './helpers/locks.js'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { csv } from './helpers/sheets.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
-import fs from 'node:fs'
-import {
-  generatePassword,
-  HASHING_NICE,
-  HashingBusy,
-  HashPool,
-  hashPassword,
-  hashPool,
-  passwordProblem,
-  verifyPassword,
-} from '../server/lib/passwords.js'
+import { generatePassword, HashingBusy, HashPool, hashPool, passwordProblem } from '../server/lib/passwords.js'
 import { isReservedUsername, normalizeUsername, usernameKey, usernameProblem } from '../server/lib/usernames.js'
 
 const STRONG = 'Harbor-Lamp-2026'
@@ -343,30 +333,5 @@ describe('hashing places held from admission', () => {
     expect(pool.stats).toEqual({ active: 1, waiting: 2, admitted: 0 })
     open()
     expect(await Promise.all([first, other, second])).toEqual(['done', 'other', 'second'])
-  })
-})
-
-/** The nice value of each thread of this process (Linux: field 19 of /proc/self/task/<tid>/stat). */
-function threadNiceValues(): number[] {
-  return fs.readdirSync('/proc/self/task').flatMap((tid) => {
-    try {
-      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
-      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])]
-    } catch {
-      return [] // the thread ended between the listing and the read
-    }
-  })
-}
-
-describe.runIf(process.platform === 'linux')('hashing threads', () => {
-  it('hash and verify on threads of their own at the lower priority, the event loop untouched', async () => {
-    const hash = await hashPassword('Harbor-Lamp-2026')
-    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
-    expect(await verifyPassword(hash, 'Harbor-Lamp-2026')).toBe(true)
-    expect(await verifyPassword(hash, 'Harbor-Lamp-2027')).toBe(false)
-    expect(await verifyPassword('not-a-hash', 'Harbor-Lamp-2026')).toBe(false)
-    expect(threadNiceValues()).toContain(HASHING_NICE)
-    const mainThread = fs.readFileSync('/proc/self/stat', 'utf8')
-    expect(Number(mainThread.slice(mainThread.lastIndexOf(')') + 2).split(' ')[16])).toBe(0)
   })
 })

@@ -2,7 +2,7 @@
 // password policy, and strong initial passwords for imported people.
 import { randomInt } from 'node:crypto'
 import os from 'node:os'
-import { Piscina } from 'piscina'
+import { hash, verify } from '@node-rs/argon2'
 import { AppError } from './errors.js'
 import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common'
@@ -29,9 +29,9 @@ export interface HashPlace {
 }
 
 /**
- * Admission control for password hashing. Each Argon2id run takes a core for ~20 ms and 19 MiB (on
- * the hashing threads below). Unbounded, a login storm fills every core, and the exam's autosaves
- * wait behind it. So at most `running` hashes run at
+ * Admission control for password hashing. Each Argon2id run takes a core for ~20 ms and 19 MiB, and
+ * runs on libuv's thread pool, which file and DNS work share. Unbounded, a login storm fills that
+ * pool and every core, and the exam's autosaves wait behind it. So at most `running` hashes run at
  * once (one per core, less one left to the event loop when there are several), at most `queued`
  * wait, and beyond that a login is refused at once with 503 + Retry-After instead of queueing for
  * seconds. The queue bound × 20 ms ÷ `running` is the longest a login waits here (~1 s by default).
@@ -126,33 +126,8 @@ export class HashPool {
 /** The process's one pool; every hash and verification goes through it. */
 export const hashPool = new HashPool()
 
-/**
- * Hashing threads run niced (Linux: 0 = the event loop's priority, 19 = the lowest). At 9:00 the
- * members still signing in and the takers already answering want the same cores; at equal priority
- * the hashing thread took a third of a core from the event loop in the exam-day bench's start wave,
- * and the loop was runnable but off the CPU half of that time. Niced, a hash takes the cores the
- * exam leaves over: the exam's requests go first and a login waits longer (its queue and
- * Retry-After follow the hash time the pool measures).
- */
-export const HASHING_NICE = 10
-
-let threads: Piscina | undefined
-/** Started on the first hash, with as many threads as the pool lets hashes run at once. */
-function hashingThreads(): Piscina {
-  threads ??= new Piscina({
-    filename: new URL('./password-worker.mjs', import.meta.url).href,
-    minThreads: 1,
-    maxThreads: hashPool.running,
-    niceIncrement: HASHING_NICE,
-  })
-  return threads
-}
-
-type PasswordTask = { op: 'hash'; password: string; options: typeof OPTIONS } | { op: 'verify'; hash: string; password: string }
-const onHashingThread = <T>(task: PasswordTask): Promise<T> => hashingThreads().run(task)
-
 export function hashPassword(password: string): Promise<string> {
-  return hashPool.run(() => onHashingThread<string>({ op: 'hash', password, options: OPTIONS }))
+  return hashPool.run(() => hash(password, OPTIONS))
 }
 
 /**
@@ -162,7 +137,7 @@ export function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(passwordHash: string, password: string, place?: HashPlace): Promise<boolean> {
   return hashPool.run(async () => {
     try {
-      return await onHashingThread<boolean>({ op: 'verify', hash: passwordHash, password })
+      return await verify(passwordHash, password)
     } catch {
       return false
     }
