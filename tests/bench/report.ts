@@ -109,6 +109,8 @@ export interface BenchReport {
     eventLoopP99MsMax: number
     /** The shared PostgreSQL pool of the worker answering /api/health/metrics (absent on PGlite). */
     pool?: { size: number; startWave: PoolFigures; run: PoolFigures }
+    /** Where the machine's cores went (mean cores), in the start wave and over the exam (absent before 2026-12-05). */
+    cores?: { startWave?: CoreFigures; run: CoreFigures }
   }
   /** The load generators' own event-loop delay (per-second p99 over all of them): part of every latency they measure. */
   loadgens?: { loopP99MsMedian: number; loopP99MsMax: number }
@@ -125,10 +127,24 @@ export interface BenchReport {
     serverPool?: [number, number, number, number, number, number][]
     loadgenLoop?: [number, number][]
     rss: [number, number][]
+    cores?: CoreSecond[]
     windows: { name: string; from: number; to: number }[]
   }
   errors: Record<string, number>
 }
+
+/** Mean cores: the machine, the server's processes, their event loops on a CPU and waiting for one, PostgreSQL, the load generators. */
+export interface CoreFigures {
+  machine: number
+  server: number
+  loopRun: number
+  loopWait: number
+  postgres: number
+  loadgens: number
+}
+
+/** One second of CoreFigures: [s, machine, server, loopRun, loopWait, postgres, loadgens]. */
+export type CoreSecond = [number, number, number, number, number, number, number]
 
 interface PoolFigures {
   waitP99MsMax: number
@@ -314,6 +330,21 @@ function tables(r: BenchReport): Table[] {
               ]
             })
           : []),
+        ...(r.server.cores
+          ? (['startWave', 'run'] as const).flatMap((span) => {
+              const c = r.server.cores![span]
+              if (!c) return []
+              return [
+                [
+                  `where the ${r.machine.cpus} cores went, ${span === 'startWave' ? 'start wave' : 'whole exam'} (mean cores)`,
+                  `machine ${n(c.machine)} of ${r.machine.cpus}`,
+                  `server ${n(c.server)}; its event loop${r.server.workers > 1 ? 's' : ''} on a CPU ${n(c.loopRun)}, ready but waiting for one ${n(c.loopWait)}`,
+                  `PostgreSQL ${n(c.postgres)}`,
+                  `load generators ${n(c.loadgens)}`,
+                ],
+              ]
+            })
+          : []),
         ...(r.loadgens
           ? [
               [
@@ -447,6 +478,15 @@ export function writeReport(r: BenchReport, dir: string): { json: string; html: 
   const pool = r.timeline.serverPool ?? []
   // The storm windows are shaded on every chart.
   const areas = JSON.stringify(r.timeline.windows.map((w) => [{ name: w.name, xAxis: w.from }, { xAxis: w.to }]))
+  const cores = r.timeline.cores ?? []
+  const coreLines = [
+    'machine',
+    'server',
+    'server event loop on a CPU',
+    'server event loop waiting for a CPU',
+    'PostgreSQL',
+    'load generators',
+  ].map((name, i) => ({ name, type: 'line', showSymbol: false, data: cores.map((c) => [c[0], c[i + 1]]) }))
   const chart = (id: string, title: string, series: [number, number][], yName: string, kind: 'scatter' | 'line') =>
     `echarts.init(document.getElementById('${id}')).setOption({title:{text:${JSON.stringify(title)}},tooltip:{},xAxis:{type:'value',name:'s'},yAxis:{type:'value',name:${JSON.stringify(yName)}},series:[{type:'${kind}',symbolSize:3,showSymbol:false,data:${JSON.stringify(series)},markArea:{itemStyle:{color:'rgba(255,160,0,0.15)'},data:${areas}}}]});`
   fs.writeFileSync(
@@ -456,12 +496,17 @@ export function writeReport(r: BenchReport, dir: string): { json: string; html: 
 <p class="m">Machine: ${r.machine.cpus} × ${esc(r.machine.model)}, ${r.machine.memGb} GB, Node ${esc(r.machine.node)}. Parameters: ${esc(JSON.stringify(r.params))}. <a href="index.html">All runs</a></p>
 ${tables(r).map(htmlTable).join('\n')}
 <p>${esc(Object.keys(r.errors).length ? `Errors: ${JSON.stringify(r.errors)}` : 'Errors: none')}</p>
-<div id="lat" class="c"></div><div id="thr" class="c"></div><div id="con" class="c"></div><div id="rss" class="c"></div>${pool.length ? '<div id="pool" class="c"></div><div id="held" class="c"></div>' : ''}
+<div id="lat" class="c"></div><div id="thr" class="c"></div><div id="con" class="c"></div><div id="rss" class="c"></div>${pool.length ? '<div id="pool" class="c"></div><div id="held" class="c"></div>' : ''}${cores.length ? '<div id="cores" class="c"></div>' : ''}
 <script>${echarts}</script><script>
 ${chart('lat', 'Autosave latency over time (ms); storms shaded', r.timeline.latency, 'ms', 'scatter')}
 ${chart('thr', 'Acknowledged autosaves per second', r.timeline.throughput, 'saves/s', 'line')}
 ${chart('con', 'Open taker sockets (load generators’ count)', r.timeline.connections, 'sockets', 'line')}
 ${chart('rss', 'RSS of all server processes (MB)', r.timeline.rss, 'MB', 'line')}
+${
+  cores.length
+    ? `echarts.init(document.getElementById('cores')).setOption({title:{text:${JSON.stringify(`Where the ${r.machine.cpus} cores went, each second (cores)`)}},tooltip:{trigger:'axis'},legend:{top:34},grid:{top:84},xAxis:{type:'value',name:'s'},yAxis:{type:'value',name:'cores'},series:${JSON.stringify(coreLines)}});`
+    : ''
+}
 ${
   pool.length
     ? chart(

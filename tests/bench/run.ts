@@ -28,10 +28,10 @@ import { startMain, stop, waitFor } from '../helpers/process.js'
 import { closedLoop } from './http.js'
 import { Samples, percentile, round } from './stats.js'
 import { mintTokens } from './tokens.js'
-import { sampleTree } from './proc.js'
+import { meanCores, sampleTree } from './proc.js'
 import { loginStorm, refreshStorm, type StormOutcome } from './storm.js'
 import { startNginx } from './proxy.js'
-import { checkTargets, markdown, writeReport, type BenchReport, type WindowSummary } from './report.js'
+import { checkTargets, markdown, writeReport, type BenchReport, type CoreSecond, type WindowSummary } from './report.js'
 import type { LoadgenConfig, LoadgenMessage, LoadgenResult } from './loadgen.js'
 import type { PoolReading } from '../../server/db/pool-meter.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
@@ -296,12 +296,13 @@ async function main() {
   const children: ChildProcess[] = []
   let target: Target | undefined
   let tree: ReturnType<typeof sampleTree> | undefined
+  const loadgenPids: number[] = []
   try {
     const { bare, upsert, batched } = await measureBaselines(url, children)
 
     // ── the server under test ──
     target = args.embedded ? await embeddedTarget() : await postgresTarget(url, dbName)
-    tree = sampleTree(target.serverPid)
+    tree = sampleTree(target.serverPid, 1000, () => loadgenPids)
     const { base, adminToken } = target
     const takerCount = target.takers.length
     const loginSample = Math.min(target.loginSample, takerCount)
@@ -367,6 +368,7 @@ async function main() {
     const procs = Array.from({ length: loadgens }, () => {
       const child = fork(path.join(import.meta.dirname, 'loadgen.ts'), { execArgv: ['--import', 'tsx'] })
       children.push(child)
+      if (child.pid) loadgenPids.push(child.pid)
       return child
     })
     await Promise.all(procs.map((c) => new Promise<void>((r) => c.once('message', () => r()))))
@@ -654,12 +656,32 @@ async function main() {
         cpuCoresMean: round(examTree.reduce((n, s) => n + s.cpuCores, 0) / Math.max(1, examTree.length), 2) ?? 0,
         eventLoopP99MsMax: Math.max(0, ...metrics.map((m) => m.eventLoopDelayMs.p99)),
         pool: poolSummary(metrics, { from: rel(startBase), to: rel(startBase + (takerCount / START_RATE) * 1000) + 2 }),
+        cores: meanCores(examTree) && {
+          startWave: meanCores(treeSamples.filter((s) => s.at >= startBase && s.at <= startBase + (takerCount / START_RATE) * 1000 + 2000)),
+          run: meanCores(examTree)!,
+        },
       },
       timeline: {
         latency: [],
         throughput: [...perSecond.entries()].sort((a, b) => a[0] - b[0]),
         connections,
         rss: treeSamples.map((s) => [rel(s.at), s.rssMb] as [number, number]),
+        // Each second: [s, machine, server, its event loops on a CPU, the same waiting for one, PostgreSQL, load generators] (cores).
+        cores: treeSamples.flatMap((s) =>
+          s.cores
+            ? [
+                [
+                  rel(s.at),
+                  s.cores.machine,
+                  s.cpuCores,
+                  s.cores.loopRun,
+                  s.cores.loopWait,
+                  s.cores.postgres,
+                  s.cores.loadgens,
+                ] as CoreSecond,
+              ]
+            : [],
+        ),
         serverLoop: metrics.map((m) => [round(m.t, 1) ?? 0, m.eventLoopDelayMs.p99] as [number, number]),
         // The answering worker's shared pool each second: [s, wait p99, held p50, held p99, waiting max, checkouts].
         serverPool: metrics
