@@ -12,7 +12,7 @@
 // (for 20,000 takers, whose own connections would exceed the server's open-files limit).
 import { io, type Socket } from 'socket.io-client'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { Agent, request } from 'undici'
+import { Agent, interceptors, request, type Dispatcher } from 'undici'
 
 export interface LoadgenConfig {
   base: string
@@ -112,12 +112,22 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
   }
   const count = (map: Record<string, number>, what: string) => (map[what] = (map[what] ?? 0) + 1)
   const error = (what: string) => count(result.errors, what)
-  async function call(agent: Agent, method: string, path: string, token: string | undefined, body?: unknown) {
+  /**
+   * Requests as a phone's browser sends them, compressed replies accepted: the server then brotli-
+   * compresses what is over its threshold (a start's paper) as it would for the phones.
+   */
+  const asPhone = (agent: Agent): Dispatcher => agent.compose(interceptors.decompress())
+  const sharedPhone = asPhone(shared)
+  async function call(agent: Dispatcher, method: string, path: string, token: string | undefined, body?: unknown) {
     const res = await request(config.base + path, {
       method: method as 'POST',
       dispatcher: agent,
       body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
+      headers: {
+        'accept-encoding': 'gzip, deflate, br',
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(token && { authorization: `Bearer ${token}` }),
+      },
     })
     const json = (await res.body.json().catch(() => null)) as any
     const retryAfter = res.headers['retry-after']
@@ -143,8 +153,9 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
         inExam = true
         send({ type: 'ready' })
       }
-      const agent = config.sharedConnections ? shared : new Agent({ connections: 1, keepAliveTimeout: 120_000 })
-      if (agent !== shared) agents.push(agent)
+      const own = config.sharedConnections ? undefined : new Agent({ connections: 1, keepAliveTimeout: 120_000 })
+      if (own) agents.push(own)
+      const agent = own ? asPhone(own) : sharedPhone
       try {
         let token = taker.token
         if (!token) {
@@ -165,7 +176,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
         // People open the app shortly before they start, not all at the same second; the connect
         // schedule is paced so that the server never sees more than --connect-rate handshakes a second.
         await sleep(config.connectAt[i] - Date.now())
-        if (agent !== shared && taker.token) {
+        if (own && taker.token) {
           // The app opens: its first request opens the phone's connection.
           const t = performance.now()
           const me = await call(agent, 'GET', '/api/me', token)
