@@ -12,11 +12,11 @@ const root = PROJECT_ROOT
  * memory stays with the process that did it — the embedded server's first start held 1.46 GB
  * resident after building in-process against 0.49 GB on every later start.
  */
-export async function ensureWebBuilt(distDir: string, log: (msg: string) => void) {
+export async function ensureWebBuilt(distDir: string, log: (msg: string) => void, configFile = path.join(root, 'web/vite.config.ts')) {
   if (fs.existsSync(path.join(distDir, 'index.html'))) return
   log('未找到前端构建产物，正在构建（首次启动约需 1 分钟）…')
   const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js')
-  const args = [vite, 'build', '--config', path.join(root, 'web/vite.config.ts'), '--mode', 'production', '--logLevel', 'warn']
+  const args = [vite, 'build', '--config', configFile, '--mode', 'production', '--logLevel', 'warn']
   // NODE_ENV as in buildWebApp below: a non-production build leaves out the service worker.
   const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
   const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('exit', resolve))
