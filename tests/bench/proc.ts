@@ -8,6 +8,7 @@ import fs from 'node:fs'
 
 const TICKS_PER_SECOND = 100 // USER_HZ: 100 on every Linux the bench runs on
 const PAGE_KB = 4
+const hundredths = (n: number) => Math.round(n * 100) / 100
 
 interface Stat {
   /** The command name (PostgreSQL's processes are all `postgres`). */
@@ -139,7 +140,7 @@ export function sampleTree(rootPid: number, everyMs = 1000, loadgenPids: () => r
     const sample: TreeSample = { at: now, processes: tree.size, rssMb: Math.round(rssKb / 1024), cpuCores: 0 }
     if (last) {
       const seconds = (now - last.at) / 1000
-      const cores = (ticks: number) => Math.round((ticks / TICKS_PER_SECOND / seconds) * 100) / 100
+      const cores = (ticks: number) => hundredths(ticks / TICKS_PER_SECOND / seconds)
       // A process that started since the last reading counts from zero; one that ended drops out.
       const grown = (current: Map<number, number>, before: Map<number, number>) =>
         [...current].reduce((n, [pid, v]) => n + v - (before.get(pid) ?? 0), 0)
@@ -150,8 +151,8 @@ export function sampleTree(rootPid: number, everyMs = 1000, loadgenPids: () => r
         machine: cores(reading.machine - last.machine),
         postgres: cores(grown(reading.postgres, last.postgres)),
         loadgens: cores(grown(reading.loadgens, last.loadgens)),
-        loopRun: Math.round((loopNs('runNs') / 1e9 / seconds) * 100) / 100,
-        loopWait: Math.round((loopNs('waitNs') / 1e9 / seconds) * 100) / 100,
+        loopRun: hundredths(loopNs('runNs') / 1e9 / seconds),
+        loopWait: hundredths(loopNs('waitNs') / 1e9 / seconds),
       }
     }
     samples.push(sample)
@@ -173,8 +174,7 @@ export function sampleTree(rootPid: number, everyMs = 1000, loadgenPids: () => r
 export function meanCores(samples: readonly TreeSample[]): (CoreShares & { server: number }) | undefined {
   const withShares = samples.filter((s) => s.cores)
   if (!withShares.length) return undefined
-  const mean = (pick: (s: TreeSample) => number) =>
-    Math.round((withShares.reduce((n, s) => n + pick(s), 0) / withShares.length) * 100) / 100
+  const mean = (pick: (s: TreeSample) => number) => hundredths(withShares.reduce((n, s) => n + pick(s), 0) / withShares.length)
   return {
     machine: mean((s) => s.cores!.machine),
     server: mean((s) => s.cpuCores),

@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
+import type { meanCores } from './proc.js'
 
 export interface Summary {
   count: number
@@ -134,14 +135,7 @@ export interface BenchReport {
 }
 
 /** Mean cores: the machine, the server's processes, their event loops on a CPU and waiting for one, PostgreSQL, the load generators. */
-export interface CoreFigures {
-  machine: number
-  server: number
-  loopRun: number
-  loopWait: number
-  postgres: number
-  loadgens: number
-}
+export type CoreFigures = NonNullable<ReturnType<typeof meanCores>>
 
 /** One second of CoreFigures: [s, machine, server, loopRun, loopWait, postgres, loadgens]. */
 export type CoreSecond = [number, number, number, number, number, number, number]
@@ -477,7 +471,7 @@ export function writeReport(r: BenchReport, dir: string): { json: string; html: 
   // The shared pool, per second (absent on the embedded database and in reports made before it was metered).
   const pool = r.timeline.serverPool ?? []
   // The storm windows are shaded on every chart.
-  const areas = JSON.stringify(r.timeline.windows.map((w) => [{ name: w.name, xAxis: w.from }, { xAxis: w.to }]))
+  const areas = r.timeline.windows.map((w) => [{ name: w.name, xAxis: w.from }, { xAxis: w.to }])
   const cores = r.timeline.cores ?? []
   const coreLines = [
     'machine',
@@ -486,9 +480,27 @@ export function writeReport(r: BenchReport, dir: string): { json: string; html: 
     'server event loop waiting for a CPU',
     'PostgreSQL',
     'load generators',
-  ].map((name, i) => ({ name, type: 'line', showSymbol: false, data: cores.map((c) => [c[0], c[i + 1]]) }))
-  const chart = (id: string, title: string, series: [number, number][], yName: string, kind: 'scatter' | 'line') =>
-    `echarts.init(document.getElementById('${id}')).setOption({title:{text:${JSON.stringify(title)}},tooltip:{},xAxis:{type:'value',name:'s'},yAxis:{type:'value',name:${JSON.stringify(yName)}},series:[{type:'${kind}',symbolSize:3,showSymbol:false,data:${JSON.stringify(series)},markArea:{itemStyle:{color:'rgba(255,160,0,0.15)'},data:${areas}}}]});`
+  ].map((name, i) => ({ name, data: cores.map((c) => [c[0], c[i + 1]] as [number, number]) }))
+  /** One series, or several named lines (with a legend); the storms are shaded behind the first. */
+  const chart = (
+    id: string,
+    title: string,
+    series: [number, number][] | { name: string; data: [number, number][] }[],
+    yName: string,
+    kind: 'scatter' | 'line',
+  ) => {
+    const lines = series.length && !Array.isArray(series[0]) ? (series as { name: string; data: [number, number][] }[]) : [{ data: series }]
+    const named = lines.some((l) => 'name' in l)
+    const echartsSeries = lines.map((l, i) => ({
+      ...l,
+      type: kind,
+      symbolSize: 3,
+      showSymbol: false,
+      ...(i === 0 && { markArea: { itemStyle: { color: 'rgba(255,160,0,0.15)' }, data: areas } }),
+    }))
+    const layout = named ? `tooltip:{trigger:'axis'},legend:{top:34},grid:{top:84},` : 'tooltip:{},'
+    return `echarts.init(document.getElementById('${id}')).setOption({title:{text:${JSON.stringify(title)}},${layout}xAxis:{type:'value',name:'s'},yAxis:{type:'value',name:${JSON.stringify(yName)}},series:${JSON.stringify(echartsSeries)}});`
+  }
   fs.writeFileSync(
     html,
     `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>xuece bench ${esc(r.machine.date)}</title><style>${STYLE}</style>
@@ -502,11 +514,7 @@ ${chart('lat', 'Autosave latency over time (ms); storms shaded', r.timeline.late
 ${chart('thr', 'Acknowledged autosaves per second', r.timeline.throughput, 'saves/s', 'line')}
 ${chart('con', 'Open taker sockets (load generators’ count)', r.timeline.connections, 'sockets', 'line')}
 ${chart('rss', 'RSS of all server processes (MB)', r.timeline.rss, 'MB', 'line')}
-${
-  cores.length
-    ? `echarts.init(document.getElementById('cores')).setOption({title:{text:${JSON.stringify(`Where the ${r.machine.cpus} cores went, each second (cores)`)}},tooltip:{trigger:'axis'},legend:{top:34},grid:{top:84},xAxis:{type:'value',name:'s'},yAxis:{type:'value',name:'cores'},series:${JSON.stringify(coreLines)}});`
-    : ''
-}
+${cores.length ? chart('cores', `Where the ${r.machine.cpus} cores went, each second (cores)`, coreLines, 'cores', 'line') : ''}
 ${
   pool.length
     ? chart(

@@ -554,6 +554,9 @@ async function main() {
     }
     for (const r of done) addUp(errors, r.errors)
     const examTree = treeSamples.filter((s) => s.at >= t0 && s.at <= examEnd)
+    const examCores = meanCores(examTree)
+    // The start wave: from the first scheduled start to two seconds after the last.
+    const startWave = { from: startBase, to: startBase + (takerCount / START_RATE) * 1000 + 2000 }
     const stormReport = (): BenchReport['storm'] => {
       if (!storm) return undefined
       const l = storm.logins
@@ -655,10 +658,10 @@ async function main() {
         rssMbMax: Math.max(0, ...treeSamples.map((s) => s.rssMb)),
         cpuCoresMean: round(examTree.reduce((n, s) => n + s.cpuCores, 0) / Math.max(1, examTree.length), 2) ?? 0,
         eventLoopP99MsMax: Math.max(0, ...metrics.map((m) => m.eventLoopDelayMs.p99)),
-        pool: poolSummary(metrics, { from: rel(startBase), to: rel(startBase + (takerCount / START_RATE) * 1000) + 2 }),
-        cores: meanCores(examTree) && {
-          startWave: meanCores(treeSamples.filter((s) => s.at >= startBase && s.at <= startBase + (takerCount / START_RATE) * 1000 + 2000)),
-          run: meanCores(examTree)!,
+        pool: poolSummary(metrics, { from: rel(startWave.from), to: rel(startWave.to) }),
+        cores: examCores && {
+          startWave: meanCores(treeSamples.filter((s) => s.at >= startWave.from && s.at <= startWave.to)),
+          run: examCores,
         },
       },
       timeline: {
