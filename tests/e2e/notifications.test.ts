@@ -63,15 +63,23 @@ describe('notifications on a phone', () => {
       .poll(
         () =>
           page
-            .locator('.van-notify')
+            .locator('.notification-banner')
             .innerText()
             .catch(() => ''),
         { timeout: 5_000 },
       )
       .toContain('考试即将开始')
-    await expect.poll(() => bell.getAttribute('aria-label'), { timeout: 5_000 }).toBe('通知，2 条未读')
+    const banner = page.locator('.notification-banner')
+    await expect.poll(async () => (await banner.boundingBox())?.y).toBe(0) // slid in
     await shot(page, 'phone-notification-arrived')
+    await expect.poll(() => bell.getAttribute('aria-label'), { timeout: 5_000 }).toBe('通知，2 条未读')
 
+    // The banner lies over the header: tapping it opens the list, and it goes away.
+    await banner.click()
+    await page.waitForURL(/\/notifications$/)
+    await expect.poll(() => banner.isVisible()).toBe(false)
+    await page.goBack()
+    // With the banner gone, the bell (under where it lay) opens the same list.
     await bell.click()
     await page.waitForURL(/\/notifications$/)
     const opening = page.locator('[data-test=notification-exam_opening]')

@@ -83,6 +83,7 @@ export const msg = {
     tabs: { home: '首页', study: '学习', exams: '考试', rank: '排行', me: '我的' },
     greeting: (name: string) => `${name}，您好`,
     todayPoints: '今日积分',
+    notificationTapToOpen: '（点此查看）',
     totalPoints: '总积分',
     streak: '连续学习',
     days: '天',
