@@ -267,5 +267,6 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
   result.connectedAfterRetry = fates.filter((f) => f.connected && f.failedBeforeConnect).length
   result.neverConnected = fates.filter((f) => !f.connected).length
   await Promise.all(agents.map((a) => a.close()))
-  send({ type: 'done', result })
+  // Done: exit once the result is sent (a profiled generator writes its profile as it exits).
+  process.send!({ type: 'done', result } satisfies LoadgenMessage, () => process.exit(0))
 })

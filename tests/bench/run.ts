@@ -297,6 +297,7 @@ async function main() {
   let target: Target | undefined
   let tree: ReturnType<typeof sampleTree> | undefined
   const loadgenPids: number[] = []
+  const loadgenExits: Promise<unknown>[] = []
   try {
     const { bare, upsert, batched } = await measureBaselines(url, children)
 
@@ -366,8 +367,11 @@ async function main() {
         (hold ? `; a storm of ${STORM} logins and ${STORM} refreshes once all are in the exam` : ''),
     )
     const procs = Array.from({ length: loadgens }, () => {
-      const child = fork(path.join(import.meta.dirname, 'loadgen.ts'), { execArgv: ['--import', 'tsx'] })
+      // `LOADGEN_CPU_PROF=<dir>` writes a V8 CPU profile of each load generator as it finishes.
+      const profile = process.env.LOADGEN_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOADGEN_CPU_PROF}`] : []
+      const child = fork(path.join(import.meta.dirname, 'loadgen.ts'), { execArgv: ['--import', 'tsx', ...profile] })
       children.push(child)
+      loadgenExits.push(new Promise((resolve) => child.once('exit', resolve)))
       if (child.pid) loadgenPids.push(child.pid)
       return child
     })
@@ -398,10 +402,7 @@ async function main() {
               if (m.type === 'ready' && ++inExam === takerCount) allInExam()
               if (m.type === 'submitted') submitAcks.push(m.at)
               if (m.type === 'sockets') openSockets.set(w, m.open)
-              if (m.type === 'done') {
-                resolve(m.result)
-                child.kill()
-              }
+              if (m.type === 'done') resolve(m.result) // and the generator exits
             })
             child.once('exit', (code) => reject(new Error(`load generator ${w} exited (${code}) before reporting`)))
             const config: LoadgenConfig = {
@@ -720,6 +721,7 @@ async function main() {
     log(`report: ${files.json}, ${files.html}; all runs: ${files.index}`)
   } finally {
     tree?.stop()
+    if (process.env.LOADGEN_CPU_PROF) await Promise.all(loadgenExits).catch(() => {}) // their profiles written
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
     await target?.close()
     await adminQuery(`drop database if exists ${dbName} with (force)`).catch(() => {})

@@ -1,5 +1,5 @@
 // Group commit for autosave: saves arriving within a couple of milliseconds are written by one
-// multi-row statement, and each request is acknowledged only after that statement committed.
+// multi-row call (save_answers), and each request is acknowledged only after that call committed.
 // One round trip then carries hundreds of answers, which is what lets one node take an exam day.
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
@@ -15,6 +15,9 @@ export interface SaveItem {
   questionId: number
   answer: unknown
 }
+
+/** An attempt and the person it belongs to: a save is written only where both match. */
+const ownKey = (s: { attemptId: number; userId: number }) => `${s.attemptId}:${s.userId}`
 
 interface Pending extends SaveItem {
   resolve(saved: boolean): void
@@ -88,7 +91,7 @@ export class AutosaveBatcher {
         const open = await this.upsert(patient, true)
         const skipped: Pending[] = []
         for (const b of patient) {
-          if (open.has(b.attemptId)) b.resolve(true)
+          if (open.has(ownKey(b))) b.resolve(true)
           else skipped.push({ ...b, skips: (b.skips ?? 0) + 1 })
         }
         // Back to the front, in order: a later save of the same answer, already queued behind them,
@@ -102,48 +105,25 @@ export class AutosaveBatcher {
     // batch slot: a big batch waiting on many submits in turn would hold up every other save.
     for (const b of waiting) {
       this.upsert([b], false).then(
-        (open) => b.resolve(open.has(b.attemptId)),
+        (open) => b.resolve(open.has(ownKey(b))),
         (err) => b.reject(err),
       )
     }
   }
 
-  /** One multi-row upsert; returns the attempts that were open (and so were written). */
-  private async upsert(batch: Pending[], skipLocked: boolean): Promise<Set<number>> {
-    const now = this.clock.now()
-    const values = sql.join(
-      batch.map(
-        (b, ord) => sql`(${ord}::int, ${b.attemptId}::int, ${b.userId}::int, ${b.questionId}::int, ${JSON.stringify(b.answer)}::jsonb)`,
-      ),
+  /**
+   * One call of save_answers (a PL/pgSQL function: lock the open attempts in id order, upsert the
+   * latest save of each answer in key order, count new answers); returns the open attempts with their
+   * owners (ownKey): the saves naming one of them were written. The batch goes as one jsonb array, so
+   * the statement's text never changes and PostgreSQL reuses its plans instead of planning each batch.
+   */
+  private async upsert(batch: Pending[], skipLocked: boolean): Promise<Set<string>> {
+    const saves = JSON.stringify(batch.map((b) => ({ attempt: b.attemptId, user: b.userId, question: b.questionId, answer: b.answer })))
+    const { rows } = await sql<{ open_attempt_id: number; open_user_id: number }>`
+      select open_attempt_id, open_user_id from save_answers(${saves}::jsonb, ${this.clock.now()}::timestamptz, ${skipLocked}::boolean)`.execute(
+      this.db,
     )
-    // Attempt rows are locked in id order and answers written in key order, so concurrent
-    // batches cannot deadlock. Within a batch the later save of an answer wins.
-    const { rows } = await sql<{ attempt_id: number }>`
-      with input(ord, attempt_id, user_id, question_id, answer) as (values ${values}),
-      open_attempts as (
-        select a.id, a.user_id from attempts a
-        where (a.id, a.user_id) in (select attempt_id, user_id from input) and a.status = 'in_progress' and a.deadline > ${now}
-        order by a.id
-        for no key update ${skipLocked ? sql`skip locked` : sql``}
-      ),
-      latest as (
-        select distinct on (i.attempt_id, i.question_id) i.attempt_id, i.question_id, i.answer
-        from input i join open_attempts o on o.id = i.attempt_id and o.user_id = i.user_id
-        order by i.attempt_id, i.question_id, i.ord desc
-      ),
-      saved as (
-        insert into attempt_answers (attempt_id, question_id, answer, saved_at)
-        select attempt_id, question_id, answer, ${now} from latest order by attempt_id, question_id
-        on conflict (attempt_id, question_id) do update set answer = excluded.answer, saved_at = excluded.saved_at
-        returning attempt_id, (xmax = 0) as inserted
-      ),
-      counted as (
-        update attempts set answered_count = answered_count + c.n, answers_version = answers_version + 1
-        from (select attempt_id, (count(*) filter (where inserted))::int as n from saved group by attempt_id) c
-        where attempts.id = c.attempt_id
-      )
-      select id as attempt_id from open_attempts`.execute(this.db)
-    return new Set(rows.map((r) => r.attempt_id))
+    return new Set(rows.map((r) => ownKey({ attemptId: r.open_attempt_id, userId: r.open_user_id })))
   }
 }
 
