@@ -1,6 +1,7 @@
 // Taking an exam: start or resume, autosave, submit, review, and staff's per-person remedies.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParams, withErrors } from '../../lib/schemas.js'
+import { PERIODIC_ROUTE_LOG_LEVEL } from '../../lib/http.js'
 import type { ExamCatalog } from '../exams/index.js'
 import {
   AllowanceBody,
@@ -65,6 +66,7 @@ export const attemptRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog; auto
   app.put(
     '/attempts/:id/answers/:questionId',
     {
+      logLevel: PERIODIC_ROUTE_LOG_LEVEL,
       config: { access: 'signed-in' },
       schema: {
         tags: ['attempts'],

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { perPersonLimit } from '../../lib/http.js'
+import { PERIODIC_ROUTE_LOG_LEVEL, perPersonLimit } from '../../lib/http.js'
 import path from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { IdParams, Paging, withErrors } from '../../lib/schemas.js'
@@ -121,6 +121,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string; exams: E
   app.post(
     '/study/materials/:id/heartbeat',
     {
+      logLevel: PERIODIC_ROUTE_LOG_LEVEL,
       config: {
         access: 'signed-in',
         rateLimit: perPersonLimit('hb', () => app.limits.earnPerMinute),
