@@ -267,6 +267,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
   result.connectedAfterRetry = fates.filter((f) => f.connected && f.failedBeforeConnect).length
   result.neverConnected = fates.filter((f) => !f.connected).length
   await Promise.all(agents.map((a) => a.close()))
-  // Done: exit once the result is sent (a profiled generator writes its profile as it exits).
-  process.send!({ type: 'done', result } satisfies LoadgenMessage, () => process.exit(0))
+  // The orchestrator ends a generator once it has the result; a profiled one (LOADGEN_CPU_PROF)
+  // exits by itself instead, since node writes the profile only on a normal exit.
+  process.send!({ type: 'done', result } satisfies LoadgenMessage, () => process.env.LOADGEN_CPU_PROF && process.exit(0))
 })

@@ -402,7 +402,10 @@ async function main() {
               if (m.type === 'ready' && ++inExam === takerCount) allInExam()
               if (m.type === 'submitted') submitAcks.push(m.at)
               if (m.type === 'sockets') openSockets.set(w, m.open)
-              if (m.type === 'done') resolve(m.result) // and the generator exits
+              if (m.type === 'done') {
+                resolve(m.result)
+                if (!process.env.LOADGEN_CPU_PROF) child.kill() // a profiled one exits by itself
+              }
             })
             child.once('exit', (code) => reject(new Error(`load generator ${w} exited (${code}) before reporting`)))
             const config: LoadgenConfig = {
