@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { startMain, stop, waitFor, type Started } from './helpers/process.js'
+import { callApi, tokenFor } from './helpers/browser.js'
 
 let server: Started | undefined
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-logging-'))
@@ -17,17 +18,10 @@ afterAll(async () => {
 it('logs requests at info, but not autosaves', async () => {
   server = await startMain({ DATA_DIR: dataDir, DATABASE_URL: undefined, LOG_LEVEL: 'info' })
   await waitFor(server, /已启动/, 90_000)
-  const base = `http://127.0.0.1:${server.port}`
-  const call = async (method: string, url: string, token?: string, body?: unknown) => {
-    const res = await fetch(base + url, {
-      method,
-      headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    return { status: res.status, body: (await res.json()) as any }
-  }
-  const login = async (username: string, password: string) =>
-    (await call('POST', '/api/auth/login', undefined, { username, password })).body.accessToken
+  // The API as a script calls it (tests/helpers/browser.ts), against the child process.
+  const target = { baseUrl: `http://127.0.0.1:${server.port}` }
+  const call = (method: string, url: string, token: string | null, body?: unknown) => callApi(target, method, url, token, body)
+  const login = (username: string, password: string) => tokenFor(target, username, password)
   const admin = await login('admin', 'Admin@2026')
   const orgs = (await call('GET', '/api/orgs', admin)).body as { id: number; parentId: number | null }[]
   const exam = await call('POST', '/api/exams', admin, {

@@ -81,7 +81,7 @@ export async function loginAs(page: Page, baseUrl: string, username: string, pas
 
 /** A JSON call to the test server's API, as a script would make it (no browser). */
 export async function callApi(
-  server: E2EServer,
+  server: Pick<E2EServer, 'baseUrl'>,
   method: string,
   path: string,
   token: string | null,
@@ -96,13 +96,19 @@ export async function callApi(
 }
 
 /** Like callApi, but the JSON body, and any non-2xx answer is an error. */
-export async function api(server: E2EServer, method: string, path: string, token: string | null, body?: unknown): Promise<any> {
+export async function api(
+  server: Pick<E2EServer, 'baseUrl'>,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<any> {
   const res = await callApi(server, method, path, token, body)
   if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`)
   return res.body
 }
 
-export async function tokenFor(server: E2EServer, username: string, password: string): Promise<string> {
+export async function tokenFor(server: Pick<E2EServer, 'baseUrl'>, username: string, password: string): Promise<string> {
   return (await api(server, 'POST', '/api/auth/login', null, { username, password })).accessToken
 }
 
