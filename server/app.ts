@@ -27,7 +27,7 @@ import { orgRoutes } from './modules/orgs/index.js'
 import { userRoutes } from './modules/users/index.js'
 import { questionRoutes } from './modules/questions/index.js'
 import { ExamCatalog, examRoutes } from './modules/exams/index.js'
-import { attemptRoutes } from './modules/attempts/index.js'
+import { AttemptState, attemptRoutes, registerAttemptEvents } from './modules/attempts/index.js'
 import { registerResultEvents, resultRoutes } from './modules/results/index.js'
 import { DomainEvents } from './lib/events.js'
 import type { Deps } from './lib/deps.js'
@@ -189,6 +189,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // One exam catalog per app (exams and draw pools, briefly cached), shared by the modules that read exams.
   const exams = new ExamCatalog(app.deps)
   app.addHook('onClose', async () => exams.close())
+  // Autosave's state (group commit, attempt outlines) serves the HTTP route and the socket event alike;
+  // closing writes what is queued before the database goes.
+  const attempts = new AttemptState(app.deps, { lanes: deps.autosaveLanes, db: deps.autosaveDb })
+  app.addHook('onClose', async () => attempts.close())
 
   await app.register(
     async (api) => {
@@ -198,7 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(userRoutes)
       await api.register(questionRoutes)
       await api.register(examRoutes, { exams })
-      await api.register(attemptRoutes, { exams, autosave: { lanes: deps.autosaveLanes, db: deps.autosaveDb } })
+      await api.register(attemptRoutes, { exams, state: attempts })
       await api.register(resultRoutes, { exams })
       await api.register(pointRoutes)
       await api.register(studyRoutes, { dataDir, exams })
@@ -221,6 +225,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerPublic(app, (media) => registerMediaFiles(media, dataDir))
   await app.register(realtimePlugin, { redisUrl: deps.redisUrl, redisKey: deps.redisKey, clusterWorker: deps.clusterWorker })
   registerResultEvents(app, { exams, db: deps.pushDb ?? deps.db })
+  registerAttemptEvents(app, { state: attempts })
   registerNotificationEvents(app)
   registerPointEvents(app)
   registerPointReactions(app)

@@ -49,21 +49,18 @@ export interface NotificationPayload {
   readAt: string | null
 }
 
-/** One notification, as the notification centre lists it. */
-export interface NotificationPayload {
-  id: number
-  kind: string
-  title: string
-  body: string
-  link: string | null
-  createdAt: string
-  readAt: string | null
-}
-
 export type Ack = (reply: { ok: true } | { ok: false; error: string }) => void
 
 /** An ack carrying more than `ok` when it succeeds. */
 export type AckWith<T> = (reply: ({ ok: true } & T) | { ok: false; error: string }) => void
+
+/**
+ * How an autosave over the socket is answered: as `PUT /api/attempts/:id/answers/:questionId`
+ * would, with the HTTP status and error code it would have sent when refused (409 closed, 400
+ * wrong shape, 404 not yours, 503 node shutting down). A refusal without `status` (a flood) is
+ * the client's to retry over HTTP.
+ */
+export type SaveAck = (reply: { ok: true; savedAt: string } | { ok: false; error: string; status?: number; code?: string }) => void
 
 // Live games (battles: 双人对战 / 四人赛; contests: 现场竞答). A question goes out without its key;
 // the key leaves the server only in `battle:round` / `contest:reveal`, after the question closed.
@@ -123,6 +120,8 @@ export interface ContestState {
 }
 
 export interface ClientToServerEvents {
+  /** Autosave of one answer over the exam page's socket; acknowledged only once committed. */
+  'attempt:save': (payload: { attemptId: number; questionId: number; answer: unknown; deviceId?: string }, ack?: SaveAck) => void
   'exam:watch': (payload: { examId: number }, ack?: Ack) => void
   'exam:unwatch': (payload: { examId: number }, ack?: Ack) => void
   'points:watch': (payload: { orgId: number | null; period: PointsPeriod; by?: 'user' | 'org' }, ack?: Ack) => void

@@ -14,7 +14,16 @@ export const SOCKET_LIMITS = {
   refusalsBeforeDisconnect: 50,
   /** Rooms one socket may watch at a time (exam and points boards together). */
   maxWatches: 10,
+  /**
+   * Autosaves have a bucket of their own: a taker back from a dead zone sends every answer she
+   * typed meanwhile at once (a whole paper is at most ~200 questions), and a save costs a cached
+   * check and one row in a group commit, not a query of its own.
+   */
+  saves: { burst: 200, perSecond: 20 },
 } as const
+
+/** Events spending from the autosave bucket instead of the general one. */
+const SAVE_EVENTS = new Set(['attempt:save'])
 
 export class TokenBucket {
   private tokens: number
@@ -40,9 +49,10 @@ export class TokenBucket {
 
 export function guardSocket(socket: RealtimeSocket, log: (msg: string, extra: object) => void) {
   const bucket = new TokenBucket(SOCKET_LIMITS.burst, SOCKET_LIMITS.perSecond)
+  const saves = new TokenBucket(SOCKET_LIMITS.saves.burst, SOCKET_LIMITS.saves.perSecond)
   let refusals = 0
   socket.use((packet, next) => {
-    if (bucket.take()) {
+    if ((SAVE_EVENTS.has(String(packet[0])) ? saves : bucket).take()) {
       refusals = Math.max(0, refusals - 1)
       return next()
     }

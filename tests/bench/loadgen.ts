@@ -1,6 +1,8 @@
 // One load-generator process: simulates its share of takers on exam day. Each taker holds a
 // socket.io connection (opened at its slot of the paced connect schedule), (sometimes) logs in,
 // starts the attempt on schedule, autosaves each answer at the configured pace and submits.
+// Saves go as the web app sends them (useAutosave): over the taker's socket while it is connected,
+// else over HTTP; `saveOver: 'http'` sends every save as an HTTP request (the app before 2026-12-05).
 // In hold mode (a storm phase follows) takers who have saved their answers keep saving at the same
 // pace until the orchestrator releases them; then they submit at the start rate, in start order.
 // Latencies go back to the orchestrator over IPC.
@@ -11,6 +13,7 @@
 // waited seconds in the accept queue and made the start p99. `sharedConnections` keeps that pool
 // (for 20,000 takers, whose own connections would exceed the server's open-files limit).
 import { io, type Socket } from 'socket.io-client'
+import type { ClientToServerEvents, ServerToClientEvents } from '../../server/realtime/events-map.js'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Agent, interceptors, request, type Dispatcher } from 'undici'
 
@@ -29,6 +32,8 @@ export interface LoadgenConfig {
   hold: boolean
   /** One pool of 256 connections for all takers of this generator instead of one each. */
   sharedConnections: boolean
+  /** How saves travel: over the socket while it is up (as the web app), or always over HTTP. */
+  saveOver: 'socket' | 'http'
 }
 
 export interface LoadgenResult {
@@ -39,6 +44,8 @@ export interface LoadgenResult {
   open: number[]
   start: number[]
   save: number[]
+  /** Saves sent over HTTP because the taker's socket was down at the time (with saveOver 'socket'). */
+  savesOverHttp: number
   /** When each save was sent (ms since epoch), index-aligned with `save`: for storm windows. */
   saveSent: number[]
   saveTimes: number[] // completion times of saves, for throughput over time
@@ -68,6 +75,9 @@ export type LoadgenMessage =
   | { type: 'done'; result: LoadgenResult }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
+type TakerSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+/** A save over the socket unanswered this long counts as an error (the web app would resend it over HTTP). */
+const SOCKET_ACK_MS = 10_000
 const send = (m: LoadgenMessage) => process.send!(m)
 
 /** A connect error's cause: the message, and what the transport said underneath (ECONNRESET, 503…). */
@@ -98,6 +108,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
     open: [],
     start: [],
     save: [],
+    savesOverHttp: 0,
     saveSent: [],
     saveTimes: [],
     submit: [],
@@ -133,7 +144,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
     const retryAfter = res.headers['retry-after']
     return { status: res.statusCode, body: json, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter }
   }
-  const sockets: Socket[] = []
+  const sockets: TakerSocket[] = []
   const fates: { failed: boolean; connected: boolean; failedBeforeConnect: boolean }[] = []
   let open = 0
   let ending = false
@@ -183,7 +194,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
           if (me.status !== 200) return error(`open ${me.status}`)
           result.open.push(performance.now() - t)
         }
-        const socket = io(config.base, { transports: ['websocket'], auth: { token }, reconnectionDelay: 1000 })
+        const socket: TakerSocket = io(config.base, { transports: ['websocket'], auth: { token }, reconnectionDelay: 1000 })
         sockets.push(socket)
         result.opened++
         // Each socket is classified once, at the end of the run, from what happened to it: counted as
@@ -238,10 +249,23 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
                   : Array(q.blanks ?? 1).fill('x')
           const sent = Date.now()
           t = performance.now()
-          const saved = await call(agent, 'PUT', `/api/attempts/${start.body.attemptId}/answers/${q.id}`, token, { answer })
-          if (saved.status !== 200) {
-            error(`save ${saved.status}`)
-            continue
+          const attemptId = start.body.attemptId as number
+          if (config.saveOver === 'socket' && socket.connected) {
+            const reply = await socket
+              .timeout(SOCKET_ACK_MS)
+              .emitWithAck('attempt:save', { attemptId, questionId: q.id, answer })
+              .catch(() => ({ ok: false as const, status: 'timeout', error: '' }))
+            if (!reply.ok) {
+              error(`save over socket ${'status' in reply ? reply.status : 'refused'}`)
+              continue
+            }
+          } else {
+            if (config.saveOver === 'socket') result.savesOverHttp++
+            const saved = await call(agent, 'PUT', `/api/attempts/${attemptId}/answers/${q.id}`, token, { answer })
+            if (saved.status !== 200) {
+              error(`save ${saved.status}`)
+              continue
+            }
           }
           result.save.push(performance.now() - t)
           result.saveSent.push(sent)

@@ -60,6 +60,8 @@ export interface BenchReport {
     proxy?: string
     /** HTTP connections of the takers: one each (as phones), or a pool per load generator. */
     connections?: string
+    /** How takers' autosaves travelled: `socket` (as the web app since 2026-12-05; HTTP while it is down) or `http`. */
+    saveOver?: string
   }
   baselines: {
     bare: { rps: number; p99: number | null }
@@ -85,6 +87,8 @@ export interface BenchReport {
     connectErrors: Record<string, number>
     disconnects: Record<string, number>
     openMax: number
+    /** With saves over the socket: how many went over HTTP because the socket was down then. */
+    savesOverHttp?: number
   }
   storm?: {
     logins: Summary & {
@@ -416,6 +420,7 @@ function tables(r: BenchReport): Table[] {
       ['connected after retrying', n(s.connectedAfterRetry)],
       ['never connected', n(s.neverConnected)],
       ['open at most (load generators’ count)', n(s.openMax)],
+      ...(s.savesOverHttp !== undefined ? [['saves sent over HTTP while the taker’s socket was down', n(s.savesOverHttp)]] : []),
       ...Object.entries(s.connectErrors)
         .sort((x, y) => y[1] - x[1])
         .map(([cause, c]) => [`connect_error: ${cause}`, n(c)]),
@@ -569,7 +574,7 @@ export function writeIndex(dir: string): string {
     })
     const p = r.params
     return `<tr><td><a href="${esc(f.replace(/\.json$/, '.html'))}">${esc(r.machine.date)}</a></td><td>${esc(
-      `${p.mode}, ${p.takers} takers, save every ${p.saveIntervalMs} ms × ${p.answersPerTaker}, ${p.workers} worker(s), ${p.loadgens} load generators, storm ${p.storm}`,
+      `${p.mode}, ${p.takers} takers, save every ${p.saveIntervalMs} ms × ${p.answersPerTaker} over ${p.saveOver ?? 'http'}, ${p.workers} worker(s), ${p.loadgens} load generators, storm ${p.storm}`,
     )}</td><td>${esc(`${r.baselines.bare.rps} / ${r.baselines.upsert.rps} / ${r.baselines.batched?.rps ?? '–'}`)}</td>${cells.join('')}</tr>`
   })
   fs.writeFileSync(

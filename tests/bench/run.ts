@@ -67,6 +67,8 @@ const { values: args } = parseArgs({
     'find-max': { type: 'boolean', default: false },
     proxy: { type: 'string' },
     'shared-connections': { type: 'boolean', default: false },
+    /** How takers' saves travel: over their socket while it is up (as the web app), or always HTTP. */
+    'save-over': { type: 'string', default: 'socket' },
     /** The embedded PGlite mode: the demo department (~150 people) takes a branch-sized exam. */
     embedded: { type: 'boolean', default: false },
     database: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -91,6 +93,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 
 for (const [flag, v] of Object.entries({ TAKERS, SECRETARIES, SAVE_INTERVAL, ANSWERS, START_RATE, CONNECT_RATE, WORKERS, LOADGENS, STORM }))
   if (!Number.isFinite(v) || v < 0) throw new Error(`bad value for ${flag}`)
+if (args['save-over'] !== 'socket' && args['save-over'] !== 'http') throw new Error('--save-over takes socket or http')
 if (args.proxy !== undefined && args.proxy !== 'nginx') throw new Error('--proxy takes one value: nginx')
 if (args.proxy && args.embedded) throw new Error('--proxy is for the PostgreSQL mode')
 if (args.embedded && args.storm && Number(args.storm) > 0) log('--storm is ignored with --embedded (its people log in for real anyway)')
@@ -419,6 +422,7 @@ async function main() {
               answersPerTaker: ANSWERS,
               hold,
               sharedConnections: args['shared-connections']!,
+              saveOver: args['save-over'] as LoadgenConfig['saveOver'],
             }
             child.send(config)
           }),
@@ -608,6 +612,7 @@ async function main() {
         workers: args.embedded ? 1 : WORKERS,
         proxy: args.proxy ?? 'none',
         connections: args['shared-connections'] ? 'shared' : 'one per taker',
+        saveOver: args['save-over'],
         loadgens,
         storm: STORM,
       },
@@ -654,6 +659,7 @@ async function main() {
         connectErrors: done.reduce((m, r) => addUp(m, r.connectErrors), {} as Record<string, number>),
         disconnects: done.reduce((m, r) => addUp(m, r.disconnects), {} as Record<string, number>),
         openMax: Math.max(0, ...connections.map((c) => c[1])),
+        savesOverHttp: args['save-over'] === 'socket' ? done.reduce((n, r) => n + r.savesOverHttp, 0) : undefined,
       },
       storm: stormReport(),
       server: {

@@ -87,7 +87,12 @@ describe('kill -9 of one worker', () => {
     expect(await until(() => sockets.every((s) => s.connected), 20_000)).toBe(true)
     stage('sockets connected')
 
-    const load = autosaveLoad(takers, papers)
+    // Half the takers save over their sockets (as the web app), half over HTTP.
+    const load = autosaveLoad(
+      takers,
+      papers,
+      sockets.slice(0, TAKERS).map((s, i) => (i % 2 === 0 ? s : undefined)),
+    )
     await new Promise((r) => setTimeout(r, 2000))
     // The workers take connections as they turn, not in turn: kill the one holding the most.
     const [victim] = workersOf(server.child.pid!).sort(
@@ -114,7 +119,8 @@ describe('kill -9 of one worker', () => {
     stage('replaced and reconnected')
     // Every acknowledged answer is stored (or one sent after it).
     expect(await lostAnswers(db, load.sent)).toEqual([])
-    stage(`no acknowledged answer lost (${load.counts.acked} acknowledged)`)
+    expect(load.counts.overSocket).toBeGreaterThan(0)
+    stage(`no acknowledged answer lost (${load.counts.acked} acknowledged, ${load.counts.overSocket} of them over sockets)`)
 
     // Watching goes on across workers: submissions reach the admin, whichever worker took them.
     const submits = await pool(takers.slice(0, 10), 5, (c, i) => c.call('POST', `/api/attempts/${papers[i].attemptId}/submit`))

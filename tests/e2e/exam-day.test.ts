@@ -223,6 +223,9 @@ describe('exam day', () => {
   it('6. network errors say in Chinese what happened; the exam screen says 离线，答案已保存在本机 and retries until saved', async () => {
     const exam = await newExam()
     const { context, page, errors } = await phoneAs('dy0007')
+    // Saves go over the live socket while it is up; here it cannot connect (closed at once), so every
+    // save takes the HTTP route, which the test cuts. (startFromIntro loads a new page: a new socket.)
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => ws.close())
     await startFromIntro(page, exam.id)
     await page.route('**/api/attempts/*/answers/*', (route) => route.abort('internetdisconnected'))
     await page.locator('[data-test=judge-true]').click()

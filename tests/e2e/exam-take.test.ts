@@ -32,6 +32,20 @@ describe('a member takes an exam on a phone', () => {
 
     const context = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
     const page = await context.newPage()
+    // Which way each save went: socket.io frames carrying attempt:save, or HTTP PUTs of an answer.
+    const channel = { socketUp: false, socketSaves: 0, httpSaves: 0 }
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (f) => {
+        if (String(f.payload).startsWith('40')) channel.socketUp = true // socket.io: namespace connected
+      })
+      ws.on('framesent', (f) => {
+        if (String(f.payload).includes('"attempt:save"')) channel.socketSaves++
+      })
+      ws.on('close', () => (channel.socketUp = false))
+    })
+    page.on('request', (r) => {
+      if (r.method() === 'PUT' && /\/api\/attempts\/\d+\/answers\//.test(r.url())) channel.httpSaves++
+    })
     await loginAs(page, env.server.baseUrl, 'dy0001', DEMO_PASSWORD)
     await page.waitForURL(`${env.server.baseUrl}/`)
     await page.locator('[data-test=tab-exams]').click()
@@ -41,12 +55,14 @@ describe('a member takes an exam on a phone', () => {
     await page.waitForURL(/\/take$/)
     await expect.poll(() => page.locator('[data-test=countdown]').innerText()).toMatch(/1[89]:\d\d|20:00/)
 
-    // Three judge questions first (no shuffling): answer them.
+    // Three judge questions first (no shuffling): answer them, over the live socket the page holds.
+    await expect.poll(() => channel.socketUp, { timeout: 10_000 }).toBe(true)
     for (let i = 0; i < 3; i++) {
       await page.locator('[data-test=judge-true]').click()
       await expect.poll(() => page.locator('[data-test=save-state]').innerText()).toBe('已保存')
       await page.locator('[data-test=next]').click()
     }
+    expect(channel).toMatchObject({ socketSaves: 3, httpSaves: 0 })
     await shot(page, 'phone-exam-question')
     await page.reload()
     await expect

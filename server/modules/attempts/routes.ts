@@ -20,18 +20,14 @@ import {
   SubmitResult,
 } from './schemas.js'
 import { attemptView, grantAllowance, recordIntegrityEvent, reopenAttempt, saveAnswer, startAttempt, submitAttempt } from './service.js'
-import { AttemptState, type AutosaveSetup } from './state.js'
+import type { AttemptState } from './state.js'
 
 const deviceOf = (headers: Record<string, unknown>) =>
   typeof headers['x-device-id'] === 'string' ? headers['x-device-id'].slice(0, 100) : undefined
 
-export const attemptRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog; autosave?: AutosaveSetup }> = async (
-  app,
-  { exams, autosave },
-) => {
+/** `state` is the module's autosave state (group commit, attempt outlines), shared with its socket events. */
+export const attemptRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog; state: AttemptState }> = async (app, { exams, state }) => {
   const deps = app.deps
-  const state = new AttemptState(deps, autosave)
-  app.addHook('onClose', () => state.close())
 
   app.post(
     '/exams/:id/attempts',
