@@ -3,10 +3,10 @@
 // attempt, whatever else is in the batch; only answers new to an attempt count as answered; and an
 // attempt row a submit holds is skipped, then written once the submit lets go.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sql } from 'kysely'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
 import { TEST_DATABASE_URL } from './helpers/template-db.js'
+import { lockRow } from './helpers/locks.js'
 import { AutosaveBatcher, type SaveItem } from '../server/modules/attempts/autosave-batch.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
@@ -107,22 +107,12 @@ describe('autosave group commit', () => {
   it.runIf(TEST_DATABASE_URL)('skips an attempt row a submit holds and writes the save once it is let go', async () => {
     const a = started.dy0004
     const b = started.dy0001
-    let letGo!: () => void
-    const held = new Promise<void>((resolve) => (letGo = resolve))
-    let locked!: () => void
-    const isLocked = new Promise<void>((resolve) => (locked = resolve))
-    const submit = t.db.transaction().execute(async (tx) => {
-      await sql`select id from attempts where id = ${a.attemptId} for no key update`.execute(tx)
-      locked()
-      await held
-    })
-    await isLocked
+    const submit = await lockRow(t.db, 'attempts', a.attemptId)
     const blocked = batcher.save(save(a, a.questions[0], true))
     // A save of someone else in the meantime is not held up by the locked row.
     expect(await batcher.save(save(b, b.questions[2], true))).toBe(true)
     expect((await stored(a.attemptId)).answers).toEqual({})
-    letGo()
-    await submit
+    await submit.release()
     expect(await blocked).toBe(true)
     expect(await stored(a.attemptId)).toMatchObject({ answered_count: 1, answers: { [a.questions[0]]: true } })
   })

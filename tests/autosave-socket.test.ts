@@ -1,14 +1,16 @@
 // Autosave over the exam page's socket (`attempt:save`) keeps every rule of the HTTP route: acked
 // only once committed, only into one's own open attempt, the answer's shape checked against the
-// paper, refusals answered with the route's status so the page treats both alike. And the attacks:
-// someone else's attempt, ids and shapes that are no answer, a flood past the autosave bucket
-// (refused without a status, the socket's other events untouched).
+// paper, the one-device rule, refusals answered with the route's status so the page treats both
+// alike. And the attacks: someone else's attempt, ids and shapes that are no answer, a flood past
+// the autosave bucket (refused without a status; the socket stays, its other events untouched).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
 import { connect, watchExam, type ClientSocket } from './helpers/sockets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { SOCKET_LIMITS } from '../server/realtime/flood-guard.js'
+import { TEST_DATABASE_URL } from './helpers/template-db.js'
+import { lockRow } from './helpers/locks.js'
 
 interface Taker {
   token: string
@@ -19,15 +21,17 @@ interface Taker {
 
 let t: TestContext
 let examId: number
+let admin: string
+let orgId: number
 const takers: Record<string, Taker> = {}
 
 beforeAll(async () => {
   t = await createTestContext({ listen: true })
-  const admin = await t.login(DEMO_ADMIN.username)
+  admin = await t.login(DEMO_ADMIN.username)
   const orgs: { id: number; name: string }[] = (await t.http().get('/api/orgs').set(bearer(admin))).body
   const exam = await createOpenExam(t, admin, {
     title: '连接内自动保存',
-    audienceOrgIds: [orgs.find((o) => o.name === '省工业和信息化厅')!.id],
+    audienceOrgIds: [(orgId = orgs.find((o) => o.name === '省工业和信息化厅')!.id)],
     paper: {
       rules: [
         { type: 'judge', count: 2, scoreEach: 20 },
@@ -36,7 +40,7 @@ beforeAll(async () => {
     },
   })
   examId = exam.id
-  for (const username of ['dy0001', 'dy0002', 'dy0003']) {
+  for (const username of ['dy0001', 'dy0002', 'dy0003', 'dy0004']) {
     const token = await t.login(username)
     const res = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(token)).send({})
     expect(res.status).toBe(200)
@@ -48,7 +52,7 @@ afterAll(async () => {
   await t?.close()
 })
 
-const save = (socket: ClientSocket, payload: { attemptId: unknown; questionId: unknown; answer: unknown; deviceId?: unknown }) =>
+const save = (socket: ClientSocket, payload: { attemptId: unknown; questionId: unknown; answer?: unknown; deviceId?: unknown }) =>
   socket.timeout(5000).emitWithAck('attempt:save', payload as never)
 
 async function storedAnswers(attemptId: number) {
@@ -85,17 +89,15 @@ describe('autosave over the socket', () => {
   it('refuses ids and answers that are not an answer to this paper with 400 naming the field', async () => {
     const a = takers.dy0002
     const single = a.questions.find((q) => q.type === 'single')!
-    for (const bad of [
-      { attemptId: 'x', questionId: single.id, answer: 'A' },
-      { attemptId: a.attemptId, questionId: -1, answer: 'A' },
-      { attemptId: a.attemptId, questionId: 2 ** 40, answer: 'A' },
-    ]) {
-      expect(await save(a.socket, bad)).toMatchObject({ ok: false, status: 400, error: 'attemptId 或 questionId 无效' })
+    for (const [bad, field] of [
+      [{ attemptId: 'x', questionId: single.id, answer: 'A' }, 'attemptId'],
+      [{ attemptId: a.attemptId, questionId: -1, answer: 'A' }, 'questionId'],
+      [{ attemptId: a.attemptId, questionId: 2 ** 40, answer: 'A' }, 'questionId'],
+      [{ attemptId: a.attemptId, questionId: single.id }, 'answer'],
+      [{ attemptId: a.attemptId, questionId: single.id, answer: 'A', deviceId: 7 }, 'deviceId'],
+    ] as const) {
+      expect(await save(a.socket, bad)).toEqual({ ok: false, status: 400, code: 'VALIDATION', error: `${field} 无效` })
     }
-    expect(await save(a.socket, { attemptId: a.attemptId, questionId: single.id, answer: 'A', deviceId: 'x'.repeat(101) })).toMatchObject({
-      ok: false,
-      status: 400,
-    })
     const wrongShape = await save(a.socket, { attemptId: a.attemptId, questionId: single.id, answer: ['A', 'B'] })
     expect(wrongShape).toMatchObject({ ok: false, status: 400, code: 'VALIDATION' })
     expect((wrongShape as { error: string }).error).toMatch(/^answer：/)
@@ -103,7 +105,12 @@ describe('autosave over the socket', () => {
     expect(notOnPaper).toMatchObject({ ok: false, status: 404 })
     expect(await storedAnswers(a.attemptId)).toEqual({})
     // A payload that is no object at all is refused the same way, and the socket stays usable.
-    expect(await a.socket.timeout(5000).emitWithAck('attempt:save', null as never)).toMatchObject({ ok: false, status: 400 })
+    expect(await a.socket.timeout(5000).emitWithAck('attempt:save', null as never)).toEqual({
+      ok: false,
+      status: 400,
+      code: 'VALIDATION',
+      error: 'payload 无效',
+    })
     expect(a.socket.connected).toBe(true)
   })
 
@@ -124,6 +131,8 @@ describe('autosave over the socket', () => {
       Array.from({ length: sent }, (_, i) => save(a.socket, { attemptId: a.attemptId, questionId: judge.id, answer: i % 2 === 0 })),
     )
     const refused = replies.filter((r) => !r.ok)
+    // Refused saves go over HTTP on the page: they do not get an honest socket disconnected.
+    expect(a.socket.connected).toBe(true)
     // The bucket refills at its rate while the flood is sent, so a few more than the burst may pass.
     expect(replies.length - refused.length).toBeGreaterThanOrEqual(SOCKET_LIMITS.saves.burst)
     expect(refused.length).toBeGreaterThan(0)
@@ -133,5 +142,37 @@ describe('autosave over the socket', () => {
     expect(await storedAnswers(a.attemptId)).toEqual({ [judge.id]: lastOk % 2 === 0 })
     // Watching a board spends from the general bucket, which the flood did not touch.
     expect(await watchExam(a.socket, examId)).toEqual({ ok: true })
+  })
+  it('passes the device on: a one-device exam refuses the device it moved away from (409 DEVICE_SWITCHED)', async () => {
+    const exam = await createOpenExam(t, admin, { title: '单设备连接保存', audienceOrgIds: [orgId], oneDevice: true })
+    const a = takers.dy0001
+    const first = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(a.token)).send({ deviceId: 'phone-A' })
+    const question = first.body.questions[0].id
+    const attemptId = first.body.attemptId
+    expect(await save(a.socket, { attemptId, questionId: question, answer: true, deviceId: 'phone-A' })).toMatchObject({ ok: true })
+    // She goes on at a PC: the phone's saves are refused from now on, the PC's taken.
+    expect((await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(a.token)).send({ deviceId: 'pc-B' })).status).toBe(200)
+    expect(await save(a.socket, { attemptId, questionId: question, answer: false, deviceId: 'phone-A' })).toMatchObject({
+      ok: false,
+      status: 409,
+      code: 'DEVICE_SWITCHED',
+    })
+    expect(await storedAnswers(attemptId)).toEqual({ [question]: true })
+    expect(await save(a.socket, { attemptId, questionId: question, answer: false, deviceId: 'pc-B' })).toMatchObject({ ok: true })
+    expect(await storedAnswers(attemptId)).toEqual({ [question]: false })
+  })
+
+  // PGlite has one connection: a second transaction holding the row cannot be made beside the save.
+  it.runIf(TEST_DATABASE_URL)('sends the ack only after the commit: none while the attempt row is held', async () => {
+    const a = takers.dy0004
+    const question = a.questions[0].id
+    const held = await lockRow(t.db, 'attempts', a.attemptId)
+    let acked = false
+    const reply = save(a.socket, { attemptId: a.attemptId, questionId: question, answer: true }).finally(() => (acked = true))
+    await new Promise((r) => setTimeout(r, 500))
+    expect(acked).toBe(false)
+    await held.release()
+    expect(await reply).toMatchObject({ ok: true })
+    expect(await storedAnswers(a.attemptId)).toEqual({ [question]: true })
   })
 })

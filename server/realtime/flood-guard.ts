@@ -15,9 +15,10 @@ export const SOCKET_LIMITS = {
   /** Rooms one socket may watch at a time (exam and points boards together). */
   maxWatches: 10,
   /**
-   * Autosaves have a bucket of their own: a taker back from a dead zone sends every answer she
-   * typed meanwhile at once (a whole paper is at most ~200 questions), and a save costs a cached
-   * check and one row in a group commit, not a query of its own.
+   * Autosaves have a bucket of their own: a taker back from a dead zone sends the answers she typed
+   * meanwhile (the page sends eight at a time), and a save costs a cached check and one row in a
+   * group commit, not a query of its own. A refused save does not count towards disconnecting: the
+   * page sends it over HTTP instead, which takes saves without a limit of this kind anyway.
    */
   saves: { burst: 200, perSecond: 20 },
 } as const
@@ -52,14 +53,16 @@ export function guardSocket(socket: RealtimeSocket, log: (msg: string, extra: ob
   const saves = new TokenBucket(SOCKET_LIMITS.saves.burst, SOCKET_LIMITS.saves.perSecond)
   let refusals = 0
   socket.use((packet, next) => {
-    if ((SAVE_EVENTS.has(String(packet[0])) ? saves : bucket).take()) {
-      refusals = Math.max(0, refusals - 1)
+    const isSave = SAVE_EVENTS.has(String(packet[0]))
+    if ((isSave ? saves : bucket).take()) {
+      if (!isSave) refusals = Math.max(0, refusals - 1)
       return next()
     }
-    refusals++
     const [event] = packet
     const ack = packet[packet.length - 1]
     if (typeof ack === 'function') ack({ ok: false, error: '请求过于频繁，请稍后再试' })
+    if (isSave) return
+    refusals++
     if (refusals === 1) socket.emit('rate:limited', { event: String(event).slice(0, 40) })
     if (refusals >= SOCKET_LIMITS.refusalsBeforeDisconnect) {
       log('socket disconnected for flooding', { userId: socket.data.principal?.userId, event: String(event).slice(0, 40) })

@@ -44,7 +44,7 @@ export interface LoadgenResult {
   open: number[]
   start: number[]
   save: number[]
-  /** Saves sent over HTTP because the taker's socket was down at the time (with saveOver 'socket'). */
+  /** With saveOver 'socket': saves sent over HTTP because the socket was down, dropped or refused them. */
   savesOverHttp: number
   /** When each save was sent (ms since epoch), index-aligned with `save`: for storm windows. */
   saveSent: number[]
@@ -76,8 +76,8 @@ export type LoadgenMessage =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 type TakerSocket = Socket<ServerToClientEvents, ClientToServerEvents>
-/** A save over the socket unanswered this long counts as an error (the web app would resend it over HTTP). */
-const SOCKET_ACK_MS = 10_000
+/** As the web app: a save over the socket waits this long for its ack (or the socket's drop), then goes over HTTP. */
+const SOCKET_ACK_MS = 60_000
 const send = (m: LoadgenMessage) => process.send!(m)
 
 /** A connect error's cause: the message, and what the transport said underneath (ECONNRESET, 503…). */
@@ -250,16 +250,20 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
           const sent = Date.now()
           t = performance.now()
           const attemptId = start.body.attemptId as number
+          // As the web app (useAutosave): over the socket while it is connected; a refusal HTTP would
+          // give too is final, anything else (dropped before the ack, a flood, a 5xx) goes over HTTP.
+          let overSocket: { ok: boolean; status?: number } | null = null
           if (config.saveOver === 'socket' && socket.connected) {
-            const reply = await socket
+            overSocket = await socket
               .timeout(SOCKET_ACK_MS)
               .emitWithAck('attempt:save', { attemptId, questionId: q.id, answer })
-              .catch(() => ({ ok: false as const, status: 'timeout', error: '' }))
-            if (!reply.ok) {
-              error(`save over socket ${'status' in reply ? reply.status : 'refused'}`)
+              .catch(() => null)
+            if (overSocket && !overSocket.ok && overSocket.status && overSocket.status < 500) {
+              error(`save over socket ${overSocket.status}`)
               continue
             }
-          } else {
+          }
+          if (!overSocket?.ok) {
             if (config.saveOver === 'socket') result.savesOverHttp++
             const saved = await call(agent, 'PUT', `/api/attempts/${attemptId}/answers/${q.id}`, token, { answer })
             if (saved.status !== 200) {

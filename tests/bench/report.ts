@@ -420,7 +420,9 @@ function tables(r: BenchReport): Table[] {
       ['connected after retrying', n(s.connectedAfterRetry)],
       ['never connected', n(s.neverConnected)],
       ['open at most (load generators’ count)', n(s.openMax)],
-      ...(s.savesOverHttp !== undefined ? [['saves sent over HTTP while the taker’s socket was down', n(s.savesOverHttp)]] : []),
+      ...(s.savesOverHttp !== undefined
+        ? [['saves sent over HTTP (the taker’s socket down, dropped or refusing)', n(s.savesOverHttp)]]
+        : []),
       ...Object.entries(s.connectErrors)
         .sort((x, y) => y[1] - x[1])
         .map(([cause, c]) => [`connect_error: ${cause}`, n(c)]),

@@ -226,6 +226,7 @@ describe('exam day', () => {
     // Saves go over the live socket while it is up; here it cannot connect (closed at once), so every
     // save takes the HTTP route, which the test cuts. (startFromIntro loads a new page: a new socket.)
     await page.routeWebSocket(/\/socket\.io\//, (ws) => ws.close())
+    await page.route('**/socket.io/**', (route) => route.abort('internetdisconnected')) // no long-polling either
     await startFromIntro(page, exam.id)
     await page.route('**/api/attempts/*/answers/*', (route) => route.abort('internetdisconnected'))
     await page.locator('[data-test=judge-true]').click()

@@ -5,30 +5,34 @@ import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 const env = useBrowserServer()
 const api = (path: string, token: string, body?: unknown) => apiJson(env.server, body === undefined ? 'GET' : 'POST', path, token, body)
 
+/** An exam for 办公室党支部, open now for 20 minutes a person, fixed order, results at once. */
+async function openExam(title: string, rules: { type: string; count: number; scoreEach: number }[]) {
+  const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
+  const orgs = await api('/api/orgs', admin)
+  const now = Date.now()
+  const exam = await api('/api/exams', admin, {
+    title,
+    opensAt: new Date(now - 60_000).toISOString(),
+    closesAt: new Date(now + 3_600_000).toISOString(),
+    durationMinutes: 20,
+    audienceOrgIds: [orgs.find((o: any) => o.name === '办公室党支部').id],
+    passScore: 30,
+    maxAttempts: 1,
+    shuffleQuestions: false,
+    shuffleOptions: false,
+    releaseResults: 'immediately',
+    paper: { rules },
+  })
+  expect(exam.id).toBeGreaterThan(0)
+  return exam
+}
+
 describe('a member takes an exam on a phone', () => {
   it('answers, reloads mid-way without losing anything, and submits', async () => {
-    const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
-    const orgs = await api('/api/orgs', admin)
-    const now = Date.now()
-    const exam = await api('/api/exams', admin, {
-      title: '党史知识小测',
-      opensAt: new Date(now - 60_000).toISOString(),
-      closesAt: new Date(now + 3_600_000).toISOString(),
-      durationMinutes: 20,
-      audienceOrgIds: [orgs.find((o: any) => o.name === '办公室党支部').id],
-      passScore: 30,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
-      paper: {
-        rules: [
-          { type: 'judge', count: 3, scoreEach: 20 },
-          { type: 'single', count: 2, scoreEach: 20 },
-        ],
-      },
-    })
-    expect(exam.id).toBeGreaterThan(0)
+    const exam = await openExam('党史知识小测', [
+      { type: 'judge', count: 3, scoreEach: 20 },
+      { type: 'single', count: 2, scoreEach: 20 },
+    ])
 
     const context = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
     const page = await context.newPage()
@@ -91,6 +95,49 @@ describe('a member takes an exam on a phone', () => {
     const attemptId = Number(new URL(page.url()).pathname.split('/').pop())
     const saved = await env.server.app.db.selectFrom('attempt_answers').select('question_id').where('attempt_id', '=', attemptId).execute()
     expect(saved).toHaveLength(4)
+    await context.close()
+  })
+
+  it('an answer still on its way over the socket when she submits is graded, not overtaken by the submit', async () => {
+    const exam = await openExam('交卷不抢先', [{ type: 'judge', count: 1, scoreEach: 100 }])
+    const context = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+    const page = await context.newPage()
+    // The page's socket goes through this relay, which holds each save two seconds on its way to the
+    // server (a slow uplink): the save is on the way, not yet stored, when the submit is pressed.
+    let savesHeld = 0
+    let socketUp = false
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      socketUp = false // a new page's socket: up once its socket.io connect comes back
+      const server = ws.connectToServer()
+      ws.onMessage((m) => {
+        if (String(m).includes('"attempt:save"')) {
+          savesHeld++
+          setTimeout(() => server.send(m), 2000)
+        } else server.send(m)
+      })
+      server.onMessage((m) => {
+        if (String(m).startsWith('40')) socketUp = true
+        ws.send(m)
+      })
+    })
+    await loginAs(page, env.server.baseUrl, 'dy0002', DEMO_PASSWORD)
+    await page.waitForURL(`${env.server.baseUrl}/`)
+    await page.goto(`${env.server.baseUrl}/exams/${exam.id}`)
+    await page.locator('[data-test=exam-go]').click()
+    await page.locator('.van-dialog__confirm').click()
+    await page.waitForURL(/\/take$/)
+    // The exam page's socket is up (its handshake went through the relay) before she answers.
+    await expect.poll(() => socketUp, { timeout: 10_000 }).toBe(true)
+    await page.locator('[data-test=judge-true]').click()
+    await expect.poll(() => savesHeld, { timeout: 10_000 }).toBe(1)
+    await page.locator('[data-test=submit]').click()
+    await page.locator('.van-dialog__confirm').click()
+    await page.waitForURL(/\/attempts\/\d+/, { timeout: 15_000 })
+    const attemptId = Number(new URL(page.url()).pathname.split('/').pop())
+    const saved = await env.server.app.db.selectFrom('attempt_answers').select('answer').where('attempt_id', '=', attemptId).execute()
+    // The answer went over the socket (held, then stored) before the submit graded the paper.
+    expect(saved.map((r) => r.answer)).toEqual([true])
+    expect(await page.locator('[data-test=attempt-score]').innerText()).toMatch(/\/ 100/)
     await context.close()
   })
 })

@@ -19,11 +19,19 @@ import {
   StartedAttempt,
   SubmitResult,
 } from './schemas.js'
-import { attemptView, grantAllowance, recordIntegrityEvent, reopenAttempt, saveAnswer, startAttempt, submitAttempt } from './service.js'
+import {
+  attemptView,
+  deviceIdOf,
+  grantAllowance,
+  recordIntegrityEvent,
+  reopenAttempt,
+  saveAnswer,
+  startAttempt,
+  submitAttempt,
+} from './service.js'
 import type { AttemptState } from './state.js'
 
-const deviceOf = (headers: Record<string, unknown>) =>
-  typeof headers['x-device-id'] === 'string' ? headers['x-device-id'].slice(0, 100) : undefined
+const deviceOf = (headers: Record<string, unknown>) => deviceIdOf(headers['x-device-id'])
 
 /** `state` is the module's autosave state (group commit, attempt outlines), shared with its socket events. */
 export const attemptRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog; state: AttemptState }> = async (app, { exams, state }) => {

@@ -9,6 +9,14 @@ export const AnswerParams = Type.Object({
   questionId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
 })
 
+/** `attempt:save` over the socket: the route's params and body in one payload. */
+export const SocketSave = Type.Object({
+  attemptId: AnswerParams.properties.id,
+  questionId: AnswerParams.properties.questionId,
+  answer: Type.Unknown(),
+  deviceId: Type.Optional(Type.String()),
+})
+
 export const StartBody = Type.Optional(Type.Object({ deviceId: Type.Optional(Type.String({ maxLength: 100 })) }))
 
 export const AllowanceBody = Type.Object({

@@ -158,6 +158,9 @@ async function closeOverdue(deps: Deps, attemptId: number, exam: ExamRow) {
   })
 }
 
+/** The device a save says it comes from (X-Device-Id, or the socket payload's deviceId): at most 100 characters kept. */
+export const deviceIdOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, 100) : undefined)
+
 export async function saveAnswer(
   deps: Deps,
   state: AttemptState,

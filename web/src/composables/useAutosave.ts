@@ -1,14 +1,20 @@
 // Every answer change is saved: debounced per question, retried with back-off, queued while
 // offline and kept in localStorage so a reload or a crash of the tab loses nothing unsent.
 // A save goes over the tab's live socket while it is up (no HTTP request per answer: on exam day
-// that is most of the server's work), else over HTTP; both answer alike and ack only once stored.
+// that halved the saves' latency), else over HTTP; both ack only once the answer is stored.
 import { computed, onBeforeUnmount, reactive, ref } from 'vue'
 import { ApiError, deviceId } from '@/api/client'
 import { attemptsApi, type Answer } from '@/api/attempts'
 import type { RealtimeSocket } from '@/stores/socket'
 
-/** How long a save over the socket may go unanswered before it is sent over HTTP instead. */
-const SOCKET_ACK_MS = 5000
+/**
+ * A save over the socket waits for its ack or for the socket to drop (socket.io's heartbeat notices
+ * a dead connection within ~45 s); only then is the same answer sent over HTTP. Resending sooner
+ * could let the late socket copy land after a newer answer.
+ */
+const SOCKET_ACK_MS = 60_000
+/** Saves on the way at once when many wait (back from a dead zone): the socket's autosave bucket takes bursts, not floods. */
+const FLUSH_CONCURRENCY = 8
 
 export type SaveState = 'saved' | 'saving' | 'offline' | 'error'
 
@@ -21,13 +27,13 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
   /** The last save could not reach the server (no network, a gateway error): answers wait on this device. */
   const unreachable = ref(false)
   const timers = new Map<number, ReturnType<typeof setTimeout>>()
-  /** Questions with a save on the way: one at a time each, so saves arrive in the order typed. */
-  const sending = new Set<number>()
+  /** The save on the way for each question: one at a time, so answers land in the order typed. */
+  const sending = new Map<number, Promise<void>>()
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   let backoff = 1000
   /** The tab's live connection, loaded on the side (the socket client is not in the first bundle). */
   let socket: RealtimeSocket | null = null
-  void import('@/stores/socket').then(({ useSocketStore }) => (socket = useSocketStore().get()))
+  import('@/stores/socket').then(({ useSocketStore }) => (socket = useSocketStore().get())).catch(() => {}) // the chunk could not load (offline, a redeploy): saves go over HTTP
 
   const persist = () => localStorage.setItem(storageKey, JSON.stringify([...pending.entries()]))
 
@@ -37,7 +43,7 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
     return pending.size || inflight.value ? 'saving' : 'saved'
   })
 
-  /** Over the socket while it is connected; over HTTP when it is not, or gives no answer in time. */
+  /** Over the socket while it is connected; over HTTP when it is not, dropped meanwhile, or cannot say. */
   async function send(questionId: number, answer: Answer) {
     if (socket?.connected) {
       const reply = await socket
@@ -47,17 +53,14 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
       if (reply?.ok) return
       // Refused for a reason HTTP would give too (closed, not this paper's answer): the same handling.
       if (reply?.status && reply.status < 500) throw new ApiError(reply.status, reply.code ?? '', reply.error)
-      // No answer in time, a flood refusal or a server in trouble: try HTTP (saving twice is harmless).
+      // Dropped before its ack, a flood refusal or a server in trouble: the same answer over HTTP.
     }
     await attemptsApi.save(attemptId, questionId, answer)
   }
 
-  async function flushOne(questionId: number) {
-    if (!pending.has(questionId) || sending.has(questionId)) return
-    const answer = pending.get(questionId)!
-    sending.add(questionId)
+  /** Sends one answer and deals with the outcome; never rejects. */
+  async function saveOne(questionId: number, answer: Answer) {
     inflight.value++
-    let failed = false
     try {
       await send(questionId, answer)
       // Only forget it if nothing newer was typed while this request was in flight.
@@ -73,20 +76,31 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
         persist()
         onClosed(err.message)
       } else if (err.status === 400 || err.status === 404) {
-        pending.delete(questionId) // the server will never take this one; do not retry forever
+        // The server will never take this one; do not retry it forever (a newer answer still goes).
+        if (pending.get(questionId) === answer) pending.delete(questionId)
         persist()
       } else {
-        failed = true
         failedOnce.value = true
         if (err.status === 0 || err.status >= 500) unreachable.value = true
         scheduleRetry()
       }
     } finally {
-      sending.delete(questionId)
       inflight.value--
     }
-    // Changed while this save was on the way and its debounce has already run out: send the newer one now.
-    if (!failed && pending.has(questionId) && pending.get(questionId) !== answer && !timers.has(questionId)) void flushOne(questionId)
+  }
+
+  /**
+   * Sends the question's waiting answer. While a save of it is on the way, waits for that one and
+   * then sends whatever is newer: resolves once nothing sent earlier is still on the way, so a
+   * submit after `flushAll` cannot overtake an answer.
+   */
+  function flushOne(questionId: number): Promise<void> {
+    const onTheWay = sending.get(questionId)
+    if (onTheWay) return onTheWay.then(() => flushOne(questionId))
+    if (!pending.has(questionId)) return Promise.resolve()
+    const done = saveOne(questionId, pending.get(questionId)!).finally(() => sending.delete(questionId))
+    sending.set(questionId, done)
+    return done
   }
 
   function scheduleRetry() {
@@ -98,8 +112,13 @@ export function useAutosave(attemptId: number, onClosed: (reason: string) => voi
     }, backoff)
   }
 
+  /** Every waiting answer and every save on the way, at most FLUSH_CONCURRENCY at a time. */
   async function flushAll() {
-    await Promise.all([...pending.keys()].map(flushOne))
+    const queue = [...new Set([...pending.keys(), ...sending.keys()])]
+    const worker = async () => {
+      for (let q = queue.shift(); q !== undefined; q = queue.shift()) await flushOne(q)
+    }
+    await Promise.all(Array.from({ length: FLUSH_CONCURRENCY }, worker))
   }
 
   function change(questionId: number, answer: Answer, debounceMs = 500) {
