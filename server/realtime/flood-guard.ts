@@ -23,8 +23,8 @@ export const SOCKET_LIMITS = {
   saves: { burst: 200, perSecond: 20 },
 } as const
 
-/** Events spending from the autosave bucket instead of the general one. */
-const SAVE_EVENTS = new Set(['attempt:save'])
+/** The event spending from the autosave bucket instead of the general one. */
+const SAVE_EVENT = 'attempt:save'
 
 export class TokenBucket {
   private tokens: number
@@ -53,7 +53,7 @@ export function guardSocket(socket: RealtimeSocket, log: (msg: string, extra: ob
   const saves = new TokenBucket(SOCKET_LIMITS.saves.burst, SOCKET_LIMITS.saves.perSecond)
   let refusals = 0
   socket.use((packet, next) => {
-    const isSave = SAVE_EVENTS.has(String(packet[0]))
+    const isSave = packet[0] === SAVE_EVENT
     if ((isSave ? saves : bucket).take()) {
       if (!isSave) refusals = Math.max(0, refusals - 1)
       return next()

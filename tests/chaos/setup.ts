@@ -1,5 +1,6 @@
 // Chaos tests run real server processes against a PostgreSQL database of their own.
 import pg from 'pg'
+import type { Socket } from 'socket.io-client'
 import { randomBytes } from 'node:crypto'
 import { openDatabase, type DbHandle } from '../../server/db/connect.js'
 import { migrateToLatest } from '../../server/db/migrator.js'
@@ -144,11 +145,8 @@ export function examBody(orgIds: number[], opts: { closesInMs: number; durationM
   }
 }
 
-/** A taker's live socket, as far as autosave uses it (socket.io-client's Socket fits). */
-export interface SavingSocket {
-  connected: boolean
-  timeout(ms: number): { emitWithAck(event: 'attempt:save', payload: object): Promise<{ ok: boolean }> }
-}
+/** A taker's live socket, as far as autosave uses it. */
+export type SavingSocket = Pick<Socket, 'connected' | 'timeout'>
 
 /**
  * Each taker saves answers to her attempt in a loop until `stop()`: every save sent is recorded per
