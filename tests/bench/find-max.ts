@@ -58,7 +58,7 @@ export async function findMaxOverHttp(
 /**
  * One socket per attempt (its owner's token), spread over `processes` client processes; steps of
  * more sockets each saving at most PER_SOCKET a second, 5 s a step, until p99 passes 100 ms or a
- * save is refused.
+ * save is refused (any refusal counts as an error: a save into someone else's attempt, a flood).
  */
 export async function findMaxOverSockets(
   base: string,
@@ -66,6 +66,7 @@ export async function findMaxOverSockets(
   processes: number,
   baselines: Baselines,
   log: (line: string) => void,
+  stepSeconds = STEP_SECONDS,
 ): Promise<FindMax> {
   const children = Array.from({ length: processes }, () =>
     fork(path.join(import.meta.dirname, 'socket-max.ts'), { execArgv: ['--import', 'tsx'] }),
@@ -93,7 +94,7 @@ export async function findMaxOverSockets(
     const steps: Step[] = []
     for (const count of counts) {
       const replies = await Promise.all(
-        children.map((_, i) => ask(i, { type: 'step', sockets: Math.ceil(count / processes), seconds: STEP_SECONDS }, 'step-done')),
+        children.map((_, i) => ask(i, { type: 'step', sockets: Math.ceil(count / processes), seconds: stepSeconds }, 'step-done')),
       )
       const samples = new Samples()
       replies.forEach((r) => samples.addAll(r.latencies))
