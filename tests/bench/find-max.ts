@@ -113,6 +113,6 @@ export async function findMaxOverSockets(
     }
     return summarise(steps, baselines)
   } finally {
-    children.forEach((c) => c.connected && c.send({ type: 'close' } satisfies SocketMaxCommand))
+    for (const child of children) if (child.connected) child.send({ type: 'close' } satisfies SocketMaxCommand)
   }
 }
