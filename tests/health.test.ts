@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
+import pg from 'pg'
+import { meterPool } from '../server/db/pool-meter.js'
+import { TEST_DATABASE_URL } from './helpers/template-db.js'
 import { bearer, createTestContext, type TestContext } from './helpers/app.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
@@ -56,6 +59,33 @@ describe('the database pool in the process metrics', () => {
     // The next interval starts empty.
     const next = (await metrics()).body.databasePool
     expect(next.heldMs.max).toBeLessThan(900)
+  })
+
+  it.runIf(TEST_DATABASE_URL)('counts callers queued behind a connection that was idle when they asked', async () => {
+    // Two connections idle, then three callers in one tick: pg-pool queues all three and hands the
+    // idle ones out on the next tick, so no caller sees an empty pool when it asks, yet the third
+    // waits for a connection to come back.
+    const raw = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 })
+    try {
+      const warm = await Promise.all([raw.connect(), raw.connect()])
+      warm.forEach((c) => c.release())
+      const meter = meterPool(raw)
+      meter.read()
+      const asked = [meter.pool.connect(), meter.pool.connect(), meter.pool.connect()]
+      // First come, first served: the first two get the idle connections, the third the first back.
+      const [first, second] = await Promise.all(asked.slice(0, 2))
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      first.release()
+      const third = await asked[2]
+      second.release()
+      third.release()
+      const reading = meter.read()
+      expect(reading.checkouts).toBe(3)
+      expect(reading.waitingMax).toBe(1)
+      expect(reading.waitMs.max).toBeGreaterThanOrEqual(40)
+    } finally {
+      await raw.end()
+    }
   })
 
   it.runIf(!process.env.TEST_DATABASE_URL)('has none on the embedded database (one connection, no pool)', async () => {

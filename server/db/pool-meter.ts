@@ -38,8 +38,14 @@ export function meterPool(pool: pg.Pool): PoolMeter {
       const asked = performance.now()
       const checkout = pool.connect()
       // pg-pool queues every caller synchronously and hands idle connections out on the next tick:
-      // only with none idle is the queue a wait (it counts this caller too).
-      if (pool.idleCount === 0) waitingMax = Math.max(waitingMax, pool.waitingCount)
+      // only with none idle is the queue a wait (it counts this caller too). Read once now and once
+      // after those hand-outs: callers arriving in one tick while a connection was still idle all
+      // queue behind it, and those left over then were waiting though none saw an empty pool.
+      const readQueue = () => {
+        if (pool.idleCount === 0) waitingMax = Math.max(waitingMax, pool.waitingCount)
+      }
+      readQueue()
+      setImmediate(readQueue)
       const client = await checkout
       const got = performance.now()
       waits.record(nanoseconds(got - asked))
