@@ -7,10 +7,10 @@ import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { findMaxOverSockets } from './bench/find-max.js'
-import { PER_SOCKET, type SocketMaxAttempt } from './bench/socket-max.js'
+import { PER_SOCKET, type OpenAttempt } from './bench/socket-max.js'
 
 let t: TestContext
-const attempts: SocketMaxAttempt[] = []
+const attempts: OpenAttempt[] = []
 const baselines = { upsert: 100, batched: 400 }
 const quiet = () => {}
 

@@ -8,22 +8,23 @@ import { fork } from 'node:child_process'
 import { closedLoop } from './http.js'
 import { Samples, round } from './stats.js'
 import type { FindMax } from './report.js'
-import { PER_SOCKET, type SocketMaxAttempt, type SocketMaxCommand, type SocketMaxReply } from './socket-max.js'
+import { PER_SOCKET, type OpenAttempt, type SocketMaxCommand, type SocketMaxReply } from './socket-max.js'
 
 const P99_LIMIT_MS = 100
 const STEP_SECONDS = 5
 type Step = FindMax['steps'][number]
 type Baselines = { upsert: number; batched: number }
 
-const saturated = (s: Step) => (s.p99 ?? 0) > P99_LIMIT_MS || s.errors > 0
+/** A step that held the limits: p99 ≤ 100 ms, no error, and at least one save acknowledged. */
+const withinLimits = (s: Step) => s.p99 !== null && s.p99 <= P99_LIMIT_MS && s.errors === 0
 
 function summarise(steps: Step[], baselines: Baselines): FindMax {
-  const ok = steps.filter((s) => (s.p99 ?? Infinity) <= P99_LIMIT_MS && s.errors === 0)
-  const sustained = ok.length ? Math.max(...ok.map((s) => s.rps)) : 0
+  const held = steps.filter(withinLimits)
+  const sustained = held.length ? Math.max(...held.map((s) => s.rps)) : 0
   return {
     steps,
     sustained,
-    saturated: steps.some(saturated),
+    saturated: held.length < steps.length,
     ratioToUpsert: baselines.upsert ? round(sustained / baselines.upsert, 2) : null,
     ratioToBatched: baselines.batched ? round(sustained / baselines.batched, 2) : null,
   }
@@ -32,7 +33,7 @@ function summarise(steps: Step[], baselines: Baselines): FindMax {
 /** Closed loops of 16 … 512 keep-alive connections, each `PUT`ting saves back to back, 5 s a step. */
 export async function findMaxOverHttp(
   base: string,
-  attempts: SocketMaxAttempt[],
+  attempts: OpenAttempt[],
   baselines: Baselines,
   log: (line: string) => void,
 ): Promise<FindMax> {
@@ -50,7 +51,7 @@ export async function findMaxOverHttp(
     const step = { connections, rps: r.rps, p99: r.latency.p99, errors: r.errors }
     steps.push(step)
     log(`  HTTP, ${connections} connections: ${r.rps}/s, p99 ${r.latency.p99} ms, errors ${r.errors}`)
-    if (saturated(step)) break
+    if (!withinLimits(step)) break
   }
   return summarise(steps, baselines)
 }
@@ -62,7 +63,7 @@ export async function findMaxOverHttp(
  */
 export async function findMaxOverSockets(
   base: string,
-  attempts: SocketMaxAttempt[],
+  attempts: OpenAttempt[],
   processes: number,
   baselines: Baselines,
   log: (line: string) => void,
@@ -109,7 +110,7 @@ export async function findMaxOverSockets(
       steps.push(step)
       const causes = errors.length ? ` (${errors.map(([cause, k]) => `${cause}: ${k}`).join(', ')})` : ''
       log(`  sockets, ${step.connections}: ${step.rps}/s, p99 ${step.p99} ms, errors ${step.errors}${causes}`)
-      if (saturated(step)) break
+      if (!withinLimits(step)) break
     }
     return summarise(steps, baselines)
   } finally {

@@ -73,7 +73,7 @@ export interface BenchReport {
   /** `--find-max` over the HTTP route: closed loops of `connections` keep-alive connections. */
   findMax?: FindMax
   /**
-   * `--find-max` over the takers' sockets (`attempt:save`, the web app's path; from 2026-12-06):
+   * `--find-max` over the takers' sockets (`attempt:save`, the web app's path; from 2026-12-05, session 18):
    * `connections` is the number of sockets, each saving at most 16 times a second.
    */
   findMaxSocket?: FindMax
@@ -160,7 +160,7 @@ const judge = (ok: boolean | null): Verdict => (ok === null ? 'not measured' : o
 export interface FindMax {
   steps: { connections: number; rps: number; p99: number | null; errors: number }[]
   sustained: number
-  /** Whether a step passed the limit; if none did, the sustained figure is the offered load's, a floor (absent before 2026-12-06). */
+  /** Whether a step passed the limit; if none did, the sustained figure is the offered load's, a floor (absent before 2026-12-05, session 18). */
   saturated?: boolean
   ratioToUpsert: number | null
   ratioToBatched: number | null
@@ -213,7 +213,7 @@ export function checkTargets(r: Omit<BenchReport, 'targets'>): TargetCheck[] {
   })
 
   // Judged on the path the web app saves by (its socket) when that was measured; the HTTP route's
-  // maximum is stated beside it. Runs before 2026-12-06 measured the HTTP route only.
+  // maximum is stated beside it. Runs before 2026-12-05's session 18 measured the HTTP route only.
   const fm = r.findMaxSocket ?? r.findMax
   const over = r.findMaxSocket ? 'over the socket' : 'over HTTP'
   const besideHttp = (ratio: (m: FindMax) => number | null) =>

@@ -27,6 +27,7 @@ import { syncBank, BANK_DIR } from '../../server/modules/questions/bank-sync.js'
 import { startMain, stop, waitFor } from '../helpers/process.js'
 import { closedLoop } from './http.js'
 import { findMaxOverHttp, findMaxOverSockets } from './find-max.js'
+import type { OpenAttempt } from './socket-max.js'
 import { Samples, percentile, round } from './stats.js'
 import { mintTokens } from './tokens.js'
 import { meanCores, sampleTree } from './proc.js'
@@ -490,7 +491,7 @@ async function main() {
         instructions: undefined,
         title: '饱和测试',
       })
-      const open: { id: number; token: string; q: number[] }[] = []
+      const open: OpenAttempt[] = []
       // Up to 2,000 attempts: over sockets, each saving ≤ 16/s, that offers up to 32,000 saves a second.
       for (const username of target.takers.slice(0, 2000)) {
         const token = (await target.tokenOf(username))!

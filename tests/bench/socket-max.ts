@@ -8,7 +8,8 @@
 import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/realtime/events-map.js'
 
-export interface SocketMaxAttempt {
+/** An open attempt, its owner's token and its judge questions: what a saturation step saves into. */
+export interface OpenAttempt {
   id: number
   token: string
   /** Judge questions of the attempt: each save answers one of them true or false. */
@@ -16,7 +17,7 @@ export interface SocketMaxAttempt {
 }
 
 export type SocketMaxCommand =
-  { type: 'init'; base: string; attempts: SocketMaxAttempt[] } | { type: 'step'; sockets: number; seconds: number } | { type: 'close' }
+  { type: 'init'; base: string; attempts: OpenAttempt[] } | { type: 'step'; sockets: number; seconds: number } | { type: 'close' }
 
 export type SocketMaxReply =
   | { type: 'connected'; sockets: number; failed: number }
@@ -28,10 +29,10 @@ const ACK_TIMEOUT_MS = 10_000
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 
 type SaverSocket = Socket<ServerToClientEvents, ClientToServerEvents>
-let sockets: { socket: SaverSocket; attempt: SocketMaxAttempt }[] = []
+let sockets: { socket: SaverSocket; attempt: OpenAttempt }[] = []
 const send = (m: SocketMaxReply) => process.send!(m)
 
-async function connectAll(base: string, attempts: SocketMaxAttempt[]) {
+async function connectAll(base: string, attempts: OpenAttempt[]) {
   let failed = 0
   sockets = []
   // Paced like the exam day's handshakes (a few hundred a second), so connecting is not the test.
