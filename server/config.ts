@@ -49,8 +49,6 @@ export interface Config {
   /** Argon2id hashes at once per process, and how many may wait before a login is told to come back. */
   hashConcurrency?: number
   hashQueue?: number
-  /** How much lower the hashing threads' OS priority is than the event loop's (nice increment 0–19; default 10). */
-  hashNice?: number
   /** Autosave group commits written side by side per process (on PostgreSQL, on lanes + 1 connections of their own). */
   autosaveLanes: number
 }
@@ -82,7 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     listenersPerWorker: positive(env.LISTENERS_PER_WORKER, 'LISTENERS_PER_WORKER') ?? 4,
     hashConcurrency: positive(env.HASH_CONCURRENCY, 'HASH_CONCURRENCY'),
     hashQueue: positive(env.HASH_QUEUE, 'HASH_QUEUE'),
-    hashNice: niceIncrement(env.HASH_NICE),
     autosaveLanes: positive(env.AUTOSAVE_LANES, 'AUTOSAVE_LANES') ?? 2,
   }
 }
@@ -91,13 +88,6 @@ function positive(raw: string | undefined, name: string): number | undefined {
   if (!raw?.trim()) return undefined
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`)
-  return n
-}
-
-function niceIncrement(raw: string | undefined): number | undefined {
-  if (!raw?.trim()) return undefined
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error(`HASH_NICE must be a whole number from 0 to 19, got "${raw}"`)
   return n
 }
 

@@ -46,6 +46,7 @@ async function prepare(config: Config, handle: DbHandle): Promise<FirstStartOutc
 
 /** One whole server on the prepared database: the app, its background jobs, listening. */
 async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
+  hashPool.configure(config.hashConcurrency, config.hashQueue)
   const app = await buildApp({
     db: handle.db,
     dbKind: handle.kind,
@@ -68,7 +69,6 @@ async function serve(config: Config, handle: DbHandle, jwtSecret: string) {
     if (err) app.log.error({ err }, 'shutting down after error')
     await app.close()
     await handle.close()
-    await hashPool.close()
   })
   // Also submits attempts whose deadline passed while the server was down. Every process runs the
   // jobs: each claims its work in the database (SKIP LOCKED, one claim per cause), so none is done
@@ -121,8 +121,6 @@ function banner(config: Config, outcome: FirstStartOutcome, workers: number) {
 async function main() {
   const config = loadConfig()
   const jwtSecret = resolveJwtSecret(config)
-  // Before anything hashes (the first start's admin, the demo people): the threads start with these settings.
-  hashPool.configure(config.hashConcurrency, config.hashQueue, config.hashNice)
   if (isClusterWorker()) return serve(config, await open(config), jwtSecret)
 
   const handle = await open(config)
@@ -144,7 +142,6 @@ async function main() {
     }
   } else {
     await handle.close()
-    await hashPool.close() // the workers hash; this process no longer does
     const stop = await runWorkers({ workers, log })
     closeWithGrace({ delay: 15_000 }, async ({ err }) => {
       if (err) console.error('[xuece] shutting down after error', err)

@@ -1,20 +1,11 @@
 // The password policy (weak and common passwords refused wherever one is set) and the username
 // rules for new accounts (invisible characters, direction controls, mixed scripts, reserved names).
-import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lockTable } from './helpers/locks.js'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { csv } from './helpers/sheets.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
-import {
-  generatePassword,
-  HashingBusy,
-  HashPool,
-  hashPassword,
-  hashPool,
-  passwordProblem,
-  verifyPassword,
-} from '../server/lib/passwords.js'
+import { generatePassword, HashingBusy, HashPool, hashPool, passwordProblem } from '../server/lib/passwords.js'
 import { isReservedUsername, normalizeUsername, usernameKey, usernameProblem } from '../server/lib/usernames.js'
 
 const STRONG = 'Harbor-Lamp-2026'
@@ -194,36 +185,6 @@ describe('over the API', () => {
       expect(login.status).toBe(200)
       expect(login.body.user.mustChangePassword).toBe(true)
     })
-  })
-})
-
-/** The nice value of each thread of this process, by thread id (Linux's /proc; field 19 of stat). */
-function threadNices(): Map<number, number> {
-  const nices = new Map<number, number>()
-  for (const tid of fs.readdirSync('/proc/self/task')) {
-    // The command name (2nd field) is in parentheses and may hold spaces: count fields after it.
-    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
-    nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]))
-  }
-  return nices
-}
-
-describe('hashing threads', () => {
-  it('verify a hash made on them, refuse a wrong password and a malformed hash', async () => {
-    const hash = await hashPassword(STRONG)
-    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
-    expect(await verifyPassword(hash, STRONG)).toBe(true)
-    expect(await verifyPassword(hash, `${STRONG}!`)).toBe(false)
-    expect(await verifyPassword('not-a-hash', STRONG)).toBe(false)
-  })
-
-  // The rule: when the cores are all busy, the event loop (the takers' saves) gets the larger share.
-  it.runIf(process.platform === 'linux')('run below the event loop’s OS priority, the event loop itself untouched', async () => {
-    await hashPassword(STRONG)
-    expect(hashPool.nice).toBeGreaterThan(0)
-    const lowered = [...threadNices().values()].filter((nice) => nice === hashPool.nice)
-    expect(lowered.length).toBeGreaterThanOrEqual(1)
-    expect(threadNices().get(process.pid)).toBe(0)
   })
 })
 

@@ -1,15 +1,14 @@
-// Password hashing with Argon2id (OWASP's first choice) via a maintained native binding, on threads
-// of its own at a lower OS priority; the password policy; strong initial passwords for imported people.
+// Password hashing with Argon2id (OWASP's first choice) via a maintained native binding, the
+// password policy, and strong initial passwords for imported people.
 import { randomInt } from 'node:crypto'
 import os from 'node:os'
-import type { Options } from '@node-rs/argon2'
-import { Piscina } from 'piscina'
+import { hash, verify } from '@node-rs/argon2'
 import { AppError } from './errors.js'
 import { ZxcvbnFactory } from '@zxcvbn-ts/core'
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common'
 
 // OWASP's minimum for argon2id: m = 19 MiB, t = 2 iterations, p = 1. Keeps a login near 20 ms on one core.
-const OPTIONS: Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
+const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 }
 
 /** Too many people are signing in at once: come back in a moment (the client waits, with jitter). */
 export class HashingBusy extends AppError {
@@ -52,54 +51,10 @@ export class HashPool {
     public queued = 50 * Math.max(1, os.availableParallelism() - 1),
   ) {}
 
-  /**
-   * How much lower than the event loop the hashing threads run (a nice increment, 0–19). When the
-   * machine's cores are all busy — a login wave at 9:00 while the exam is under way — the kernel
-   * gives the event loop, which answers the takers' saves, a larger share than the hashing; when
-   * they are not, hashing runs at full speed. Linux only; elsewhere the threads run at the same priority.
-   */
-  public nice = 10
-
-  /**
-   * Set from the configuration at start (HASH_CONCURRENCY, HASH_QUEUE, HASH_NICE), before the first
-   * hash: the threads start with the settings of that moment. Unset keeps the defaults.
-   */
-  configure(running?: number, queued?: number, nice?: number) {
+  /** Set from the configuration at start (HASH_CONCURRENCY, HASH_QUEUE); unset keeps the defaults. */
+  configure(running?: number, queued?: number) {
     if (running) this.running = running
     if (queued) this.queued = queued
-    if (nice !== undefined) this.nice = nice
-  }
-
-  private threads?: Piscina
-  /**
-   * The hashing threads, one per slot, started on first use (after `configure`). Argon2id ran on
-   * libuv's thread pool before, at the event loop's own priority, beside the responses' compression.
-   */
-  private get hashThreads(): Piscina {
-    this.threads ??= new Piscina({
-      filename: new URL('./hash-worker.mjs', import.meta.url).href,
-      minThreads: this.running,
-      maxThreads: this.running,
-      // Kept for the process's life: starting a thread costs more than a hash. Idle threads do not
-      // keep the process alive.
-      idleTimeout: Infinity,
-      niceIncrement: this.nice,
-      // The threads must not inherit the parent's flags (loaders, --inspect): they need none.
-      execArgv: [],
-    })
-    return this.threads
-  }
-
-  /** Runs one job on a hashing thread (`name` is the function of hash-worker.mjs). */
-  onThread<T>(name: 'hash' | 'verify', job: object): Promise<T> {
-    return this.hashThreads.run(job, { name }) as Promise<T>
-  }
-
-  /** Ends the hashing threads (at shutdown). */
-  async close() {
-    const threads = this.threads
-    this.threads = undefined
-    await threads?.destroy()
   }
 
   /** True when a new hash would be refused: every place, running or waiting, is taken or held. */
@@ -172,7 +127,7 @@ export class HashPool {
 export const hashPool = new HashPool()
 
 export function hashPassword(password: string): Promise<string> {
-  return hashPool.run(() => hashPool.onThread<string>('hash', { password, options: OPTIONS }))
+  return hashPool.run(() => hash(password, OPTIONS))
 }
 
 /**
@@ -180,8 +135,13 @@ export function hashPassword(password: string): Promise<string> {
  * with a place admitted for it).
  */
 export async function verifyPassword(passwordHash: string, password: string, place?: HashPlace): Promise<boolean> {
-  // The thread answers false for a malformed hash as for a wrong password.
-  return hashPool.run(() => hashPool.onThread<boolean>('verify', { passwordHash, password }), place)
+  return hashPool.run(async () => {
+    try {
+      return await verify(passwordHash, password)
+    } catch {
+      return false
+    }
+  }, place)
 }
 
 /** A well-formed hash that matches nothing: verifying against it costs what a real check costs. */
