@@ -55,6 +55,8 @@ export interface BenchReport {
     /** Server worker processes (WORKERS) and load-generator processes. */
     workers: number
     loadgens: number
+    /** Takers in the probe, a load generator of their own (absent before 2026-12-05, session 19). */
+    probe?: number
     storm: number
     /** What clients connect through: the server itself, or nginx in front (`--proxy nginx`). */
     proxy?: string

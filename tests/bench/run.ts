@@ -11,6 +11,9 @@
 //   --proxy nginx      clients reach the server through nginx, as deployed (tests/bench/proxy.ts)
 //   --shared-connections  each load generator's takers share 256 HTTP connections instead of one
 //                      each, as phones have (needed at 20,000 takers: the server's open-files limit)
+//   --probe N          N of the takers (every k-th, default 1 in 50) in a load generator of their
+//                      own, whose loop is nearly idle: their autosave p99 is reported beside
+//                      everyone's, the server's share of the tail without the other phones' lag
 import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -27,6 +30,7 @@ import { syncBank, BANK_DIR } from '../../server/modules/questions/bank-sync.js'
 import { startMain, stop, waitFor } from '../helpers/process.js'
 import { closedLoop } from './http.js'
 import { findMaxOverHttp, findMaxOverSockets } from './find-max.js'
+import { dealTakers } from './deal.js'
 import type { OpenAttempt } from './socket-max.js'
 import { Samples, percentile, round } from './stats.js'
 import { mintTokens } from './tokens.js'
@@ -65,6 +69,7 @@ const { values: args } = parseArgs({
     'login-sample': { type: 'string', default: '200' },
     workers: { type: 'string', default: '1' },
     loadgens: { type: 'string' },
+    probe: { type: 'string' },
     storm: { type: 'string' },
     'find-max': { type: 'boolean', default: false },
     proxy: { type: 'string' },
@@ -86,6 +91,8 @@ const WORKERS = Math.max(1, Number(args.workers))
 /** Sockets per load generator at most: far below the 20,000 open files a process may hold here. */
 const SOCKETS_PER_LOADGEN = 5000
 const LOADGENS = Math.max(1, Number(args.loadgens ?? Math.max(2, Math.ceil(TAKERS / SOCKETS_PER_LOADGEN))))
+/** Takers measured from a process of their own (0: none). */
+const PROBE = Math.max(0, Math.floor(Number(args.probe ?? TAKERS / 50)))
 const STORM = args.embedded ? 0 : Math.max(0, Number(args.storm ?? (TAKERS >= 2000 ? 500 : 0)))
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const JWT_SECRET = randomBytes(24).toString('hex')
@@ -93,7 +100,18 @@ const PASSWORD = 'Bench-2026-pass'
 const log = (m: string) => console.error(`[bench] ${m}`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 
-for (const [flag, v] of Object.entries({ TAKERS, SECRETARIES, SAVE_INTERVAL, ANSWERS, START_RATE, CONNECT_RATE, WORKERS, LOADGENS, STORM }))
+for (const [flag, v] of Object.entries({
+  TAKERS,
+  SECRETARIES,
+  SAVE_INTERVAL,
+  ANSWERS,
+  START_RATE,
+  CONNECT_RATE,
+  WORKERS,
+  LOADGENS,
+  PROBE,
+  STORM,
+}))
   if (!Number.isFinite(v) || v < 0) throw new Error(`bad value for ${flag}`)
 if (args['save-over'] !== 'socket' && args['save-over'] !== 'http') throw new Error('--save-over takes socket or http')
 if (args.proxy !== undefined && args.proxy !== 'nginx') throw new Error('--proxy takes one value: nginx')
@@ -365,13 +383,18 @@ async function main() {
 
     // ── load generators: loaded first, then the schedule ──
     const loadgens = Math.min(LOADGENS, Math.max(1, takerCount))
+    // The probe: a few takers spread over the start order, in a process of their own. Every phone's
+    // latency includes its load generator's event-loop delay, and a generator holding a thousand
+    // phones lags in the start wave; the probe's loop has almost nothing else to do.
+    const probeCount = Math.min(PROBE, Math.floor(takerCount / 10))
     const hold = STORM > 0
     log(
       `exam day: ${takerCount} takers over ${loadgens} load generators, server with ${WORKERS} worker(s); ` +
         `sockets at ≤ ${CONNECT_RATE}/s, ${START_RATE} starts/s, a save every ~${SAVE_INTERVAL} ms` +
+        (probeCount ? `; ${probeCount} of the takers in a probe process of their own` : '') +
         (hold ? `; a storm of ${STORM} logins and ${STORM} refreshes once all are in the exam` : ''),
     )
-    const procs = Array.from({ length: loadgens }, () => {
+    const procs = Array.from({ length: loadgens + (probeCount ? 1 : 0) }, () => {
       // `LOADGEN_CPU_PROF=<dir>` writes a V8 CPU profile of each load generator as it finishes.
       const profile = process.env.LOADGEN_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOADGEN_CPU_PROF}`] : []
       const child = fork(path.join(import.meta.dirname, 'loadgen.ts'), { execArgv: ['--import', 'tsx', ...profile] })
@@ -393,6 +416,7 @@ async function main() {
         submitOffsetMs: (i / START_RATE) * 1000,
       })),
     )
+    const shares = dealTakers(plan, loadgens, probeCount)
     const t0 = Date.now()
     let inExam = 0
     let allInExam: () => void = () => {}
@@ -402,7 +426,7 @@ async function main() {
       procs.map(
         (child, w) =>
           new Promise<LoadgenResult>((resolve, reject) => {
-            const mine = plan.filter((_, i) => i % loadgens === w)
+            const mine = shares[w]
             child.on('message', (m: LoadgenMessage) => {
               if (m.type === 'ready' && ++inExam === takerCount) allInExam()
               if (m.type === 'submitted') submitAcks.push(m.at)
@@ -536,6 +560,11 @@ async function main() {
     saveAll.addAll(saves.map((x) => x.ms))
     const saveCalm = new Samples()
     saveCalm.addAll(saves.filter((x) => !inStorm(x.sent)).map((x) => x.ms))
+    // The probe's takers alone, outside the storms as above, and its own loop's worst second.
+    const probe = probeCount ? done[loadgens] : undefined
+    const probeCalm = new Samples()
+    if (probe) probeCalm.addAll(probe.save.filter((_, i) => !inStorm(probe.saveSent[i])))
+    const probeLoopMax = probe ? Math.max(0, ...probe.loopDelay.map(([, ms]) => ms)) : 0
     const perSecond = new Map<number, number>()
     for (const { at } of saves) perSecond.set(Math.floor((at - t0) / 1000), (perSecond.get(Math.floor((at - t0) / 1000)) ?? 0) + 1)
     const rates = [...perSecond.values()]
@@ -598,6 +627,7 @@ async function main() {
         connections: args['shared-connections'] ? 'shared' : 'one per taker',
         saveOver: args['save-over'],
         loadgens,
+        probe: probeCount,
         storm: STORM,
       },
       baselines: {
@@ -624,6 +654,16 @@ async function main() {
               : undefined,
         },
         ...(storm ? [{ name: 'autosave, all', ...saveAll.summary(), unit: 'ms' }] : []),
+        ...(probe
+          ? [
+              {
+                name: `probe: autosave${storm ? ' outside the storms' : ''} of its ${probeCount} takers, in a load generator of their own`,
+                ...probeCalm.summary(),
+                unit: 'ms',
+                ratio: `its event loop's worst second p99 ${probeLoopMax} ms`,
+              },
+            ]
+          : []),
         { name: 'submit', ...merge('submit'), unit: 'ms' },
         { name: 'push: submit → watcher exam:progress', ...pushLatencies(submitAcks, progressSeen).summary(), unit: 'ms' },
         { name: 'push, matched as acks arrived (before 2026-12-04)', ...pushLatencyAsArrived.summary(), unit: 'ms' },
