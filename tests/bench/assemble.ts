@@ -32,16 +32,20 @@ interface Save {
 export function assembleReport(m: RunMeasurements): Omit<BenchReport, 'targets'> {
   const { options, sut, day, treeSamples } = m
   const { bare, upsert, batched } = m.baselines
-  const { results: done, t0, storm } = day
+  const { results: generators, t0, storm } = day
   const takerCount = sut.takers.length
   const rel = (t: number) => round((t - t0) / 1000, 1) ?? 0
-  const merge = (k: 'login' | 'open' | 'start' | 'submit') => {
+  /** One latency over every load generator's takers, summarised. */
+  const latencyOf = (k: 'login' | 'open' | 'start' | 'submit') => {
     const s = new Samples()
-    s.addAll(done.flatMap((r) => r[k]))
+    s.addAll(generators.flatMap((r) => r[k]))
     return s.summary()
   }
+  /** A count summed over the load generators. */
+  const total = (k: 'loginBusy' | 'opened' | 'connected' | 'connectedAfterRetry' | 'neverConnected' | 'savesOverHttp') =>
+    generators.reduce((n, r) => n + r[k], 0)
   // Autosaves by when they were sent: the storm windows, the same-length window before, the rest.
-  const saves: Save[] = done.flatMap((r) => r.save.map((ms, i) => ({ ms, sent: r.saveSent[i], at: r.saveTimes[i] })))
+  const saves: Save[] = generators.flatMap((r) => r.save.map((ms, i) => ({ ms, sent: r.saveSent[i], at: r.saveTimes[i] })))
   const stormWindows = storm ? [storm.logins, ...(storm.refresh ? [storm.refresh] : [])] : []
   const inStorm = (t: number) => stormWindows.some((w) => t >= w.from && t <= w.to)
   const saveAll = new Samples()
@@ -49,7 +53,7 @@ export function assembleReport(m: RunMeasurements): Omit<BenchReport, 'targets'>
   const saveCalm = new Samples()
   saveCalm.addAll(saves.filter((x) => !inStorm(x.sent)).map((x) => x.ms))
   // The probe's takers alone, outside the storms as above, and its own loop's worst second.
-  const probe = day.probeCount ? done[day.loadgens] : undefined
+  const probe = day.probeCount ? generators[day.loadgens] : undefined
   const probeCalm = new Samples()
   if (probe) probeCalm.addAll(probe.save.filter((_, i) => !inStorm(probe.saveSent[i])))
   const probeLoopMax = probe ? Math.max(0, ...probe.loopDelay.map(([, ms]) => ms)) : 0
@@ -57,8 +61,8 @@ export function assembleReport(m: RunMeasurements): Omit<BenchReport, 'targets'>
   for (const { at } of saves) perSecond.set(Math.floor((at - t0) / 1000), (perSecond.get(Math.floor((at - t0) / 1000)) ?? 0) + 1)
   const rates = [...perSecond.values()]
   const errors: Record<string, number> = {}
-  for (const r of done) addUp(errors, r.errors)
-  const worstLoadgenLoop = worstLoadgenLoopBySecond(done)
+  for (const r of generators) addUp(errors, r.errors)
+  const worstLoadgenLoop = worstLoadgenLoopBySecond(generators)
   const examTree = treeSamples.filter((s) => s.at >= t0 && s.at <= day.examEnd)
   const examCores = meanCores(examTree)
   // The start wave: from the first scheduled start to two seconds after the last.
@@ -98,12 +102,12 @@ export function assembleReport(m: RunMeasurements): Omit<BenchReport, 'targets'>
     figures: [
       {
         name: 'login (real Argon2id, a sample paced with the starts)',
-        ...merge('login'),
+        ...latencyOf('login'),
         unit: 'ms',
-        ratio: `${done.reduce((n, r) => n + r.loginBusy, 0)} told 503 BUSY first`,
+        ratio: `${total('loginBusy')} told 503 BUSY first`,
       },
-      ...(options.sharedConnections ? [] : [{ name: 'app open: first request on a new connection', ...merge('open'), unit: 'ms' }]),
-      { name: 'attempt start', ...merge('start'), unit: 'ms' },
+      ...(options.sharedConnections ? [] : [{ name: 'app open: first request on a new connection', ...latencyOf('open'), unit: 'ms' }]),
+      { name: 'attempt start', ...latencyOf('start'), unit: 'ms' },
       {
         name: storm ? 'autosave, outside the storms' : 'autosave',
         ...saveCalm.summary(),
@@ -124,7 +128,7 @@ export function assembleReport(m: RunMeasurements): Omit<BenchReport, 'targets'>
             },
           ]
         : []),
-      { name: 'submit', ...merge('submit'), unit: 'ms' },
+      { name: 'submit', ...latencyOf('submit'), unit: 'ms' },
       { name: 'push: submit → watcher exam:progress', ...pushLatencies(day.submitAcks, day.progressSeen).summary(), unit: 'ms' },
       { name: 'push, matched as acks arrived (before 2026-12-04)', ...day.pushLatencyAsArrived.summary(), unit: 'ms' },
     ],
@@ -137,14 +141,14 @@ export function assembleReport(m: RunMeasurements): Omit<BenchReport, 'targets'>
     findMaxSocket: m.findMaxSocket,
     sockets: {
       takers: takerCount,
-      opened: done.reduce((n, r) => n + r.opened, 0),
-      connected: done.reduce((n, r) => n + r.connected, 0),
-      connectedAfterRetry: done.reduce((n, r) => n + r.connectedAfterRetry, 0),
-      neverConnected: done.reduce((n, r) => n + r.neverConnected, 0),
-      connectErrors: done.reduce((into, r) => addUp(into, r.connectErrors), {} as Record<string, number>),
-      disconnects: done.reduce((into, r) => addUp(into, r.disconnects), {} as Record<string, number>),
+      opened: total('opened'),
+      connected: total('connected'),
+      connectedAfterRetry: total('connectedAfterRetry'),
+      neverConnected: total('neverConnected'),
+      connectErrors: generators.reduce((into, r) => addUp(into, r.connectErrors), {} as Record<string, number>),
+      disconnects: generators.reduce((into, r) => addUp(into, r.disconnects), {} as Record<string, number>),
       openMax: Math.max(0, ...day.connections.map((c) => c[1])),
-      savesOverHttp: saveOverSocket ? done.reduce((n, r) => n + r.savesOverHttp, 0) : undefined,
+      savesOverHttp: saveOverSocket ? total('savesOverHttp') : undefined,
     },
     storm: storm && stormFigures(storm, (from, to) => within(saves, from, to, rel)),
     server: {
