@@ -44,6 +44,28 @@ export default tseslint.config(
   // Migrations are written against Kysely<any> (frozen in time, never importing app types); tests
   // read loosely typed JSON answers.
   { files: ['migrations/**/*.ts', 'tests/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  // The API suite runs its files in shared workers without isolation (vitest.config.ts): a file
+  // that mocked a module, stubbed a global or changed process.env would leak into the next one.
+  {
+    files: ['tests/*.test.ts', 'tests/helpers/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['mock', 'doMock', 'stubEnv', 'stubGlobal', 'useFakeTimers', 'spyOn'].map((property) => ({
+          object: 'vi',
+          property,
+          message: 'API test files share workers (isolate: false); keep state per test context instead.',
+        })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "AssignmentExpression[left.object.object.name='process'][left.object.property.name='env']",
+          message: 'API test files share workers (isolate: false); pass settings to buildApp instead of process.env.',
+        },
+      ],
+    },
+  },
   ...MODULES.map(moduleBoundary),
   {
     files: ['server/plugins/**/*.ts', 'server/lib/**/*.ts', 'server/realtime/**/*.ts', 'server/db/**/*.ts'],
