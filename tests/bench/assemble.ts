@@ -93,6 +93,7 @@ export function assembleReport(m: RunMeasurements): Omit<BenchReport, 'targets'>
       loadgens: day.loadgens,
       probe: day.probeCount,
       storm: options.storm,
+      warm: options.warm,
     },
     baselines: {
       bare: { rps: bare.rps, p99: bare.latency.p99 },

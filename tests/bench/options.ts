@@ -14,6 +14,9 @@
 //                      other phones' lag
 //   --storm N          logins at once during the exam, then N refreshes at once (default 500 from
 //                      2,000 takers up, else 0; always 0 with --embedded)
+//   --warm             first a whole exam day without storms on the same server, then the measured
+//                      one: a server that has run an exam (its code compiled by the JIT), where
+//                      the default measures one started a minute before the exam
 //   --find-max         afterwards, the autosave sustained maximum over HTTP and over sockets
 //   --proxy nginx      clients reach the server through nginx, as deployed (tests/bench/proxy.ts)
 //   --shared-connections  each load generator's takers share 256 HTTP connections instead of one
@@ -37,6 +40,8 @@ export interface BenchOptions {
   probe: number
   /** Logins (then refreshes) at once during the exam; 0: no storm phase. */
   storm: number
+  /** A first, unmeasured exam day on the same server before the measured one. */
+  warm: boolean
   findMax: boolean
   proxy: 'nginx' | undefined
   sharedConnections: boolean
@@ -65,6 +70,7 @@ export function benchOptions(argv: string[], log: (line: string) => void): Bench
       loadgens: { type: 'string' },
       probe: { type: 'string' },
       storm: { type: 'string' },
+      warm: { type: 'boolean', default: false },
       'find-max': { type: 'boolean', default: false },
       proxy: { type: 'string' },
       'shared-connections': { type: 'boolean', default: false },
@@ -100,6 +106,7 @@ export function benchOptions(argv: string[], log: (line: string) => void): Bench
     )
   return {
     ...counts,
+    warm: args.warm!,
     findMax: args['find-max']!,
     proxy: args.proxy as 'nginx' | undefined,
     sharedConnections: args['shared-connections']!,

@@ -58,6 +58,8 @@ export interface BenchReport {
     /** Takers in the probe, a load generator of their own (absent before 2026-12-05, session 19). */
     probe?: number
     storm: number
+    /** Whether an unmeasured exam day ran on the same server first (`--warm`; absent before 2026-12-05, session 21). */
+    warm?: boolean
     /** What clients connect through: the server itself, or nginx in front (`--proxy nginx`). */
     proxy?: string
     /** HTTP connections of the takers: one each (as phones), or a pool per load generator. */

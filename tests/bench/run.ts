@@ -6,6 +6,7 @@
 //   baselines.ts          the yardsticks, same machine, same run
 //   server-under-test.ts  the database seeded and the server started (or `npm start` embedded)
 //   exam-day.ts           the exam, its watchers, the load generators (loadgen.ts) and the storms
+//                         (twice with --warm: the first day only warms the server up)
 //   find-max.ts           with --find-max, the autosave sustained maximum over HTTP and sockets
 //   assemble.ts           the raw measurements turned into the report's figures
 //   report.ts             the figures checked against the targets: Markdown, JSON and HTML
@@ -53,6 +54,12 @@ async function main() {
     const baselines = await measureBaselines(url, children, log)
     sut = options.embedded ? await embeddedServer(options) : await postgresServer(options, url, dbName, log)
     tree = sampleTree(sut.serverPid, 1000, () => children.loadgenPids)
+    if (options.warm) {
+      // Same takers, a new exam of the same shape: the measured day's starts are not resumes.
+      log('warm-up: a whole exam day first, without storms, not measured')
+      const warmUp = await runExamDay(sut, { ...options, storm: 0 }, children, log)
+      warmUp.closeWatchers()
+    }
     const day = await runExamDay(sut, options, children, log)
     const saturation = options.findMax ? await findTheMaximum(sut, day, baselines) : {}
     day.closeWatchers()

@@ -6,7 +6,7 @@ import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
+import { withPgClient } from '../helpers/pg-client.js'
 import { openDatabase } from '../../server/db/connect.js'
 import { migrateToLatest } from '../../server/db/migrator.js'
 import { hashPassword } from '../../server/lib/passwords.js'
@@ -40,13 +40,7 @@ const PASSWORD = 'Bench-2026-pass'
 
 /** One statement on the bench's administrative connection (create or drop its database). */
 export async function adminQuery(databaseUrl: string, q: string) {
-  const c = new pg.Client({ connectionString: databaseUrl })
-  await c.connect()
-  try {
-    await c.query(q)
-  } finally {
-    await c.end()
-  }
+  await withPgClient(databaseUrl, (c) => c.query(q))
 }
 
 export async function loginVia(base: string, username: string, password: string): Promise<string> {

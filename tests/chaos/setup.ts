@@ -1,5 +1,4 @@
 // Chaos tests run real server processes against a PostgreSQL database of their own.
-import pg from 'pg'
 import type { Socket } from 'socket.io-client'
 import { randomBytes } from 'node:crypto'
 import { openDatabase, type DbHandle } from '../../server/db/connect.js'
@@ -8,6 +7,7 @@ import { hashPassword } from '../../server/lib/passwords.js'
 import { insertOrg } from '../../server/modules/orgs/queries.js'
 import { syncBank, BANK_DIR } from '../../server/modules/questions/bank-sync.js'
 import { startMain, waitFor, type Started } from '../helpers/process.js'
+import { withPgClient } from '../helpers/pg-client.js'
 
 export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
 export const ADMIN_PASSWORD = 'Chaos-Admin-2026'
@@ -16,15 +16,7 @@ export const JWT_SECRET = 'chaos-secret-chaos-secret-chaos-secret'
 /** Takers per scenario: small in CI, larger by `CHAOS_TAKERS=500 npm run test:chaos`. */
 export const TAKERS = Number(process.env.CHAOS_TAKERS ?? 150)
 
-async function admin(q: string) {
-  const c = new pg.Client({ connectionString: PG_URL })
-  await c.connect()
-  try {
-    await c.query(q)
-  } finally {
-    await c.end()
-  }
-}
+const admin = (q: string) => withPgClient(PG_URL, (c) => c.query(q))
 
 export interface ChaosDb {
   url: string

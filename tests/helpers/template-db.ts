@@ -8,6 +8,7 @@ import { openDatabase, type DbHandle } from '../../server/db/connect.js'
 import { migrateToLatest } from '../../server/db/migrator.js'
 import { seedDemo } from '../../server/seed/demo.js'
 import { syncBank, BANK_DIR } from '../../server/modules/questions/bank-sync.js'
+import { withPgClient } from './pg-client.js'
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../.artifacts')
 const PGLITE_TEMPLATE = path.join(ARTIFACTS, 'pglite-template.tar.gz')
@@ -21,15 +22,7 @@ function urlFor(base: string, database: string) {
   return u.toString()
 }
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
-  await client.connect()
-  try {
-    return await fn(client)
-  } finally {
-    await client.end()
-  }
-}
+const admin = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => withPgClient(TEST_DATABASE_URL!, fn)
 
 async function prepare(handle: DbHandle) {
   await migrateToLatest(handle.db)
