@@ -608,7 +608,7 @@ export function writeIndex(dir: string): string {
     })
     const p = r.params
     return `<tr><td><a href="${esc(f.replace(/\.json$/, '.html'))}">${esc(r.machine.date)}</a></td><td>${esc(
-      `${p.mode}, ${p.takers} takers, save every ${p.saveIntervalMs} ms × ${p.answersPerTaker} over ${p.saveOver ?? 'http'}, ${p.workers} worker(s), ${p.loadgens} load generators, storm ${p.storm}`,
+      `${p.mode}, ${p.takers} takers, save every ${p.saveIntervalMs} ms × ${p.answersPerTaker} over ${p.saveOver ?? 'http'}, ${p.workers} worker(s), ${p.loadgens} load generators, storm ${p.storm}${p.warm ? ', warm (an exam day before)' : ''}`,
     )}</td><td>${esc(`${r.baselines.bare.rps} / ${r.baselines.upsert.rps} / ${r.baselines.batched?.rps ?? '–'}`)}</td>${cells.join('')}</tr>`
   })
   fs.writeFileSync(
