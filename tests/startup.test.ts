@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
+import { withPgClient } from './helpers/pg-client.js'
 import { startMain, stop, waitFor, type Started } from './helpers/process.js'
 import { TEST_DATABASE_URL } from './helpers/template-db.js'
 
@@ -71,15 +71,7 @@ describe('embedded database', () => {
 
 describe.runIf(TEST_DATABASE_URL)('PostgreSQL', () => {
   const databases: string[] = []
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: TEST_DATABASE_URL })
-    await c.connect()
-    try {
-      await c.query(q)
-    } finally {
-      await c.end()
-    }
-  }
+  const admin = (q: string) => withPgClient(TEST_DATABASE_URL!, (c) => c.query(q))
   const fresh = async () => {
     const name = `xuece_start_${randomBytes(4).toString('hex')}`
     await admin(`create database ${name}`)
