@@ -129,23 +129,27 @@ describe('autosave over the socket', () => {
     // A socket of its own, so its bucket is full: dy0003's socket spent a save in an earlier test, and
     // when that test ended within 50 ms the bucket had not refilled (199 passed the burst of 200).
     const socket = await connect(t.baseUrl, a.token)
-    const sent = SOCKET_LIMITS.saves.burst + 30
-    const replies = await Promise.all(
-      Array.from({ length: sent }, (_, i) => save(socket, { attemptId: a.attemptId, questionId: judge.id, answer: i % 2 === 0 })),
-    )
-    const refused = replies.filter((r) => !r.ok)
-    // Refused saves go over HTTP on the page: they do not get an honest socket disconnected.
-    expect(socket.connected).toBe(true)
-    // The bucket refills at its rate while the flood is sent, so a few more than the burst may pass.
-    expect(replies.length - refused.length).toBeGreaterThanOrEqual(SOCKET_LIMITS.saves.burst)
-    expect(refused.length).toBeGreaterThan(0)
-    for (const r of refused) expect(r).toEqual({ ok: false, error: '请求过于频繁，请稍后再试' })
-    // The last save acknowledged is the one stored: saves of one socket are written in order.
-    const lastOk = replies.map((r, i) => (r.ok ? i : -1)).reduce((m, i) => Math.max(m, i))
-    expect(await storedAnswers(a.attemptId)).toEqual({ [judge.id]: lastOk % 2 === 0 })
-    // Watching a board spends from the general bucket, which the flood did not touch.
-    expect(await watchExam(socket, examId)).toEqual({ ok: true })
-    socket.close()
+    // Closed however the test ends (a failed assertion would otherwise leave it open until the app closes).
+    try {
+      const sent = SOCKET_LIMITS.saves.burst + 30
+      const replies = await Promise.all(
+        Array.from({ length: sent }, (_, i) => save(socket, { attemptId: a.attemptId, questionId: judge.id, answer: i % 2 === 0 })),
+      )
+      const refused = replies.filter((r) => !r.ok)
+      // Refused saves go over HTTP on the page: they do not get an honest socket disconnected.
+      expect(socket.connected).toBe(true)
+      // The bucket refills at its rate while the flood is sent, so a few more than the burst may pass.
+      expect(replies.length - refused.length).toBeGreaterThanOrEqual(SOCKET_LIMITS.saves.burst)
+      expect(refused.length).toBeGreaterThan(0)
+      for (const r of refused) expect(r).toEqual({ ok: false, error: '请求过于频繁，请稍后再试' })
+      // The last save acknowledged is the one stored: saves of one socket are written in order.
+      const lastOk = replies.map((r, i) => (r.ok ? i : -1)).reduce((m, i) => Math.max(m, i))
+      expect(await storedAnswers(a.attemptId)).toEqual({ [judge.id]: lastOk % 2 === 0 })
+      // Watching a board spends from the general bucket, which the flood did not touch.
+      expect(await watchExam(socket, examId)).toEqual({ ok: true })
+    } finally {
+      socket.close()
+    }
   })
   it('passes the device on: a one-device exam refuses the device it moved away from (409 DEVICE_SWITCHED)', async () => {
     const exam = await createOpenExam(t, admin, { title: '单设备连接保存', audienceOrgIds: [orgId], oneDevice: true })

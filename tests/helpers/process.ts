@@ -34,8 +34,11 @@ export async function startMain(env: Record<string, string | undefined>, { fromB
   ) as Record<string, string>
   // `SERVER_CPU_PROF=<dir>` writes a V8 CPU profile of the server when it exits (for the bench).
   const profile = process.env.SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVER_CPU_PROF}`] : []
+  // `SERVER_NODE_ARGS="--flag …"` starts the server with extra Node or V8 flags (bench experiments:
+  // NODE_OPTIONS would reach the bench's own processes too, and refuses most V8 flags).
+  const extra = process.env.SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []
   const entry = fromBuild ? ['scripts/start.mjs'] : ['--import', 'tsx', 'server/main.ts']
-  const child = spawn(process.execPath, [...profile, ...entry], {
+  const child = spawn(process.execPath, [...profile, ...extra, ...entry], {
     cwd: ROOT,
     env: clean,
     stdio: ['ignore', 'pipe', 'pipe'],
