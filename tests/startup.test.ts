@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { withPgClient } from './helpers/pg-client.js'
+import { adminStatement } from './helpers/pg-client.js'
 import { startMain, stop, waitFor, type Started } from './helpers/process.js'
 import { TEST_DATABASE_URL } from './helpers/template-db.js'
 
@@ -71,7 +71,7 @@ describe('embedded database', () => {
 
 describe.runIf(TEST_DATABASE_URL)('PostgreSQL', () => {
   const databases: string[] = []
-  const admin = (q: string) => withPgClient(TEST_DATABASE_URL!, (c) => c.query(q))
+  const admin = (q: string) => adminStatement(TEST_DATABASE_URL!, q)
   const fresh = async () => {
     const name = `xuece_start_${randomBytes(4).toString('hex')}`
     await admin(`create database ${name}`)

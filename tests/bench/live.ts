@@ -16,7 +16,7 @@ import path from 'node:path'
 import { fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { withPgClient } from '../helpers/pg-client.js'
+import { adminStatement } from '../helpers/pg-client.js'
 import { io, type Socket } from 'socket.io-client'
 import { openDatabase } from '../../server/db/connect.js'
 import { migrateToLatest } from '../../server/db/migrator.js'
@@ -98,7 +98,7 @@ export async function runLive(argv: string[]) {
     idleShare: Number(args['idle-share']),
   }
   const sockets = kind === 'duels' ? opts.duels * 2 : opts.players
-  const admin = (q: string) => withPgClient(args.database!, (c) => c.query(q))
+  const admin = (q: string) => adminStatement(args.database!, q)
   const dbName = `xuece_live_${Date.now().toString(36)}`
   await admin(`create database ${dbName}`)
   const url = new URL(args.database!)

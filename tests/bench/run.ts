@@ -18,7 +18,8 @@ import { checkTargets, markdown, writeReport, type BenchReport } from './report.
 import { benchOptions } from './options.js'
 import { BenchChildren } from './children.js'
 import { measureBaselines, type Baselines } from './baselines.js'
-import { adminQuery, embeddedServer, postgresServer, type ServerUnderTest } from './server-under-test.js'
+import { adminStatement } from '../helpers/pg-client.js'
+import { embeddedServer, postgresServer, type ServerUnderTest } from './server-under-test.js'
 import { asAdmin, runExamDay, type ExamDay } from './exam-day.js'
 import { assembleReport } from './assemble.js'
 
@@ -44,7 +45,7 @@ const options = benchOptions(process.argv.slice(2), log)
 
 async function main() {
   const dbName = `xuece_bench_${Date.now().toString(36)}`
-  await adminQuery(options.database, `create database ${dbName}`)
+  await adminStatement(options.database, `create database ${dbName}`)
   const url = new URL(options.database)
   url.pathname = `/${dbName}`
   const children = new BenchChildren()
@@ -73,7 +74,7 @@ async function main() {
     if (process.env.LOADGEN_CPU_PROF) await children.loadgensExited().catch(() => {}) // their profiles written
     children.killAll()
     await sut?.close()
-    await adminQuery(options.database, `drop database if exists ${dbName} with (force)`).catch(() => {})
+    await adminStatement(options.database, `drop database if exists ${dbName} with (force)`).catch(() => {})
   }
 }
 

@@ -6,7 +6,7 @@ import os from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { withPgClient } from '../helpers/pg-client.js'
+import { adminStatement } from '../helpers/pg-client.js'
 import { openDatabase } from '../../server/db/connect.js'
 import { migrateToLatest } from '../../server/db/migrator.js'
 import { hashPassword } from '../../server/lib/passwords.js'
@@ -37,11 +37,6 @@ export interface ServerUnderTest {
 }
 
 const PASSWORD = 'Bench-2026-pass'
-
-/** One statement on the bench's administrative connection (create or drop its database). */
-export async function adminQuery(databaseUrl: string, q: string) {
-  await withPgClient(databaseUrl, (c) => c.query(q))
-}
 
 export async function loginVia(base: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/login`, {
@@ -143,7 +138,7 @@ export async function postgresServer(
       if (out.length > 10_000) log(`server wrote ${out.length} bytes of output; last lines:\n${out.slice(-1500)}`)
       // `BENCH_SERVER_LOG=<file>` keeps all of it (warnings and up: workers restarted, handshakes refused …).
       if (process.env.BENCH_SERVER_LOG) fs.writeFileSync(process.env.BENCH_SERVER_LOG, out)
-      await adminQuery(options.database, `drop database if exists ${dbName} with (force)`).catch(() => {})
+      await adminStatement(options.database, `drop database if exists ${dbName} with (force)`).catch(() => {})
     },
   }
 }

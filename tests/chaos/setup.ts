@@ -7,7 +7,7 @@ import { hashPassword } from '../../server/lib/passwords.js'
 import { insertOrg } from '../../server/modules/orgs/queries.js'
 import { syncBank, BANK_DIR } from '../../server/modules/questions/bank-sync.js'
 import { startMain, waitFor, type Started } from '../helpers/process.js'
-import { withPgClient } from '../helpers/pg-client.js'
+import { adminStatement } from '../helpers/pg-client.js'
 
 export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
 export const ADMIN_PASSWORD = 'Chaos-Admin-2026'
@@ -16,7 +16,7 @@ export const JWT_SECRET = 'chaos-secret-chaos-secret-chaos-secret'
 /** Takers per scenario: small in CI, larger by `CHAOS_TAKERS=500 npm run test:chaos`. */
 export const TAKERS = Number(process.env.CHAOS_TAKERS ?? 150)
 
-const admin = (q: string) => withPgClient(PG_URL, (c) => c.query(q))
+const admin = (q: string) => adminStatement(PG_URL, q)
 
 export interface ChaosDb {
   url: string

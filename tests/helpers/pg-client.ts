@@ -12,3 +12,8 @@ export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Pr
     await client.end()
   }
 }
+
+/** One administrative statement (create or drop a database) on a connection of its own. */
+export async function adminStatement(url: string, statement: string): Promise<void> {
+  await withPgClient(url, (c) => c.query(statement))
+}
