@@ -8,6 +8,7 @@ import { openDatabase, type DbHandle } from './db/connect.js'
 import { DataDirLockedError } from './db/pglite-lock.js'
 import { migrateToLatest } from './db/migrator.js'
 import { ensureFirstStart, FirstStartError, type FirstStartOutcome } from './seed/first-start.js'
+import { DEMO_EXAM_TITLE, seedDemoExam } from './seed/demo-exam.js'
 import { resolveJwtSecret } from './lib/secrets.js'
 import { hashPool } from './lib/passwords.js'
 import { buildApp, DEFAULT_WEB_DIST } from './app.js'
@@ -40,6 +41,13 @@ async function prepare(config: Config, handle: DbHandle): Promise<FirstStartOutc
   })
   const bank = await syncBank(handle.db, BANK_DIR)
   if (bank.inserted || bank.updated || bank.retired) log(`题库已同步：新增 ${bank.inserted}，更新 ${bank.updated}，停用 ${bank.retired}`)
+  // The demo's exam draws its papers from the bank, so it comes once the bank is loaded.
+  if (outcome.kind === 'demo') {
+    const exam = await seedDemoExam(handle.db)
+    log(
+      `已生成演示考试「${DEMO_EXAM_TITLE}」：${exam.submitted} 人已交卷、${exam.inProgress} 人正在作答；dy0001 和各支部书记尚未参加，可登录试考`,
+    )
+  }
   await ensureWebBuilt(DEFAULT_WEB_DIST, log)
   return outcome
 }

@@ -36,6 +36,8 @@ describe('embedded database', () => {
     running.push(first)
     await waitFor(first, /已启动/)
     expect(first.output()).toMatch(/admin\s+Admin@2026/)
+    // …and the demo exam, once the bank is loaded (tests/demo-exam.test.ts checks what it holds).
+    expect(first.output()).toMatch(/已生成演示考试「党史知识集中测试（演示）」：\d+ 人已交卷/)
     const health = await (await fetch(`http://127.0.0.1:${first.port}/api/health`)).json()
     expect(health).toEqual({ status: 'ok', db: 'pglite', demo: true })
     expect(await login(first.port, 'admin', 'Admin@2026')).toBe(200)
@@ -55,6 +57,7 @@ describe('embedded database', () => {
     running.push(again)
     await waitFor(again, /已启动/)
     expect(again.output()).not.toContain('演示账号')
+    expect(again.output()).not.toContain('演示考试')
     expect(await login(again.port, 'dy0001', 'Demo@2026')).toBe(200)
     await stop(again)
   }, 120_000)

@@ -4,4 +4,5 @@
 export { attemptRoutes } from './routes.js'
 export { registerAttemptEvents } from './events.js'
 export { AttemptState } from './state.js'
+export { saveAnswer, startAttempt, submitAttempt } from './service.js'
 export { startSweeper, sweepOverdue } from './finalize.js'

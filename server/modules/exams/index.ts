@@ -4,6 +4,6 @@
 export { examRoutes } from './routes.js'
 export { ExamCatalog, examMeetsScope, isInAudience, type ExamRow, type ExamWithAudience } from './catalog.js'
 export { drawPaper, type PaperSpec } from './draw.js'
-export { leaderboardOpenToMembers } from './service.js'
+export { createExam, leaderboardOpenToMembers } from './service.js'
 export { questionsLockedByExams } from './locked-questions.js'
 export { examsForNotices, findExam, invitedPeople, orgPaths, takersOf, type Person } from './queries.js'

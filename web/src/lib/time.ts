@@ -42,10 +42,16 @@ export function shanghaiToday(now = new Date()): { y: number; m: number; d: numb
   return { y: Number(p.year), m: Number(p.month) - 1, d: Number(p.day) }
 }
 
-/** "4月29日 09:00": member pages. */
-export function formatTime(iso: string): string {
+/**
+ * "12/6 09:00" on member pages (the browser's zh-CN short form); with the year ("2027/12/6 09:00")
+ * when the instant is in another Shanghai year than `now`: an exam that closes next December would
+ * otherwise read as closing today.
+ */
+export function formatTime(iso: string, now: Date = new Date()): string {
+  const otherYear = parts(iso).year !== parts(now).year
   return new Date(iso).toLocaleString('zh-CN', {
     timeZone: TZ,
+    ...(otherYear ? { year: 'numeric' as const } : {}),
     month: 'numeric',
     day: 'numeric',
     hour: '2-digit',
