@@ -137,41 +137,42 @@ export async function seedDemoExam(db: Kysely<Database>, now = new Date()): Prom
 
   const exams = new ExamCatalog(deps)
   const state = new AttemptState(deps, { lanes: 1 })
+
+  /** One colleague's attempt: started at `startedAt`, answered as the autosave had it, submitted unless still in it. */
+  async function sit(person: (typeof people)[number], startedAt: number, stillIn: boolean) {
+    const principal = principalOf(person)
+    clock.at = new Date(startedAt)
+    const { attemptId } = await startAttempt(deps, exams, state, principal, exam.id)
+    const { paper } = await db.selectFrom('attempts').select('paper').where('id', '=', attemptId).executeTakeFirstOrThrow()
+    const questions = (paper as { questions: PaperItem[] }).questions
+    const ability = 0.55 + 0.4 * fixedRandom(person.id, 2)
+    const took = (8 + 17 * fixedRandom(person.id, 3)) * 60_000
+    // All the answers of those who submitted, the first half of those still in it: one group-commit
+    // statement each, at their last save's time.
+    const answered = questions.slice(0, stillIn ? Math.ceil(questions.length / 2) : questions.length).flatMap((q) => {
+      const answer = answerOf(q, ability, fixedRandom(person.id, q.id, 4), fixedRandom(person.id, q.id, 5))
+      return answer === undefined ? [] : [{ q, answer }]
+    })
+    clock.at = new Date(stillIn ? now.getTime() : startedAt + took - 60_000)
+    await Promise.all(answered.map(({ q, answer }) => saveAnswer(deps, state, principal, attemptId, q.id, answer)))
+    if (stillIn) return
+    clock.at = new Date(startedAt + took)
+    await submitAttempt(deps, principal, attemptId)
+  }
+
   const members = people.filter((p) => p.role === 'member' && p.username !== LEFT_FOR_THE_VISITOR)
   const sitting = members.filter((p) => fixedRandom(p.id, 1) < SITTING_SHARE)
-  let submitted = 0
-  let inProgress = 0
+  const submitted = sitting.length - STILL_IN_EXAM
   try {
+    // The colleagues started over the exam's first two hours, the last few only minutes ago.
     for (const [i, person] of sitting.entries()) {
-      const principal = principalOf(person)
-      const last = i >= sitting.length - STILL_IN_EXAM
-      // Colleagues started over the first two hours; the last few only just now, and are still in it.
-      const startedAt = last ? now.getTime() - (sitting.length - i) * 60_000 : opensAt.getTime() + (i / sitting.length) * 2 * 3600_000
-      clock.at = new Date(startedAt)
-      const { attemptId } = await startAttempt(deps, exams, state, principal, exam.id)
-      const paper = await db.selectFrom('attempts').select('paper').where('id', '=', attemptId).executeTakeFirstOrThrow()
-      const ability = 0.55 + 0.4 * fixedRandom(person.id, 2)
-      const questions = (paper.paper as { questions: PaperItem[] }).questions
-      const took = (8 + 17 * fixedRandom(person.id, 3)) * 60_000
-      // Their answers as the autosave had them: all of them for those who submitted, the first half
-      // for those still in the exam; one group-commit statement each, at their last save's time.
-      const answered = questions.slice(0, last ? Math.ceil(questions.length / 2) : questions.length).flatMap((q) => {
-        const answer = answerOf(q, ability, fixedRandom(person.id, q.id, 4), fixedRandom(person.id, q.id, 5))
-        return answer === undefined ? [] : [{ q, answer }]
-      })
-      clock.at = new Date(last ? now.getTime() : startedAt + took - 60_000)
-      await Promise.all(answered.map(({ q, answer }) => saveAnswer(deps, state, principal, attemptId, q.id, answer)))
-      if (last) {
-        inProgress++
-        continue
-      }
-      clock.at = new Date(startedAt + took)
-      await submitAttempt(deps, principal, attemptId)
-      submitted++
+      const stillIn = i >= submitted
+      const startedAt = stillIn ? now.getTime() - (sitting.length - i) * 60_000 : opensAt.getTime() + (i / sitting.length) * 2 * 3600_000
+      await sit(person, startedAt, stillIn)
     }
   } finally {
     await state.close()
     exams.close()
   }
-  return { examId: exam.id, submitted, inProgress }
+  return { examId: exam.id, submitted, inProgress: STILL_IN_EXAM }
 }
