@@ -123,6 +123,11 @@ describe('a member takes an exam on a phone', () => {
     await loginAs(page, env.server.baseUrl, 'dy0002', DEMO_PASSWORD)
     await page.waitForURL(`${env.server.baseUrl}/`)
     await page.goto(`${env.server.baseUrl}/exams/${exam.id}`)
+    // The 考试 tab's badge: the exams she still has to sit (this one among them).
+    const tabBadge = page.locator('[data-test=tab-exams] .van-badge')
+    const stillToSit = async () => ((await tabBadge.count()) ? Number(await tabBadge.innerText()) : 0)
+    await expect.poll(stillToSit).toBeGreaterThan(0)
+    const before = await stillToSit()
     await page.locator('[data-test=exam-go]').click()
     await page.locator('.van-dialog__confirm').click()
     await page.waitForURL(/\/take$/)
@@ -138,6 +143,8 @@ describe('a member takes an exam on a phone', () => {
     // The answer went over the socket (held, then stored) before the submit graded the paper.
     expect(saved.map((r) => r.answer)).toEqual([true])
     expect(await page.locator('[data-test=attempt-score]').innerText()).toMatch(/\/ 100/)
+    // …and once she has submitted, it no longer counts this one (its list is otherwise kept 30 s).
+    await expect.poll(stillToSit).toBe(before - 1)
     await context.close()
   })
 })
