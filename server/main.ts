@@ -41,12 +41,17 @@ async function prepare(config: Config, handle: DbHandle): Promise<FirstStartOutc
   })
   const bank = await syncBank(handle.db, BANK_DIR)
   if (bank.inserted || bank.updated || bank.retired) log(`题库已同步：新增 ${bank.inserted}，更新 ${bank.updated}，停用 ${bank.retired}`)
-  // The demo's exam draws its papers from the bank, so it comes once the bank is loaded.
+  // The demo's exam draws its papers from the bank, so it comes once the bank is loaded. It is a
+  // convenience: a bank edited so that it cannot be drawn says so here and the app starts anyway.
   if (outcome.kind === 'demo') {
-    const exam = await seedDemoExam(handle.db)
-    log(
-      `已生成演示考试「${DEMO_EXAM_TITLE}」：${exam.submitted} 人已交卷、${exam.inProgress} 人正在作答；dy0001 和各支部书记尚未参加，可登录试考`,
-    )
+    try {
+      const exam = await seedDemoExam(handle.db)
+      log(
+        `已生成演示考试「${DEMO_EXAM_TITLE}」：${exam.submitted} 人已交卷、${exam.inProgress} 人正在作答；dy0001 和各支部书记尚未参加，可登录试考`,
+      )
+    } catch (err) {
+      log(`未能生成演示考试：${err instanceof Error ? err.message : String(err)}`)
+    }
   }
   await ensureWebBuilt(DEFAULT_WEB_DIST, log)
   return outcome
