@@ -18,7 +18,7 @@ import type { AnswerKey, QuestionOption, QuestionType } from '../modules/questio
 
 export const DEMO_EXAM_TITLE = '党史知识集中测试（演示）'
 const DURATION_MINUTES = 30
-/** The accounts a new user is told to try it with (README): they have not sat it. */
+/** The member a new user is told to sit it as (README). The secretaries have not sat it either: only members did. */
 const LEFT_FOR_THE_VISITOR = 'dy0001'
 
 /** How the colleagues did: most submitted, a few are still "in the exam", a quarter did not come. */
