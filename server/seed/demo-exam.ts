@@ -15,6 +15,7 @@ import type { Principal } from '../lib/scope.js'
 import { createExam, ExamCatalog } from '../modules/exams/index.js'
 import { AttemptState, saveAnswer, startAttempt, submitAttempt } from '../modules/attempts/index.js'
 import type { AnswerKey, QuestionOption, QuestionType } from '../modules/questions/index.js'
+import { seededRandom } from './demo-names.js'
 
 export const DEMO_EXAM_TITLE = '党史知识集中测试（演示）'
 const DURATION_MINUTES = 30
@@ -39,14 +40,6 @@ class SeedClock implements Clock {
   now() {
     return new Date(this.at)
   }
-}
-
-/** A number in [0, 1) fixed by its inputs: the demo is the same on every first start. */
-function fixedRandom(...parts: number[]): number {
-  let h = 2166136261
-  for (const p of parts) h = Math.imul(h ^ p, 16777619) >>> 0
-  h = Math.imul(h ^ (h >>> 15), 2246822507) >>> 0
-  return (h >>> 0) / 2 ** 32
 }
 
 interface PaperItem {
@@ -89,6 +82,8 @@ export interface DemoExamOutcome {
 
 export async function seedDemoExam(db: Kysely<Database>, now = new Date()): Promise<DemoExamOutcome> {
   const clock = new SeedClock(now)
+  // One seeded stream for every choice below: the demo is the same on every first start.
+  const rand = seededRandom(2026_12_06)
   const deps: Deps = { db, clock, events: new DomainEvents(), log: quietLog }
   const people = await db
     .selectFrom('users')
@@ -145,12 +140,12 @@ export async function seedDemoExam(db: Kysely<Database>, now = new Date()): Prom
     const { attemptId } = await startAttempt(deps, exams, state, principal, exam.id)
     const { paper } = await db.selectFrom('attempts').select('paper').where('id', '=', attemptId).executeTakeFirstOrThrow()
     const questions = (paper as { questions: PaperItem[] }).questions
-    const ability = 0.55 + 0.4 * fixedRandom(person.id, 2)
-    const took = (8 + 17 * fixedRandom(person.id, 3)) * 60_000
+    const ability = 0.55 + 0.4 * rand()
+    const took = (8 + 17 * rand()) * 60_000
     // All the answers of those who submitted, the first half of those still in it: one group-commit
     // statement each, at their last save's time.
     const answered = questions.slice(0, stillIn ? Math.ceil(questions.length / 2) : questions.length).flatMap((q) => {
-      const answer = answerOf(q, ability, fixedRandom(person.id, q.id, 4), fixedRandom(person.id, q.id, 5))
+      const answer = answerOf(q, ability, rand(), rand())
       return answer === undefined ? [] : [{ q, answer }]
     })
     clock.at = new Date(stillIn ? now.getTime() : startedAt + took - 60_000)
@@ -161,7 +156,7 @@ export async function seedDemoExam(db: Kysely<Database>, now = new Date()): Prom
   }
 
   const members = people.filter((p) => p.role === 'member' && p.username !== LEFT_FOR_THE_VISITOR)
-  const sitting = members.filter((p) => fixedRandom(p.id, 1) < SITTING_SHARE)
+  const sitting = members.filter(() => rand() < SITTING_SHARE)
   const submitted = sitting.length - STILL_IN_EXAM
   try {
     // The colleagues started over the exam's first two hours, the last few only minutes ago.
