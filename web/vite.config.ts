@@ -293,8 +293,15 @@ const pwa = () =>
 export default defineConfig({
   root,
   plugins: [vantIconsOffline(), vantStylesOnDemand(), vue(), routePreload(), pwa(), precompress()],
-  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
-  // The Options API is not used (every component is <script setup>, and so are vant's and element-plus's).
+  resolve: {
+    alias: [
+      { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
+      // element-plus's tree-select option is written with the Options API, compiled out below.
+      { find: /^\.\/tree-select-option\.mjs$/, replacement: fileURLToPath(new URL('./src/vendor/tree-select-option.ts', import.meta.url)) },
+    ],
+  },
+  // The Options API is not used: every component is <script setup>, and so are vant's and element-plus's
+  // but one (the tree-select option, replaced by the alias above).
   define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
   build: {
     outDir: 'dist',
