@@ -697,3 +697,27 @@ describe('incremental counters', () => {
     expect(board.map((r: any) => r.score)).toEqual(bests.sort((a, b) => b - a))
   })
 })
+
+describe('a secretary sitting an exam her branch is invited to', () => {
+  it('lists it with her own status, as a member sees it, and her start counts it as sat', async () => {
+    const exam = await createExam({ title: '书记也参加的测试' })
+    const secretary = await t.login('sj_bgs') // 办公室党支部, inside 厅机关党委
+    const listed = (await t.http().get('/api/exams').set(bearer(secretary))).body.find((e: any) => e.id === exam.id)
+    // The staff view stays (she also watches it), with her own standing beside it.
+    expect(listed).toMatchObject({ myStatus: 'available', myAttempts: 0, attemptsAllowed: 1, paper: { rules: RULES } })
+    const one = (await t.http().get(`/api/exams/${exam.id}`).set(bearer(secretary))).body
+    expect(one).toMatchObject({ myStatus: 'available', attemptsAllowed: 1 })
+
+    const start = await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(secretary)).send({})
+    expect(start.status).toBe(200)
+    const after = (await t.http().get(`/api/exams/${exam.id}`).set(bearer(secretary))).body
+    expect(after).toMatchObject({ myStatus: 'in_progress', myAttempts: 1, myAttemptId: start.body.attemptId })
+
+    // Another branch's secretary is not invited: staff view only, no status of her own.
+    const outsider = await t.login('sj_xyjg')
+    expect((await t.http().get('/api/exams').set(bearer(outsider))).body.find((e: any) => e.id === exam.id)).toBeUndefined()
+    // An admin cannot sit exams: no status either.
+    const forAdmin = (await t.http().get(`/api/exams/${exam.id}`).set(bearer(admin))).body
+    expect(forAdmin.myStatus).toBeUndefined()
+  })
+})

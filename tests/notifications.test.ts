@@ -40,26 +40,33 @@ beforeAll(async () => {
     .execute()
   insiders = people.filter((p) => p.org === branch.name && p.role === 'member').slice(0, 3)
   outsider = people.find((p) => p.org !== branch.name && p.role === 'member')!
+  exam = await examFor(branch.id, {
+    title: '党史知识集中测试（通知）',
+    opensAt: new Date(START.getTime() + minutes(120)).toISOString(),
+    closesAt: new Date(START.getTime() + minutes(240)).toISOString(),
+    releaseResults: 'after_close',
+  })
+})
+
+/** A two-question exam for `orgId`'s people, made by the admin. */
+async function examFor(orgId: number, fields: { title: string; opensAt: string; closesAt: string; releaseResults: string }) {
   const res = await t
     .http()
     .post('/api/exams')
     .set(bearer(admin))
     .send({
-      title: '党史知识集中测试（通知）',
-      opensAt: new Date(START.getTime() + minutes(120)).toISOString(),
-      closesAt: new Date(START.getTime() + minutes(240)).toISOString(),
       durationMinutes: 30,
-      audienceOrgIds: [branch.id],
+      audienceOrgIds: [orgId],
       passScore: 0,
       maxAttempts: 1,
       shuffleQuestions: false,
       shuffleOptions: false,
-      releaseResults: 'after_close',
       paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
+      ...fields,
     })
   expect(res.status).toBe(201)
-  exam = res.body
-})
+  return res.body
+}
 afterAll(async () => {
   for (const s of sockets) s.close()
   await t?.close()
@@ -90,6 +97,8 @@ describe('exam notices', () => {
     await until(() => live.length > 0)
     expect(live[0].payload).toMatchObject({ kind: 'exam_published', link: `/exams/${exam.id}`, readAt: null })
     expect(live[0].payload.title).toContain('党史知识集中测试（通知）')
+    // Opening and closing this year: month and day are enough (Beijing time, 11:00 and 13:00).
+    expect(live[0].payload.body).toBe('12月7日 11:00 开始，12月7日 13:00 截止，限时 30 分钟。')
     expect(await runNotificationJob(t.app.deps)).toBe(0)
     expect(await causesOf(insiders[0].id)).toEqual(['exam_published'])
     expect(await causesOf(outsider.id)).toEqual([])
@@ -236,4 +245,23 @@ describe('a notice to a whole province', () => {
     // Sent again (a job retried): nobody gets it twice.
     expect(await withTransaction(t.app.deps, (tx, emit) => notify(tx, emit, ids, notice, clock.now()))).toBe(0)
   }, 60_000)
+})
+
+describe('an exam open into next year', () => {
+  it('says the year of its close, which would otherwise read as a date this year', async () => {
+    const yearLong = await examFor(branch.id, {
+      title: '全年开放的测试',
+      opensAt: START.toISOString(),
+      closesAt: new Date('2027-12-07T05:00:00Z').toISOString(),
+      releaseResults: 'immediately',
+    })
+    await runNotificationJob(t.app.deps)
+    const notice = await t.db
+      .selectFrom('notifications')
+      .select('body')
+      .where('cause', '=', `exam:${yearLong.id}:published`)
+      .where('user_id', '=', insiders[0].id)
+      .executeTakeFirstOrThrow()
+    expect(notice.body).toBe('12月7日 09:00 开始，2027年12月7日 13:00 截止，限时 30 分钟。')
+  })
 })

@@ -202,6 +202,7 @@ async function bruteForce(orgId: number, from: string, to: string) {
       exams: new Set(a.map((r) => r.exam_id)).size,
       attempts: a.length,
       takers: new Set(a.map((r) => r.user_id)).size,
+      finishers: new Set(a.filter((r) => r.status === 'submitted').map((r) => r.user_id)).size,
       passers: new Set(a.filter((r) => r.status === 'submitted' && r.passed).map((r) => r.user_id)).size,
       avgScore: best.size ? Math.round(([...best.values()].reduce((s, v) => s + v, 0) / best.size) * 10) / 10 : null,
     }
@@ -232,7 +233,8 @@ describe('GET /api/reports/participation', () => {
     expect(body.total).toEqual(expected.total)
     const bgs = body.rows.find((r: any) => r.name === '办公室党支部')
     // dy0001 (1+1 on 11-01, 1 on 11-10), dy0002 (daily_quiz on 11-30), dy0003 (+4), dy0004 (-2: no learner), secretaries' logins today.
-    expect(bgs).toMatchObject({ exams: 1, attempts: 5, takers: 4, passers: 2 })
+    // One of the four is still answering: the pass rate's base is the three who handed in.
+    expect(bgs).toMatchObject({ exams: 1, attempts: 5, takers: 4, finishers: 3, passers: 2 })
     expect(bgs.learners).toBeGreaterThanOrEqual(3)
     const dzxx = body.rows.find((r: any) => r.name === '电子信息处党支部')
     expect(dzxx).toMatchObject({ exams: 1, attempts: 2, takers: 2, passers: 1, avgScore: 50 })
@@ -329,6 +331,10 @@ describe('GET /api/reports/participation', () => {
     expect(sheet.rowCount).toBe(2 + json.rows.length + 1)
     expect(sheet.getCell(`A${sheet.rowCount}`).value).toBe('合计')
     expect(sheet.getCell(`D${sheet.rowCount}`).value).toBe(json.total.learnerDays)
+    // 及格率 over those who handed in (2 of 3), not over everyone who started (2 of 4).
+    const bgsRow = (sheet.getColumn(1).values as unknown[]).indexOf('办公室党支部')
+    expect(sheet.getRow(2).getCell(13).value).toBe('及格率')
+    expect(sheet.getRow(bgsRow).getCell(13).value).toBe('66.7%')
     const detail = wb.getWorksheet('考试明细')!
     expect(detail.getCell('A3').value).toBe('党史知识集中测试')
     expect(detail.getCell('B3').value).toBe('2026-11-16')

@@ -232,6 +232,10 @@ describe('exam day', () => {
     await page.locator('[data-test=judge-true]').click()
     await expect.poll(() => page.locator('[data-test=save-state]').innerText(), { timeout: 10_000 }).toBe('离线，答案已保存在本机')
     await expect.poll(() => page.locator('[data-test=offline-banner]').innerText()).toContain('答案已保存在本机')
+    // The nav bar's label stays a line of text beside the countdown, not the banner's orange box
+    // (it once took the banner's style and covered the time left).
+    expect(await page.locator('[data-test=save-state]').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgba(0, 0, 0, 0)')
+    expect(await page.locator('[data-test=countdown]').isVisible()).toBe(true)
     await shot(page, 'exam-day-6-offline')
     // A gateway error (the proxy answers 502 with HTML) reads the same way, never "HTTP 502".
     await page.unroute('**/api/attempts/*/answers/*')

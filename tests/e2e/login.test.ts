@@ -181,6 +181,11 @@ describe('admin console', () => {
         expect(await notice.innerText()).toMatch(/约 \d+ 秒后自动重新上传|正在重新上传/)
         expect(await notice.innerText()).toContain('也不用再点“确认导入”')
         await shot(page, 'desktop-admin-import-queue')
+        // Not closable while the file is on its way: the generated passwords would go with it.
+        expect(await page.locator('.el-dialog__headerbtn').count()).toBe(0)
+        await page.keyboard.press('Escape')
+        await page.waitForTimeout(500) // a closing dialog fades out in 300 ms
+        expect(await notice.isVisible()).toBe(true)
       },
       () => expect.poll(() => page.locator('[data-test=import-done]').count(), { timeout: 30_000 }).toBe(1),
     )

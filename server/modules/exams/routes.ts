@@ -66,8 +66,9 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = asy
     },
     async (req) => {
       const { exam } = await exams.inScope(req.principal, req.params.id)
-      if (req.principal.role === 'member') return (await listExamsFor(deps, req.principal)).find((e) => e.id === exam.id)!
-      return toExamDto(exam)
+      if (req.principal.role === 'admin') return toExamDto(exam)
+      // A member's, or a secretary's with her own status when she is invited (the list's entry).
+      return (await listExamsFor(deps, req.principal)).find((e) => e.id === exam.id) ?? toExamDto(exam, req.principal.role !== 'member')
     },
   )
 

@@ -173,11 +173,17 @@ export type { ExamRow }
 
 export type MyStatus = 'upcoming' | 'available' | 'in_progress' | 'submitted' | 'missed'
 
-/** Members get the exams meant for them with their own status; staff get all exams in scope. */
+/**
+ * Members get the exams meant for them with their own status; staff get all exams in scope. A
+ * secretary is a Party member too and may sit the exams her branch is invited to, so hers carry
+ * her own status beside the staff view (an admin cannot sit an exam: none).
+ */
 export async function listExamsFor(deps: Deps, principal: Principal) {
   const exams = await q.listExams(deps.db)
   const paths = await q.orgPaths(deps.db, [...new Set(exams.flatMap((e) => e.audience_org_ids as number[]))])
   const audienceOf = (e: ExamRow) => (e.audience_org_ids as number[]).map((id) => paths.get(id)!).filter(Boolean)
+  // Archived exams are staff records now; nobody sits them any more.
+  const invited = (e: ExamRow) => !e.archived_at && isInAudience(principal.orgPath, audienceOf(e))
   if (principal.role !== 'member') {
     const visible = exams.filter((e) => examMeetsScope(principal, audienceOf(e)))
     const started = visible.length
@@ -196,11 +202,18 @@ export async function listExamsFor(deps: Deps, principal: Principal) {
           ).map((r) => r.exam_id),
         )
       : new Set<number>()
-    return visible.map((e) => ({ ...toExamDto(e), started: started.has(e.id) }))
+    const own = principal.role === 'secretary' ? await ownStanding(deps, principal, visible.filter(invited)) : new Map()
+    return visible.map((e) => ({ ...toExamDto(e), started: started.has(e.id), ...own.get(e.id) }))
   }
-  // Archived exams are staff records now; members no longer see them.
-  const mine = exams.filter((e) => !e.archived_at && isInAudience(principal.orgPath, audienceOf(e)))
-  if (!mine.length) return []
+  const mine = exams.filter(invited)
+  const own = await ownStanding(deps, principal, mine)
+  return mine.map((e) => ({ ...toExamDto(e, false), ...own.get(e.id)! })).sort((a, b) => statusOrder(a.myStatus) - statusOrder(b.myStatus))
+}
+
+/** The signed-in person's own standing in each of `exams` (all of which she is invited to). */
+async function ownStanding(deps: Deps, principal: Principal, exams: ExamRow[]) {
+  const standing = new Map<number, ReturnType<typeof standingIn>>()
+  if (!exams.length) return standing
   const attempts = await deps.db
     .selectFrom('attempts')
     .select(['id', 'exam_id', 'status', 'score', 'deadline'])
@@ -208,41 +221,54 @@ export async function listExamsFor(deps: Deps, principal: Principal) {
     .where(
       'exam_id',
       'in',
-      mine.map((e) => e.id),
+      exams.map((e) => e.id),
     )
     .execute()
   const allowances = await deps.db.selectFrom('exam_allowances').selectAll().where('user_id', '=', principal.userId).execute()
   const now = deps.clock.now()
-  return mine
-    .map((e) => {
-      const own = attempts.filter((a) => a.exam_id === e.id)
-      const open = own.find((a) => a.status === 'in_progress' && new Date(a.deadline) > now)
-      const allowed = e.max_attempts + (allowances.find((x) => x.exam_id === e.id)?.extra_attempts ?? 0)
-      const scores = own.filter((a) => a.status === 'submitted').map((a) => Number(a.score))
-      const myStatus: MyStatus = open
-        ? 'in_progress'
-        : now < new Date(e.opens_at)
-          ? 'upcoming'
-          : now >= new Date(e.closes_at)
-            ? own.length
-              ? 'submitted'
-              : 'missed'
-            : own.length >= allowed
-              ? 'submitted'
-              : 'available'
-      return {
-        ...toExamDto(e, false),
-        myStatus,
-        myAttempts: own.length,
-        attemptsAllowed: allowed,
-        myBestScore: scores.length && (e.release_results === 'immediately' || now >= new Date(e.closes_at)) ? Math.max(...scores) : null,
-        myAttemptId: open?.id ?? own.sort((a, b) => b.id - a.id)[0]?.id ?? null,
-        // The running attempt's own deadline, with the server's now, so the intro can show time left.
-        myDeadline: open ? new Date(open.deadline).toISOString() : null,
-        serverNow: now.toISOString(),
-      }
-    })
-    .sort((a, b) => statusOrder(a.myStatus) - statusOrder(b.myStatus))
+  for (const e of exams)
+    standing.set(
+      e.id,
+      standingIn(
+        e,
+        attempts.filter((a) => a.exam_id === e.id),
+        allowances.find((x) => x.exam_id === e.id)?.extra_attempts ?? 0,
+        now,
+      ),
+    )
+  return standing
+}
+
+function standingIn(
+  e: ExamRow,
+  own: { id: number; status: string; score: unknown; deadline: Date | string }[],
+  extraAttempts: number,
+  now: Date,
+) {
+  const open = own.find((a) => a.status === 'in_progress' && new Date(a.deadline) > now)
+  const allowed = e.max_attempts + extraAttempts
+  const scores = own.filter((a) => a.status === 'submitted').map((a) => Number(a.score))
+  const myStatus: MyStatus = open
+    ? 'in_progress'
+    : now < new Date(e.opens_at)
+      ? 'upcoming'
+      : now >= new Date(e.closes_at)
+        ? own.length
+          ? 'submitted'
+          : 'missed'
+        : own.length >= allowed
+          ? 'submitted'
+          : 'available'
+  return {
+    myStatus,
+    myAttempts: own.length,
+    attemptsAllowed: allowed,
+    myBestScore: scores.length && (e.release_results === 'immediately' || now >= new Date(e.closes_at)) ? Math.max(...scores) : null,
+    myAttemptId: open?.id ?? [...own].sort((a, b) => b.id - a.id)[0]?.id ?? null,
+    // The running attempt's own deadline, with the server's now, so the intro can show time left.
+    myDeadline: open ? new Date(open.deadline).toISOString() : null,
+    serverNow: now.toISOString(),
+  }
 }
 
 const statusOrder = (s: MyStatus) => ({ in_progress: 0, available: 1, upcoming: 2, submitted: 3, missed: 4 })[s]

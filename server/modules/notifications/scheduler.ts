@@ -14,7 +14,14 @@ import { claimFanout } from './queries.js'
 import { notify, type NewNotification } from './service.js'
 
 const LEAD_MS = 30 * 60_000
-const hhmm = (d: Date | string) => dayjs(d).tz(ZONE).format('M月D日 HH:mm')
+/**
+ * "12月6日 13:18"; with the year when the moment falls in another Shanghai year than the notice is
+ * sent in — an exam open for a year, closing "12月6日", read as closing today.
+ */
+const when = (d: Date | string, now: Date) => {
+  const at = dayjs(d).tz(ZONE)
+  return at.format(at.year() === dayjs(now).tz(ZONE).year() ? 'M月D日 HH:mm' : 'YYYY年M月D日 HH:mm')
+}
 
 interface Notice {
   notice: NewNotification
@@ -37,7 +44,7 @@ function dueNotices(exam: ExamRow, now: Date, deps: Pick<Deps, 'db'>): Notice[] 
         cause: `exam:${exam.id}:published`,
         link,
         title: `新考试：${exam.title}`,
-        body: `${hhmm(exam.opens_at)} 开始，${hhmm(exam.closes_at)} 截止，限时 ${exam.duration_minutes} 分钟。`,
+        body: `${when(exam.opens_at, now)} 开始，${when(exam.closes_at, now)} 截止，限时 ${exam.duration_minutes} 分钟。`,
       },
     })
   }
@@ -49,7 +56,7 @@ function dueNotices(exam: ExamRow, now: Date, deps: Pick<Deps, 'db'>): Notice[] 
         cause: `exam:${exam.id}:opening`,
         link,
         title: `考试即将开始：${exam.title}`,
-        body: `将于 ${hhmm(exam.opens_at)} 开始。请提前确认网络通畅、手机电量充足。`,
+        body: `将于 ${when(exam.opens_at, now)} 开始。请提前确认网络通畅、手机电量充足。`,
       },
     })
   }
@@ -64,7 +71,7 @@ function dueNotices(exam: ExamRow, now: Date, deps: Pick<Deps, 'db'>): Notice[] 
         cause: `exam:${exam.id}:closing`,
         link,
         title: `考试即将截止：${exam.title}`,
-        body: `将于 ${hhmm(exam.closes_at)} 截止，您还没有开始作答。`,
+        body: `将于 ${when(exam.closes_at, now)} 截止，您还没有开始作答。`,
       },
     })
   }

@@ -28,6 +28,8 @@ export interface Figures {
   exams: number
   attempts: number
   takers: number
+  /** Of the takers, those who handed in a paper: the pass rate's base, as on an exam's 成绩 page. */
+  finishers: number
   passers: number
   avgScore: number | null
 }
@@ -103,6 +105,7 @@ interface RawFigures {
   exams: number
   attempts: number
   takers: number
+  finishers: number
   passers: number
   avg_score: number | null
 }
@@ -155,6 +158,7 @@ export async function figuresFor(db: Db, rootPath: string, buckets: Bucket[], fr
     ),
     testing as (
       select key, count(distinct exam_id)::int as exams, count(*)::int as attempts, count(distinct user_id)::int as takers,
+        count(distinct user_id) filter (where status = 'submitted')::int as finishers,
         count(distinct user_id) filter (where status = 'submitted' and passed)::int as passers
       from tries group by key
     ),
@@ -166,7 +170,7 @@ export async function figuresFor(db: Db, rootPath: string, buckets: Bucket[], fr
       coalesce(members.members, 0) as members, coalesce(learning.learners, 0) as learners, coalesce(learning.learner_days, 0) as learner_days,
       coalesce(learning.points, 0) as points, coalesce(reading.seconds, 0)::float8 as seconds, coalesce(practice.answers, 0) as answers,
       coalesce(testing.exams, 0) as exams, coalesce(testing.attempts, 0) as attempts, coalesce(testing.takers, 0) as takers,
-      coalesce(testing.passers, 0) as passers, scores.avg_score
+      coalesce(testing.finishers, 0) as finishers, coalesce(testing.passers, 0) as passers, scores.avg_score
     from b
       left join members on members.key = b.key left join learning on learning.key = b.key left join reading on reading.key = b.key
       left join practice on practice.key = b.key left join testing on testing.key = b.key left join scores on scores.key = b.key`.execute(
@@ -186,6 +190,7 @@ export async function figuresFor(db: Db, rootPath: string, buckets: Bucket[], fr
         exams: Number(r.exams),
         attempts: Number(r.attempts),
         takers: Number(r.takers),
+        finishers: Number(r.finishers),
         passers: Number(r.passers),
         avgScore: r.avg_score === null ? null : round1(Number(r.avg_score)),
       },

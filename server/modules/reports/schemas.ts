@@ -17,7 +17,8 @@ const FigureProps = {
   practiceAnswers: Type.Integer({ description: '答题人次' }),
   exams: Type.Integer({ description: '考试场次' }),
   attempts: Type.Integer({ description: '参考人次' }),
-  takers: Type.Integer({ description: '参考人数' }),
+  takers: Type.Integer({ description: '参考人数（开始作答的人，含仍在作答的）' }),
+  finishers: Type.Integer({ description: '交卷人数：及格率的分母，与考试成绩页一致' }),
   passers: Type.Integer({ description: '及格人数' }),
   avgScore: Type.Union([Type.Number(), Type.Null()], { description: '平均分（每人每场最好成绩的平均）' }),
 }

@@ -25,7 +25,8 @@ const HEADERS = [
 ]
 const WIDTHS = [30, 9, 10, 10, 13, 10, 16, 10, 10, 10, 10, 10, 9, 9]
 
-const passRate = (f: Figures) => (f.takers ? `${Math.round((f.passers / f.takers) * 1000) / 10}%` : '')
+/** Over those who handed in a paper: someone still answering has not passed or failed yet. */
+const passRate = (f: Figures) => (f.finishers ? `${Math.round((f.passers / f.finishers) * 1000) / 10}%` : '')
 const line = (name: string, f: Figures) => [
   safe(name),
   f.members,

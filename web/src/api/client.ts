@@ -2,6 +2,7 @@
 import { fetchRetryAfter, useAuthStore } from '@/stores/auth'
 import { router } from '@/router'
 import { msg } from '@/messages'
+import { forPeople } from './people-words'
 import { takeEarly } from './early'
 
 /** The API's error shape: `{ error: { code, message, details? } }` (any other JSON body is kept as is). */
@@ -32,7 +33,7 @@ function apiError(status: number, body: unknown): ApiError {
   return new ApiError(
     status,
     e?.code ?? 'HTTP_' + status,
-    e?.message ?? (status >= 500 ? msg.common.serverError : msg.common.requestFailed(status)),
+    (e?.message && forPeople(e.message, e.details)) ?? (status >= 500 ? msg.common.serverError : msg.common.requestFailed(status)),
     e?.details,
     body,
   )

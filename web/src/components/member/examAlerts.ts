@@ -10,12 +10,18 @@ let inflight: Promise<void> | null = null
 const tick = ref(Date.now())
 let timer: ReturnType<typeof setInterval> | null = null
 
+/**
+ * The exams I may sit: those carrying my own status. A secretary's list also holds the exams she
+ * only watches (staff view); the member pages show neither those nor an admin's.
+ */
+export const invitedOnly = (list: Exam[]) => list.filter((e) => e.myStatus !== undefined)
+
 export function refreshExams(force = false): Promise<void> {
   if (!force && Date.now() - loadedAt < 30_000 && memberExams.value) return Promise.resolve()
   inflight ??= examsApi
     .list()
     .then((list) => {
-      memberExams.value = list
+      memberExams.value = invitedOnly(list)
       loadedAt = Date.now()
     })
     .catch(() => {

@@ -2,7 +2,10 @@
 // load vant's popups with it.
 import type { RouteLocationRaw } from 'vue-router'
 
-/** The page that earns a rule; null for rules earned elsewhere (登录). 发表观点 is earned under a material. */
+/**
+ * The page that earns a rule; null for rules earned elsewhere (登录). 发表观点 is earned under a
+ * material, 活动签到 by the code or QR a secretary shows at the activity (the 签到 page takes both).
+ */
 export function ruleTarget(rule: string): RouteLocationRaw | null {
   switch (rule) {
     case 'article':
@@ -21,6 +24,12 @@ export function ruleTarget(rule: string): RouteLocationRaw | null {
       return { name: 'challenge' }
     case 'opinion':
       return { name: 'study', query: { kind: 'article' } }
+    case 'battle_duel':
+      return { name: 'battle', query: { mode: 'duel' } }
+    case 'battle_four':
+      return { name: 'battle', query: { mode: 'four' } }
+    case 'activity_checkin':
+      return { name: 'checkin' }
     default:
       return null
   }
