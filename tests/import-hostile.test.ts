@@ -155,6 +155,15 @@ describe('a cell of 100,000 characters', () => {
   })
 })
 
+describe('a file with nothing under its header', () => {
+  it('is refused as empty, not passed as "0 people to create"', async () => {
+    const res = await importUsers(await xlsx(USER_HEADER, []), 'people.xlsx')
+    expect(res.status).toBe(400)
+    expect(res.body.error.message).toBe('文件中没有人员：表头下面还没有填写任何一行')
+    expect(res.body.error.details).toEqual([{ field: 'file', message: '表头下面没有数据行' }])
+  })
+})
+
 describe('normal files still import', () => {
   it('users: an .xlsx and a .csv from a secretary', async () => {
     const fromXlsx = await importUsers(

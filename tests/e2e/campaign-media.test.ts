@@ -84,6 +84,8 @@ describe('activity photos, the 大屏 sign-in and rich text', () => {
     await desk.goto(`${env.server.baseUrl}/screen?activity=${activity.id}`)
     await desk.locator('[data-test=screen-checkin-qr]').waitFor({ timeout: 10_000 })
     await expect.poll(() => desk.locator('[data-test=screen-title]').innerText()).toBe('重温入党誓词主题党日')
+    // Her screen is headed with her own branch, whose figures it shows, not the department's name.
+    await expect.poll(() => desk.locator('[data-test=screen-scope]').innerText()).toMatch(/^照片大屏测试支部/)
     expect(await desk.locator('[data-test=screen-checkin-count]').innerText()).toBe('0')
     const code = await desk.locator('[data-test=screen-checkin-code]').getAttribute('data-code')
     expect(code).toMatch(/^\d{6}$/)

@@ -117,6 +117,9 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { field: 'file', message: `缺少列 ${missing.join('、')}` },
         ])
       const rows = table.rows
+      // A header row alone would "pass" its dry run as 0 people to create: say what is missing instead.
+      if (!rows.length)
+        throw validationError('文件中没有人员：表头下面还没有填写任何一行', [{ field: 'file', message: '表头下面没有数据行' }])
       const opts = { dryRun: req.query.dryRun ?? false, skipInvalid: req.query.skipInvalid ?? false }
       const result = await importUsers(app.deps, req.principal, rows, opts, (ids) => {
         const changed = new Set(ids)
