@@ -85,7 +85,12 @@ describe('what is audited', () => {
       targetId: String(target.id),
       details: { from: 'member', to: 'secretary' },
       actorName: '系统管理员',
+      // Read by people as well: the target and details in Chinese, not codes and JSON.
+      targetText: `用户 #${target.id}`,
+      detailsText: '从：member；到：secretary',
     })
+    const login = items.find((i) => i.action === 'auth.login')!
+    expect(login.detailsText).toMatch(/^IP：.+；设备：.+；动态口令：否$/)
   })
 
   it('is searchable by action (or an action prefix), actor and time', async () => {
@@ -130,6 +135,9 @@ describe('the auditor', () => {
     const sheet = wb.getWorksheet('审计日志')!
     expect(sheet.getRow(1).getCell(4).value).toBe('操作')
     expect(sheet.rowCount).toBeGreaterThan(1)
+    // The export reads as the page does (对象 and 详情 in Chinese).
+    expect(String(sheet.getRow(2).getCell(5).value)).toMatch(/^用户 #\d+$/)
+    expect(String(sheet.getRow(2).getCell(7).value)).not.toContain('{')
     const exported = (await search(admin, 'action=audit.export')).items
     expect(exported[0]).toMatchObject({ actorUsername: 'shenji01', details: { action: 'auth.' } })
   })

@@ -150,4 +150,40 @@ describe('item analysis on the results page', () => {
     expect(reviews).toHaveLength(1)
     await desk.close()
   })
+
+  it('shows no discrimination from fewer than five answers (two would read as ±1.00)', async () => {
+    const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const orgs = await api('GET', '/api/orgs', admin)
+    const branch = orgs.find((o: any) => o.name === '办公室党支部')
+    const judges = (await api('GET', '/api/questions?type=judge&pageSize=2', admin)).items
+    const exam = await api('POST', '/api/exams', admin, {
+      title: '两人作答的分析',
+      opensAt: new Date(Date.now() - 60_000).toISOString(),
+      closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [branch.id],
+      passScore: 60,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+      paper: { questionIds: judges.map((q: any) => q.id), scoreEach: 50 },
+    })
+    // Two people who disagree on both questions: a correlation of exactly −1 or +1 from two points.
+    for (const [i, answer] of [true, false].entries()) {
+      const token = await tokenFor(env.server, `dy${String(i + 7).padStart(4, '0')}`, DEMO_PASSWORD)
+      const attempt = await api('POST', `/api/exams/${exam.id}/attempts`, token, {})
+      for (const q of attempt.questions) await api('PUT', `/api/attempts/${attempt.attemptId}/answers/${q.id}`, token, { answer })
+      await api('POST', `/api/attempts/${attempt.attemptId}/submit`, token)
+    }
+    const desk = await env.browser.newPage({ viewport: DESKTOP, locale: 'zh-CN' })
+    await loginAs(desk, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await desk.waitForURL((u) => !u.pathname.startsWith('/login'))
+    await desk.goto(`${env.server.baseUrl}/console/exams/${exam.id}/results`)
+    const table = desk.locator('[data-test=analysis-table]')
+    await expect.poll(() => desk.locator('[data-test^=analysis-few-]').count(), { timeout: 15_000 }).toBe(2)
+    expect(await table.innerText()).toContain('作答不足 5 人，暂不计算区分度')
+    expect(await table.innerText()).not.toMatch(/-1\.00|1\.00/)
+    await desk.close()
+  })
 })

@@ -61,3 +61,80 @@ export const ACTION_LABELS: Record<string, string> = {
   'contest.create': '新建现场竞答',
 }
 export const actionLabel = (action: string) => ACTION_LABELS[action] ?? action
+
+/** What an entry is about, as a person names it ("用户 #3"), not the table's code ("user #3"). */
+export const TARGET_LABELS: Record<string, string> = {
+  user: '用户',
+  exam: '考试',
+  attempt: '答卷',
+  question: '题目',
+  question_category: '题目分类',
+  org: '组织',
+  activity: '活动',
+  material: '学习资料',
+  feedback: '投诉建议',
+  contest: '现场竞答',
+  circular: '通报',
+  circular_template: '通报模板',
+  campaign_briefing: '工作简报',
+  campaign_bulletin: '组织工作通报',
+  campaign_task: '工作任务',
+  point_rule: '积分规则',
+  policy: '合规设置',
+  comment_sensitive_words: '观点敏感词',
+}
+
+/** The details' keys most entries carry; any other key is shown as it is. */
+const DETAIL_LABELS: Record<string, string> = {
+  ip: 'IP',
+  userAgent: '设备',
+  totp: '动态口令',
+  title: '标题',
+  name: '名称',
+  username: '用户名',
+  role: '角色',
+  orgId: '组织编号',
+  orgName: '组织',
+  fields: '修改项',
+  rows: '行数',
+  created: '新建',
+  updated: '更新',
+  total: '合计',
+  from: '从',
+  to: '到',
+  type: '类型',
+  kind: '类别',
+  version: '版本',
+  points: '积分',
+  people: '人数',
+  questions: '题数',
+  note: '备注',
+  format: '格式',
+}
+
+const MAX_VALUE_CHARS = 120
+
+function valueText(v: unknown): string {
+  if (typeof v === 'boolean') return v ? '是' : '否'
+  if (v === null || v === undefined) return '—'
+  if (Array.isArray(v)) return v.map(valueText).join('、')
+  const text = typeof v === 'object' ? JSON.stringify(v) : String(v)
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text
+}
+
+export function targetText(type: string, id: string | null): string {
+  return `${TARGET_LABELS[type] ?? type}${id ? ` #${id}` : ''}`
+}
+
+const KNOWN_ORDER = Object.keys(DETAIL_LABELS)
+/** Known keys in the order above (from before to), whatever order the stored JSON kept; then the rest. */
+const rank = (key: string) => (KNOWN_ORDER.includes(key) ? KNOWN_ORDER.indexOf(key) : KNOWN_ORDER.length)
+
+/** "IP：127.0.0.1；设备：Mozilla/5.0 …；动态口令：否" instead of the stored JSON. */
+export function detailsText(details: Record<string, unknown> | null): string {
+  if (!details) return ''
+  return Object.entries(details)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([k, v]) => `${DETAIL_LABELS[k] ?? k}：${valueText(v)}`)
+    .join('；')
+}

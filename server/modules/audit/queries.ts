@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { AuditQuery } from './schemas.js'
+import { detailsText, targetText } from './labels.js'
 
 /** Reads only: no query in this module (or anywhere) updates or deletes audit_log rows. */
 export async function searchAudit(db: Kysely<Database>, f: AuditQuery & { page: number; pageSize: number }) {
@@ -45,6 +46,8 @@ export async function searchAudit(db: Kysely<Database>, f: AuditQuery & { page: 
       targetId: r.target_id,
       reason: r.reason,
       details: (r.details ?? null) as Record<string, unknown> | null,
+      targetText: targetText(r.target_type, r.target_id),
+      detailsText: detailsText((r.details ?? null) as Record<string, unknown> | null),
     })),
     total: total.n,
   }

@@ -23,6 +23,8 @@ export const AuditEntry = Type.Object({
   targetId: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
   details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  targetText: Type.String({ description: '对象，中文（如“用户 #3”）' }),
+  detailsText: Type.String({ description: '详情，中文键值（如“IP：…；动态口令：否”）' }),
 })
 export type AuditEntry = Static<typeof AuditEntry>
 export const AuditPage = Type.Object({ items: Type.Array(AuditEntry), total: Type.Integer() })

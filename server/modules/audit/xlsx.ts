@@ -22,9 +22,9 @@ export async function auditXlsx(items: AuditEntry[]): Promise<Buffer> {
       at: shanghaiCellDate(e.at),
       actor: safeText(e.actorName ? `${e.actorName}（${e.actorUsername}）` : '—'),
       action: safeText(`${actionLabel(e.action)} ${e.action}`),
-      target: safeText(`${e.targetType}${e.targetId ? ` #${e.targetId}` : ''}`),
+      target: safeText(e.targetText),
       reason: safeText(e.reason ?? ''),
-      details: safeText(e.details ? JSON.stringify(e.details) : ''),
+      details: safeText(e.detailsText),
     })
     row.getCell(2).numFmt = DATE_TIME_FORMAT
   }

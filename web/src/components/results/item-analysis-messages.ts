@@ -26,4 +26,5 @@ export const ia = {
   reviewDone: '已退回题库待审',
   pct: (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`),
   num: (x: number | null) => (x === null ? '—' : x.toFixed(2)),
+  fewResponses: '作答不足 5 人，暂不计算区分度',
 }
