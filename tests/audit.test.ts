@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { sql } from 'kysely'
-import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
 import { connect } from './helpers/sockets.js'
 import { csv } from './helpers/sheets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
@@ -13,12 +13,6 @@ import { DEMO_ADMIN } from '../server/seed/demo.js'
 let t: TestContext
 let admin: string
 let auditor: string
-/** The raw bytes of a download (supertest would otherwise try to read an xlsx as text). */
-const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = []
-  res.on('data', (c: Buffer) => chunks.push(c))
-  res.on('end', () => cb(null, Buffer.concat(chunks)))
-}
 const search = async (token: string, query: string) => {
   const res = await t.http().get(`/api/audit?${query}`).set(bearer(token))
   expect(res.status, JSON.stringify(res.body)).toBe(200)

@@ -231,6 +231,15 @@ const CASES: Case[] = [
     expect: STAFF,
   },
   { route: 'GET /api/users/import/template', call: () => ({ method: 'GET', url: '/api/users/import/template' }), expect: STAFF },
+  {
+    route: 'POST /api/users/import/passwords.xlsx',
+    call: () => ({
+      method: 'POST',
+      url: '/api/users/import/passwords.xlsx',
+      body: { people: [{ username: 'x1', name: '甲', initialPassword: 'Init2026a' }] },
+    }),
+    expect: STAFF,
+  },
   { route: 'GET /api/questions', call: () => ({ method: 'GET', url: '/api/questions' }), expect: ADMIN_ONLY },
   {
     route: 'POST /api/questions',

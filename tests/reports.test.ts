@@ -1,7 +1,7 @@
 // 参与情况统计: every figure checked against a brute-force count over the same rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
-import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
 import { ManualClock } from '../server/lib/clock.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { award, type AwardInput } from '../server/modules/points/award.js'
@@ -314,11 +314,7 @@ describe('GET /api/reports/participation', () => {
       .get(`/api/reports/participation?orgId=${id}&from=2026-11-01&to=2026-11-30&format=xlsx`)
       .set(bearer(admin))
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = []
-        r.on('data', (c: Buffer) => chunks.push(c))
-        r.on('end', () => cb(null, Buffer.concat(chunks)))
-      })
+      .parse(binary)
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toContain('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     expect(decodeURIComponent(res.headers['content-disposition'])).toContain('参与情况统计-厅机关党委-2026-11-01-2026-11-30.xlsx')

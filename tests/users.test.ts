@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
 import { csv, xlsx } from './helpers/sheets.js'
+import ExcelJS from 'exceljs'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
+import { MAX_IMPORT_ROWS } from '../server/lib/sheets/limits.js'
 
 let t: TestContext
 let admin: string
@@ -221,5 +223,29 @@ describe('import users', () => {
 
   it('members cannot import', async () => {
     expect((await upload(member, csv(HEADER, []), 'people.csv')).status).toBe(403)
+  })
+
+  it('lays the generated passwords out as an xlsx to hand out; formulas stay text; bounded', async () => {
+    const people = [
+      { username: 'pw001', name: '周一', initialPassword: 'Kx7-pQ2m' },
+      { username: 'pw002', name: '=HYPERLINK("http://x")', initialPassword: '+Ab3-xy9' },
+    ]
+    const res = await t.http().post('/api/users/import/passwords.xlsx').set(bearer(secretary)).send({ people }).buffer(true).parse(binary)
+    expect(res.status).toBe(200)
+    expect(decodeURIComponent(res.headers['content-disposition'])).toContain('账号和初始密码.xlsx')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(res.body)
+    const sheet = wb.getWorksheet('初始密码')!
+    expect(sheet.getRow(1).values).toEqual([undefined, '用户名', '姓名', '初始密码'])
+    expect(sheet.getRow(2).values).toEqual([undefined, 'pw001', '周一', 'Kx7-pQ2m'])
+    // A cell that would start a formula in Excel is written as text with a leading quote.
+    expect(sheet.getRow(3).values).toEqual([undefined, 'pw002', `'=HYPERLINK("http://x")`, "'+Ab3-xy9"])
+    expect(sheet.getRow(3).getCell(2).formula).toBeUndefined()
+
+    const tooMany = Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => ({ username: `u${i}`, name: '', initialPassword: 'x' }))
+    const flood = await t.http().post('/api/users/import/passwords.xlsx').set(bearer(admin)).send({ people: tooMany })
+    expect(flood.status).toBe(400)
+    expect(flood.body.error.message).toContain('people')
+    expect((await t.http().post('/api/users/import/passwords.xlsx').set(bearer(member)).send({ people })).status).toBe(403)
   })
 })

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import { DESKTOP, PHONE, loginAs, shot, api, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
@@ -160,6 +161,43 @@ describe('admin console', () => {
     expect(await page.locator('[data-test=import-commit]').isDisabled()).toBe(true)
     const found = await api(env.server, 'GET', '/api/users?q=e2e00', await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password))
     expect(found.total).toBe(0)
+    await page.close()
+  })
+
+  it('passwords the import generated are shown once and download as an xlsx to hand out', async () => {
+    const page = await env.browser.newPage({ viewport: DESKTOP, acceptDownloads: true })
+    await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.waitForURL(/\/console/)
+    const file = path.join(os.tmpdir(), `people-generated-${process.pid}.xlsx`)
+    fs.writeFileSync(
+      file,
+      await xlsx(
+        ['用户名', '姓名', '组织', '角色', '初始密码'],
+        [
+          ['e2e201', '生成甲', '办公室党支部', '党员', ''],
+          ['e2e202', '生成乙', '办公室党支部', '党员', ''],
+        ],
+      ),
+    )
+    await page.locator('[data-test=users-import]').click()
+    await page.locator('[data-test=import-upload] input[type=file]').setInputFiles(file)
+    await expect.poll(() => page.locator('[data-test=import-ok]').count(), { timeout: 15_000 }).toBe(1)
+    await page.locator('[data-test=import-commit]').click()
+    const shown = page.locator('[data-test=import-generated-passwords]')
+    await expect.poll(() => shown.innerText(), { timeout: 30_000 }).toContain('e2e202')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=download-generated-passwords]').click()])
+    expect(download.suggestedFilename()).toBe('账号和初始密码.xlsx')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile((await download.path())!)
+    const rows = wb.getWorksheet('初始密码')!.getSheetValues().slice(2, 4) as unknown[][]
+    expect(rows.map((r) => [r[1], r[2]])).toEqual([
+      ['e2e201', '生成甲'],
+      ['e2e202', '生成乙'],
+    ])
+    // The same passwords the dialog shows, and they sign in.
+    const password = String(rows[0][3])
+    expect(await shown.innerText()).toContain(password)
+    expect(await tokenFor(env.server, 'e2e201', password)).toBeTruthy()
     await page.close()
   })
 

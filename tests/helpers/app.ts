@@ -151,3 +151,10 @@ export function baseUrlOf(app: FastifyInstance): string {
   const address = app.server.address()
   return typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : ''
 }
+
+/** supertest's parser for a download, `.buffer(true).parse(binary)`: the raw bytes (it would read an xlsx as text). `any`: superagent types the stream as its Response. */
+export const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = []
+  res.on('data', (c: Buffer) => chunks.push(c))
+  res.on('end', () => cb(null, Buffer.concat(chunks)))
+}

@@ -8,11 +8,11 @@ import { readSpreadsheetTable, type SheetTable } from '../../lib/sheets/table.js
 import { FileFormatError } from '../../lib/sheets/errors.js'
 import { validationError } from '../../lib/errors.js'
 import { toUserDto } from './dto.js'
-import { CreateUserBody, ImportQuery, ImportResult, ListUsersQuery, UpdateUserBody } from './schemas.js'
+import { CreateUserBody, ImportQuery, ImportResult, InitialPasswordsBody, ListUsersQuery, UpdateUserBody } from './schemas.js'
 import * as q from './queries.js'
 import { createUser, updateUser } from './service.js'
 import { importUsers, USER_IMPORT_COLUMNS } from './import.js'
-import { userImportTemplate } from './template.js'
+import { initialPasswordsXlsx, userImportTemplate } from './template.js'
 import { attachment } from '../../lib/http.js'
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -87,6 +87,24 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply.header('content-type', XLSX_MIME)
       reply.header('content-disposition', attachment('人员导入模板.xlsx', 'users-import-template.xlsx'))
       return reply.send(await userImportTemplate())
+    },
+  )
+
+  app.post(
+    '/users/import/passwords.xlsx',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['users'],
+        summary: '把导入时生成的初始密码排成 xlsx（服务器不保存密码，只排版调用方提交的内容）',
+        body: InitialPasswordsBody,
+        response: withFile('账号和初始密码', [XLSX_MIME]),
+      },
+    },
+    async (req, reply) => {
+      reply.header('content-type', XLSX_MIME)
+      reply.header('content-disposition', attachment('账号和初始密码.xlsx', 'initial-passwords.xlsx'))
+      return reply.send(await initialPasswordsXlsx(req.body.people))
     },
   )
 

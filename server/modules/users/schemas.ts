@@ -1,3 +1,4 @@
+import { MAX_IMPORT_ROWS } from '../../lib/sheets/limits.js'
 import { Type, type Static } from '@sinclair/typebox'
 import { Paging, Role, Text } from '../../lib/schemas.js'
 
@@ -50,3 +51,24 @@ export type CreateUserInput = Static<typeof CreateUserBody>
 export type UpdateUserInput = Static<typeof UpdateUserBody>
 export type ListUsersFilter = Static<typeof ListUsersQuery>
 export type UserImportResult = Static<typeof ImportResult>
+
+/**
+ * The generated initial passwords an import showed once, sent back to be handed out as a sheet.
+ * The server keeps none of them (only their hashes); this only lays out what the caller holds.
+ */
+export const InitialPasswordsBody = Type.Object(
+  {
+    people: Type.Array(
+      Type.Object(
+        {
+          username: Type.String({ minLength: 1, maxLength: 64 }),
+          name: Type.String({ maxLength: 100 }),
+          initialPassword: Type.String({ minLength: 1, maxLength: 128 }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_IMPORT_ROWS },
+    ),
+  },
+  { additionalProperties: false },
+)

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs'
 import { USER_IMPORT_COLUMNS } from './import.js'
+import { safeText } from '../../lib/xlsx-cells.js'
 
 /** The download offered in the console: header, two example rows and a sheet of instructions. */
 export async function userImportTemplate(): Promise<Buffer> {
@@ -20,5 +21,18 @@ export async function userImportTemplate(): Promise<Buffer> {
   ])
     help.addRow(line)
   help.columns.forEach((c, i) => (c.width = [12, 80][i]))
+  return Buffer.from(await wb.xlsx.writeBuffer())
+}
+
+/** 账号和初始密码, to print or send to each person; they must change it at their first sign-in. */
+export async function initialPasswordsXlsx(people: { username: string; name: string; initialPassword: string }[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  const sheet = wb.addWorksheet('初始密码')
+  sheet.addRow(['用户名', '姓名', '初始密码'])
+  sheet.getRow(1).font = { bold: true }
+  for (const p of people) sheet.addRow([safeText(p.username), safeText(p.name), safeText(p.initialPassword)])
+  sheet.addRow([])
+  sheet.addRow(['首次登录须修改密码。请逐人分发，分发后妥善销毁本表。'])
+  sheet.columns.forEach((c, i) => (c.width = [18, 12, 18][i]))
   return Buffer.from(await wb.xlsx.writeBuffer())
 }

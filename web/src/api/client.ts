@@ -143,8 +143,8 @@ function uploadOnce(
 }
 
 /** Downloads a file the API serves behind auth. */
-export async function download(path: string, filename: string) {
-  const res = await send('GET', path)
+export async function download(path: string, filename: string, body?: unknown) {
+  const res = await send(body === undefined ? 'GET' : 'POST', path, { body })
   if (!res.ok) throw await toApiError(res)
   const url = URL.createObjectURL(await res.blob())
   const a = document.createElement('a')

@@ -15,4 +15,7 @@ export const usersApi = {
       { waitOutBusy: true },
     ),
   template: (filename: string) => download('/api/users/import/template', filename),
+  /** The passwords an import generated, as a sheet to hand out (the server keeps none of them). */
+  passwordsXlsx: (people: { username: string; name: string; initialPassword: string }[], filename: string) =>
+    download('/api/users/import/passwords.xlsx', filename, { people }),
 }
