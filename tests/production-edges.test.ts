@@ -274,7 +274,8 @@ describe('6. exports a spreadsheet can compute with', () => {
       '交卷时间',
       '作答次数',
       '切屏次数',
-      '重新加载次数',
+      '设备切换',
+      '刷新次数',
     ])
     expect(sheet.rowCount).toBe(1 + json.length)
     const row = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(1).value === 'dy0003')!
@@ -294,6 +295,20 @@ describe('6. exports a spreadsheet can compute with', () => {
     expect(idle.getCell(8).value).toBeNull()
     const about = wb.getWorksheet('考试信息')!
     expect(about.getCell('B2').value).toBe('成绩导出测试')
+
+    // Filtered to a unit the caller cannot see: no rows, and no analysis of anyone else either.
+    const secretary = await t.login('sj_bgs')
+    const other = (await t.http().get('/api/orgs').set(bearer(admin))).body.find((o: any) => o.name === '电子信息处党支部')
+    const narrowed = await t
+      .http()
+      .get(`/api/exams/${exam.id}/results?format=xlsx&orgId=${other.id}`)
+      .set(bearer(secretary))
+      .buffer(true)
+      .parse(raw)
+    const wb2 = new ExcelJS.Workbook()
+    await wb2.xlsx.load(narrowed.body as unknown as ExcelJS.Buffer)
+    expect(wb2.worksheets[0].rowCount).toBe(1)
+    expect(wb2.worksheets.map((w) => w.name)).toEqual(['成绩', '考试信息'])
   })
 })
 

@@ -41,8 +41,14 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
       const { exam, audience } = await exams.inScope(req.principal, req.params.id)
       let rows = await examResults(deps.db, req.principal, exam.id, audience)
       if (req.query.status) rows = rows.filter((r) => r.status === req.query.status)
+      // The analysis sheet covers the same people as the rows: the caller's scope, narrowed to the
+      // chosen unit when it lies inside it, and nobody when it lies outside.
+      let analysisPrefix: string | null = scopePrefix(req.principal)
       if (req.query.orgId) {
         const org = await deps.db.selectFrom('orgs').select('path').where('id', '=', req.query.orgId).executeTakeFirst()
+        if (!org) analysisPrefix = null
+        else if (org.path.startsWith(analysisPrefix)) analysisPrefix = org.path
+        else if (!analysisPrefix.startsWith(org.path)) analysisPrefix = null
         const orgIds = org
           ? new Set((await deps.db.selectFrom('orgs').select('id').where('path', 'like', `${org.path}%`).execute()).map((o) => o.id))
           : new Set<number>()
@@ -51,7 +57,7 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
       if (req.query.format === 'xlsx') {
         reply.header('content-type', XLSX_MIME)
         reply.header('content-disposition', attachment(`${exam.title}-成绩.xlsx`, `exam-${exam.id}-results.xlsx`))
-        const items = await itemAnalysis(deps.db, exam.id, scopePrefix(req.principal))
+        const items = analysisPrefix === null ? [] : await itemAnalysis(deps.db, exam.id, analysisPrefix)
         // Names and scores leave the system: an export of personal data, on the audit trail.
         await audit(deps.db, req.principal.userId, 'export.results', 'exam', exam.id, { rows: rows.length })
         return reply.send(await resultsXlsx(exam.title, rows, deps.clock.now(), items))

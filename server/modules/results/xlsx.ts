@@ -19,8 +19,22 @@ export async function resultsXlsx(
 ): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
   const sheet = wb.addWorksheet('成绩', { views: [{ state: 'frozen', ySplit: 1 }] })
-  const headers = ['用户名', '姓名', '组织', '状态', '得分', '是否及格', '开始时间', '交卷时间', '作答次数', '切屏次数', '重新加载次数']
-  const widths = [14, 10, 26, 8, 8, 10, 20, 20, 10, 10, 12]
+  // The page's columns, in its words (刷新次数 = reloads of the exam page, not 切屏).
+  const headers = [
+    '用户名',
+    '姓名',
+    '组织',
+    '状态',
+    '得分',
+    '是否及格',
+    '开始时间',
+    '交卷时间',
+    '作答次数',
+    '切屏次数',
+    '设备切换',
+    '刷新次数',
+  ]
+  const widths = [14, 10, 26, 8, 8, 10, 20, 20, 10, 10, 10, 10]
   sheet.columns = headers.map((header, i) => ({ header, width: widths[i] }))
   sheet.getRow(1).font = { bold: true }
   for (const r of rows) {
@@ -35,6 +49,7 @@ export async function resultsXlsx(
       shanghaiCellDate(r.submittedAt),
       r.attempts,
       r.blurCount,
+      r.deviceSwitches,
       r.reloadCount,
     ])
   }
