@@ -531,6 +531,15 @@ describe('import', () => {
     expect(await total()).toBe(before + 1)
   })
 
+  it('asDraft imports every row as a draft, never drawn until published', async () => {
+    const rows = [['判断', '草稿导入测试：这道题先审核再发布。', '', '', '', '', '', '', '正确', '', 2, '导入测试/草稿', '', '']]
+    const res = await upload(csv(COLUMNS, rows), 'q.csv', '?asDraft=true')
+    expect(res.status).toBe(200)
+    expect(res.body.imported).toBe(1)
+    const stored = await t.db.selectFrom('questions').select('status').where('stem', '=', '草稿导入测试：这道题先审核再发布。').execute()
+    expect(stored).toEqual([{ status: 'draft' }])
+  })
+
   it('CSV, JSON and Aiken through HTTP', async () => {
     const fromCsv = await upload(
       csv(COLUMNS, [

@@ -77,6 +77,8 @@ describe('a new admin imports questions from the template', () => {
     await page.getByRole('button', { name: '重新选择' }).click()
     await page.locator('[data-test=question-import-upload] input[type=file]').setInputFiles(good)
     await expect.poll(() => page.locator('[data-test=question-import-ok]').count()).toBe(1)
+    // As drafts: nothing imported is drawn into an exam before someone has reviewed it.
+    await page.locator('[data-test=question-import-draft]').click()
     await page.locator('[data-test=question-import-commit]').click()
     await expect.poll(() => page.locator('[data-test=question-import-done]').innerText()).toContain('3')
     await page.locator('[data-test=question-import]').getByRole('button', { name: '关闭' }).last().click()
@@ -87,6 +89,8 @@ describe('a new admin imports questions from the template', () => {
     await expect.poll(() => page.locator('[data-test=questions-table]').innerText()).toContain('中国天眼位于哪个省')
     const text = await page.locator('[data-test=questions-table]').innerText()
     expect(text).toContain('遵义会议召开于哪一年')
+    expect(text).toContain('草稿')
+    expect(text).not.toContain('已发布')
     await shot(page, 'desktop-question-search')
     await page.close()
   })

@@ -435,6 +435,9 @@ export const msg = {
     importHint:
       '支持 Excel/CSV 导入模板（题型、题干、选项A…选项F、答案、解析、难度、分类、标签、出处）、JSON、Moodle GIFT 和 Aiken。先预检，确认无误后再导入；与题库重复的题目不会重复导入。',
     importAccept: '.xlsx,.csv,.json,.gift,.txt,.aiken',
+    importAsDraft: '作为草稿导入',
+    importAsDraftHint: '审核、发布之后才会被考试和练习抽取',
+    importPublishedHint: '导入后立即发布，新建考试的随机抽题马上会抽到这些题',
     chooseFile: '点击或拖入文件',
     uploading: '正在上传',
     checking: '正在读取与检查…',

@@ -188,6 +188,7 @@ export const questionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { status, body } = await importQuestions(deps, req.principal, parsed, {
         dryRun: req.query.dryRun ?? false,
         skipInvalid: req.query.skipInvalid ?? false,
+        asDraft: req.query.asDraft ?? false,
         filename,
       })
       return reply.status(status).send(body)

@@ -89,6 +89,12 @@ export const CategoryQuery = Type.Object({ path: Type.String({ minLength: 1, max
 export const ImportQuery = Type.Object({
   dryRun: Type.Optional(Type.Boolean({ default: false })),
   skipInvalid: Type.Optional(Type.Boolean({ default: false })),
+  asDraft: Type.Optional(
+    Type.Boolean({
+      default: false,
+      description: '全部作为草稿导入（审核后再发布，发布前不会被考试和练习抽取）；否则按文件中的状态，缺省为已发布',
+    }),
+  ),
 })
 
 export const ImportResult = Type.Object({

@@ -274,7 +274,7 @@ export async function importQuestions(
   deps: Deps,
   principal: Principal,
   parsed: ParseResult,
-  opts: { dryRun: boolean; skipInvalid: boolean; filename: string },
+  opts: { dryRun: boolean; skipInvalid: boolean; asDraft?: boolean; filename: string },
 ): Promise<{ status: 200 | 422; body: QuestionImportResult }> {
   const errors = [...parsed.errors].sort((a, b) => a.row - b.row)
   const rejected = !opts.dryRun && errors.length > 0 && !opts.skipInvalid
@@ -299,7 +299,8 @@ export async function importQuestions(
     const plan = await planImport(tx, parsed.items)
     const rows: Insertable<QuestionTable>[] = plan.fresh.map((i) => ({
       ...q.questionValues(i.question, i.fingerprint),
-      status: i.question.status ?? 'published',
+      // A draft is never drawn into an exam or a practice round until someone publishes it.
+      status: opts.asDraft ? 'draft' : (i.question.status ?? 'published'),
       author_id: principal.userId,
       created_at: now,
       updated_at: now,

@@ -56,10 +56,15 @@ export const questionsApi = {
   createCategory: (path: string) => post<Category>('/api/questions/categories', { path }),
   renameCategory: (from: string, to: string) => post<{ updated: number }>('/api/questions/categories/rename', { from, to }),
   deleteCategory: (path: string) => del<void>(`/api/questions/categories?${new URLSearchParams({ path })}`),
-  importFile: (file: File, opts: { dryRun: boolean; skipInvalid?: boolean }, onProgress?: (percent: number) => void) =>
-    upload<QuestionImportResult>(`/api/questions/import?dryRun=${opts.dryRun}&skipInvalid=${opts.skipInvalid ?? false}`, file, onProgress, {
-      waitOutBusy: true,
-    }),
+  importFile: (file: File, opts: { dryRun: boolean; skipInvalid?: boolean; asDraft?: boolean }, onProgress?: (percent: number) => void) =>
+    upload<QuestionImportResult>(
+      `/api/questions/import?dryRun=${opts.dryRun}&skipInvalid=${opts.skipInvalid ?? false}&asDraft=${opts.asDraft ?? false}`,
+      file,
+      onProgress,
+      {
+        waitOutBusy: true,
+      },
+    ),
   exportFile: (format: 'xlsx' | 'json', f: QuestionFilter, filename: string) =>
     download(`/api/questions/export?${filterQuery(f, { format })}`, filename),
   template: (filename: string) => download('/api/questions/template', filename),
