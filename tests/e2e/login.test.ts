@@ -164,6 +164,25 @@ describe('admin console', () => {
     await page.close()
   })
 
+  it('a new person’s form marks every missing field in Chinese at once, before asking the server', async () => {
+    const page = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.waitForURL(/\/console/)
+    await page.goto(`${env.server.baseUrl}/console/users`)
+    await page.locator('[data-test=users-add]').click()
+    const posts: string[] = []
+    page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/users') && posts.push(r.url()))
+    // No unit chosen in the tree: the form opens without an org.
+    await page.locator('[data-test=user-save]').click()
+    const errors = page.locator('.el-dialog .el-form-item__error')
+    await expect
+      .poll(() => errors.allInnerTexts())
+      .toEqual(['请填写用户名（工号或手机号）', '请填写姓名', '请设置初始密码', '请选择所在组织'])
+    expect(posts).toEqual([])
+    await shot(page, 'desktop-user-form-errors')
+    await page.close()
+  })
+
   it('passwords the import generated are shown once and download as an xlsx to hand out', async () => {
     const page = await env.browser.newPage({ viewport: DESKTOP, acceptDownloads: true })
     await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)

@@ -155,6 +155,11 @@ export const msg = {
     mustChange: '首次登录须改密码',
     resetPassword: '重置密码',
     disable: '停用',
+    usernameMissing: '请填写用户名（工号或手机号）',
+    nameMissing: '请填写姓名',
+    passwordMissing: '请设置初始密码',
+    orgMissing: '请选择所在组织',
+    passwordPh: '至少 8 位',
     disableConfirm: (name: string, username: string) =>
       `停用后，${name}（${username}）将不能登录，已登录的设备会立即退出。以后可以重新启用。`,
     enable: '启用',
