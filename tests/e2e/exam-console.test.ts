@@ -41,6 +41,10 @@ describe('exam console', () => {
     await page.locator('[data-test=exam-add]').click()
     await page.waitForURL(/\/console\/exams\/new$/)
 
+    // 下一步 with no name: the field itself says what is missing, not only a passing toast.
+    await page.locator('[data-test=wizard-next]').click()
+    await expect.poll(() => page.locator('[data-test=step-basics] .el-form-item__error').allInnerTexts()).toEqual(['请填写考试名称'])
+
     // 1 基本信息: a window that is already open, so a member can start at once.
     const title = `党史知识集中测试 e2e ${Date.now() % 100000}`
     await inputOf(page, 'exam-title').fill(title)

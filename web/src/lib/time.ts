@@ -80,9 +80,10 @@ export function formatClockTime(at: Date | string): string {
   return new Date(at).toLocaleTimeString('zh-CN', { timeZone: TZ, hour12: false })
 }
 
-/** "2026/7/1 09:05:07": revision and edit stamps. */
+/** "2026-07-01 09:05:07": revision and edit stamps, in the same form as the tables' fmtTime. */
 export function formatDateTime(iso: string): string {
-  return new Date(iso).toLocaleString('zh-CN', { timeZone: TZ, hour12: false })
+  const p = parts(iso)
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`
 }
 
 /** "2026-07-01 09:05", or "—" for nothing (console tables). */
