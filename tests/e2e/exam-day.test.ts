@@ -292,6 +292,13 @@ describe('exam day', () => {
     await page.goto(`${server.baseUrl}/exams/999999/take`)
     await expect.poll(() => page.locator('[data-test=take-error]').innerText()).toContain('找不到')
     expect(await page.locator('body').innerText()).not.toContain('加载中')
+    // Nothing was loaded, so nothing reads as saved and no clock runs.
+    expect(await page.locator('[data-test=save-state]').count()).toBe(0)
+    expect(await page.locator('[data-test=countdown]').count()).toBe(0)
+    // A malformed link reads as one, with no 重试 that could never work.
+    await page.goto(`${server.baseUrl}/exams/abc/take`)
+    await expect.poll(() => page.locator('[data-test=take-error]').innerText()).toContain('链接有误')
+    expect(await page.locator('[data-test=take-retry]').count()).toBe(0)
     expect(errors).toEqual([])
     await context.close()
   })
