@@ -88,14 +88,13 @@ describe('发表观点', () => {
 })
 
 describe('item analysis on the results page', () => {
-  it('draws facility against discrimination and the option bars, and sends a question to review', async () => {
+  /** An open exam for 办公室党支部 on one fixed paper of `count` judge questions (100 points), so everyone answers the same ones. */
+  async function judgeExam(title: string, count: number) {
     const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
-    const orgs = await api('GET', '/api/orgs', admin)
-    const branch = orgs.find((o: any) => o.name === '办公室党支部')
-    // One fixed paper, so that every person answers the same four questions.
-    const judges = (await api('GET', '/api/questions?type=judge&pageSize=4', admin)).items
-    const exam = await api('POST', '/api/exams', admin, {
-      title: '题目分析展示测试',
+    const branch = (await api('GET', '/api/orgs', admin)).find((o: any) => o.name === '办公室党支部')
+    const judges = (await api('GET', `/api/questions?type=judge&pageSize=${count}`, admin)).items
+    return api('POST', '/api/exams', admin, {
+      title,
       opensAt: new Date(Date.now() - 60_000).toISOString(),
       closesAt: new Date(Date.now() + 3_600_000).toISOString(),
       durationMinutes: 30,
@@ -105,8 +104,12 @@ describe('item analysis on the results page', () => {
       shuffleQuestions: false,
       shuffleOptions: false,
       releaseResults: 'immediately',
-      paper: { questionIds: judges.map((q: any) => q.id), scoreEach: 25 },
+      paper: { questionIds: judges.map((q: any) => q.id), scoreEach: 100 / count },
     })
+  }
+
+  it('draws facility against discrimination and the option bars, and sends a question to review', async () => {
+    const exam = await judgeExam('题目分析展示测试', 4)
     // Six people answer: the first question everyone gets the same, the rest vary with the person.
     for (let i = 1; i <= 6; i++) {
       const token = await tokenFor(env.server, `dy${String(i).padStart(4, '0')}`, DEMO_PASSWORD)
@@ -152,23 +155,7 @@ describe('item analysis on the results page', () => {
   })
 
   it('shows no discrimination from fewer than five answers (two would read as ±1.00)', async () => {
-    const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
-    const orgs = await api('GET', '/api/orgs', admin)
-    const branch = orgs.find((o: any) => o.name === '办公室党支部')
-    const judges = (await api('GET', '/api/questions?type=judge&pageSize=2', admin)).items
-    const exam = await api('POST', '/api/exams', admin, {
-      title: '两人作答的分析',
-      opensAt: new Date(Date.now() - 60_000).toISOString(),
-      closesAt: new Date(Date.now() + 3_600_000).toISOString(),
-      durationMinutes: 30,
-      audienceOrgIds: [branch.id],
-      passScore: 60,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
-      paper: { questionIds: judges.map((q: any) => q.id), scoreEach: 50 },
-    })
+    const exam = await judgeExam('两人作答的分析', 2)
     // Two people who disagree on both questions: a correlation of exactly −1 or +1 from two points.
     for (const [i, answer] of [true, false].entries()) {
       const token = await tokenFor(env.server, `dy${String(i + 7).padStart(4, '0')}`, DEMO_PASSWORD)
