@@ -3,7 +3,7 @@
 // to the bank's letters); flags; scope; and sending a question back to the bank for review.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
-import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
 import { pointBiserial, upperLowerIndex } from '../server/modules/results/analysis.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
@@ -110,7 +110,7 @@ describe('GET /api/exams/:id/analysis', () => {
     // Totals: 1–4 → 150, 5 → 100, 6–8 → 50. For the single question the rest of the paper is
     // 100,100,100,100,50,50,50,50: M1 = 90, M0 = 50, s = 25, p = 5/8 → r = 1.6·√(15/64) = 0.775.
     const s = byId.get(single.id)
-    expect(s).toMatchObject({ responses: 8, facility: 0.625, discrimination: 0.775, upperLower: 1, flags: [] })
+    expect(s).toMatchObject({ responses: 8, fewResponses: false, facility: 0.625, discrimination: 0.775, upperLower: 1, flags: [] })
     const chosen = Object.fromEntries(s.options.map((o: any) => [o.key, o.chosen]))
     const wrongKeys = single.options.filter((o) => o.key !== single.answer).map((o) => o.key)
     expect(chosen).toEqual({ [single.answer]: 5, [wrongKeys[0]]: 2, [wrongKeys[1]]: 1, [wrongKeys[2]]: 0 })
@@ -119,6 +119,50 @@ describe('GET /api/exams/:id/analysis', () => {
     expect(byId.get(judges[0].id)).toMatchObject({ facility: 0.5, discrimination: 0.775, upperLower: 1, flags: [] })
     // Everybody right: too easy, and no correlation to report.
     expect(byId.get(judges[1].id)).toMatchObject({ facility: 1, discrimination: null, flags: ['too_easy'] })
+  })
+
+  it('marks a question with fewer than 5 responses and flags nothing on it, on the page and in the xlsx', async () => {
+    // Two takers, both right on everything: facility 100 % would read "too easy" from 8 takers,
+    // from 2 it says nothing.
+    const res = await t
+      .http()
+      .post('/api/exams')
+      .set(bearer(admin))
+      .send({
+        title: '题目分析·人数不足',
+        opensAt: new Date(Date.now() - 60_000).toISOString(),
+        closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+        durationMinutes: 30,
+        audienceOrgIds: [(await t.db.selectFrom('orgs').select('id').where('name', '=', '办公室党支部').executeTakeFirstOrThrow()).id],
+        passScore: 0,
+        maxAttempts: 1,
+        shuffleQuestions: false,
+        shuffleOptions: false,
+        releaseResults: 'immediately',
+        paper: { questionIds: [judges[0].id, judges[1].id], scoreEach: 50 },
+      })
+    expect(res.status).toBe(201)
+    const few = res.body.id as number
+    for (const username of ['dy0001', 'dy0002']) {
+      const token = await t.login(username)
+      const a = (await t.http().post(`/api/exams/${few}/attempts`).set(bearer(token))).body as { attemptId: number }
+      for (const j of judges)
+        expect(
+          (await t.http().put(`/api/attempts/${a.attemptId}/answers/${j.id}`).set(bearer(token)).send({ answer: j.answer })).status,
+        ).toBe(200)
+      expect((await t.http().post(`/api/attempts/${a.attemptId}/submit`).set(bearer(token))).status).toBe(200)
+    }
+    const analysis = await t.http().get(`/api/exams/${few}/analysis`).set(bearer(admin))
+    expect(analysis.status).toBe(200)
+    for (const q of analysis.body.questions) expect(q).toMatchObject({ responses: 2, fewResponses: true, facility: 1, flags: [] })
+
+    const xlsx = await t.http().get(`/api/exams/${few}/results?format=xlsx`).set(bearer(admin)).buffer(true).parse(binary)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer)
+    const row = wb.getWorksheet('题目分析')!.getRow(2).values as unknown[]
+    expect(row[3]).toBe(2) // 作答人次
+    expect(row[5] ?? null).toBeNull() // 区分度 left out
+    expect(row[8]).toBe('作答不足 5 人')
   })
 
   it('is for staff in scope only, and the xlsx carries it as 题目分析', async () => {
@@ -146,16 +190,7 @@ describe('GET /api/exams/:id/analysis', () => {
           .set(bearer(await t.login('dy0001')))
       ).status,
     ).toBe(403)
-    const xlsx = await t
-      .http()
-      .get(`/api/exams/${examId}/results?format=xlsx`)
-      .set(bearer(admin))
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => cb(null, Buffer.concat(chunks)))
-      })
+    const xlsx = await t.http().get(`/api/exams/${examId}/results?format=xlsx`).set(bearer(admin)).buffer(true).parse(binary)
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer)
     const sheet = wb.getWorksheet('题目分析')!

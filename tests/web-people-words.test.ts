@@ -2,7 +2,7 @@
 // server's real answers, turned into the form's words — never "orgId" or "请求体：" on a page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
-import { forPeople } from '../web/src/api/people-words.js'
+import { forPeople, isBadLink } from '../web/src/api/people-words.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
 let t: TestContext
@@ -41,6 +41,10 @@ describe('validation messages for people', () => {
     const res = await t.http().get('/api/exams/abc').set(bearer(member))
     expect(res.status).toBe(400)
     expect(said(res)).toBe('这个链接不完整或已失效，请从列表重新进入。')
+    expect(isBadLink(res.body.error.message)).toBe(true) // the exam page's 链接有误 screen keys on this
+    // A bad body or query is something to correct on the page, not a bad link.
+    const body = await t.http().post('/api/users').set(bearer(admin)).send({})
+    expect(isBadLink(body.body.error.message)).toBe(false)
   })
 
   it('leaves the server’s own sentences as they are', async () => {

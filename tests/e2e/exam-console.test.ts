@@ -57,6 +57,8 @@ describe('exam console', () => {
       await input.fill(pickerText(when))
       await input.press('Enter')
     }
+    // A pass mark above what the paper will total: let through here, caught once the paper is known.
+    await inputOf(page, 'exam-pass').fill('500')
     await inputOf(page, 'exam-title').click()
     await shot(page, 'console-exam-wizard-basics')
     await page.locator('[data-test=wizard-next]').click()
@@ -72,6 +74,17 @@ describe('exam console', () => {
     expect(await page.locator('[data-test=rules-total]').innerText()).toBe('共 45 题，总分 100 分')
     await shot(page, 'console-exam-wizard-paper')
     await page.locator('[data-test=wizard-next]').click()
+
+    // The pass mark stops 下一步: back on 基本信息, its own field says why.
+    await expect
+      .poll(() => page.locator('[data-test=step-basics] .el-form-item__error').allInnerTexts())
+      .toEqual(['及格分 500 高于试卷总分 100，请修改及格分'])
+    await inputOf(page, 'exam-pass').fill('60')
+    await inputOf(page, 'exam-title').click()
+    for (const step of ['step-audience', 'step-paper', 'step-preview']) {
+      await page.locator('[data-test=wizard-next]').click()
+      await page.locator(`[data-test=${step}]`).waitFor()
+    }
 
     // 4 预览: a sample paper like a member sees it, and the total.
     await expect.poll(() => page.locator('[data-test=sample-progress]').innerText()).toBe('第 1 题 / 共 45 题')

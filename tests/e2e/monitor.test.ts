@@ -77,4 +77,42 @@ describe('the secretary watches an exam live', () => {
     await shot(page, 'desktop-secretary-monitor')
     await page.close()
   })
+
+  it('reads 已答题数 again every 20 s while someone is answering, since saving an answer pushes nothing', async () => {
+    const admin = await login(DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const branch = (await api('GET', '/api/orgs', admin)).find((o: any) => o.name === '办公室党支部')
+    const now = Date.now()
+    const exam = await api('POST', '/api/exams', admin, {
+      title: '党史知识集中测试（监控·作答进度）',
+      opensAt: new Date(now - 60_000).toISOString(),
+      closesAt: new Date(now + 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [branch.id],
+      passScore: 60,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+      paper: { rules: [{ type: 'judge', count: 5, scoreEach: 20 }] },
+    })
+    const page = await env.browser.newPage({ viewport: DESKTOP })
+    // The page's timers run on a clock the test can move; it also flows on its own.
+    await page.clock.install()
+    await loginAs(page, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await page.waitForURL(/\/console/)
+    await page.goto(`${env.server.baseUrl}/console/monitor?examId=${exam.id}`)
+    await expect.poll(() => page.locator('[data-test=monitor-live]').innerText(), { timeout: 15_000 }).toBe('实时')
+
+    const member = await login('dy0005')
+    const me = await api('GET', '/api/me', member)
+    const attempt = await api('POST', `/api/exams/${exam.id}/attempts`, member, {})
+    const row = page.locator('[data-test=monitor-people] .el-table__body-wrapper tr', { hasText: me.name }).first()
+    // Starting is pushed, so the row appears at once, with nothing answered.
+    await expect.poll(() => row.innerText(), { timeout: 8_000 }).toContain('0 / 5')
+    for (const q of attempt.questions.slice(0, 2))
+      await api('PUT', `/api/attempts/${attempt.attemptId}/answers/${q.id}`, member, { answer: true })
+    await page.clock.runFor(20_000)
+    await expect.poll(() => row.innerText(), { timeout: 5_000 }).toContain('2 / 5')
+    await page.close()
+  })
 })

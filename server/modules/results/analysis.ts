@@ -30,6 +30,8 @@ export interface ItemStats {
   type: string
   stem: string
   responses: number
+  /** Fewer than MIN_RESPONSES responses: no flags, and the indices are not to be read as findings. */
+  fewResponses: boolean
   facility: number | null
   discrimination: number | null
   upperLower: number | null
@@ -168,6 +170,7 @@ export async function itemAnalysis(db: Db, examId: number, scope: string): Promi
         type: shown.type,
         stem: shown.stem,
         responses: n,
+        fewResponses: n < MIN_RESPONSES,
         facility: facility === null ? null : round3(facility),
         discrimination: discrimination === null ? null : round3(discrimination),
         upperLower: upperLower === null ? null : round3(upperLower),

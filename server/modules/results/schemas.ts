@@ -81,6 +81,7 @@ export const ItemStatsBody = Type.Object({
   type: Type.String(),
   stem: Type.String(),
   responses: Type.Integer({ description: '作答人次（已交卷）' }),
+  fewResponses: Type.Boolean({ description: '作答不足 5 人次：区分度等指标说明不了问题，不作提示，页面不显示' }),
   facility: Nullable(Type.Number({ description: '通过率：答对人次 ÷ 作答人次' })),
   discrimination: Nullable(Type.Number({ description: '区分度：答对与否与其余各题得分的点二列相关系数' })),
   upperLower: Nullable(Type.Number({ description: '高低分组法：前 27% 答对率 − 后 27% 答对率' })),

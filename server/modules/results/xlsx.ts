@@ -2,7 +2,7 @@
 import ExcelJS from 'exceljs'
 import { addAboutSheet, DATE_TIME_FORMAT, safeText, shanghaiCellDate } from '../../lib/xlsx-cells.js'
 import type { PersonStatus, ResultRow } from './service.js'
-import type { ItemStats } from './analysis.js'
+import { MIN_RESPONSES, type ItemStats } from './analysis.js'
 
 const STATUS_ZH: Record<PersonStatus, string> = { not_started: '未开始', in_progress: '答题中', submitted: '已交卷' }
 
@@ -89,10 +89,11 @@ function addAnalysisSheet(wb: ExcelJS.Workbook, items: ItemStats[]) {
       safeText(i.stem),
       i.responses,
       i.facility,
-      i.discrimination,
-      i.upperLower,
+      // As on the page: below five responses the indices say nothing, so they are left out.
+      i.fewResponses ? null : i.discrimination,
+      i.fewResponses ? null : i.upperLower,
       safeText(i.options.map((o) => `${o.key}${o.correct ? '✓' : ''}: ${o.chosen}`).join('；')),
-      i.flags.map((f) => FLAG_ZH[f]).join('、') || null,
+      i.fewResponses ? `作答不足 ${MIN_RESPONSES} 人` : i.flags.map((f) => FLAG_ZH[f]).join('、') || null,
     ])
   }
   sheet.getColumn(4).numFmt = '0.0%'

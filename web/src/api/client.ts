@@ -2,7 +2,7 @@
 import { fetchRetryAfter, useAuthStore } from '@/stores/auth'
 import { router } from '@/router'
 import { msg } from '@/messages'
-import { forPeople } from './people-words'
+import { forPeople, isBadLink } from './people-words'
 import { takeEarly } from './early'
 
 /** The API's error shape: `{ error: { code, message, details? } }` (any other JSON body is kept as is). */
@@ -17,6 +17,8 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
     readonly body?: unknown,
+    /** A malformed link (typed or cut short): nothing to retry or correct on the page. */
+    readonly badLink = false,
   ) {
     super(message)
   }
@@ -36,6 +38,7 @@ function apiError(status: number, body: unknown): ApiError {
     (e?.message && forPeople(e.message, e.details)) ?? (status >= 500 ? msg.common.serverError : msg.common.requestFailed(status)),
     e?.details,
     body,
+    !!e?.message && isBadLink(e.message),
   )
 }
 

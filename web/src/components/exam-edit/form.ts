@@ -114,6 +114,14 @@ export function bodyOf(form: ExamForm, paper: PaperSpec, editing: boolean): Exam
   }
 }
 
+/** A field on 基本信息 that the wizard can mark, and what stopped 下一步 there. */
+export type BasicsField = 'title' | 'window' | 'duration' | 'passScore'
+export interface WizardProblem {
+  message: string
+  /** Set when the problem belongs to one field of 基本信息, so the field is marked, not just toasted. */
+  field?: BasicsField
+}
+
 /** Which step holds a field the server complained about. */
 export function stepOfField(field: string) {
   if (field === 'audienceOrgIds') return 1

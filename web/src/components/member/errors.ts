@@ -18,7 +18,7 @@ export function describeError(e: unknown): ErrorView {
   if (status === 403) return { title: t.forbiddenTitle, message: readable(err?.message) ?? t.forbidden, retry: false }
   if (status === 409) return { title: t.conflictTitle, message: readable(err?.message) ?? t.conflict, retry: false }
   if (status === 429 || status >= 500) return { title: t.busyTitle, message: t.busy, retry: true }
-  if (err?.message === t.badLink) return { title: t.badLinkTitle, message: t.badLink, retry: false }
+  if (err?.badLink) return { title: t.badLinkTitle, message: t.badLink, retry: false }
   return { title: t.failedTitle, message: readable(err?.message) ?? t.failed, retry: true }
 }
 
