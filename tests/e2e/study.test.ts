@@ -112,6 +112,17 @@ describe('a member studies on a phone', () => {
     await expect.poll(() => page.locator('.xc-award-toast').innerText()).toContain('+1 文章选读')
     await expect.poll(() => page.locator('[data-test=study-timer]').innerText()).toContain('已计入')
     await shot(page, 'phone-study-article-counted')
+
+    // The timer sits on the tab bar, never over it, and the article's last line scrolls clear of it.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
+    const box = (sel: string) => page.locator(sel).evaluate((e) => e.getBoundingClientRect().toJSON() as DOMRect)
+    const [timer, tabbar] = [await box('[data-test=study-timer]'), await box('[data-test=tabbar]')]
+    expect(timer.bottom).toBeLessThanOrEqual(tabbar.top + 0.5)
+    const lastLine = await page
+      .locator('[data-test=reader-body] > :last-child, [data-test=reader-title] ~ .source')
+      .last()
+      .evaluate((e) => e.getBoundingClientRect().bottom)
+    expect(lastLine).toBeLessThanOrEqual(timer.top)
   })
 
   it('answers the daily quiz: immediate ✓/✗ with the correct answer and 解析, a summary at the end', async () => {
