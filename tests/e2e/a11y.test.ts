@@ -149,6 +149,14 @@ describe('适老化: axe-core on the console', () => {
       '/console/questions',
       '/console/audit',
       '/console/campaign',
+      '/console/exams/new',
+      '/console/orgs',
+      '/console/study',
+      '/console/policy',
+      '/console/feedback',
+      '/console/comments',
+      '/console/contests',
+      '/console/bulletins',
     ],
     secretary: () => [
       '/console/exams',
@@ -157,6 +165,11 @@ describe('适老化: axe-core on the console', () => {
       '/console/stats',
       '/console/users',
       '/console/campaign',
+      '/console/study',
+      '/console/feedback',
+      '/console/comments',
+      '/console/contests',
+      '/console/bulletins',
     ],
   }
   for (const [who, username, password] of [
