@@ -66,6 +66,23 @@ export default tseslint.config(
       ],
     },
   },
+  // The member pages' download has a budget (npm run budget): the console's UI text stays out of it.
+  {
+    files: ['web/src/views/member/**', 'web/src/components/member/**', 'web/src/components/study/**', 'web/src/layouts/MemberLayout.vue'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: 'console-messages',
+              message: "Member pages take their words from '@/messages'; the console's stay out of the member download.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   ...MODULES.map(moduleBoundary),
   {
     files: ['server/plugins/**/*.ts', 'server/lib/**/*.ts', 'server/realtime/**/*.ts', 'server/db/**/*.ts'],
