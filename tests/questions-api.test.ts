@@ -531,6 +531,35 @@ describe('import', () => {
     expect(await total()).toBe(before + 1)
   })
 
+  it('a formula error cell is named by row and column, not read as empty; a good formula gives its result', async () => {
+    const wb = new ExcelJS.Workbook()
+    const sheet = wb.addWorksheet('题目')
+    sheet.addRow(COLUMNS)
+    sheet.addRow([
+      '判断',
+      { formula: '"公式结果：遵义会议"&"在1935年召开。"', result: '公式结果：遵义会议在1935年召开。' },
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '正确',
+      '',
+      2,
+      '导入测试/公式',
+    ])
+    sheet.addRow(['判断', { formula: 'Sheet9!B2', result: { error: '#REF!' } }, '', '', '', '', '', '', '正确', '', 2, '导入测试/公式'])
+    sheet.addRow(['单选', '公式测试：哪一个？', '甲', { error: '#N/A' }, '', '', '', '', 'A', '', 2, '导入测试/公式'])
+    const dry = await upload(Buffer.from(await wb.xlsx.writeBuffer()), 'q.xlsx', '?dryRun=true')
+    expect(dry.status).toBe(200)
+    expect(dry.body.preview).toMatchObject([{ row: 2, stem: '公式结果：遵义会议在1935年召开。' }])
+    expect(dry.body.errors).toEqual([
+      { row: 3, message: '题干：单元格是公式错误（#REF!），请填写文字' },
+      { row: 4, message: '选项B：单元格是公式错误（#N/A），请填写文字' },
+    ])
+  })
+
   it('asDraft imports every row as a draft, never drawn until published', async () => {
     const rows = [['判断', '草稿导入测试：这道题先审核再发布。', '', '', '', '', '', '', '正确', '', 2, '导入测试/草稿', '', '']]
     const res = await upload(csv(COLUMNS, rows), 'q.csv', '?asDraft=true')

@@ -221,6 +221,148 @@ describe('import users', () => {
     expect(json.status).toBe(400)
   })
 
+  /** A workbook of several sheets, in this order: [tab name, rows (row 1 first)]. */
+  const book = async (sheets: [string, (string | number | ExcelJS.CellValue)[][]][]) => {
+    const wb = new ExcelJS.Workbook()
+    for (const [name, rows] of sheets) {
+      const sheet = wb.addWorksheet(name)
+      for (const r of rows) sheet.addRow(r)
+    }
+    return Buffer.from(await wb.xlsx.writeBuffer())
+  }
+
+  it('reads every sheet whose header is the template, skips the others saying so, and names sheet and row in errors', async () => {
+    const file = await book([
+      ['说明', [['填写说明'], ['每个支部一个工作表，第 1 行为表头']]],
+      ['办公室', [HEADER, ['ms001', '甲一', '办公室党支部', '党员', 'Init2026a'], ['ms002', '', '办公室党支部', '党员', 'Init2026a']]],
+      [
+        '政策法规处',
+        [
+          HEADER,
+          ['ms003', '乙一', '政策法规处党支部', '党员', 'Init2026a'],
+          ['ms004', '乙二', '政策法规处党支部', '书记', ''],
+          ['ms001', '乙三', '政策法规处党支部', '党员', 'Init2026a'],
+        ],
+      ],
+      [
+        '统计',
+        [
+          ['用户名', '人数'],
+          ['合计', 5],
+        ],
+      ],
+    ])
+    const before = await countUsers()
+    const dry = await upload(admin, file, 'branches.xlsx', '?dryRun=true')
+    expect(dry.status).toBe(200)
+    expect(dry.body.created).toBe(3)
+    expect(dry.body.notes).toEqual([
+      '已跳过工作表「说明」：不是人员表（第 1 行缺少列 用户名、姓名、组织、角色）',
+      '已跳过工作表「统计」：不是人员表（第 1 行缺少列 姓名、组织、角色）',
+    ])
+    expect(dry.body.errors).toEqual([
+      { row: 3, sheet: '办公室', message: '工作表「办公室」第 3 行 姓名不能为空' },
+      { row: 4, sheet: '政策法规处', message: '工作表「政策法规处」第 4 行 用户名“ms001”与工作表「办公室」第 2 行重复' },
+    ])
+    expect(dry.body.preview.map((p: any) => [p.sheet, p.row, p.username])).toEqual([
+      ['办公室', 2, 'ms001'],
+      ['政策法规处', 2, 'ms003'],
+      ['政策法规处', 3, 'ms004'],
+    ])
+    expect(await countUsers()).toBe(before)
+
+    // Nothing half-written: one bad row in either sheet refuses the whole file.
+    const real = await upload(admin, file, 'branches.xlsx')
+    expect(real.status).toBe(422)
+    expect(await countUsers()).toBe(before)
+    const skipping = await upload(admin, file, 'branches.xlsx', '?skipInvalid=true')
+    expect(skipping.status).toBe(200)
+    expect(skipping.body).toMatchObject({ created: 3, updated: 0 })
+    expect(await countUsers()).toBe(before + 3)
+  })
+
+  it('our own template (人员 then 说明) imports its 人员 sheet and says it skipped 说明', async () => {
+    const res = await t.http().get('/api/users/import/template').set(bearer(admin)).buffer(true).parse(binary)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(res.body)
+    const people = wb.getWorksheet('人员')!
+    people.spliceRows(2, 2, ['tpl001', '模板一', '办公室党支部', '党员', 'Init2026a'], ['tpl002', '', '办公室党支部', '党员', ''])
+    const dry = await upload(admin, Buffer.from(await wb.xlsx.writeBuffer()), '人员导入模板.xlsx', '?dryRun=true')
+    expect(dry.status).toBe(200)
+    expect(dry.body.created).toBe(1)
+    expect(dry.body.notes).toEqual(['已跳过工作表「说明」：不是人员表（第 1 行缺少列 姓名、组织、角色）'])
+    expect(dry.body.errors).toEqual([{ row: 3, sheet: '人员', message: '工作表「人员」第 3 行 姓名不能为空' }])
+  })
+
+  it('a workbook with no people sheet is a 400 naming the columns; empty and hidden sheets are said to be skipped', async () => {
+    const none = await upload(
+      admin,
+      await book([
+        ['说明', [['说明']]],
+        [
+          '名单',
+          [
+            ['名字', '部门'],
+            ['a', 'b'],
+          ],
+        ],
+      ]),
+      'x.xlsx',
+    )
+    expect(none.status).toBe(400)
+    expect(none.body.error.message).toContain('用户名、姓名、组织、角色、初始密码')
+    expect(none.body.error.message).toContain('已跳过工作表「名单」：不是人员表')
+
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet('人员').addRows([HEADER, ['hid001', '显一', '办公室党支部', '党员', 'Init2026a']])
+    const hidden = wb.addWorksheet('旧名单', { state: 'hidden' })
+    hidden.addRows([HEADER, ['hid002', '隐二', '办公室党支部', '党员', 'Init2026a']])
+    wb.addWorksheet('Sheet3')
+    const dry = await upload(admin, Buffer.from(await wb.xlsx.writeBuffer()), 'h.xlsx', '?dryRun=true')
+    expect(dry.status).toBe(200)
+    expect(dry.body.preview.map((p: any) => p.username)).toEqual(['hid001'])
+    expect(dry.body.notes).toEqual(['已跳过工作表「旧名单」：是隐藏的工作表，其中的行不导入', '已跳过工作表「Sheet3」：是空的'])
+  })
+
+  it('the row limit holds for all sheets together', async () => {
+    const half = Math.floor(MAX_IMPORT_ROWS / 2) + 1
+    const rows = (prefix: string) => [HEADER, ...Array.from({ length: half }, (_, i) => [`${prefix}${i}`])]
+    const res = await upload(
+      admin,
+      await book([
+        ['一', rows('a')],
+        ['二', rows('b')],
+      ]),
+      'big.xlsx',
+      '?dryRun=true',
+    )
+    expect(res.status).toBe(400)
+    expect(res.body.error.message).toContain(`${MAX_IMPORT_ROWS} 行`)
+  })
+
+  it('a formula error cell is reported as what it is, by row and column; a good formula gives its result', async () => {
+    const file = await book([
+      [
+        'Sheet1',
+        [
+          HEADER,
+          ['fx001', { formula: '"王"&"五"', result: '王五' }, '办公室党支部', '党员', 'Init2026a'],
+          ['fx002', { formula: 'Sheet9!A1', result: { error: '#REF!' } }, '办公室党支部', '党员', 'Init2026a'],
+          ['fx003', '赵六', { formula: '1/0', result: { error: '#DIV/0!' } }, { error: '#N/A' }, 'Init2026a'],
+          ['', { error: '#VALUE!' }],
+        ],
+      ],
+    ])
+    const dry = await upload(admin, file, 'fx.xlsx', '?dryRun=true')
+    expect(dry.status).toBe(200)
+    expect(dry.body.preview).toMatchObject([{ row: 2, username: 'fx001', name: '王五' }])
+    expect(dry.body.errors).toEqual([
+      { row: 3, message: '姓名：单元格是公式错误（#REF!），请填写文字' },
+      { row: 4, message: '组织：单元格是公式错误（#DIV/0!），请填写文字；角色：单元格是公式错误（#N/A），请填写文字' },
+      { row: 5, message: '姓名：单元格是公式错误（#VALUE!），请填写文字；用户名不能为空；组织不能为空' },
+    ])
+  })
+
   it('members cannot import', async () => {
     expect((await upload(member, csv(HEADER, []), 'people.csv')).status).toBe(403)
   })

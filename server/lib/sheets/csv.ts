@@ -1,11 +1,11 @@
-// Reads a UTF-8 .csv (comma- or tab-separated) into a Grid under the same limits as an .xlsx.
+// Reads a UTF-8 .csv (comma- or tab-separated) into one sheet's Grid under the same limits as an .xlsx.
 // Records are handed to GridBuilder one by one and never collected by csv-parse, so a huge file
 // stops at the first limit it crosses instead of being parsed whole first.
 import { isUtf8 } from 'node:buffer'
 import { CsvError, parse } from 'csv-parse/sync'
 import { FileFormatError } from './errors.js'
-import { GridBuilder, type Grid } from './grid.js'
-import { MAX_CELL_CHARS, MAX_CSV_FIELDS, MAX_PHYSICAL_ROWS, MAX_SHEET_COLUMNS, tooManyRows } from './limits.js'
+import { GridBuilder, SheetBudget, type SheetGrid } from './grid.js'
+import { MAX_CELL_CHARS, MAX_CSV_FIELDS, MAX_SHEET_COLUMNS } from './limits.js'
 import { MAX_UNCOMPRESSED_BYTES } from './zip.js'
 
 /**
@@ -16,7 +16,7 @@ const MAX_RECORD_BYTES = MAX_SHEET_COLUMNS * MAX_CELL_CHARS * 3
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf]
 
-export function readCsvGrid(buffer: Buffer): Grid {
+export function readCsvGrid(buffer: Buffer): SheetGrid {
   if (buffer.length > MAX_UNCOMPRESSED_BYTES) throw new FileFormatError('CSV 文件超过 50 MB，拒绝处理')
   // A GBK file (Excel's "CSV (逗号分隔)" on Chinese Windows) must not turn into mojibake silently.
   if (!isUtf8(buffer)) {
@@ -24,7 +24,8 @@ export function readCsvGrid(buffer: Buffer): Grid {
   }
   const delimiter = detectDelimiter(buffer)
   assertFieldCount(buffer, delimiter)
-  const grid = new GridBuilder()
+  const budget = new SheetBudget()
+  const grid = new GridBuilder(budget)
   let records = 0
   try {
     // Cells are plain strings: nothing is cast, so "=1+1" stays text.
@@ -35,7 +36,8 @@ export function readCsvGrid(buffer: Buffer): Grid {
       skip_empty_lines: false,
       max_record_size: MAX_RECORD_BYTES,
       on_record: (record: string[]) => {
-        if (++records > MAX_PHYSICAL_ROWS) throw tooManyRows()
+        records++
+        budget.countRowElement()
         record.forEach((text, i) => grid.set(records, i + 1, text))
         return null // keep nothing in csv-parse: the grid holds what is needed
       },

@@ -18,10 +18,14 @@ export const MAX_CELL_CHARS = 5_000
 export const MAX_SHEET_CELLS = 400_000
 /** Characters in all cells together: bounds what the worker hands back to the main thread. */
 export const MAX_SHEET_TEXT_CHARS = 20_000_000
+/** Worksheets in one workbook: each is read and named in the answer, so a file may not hold thousands. */
+export const MAX_SHEETS = 100
 /** Fields of one CSV record, empty ones included: Excel never writes more, and each costs memory. */
 export const MAX_CSV_FIELDS = EXCEL_MAX_COLUMN
 
 export const tooManyRows = () => new FileFormatError(`文件超过 ${MAX_IMPORT_ROWS} 行数据，请拆分后分批导入`)
+
+export const tooManySheets = () => new FileFormatError(`工作簿中的工作表超过 ${MAX_SHEETS} 个，请删去不需要的工作表`)
 
 export const tooManyColumns = (row: number, column: number) =>
   new FileFormatError(`表格超过 ${MAX_SHEET_COLUMNS} 列：第 ${row} 行的${columnLabel(column)}有内容。请只保留导入模板中的列`)

@@ -1,4 +1,4 @@
-// Reads an uploaded .xlsx/.csv into a Grid off the event loop. Each file is parsed in its own worker
+// Reads an uploaded .xlsx/.csv into Grids (one a worksheet) off the event loop. Each file is parsed in its own worker
 // thread with a memory cap and a time cap, so a hostile file costs at most one worker for at most
 // SHEET_READ_TIMEOUT_MS, and the server keeps answering everyone else meanwhile. At most
 // MAX_CONCURRENT_SHEET_READS workers exist at once; a few more uploads wait their turn, and beyond
@@ -6,11 +6,11 @@
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../errors.js'
 import { FileFormatError } from './errors.js'
-import type { Grid } from './grid.js'
-import type { SheetJob, SheetJobResult, SheetKind } from './sheet-job.js'
+import type { Grid, SheetGrid } from './grid.js'
+import type { SheetChoice, SheetJob, SheetJobResult, SheetKind } from './sheet-job.js'
 
-export type { SheetKind } from './sheet-job.js'
-export type { Grid } from './grid.js'
+export type { SheetChoice, SheetKind } from './sheet-job.js'
+export type { CellError, Grid, SheetGrid } from './grid.js'
 
 export const SHEET_READ_TIMEOUT_MS = 20_000
 export const SHEET_WORKER_HEAP_MB = 256
@@ -22,13 +22,23 @@ const WORKER_URL = new URL('./sheet-worker.mjs', import.meta.url)
 const tooComplex = () => new FileFormatError('文件过大或过于复杂，无法在限定时间内读取')
 const busy = () => new AppError(503, 'UNAVAILABLE', '服务器正在处理其他上传的表格，请稍后重试')
 
-export async function readSheetGrid(bytes: Uint8Array, kind: SheetKind, opts: { timeoutMs?: number } = {}): Promise<Grid> {
+/** The worksheets of the file: the first only, or every one of an .xlsx (a CSV is one sheet either way). */
+export async function readSheetGrids(
+  bytes: Uint8Array,
+  kind: SheetKind,
+  opts: { sheets?: SheetChoice; timeoutMs?: number } = {},
+): Promise<SheetGrid[]> {
   const release = await acquireSlot()
   try {
-    return await readInWorker(bytes, kind, opts.timeoutMs ?? SHEET_READ_TIMEOUT_MS)
+    return await readInWorker({ kind, bytes, sheets: opts.sheets ?? 'first' }, opts.timeoutMs ?? SHEET_READ_TIMEOUT_MS)
   } finally {
     release()
   }
+}
+
+/** The cell texts of the first sheet. */
+export async function readSheetGrid(bytes: Uint8Array, kind: SheetKind, opts: { timeoutMs?: number } = {}): Promise<Grid> {
+  return (await readSheetGrids(bytes, kind, opts))[0].grid
 }
 
 // ---- a counting semaphore with a bounded queue ----
@@ -64,27 +74,27 @@ function once(fn: () => void): () => void {
 
 // ---- one worker per file ----
 
-async function readInWorker(bytes: Uint8Array, kind: SheetKind, timeoutMs: number): Promise<Grid> {
+async function readInWorker(request: SheetJob, timeoutMs: number): Promise<SheetGrid[]> {
   // A private copy can be transferred without detaching the caller's Buffer (which may share Node's pool).
-  const copy = new Uint8Array(bytes)
+  const copy = new Uint8Array(request.bytes)
   const worker = new Worker(WORKER_URL, {
     // Never inherit the parent's flags (--inspect, loaders): the entry registers what it needs.
     execArgv: [],
     resourceLimits: { maxOldGenerationSizeMb: SHEET_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
   })
   try {
-    return await new Promise<Grid>((resolve, reject) => {
+    return await new Promise<SheetGrid[]>((resolve, reject) => {
       const timer = setTimeout(() => reject(tooComplex()), timeoutMs)
       const settle = (fn: () => void) => {
         clearTimeout(timer)
         fn()
       }
-      worker.once('message', (result: SheetJobResult) => settle(() => (result.ok ? resolve(result.grid) : reject(rebuildError(result)))))
+      worker.once('message', (result: SheetJobResult) => settle(() => (result.ok ? resolve(result.sheets) : reject(rebuildError(result)))))
       worker.once('error', (err: Error & { code?: string }) =>
         settle(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooComplex() : err)),
       )
       worker.once('exit', (code) => settle(() => reject(new Error(`sheet worker exited with code ${code} before answering`))))
-      const job: SheetJob = { kind, bytes: copy }
+      const job: SheetJob = { ...request, bytes: copy }
       worker.postMessage(job, [copy.buffer])
     })
   } finally {

@@ -1,11 +1,14 @@
-// Reads the first worksheet of an .xlsx into a Grid of the texts a person sees. Streams the parts'
-// XML with scanXml and stores only non-empty cells through GridBuilder, so every limit is enforced
-// before anything proportional to it exists. Cell values follow what exceljs would show: shared,
-// inline and rich text; numbers; booleans; date-formatted numbers as ISO dates; formulas never
-// evaluated (their cached result is taken); error cells as blank.
+// Reads the worksheets of an .xlsx into Grids of the texts a person sees: the first one, or every
+// one (an importer then picks the sheets whose header it knows). Streams the parts' XML with scanXml
+// and stores only non-empty cells through GridBuilder, so every limit is enforced before anything
+// proportional to it exists; the sheets of one file share one budget. Cell values follow what
+// exceljs would show: shared, inline and rich text; numbers; booleans; date-formatted numbers as ISO
+// dates; formulas never evaluated (their cached result is taken). Error values (#REF!, #DIV/0!, …,
+// whether a formula's result or typed) read as blank text and are listed apart, so an importer can
+// say what they are instead of "不能为空".
 import { FileFormatError } from './errors.js'
-import { GridBuilder, type Grid } from './grid.js'
-import { MAX_CELL_CHARS, MAX_PHYSICAL_ROWS, tooManyRows } from './limits.js'
+import { GridBuilder, SheetBudget, type SheetGrid } from './grid.js'
+import { MAX_CELL_CHARS, tooManySheets, MAX_SHEETS } from './limits.js'
 import { corruptXml, scanXml } from './xml.js'
 import { readSafeZip } from './zip.js'
 
@@ -16,24 +19,47 @@ export function isOleFile(buf: Uint8Array): boolean {
   return buf.length >= 4 && Buffer.from(buf.buffer, buf.byteOffset, 4).readUInt32BE(0) === OLE_SIGNATURE
 }
 
-export function readXlsxGrid(buffer: Buffer): Grid {
+/** Which sheets to read: the first in tab order (hidden or not), or every visible one. */
+export type SheetChoice = 'first' | 'all'
+
+/**
+ * With 'all', a hidden sheet is listed (`hidden: true`, no cells) but not read: nobody filling in the
+ * workbook sees its rows, so an importer must not take them in silently.
+ */
+export function readXlsxSheets(buffer: Buffer, choice: SheetChoice): SheetGrid[] {
   if (isOleFile(buffer)) throw new FileFormatError('这是旧版 .xls 文件，请用 Excel/WPS 另存为 .xlsx 后再上传')
   const parts = readSafeZip(buffer, (name) => name.endsWith('.xml') || name.endsWith('.rels'))
   try {
     const book = locateParts(parts)
     const shared = book.sharedStrings ? readSharedStrings(book.sharedStrings) : []
     const dateStyles = book.styles ? readDateStyles(book.styles) : new Set<number>()
-    return readSheet(book.sheet, { shared, dateStyles, date1904: book.date1904 })
+    const ctx = { shared, dateStyles, date1904: book.date1904 }
+    const budget = new SheetBudget()
+    const chosen = choice === 'first' ? book.sheets.slice(0, 1) : book.sheets
+    return chosen.map((s) => {
+      if (choice === 'all' && s.hidden) return { name: s.name, hidden: true, grid: [], errors: [] }
+      const xml = parts.get(s.path)
+      if (!xml) throw corruptXml()
+      return readSheet(xml, ctx, budget).build(s.name)
+    })
   } catch (err) {
     if (err instanceof FileFormatError) throw err
     throw corruptXml()
   }
 }
 
-// ---- workbook: which part is the first sheet, and where the shared strings and styles are ----
+// ---- workbook: its sheets in tab order, and where the shared strings and styles are ----
+
+interface BookSheet {
+  /** As on the tab; Excel allows 31 characters, anything longer is cut to that. */
+  name: string
+  /** Lower-cased part name inside the zip. */
+  path: string
+  hidden: boolean
+}
 
 interface BookParts {
-  sheet: Buffer
+  sheets: BookSheet[]
   sharedStrings?: Buffer
   styles?: Buffer
   date1904: boolean
@@ -47,23 +73,29 @@ function locateParts(parts: Map<string, Buffer>): BookParts {
   const dir = bookPath.slice(0, bookPath.lastIndexOf('/') + 1)
   const rels = readRelationships(parts.get(`${dir}_rels/${bookPath.slice(dir.length)}.rels`), dir)
 
-  let firstSheetRel: string | undefined
+  const sheets: BookSheet[] = []
   let date1904 = false
   scanXml(bookXml, {
     open(name, attrs) {
-      if (name === 'sheet' && firstSheetRel === undefined) firstSheetRel = attrs().id ?? ''
+      if (name === 'sheet') {
+        if (sheets.length >= MAX_SHEETS) throw tooManySheets()
+        const a = attrs()
+        const rel = rels.find((r) => r.id === (a.id ?? ''))
+        // A chart sheet (or an old dialog/macro sheet) is a tab without cells: no table, not listed.
+        if (rel && !/\/(chartsheet|dialogsheet|xlMacrosheet)$/i.test(rel.type)) {
+          sheets.push({ name: (a.name ?? '').slice(0, 31), path: rel.target, hidden: a.state === 'hidden' || a.state === 'veryHidden' })
+        }
+      }
       if (name === 'workbookPr') date1904 = ['1', 'true'].includes(attrs().date1904 ?? '')
     },
     close() {},
   })
-  const sheetPath = rels.find((r) => r.id === firstSheetRel)?.target
-  const sheet = sheetPath ? parts.get(sheetPath) : undefined
-  if (!sheet) throw new FileFormatError('.xlsx 文件中没有工作表')
+  if (!sheets.length || !parts.get(sheets[0].path)) throw new FileFormatError('.xlsx 文件中没有工作表')
   const partOf = (type: string) => {
     const target = rels.find((r) => r.type.endsWith(type))?.target
     return target ? parts.get(target) : undefined
   }
-  return { sheet, sharedStrings: partOf('/sharedStrings'), styles: partOf('/styles'), date1904 }
+  return { sheets, sharedStrings: partOf('/sharedStrings'), styles: partOf('/styles'), date1904 }
 }
 
 interface Relationship {
@@ -176,9 +208,8 @@ interface CellState {
   raw: string | null
 }
 
-function readSheet(xml: Buffer, ctx: CellContext): Grid {
-  const grid = new GridBuilder()
-  let rowElements = 0
+function readSheet(xml: Buffer, ctx: CellContext, budget: SheetBudget): GridBuilder {
+  const grid = new GridBuilder(budget)
   let row = 0
   let column = 0
   let cell: CellState | null = null
@@ -191,7 +222,7 @@ function readSheet(xml: Buffer, ctx: CellContext): Grid {
       if (name === 'sheetData') inSheetData = true
       if (!inSheetData) return
       if (name === 'row') {
-        if (++rowElements > MAX_PHYSICAL_ROWS) throw tooManyRows()
+        budget.countRowElement()
         row = positiveInt(attrs().r) ?? row + 1
         column = 0
       } else if (name === 'c') {
@@ -211,7 +242,10 @@ function readSheet(xml: Buffer, ctx: CellContext): Grid {
       if (name === 'v' || name === 't') collecting = null
       else if (name === 'rPh') phoneticDepth--
       else if (name === 'c' && cell) {
-        if (cell.raw !== null) grid.set(row, cell.column, cellText(cell, ctx))
+        if (cell.raw !== null) {
+          if (cell.type === 'e') grid.setError(row, cell.column, errorCode(cell.raw))
+          else grid.set(row, cell.column, cellText(cell, ctx))
+        }
         cell = null
       }
     },
@@ -222,7 +256,15 @@ function readSheet(xml: Buffer, ctx: CellContext): Grid {
       if (cell.raw!.length > MAX_CELL_CHARS) grid.set(row, cell.column, cell.raw!)
     },
   })
-  return grid.build()
+  return grid
+}
+
+/** Excel's error values; anything else in an error cell (a hand-made file) is shown as the generic one. */
+const ERROR_CODES = /^#(NULL!|DIV\/0!|VALUE!|REF!|NAME\?|NUM!|N\/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$/
+
+function errorCode(raw: string): string {
+  const code = raw.trim().toUpperCase()
+  return ERROR_CODES.test(code) ? code : '#VALUE!'
 }
 
 /** "XFD12" → 16384. Stops counting past Excel's last column: the value only needs to exceed the limit. */
@@ -242,14 +284,13 @@ function positiveInt(s: string | undefined): number | undefined {
   return n > 0 ? n : undefined
 }
 
-/** What the cell shows, by its type (`t`), exactly as exceljs reads it. */
+/** What the cell shows, by its type (`t`), exactly as exceljs reads it. Error cells (`t="e"`) never get here. */
 function cellText(cell: CellState, ctx: CellContext): string {
   const raw = cell.raw ?? ''
   if (cell.hasFormula) {
     if (!raw) return ''
     if (cell.type === 'str') return raw
     if (cell.type === 'b') return String(parseInt(raw, 10) !== 0)
-    if (cell.type === 'e') return ''
     return numberText(raw, cell.style, ctx)
   }
   switch (cell.type) {
@@ -260,8 +301,6 @@ function cellText(cell: CellState, ctx: CellContext): string {
       return raw
     case 'b':
       return String(parseInt(raw, 10) !== 0)
-    case 'e':
-      return ''
     default:
       return numberText(raw, cell.style, ctx)
   }

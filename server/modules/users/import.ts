@@ -29,8 +29,20 @@ const ROLE_WORDS: Record<string, Role> = {
   '': 'member',
 }
 
+/** One data row of the file, and where it is. */
+export interface ImportRow {
+  /** The worksheet's tab name, set when the workbook has more than one sheet: messages then name it. */
+  sheet?: string
+  /** Spreadsheet row number (row 1 is the header). */
+  row: number
+  cells: Record<string, string>
+  /** Error cells (#REF!, …) by column header. */
+  cellErrors?: Record<string, string>
+}
+
 export interface ImportRowError {
   row: number
+  sheet?: string
   message: string
 }
 export interface UserImportResult {
@@ -38,9 +50,12 @@ export interface UserImportResult {
   updated: number
   errors: ImportRowError[]
   dryRun: boolean
+  /** What the reader left out and why (sheets that are not people tables, hidden or empty sheets). */
+  notes: string[]
   /** Created rows whose 初始密码 was blank say so; a real import also shows the password it generated. */
   preview: {
     row: number
+    sheet?: string
     username: string
     name: string
     orgName: string
@@ -53,6 +68,7 @@ export interface UserImportResult {
 
 interface PlannedRow {
   row: number
+  sheet?: string
   username: string
   name: string
   org: Org
@@ -92,20 +108,22 @@ function orgResolver(orgs: Org[]) {
 export async function importUsers(
   deps: Deps,
   principal: Principal,
-  rows: Record<string, string>[],
-  opts: { dryRun: boolean; skipInvalid: boolean },
+  rows: ImportRow[],
+  opts: { dryRun: boolean; skipInvalid: boolean; notes?: string[] },
   forgetSessions: (userIds: number[]) => void,
 ): Promise<UserImportResult> {
   const errors: ImportRowError[] = []
   const resolveOrg = orgResolver(await listOrgs(deps.db))
-  const cell = (r: Record<string, string>, k: string) => String(r[k] ?? '').trim()
+  // An error cell reads as '' here; the row is refused for it below, before any other check of that column.
+  const cell = (r: ImportRow, k: string) => String(r.cells[k] ?? '').trim()
 
   const found = await q.findUsersByUsernames(deps.db, [...new Set(rows.map((r) => cell(r, '用户名')).filter(Boolean))])
   // Accounts outside the caller's subtree are invisible to her: their rows are checked as for a new
   // person and refused with one neutral message, so a dry run cannot probe who exists elsewhere.
   const existing = new Map(found.filter((u) => orgInScope(principal, u.org_path)).map((u) => [u.username, u]))
   const unavailable = new Set(found.filter((u) => !orgInScope(principal, u.org_path)).map((u) => u.username))
-  const seen = new Map<string, number>()
+  /** Where each username was first seen: "第 3 行", or with its sheet when the workbook has several. */
+  const seen = new Map<string, { sheet?: string; row: number }>()
   const planned: PlannedRow[] = []
   // Only new people's passwords are set from the sheet; checked up front, a few ms each.
   const passwordIssues = await passwordProblems(
@@ -116,23 +134,33 @@ export async function importUsers(
   )
 
   rows.forEach((r, index) => {
-    const row = index + 2 // row 1 is the header
-    if (Object.values(r).every((v) => !String(v ?? '').trim())) return // blank lines in a sheet are not rows
+    const { row, sheet } = r
+    // Blank lines in a sheet are not rows; a line whose only content is an error cell is one.
+    if (Object.values(r.cells).every((v) => !String(v ?? '').trim()) && !Object.keys(r.cellErrors ?? {}).length) return
     const problems: string[] = []
+    // "#REF!" is not an empty 姓名: say what the cell holds, and check nothing else of that column.
+    const formulaError = (k: string) => r.cellErrors?.[k]
+    for (const k of USER_IMPORT_COLUMNS) {
+      if (formulaError(k)) problems.push(`${k}：单元格是公式错误（${formulaError(k)}），请填写文字`)
+    }
     const username = cell(r, '用户名')
     const name = cell(r, '姓名')
     const roleWord = cell(r, '角色')
     const password = cell(r, '初始密码')
     const role = ROLE_WORDS[roleWord.toLowerCase()] ?? ROLE_WORDS[roleWord]
-    if (!username) problems.push('用户名不能为空')
-    else if (!existing.has(username) && usernameProblem(username)) problems.push(usernameProblem(username)!)
-    else if (unavailable.has(username)) problems.push(USERNAME_UNAVAILABLE)
-    else if (seen.has(username)) problems.push(`用户名“${username}”与第 ${seen.get(username)} 行重复`)
-    if (!name) problems.push('姓名不能为空')
-    else if (name.length > 40) problems.push('姓名过长')
-    if (!role) problems.push(`角色“${roleWord}”无法识别（可填：党员、书记、管理员）`)
-    const org = resolveOrg(cell(r, '组织'))
-    if (typeof org === 'string') problems.push(org)
+    if (!formulaError('用户名')) {
+      if (!username) problems.push('用户名不能为空')
+      else if (!existing.has(username) && usernameProblem(username)) problems.push(usernameProblem(username)!)
+      else if (unavailable.has(username)) problems.push(USERNAME_UNAVAILABLE)
+      else if (seen.has(username)) problems.push(`用户名“${username}”与${where(seen.get(username)!, sheet)}重复`)
+    }
+    if (!formulaError('姓名')) {
+      if (!name) problems.push('姓名不能为空')
+      else if (name.length > 40) problems.push('姓名过长')
+    }
+    if (!role && !formulaError('角色')) problems.push(`角色“${roleWord}”无法识别（可填：党员、书记、管理员）`)
+    const org = formulaError('组织') ? '' : resolveOrg(cell(r, '组织'))
+    if (typeof org === 'string' && org) problems.push(org)
     const prior = existing.get(username)
     if (passwordIssues[index]) problems.push(`初始密码不可用：${passwordIssues[index]}`)
     if (typeof org !== 'string' && role) {
@@ -141,12 +169,14 @@ export async function importUsers(
       if (!org.active) problems.push(`组织“${org.name}”已停用`)
     }
     if (prior?.role === 'admin' && principal.role !== 'admin') problems.push(`用户“${username}”是管理员，无权修改`)
-    if (username) seen.set(username, row)
+    if (username) seen.set(username, { sheet, row })
 
-    if (problems.length) errors.push({ row, message: problems.join('；') })
+    // In a workbook of several sheets a row number alone is ambiguous: the message names sheet and row.
+    if (problems.length) errors.push({ row, ...(sheet !== undefined && { sheet }), message: rowLabel(r) + problems.join('；') })
     else
       planned.push({
         row,
+        sheet,
         username,
         name,
         org: org as Org,
@@ -163,11 +193,13 @@ export async function importUsers(
     updated: planned.filter((p) => p.existingId).length,
     errors,
     dryRun: opts.dryRun,
+    notes: opts.notes ?? [],
     // A generated password is shown once, in the import that sets it: every such row is listed then.
     preview: planned
       .filter((p, i) => i < 200 || (willWrite && p.passwordGenerated))
       .map((p) => ({
         row: p.row,
+        ...(p.sheet !== undefined && { sheet: p.sheet }),
         username: p.username,
         name: p.name,
         orgName: p.org.name,
@@ -210,6 +242,16 @@ export async function importUsers(
   })
   forgetSessions(planned.flatMap((r) => (r.existingId ? [r.existingId] : [])))
   return result
+}
+
+/** "工作表「学院」第 5 行 " before a row's problems when the workbook has several sheets; nothing otherwise (the row is its own field). */
+function rowLabel(r: ImportRow): string {
+  return r.sheet === undefined ? '' : `工作表「${r.sheet}」第 ${r.row} 行 `
+}
+
+/** Where an earlier row is, seen from a row on `sheet`: the sheet is named only when it is another one. */
+function where(at: { sheet?: string; row: number }, sheet: string | undefined): string {
+  return at.sheet === undefined || at.sheet === sheet ? `第 ${at.row} 行` : `工作表「${at.sheet}」第 ${at.row} 行`
 }
 
 /** Argon2 runs on libuv's thread pool: hash in small parallel batches. */

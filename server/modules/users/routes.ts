@@ -4,14 +4,14 @@ import { IdParams, UserBody, withErrors, XLSX_MIME, withFile } from '../../lib/s
 import { notFound } from '../../lib/errors.js'
 import { orgInScope, scopePrefix } from '../../lib/scope.js'
 import { readUpload } from '../../lib/upload.js'
-import { readSpreadsheetTable, type SheetTable } from '../../lib/sheets/table.js'
+import { assertRowTotal, readSpreadsheetBook, type SheetTable, type SpreadsheetBook } from '../../lib/sheets/table.js'
 import { FileFormatError } from '../../lib/sheets/errors.js'
 import { validationError } from '../../lib/errors.js'
 import { toUserDto } from './dto.js'
 import { CreateUserBody, ImportQuery, ImportResult, InitialPasswordsBody, ListUsersQuery, UpdateUserBody } from './schemas.js'
 import * as q from './queries.js'
 import { createUser, updateUser } from './service.js'
-import { importUsers, USER_IMPORT_COLUMNS } from './import.js'
+import { importUsers, USER_IMPORT_COLUMNS, type ImportRow } from './import.js'
 import { initialPasswordsXlsx, userImportTemplate } from './template.js'
 import { attachment } from '../../lib/http.js'
 
@@ -122,23 +122,30 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const { buffer, filename } = await readUpload(req, ['.xlsx', '.csv'])
-      let table: SheetTable
+      const fileError = (message: string) => validationError(message, [{ field: 'file', message }])
+      let book: SpreadsheetBook
       try {
-        table = await readSpreadsheetTable(buffer, filename)
+        book = await readSpreadsheetBook(buffer, filename)
       } catch (err) {
-        if (err instanceof FileFormatError) throw validationError(err.message, [{ field: 'file', message: err.message }])
+        if (err instanceof FileFormatError) throw fileError(err.message)
         throw err
       }
-      const missing = USER_IMPORT_COLUMNS.filter((c) => c !== '初始密码' && !table.headers.includes(c))
-      if (missing.length)
-        throw validationError(`文件缺少列：${missing.join('、')}（请使用导入模板）`, [
-          { field: 'file', message: `缺少列 ${missing.join('、')}` },
-        ])
-      const rows = table.rows
+      const { tables, notes } = peopleSheets(book)
+      try {
+        assertRowTotal(tables)
+      } catch (err) {
+        if (err instanceof FileFormatError) throw fileError(err.message)
+        throw err
+      }
+      // Several sheets: every row carries its sheet's name so messages can say where it is.
+      const multiSheet = book.sheets.length > 1
+      const rows: ImportRow[] = tables.flatMap((t) =>
+        t.rows.map((cells, i) => ({ ...(multiSheet && { sheet: t.name }), row: i + 2, cells, cellErrors: t.cellErrors.get(i) })),
+      )
       // A header row alone would "pass" its dry run as 0 people to create: say what is missing instead.
       if (!rows.length)
         throw validationError('文件中没有人员：表头下面还没有填写任何一行', [{ field: 'file', message: '表头下面没有数据行' }])
-      const opts = { dryRun: req.query.dryRun ?? false, skipInvalid: req.query.skipInvalid ?? false }
+      const opts = { dryRun: req.query.dryRun ?? false, skipInvalid: req.query.skipInvalid ?? false, notes }
       const result = await importUsers(app.deps, req.principal, rows, opts, (ids) => {
         const changed = new Set(ids)
         app.forgetSessions((p) => changed.has(p.userId))
@@ -147,4 +154,35 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(rejected ? 422 : 200).send(rejected ? { ...result, created: 0, updated: 0 } : result)
     },
   )
+}
+
+/** Columns a people sheet must have in row 1; 初始密码 may be left out (blank ones are generated). */
+const REQUIRED_COLUMNS = USER_IMPORT_COLUMNS.filter((c) => c !== '初始密码')
+
+/**
+ * The sheets whose header row is the template's, and a note for each sheet left out (our own template
+ * has a 说明 sheet; department workbooks have cover sheets, or one sheet per branch). A file of one
+ * sheet that is not a people table is refused as before; so is a workbook where no sheet is one.
+ */
+function peopleSheets(book: SpreadsheetBook): { tables: SheetTable[]; notes: string[] } {
+  const tables: SheetTable[] = []
+  const notes: string[] = []
+  for (const sheet of book.sheets) {
+    if ('skipped' in sheet) {
+      notes.push(`已跳过工作表「${sheet.name}」：${sheet.skipped === 'hidden' ? '是隐藏的工作表，其中的行不导入' : '是空的'}`)
+      continue
+    }
+    const missing = REQUIRED_COLUMNS.filter((c) => !sheet.table.headers.includes(c))
+    if (!missing.length) tables.push(sheet.table)
+    else if (book.sheets.length === 1)
+      throw validationError(`文件缺少列：${missing.join('、')}（请使用导入模板）`, [
+        { field: 'file', message: `缺少列 ${missing.join('、')}` },
+      ])
+    else notes.push(`已跳过工作表「${sheet.name}」：不是人员表（第 1 行缺少列 ${missing.join('、')}）`)
+  }
+  if (!tables.length) {
+    const message = `文件中没有人员表：人员表第 1 行应为 ${USER_IMPORT_COLUMNS.join('、')}（请使用导入模板）。${notes.join('；')}`
+    throw validationError(message, [{ field: 'file', message }])
+  }
+  return { tables, notes }
 }

@@ -41,8 +41,11 @@ export const ImportQuery = Type.Object({
 export const ImportResult = Type.Object({
   created: Type.Integer(),
   updated: Type.Integer(),
-  errors: Type.Array(Type.Object({ row: Type.Integer(), message: Type.String() })),
+  /** `sheet` is set when the workbook has several sheets (the message then names sheet and row). */
+  errors: Type.Array(Type.Object({ row: Type.Integer(), sheet: Type.Optional(Type.String()), message: Type.String() })),
   dryRun: Type.Boolean(),
+  /** Sheets left out and why, e.g. 已跳过工作表「说明」：不是人员表（…）. */
+  notes: Type.Optional(Type.Array(Type.String())),
   preview: Type.Optional(Type.Array(Type.Any())),
 })
 

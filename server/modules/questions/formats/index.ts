@@ -16,12 +16,12 @@ export const SUPPORTED_EXTENSIONS = ['xlsx', 'csv', 'json', 'gift', 'aiken', 'tx
 export async function parseQuestionFile(buffer: Buffer, filename: string): Promise<ParseResult> {
   const ext = extension(filename)
   if (ext === 'xlsx' || ext === 'csv' || ext === 'xls') {
-    const { headers, rows } = await readSpreadsheetTable(buffer, filename)
+    const { headers, rows, cellErrors } = await readSpreadsheetTable(buffer, filename)
     const missing = REQUIRED_COLUMNS.filter((c) => !headers.includes(c))
     if (missing.length) {
       throw new FileFormatError(`表头缺少列：${missing.join('、')}。请使用题目导入模板（第 1 行为表头）`)
     }
-    return parseQuestionRows(rows, 2)
+    return parseQuestionRows(rows, 2, cellErrors)
   }
   if (ext === 'json') return parseQuestionJson(decodeText(buffer))
   if (ext === 'gift') return parseGift(decodeText(buffer))

@@ -101,15 +101,27 @@ export function parseFillAnswer(cell: string): string[][] {
 /**
  * Turns spreadsheet records (keyed by header) into questions. `firstRowNumber` is the sheet row of
  * `rows[0]` (2 when row 1 is the header); blank rows are skipped but keep their numbers.
+ * `cellErrors` (from the sheet reader) holds error cells such as #REF! by row index and header: such a
+ * cell reads as '' in `rows`, so without it a broken formula would be reported as an empty field.
  */
-export function parseQuestionRows(rows: Record<string, string>[], firstRowNumber = 2): ParseResult {
+export function parseQuestionRows(
+  rows: Record<string, string>[],
+  firstRowNumber = 2,
+  cellErrors?: Map<number, Record<string, string>>,
+): ParseResult {
   const result: ParseResult = { items: [], errors: [] }
   rows.forEach((rec, i) => {
     const row = firstRowNumber + i
     const get = (col: string) => unneutralizeCell((rec[col] ?? '').trim())
-    if (TEMPLATE_COLUMNS.every((c) => !get(c))) return
+    const broken = TEMPLATE_COLUMNS.filter((c) => cellErrors?.get(i)?.[c])
+    if (!broken.length && TEMPLATE_COLUMNS.every((c) => !get(c))) return
     // The template's worked examples: left in by mistake, they must not become real questions.
     if (EXAMPLE_MARK.test(get('题型'))) return
+    // A row with an error cell is not read further: what the formula should have given is unknown.
+    if (broken.length) {
+      for (const c of broken) result.errors.push({ row, message: `${c}：单元格是公式错误（${cellErrors!.get(i)![c]}），请填写文字` })
+      return
+    }
 
     const { candidate, errors } = rowToCandidate(get)
     if (candidate) {
