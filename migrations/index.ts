@@ -23,6 +23,7 @@ import * as questionSearchText from './2026-12-03-61-question-search-text.js'
 import * as contestHostNode from './2026-12-03-62-contest-host-node.js'
 import * as awardPoints from './2026-12-04-01-award-points.js'
 import * as saveAnswers from './2026-12-05-01-save-answers.js'
+import * as importProgress from './2026-12-06-01-import-progress.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-62-contest-host-node': contestHostNode,
   '2026-12-04-01-award-points': awardPoints,
   '2026-12-05-01-save-answers': saveAnswers,
+  '2026-12-06-01-import-progress': importProgress,
 }

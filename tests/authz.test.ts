@@ -230,6 +230,24 @@ const CASES: Case[] = [
     }),
     expect: STAFF,
   },
+  {
+    // Progress is read under the caller's own id: "outside" here is an import someone else (the admin) ran.
+    route: 'GET /api/users/import/progress/{progressId}',
+    call: async (w) => {
+      const id = `authz-progress-${uniq()}`
+      await t
+        .http()
+        .post(`/api/users/import?dryRun=true&progressId=${id}`)
+        .set(bearer(isOut(w) ? tok.admin : tokenOf(w)))
+        .attach(
+          'file',
+          csv(['用户名', '姓名', '组织', '角色', '初始密码'], [[`p${uniq()}`, '进度', '办公室党支部', '党员', 'Init2026a']]),
+          'p.csv',
+        )
+      return { method: 'GET', url: `/api/users/import/progress/${id}` }
+    },
+    expect: STAFF_SCOPED_404,
+  },
   { route: 'GET /api/users/import/template', call: () => ({ method: 'GET', url: '/api/users/import/template' }), expect: STAFF },
   {
     route: 'POST /api/users/import/passwords.xlsx',

@@ -80,6 +80,16 @@ export interface AuditLogTable {
   at: Timestamp
 }
 
+/** One row per staff user: her latest people import's progress (migrations/2026-12-06-01-import-progress.ts). */
+export interface UserImportProgressTable {
+  user_id: number
+  import_id: string
+  phase: string
+  processed: number
+  total: number
+  updated_at: Timestamp
+}
+
 export interface KvTable {
   key: string
   value: string
@@ -646,6 +656,7 @@ export interface Database {
   login_failures: LoginFailureTable
   audit_log: AuditLogTable
   kv: KvTable
+  user_import_progress: UserImportProgressTable
   questions: QuestionTable
   question_revisions: QuestionRevisionTable
   question_categories: QuestionCategoryTable

@@ -220,6 +220,33 @@ describe('admin console', () => {
     await page.close()
   })
 
+  it('a workbook with a 说明 sheet first: the dialog says it skipped it, and a long import shows rows done', async () => {
+    const page = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.waitForURL(/\/console/)
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet('说明').addRows([['填写说明'], ['第 1 行为表头，每人一行']])
+    // Blank 初始密码: 150 generated passwords to hash, a few seconds of work after the upload is done.
+    wb.addWorksheet('人员').addRows([
+      ['用户名', '姓名', '组织', '角色', '初始密码'],
+      ...Array.from({ length: 150 }, (_, i) => [`e2e3${String(i).padStart(2, '0')}`, '进度', '办公室党支部', '党员', '']),
+    ])
+    const file = path.join(os.tmpdir(), `people-progress-${process.pid}.xlsx`)
+    fs.writeFileSync(file, Buffer.from(await wb.xlsx.writeBuffer()))
+    await page.locator('[data-test=users-import]').click()
+    await page.locator('[data-test=import-upload] input[type=file]').setInputFiles(file)
+    await expect.poll(() => page.locator('[data-test=import-ok]').count(), { timeout: 15_000 }).toBe(1)
+    expect(await page.locator('[data-test=import-notes]').innerText()).toContain('已跳过工作表「说明」：不是人员表')
+    await page.locator('[data-test=import-commit]').click()
+    const busy = page.locator('[data-test=import-busy]')
+    await expect.poll(() => busy.innerText().catch(() => ''), { timeout: 15_000 }).toMatch(/已处理 \d+ \/ 150 人/)
+    expect(await page.locator('[data-test=import-server-progress]').count()).toBe(1)
+    await shot(page, 'desktop-admin-import-progress')
+    await expect.poll(() => page.locator('[data-test=import-done]').count(), { timeout: 60_000 }).toBe(1)
+    expect(await page.locator('[data-test=import-done]').innerText()).toContain('导入完成：新建 150 人')
+    await page.close()
+  })
+
   it('an import turned away by a login storm says it is queueing and goes through by itself', async () => {
     // Imported people get hashed initial passwords; while a 9:00 crowd holds every hashing place the
     // server answers the import 503 + Retry-After, and the dialog waits that out instead of failing.

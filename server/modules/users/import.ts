@@ -9,6 +9,7 @@ import { orgInScope, type Principal } from '../../lib/scope.js'
 import { audit } from '../../lib/audit.js'
 import { listOrgs } from '../orgs/index.js'
 import * as q from './queries.js'
+import type { ReportProgress } from './progress.js'
 
 export const USER_IMPORT_COLUMNS = ['用户名', '姓名', '组织', '角色', '初始密码'] as const
 
@@ -109,9 +110,10 @@ export async function importUsers(
   deps: Deps,
   principal: Principal,
   rows: ImportRow[],
-  opts: { dryRun: boolean; skipInvalid: boolean; notes?: string[] },
+  opts: { dryRun: boolean; skipInvalid: boolean; notes?: string[]; progress?: ReportProgress },
   forgetSessions: (userIds: number[]) => void,
 ): Promise<UserImportResult> {
+  const progress: ReportProgress = opts.progress ?? (async () => {})
   const errors: ImportRowError[] = []
   const resolveOrg = orgResolver(await listOrgs(deps.db))
   // An error cell reads as '' here; the row is refused for it below, before any other check of that column.
@@ -125,13 +127,18 @@ export async function importUsers(
   /** Where each username was first seen: "第 3 行", or with its sheet when the workbook has several. */
   const seen = new Map<string, { sheet?: string; row: number }>()
   const planned: PlannedRow[] = []
-  // Only new people's passwords are set from the sheet; checked up front, a few ms each.
-  const passwordIssues = await passwordProblems(
-    rows.map((r) => {
-      const password = cell(r, '初始密码')
-      return password && !existing.has(cell(r, '用户名')) ? { password, username: cell(r, '用户名'), name: cell(r, '姓名') } : null
-    }),
-  )
+  // Only new people's passwords are set from the sheet; checked up front, a few ms each (seconds for
+  // thousands), so in slices with progress between them.
+  const toCheck = rows.map((r) => {
+    const password = cell(r, '初始密码')
+    return password && !existing.has(cell(r, '用户名')) ? { password, username: cell(r, '用户名'), name: cell(r, '姓名') } : null
+  })
+  const passwordIssues: (string | null)[] = []
+  await progress('checking', 0, rows.length)
+  for (let i = 0; i < toCheck.length; i += CHECK_SLICE) {
+    passwordIssues.push(...(await passwordProblems(toCheck.slice(i, i + CHECK_SLICE))))
+    await progress('checking', passwordIssues.length, rows.length)
+  }
 
   rows.forEach((r, index) => {
     const { row, sheet } = r
@@ -210,10 +217,15 @@ export async function importUsers(
   }
   if (opts.dryRun || (errors.length && !opts.skipInvalid) || !planned.length) return result
 
-  const hashes = await hashAll(planned.filter((p) => !p.existingId).map((p) => p.password))
+  const fresh = planned.filter((p) => !p.existingId)
+  await progress('hashing', 0, fresh.length)
+  const hashes = await hashAll(
+    fresh.map((p) => p.password),
+    (done) => progress('hashing', done, fresh.length),
+  )
+  await progress('writing', 0, planned.length)
   const now = deps.clock.now()
   await withTransaction(deps, async (tx) => {
-    const fresh = planned.filter((p) => !p.existingId)
     for (let i = 0; i < fresh.length; i += 500) {
       await tx
         .insertInto('users')
@@ -254,9 +266,15 @@ function where(at: { sheet?: string; row: number }, sheet: string | undefined): 
   return at.sheet === undefined || at.sheet === sheet ? `第 ${at.row} 行` : `工作表「${at.sheet}」第 ${at.row} 行`
 }
 
-/** Argon2 runs on libuv's thread pool: hash in small parallel batches. */
-async function hashAll(passwords: string[]): Promise<string[]> {
+/** Rows whose 初始密码 is checked between two progress reports. */
+const CHECK_SLICE = 200
+
+/** Argon2 runs on libuv's thread pool: hash in small parallel batches, saying how many are done after each. */
+async function hashAll(passwords: string[], onBatch: (done: number) => Promise<void>): Promise<string[]> {
   const out: string[] = []
-  for (let i = 0; i < passwords.length; i += 8) out.push(...(await Promise.all(passwords.slice(i, i + 8).map(hashPassword))))
+  for (let i = 0; i < passwords.length; i += 8) {
+    out.push(...(await Promise.all(passwords.slice(i, i + 8).map(hashPassword))))
+    await onBatch(out.length)
+  }
   return out
 }

@@ -8,7 +8,17 @@ import { assertRowTotal, readSpreadsheetBook, type SheetTable, type SpreadsheetB
 import { FileFormatError } from '../../lib/sheets/errors.js'
 import { validationError } from '../../lib/errors.js'
 import { toUserDto } from './dto.js'
-import { CreateUserBody, ImportQuery, ImportResult, InitialPasswordsBody, ListUsersQuery, UpdateUserBody } from './schemas.js'
+import {
+  CreateUserBody,
+  ImportProgress,
+  ImportProgressParams,
+  ImportQuery,
+  ImportResult,
+  InitialPasswordsBody,
+  ListUsersQuery,
+  UpdateUserBody,
+} from './schemas.js'
+import { progressWriter, readProgress, type ReportProgress } from './progress.js'
 import * as q from './queries.js'
 import { createUser, updateUser } from './service.js'
 import { importUsers, USER_IMPORT_COLUMNS, type ImportRow } from './import.js'
@@ -122,38 +132,75 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const { buffer, filename } = await readUpload(req, ['.xlsx', '.csv'])
-      const fileError = (message: string) => validationError(message, [{ field: 'file', message }])
-      let book: SpreadsheetBook
+      const { dryRun = false, skipInvalid = false, progressId } = req.query
+      const progress: ReportProgress = progressId
+        ? progressWriter(app.db, req.principal.userId, progressId, (err) => req.log.warn({ err }, '导入进度未能写入'))
+        : async () => {}
+      await progress('reading', 0, 0)
+      let outcome: 'done' | 'failed' = 'failed'
+      let rowCount = 0
       try {
-        book = await readSpreadsheetBook(buffer, filename)
-      } catch (err) {
-        if (err instanceof FileFormatError) throw fileError(err.message)
-        throw err
+        const { rows, notes } = await readPeople(buffer, filename)
+        rowCount = rows.length
+        const result = await importUsers(app.deps, req.principal, rows, { dryRun, skipInvalid, notes, progress }, (ids) => {
+          const changed = new Set(ids)
+          app.forgetSessions((p) => changed.has(p.userId))
+        })
+        outcome = 'done'
+        const rejected = !dryRun && result.errors.length > 0 && !skipInvalid
+        return reply.status(rejected ? 422 : 200).send(rejected ? { ...result, created: 0, updated: 0 } : result)
+      } finally {
+        // A refused file (400) or a failure ends the row too, so a late poll never sees it still running.
+        await progress(outcome, rowCount, rowCount)
       }
-      const { tables, notes } = peopleSheets(book)
-      try {
-        assertRowTotal(tables)
-      } catch (err) {
-        if (err instanceof FileFormatError) throw fileError(err.message)
-        throw err
-      }
-      // Several sheets: every row carries its sheet's name so messages can say where it is.
-      const multiSheet = book.sheets.length > 1
-      const rows: ImportRow[] = tables.flatMap((t) =>
-        t.rows.map((cells, i) => ({ ...(multiSheet && { sheet: t.name }), row: i + 2, cells, cellErrors: t.cellErrors.get(i) })),
-      )
-      // A header row alone would "pass" its dry run as 0 people to create: say what is missing instead.
-      if (!rows.length)
-        throw validationError('文件中没有人员：表头下面还没有填写任何一行', [{ field: 'file', message: '表头下面没有数据行' }])
-      const opts = { dryRun: req.query.dryRun ?? false, skipInvalid: req.query.skipInvalid ?? false, notes }
-      const result = await importUsers(app.deps, req.principal, rows, opts, (ids) => {
-        const changed = new Set(ids)
-        app.forgetSessions((p) => changed.has(p.userId))
-      })
-      const rejected = !opts.dryRun && result.errors.length > 0 && !opts.skipInvalid
-      return reply.status(rejected ? 422 : 200).send(rejected ? { ...result, created: 0, updated: 0 } : result)
     },
   )
+
+  app.get(
+    '/users/import/progress/:progressId',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['users'],
+        summary: '自己的人员导入进度（按导入时给出的 progressId；只能查到自己的）',
+        params: ImportProgressParams,
+        response: withErrors({ 200: ImportProgress }),
+      },
+    },
+    async (req) => {
+      // Looked up under the caller's own id: another person's import is "not found", whatever id is tried.
+      const found = await readProgress(app.db, req.principal.userId, req.params.progressId)
+      if (!found) throw notFound('导入进度')
+      return found
+    },
+  )
+}
+
+/** The data rows of the file's people sheets, each with its place, and notes on the sheets left out. 400 for a file that has none. */
+async function readPeople(buffer: Buffer, filename: string): Promise<{ rows: ImportRow[]; notes: string[] }> {
+  const fileError = (message: string) => validationError(message, [{ field: 'file', message }])
+  let book: SpreadsheetBook
+  try {
+    book = await readSpreadsheetBook(buffer, filename)
+  } catch (err) {
+    if (err instanceof FileFormatError) throw fileError(err.message)
+    throw err
+  }
+  const { tables, notes } = peopleSheets(book)
+  try {
+    assertRowTotal(tables)
+  } catch (err) {
+    if (err instanceof FileFormatError) throw fileError(err.message)
+    throw err
+  }
+  // Several sheets: every row carries its sheet's name so messages can say where it is.
+  const multiSheet = book.sheets.length > 1
+  const rows: ImportRow[] = tables.flatMap((t) =>
+    t.rows.map((cells, i) => ({ ...(multiSheet && { sheet: t.name }), row: i + 2, cells, cellErrors: t.cellErrors.get(i) })),
+  )
+  // A header row alone would "pass" its dry run as 0 people to create: say what is missing instead.
+  if (!rows.length) throw validationError('文件中没有人员：表头下面还没有填写任何一行', [{ field: 'file', message: '表头下面没有数据行' }])
+  return { rows, notes }
 }
 
 /** Columns a people sheet must have in row 1; 初始密码 may be left out (blank ones are generated). */

@@ -33,9 +33,31 @@ export const ListUsersQuery = Type.Object({
   ...Paging,
 })
 
+/** A client-chosen name for one import, to poll its progress by: random, so not guessable, and only ever looked up under the caller's own user id. */
+const ProgressId = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' })
+
 export const ImportQuery = Type.Object({
   dryRun: Type.Optional(Type.Boolean({ default: false })),
   skipInvalid: Type.Optional(Type.Boolean({ default: false })),
+  /** Set to follow the import's progress at GET /users/import/progress/{progressId} while it runs. */
+  progressId: Type.Optional(ProgressId),
+})
+
+export const ImportProgressParams = Type.Object({ progressId: ProgressId })
+
+export const ImportProgress = Type.Object({
+  /** reading the file → checking rows → hashing new people's passwords → writing → done (or failed). */
+  phase: Type.Union([
+    Type.Literal('reading'),
+    Type.Literal('checking'),
+    Type.Literal('hashing'),
+    Type.Literal('writing'),
+    Type.Literal('done'),
+    Type.Literal('failed'),
+  ]),
+  /** Rows (or, while hashing, new people) done so far in this phase, of `total`. */
+  processed: Type.Integer(),
+  total: Type.Integer(),
 })
 
 export const ImportResult = Type.Object({
@@ -54,6 +76,7 @@ export type CreateUserInput = Static<typeof CreateUserBody>
 export type UpdateUserInput = Static<typeof UpdateUserBody>
 export type ListUsersFilter = Static<typeof ListUsersQuery>
 export type UserImportResult = Static<typeof ImportResult>
+export type UserImportProgress = Static<typeof ImportProgress>
 
 /**
  * The generated initial passwords an import showed once, sent back to be handed out as a sheet.

@@ -15,7 +15,13 @@ export type User = Static<typeof UserBody>
 export type Role = Static<typeof RoleSchema>
 export type OrgKind = Static<typeof OrgKindSchema>
 export type { OrgDto as Org, CreateOrgInput, UpdateOrgInput } from '../../../server/modules/orgs/schemas'
-export type { CreateUserInput, UpdateUserInput, ListUsersFilter, UserImportResult } from '../../../server/modules/users/schemas'
+export type {
+  CreateUserInput,
+  UpdateUserInput,
+  ListUsersFilter,
+  UserImportResult,
+  UserImportProgress,
+} from '../../../server/modules/users/schemas'
 
 // ── question bank ──
 export type { QuestionType, QuestionStatus, QuestionOption, AnswerKey, QuestionInput } from '../../../server/modules/questions/model'
