@@ -21,7 +21,7 @@ import {
 import { progressWriter, readProgress, type ReportProgress } from './progress.js'
 import * as q from './queries.js'
 import { createUser, updateUser } from './service.js'
-import { importUsers, USER_IMPORT_COLUMNS, type ImportRow } from './import.js'
+import { importUsers, USER_IMPORT_COLUMNS, type ImportRow, type UserImportResult } from './import.js'
 import { initialPasswordsXlsx, userImportTemplate } from './template.js'
 import { attachment } from '../../lib/http.js'
 
@@ -137,22 +137,24 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ? progressWriter(app.db, req.principal.userId, progressId, (err) => req.log.warn({ err }, '导入进度未能写入'))
         : async () => {}
       await progress('reading', 0, 0)
-      let outcome: 'done' | 'failed' = 'failed'
       let rowCount = 0
+      let result: UserImportResult
       try {
         const { rows, notes } = await readPeople(buffer, filename)
         rowCount = rows.length
-        const result = await importUsers(app.deps, req.principal, rows, { dryRun, skipInvalid, notes, progress }, (ids) => {
+        result = await importUsers(app.deps, req.principal, rows, { dryRun, skipInvalid, notes, progress }, (ids) => {
           const changed = new Set(ids)
           app.forgetSessions((p) => changed.has(p.userId))
         })
-        outcome = 'done'
-        const rejected = !dryRun && result.errors.length > 0 && !skipInvalid
-        return reply.status(rejected ? 422 : 200).send(rejected ? { ...result, created: 0, updated: 0 } : result)
-      } finally {
-        // A refused file (400) or a failure ends the row too, so a late poll never sees it still running.
-        await progress(outcome, rowCount, rowCount)
+      } catch (err) {
+        // A refused file (400) or a failure ends the row too, so a poll never sees it running on.
+        await progress('failed', rowCount, rowCount)
+        throw err
       }
+      // Written before the answer goes out, so a poll sent after the answer never sees it still running.
+      await progress('done', rowCount, rowCount)
+      const rejected = !dryRun && result.errors.length > 0 && !skipInvalid
+      return reply.status(rejected ? 422 : 200).send(rejected ? { ...result, created: 0, updated: 0 } : result)
     },
   )
 
