@@ -413,7 +413,11 @@ const CASES: Case[] = [
   },
   {
     route: 'GET /api/exams/{id}/analysis',
-    call: (w) => ({ method: 'GET', url: `/api/exams/${examFor(w).id}/analysis` }),
+    // The analysis marks the key: an exam of a unit below her branch, which she watches but does not sit.
+    call: async (w) => ({
+      method: 'GET',
+      url: `/api/exams/${isOut(w) ? f.examOut.id : (f.examBelowIn ??= await newExam((await childOfIn()).id)).id}/analysis`,
+    }),
     expect: STAFF_SCOPED_403,
   },
   {

@@ -166,12 +166,36 @@ describe('GET /api/exams/:id/analysis', () => {
   })
 
   it('is for staff in scope only, and the xlsx carries it as 题目分析', async () => {
+    // The branch's own secretary is invited and has not sat it: no analysis while she still may
+    // (attack-review.test.ts). The secretary of the unit above watches without sitting, and sees it.
     expect(
       (
         await t
           .http()
           .get(`/api/exams/${examId}/analysis`)
           .set(bearer(await t.login('sj_bgs')))
+      ).status,
+    ).toBe(403)
+    const orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body as { id: number; name: string }[]
+    const username = `fsj${Date.now().toString(36)}`
+    await t
+      .http()
+      .post('/api/users')
+      .set(bearer(admin))
+      .send({
+        username,
+        name: '上级书记',
+        password: 'Parent-Sec-2026',
+        orgId: orgs.find((o) => o.name === '厅机关党委')!.id,
+        role: 'secretary',
+      })
+      .expect(201)
+    expect(
+      (
+        await t
+          .http()
+          .get(`/api/exams/${examId}/analysis`)
+          .set(bearer(await t.login(username, 'Parent-Sec-2026')))
       ).status,
     ).toBe(200)
     expect(

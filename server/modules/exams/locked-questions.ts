@@ -53,3 +53,28 @@ export async function questionsLockedByExams(
   }
   return locked
 }
+
+/**
+ * Whether a secretary can still sit this exam: her unit is invited (or she has started it), it has
+ * not closed, and she has an attempt running or one left. Staff views that carry the key (the item
+ * analysis marks each option right or wrong) wait until she cannot; admins never sit exams.
+ */
+export async function mayStillSit(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  principal: Principal,
+  exam: { id: number; closes_at: Date; max_attempts: number },
+  audience: string[],
+): Promise<boolean> {
+  if (principal.role !== 'secretary') return false
+  if (deps.clock.now() >= new Date(exam.closes_at)) return false
+  const { rows } = await sql<{ used: number; running: boolean; extra: number }>`
+    select
+      (select count(*)::int from attempts a where a.exam_id = ${exam.id} and a.user_id = ${principal.userId}) as used,
+      exists (select 1 from attempts a where a.exam_id = ${exam.id} and a.user_id = ${principal.userId} and a.status = 'in_progress') as running,
+      coalesce((select extra_attempts from exam_allowances al where al.exam_id = ${exam.id} and al.user_id = ${principal.userId}), 0) as extra`.execute(
+    deps.db,
+  )
+  const { used, running, extra } = rows[0]
+  if (running) return true
+  return used < exam.max_attempts + extra && (used > 0 || isInAudience(principal.orgPath, audience))
+}

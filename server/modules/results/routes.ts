@@ -6,7 +6,8 @@ import { Type } from '@sinclair/typebox'
 import { attachment } from '../../lib/http.js'
 import { IdParams, withErrors, withFile, XLSX_MIME } from '../../lib/schemas.js'
 import { scopePrefix } from '../../lib/scope.js'
-import { leaderboardOpenToMembers, type ExamCatalog } from '../exams/index.js'
+import { forbidden } from '../../lib/errors.js'
+import { leaderboardOpenToMembers, mayStillSit, type ExamCatalog } from '../exams/index.js'
 import {
   AnalysisBody,
   AnalysisParams,
@@ -21,6 +22,9 @@ import { examResults, examStats, leaderboard, monitor, sendToReview } from './se
 import { itemAnalysis } from './analysis.js'
 import { leaderboardMode } from '../privacy/index.js'
 import { resultsXlsx } from './xlsx.js'
+
+/** The item analysis marks each option right or wrong: not for a secretary who can still sit the exam. */
+const TAKER_NO_ANALYSIS = '您也是本场考试的考生：交卷且没有剩余作答机会、或考试结束后，才能查看题目分析'
 
 export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
   const deps = app.deps
@@ -57,7 +61,9 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
       if (req.query.format === 'xlsx') {
         reply.header('content-type', XLSX_MIME)
         reply.header('content-disposition', attachment(`${exam.title}-成绩.xlsx`, `exam-${exam.id}-results.xlsx`))
-        const items = analysisPrefix === null ? [] : await itemAnalysis(deps.db, exam.id, analysisPrefix)
+        // A secretary who can still sit the exam gets the rows without the 题目分析 sheet (its key).
+        const taker = await mayStillSit(deps, req.principal, exam, audience)
+        const items = analysisPrefix === null || taker ? [] : await itemAnalysis(deps.db, exam.id, analysisPrefix)
         // Names and scores leave the system: an export of personal data, on the audit trail.
         await audit(deps.db, req.principal.userId, 'export.results', 'exam', exam.id, { rows: rows.length })
         return reply.send(await resultsXlsx(exam.title, rows, deps.clock.now(), items))
@@ -120,13 +126,14 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
       config: { access: 'staff' },
       schema: {
         tags: ['results'],
-        summary: '题目分析：通过率、区分度（点二列相关、高低分组）、各选项选择人次与提示（本组织范围）',
+        summary: '题目分析：通过率、区分度（点二列相关、高低分组）、各选项选择人次与提示（本组织范围；本人仍可参加该考试的书记不可查看）',
         params: IdParams,
         response: withErrors({ 200: AnalysisBody }),
       },
     },
     async (req) => {
-      const { exam } = await exams.inScope(req.principal, req.params.id)
+      const { exam, audience } = await exams.inScope(req.principal, req.params.id)
+      if (await mayStillSit(deps, req.principal, exam, audience)) throw forbidden(TAKER_NO_ANALYSIS)
       return { questions: await itemAnalysis(deps.db, exam.id, scopePrefix(req.principal)) }
     },
   )

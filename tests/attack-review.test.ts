@@ -1,0 +1,67 @@
+// Attacks found in a route-by-route review, each refused now. Secretaries sit their own branch's
+// exams (the matrix's secIn starts attempts), so staff views that carry an exam's key must not
+// reach a secretary who can still sit it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import ExcelJS from 'exceljs'
+import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
+import { createOpenExam } from './helpers/exams.js'
+import { DEMO_ADMIN } from '../server/seed/demo.js'
+
+let t: TestContext
+let admin: string
+let orgs: { id: number; name: string; parentId: number | null; kind: string }[]
+const org = (name: string) => orgs.find((o) => o.name === name)!
+
+beforeAll(async () => {
+  t = await createTestContext({ listen: true })
+  admin = await t.login(DEMO_ADMIN.username)
+  orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
+})
+afterAll(async () => {
+  await t?.close()
+})
+
+async function sitAndSubmit(token: string, examId: number) {
+  const a = (await t.http().post(`/api/exams/${examId}/attempts`).set(bearer(token)).send({})).body
+  expect(a.attemptId).toEqual(expect.any(Number))
+  expect((await t.http().post(`/api/attempts/${a.attemptId}/submit`).set(bearer(token))).status).toBe(200)
+}
+
+async function resultsSheets(token: string, examId: number) {
+  const res = await t.http().get(`/api/exams/${examId}/results?format=xlsx`).set(bearer(token)).buffer(true).parse(binary)
+  expect(res.status).toBe(200)
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer)
+  return wb.worksheets.map((s) => s.name)
+}
+
+describe('item analysis is no key for a secretary who can still sit the exam', () => {
+  it("her branch's open exam: analysis refused and left out of the export until she has no attempt left", async () => {
+    const exam = await createOpenExam(t, admin, {
+      title: `考生书记 ${Date.now()}`,
+      audienceOrgIds: [org('办公室党支部').id],
+      shuffleOptions: true,
+      paper: { rules: [{ type: 'single', count: 2, scoreEach: 50 }] },
+    })
+    // One member of her branch has submitted: the analysis now marks every option right or wrong.
+    await sitAndSubmit(await t.login('dy0001'), exam.id)
+    const secretary = await t.login('sj_bgs') // 办公室党支部, invited, not yet started
+    const analysis = await t.http().get(`/api/exams/${exam.id}/analysis`).set(bearer(secretary))
+    expect(analysis.status).toBe(403)
+    expect(JSON.stringify(analysis.body)).not.toContain('"correct"')
+    expect(analysis.body.error.message).toContain('考生')
+    expect(await resultsSheets(secretary, exam.id)).not.toContain('题目分析')
+    // The figures she watches while the exam runs stay hers.
+    expect((await t.http().get(`/api/exams/${exam.id}/results`).set(bearer(secretary))).status).toBe(200)
+    expect((await t.http().get(`/api/exams/${exam.id}/monitor`).set(bearer(secretary))).status).toBe(200)
+    // The admin, who never sits exams, sees it all along.
+    const forAdmin = await t.http().get(`/api/exams/${exam.id}/analysis`).set(bearer(admin))
+    expect(forAdmin.status).toBe(200)
+    expect(forAdmin.body.questions[0].options.some((o: { correct: boolean }) => o.correct)).toBe(true)
+
+    // Her one attempt used: the key can no longer help her, and the analysis is hers again.
+    await sitAndSubmit(secretary, exam.id)
+    expect((await t.http().get(`/api/exams/${exam.id}/analysis`).set(bearer(secretary))).status).toBe(200)
+    expect(await resultsSheets(secretary, exam.id)).toContain('题目分析')
+  })
+})
