@@ -231,7 +231,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPointReactions(app)
   const games = createGamesHome(app)
   registerBattles(app, { exams, games })
-  registerContests(app, { games })
+  registerContests(app, { games, exams })
   games.start()
 
   await registerWeb(app, deps.webDist ?? DEFAULT_WEB_DIST)

@@ -1,16 +1,19 @@
 // Attacks found in a route-by-route review, each refused now. Secretaries sit their own branch's
 // exams (the matrix's secIn starts attempts), so staff views that carry an exam's key must not
-// reach a secretary who can still sit it.
+// reach a secretary who can still sit it; and a contest's key screen must not ask a question that
+// an exam opened since the contest was made now holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
+import { connect, type ClientSocket } from './helpers/sockets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
 let t: TestContext
 let admin: string
 let orgs: { id: number; name: string; parentId: number | null; kind: string }[]
 const org = (name: string) => orgs.find((o) => o.name === name)!
+const sockets: ClientSocket[] = []
 
 beforeAll(async () => {
   t = await createTestContext({ listen: true })
@@ -18,6 +21,7 @@ beforeAll(async () => {
   orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
 })
 afterAll(async () => {
+  sockets.forEach((s) => s.close())
   await t?.close()
 })
 
@@ -63,5 +67,43 @@ describe('item analysis is no key for a secretary who can still sit the exam', (
     await sitAndSubmit(secretary, exam.id)
     expect((await t.http().get(`/api/exams/${exam.id}/analysis`).set(bearer(secretary))).status).toBe(200)
     expect(await resultsSheets(secretary, exam.id)).toContain('题目分析')
+  })
+})
+
+describe('a contest made before an exam does not show that exam’s keys', () => {
+  it('opening the hall screen is refused once an open exam holds one of its questions', async () => {
+    const sec = await t.login('sj_bgs')
+    const judge = await t.db
+      .selectFrom('questions')
+      .select('id')
+      .where('type', '=', 'judge')
+      .where('status', '=', 'published')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    // Made while no exam held the question (creation checks the open exams then) …
+    const created = await t
+      .http()
+      .post('/api/contests')
+      .set(bearer(sec))
+      .send({ title: '先建后考', orgId: org('办公室党支部').id, questionIds: [judge.id], secondsPerQuestion: 10 })
+    expect(created.status).toBe(201)
+    // … then the branch gets an exam on that very question.
+    await createOpenExam(t, admin, {
+      title: `竞答之后的考试 ${Date.now()}`,
+      audienceOrgIds: [org('办公室党支部').id],
+      paper: { questionIds: [judge.id], scoreEach: 100 },
+    })
+    const host = await connect(t.baseUrl, sec)
+    const phone = await connect(t.baseUrl, await t.login('dy0002'))
+    sockets.push(host, phone)
+    const shown: unknown[] = []
+    phone.on('contest:question', (p) => shown.push(p))
+    phone.on('contest:reveal', (p) => shown.push(p))
+    expect((await phone.timeout(5000).emitWithAck('contest:join', { pin: created.body.pin })).ok).toBe(true)
+    const hosted = await host.timeout(5000).emitWithAck('contest:host', { contestId: created.body.id })
+    expect(hosted).toMatchObject({ ok: false, error: expect.stringContaining('考试') })
+    expect(await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })).toMatchObject({ ok: false })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(shown).toEqual([])
   })
 })

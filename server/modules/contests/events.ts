@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
 import { TokenBucket } from '../../realtime/flood-guard.js'
 import type { GamesHome } from '../../realtime/games-home.js'
+import type { ExamCatalog } from '../exams/index.js'
+import { lockedByExams } from '../battles/index.js'
 import { ContestRuntime } from './runtime.js'
 
 const JOIN_BURST = 5
@@ -21,8 +23,8 @@ export function contestRuntimeOf(app: FastifyInstance): ContestRuntime | undefin
 
 const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0 && (v as number) <= 2147483647
 
-export function registerContests(app: FastifyInstance, { games }: { games: GamesHome }) {
-  const runtime = new ContestRuntime(app.deps, app.io)
+export function registerContests(app: FastifyInstance, { games, exams }: { games: GamesHome; exams: ExamCatalog }) {
+  const runtime = new ContestRuntime(app.deps, app.io, lockedByExams(app.deps, exams))
   runtimes.set(app, runtime)
   app.addHook('onClose', async () => runtime.close())
   games.onStepDown(() => runtime.close())

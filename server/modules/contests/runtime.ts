@@ -13,9 +13,9 @@ import type { RealtimeServer } from '../../plugins/realtime.js'
 import type { GameCaller } from '../../realtime/games-home.js'
 import type { ContestState, LiveRankRow, ServerToClientEvents } from '../../realtime/events-map.js'
 import { answerShapeProblem, grade, loadBankQuestions, shuffleOptions, type PaperQuestion } from '../questions/index.js'
-import { contestPoints, liveQuestion, minReadMs, rankByScore, sendTo, type ReadingSpeed } from '../battles/index.js'
+import { contestPoints, liveQuestion, minReadMs, rankByScore, sendTo, type LockedFor, type ReadingSpeed } from '../battles/index.js'
 import { boardRowsOrNone, maskName } from '../privacy/index.js'
-import { contestInScope, finishContest } from './service.js'
+import { contestInScope, finishContest, onOpenExam, unrevealedOnOpenExams } from './service.js'
 import * as q from './queries.js'
 
 export interface ContestTiming {
@@ -82,6 +82,8 @@ export class ContestRuntime {
   constructor(
     private deps: Deps,
     private io: RealtimeServer,
+    /** Questions an open exam holds for a person: none of them is shown on the hall screen. */
+    private lockedFor: LockedFor,
   ) {}
 
   /** The contest in this node's memory, loaded (and its standing restored) on first use. */
@@ -147,6 +149,10 @@ export class ContestRuntime {
     const row = await contestInScope(this.deps, p, contestId)
     if (row.status === 'finished') throw new AppError(409, 'FINISHED', '本场竞答已结束')
     const live = await this.load(contestId)
+    // An exam made since the contest was created may hold some of its questions: the hall would see their keys.
+    const unrevealed = live.questions.slice(live.phase === 'question' ? live.index : live.index + 1).map((x) => x.id)
+    const onExam = await unrevealedOnOpenExams(this.deps, this.lockedFor, live.orgPath, unrevealed)
+    if (onExam.length) throw onOpenExam(onExam)
     live.hosts.add(caller.socketId)
     const screen = sendTo(this.io, [caller.socketId])
     screen.emit('contest:state', this.stateFor(live, null))

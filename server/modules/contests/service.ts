@@ -37,6 +37,21 @@ async function lockedInSubtree(deps: Deps, lockedFor: LockedFor, orgPath: string
   return locked
 }
 
+/** The 409 for questions an open exam holds (at creation, and again when the hall screen opens). */
+export function onOpenExam(ids: number[]) {
+  return new AppError(409, 'QUESTION_ON_OPEN_EXAM', `题目 ${ids.join('、')} 属于尚未结束的考试，考试结束后才能用于竞答`)
+}
+
+/**
+ * The contest's questions not yet revealed that an exam still open in its subtree could ask: an exam
+ * made after the contest locks them too, so the host's screen checks again before it shows a key.
+ */
+export async function unrevealedOnOpenExams(deps: Deps, lockedFor: LockedFor, orgPath: string, ids: number[]): Promise<number[]> {
+  if (!ids.length) return []
+  const locked = await lockedInSubtree(deps, lockedFor, orgPath)
+  return ids.filter((id) => locked.has(id))
+}
+
 const TAPPABLE = new Set(['single', 'multiple', 'judge'])
 
 export async function createContest(deps: Deps, lockedFor: LockedFor, principal: Principal, body: ContestCreateBody) {
@@ -66,8 +81,7 @@ export async function createContest(deps: Deps, lockedFor: LockedFor, principal:
     if (untappable.length)
       throw unprocessable(`现场竞答只支持单选、多选和判断题：${untappable.join('、')}`, [{ field: 'questionIds', message: '含填空题' }])
     const onExam = ids.filter((id) => locked.has(id))
-    if (onExam.length)
-      throw new AppError(409, 'QUESTION_ON_OPEN_EXAM', `题目 ${onExam.join('、')} 属于尚未结束的考试，考试结束后才能用于竞答`)
+    if (onExam.length) throw onOpenExam(onExam)
   }
   return withTransaction(deps, async (tx) => {
     // A PIN names one unfinished contest; on the rare clash, draw again.
