@@ -55,6 +55,9 @@ describe('item analysis is no key for a secretary who can still sit the exam', (
     expect(JSON.stringify(analysis.body)).not.toContain('"correct"')
     expect(analysis.body.error.message).toContain('考生')
     expect(await resultsSheets(secretary, exam.id)).not.toContain('题目分析')
+    // Nor the stems ahead of her own start: the stats keep the score distribution only.
+    const stats = (await t.http().get(`/api/exams/${exam.id}/stats`).set(bearer(secretary))).body
+    expect(stats).toMatchObject({ submitted: 1, questions: [] })
     // The figures she watches while the exam runs stay hers.
     expect((await t.http().get(`/api/exams/${exam.id}/results`).set(bearer(secretary))).status).toBe(200)
     expect((await t.http().get(`/api/exams/${exam.id}/monitor`).set(bearer(secretary))).status).toBe(200)
@@ -67,6 +70,7 @@ describe('item analysis is no key for a secretary who can still sit the exam', (
     await sitAndSubmit(secretary, exam.id)
     expect((await t.http().get(`/api/exams/${exam.id}/analysis`).set(bearer(secretary))).status).toBe(200)
     expect(await resultsSheets(secretary, exam.id)).toContain('题目分析')
+    expect((await t.http().get(`/api/exams/${exam.id}/stats`).set(bearer(secretary))).body.questions.length).toBeGreaterThan(0)
   })
 })
 

@@ -109,14 +109,16 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
       config: { access: 'staff' },
       schema: {
         tags: ['results'],
-        summary: '每题正确率与分数分布（本组织范围）',
+        summary: '每题正确率与分数分布（本组织范围；本人仍可参加该考试的书记只见分数分布）',
         params: IdParams,
         response: withErrors({ 200: StatsBody }),
       },
     },
     async (req) => {
-      const { exam } = await exams.inScope(req.principal, req.params.id)
-      return examStats(deps.db, exam.id, scopePrefix(req.principal))
+      const { exam, audience } = await exams.inScope(req.principal, req.params.id)
+      const stats = await examStats(deps.db, exam.id, scopePrefix(req.principal))
+      // The questions' stems, before she has started: not for a secretary who can still sit it.
+      return (await mayStillSit(deps, req.principal, exam, audience)) ? { ...stats, questions: [] } : stats
     },
   )
 
