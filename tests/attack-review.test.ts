@@ -111,3 +111,18 @@ describe('a contest made before an exam does not show that exam’s keys', () =>
     expect(shown).toEqual([])
   })
 })
+
+describe('practice sets are not a write flood', () => {
+  it('random sets and challenge runs are limited per person (each one stores its questions)', async () => {
+    const member = await t.login('dy0005')
+    const { id: userId } = (await t.http().get('/api/me').set(bearer(member))).body
+    const sets = []
+    for (let i = 0; i < 40; i++) sets.push((await t.http().get('/api/study/quiz/random?size=20').set(bearer(member))).status)
+    expect(sets.filter((s) => s === 429).length).toBeGreaterThan(0)
+    const runs = []
+    for (let i = 0; i < 40; i++) runs.push((await t.http().post('/api/study/challenge').set(bearer(member))).status)
+    expect(runs.filter((s) => s === 429).length).toBeGreaterThan(0)
+    const stored = await t.db.selectFrom('practice_items').select('question_id').where('user_id', '=', userId).execute()
+    expect(stored.length).toBeLessThanOrEqual(30 * 20 + 30)
+  })
+})

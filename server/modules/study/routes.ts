@@ -141,10 +141,12 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string; exams: E
     },
   )
 
+  // Each set, and each challenge run, stores the questions it served (practice-items.ts): a bound
+  // per person, like answering's, keeps a script from writing rows as fast as it can ask.
   app.get(
     '/study/quiz/:mode',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', rateLimit: perPersonLimit('quiz', () => app.limits.earnPerMinute) },
       schema: {
         tags: ['study'],
         summary: '取题：daily 每日 / weekly 每周 / special 专项 / random 随机练习',
@@ -189,7 +191,7 @@ export const studyRoutes: FastifyPluginAsyncTypebox<{ dataDir?: string; exams: E
   app.post(
     '/study/challenge',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', rateLimit: perPersonLimit('challenge', () => app.limits.earnPerMinute) },
       schema: { tags: ['study'], summary: '开始一轮挑战答题', response: withErrors({ 200: ChallengeStart }) },
     },
     async (req) => startChallenge(practice, req.principal),
