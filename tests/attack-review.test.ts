@@ -126,3 +126,68 @@ describe('practice sets are not a write flood', () => {
     expect(stored.length).toBeLessThanOrEqual(30 * 20 + 30)
   })
 })
+
+describe('a secretary cannot make or manage a secretary of her own unit', () => {
+  // Staff powers are never used on one's own account. A second secretary account in her own unit,
+  // signed in as, would give her points, time and attempts; a peer's account reset is a takeover.
+  const create = (token: string, username: string, orgId: number, role: string) =>
+    t.http().post('/api/users').set(bearer(token)).send({ username, name: '测试人员', password: 'Xc2026!test', orgId, role })
+  const importCsv = (token: string, lines: string[], query = '?dryRun=true') =>
+    t
+      .http()
+      .post(`/api/users/import${query}`)
+      .set(bearer(token))
+      .attach('file', Buffer.from(['用户名,姓名,组织,角色,初始密码', ...lines].join('\n')), 'people.csv')
+
+  it('refuses a new or promoted secretary in her own unit, and any change to a peer secretary', async () => {
+    const sj = await t.login('sj_bgs')
+    const unit = org('办公室党支部').id
+    const puppet = await create(sj, 'sj_bgs_puppet', unit, 'secretary')
+    expect(puppet.status).toBe(403)
+    expect(puppet.body.error.message).toBe('本组织的书记由上级组织或管理员设置')
+    const member = await create(sj, 'bgs_new_member', unit, 'member')
+    expect(member.status).toBe(201)
+    const promote = await t.http().patch(`/api/users/${member.body.id}`).set(bearer(sj)).send({ role: 'secretary' })
+    expect(promote.status).toBe(403)
+
+    // A peer the admin made: not hers to reset, disable, demote or rename.
+    const peer = await create(admin, 'sj_bgs_peer', unit, 'secretary')
+    expect(peer.status).toBe(201)
+    for (const patch of [{ password: 'Xc2026!taken' }, { active: false }, { role: 'member' }, { name: '改名' }]) {
+      const res = await t.http().patch(`/api/users/${peer.body.id}`).set(bearer(sj)).send(patch)
+      expect(res.status, JSON.stringify(patch)).toBe(403)
+    }
+    // Her own name she may still correct.
+    const me = (await t.http().get('/api/me').set(bearer(sj))).body
+    expect((await t.http().patch(`/api/users/${me.id}`).set(bearer(sj)).send({ name: me.name })).status).toBe(200)
+  })
+
+  it('lets the level above set the secretaries of the units below it', async () => {
+    const above = await create(admin, 'sj_jgdw_test', org('厅机关党委').id, 'secretary')
+    expect(above.status).toBe(201)
+    const token = await t.login('sj_jgdw_test', 'Xc2026!test')
+    const made = await create(token, 'sj_bgs_second', org('办公室党支部').id, 'secretary')
+    expect(made.status).toBe(201)
+    expect((await t.http().patch(`/api/users/${made.body.id}`).set(bearer(token)).send({ active: false })).status).toBe(200)
+  })
+
+  it('holds in the import too, and a row that leaves a secretary as she is passes', async () => {
+    const sj = await t.login('sj_bgs')
+    const me = (await t.http().get('/api/me').set(bearer(sj))).body
+    const unit = '办公室党支部'
+    const res = await importCsv(sj, [
+      `${me.username},${me.name},${unit},书记,`, // herself, unchanged: fine
+      `sj_import_puppet,傀儡,${unit},书记,Xc2026!test`, // a new secretary of her unit
+      `sj_bgs_peer,同级书记,${unit},党员,`, // demoting her peer
+      `dy0001,改名,${unit},党员,`, // a member of hers: fine
+    ])
+    expect(res.status).toBe(200)
+    const messages = res.body.errors.map((e: { row: number; message: string }) => [e.row, e.message])
+    expect(messages).toEqual([
+      [3, expect.stringContaining('本组织的书记由上级组织或管理员设置')],
+      [4, expect.stringContaining('本组织的书记由上级组织或管理员管理')],
+    ])
+    const self = await importCsv(sj, [`${me.username},${me.name},${unit},党员,`])
+    expect(self.body.errors[0].message).toContain('不能通过导入修改本人的角色或组织')
+  })
+})

@@ -173,4 +173,20 @@ describe('item analysis on the results page', () => {
     expect(await table.innerText()).not.toMatch(/-1\.00|1\.00/)
     await desk.close()
   })
+
+  it('tells a secretary who can still sit the exam when she may read its analysis, instead of the key', async () => {
+    const exam = await judgeExam('书记本人尚未参加的考试', 2)
+    const token = await tokenFor(env.server, 'dy0009', DEMO_PASSWORD)
+    const attempt = await api('POST', `/api/exams/${exam.id}/attempts`, token, {})
+    await api('POST', `/api/attempts/${attempt.attemptId}/submit`, token)
+    const desk = await env.browser.newPage({ viewport: DESKTOP, locale: 'zh-CN' })
+    await loginAs(desk, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await desk.waitForURL((u) => !u.pathname.startsWith('/login'))
+    await desk.goto(`${env.server.baseUrl}/console/exams/${exam.id}/results`)
+    await expect
+      .poll(() => desk.locator('[data-test=analysis-withheld]').innerText(), { timeout: 15_000 })
+      .toContain('您也是本场考试的考生')
+    expect(await desk.locator('[data-test=analysis-table]').count()).toBe(0)
+    await desk.close()
+  })
 })

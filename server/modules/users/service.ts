@@ -10,17 +10,16 @@ import { audit } from '../../lib/audit.js'
 import { findOrg } from '../orgs/index.js'
 import * as q from './queries.js'
 import { toUserDto } from './dto.js'
+import { assignProblem, peerProblem } from './rules.js'
 
 /** Bad input is a 400 naming its field; the rules live in lib/usernames and lib/passwords. */
 function assertValid(field: 'username' | 'password', problem: string | null) {
   if (problem) throw validationError(problem, [{ field, message: problem }])
 }
 
-/** A secretary manages members and secretaries inside her subtree; only admins make admins and auditors. */
 export function assertMayAssign(principal: Principal, role: Role, orgPath: string) {
-  if (!orgInScope(principal, orgPath)) throw forbidden('只能管理本组织及下级组织的人员')
-  if (role === 'admin' && principal.role !== 'admin') throw forbidden('只有管理员可以设置管理员')
-  if (role === 'auditor' && principal.role !== 'admin') throw forbidden('只有管理员可以设置审计员')
+  const problem = assignProblem(principal, role, orgPath)
+  if (problem) throw forbidden(problem)
 }
 
 export async function createUser(
@@ -65,17 +64,16 @@ export async function updateUser(
     if (user && principal.role === 'admin') throw forbidden()
     throw notFound('用户')
   }
-  assertMayAssign(principal, patch.role ?? user.role, user.org_path)
-  if (user.role === 'admin' && principal.role !== 'admin') throw forbidden('只有管理员可以修改管理员')
-  // Staff powers over an account (state, role, unit, password reset) are never used on one's own.
-  if (
-    patch.active !== undefined ||
-    patch.role !== undefined ||
-    patch.orgId !== undefined ||
-    patch.password !== undefined ||
-    patch.resetTotp
-  )
-    assertNotSelf(principal, id)
+  // Staff powers over an account (state, role, unit, password reset) are never used on one's own;
+  // her own name she may still correct.
+  const usesPowers =
+    patch.active !== undefined || patch.role !== undefined || patch.orgId !== undefined || patch.password !== undefined || !!patch.resetTotp
+  if (usesPowers) assertNotSelf(principal, id)
+  if (principal.userId !== id) {
+    const peer = peerProblem(principal, user)
+    if (peer) throw forbidden(peer)
+    assertMayAssign(principal, patch.role ?? user.role, user.org_path)
+  }
   if (patch.resetTotp && principal.role !== 'admin') throw forbidden('只有管理员可以重置动态口令')
   let orgId = user.org_id
   if (patch.orgId !== undefined) {
