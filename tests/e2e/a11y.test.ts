@@ -200,6 +200,36 @@ describe('适老化: axe-core on the console', () => {
   }
 })
 
+describe('适老化: axe-core on the console on a phone', () => {
+  // Below 768 px the console is a top bar and a drawer menu: the same rule set on what is new there.
+  it('0 serious or critical violations on a secretary’s pages and with the menu open (390 px)', async () => {
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block' })
+    const page = await context.newPage()
+    await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+    const found: string[] = []
+    const check = async (where: string) => {
+      for (const v of await axe(page))
+        for (const n of v.nodes)
+          found.push(
+            `${where}: ${v.id} (${v.impact}) ${n.target.join(' ')} ${n.html.slice(0, 160)} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`,
+          )
+    }
+    for (const path of ['/console/exams', '/console/stats', `/console/exams/${ids.done}/results`]) {
+      await page.goto(`${server.baseUrl}${path}`)
+      await page.waitForLoadState('networkidle')
+      await page.waitForTimeout(500)
+      await check(path)
+    }
+    await page.locator('[data-test=console-menu-button]').click()
+    await page.locator('.el-drawer:visible').waitFor()
+    await page.waitForTimeout(400)
+    await check('menu drawer')
+    expect(found).toEqual([])
+    await context.close()
+  }, 120_000)
+})
+
 describe('适老化: axe-core on the console’s dialogs', () => {
   // The forms staff fill in open as dialogs over the page (new person, import, new question, …):
   // each is checked open, against the same rule set. The page behind has none of its own (above),
