@@ -11,6 +11,7 @@ export const msg = {
     nav: { orgs: '组织', users: '用户', questions: '题库', exams: '考试', monitor: '监控', stats: '统计' },
     toMember: '党员端',
     logout: '退出',
+    openMenu: '打开菜单',
   },
   orgs: {
     title: '组织管理',
