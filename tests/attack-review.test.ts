@@ -53,11 +53,11 @@ describe('item analysis is no key for a secretary who can still sit the exam', (
     const analysis = await t.http().get(`/api/exams/${exam.id}/analysis`).set(bearer(secretary))
     expect(analysis.status).toBe(403)
     expect(JSON.stringify(analysis.body)).not.toContain('"correct"')
-    expect(analysis.body.error.message).toContain('考生')
+    expect(analysis.body.error.message).toContain('您也要参加本场考试')
     expect(await resultsSheets(secretary, exam.id)).not.toContain('题目分析')
     // Nor the stems ahead of her own start: the stats keep the score distribution only.
     const stats = (await t.http().get(`/api/exams/${exam.id}/stats`).set(bearer(secretary))).body
-    expect(stats).toMatchObject({ submitted: 1, questions: [] })
+    expect(stats).toMatchObject({ submitted: 1, questions: [], questionsWithheld: expect.stringContaining('您也要参加本场考试') })
     // The figures she watches while the exam runs stay hers.
     expect((await t.http().get(`/api/exams/${exam.id}/results`).set(bearer(secretary))).status).toBe(200)
     expect((await t.http().get(`/api/exams/${exam.id}/monitor`).set(bearer(secretary))).status).toBe(200)
@@ -110,6 +110,44 @@ describe('a contest made before an exam does not show that exam’s keys', () =>
     await new Promise((r) => setTimeout(r, 300))
     expect(shown).toEqual([])
   })
+
+  it('nor does a running one ask a question that an exam made since holds', async () => {
+    const sec = await t.login('sj_bgs')
+    const judges = await t.db
+      .selectFrom('questions')
+      .select('id')
+      .where('type', '=', 'judge')
+      .where('status', '=', 'published')
+      .orderBy('id', 'desc')
+      .offset(1)
+      .limit(2)
+      .execute()
+    const created = await t
+      .http()
+      .post('/api/contests')
+      .set(bearer(sec))
+      .send({ title: '竞答进行中', orgId: org('办公室党支部').id, questionIds: judges.map((j) => j.id), secondsPerQuestion: 10 })
+    expect(created.status).toBe(201)
+    const host = await connect(t.baseUrl, sec)
+    const phone = await connect(t.baseUrl, await t.login('dy0003'))
+    sockets.push(host, phone)
+    const asked: number[] = []
+    phone.on('contest:question', (p) => asked.push(p.question.id))
+    expect((await phone.timeout(5000).emitWithAck('contest:join', { pin: created.body.pin })).ok).toBe(true)
+    expect((await host.timeout(5000).emitWithAck('contest:host', { contestId: created.body.id })).ok).toBe(true)
+    expect(await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })).toEqual({ ok: true }) // question 1
+    // While the hall is on question 1, the branch gets an exam on question 2.
+    await createOpenExam(t, admin, {
+      title: `竞答进行中的考试 ${Date.now()}`,
+      audienceOrgIds: [org('办公室党支部').id],
+      paper: { questionIds: [judges[1].id], scoreEach: 100 },
+    })
+    expect(await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })).toEqual({ ok: true }) // reveal 1
+    const refused = await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })
+    expect(refused).toMatchObject({ ok: false, error: expect.stringContaining('尚未结束的考试') })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(asked).toEqual([judges[0].id])
+  })
 })
 
 describe('practice sets are not a write flood', () => {
@@ -123,7 +161,8 @@ describe('practice sets are not a write flood', () => {
     for (let i = 0; i < 40; i++) runs.push((await t.http().post('/api/study/challenge').set(bearer(member))).status)
     expect(runs.filter((s) => s === 429).length).toBeGreaterThan(0)
     const stored = await t.db.selectFrom('practice_items').select('question_id').where('user_id', '=', userId).execute()
-    expect(stored.length).toBeLessThanOrEqual(30 * 20 + 30)
+    const perMinute = t.app.limits.earnPerMinute
+    expect(stored.length).toBeLessThanOrEqual(perMinute * 20 + perMinute)
   })
 })
 
@@ -175,10 +214,14 @@ describe('a secretary cannot make or manage a secretary of her own unit', () => 
     const sj = await t.login('sj_bgs')
     const me = (await t.http().get('/api/me').set(bearer(sj))).body
     const unit = '办公室党支部'
+    for (const username of ['sj_peer_demoted', 'sj_peer_renamed', 'sj_peer_listed'])
+      expect((await create(admin, username, org(unit).id, 'secretary')).status).toBe(201)
     const res = await importCsv(sj, [
       `${me.username},${me.name},${unit},书记,`, // herself, unchanged: fine
       `sj_import_puppet,傀儡,${unit},书记,Xc2026!test`, // a new secretary of her unit
-      `sj_bgs_peer,同级书记,${unit},党员,`, // demoting her peer
+      `sj_peer_demoted,测试人员,${unit},党员,`, // demoting a peer
+      `sj_peer_renamed,改了名字,${unit},书记,`, // renaming a peer
+      `sj_peer_listed,测试人员,${unit},书记,`, // a peer listed as she is: fine
       `dy0001,改名,${unit},党员,`, // a member of hers: fine
     ])
     expect(res.status).toBe(200)
@@ -186,6 +229,7 @@ describe('a secretary cannot make or manage a secretary of her own unit', () => 
     expect(messages).toEqual([
       [3, expect.stringContaining('本组织的书记由上级组织或管理员设置')],
       [4, expect.stringContaining('本组织的书记由上级组织或管理员管理')],
+      [5, expect.stringContaining('本组织的书记由上级组织或管理员管理')],
     ])
     const self = await importCsv(sj, [`${me.username},${me.name},${unit},党员,`])
     expect(self.body.errors[0].message).toContain('不能通过导入修改本人的角色或组织')

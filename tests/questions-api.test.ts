@@ -555,8 +555,8 @@ describe('import', () => {
     expect(dry.status).toBe(200)
     expect(dry.body.preview).toMatchObject([{ row: 2, stem: '公式结果：遵义会议在1935年召开。' }])
     expect(dry.body.errors).toEqual([
-      { row: 3, message: '题干：单元格是公式错误（#REF!），请填写文字' },
-      { row: 4, message: '选项B：单元格是公式错误（#N/A），请填写文字' },
+      { row: 3, message: '题干：这一格的公式出错了（显示 #REF!），请直接填写内容' },
+      { row: 4, message: '选项B：这一格的公式出错了（显示 #N/A），请直接填写内容' },
     ])
   })
 

@@ -98,6 +98,15 @@ async function axe(page: Page): Promise<Violation[]> {
   })
 }
 
+/** One line a node: element-plus's ids (#el-id-…) say little, so the element's own html too. */
+const findings = (where: string, violations: Violation[]) =>
+  violations.flatMap((v) =>
+    v.nodes.map(
+      (n) =>
+        `${where}: ${v.id} (${v.impact}) ${n.target.join(' ')} ${n.html.slice(0, 160)} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`,
+    ),
+  )
+
 async function memberPage(large: boolean, viewport = PHONE) {
   const context = await browser.newContext({ viewport, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block' })
   const page = await context.newPage()
@@ -187,12 +196,7 @@ describe('适老化: axe-core on the console', () => {
         await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), undefined, { timeout: 10_000 }).catch(() => {})
         await page.waitForTimeout(500) // charts and transitions
         expect(new URL(page.url()).pathname, 'the page itself, not a redirect').toBe(path.split('?')[0])
-        // One line a node: element-plus's ids (#el-id-…) say little, so the element's own html too.
-        for (const v of await axe(page))
-          for (const n of v.nodes)
-            found.push(
-              `${path}: ${v.id} (${v.impact}) ${n.target.join(' ')} ${n.html.slice(0, 160)} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`,
-            )
+        found.push(...findings(path, await axe(page)))
       }
       expect(found).toEqual([])
       await page.close()
@@ -208,13 +212,7 @@ describe('适老化: axe-core on the console on a phone', () => {
     await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
     await page.waitForURL((u) => !u.pathname.startsWith('/login'))
     const found: string[] = []
-    const check = async (where: string) => {
-      for (const v of await axe(page))
-        for (const n of v.nodes)
-          found.push(
-            `${where}: ${v.id} (${v.impact}) ${n.target.join(' ')} ${n.html.slice(0, 160)} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`,
-          )
-    }
+    const check = async (where: string) => found.push(...findings(where, await axe(page)))
     for (const path of ['/console/exams', '/console/stats', `/console/exams/${ids.done}/results`]) {
       await page.goto(`${server.baseUrl}${path}`)
       await page.waitForLoadState('networkidle')
@@ -256,11 +254,7 @@ describe('适老化: axe-core on the console’s dialogs', () => {
       const dialog = page.locator('.el-dialog:visible, .el-drawer:visible').last()
       await dialog.waitFor()
       await page.waitForTimeout(400) // the opening transition
-      for (const v of await axe(page))
-        for (const n of v.nodes)
-          found.push(
-            `${path} ${opener}: ${v.id} (${v.impact}) ${n.target.join(' ')} ${n.html.slice(0, 160)} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`,
-          )
+      found.push(...findings(`${path} ${opener}`, await axe(page)))
     }
     expect(found).toEqual([])
     await page.close()

@@ -183,10 +183,10 @@ describe('item analysis on the results page', () => {
     await loginAs(desk, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
     await desk.waitForURL((u) => !u.pathname.startsWith('/login'))
     await desk.goto(`${env.server.baseUrl}/console/exams/${exam.id}/results`)
-    await expect
-      .poll(() => desk.locator('[data-test=analysis-withheld]').innerText(), { timeout: 15_000 })
-      .toContain('您也是本场考试的考生')
+    await expect.poll(() => desk.locator('[data-test=analysis-withheld]').innerText(), { timeout: 15_000 }).toContain('您也要参加本场考试')
     expect(await desk.locator('[data-test=analysis-table]').count()).toBe(0)
+    // The per-question table says the same instead of an empty 暂无数据.
+    expect(await desk.locator('[data-test=question-stats]').innerText()).toContain('才能查看各题情况')
     await desk.close()
   })
 })

@@ -247,6 +247,10 @@ describe('the console on a phone', () => {
         )
         const o390 = await overflow(page)
         if (o390) wide.push(`${path} at 390 px: ${o390}`)
+        // 组织's per-unit buttons are tapped with a finger: 44 px each.
+        if (path === '/console/orgs')
+          for (const h of await page.locator('.ops .el-button').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height)))
+            if (h < 44) wide.push(`${path}: a unit's button is ${Math.round(h)} px tall, under 44`)
         // Nor squeezed beside something else: a table takes (nearly) the page's width.
         for (const t of await narrowTables(page)) wide.push(`${path} at 390 px: a table ${t}`)
         // SHOT_ALL=1 photographs every page (to look them over), else a few.

@@ -5,6 +5,23 @@ import { msg as shared } from './messages'
 
 export const msg = {
   ...shared,
+  /** What a screen reader calls the console's filters and pickers (their placeholders vanish once chosen). */
+  filters: {
+    byChannel: '按频道筛选',
+    byKind: '按类型筛选',
+    byStatus: '按状态筛选',
+    byOrg: '按组织筛选',
+    byType: '按题型筛选',
+    byDifficulty: '按难度筛选',
+    byRole: '按角色筛选',
+    byAction: '按操作类型筛选',
+    byReview: '按审核状态筛选',
+    byHandling: '按处理状态筛选',
+    searchPerson: '按姓名或用户名搜索',
+    pickUnit: '选择要查看的单位',
+    pickStatsOrg: '选择要统计的组织',
+    pageSize: '每页显示条数',
+  },
   orgKinds: { department: '机关/部门', branch: '党支部', unit: '直属单位', agency: '派出机构' } as Record<string, string>,
   console: {
     title: '学测管理后台',

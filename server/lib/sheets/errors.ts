@@ -9,3 +9,9 @@ export class FileFormatError extends Error {
     this.name = 'FileFormatError'
   }
 }
+
+/**
+ * What a row's message says of a cell holding a formula error (#REF!, #N/A …): the spreadsheet shows
+ * the code, and the person fixes it by typing the value in.
+ */
+export const formulaErrorText = (code: string) => `这一格的公式出错了（显示 ${code}），请直接填写内容`

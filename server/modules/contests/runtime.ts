@@ -162,13 +162,20 @@ export class ContestRuntime {
   }
 
   /** The host moves on: lobby or reveal → next question (or the podium after the last); a question → its reveal now. */
-  next(caller: GameCaller, contestId: number) {
+  async next(caller: GameCaller, contestId: number) {
     const live = this.live.get(contestId)
     if (!live || !live.hosts.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', '你没有主持这场竞答')
     if (live.phase === 'question') return this.reveal(live)
     if (live.phase === 'ended') throw new AppError(409, 'FINISHED', '本场竞答已结束')
-    if (live.index + 1 < live.questions.length) return this.ask(live, live.index + 1)
-    this.end(live)
+    if (live.index + 1 >= live.questions.length) return this.end(live)
+    // Checked again before each question, not only when the screen opened: an exam made while the
+    // contest runs may hold the next one, and its key would be on the hall screen a moment later.
+    const { index, phase } = live
+    const onExam = await unrevealedOnOpenExams(this.deps, this.lockedFor, live.orgPath, [live.questions[index + 1].id])
+    if (onExam.length) throw onOpenExam(onExam)
+    // Another host's 下一题 (or the reveal timer) moved on while this one was checking.
+    if (live.index !== index || live.phase !== phase) return
+    this.ask(live, index + 1)
   }
 
   private ask(live: Live, index: number) {

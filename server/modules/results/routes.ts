@@ -24,7 +24,9 @@ import { leaderboardMode } from '../privacy/index.js'
 import { resultsXlsx } from './xlsx.js'
 
 /** The item analysis marks each option right or wrong: not for a secretary who can still sit the exam. */
-const TAKER_NO_ANALYSIS = '您也是本场考试的考生：交卷且没有剩余作答机会、或考试结束后，才能查看题目分析'
+const TAKER_NO_ANALYSIS = '您也要参加本场考试。等您交完卷且没有剩余作答次数，或考试结束后，才能查看题目分析。'
+/** The same rule for the per-question table (its stems are the paper). */
+const TAKER_NO_QUESTIONS = '您也要参加本场考试。等您交完卷且没有剩余作答次数，或考试结束后，才能查看各题情况。'
 
 export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
   const deps = app.deps
@@ -118,7 +120,9 @@ export const resultRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = a
       const { exam, audience } = await exams.inScope(req.principal, req.params.id)
       const stats = await examStats(deps.db, exam.id, scopePrefix(req.principal))
       // The questions' stems, before she has started: not for a secretary who can still sit it.
-      return (await mayStillSit(deps, req.principal, exam, audience)) ? { ...stats, questions: [] } : stats
+      return (await mayStillSit(deps, req.principal, exam, audience))
+        ? { ...stats, questions: [], questionsWithheld: TAKER_NO_QUESTIONS }
+        : stats
     },
   )
 

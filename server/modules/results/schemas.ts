@@ -69,6 +69,7 @@ export const StatsBody = Type.Object({
       correctRate: Nullable(Type.Number()),
     }),
   ),
+  questionsWithheld: Type.Optional(Type.String({ description: '各题不列出时的原因（本人仍可参加该考试的书记）' })),
 })
 
 export type ResultRowBody = Static<typeof ResultRowBody>

@@ -9,7 +9,8 @@ import { orgInScope, type Principal } from '../../lib/scope.js'
 import { audit } from '../../lib/audit.js'
 import { listOrgs } from '../orgs/index.js'
 import * as q from './queries.js'
-import { assignProblem, OWN_UNIT_SECRETARY, peerProblem } from './rules.js'
+import { formulaErrorText } from '../../lib/sheets/errors.js'
+import { isOwnUnitSecretary, OWN_UNIT_SECRETARY, peerProblem } from './rules.js'
 import type { ReportProgress } from './progress.js'
 
 export const USER_IMPORT_COLUMNS = ['用户名', '姓名', '组织', '角色', '初始密码'] as const
@@ -149,7 +150,7 @@ export async function importUsers(
     // "#REF!" is not an empty 姓名: say what the cell holds, and check nothing else of that column.
     const formulaError = (k: string) => r.cellErrors?.[k]
     for (const k of USER_IMPORT_COLUMNS) {
-      if (formulaError(k)) problems.push(`${k}：单元格是公式错误（${formulaError(k)}），请填写文字`)
+      if (formulaError(k)) problems.push(`${k}：${formulaErrorText(formulaError(k)!)}`)
     }
     const username = cell(r, '用户名')
     const name = cell(r, '姓名')
@@ -172,19 +173,22 @@ export async function importUsers(
     const prior = existing.get(username)
     if (passwordIssues[index]) problems.push(`初始密码不可用：${passwordIssues[index]}`)
     // A row that leaves an existing person's role and unit as they are (a department's list names its
-    // secretary, and often the importer herself) only corrects the name.
+    // secretary, and often the importer herself) changes no one's standing.
     const changesStanding = !prior || (role !== undefined && role !== prior.role) || (typeof org !== 'string' && org.id !== prior.org_id)
     if (typeof org !== 'string' && role) {
       if (!orgInScope(principal, org.path)) problems.push(`无权向组织“${org.name}”导入人员`)
       if (role === 'admin' && principal.role !== 'admin') problems.push('只有管理员可以导入管理员')
-      if (changesStanding && assignProblem(principal, role, org.path) === OWN_UNIT_SECRETARY) problems.push(OWN_UNIT_SECRETARY)
+      if (changesStanding && isOwnUnitSecretary(principal, role, org.path)) problems.push(OWN_UNIT_SECRETARY)
       if (!org.active) problems.push(`组织“${org.name}”已停用`)
     }
     if (prior?.role === 'admin' && principal.role !== 'admin') problems.push(`用户“${username}”是管理员，无权修改`)
-    else if (prior && changesStanding) {
-      // Staff powers are never used on one's own account; a peer secretary is the level above's.
-      if (prior.id === principal.userId) problems.push('不能通过导入修改本人的角色或组织')
-      else if (peerProblem(principal, prior)) problems.push(`用户“${username}”：${peerProblem(principal, prior)}`)
+    else if (prior?.id === principal.userId) {
+      // Staff powers are never used on one's own account; her own name she may correct.
+      if (changesStanding) problems.push('不能通过导入修改本人的角色或组织')
+    } else if (prior) {
+      // A peer secretary is the level above's, name included (as on the form).
+      const peer = peerProblem(principal, prior)
+      if (peer && (changesStanding || name !== prior.name)) problems.push(`用户“${username}”：${peer}`)
     }
     if (username) seen.set(username, { sheet, row })
 

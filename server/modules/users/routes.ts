@@ -195,8 +195,9 @@ async function readPeople(buffer: Buffer, filename: string): Promise<{ rows: Imp
     if (err instanceof FileFormatError) throw fileError(err.message)
     throw err
   }
-  // Several sheets: every row carries its sheet's name so messages can say where it is.
-  const multiSheet = book.sheets.length > 1
+  // Rows from several sheets carry their sheet's name so messages can say where each is; one people
+  // sheet beside an instructions sheet (our own template) needs only the row number.
+  const multiSheet = tables.length > 1
   const rows: ImportRow[] = tables.flatMap((t) =>
     t.rows.map((cells, i) => ({ ...(multiSheet && { sheet: t.name }), row: i + 2, cells, cellErrors: t.cellErrors.get(i) })),
   )

@@ -13,8 +13,13 @@ export function assignProblem(principal: Principal, role: Role, orgPath: string)
   if (!orgInScope(principal, orgPath)) return '只能管理本组织及下级组织的人员'
   if (role === 'admin' && principal.role !== 'admin') return '只有管理员可以设置管理员'
   if (role === 'auditor' && principal.role !== 'admin') return '只有管理员可以设置审计员'
-  if (role === 'secretary' && principal.role === 'secretary' && orgPath === principal.orgPath) return OWN_UNIT_SECRETARY
+  if (isOwnUnitSecretary(principal, role, orgPath)) return OWN_UNIT_SECRETARY
   return null
+}
+
+/** A secretary giving the secretary role in her own unit (not below it): the level above's to do. */
+export function isOwnUnitSecretary(principal: Principal, role: Role, orgPath: string): boolean {
+  return role === 'secretary' && principal.role === 'secretary' && orgPath === principal.orgPath
 }
 
 export const OWN_UNIT_SECRETARY = '本组织的书记由上级组织或管理员设置'

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs'
 import { OPTION_KEYS, type QuestionInput, type QuestionType } from '../model.js'
 import { toHalfWidth, validateQuestion } from './validate.js'
 import type { ParseResult } from './types.js'
+import { formulaErrorText } from '../../../lib/sheets/errors.js'
 
 export { FileFormatError } from './types.js'
 export { readSpreadsheet, readSpreadsheetTable, type SheetTable } from '../../../lib/sheets/table.js'
@@ -119,7 +120,7 @@ export function parseQuestionRows(
     if (EXAMPLE_MARK.test(get('题型'))) return
     // A row with an error cell is not read further: what the formula should have given is unknown.
     if (broken.length) {
-      for (const c of broken) result.errors.push({ row, message: `${c}：单元格是公式错误（${cellErrors!.get(i)![c]}），请填写文字` })
+      for (const c of broken) result.errors.push({ row, message: `${c}：${formulaErrorText(cellErrors!.get(i)![c])}` })
       return
     }
 
