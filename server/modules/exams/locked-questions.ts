@@ -2,13 +2,35 @@
 // an exam that is still open for her. Practice shows keys, so an open exam's questions stay out of
 // it until she can no longer sit that exam (window closed, or no attempt left and none running).
 // Fixed papers lock their list; rule papers lock every question the rules could draw.
-import { sql } from 'kysely'
+import { sql, type Expression } from 'kysely'
 import type { Deps } from '../../lib/deps.js'
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import type { PaperSpec } from './draw.js'
 import { isInAudience, type ExamCatalog } from './catalog.js'
 import * as q from './queries.js'
+
+/** A person's standing in one exam: attempts made, one running, extra attempts granted. */
+interface Standing {
+  used: number
+  running: boolean
+  extra: number
+}
+
+/** The standing's three columns, for the exam `examId` (a column of the outer query, or an id). */
+const standingColumns = (userId: number, examId: Expression<number> | number) => sql`
+  (select count(*)::int from attempts a where a.exam_id = ${examId} and a.user_id = ${userId}) as used,
+  exists (select 1 from attempts a where a.exam_id = ${examId} and a.user_id = ${userId} and a.status = 'in_progress') as running,
+  coalesce((select extra_attempts from exam_allowances al where al.exam_id = ${examId} and al.user_id = ${userId}), 0) as extra`
+
+/**
+ * The one rule of "still open for her", for an exam that has not closed: an attempt running, or one
+ * left while she is a taker (invited, or she has started it before).
+ */
+function canStillSit(s: Standing, maxAttempts: number, invited: () => boolean): boolean {
+  if (s.running) return true
+  return s.used < maxAttempts + s.extra && (s.used > 0 || invited())
+}
 
 export async function questionsLockedByExams(
   deps: Pick<Deps, 'db' | 'clock'>,
@@ -18,31 +40,20 @@ export async function questionsLockedByExams(
   if (principal.role === 'admin') return new Set() // admins author the bank and never sit exams
   const now = deps.clock.now()
   // Exams not yet closed, with this person's attempt count, open attempt and allowance in one read.
-  const { rows } = await sql<{
-    id: number
-    paper: PaperSpec
-    audience_org_ids: number[]
-    max_attempts: number
-    used: number
-    running: boolean
-    extra: number
-  }>`
-    select e.id, e.paper, e.audience_org_ids, e.max_attempts,
-      (select count(*)::int from attempts a where a.exam_id = e.id and a.user_id = ${principal.userId}) as used,
-      exists (select 1 from attempts a where a.exam_id = e.id and a.user_id = ${principal.userId} and a.status = 'in_progress') as running,
-      coalesce((select extra_attempts from exam_allowances al where al.exam_id = e.id and al.user_id = ${principal.userId}), 0) as extra
+  const { rows } = await sql<{ id: number; paper: PaperSpec; audience_org_ids: number[]; max_attempts: number } & Standing>`
+    select e.id, e.paper, e.audience_org_ids, e.max_attempts, ${standingColumns(principal.userId, sql.ref('e.id'))}
     from exams e where e.closes_at > ${now}`.execute(deps.db)
-  const stillOpen = rows.filter((e) => e.running || e.used < e.max_attempts + e.extra)
+  // Who may still sit an exam is settled before the audience paths are read (most need none).
+  const stillOpen = rows.filter((e) => canStillSit(e, e.max_attempts, () => true))
   if (!stillOpen.length) return new Set()
   const paths = await q.orgPaths(deps.db, [...new Set(stillOpen.flatMap((e) => e.audience_org_ids))])
-  const mine = stillOpen.filter(
-    (e) =>
-      e.running ||
-      e.used > 0 ||
+  const mine = stillOpen.filter((e) =>
+    canStillSit(e, e.max_attempts, () =>
       isInAudience(
         principal.orgPath,
         e.audience_org_ids.map((id) => paths.get(id) ?? '\u0000'),
       ),
+    ),
   )
   const locked = new Set<number>()
   const today = shanghaiDate(now)
@@ -67,14 +78,6 @@ export async function mayStillSit(
 ): Promise<boolean> {
   if (principal.role !== 'secretary') return false
   if (deps.clock.now() >= new Date(exam.closes_at)) return false
-  const { rows } = await sql<{ used: number; running: boolean; extra: number }>`
-    select
-      (select count(*)::int from attempts a where a.exam_id = ${exam.id} and a.user_id = ${principal.userId}) as used,
-      exists (select 1 from attempts a where a.exam_id = ${exam.id} and a.user_id = ${principal.userId} and a.status = 'in_progress') as running,
-      coalesce((select extra_attempts from exam_allowances al where al.exam_id = ${exam.id} and al.user_id = ${principal.userId}), 0) as extra`.execute(
-    deps.db,
-  )
-  const { used, running, extra } = rows[0]
-  if (running) return true
-  return used < exam.max_attempts + extra && (used > 0 || isInAudience(principal.orgPath, audience))
+  const { rows } = await sql<Standing>`select ${standingColumns(principal.userId, exam.id)}`.execute(deps.db)
+  return canStillSit(rows[0], exam.max_attempts, () => isInAudience(principal.orgPath, audience))
 }
