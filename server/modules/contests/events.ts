@@ -6,8 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { RealtimeSocket } from '../../plugins/realtime.js'
 import { TokenBucket } from '../../realtime/flood-guard.js'
 import type { GamesHome } from '../../realtime/games-home.js'
-import type { ExamCatalog } from '../exams/index.js'
-import { lockedByExams } from '../battles/index.js'
+import { questionsLockedInSubtree, type ExamCatalog } from '../exams/index.js'
 import { ContestRuntime } from './runtime.js'
 
 const JOIN_BURST = 5
@@ -24,7 +23,7 @@ export function contestRuntimeOf(app: FastifyInstance): ContestRuntime | undefin
 const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0 && (v as number) <= 2147483647
 
 export function registerContests(app: FastifyInstance, { games, exams }: { games: GamesHome; exams: ExamCatalog }) {
-  const runtime = new ContestRuntime(app.deps, app.io, lockedByExams(app.deps, exams))
+  const runtime = new ContestRuntime(app.deps, app.io, (orgPath) => questionsLockedInSubtree(app.deps, exams, orgPath))
   runtimes.set(app, runtime)
   app.addHook('onClose', async () => runtime.close())
   games.onStepDown(() => runtime.close())

@@ -41,11 +41,6 @@ export async function findOpenByPin(db: Db, pin: string) {
     .executeTakeFirst()
 }
 
-/** Orgs of a subtree, as paths (to ask which questions any of their people has on an open exam). */
-export async function orgsUnder(db: Db, path: string) {
-  return db.selectFrom('orgs').select(['id', 'path']).where('path', 'like', `${path}%`).execute()
-}
-
 export async function questionTypes(db: Db, ids: number[]) {
   if (!ids.length) return []
   return db.selectFrom('questions').select(['id', 'type']).where('id', 'in', ids).execute()

@@ -6,15 +6,14 @@ import { Type } from '@sinclair/typebox'
 import { IdParams, withErrors, withFile } from '../../lib/schemas.js'
 import { scopePrefix } from '../../lib/scope.js'
 import { attachment } from '../../lib/http.js'
-import type { ExamCatalog } from '../exams/index.js'
-import { lockedByExams } from '../battles/index.js'
+import { questionsLockedInSubtree, type ExamCatalog } from '../exams/index.js'
 import { ContestCreate, ContestCreated, ContestItem, ContestQuery, ContestResultRow } from './schemas.js'
 import { contestInScope, createContest, toContestItem } from './service.js'
 import { contestResults, listContests, playerCount } from './queries.js'
 import { contestXlsx, XLSX_MIME } from './xlsx.js'
 
 export const contestRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = async (app, { exams }) => {
-  const lockedFor = lockedByExams(app.deps, exams)
+  const lockedIn = (orgPath: string) => questionsLockedInSubtree(app.deps, exams, orgPath)
 
   app.post(
     '/contests',
@@ -27,7 +26,7 @@ export const contestRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = 
         response: withErrors({ 201: ContestCreated }),
       },
     },
-    async (req, reply) => reply.status(201).send(await createContest(app.deps, lockedFor, req.principal, req.body)),
+    async (req, reply) => reply.status(201).send(await createContest(app.deps, lockedIn, req.principal, req.body)),
   )
 
   app.get(

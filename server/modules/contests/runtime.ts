@@ -13,9 +13,9 @@ import type { RealtimeServer } from '../../plugins/realtime.js'
 import type { GameCaller } from '../../realtime/games-home.js'
 import type { ContestState, LiveRankRow, ServerToClientEvents } from '../../realtime/events-map.js'
 import { answerShapeProblem, grade, loadBankQuestions, shuffleOptions, type PaperQuestion } from '../questions/index.js'
-import { contestPoints, liveQuestion, minReadMs, rankByScore, sendTo, type LockedFor, type ReadingSpeed } from '../battles/index.js'
+import { contestPoints, liveQuestion, minReadMs, rankByScore, sendTo, type ReadingSpeed } from '../battles/index.js'
 import { boardRowsOrNone, maskName } from '../privacy/index.js'
-import { contestInScope, finishContest, onOpenExam, unrevealedOnOpenExams } from './service.js'
+import { contestInScope, finishContest, onOpenExam, unrevealedOnOpenExams, type LockedInSubtree } from './service.js'
 import * as q from './queries.js'
 
 export interface ContestTiming {
@@ -82,8 +82,8 @@ export class ContestRuntime {
   constructor(
     private deps: Deps,
     private io: RealtimeServer,
-    /** Questions an open exam holds for a person: none of them is shown on the hall screen. */
-    private lockedFor: LockedFor,
+    /** Questions an open exam holds for someone of a subtree: none of them is shown on the hall screen. */
+    private lockedIn: LockedInSubtree,
   ) {}
 
   /** The contest in this node's memory, loaded (and its standing restored) on first use. */
@@ -151,7 +151,7 @@ export class ContestRuntime {
     const live = await this.load(contestId)
     // An exam made since the contest was created may hold some of its questions: the hall would see their keys.
     const unrevealed = live.questions.slice(live.phase === 'question' ? live.index : live.index + 1).map((x) => x.id)
-    const onExam = await unrevealedOnOpenExams(this.deps, this.lockedFor, live.orgPath, unrevealed)
+    const onExam = await unrevealedOnOpenExams(this.lockedIn, live.orgPath, unrevealed)
     if (onExam.length) throw onOpenExam(onExam)
     live.hosts.add(caller.socketId)
     const screen = sendTo(this.io, [caller.socketId])
@@ -171,7 +171,7 @@ export class ContestRuntime {
     // Checked again before each question, not only when the screen opened: an exam made while the
     // contest runs may hold the next one, and its key would be on the hall screen a moment later.
     const { index, phase } = live
-    const onExam = await unrevealedOnOpenExams(this.deps, this.lockedFor, live.orgPath, [live.questions[index + 1].id])
+    const onExam = await unrevealedOnOpenExams(this.lockedIn, live.orgPath, [live.questions[index + 1].id])
     if (onExam.length) throw onOpenExam(onExam)
     // Another host's 下一题 (or the reveal timer) moved on while this one was checking.
     if (live.index !== index || live.phase !== phase) return

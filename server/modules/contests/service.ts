@@ -9,33 +9,17 @@ import { orgInScope, type Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { findOrg } from '../orgs/index.js'
-import { drawQuestionIds, publishedAmong, type LockedFor } from '../battles/index.js'
+import { drawQuestionIds, publishedAmong } from '../battles/index.js'
 import { recordActivity } from '../campaign/index.js'
 import type { ContestCreateBody } from './schemas.js'
 import * as q from './queries.js'
 
 /**
- * Questions that someone of the org's subtree could meet on an exam still open: the contest shows
- * every key on the hall's screen, so none of them may be asked. Asked per org of the subtree as a
- * member of it (exam audiences are orgs).
+ * The questions that someone of the org's subtree could meet on an exam still open (the exams
+ * module reads them once for the subtree): the contest shows every key on the hall's screen, so
+ * none of them may be asked.
  */
-async function lockedInSubtree(deps: Deps, lockedFor: LockedFor, orgPath: string): Promise<Set<number>> {
-  const locked = new Set<number>()
-  for (const org of await q.orgsUnder(deps.db, orgPath)) {
-    const asMember: Principal = {
-      userId: 0,
-      sessionId: '',
-      username: '',
-      name: '',
-      role: 'member',
-      orgId: org.id,
-      orgPath: org.path,
-      mustChangePassword: false,
-    }
-    for (const id of await lockedFor(asMember)) locked.add(id)
-  }
-  return locked
-}
+export type LockedInSubtree = (orgPath: string) => Promise<Set<number>>
 
 /** The 409 for questions an open exam holds (at creation, and again when the hall screen opens). */
 export function onOpenExam(ids: number[]) {
@@ -46,20 +30,20 @@ export function onOpenExam(ids: number[]) {
  * The contest's questions not yet revealed that an exam still open in its subtree could ask: an exam
  * made after the contest locks them too, so the host's screen checks again before it shows a key.
  */
-export async function unrevealedOnOpenExams(deps: Deps, lockedFor: LockedFor, orgPath: string, ids: number[]): Promise<number[]> {
+export async function unrevealedOnOpenExams(lockedIn: LockedInSubtree, orgPath: string, ids: number[]): Promise<number[]> {
   if (!ids.length) return []
-  const locked = await lockedInSubtree(deps, lockedFor, orgPath)
+  const locked = await lockedIn(orgPath)
   return ids.filter((id) => locked.has(id))
 }
 
 const TAPPABLE = new Set(['single', 'multiple', 'judge'])
 
-export async function createContest(deps: Deps, lockedFor: LockedFor, principal: Principal, body: ContestCreateBody) {
+export async function createContest(deps: Deps, lockedIn: LockedInSubtree, principal: Principal, body: ContestCreateBody) {
   const org = await findOrg(deps.db, body.orgId)
   if (!org) throw notFound('组织')
   if (!orgInScope(principal, org.path)) throw forbidden('只能为本组织及下级组织创建竞答')
   const today = shanghaiDate(deps.clock.now())
-  const locked = await lockedInSubtree(deps, lockedFor, org.path)
+  const locked = await lockedIn(org.path)
   let ids = body.questionIds
   if (new Set(ids).size !== ids.length) throw validationError('questionIds：题目重复', [{ field: 'questionIds', message: '题目重复' }])
   if (!ids.length) {

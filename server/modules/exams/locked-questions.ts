@@ -66,6 +66,40 @@ export async function questionsLockedByExams(
 }
 
 /**
+ * Every question that someone of the subtree at `orgPath` could still meet on an open exam: the
+ * questions of each exam not yet closed whose audience reaches into the subtree (an audience org
+ * above it, or one inside it). Read once for the whole subtree, for screens that show keys to a
+ * hall of people (a contest), where asking person by person is not possible.
+ */
+export async function questionsLockedInSubtree(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  exams: ExamCatalog,
+  orgPath: string,
+): Promise<Set<number>> {
+  const now = deps.clock.now()
+  const open = await deps.db
+    .selectFrom('exams')
+    .select(['id', 'paper', 'audience_org_ids'])
+    .where('closes_at', '>', now)
+    .where('max_attempts', '>', 0)
+    .execute()
+  if (!open.length) return new Set()
+  const paths = await q.orgPaths(deps.db, [...new Set(open.flatMap((e) => e.audience_org_ids as number[]))])
+  const reaches = (audience: number[]) =>
+    audience.some((id) => {
+      const path = paths.get(id)
+      return !!path && (orgPath.startsWith(path) || path.startsWith(orgPath))
+    })
+  const locked = new Set<number>()
+  const today = shanghaiDate(now)
+  for (const exam of open.filter((e) => reaches(e.audience_org_ids as number[]))) {
+    const pool = await exams.drawPool(exam.id, exam.paper as PaperSpec, today)
+    for (const ids of pool.candidates) for (const id of ids) locked.add(id)
+  }
+  return locked
+}
+
+/**
  * Whether a secretary can still sit this exam: her unit is invited (or she has started it), it has
  * not closed, and she has an attempt running or one left. Staff views that carry the key (the item
  * analysis marks each option right or wrong) wait until she cannot; admins never sit exams.
