@@ -67,9 +67,22 @@ describe('组织工作通报 in the console', () => {
         /* no notice for her */
       })
     if (!page.url().includes('/console')) await page.goto(`${server.baseUrl}/console`)
-    await page.locator('[data-test=console-notifications]').click()
-    const entry = page.locator('.el-drawer li.item', { hasText: mine.title })
-    await expect.poll(() => entry.count(), { timeout: 10_000 }).toBe(1)
+    await page.waitForLoadState('networkidle')
+    // Once in CI (2026-12-06) the drawer was gone again by the time its entry was to be clicked, the
+    // console still settling on its first page; so the bell is pressed until the entry is on screen.
+    const drawer = page.locator('.el-drawer', { hasText: '消息通知' })
+    const entry = drawer.locator('li.item', { hasText: mine.title })
+    await expect
+      .poll(
+        async () => {
+          if (await entry.isVisible()) return true
+          if (!(await drawer.isVisible())) await page.locator('[data-test=console-notifications]').click()
+          return false
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true)
+    expect(await entry.count()).toBe(1)
     await shot(page, 'console-bulletin-notification')
     await entry.click()
     await page.waitForURL((u) => u.pathname === '/console/bulletins' && u.searchParams.get('id') === String(mine.id))
