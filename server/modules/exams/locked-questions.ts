@@ -55,9 +55,14 @@ export async function questionsLockedByExams(
       ),
     ),
   )
+  return questionsOf(exams, mine, now)
+}
+
+/** Every question these exams' papers could hold (a fixed list, or all that their rules could draw). */
+async function questionsOf(exams: ExamCatalog, list: { id: number; paper: PaperSpec }[], now: Date): Promise<Set<number>> {
   const locked = new Set<number>()
   const today = shanghaiDate(now)
-  for (const exam of mine) {
+  for (const exam of list) {
     // The draw pool is the exam's own short-lived cache: exam day's starts and practice share it.
     const pool = await exams.drawPool(exam.id, exam.paper, today)
     for (const ids of pool.candidates) for (const id of ids) locked.add(id)
@@ -90,13 +95,12 @@ export async function questionsLockedInSubtree(
       const path = paths.get(id)
       return !!path && (orgPath.startsWith(path) || path.startsWith(orgPath))
     })
-  const locked = new Set<number>()
-  const today = shanghaiDate(now)
-  for (const exam of open.filter((e) => reaches(e.audience_org_ids as number[]))) {
-    const pool = await exams.drawPool(exam.id, exam.paper as PaperSpec, today)
-    for (const ids of pool.candidates) for (const id of ids) locked.add(id)
-  }
-  return locked
+  const reaching = open.filter((e) => reaches(e.audience_org_ids as number[]))
+  return questionsOf(
+    exams,
+    reaching.map((e) => ({ id: e.id, paper: e.paper as PaperSpec })),
+    now,
+  )
 }
 
 /**

@@ -180,21 +180,18 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 /** The data rows of the file's people sheets, each with its place, and notes on the sheets left out. 400 for a file that has none. */
 async function readPeople(buffer: Buffer, filename: string): Promise<{ rows: ImportRow[]; notes: string[] }> {
-  const fileError = (message: string) => validationError(message, [{ field: 'file', message }])
-  let book: SpreadsheetBook
-  try {
-    book = await readSpreadsheetBook(buffer, filename)
-  } catch (err) {
-    if (err instanceof FileFormatError) throw fileError(err.message)
-    throw err
+  // The reader's and the row limit's refusals are the file's fault: a 400 naming the file.
+  const asFileError = async <T>(read: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await read()
+    } catch (err) {
+      if (err instanceof FileFormatError) throw validationError(err.message, [{ field: 'file', message: err.message }])
+      throw err
+    }
   }
+  const book: SpreadsheetBook = await asFileError(() => readSpreadsheetBook(buffer, filename))
   const { tables, notes } = peopleSheets(book)
-  try {
-    assertRowTotal(tables)
-  } catch (err) {
-    if (err instanceof FileFormatError) throw fileError(err.message)
-    throw err
-  }
+  await asFileError(() => assertRowTotal(tables))
   // Rows from several sheets carry their sheet's name so messages can say where each is; one people
   // sheet beside an instructions sheet (our own template) needs only the row number.
   const multiSheet = tables.length > 1
