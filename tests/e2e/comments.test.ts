@@ -3,7 +3,7 @@
 // and her 发表观点 point. And the results page draws the item analysis of an exam.
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { DESKTOP, PHONE, api as apiJson, loginAs, shot, tokenFor, useBrowserServer } from '../helpers/browser.js'
+import { DESKTOP, PHONE, api as apiJson, createOpenExam, loginAs, shot, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
@@ -93,17 +93,10 @@ describe('item analysis on the results page', () => {
     const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
     const branch = (await api('GET', '/api/orgs', admin)).find((o: any) => o.name === '办公室党支部')
     const judges = (await api('GET', `/api/questions?type=judge&pageSize=${count}`, admin)).items
-    return api('POST', '/api/exams', admin, {
+    return createOpenExam(env.server, admin, {
       title,
-      opensAt: new Date(Date.now() - 60_000).toISOString(),
-      closesAt: new Date(Date.now() + 3_600_000).toISOString(),
-      durationMinutes: 30,
       audienceOrgIds: [branch.id],
       passScore: 60,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
       paper: { questionIds: judges.map((q: any) => q.id), scoreEach: 100 / count },
     })
   }

@@ -2,7 +2,18 @@
 // 320 px phone and a 1366 px desktop. Screenshots: tests/.artifacts/screenshots/exam-day-*.png
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { DESKTOP, PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer, api as apiJson, tokenFor } from '../helpers/browser.js'
+import {
+  DESKTOP,
+  PHONE,
+  launchBrowser,
+  loginAs,
+  shot,
+  startServer,
+  type E2EServer,
+  api as apiJson,
+  createOpenExam,
+  tokenFor,
+} from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const SMALL_PHONE = { width: 320, height: 640 }
@@ -26,17 +37,11 @@ afterAll(async () => {
 
 async function newExam(opts: { opensInMs?: number; title?: string } = {}) {
   const now = Date.now()
-  return apiJson(server, 'POST', '/api/exams', admin, {
+  return createOpenExam(server, admin, {
     title: opts.title ?? `考试日测试 ${++seq}`,
     opensAt: new Date(now + (opts.opensInMs ?? -60_000)).toISOString(),
-    closesAt: new Date(now + 3_600_000).toISOString(),
-    durationMinutes: 30,
     audienceOrgIds: [branchId],
     passScore: 30,
-    maxAttempts: 1,
-    shuffleQuestions: false,
-    shuffleOptions: false,
-    releaseResults: 'immediately',
     paper: {
       rules: [
         { type: 'judge', count: 2, scoreEach: 20 },

@@ -14,6 +14,7 @@ import {
   startServer,
   type E2EServer,
   api as apiJson,
+  createOpenExam,
   callApi,
   tokenFor,
 } from '../helpers/browser.js'
@@ -47,17 +48,12 @@ const pickerText = (d: Date) =>
     minute: '2-digit',
   }).format(d)
 const newExam = (title: string, opensInMs = -60_000) =>
-  apiJson(server, 'POST', '/api/exams', admin, {
+  createOpenExam(server, admin, {
     title,
     opensAt: new Date(Date.now() + opensInMs).toISOString(),
-    closesAt: new Date(Date.now() + 3_600_000).toISOString(),
     durationMinutes: 20,
     audienceOrgIds: [branchId],
     passScore: 0,
-    maxAttempts: 1,
-    shuffleQuestions: false,
-    shuffleOptions: false,
-    releaseResults: 'immediately',
     paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
   })
 

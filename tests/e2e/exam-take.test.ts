@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
+import { PHONE, loginAs, shot, api as apiJson, createOpenExam, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
@@ -9,18 +9,11 @@ const api = (path: string, token: string, body?: unknown) => apiJson(env.server,
 async function openExam(title: string, rules: { type: string; count: number; scoreEach: number }[]) {
   const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
   const orgs = await api('/api/orgs', admin)
-  const now = Date.now()
-  const exam = await api('/api/exams', admin, {
+  const exam = await createOpenExam(env.server, admin, {
     title,
-    opensAt: new Date(now - 60_000).toISOString(),
-    closesAt: new Date(now + 3_600_000).toISOString(),
     durationMinutes: 20,
     audienceOrgIds: [orgs.find((o: any) => o.name === '办公室党支部').id],
     passScore: 30,
-    maxAttempts: 1,
-    shuffleQuestions: false,
-    shuffleOptions: false,
-    releaseResults: 'immediately',
     paper: { rules },
   })
   expect(exam.id).toBeGreaterThan(0)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { DESKTOP, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
+import { DESKTOP, loginAs, shot, api as apiJson, createOpenExam, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
@@ -23,18 +23,12 @@ describe('the secretary watches an exam live', () => {
     const admin = await login(DEMO_ADMIN.username, DEMO_ADMIN.password)
     const orgs = await api('GET', '/api/orgs', admin)
     const root = orgs.find((o: any) => o.parentId === null)
-    const now = Date.now()
-    const exam = await api('POST', '/api/exams', admin, {
+    const exam = await createOpenExam(env.server, admin, {
       title: '党史知识集中测试（监控）',
-      opensAt: new Date(now - 60_000).toISOString(),
-      closesAt: new Date(now + 3_600_000).toISOString(),
-      durationMinutes: 30,
       audienceOrgIds: [root.id],
       passScore: 60,
-      maxAttempts: 1,
       shuffleQuestions: true,
       shuffleOptions: true,
-      releaseResults: 'immediately',
       paper: { rules: [{ type: 'judge', count: 5, scoreEach: 20 }] },
     })
     // dy0020 belongs to another branch (政策法规处党支部), outside sj_bgs's 办公室党支部.
@@ -81,18 +75,10 @@ describe('the secretary watches an exam live', () => {
   it('reads 已答题数 again every 20 s while someone is answering, since saving an answer pushes nothing', async () => {
     const admin = await login(DEMO_ADMIN.username, DEMO_ADMIN.password)
     const branch = (await api('GET', '/api/orgs', admin)).find((o: any) => o.name === '办公室党支部')
-    const now = Date.now()
-    const exam = await api('POST', '/api/exams', admin, {
+    const exam = await createOpenExam(env.server, admin, {
       title: '党史知识集中测试（监控·作答进度）',
-      opensAt: new Date(now - 60_000).toISOString(),
-      closesAt: new Date(now + 3_600_000).toISOString(),
-      durationMinutes: 30,
       audienceOrgIds: [branch.id],
       passScore: 60,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
       paper: { rules: [{ type: 'judge', count: 5, scoreEach: 20 }] },
     })
     const page = await env.browser.newPage({ viewport: DESKTOP })

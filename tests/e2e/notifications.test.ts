@@ -3,7 +3,17 @@
 // instead of waiting half an hour; the notice job is the one every node runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { PHONE, api as apiJson, launchBrowser, loginAs, shot, startServer, tokenFor, type E2EServer } from '../helpers/browser.js'
+import {
+  PHONE,
+  api as apiJson,
+  createOpenExam,
+  launchBrowser,
+  loginAs,
+  shot,
+  startServer,
+  tokenFor,
+  type E2EServer,
+} from '../helpers/browser.js'
 import { ManualClock } from '../../server/lib/clock.js'
 import { runNotificationJob } from '../../server/modules/notifications/index.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
@@ -27,17 +37,14 @@ describe('notifications on a phone', () => {
     const admin = await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password)
     const orgs = await api('GET', '/api/orgs', admin)
     const branch = orgs.find((o: any) => o.name === '办公室党支部')
-    const exam = await api('POST', '/api/exams', admin, {
+    const exam = await createOpenExam(server, admin, {
       title: '党史知识集中测试（提醒）',
       opensAt: new Date(clock.now().getTime() + 40 * 60_000).toISOString(),
       closesAt: new Date(clock.now().getTime() + 160 * 60_000).toISOString(),
-      durationMinutes: 30,
       audienceOrgIds: [branch.id],
       passScore: 60,
-      maxAttempts: 1,
       shuffleQuestions: true,
       shuffleOptions: true,
-      releaseResults: 'immediately',
       paper: { rules: [{ type: 'judge', count: 5, scoreEach: 20 }] },
     })
 

@@ -13,7 +13,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { PHONE, launchBrowser, loginAs, startServer, type E2EServer, api as apiJson, tokenFor } from '../helpers/browser.js'
+import { PHONE, launchBrowser, loginAs, startServer, type E2EServer, api as apiJson, createOpenExam, tokenFor } from '../helpers/browser.js'
 import { ARTIFACTS } from '../helpers/template-db.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
@@ -31,17 +31,10 @@ beforeAll(async () => {
   const admin = await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password)
   const branch = (await apiJson(server, 'GET', '/api/orgs', admin)).find((o: any) => o.name === '办公室党支部').id
   examId = (
-    await apiJson(server, 'POST', '/api/exams', admin, {
+    await createOpenExam(server, admin, {
       title: '性能测量',
-      opensAt: new Date(Date.now() - 60_000).toISOString(),
-      closesAt: new Date(Date.now() + 3_600_000).toISOString(),
-      durationMinutes: 30,
       audienceOrgIds: [branch],
       passScore: 0,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
       paper: {
         rules: [
           { type: 'single', count: 20, scoreEach: 2 },

@@ -9,6 +9,7 @@ import { buildApp, DEFAULT_WEB_DIST } from '../../server/app.js'
 import { openTestDatabase, ARTIFACTS } from './template-db.js'
 import type { Clock } from '../../server/lib/clock.js'
 import { systemClock } from '../../server/lib/clock.js'
+import { openExamBody, type OpenExamFields } from './exam-body.js'
 
 export const SCREENSHOTS = path.join(ARTIFACTS, 'screenshots')
 export const PHONE = { width: 390, height: 844 }
@@ -106,6 +107,11 @@ export async function api(
   const res = await callApi(server, method, path, token, body)
   if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`)
   return res.body
+}
+
+/** An exam open now, made by an admin over the API; see openExamBody for the settings a test does not name. */
+export async function createOpenExam(server: Pick<E2EServer, 'baseUrl'>, adminToken: string, fields: OpenExamFields): Promise<any> {
+  return api(server, 'POST', '/api/exams', adminToken, openExamBody(fields))
 }
 
 export async function tokenFor(server: Pick<E2EServer, 'baseUrl'>, username: string, password: string): Promise<string> {
