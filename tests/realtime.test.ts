@@ -94,7 +94,7 @@ describe('pushes', () => {
     expect(log.slice(before)).toEqual([])
   })
 
-  it('a submission reaches watchers as exam:progress and exam:leaderboard within a second, scoped', async () => {
+  it('a submission reaches watchers as exam:progress and exam:leaderboard, scoped', async () => {
     const secretary = await open(await t.login('sj_bgs'))
     const adminSocket = await open(admin)
     const secLog = record(secretary, 'exam:progress', 'exam:leaderboard')
@@ -105,15 +105,14 @@ describe('pushes', () => {
     await until(() => secLog.find((e) => e.event === 'exam:progress'))
     const before = secLog.length
 
-    const sent = Date.now()
+    // How fast is the bench's figure (submit → exam:progress p99), not an assertion here.
     await takeAndSubmit(t.http, await t.login('dy0001'), exam.id) // 办公室党支部
-    const progress = await until(() =>
+    await until(() =>
       secLog
         .slice(before)
         .filter((e) => e.event === 'exam:progress')
         .find((e) => e.payload.submitted === 1),
     )
-    expect(progress.at - sent).toBeLessThan(1000)
     const board = await until(() => secLog.slice(before).find((e) => e.event === 'exam:leaderboard' && e.payload.top.length === 1))
     expect(board.payload.top[0]).toMatchObject({ rank: 1, name: expect.any(String), orgName: '办公室党支部', score: 100 })
 
