@@ -4,7 +4,7 @@
 // xlsx reader) names her branch and carries the figures the server stored for her.
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { DESKTOP, api as apiJson, loginAs, shot, tokenFor, useBrowserServer } from '../helpers/browser.js'
+import { DESKTOP, api as apiJson, createOpenExam, loginAs, shot, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { ManualClock } from '../../server/lib/clock.js'
 import { readSheetGrid } from '../../server/lib/sheets/read-sheet.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
@@ -29,17 +29,12 @@ describe('组织工作通报 in the console', () => {
     clock.set(tuesdayOfLastWeek(realNow))
     let admin = await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password)
     const branch = ((await api('GET', '/api/orgs', admin)) as { id: number; name: string }[]).find((o) => o.name === '办公室党支部')!
-    const exam = await api('POST', '/api/exams', admin, {
+    const exam = await createOpenExam(env.server, admin, {
       title: '党史知识集中测试（通报）',
       opensAt: clock.now().toISOString(),
       closesAt: new Date(clock.now().getTime() + 3 * 3_600_000).toISOString(),
-      durationMinutes: 30,
       audienceOrgIds: [branch.id],
       passScore: 0,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
       paper: { rules: [{ type: 'judge', count: 2, scoreEach: 50 }] },
     })
     const taker = await tokenFor(server, 'dy0001', DEMO_PASSWORD)
@@ -69,17 +64,22 @@ describe('组织工作通报 in the console', () => {
     if (!page.url().includes('/console')) await page.goto(`${server.baseUrl}/console`)
     await page.waitForLoadState('networkidle')
     // Once in CI (2026-12-06) the drawer was gone again by the time its entry was to be clicked, the
-    // console still settling on its first page; so the bell is pressed until the entry is on screen.
+    // console still settling on its first page; so the bell is pressed again if the drawer is not
+    // open — but only after giving the last press time to open it: a press while the drawer is
+    // still appearing lands on its backdrop and closes it (seen on a loaded machine).
     const drawer = page.locator('.el-drawer', { hasText: '消息通知' })
     const entry = drawer.locator('li.item', { hasText: mine.title })
     await expect
       .poll(
         async () => {
           if (await entry.isVisible()) return true
-          if (!(await drawer.isVisible())) await page.locator('[data-test=console-notifications]').click()
+          if (!(await drawer.isVisible())) {
+            await page.locator('[data-test=console-notifications]').click()
+            await drawer.waitFor({ timeout: 5_000 }).catch(() => undefined)
+          }
           return false
         },
-        { timeout: 15_000 },
+        { timeout: 30_000 },
       )
       .toBe(true)
     expect(await entry.count()).toBe(1)

@@ -5,11 +5,14 @@ import { router } from './router'
 import { recoverFromStaleBuild, registerServiceWorker } from './deploy'
 import { fetchEarly } from './api/early'
 import { useAuthStore } from './stores/auth'
+import { ignoreDoubleClicksOnBackdrops } from './lib/backdrop-clicks'
 import './styles.css'
 
 // After a redeploy a page still running the old build asks for chunks that no longer exist: reload
 // once into the new build (the exam's unsent answers stay queued in localStorage).
 recoverFromStaleBuild(router)
+// A double-click on a button must not open its dialog and close it again at once.
+ignoreDoubleClicksOnBackdrops()
 
 const app = createApp(App)
 app.use(createPinia())
