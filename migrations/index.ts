@@ -24,6 +24,7 @@ import * as contestHostNode from './2026-12-03-62-contest-host-node.js'
 import * as awardPoints from './2026-12-04-01-award-points.js'
 import * as saveAnswers from './2026-12-05-01-save-answers.js'
 import * as importProgress from './2026-12-06-01-import-progress.js'
+import * as contestSkipped from './2026-12-06-02-contest-skipped.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-01-award-points': awardPoints,
   '2026-12-05-01-save-answers': saveAnswers,
   '2026-12-06-01-import-progress': importProgress,
+  '2026-12-06-02-contest-skipped': contestSkipped,
 }

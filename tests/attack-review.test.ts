@@ -1,12 +1,15 @@
 // Attacks found in a route-by-route review, each refused now. Secretaries sit their own branch's
 // exams (the matrix's secIn starts attempts), so staff views that carry an exam's key must not
 // reach a secretary who can still sit it; and a contest's key screen must not ask a question that
-// an exam opened since the contest was made now holds.
+// an exam opened since the contest was made now holds — it skips it, and only its own host can
+// make it do so, however often she presses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
-import { connect, type ClientSocket } from './helpers/sockets.js'
+import { connect, until, type ClientSocket } from './helpers/sockets.js'
+import { recordAll } from './helpers/live-games.js'
+import { contestRuntimeOf } from '../server/modules/contests/index.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
 let t: TestContext
@@ -75,7 +78,7 @@ describe('item analysis is no key for a secretary who can still sit the exam', (
 })
 
 describe('a contest made before an exam does not show that exam’s keys', () => {
-  it('opening the hall screen is refused once an open exam holds one of its questions', async () => {
+  it('the hall screen opens, but the first question is not asked while an open exam holds it', async () => {
     const sec = await t.login('sj_bgs')
     const judge = await t.db
       .selectFrom('questions')
@@ -104,14 +107,17 @@ describe('a contest made before an exam does not show that exam’s keys', () =>
     phone.on('contest:question', (p) => shown.push(p))
     phone.on('contest:reveal', (p) => shown.push(p))
     expect((await phone.timeout(5000).emitWithAck('contest:join', { pin: created.body.pin })).ok).toBe(true)
+    // The screen opens (it shows no question yet) and names the question an exam holds …
     const hosted = await host.timeout(5000).emitWithAck('contest:host', { contestId: created.body.id })
-    expect(hosted).toMatchObject({ ok: false, error: expect.stringContaining('考试') })
-    expect(await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })).toMatchObject({ ok: false })
+    expect(hosted).toEqual({ ok: true, pin: created.body.pin, players: 1, lockedAhead: [0] })
+    // … but its only question is never asked: nothing to play, so the start is refused.
+    const started = await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })
+    expect(started).toMatchObject({ ok: false, error: expect.stringContaining('考试结束后才能开始') })
     await new Promise((r) => setTimeout(r, 300))
     expect(shown).toEqual([])
   })
 
-  it('nor does a running one ask a question that an exam made since holds', async () => {
+  it('nor does a running one ask a question that an exam made since holds: it skips it', async () => {
     const sec = await t.login('sj_bgs')
     const judges = await t.db
       .selectFrom('questions')
@@ -133,6 +139,7 @@ describe('a contest made before an exam does not show that exam’s keys', () =>
     sockets.push(host, phone)
     const asked: number[] = []
     phone.on('contest:question', (p) => asked.push(p.question.id))
+    const log = recordAll(phone)
     expect((await phone.timeout(5000).emitWithAck('contest:join', { pin: created.body.pin })).ok).toBe(true)
     expect((await host.timeout(5000).emitWithAck('contest:host', { contestId: created.body.id })).ok).toBe(true)
     expect(await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })).toEqual({ ok: true }) // question 1
@@ -143,10 +150,91 @@ describe('a contest made before an exam does not show that exam’s keys', () =>
       paper: { questionIds: [judges[1].id], scoreEach: 100 },
     })
     expect(await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })).toEqual({ ok: true }) // reveal 1
-    const refused = await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })
-    expect(refused).toMatchObject({ ok: false, error: expect.stringContaining('尚未结束的考试') })
-    await new Promise((r) => setTimeout(r, 300))
+    // Question 2 was the last: skipped, and the podium comes instead of a wait for the exam to close.
+    expect(await host.timeout(5000).emitWithAck('contest:next', { contestId: created.body.id })).toEqual({ ok: true })
+    await until(() => log.find((e) => e.event === 'contest:end'))
+    expect(log.filter((e) => e.event === 'contest:skipped').map((e) => e.payload)).toEqual([
+      { contestId: created.body.id, indices: [1], skipped: [1] },
+    ])
     expect(asked).toEqual([judges[0].id])
+  })
+})
+
+describe('skipping a held question is the host’s alone, and a flood of presses skips once', () => {
+  it('a player, or a secretary of another branch, cannot make it skip; the host’s burst reads the open exams once', async () => {
+    const sec = await t.login('sj_bgs')
+    const judges = await t.db
+      .selectFrom('questions')
+      .select('id')
+      .where('type', '=', 'judge')
+      .where('status', '=', 'published')
+      .orderBy('id', 'desc')
+      .offset(5)
+      .limit(3)
+      .execute()
+    const created = await t
+      .http()
+      .post('/api/contests')
+      .set(bearer(sec))
+      .send({ title: '跳题只归主持人', orgId: org('办公室党支部').id, questionIds: judges.map((j) => j.id), secondsPerQuestion: 30 })
+    expect(created.status).toBe(201)
+    const contestId = created.body.id
+    const host = await connect(t.baseUrl, sec)
+    const phone = await connect(t.baseUrl, await t.login('dy0004'))
+    const stranger = await connect(t.baseUrl, await t.login('sj_dzxx')) // 电子信息处党支部's secretary
+    sockets.push(host, phone, stranger)
+    const log = recordAll(phone)
+    const next = (s: ClientSocket) => s.timeout(5000).emitWithAck('contest:next', { contestId })
+    expect((await phone.timeout(5000).emitWithAck('contest:join', { pin: created.body.pin })).ok).toBe(true)
+    expect((await host.timeout(5000).emitWithAck('contest:host', { contestId })).ok).toBe(true)
+    expect(await next(host)).toEqual({ ok: true }) // question 1
+    expect(await next(host)).toEqual({ ok: true }) // its reveal
+    await createOpenExam(t, admin, {
+      title: `跳题攻击 ${Date.now()}`,
+      audienceOrgIds: [org('办公室党支部').id],
+      paper: { questionIds: [judges[1].id], scoreEach: 100 },
+    })
+
+    // Count the reads of the open exams from here on, each made slow enough for a burst to meet it.
+    const runtime = contestRuntimeOf(t.app) as any
+    const lockedIn = runtime.lockedIn
+    let reads = 0
+    runtime.lockedIn = async (orgPath: string) => {
+      reads++
+      await new Promise((r) => setTimeout(r, 300))
+      return lockedIn(orgPath)
+    }
+    try {
+      // The player presses 下一题 in a flood; the other branch's secretary tries to host, then to press.
+      const fromPlayer = await Promise.all(Array.from({ length: 30 }, () => next(phone)))
+      expect(fromPlayer.every((r) => !r.ok)).toBe(true)
+      expect(await stranger.timeout(5000).emitWithAck('contest:host', { contestId })).toMatchObject({ ok: false })
+      expect(await next(stranger)).toMatchObject({ ok: false })
+      expect(reads).toBe(0)
+      const row = await t.db.selectFrom('contests').select('skipped').where('id', '=', contestId).executeTakeFirstOrThrow()
+      expect(row.skipped).toEqual([])
+      expect(log.filter((e) => e.event === 'contest:skipped' || e.event === 'contest:question')).toHaveLength(1) // question 1 only
+
+      // The host's burst: one step, one read, one skip, one question, one audit entry.
+      const burst = await Promise.all(Array.from({ length: 15 }, () => next(host)))
+      expect(burst.every((r) => r.ok)).toBe(true)
+      expect(reads).toBe(1)
+      await new Promise((r) => setTimeout(r, 300))
+      const moves = log.filter((e) => e.event === 'contest:skipped' || e.event === 'contest:question').slice(1)
+      expect(moves.map((e) => [e.event, e.payload.index ?? e.payload.indices])).toEqual([
+        ['contest:skipped', [1]],
+        ['contest:question', 2],
+      ])
+      const audited = await t.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'contest.skip')
+        .where('target_id', '=', String(contestId))
+        .execute()
+      expect(audited).toHaveLength(1)
+    } finally {
+      runtime.lockedIn = lockedIn
+    }
   })
 })
 

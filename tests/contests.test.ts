@@ -1,9 +1,13 @@
 // 现场竞答 with real socket.io clients: a host and 30 phones — join by PIN, questions timed by the
 // server, Kahoot scoring, reveals with counts and the top five, late joiners, a dropped phone
-// rejoining with its score, the podium, results and their export, the ledger activity; and the
-// attacks (answers after the reveal, another contest, a player playing host, other scopes).
+// rejoining with its score, the podium, results and their export, the ledger activity; a question
+// that an exam opened mid-game holds, skipped (never shown, never scored, kept skipped across a
+// restart); and the attacks (answers after the reveal, another contest, a player playing host,
+// other scopes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import ExcelJS from 'exceljs'
+import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
+import { createOpenExam } from './helpers/exams.js'
 import { connect, until, type ClientSocket } from './helpers/sockets.js'
 import { keyFor, keysSentEarly, recordAll, wrongFor, type Received } from './helpers/live-games.js'
 import { contestRuntimeOf } from '../server/modules/contests/index.js'
@@ -274,5 +278,223 @@ describe('attacks', () => {
     // Joining in a flood is refused before it reaches the database.
     const floods = await Promise.all(Array.from({ length: 10 }, () => ack(stranger.socket, 'contest:join', { pin: '000000' })))
     expect(floods.some((r) => r.error?.includes('频繁'))).toBe(true)
+  })
+})
+
+describe('a question an exam opened mid-game holds is skipped', () => {
+  // 政策法规处党支部: no other test of this file opens an exam for it or its units.
+  const BRANCH = '政策法规处党支部'
+  const SECRETARY = 'sj_zcfg'
+  let used = 0
+  /** Published single-choice questions no other test here uses (with options, so a leak of one shows). */
+  async function freshSingles(n: number) {
+    const rows = await t.db
+      .selectFrom('questions')
+      .select(['id', 'stem', 'options'])
+      .where('type', '=', 'single')
+      .where('status', '=', 'published')
+      .orderBy('id', 'desc')
+      .offset(used)
+      .limit(n)
+      .execute()
+    used += n
+    return rows
+  }
+  async function members(n: number) {
+    const rows = await t.db
+      .selectFrom('users')
+      .select('username')
+      .where('org_id', '=', org(BRANCH).id)
+      .where('role', '=', 'member')
+      .orderBy('username')
+      .limit(n)
+      .execute()
+    return Promise.all(rows.map((r) => phone(r.username)))
+  }
+  async function create(sec: string, questionIds: number[]) {
+    const res = await t
+      .http()
+      .post('/api/contests')
+      .set(bearer(sec))
+      .send({ title: `跳题竞答 ${Date.now()}`, orgId: org(BRANCH).id, questionIds, secondsPerQuestion: 20 })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return res.body as { id: number; pin: string }
+  }
+  const lockOnExam = (questionIds: number[]) =>
+    createOpenExam(t, admin, {
+      title: `竞答进行中开考 ${Date.now()}`,
+      audienceOrgIds: [org(BRANCH).id],
+      paper: { questionIds, scoreEach: 100 },
+    })
+  async function hall(sec: string, contestId: number) {
+    const socket = await connect(t.baseUrl, sec)
+    sockets.push(socket)
+    const h = { socket, log: recordAll(socket) }
+    return { ...h, hosted: await ack(socket, 'contest:host', { contestId }) }
+  }
+  /** Everyone answers the open question `index`: those in `right` rightly, the others wrongly. */
+  async function answer(contestId: number, index: number, who: Phone[], right: Phone[]) {
+    const q = (await until(() => seen(who[0], 'contest:question').find((e) => e.payload.index === index))).payload
+    for (const p of who) {
+      const value = right.includes(p) ? await keyFor(t.db, q.question) : await wrongFor(t.db, q.question)
+      expect(await ack(p.socket, 'contest:answer', { contestId, index, answer: value })).toEqual({ ok: true })
+    }
+    await until(() => seen(who[0], 'contest:reveal').find((e) => e.payload.index === index), 5000)
+    return q.question.id as number
+  }
+
+  it('never reaches a phone or the hall, scores nothing, and results, export and ledger count the questions played', async () => {
+    const sec = await t.login(SECRETARY)
+    const qs = await freshSingles(3)
+    const created = await create(
+      sec,
+      qs.map((x) => x.id),
+    )
+    const host = await hall(sec, created.id)
+    expect(host.hosted).toEqual({ ok: true, pin: created.pin, players: 0 })
+    const [fast, slow] = await members(2)
+    for (const p of [fast, slow]) expect((await ack(p.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    await answer(created.id, 0, [fast, slow], [fast])
+    // While the hall looks at the reveal of question 1, the branch gets an exam on question 2.
+    await lockOnExam([qs[1].id])
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    for (const c of [host, fast, slow]) {
+      const skipped = (await until(() => seen(c, 'contest:skipped')[0])).payload
+      expect(skipped).toEqual({ contestId: created.id, indices: [1], skipped: [1] })
+    }
+    // Straight on to question 3.
+    expect(await answer(created.id, 2, [fast, slow], [fast, slow])).toBe(qs[2].id)
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    const end = (await until(() => seen(fast, 'contest:end')[0], 5000)).payload
+    await contestRuntimeOf(t.app)!.settle()
+
+    // Nothing of question 2 went out: not its id, stem, options (those no other question shares) or key.
+    const others = new Set([qs[0], qs[2]].flatMap((x) => (x.options ?? []).map((o) => o.text)))
+    const secrets = [qs[1].stem, ...(qs[1].options ?? []).map((o) => o.text).filter((text) => !others.has(text))]
+    for (const c of [host, fast, slow]) {
+      expect(c.log.filter((e) => e.payload?.index === 1)).toEqual([])
+      expect(c.log.filter((e) => e.payload?.question?.id === qs[1].id)).toEqual([])
+      const all = JSON.stringify(c.log)
+      for (const text of secrets) expect(all).not.toContain(text)
+      expect(keysSentEarly(c.log, 'contest:reveal')).toEqual([])
+    }
+    expect(seen(fast, 'contest:result').map((e) => e.payload.index)).toEqual([0, 2])
+
+    // Scores and right answers come from questions 1 and 3 only.
+    const points = (p: Phone) => seen(p, 'contest:result').reduce((sum, e) => sum + e.payload.points, 0)
+    const results = (await t.http().get(`/api/contests/${created.id}/results`).set(bearer(sec))).body
+    expect(results.find((r: any) => r.userId === fast.userId)).toMatchObject({ rank: 1, score: points(fast), correct: 2 })
+    expect(results.find((r: any) => r.userId === slow.userId)).toMatchObject({ rank: 2, score: points(slow), correct: 1 })
+    expect(end.podium.map((r: any) => [r.userId, r.score])).toEqual([
+      [fast.userId, points(fast)],
+      [slow.userId, points(slow)],
+    ])
+    const answers = await t.db.selectFrom('contest_answers').select(['idx', 'question_id']).where('contest_id', '=', created.id).execute()
+    expect(new Set(answers.map((a) => a.idx))).toEqual(new Set([0, 2]))
+
+    // The console, the export and the ledger count two questions asked, one skipped.
+    const item = (await t.http().get(`/api/contests/${created.id}`).set(bearer(sec))).body
+    expect(item).toMatchObject({ status: 'finished', questionCount: 3, skippedCount: 1 })
+    const activity = await t.db.selectFrom('activities').select('summary').where('id', '=', item.activityId).executeTakeFirstOrThrow()
+    expect(activity.summary).toBe('现场竞答：2 题（另有 1 题因考试未结束跳过），2 人参加')
+    const file = await t.http().get(`/api/contests/${created.id}/export`).set(bearer(sec)).buffer(true).parse(binary)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(file.body as unknown as ExcelJS.Buffer)
+    const about = new Map<string, unknown>()
+    wb.getWorksheet('说明')!.eachRow((row) => about.set(String(row.getCell(1).value), row.getCell(2).value))
+    expect(about.get('题数')).toBe(2)
+    expect(about.get('跳过的题')).toContain('第 2 题')
+    const scores = wb.getWorksheet('竞答成绩')!.getColumn(4).values.slice(2)
+    expect(scores).toEqual([points(fast), points(slow)])
+
+    // Who skipped what is in the audit log.
+    const audited = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'details'])
+      .where('action', '=', 'contest.skip')
+      .where('target_id', '=', String(created.id))
+      .execute()
+    const { id: secId } = await t.db.selectFrom('users').select('id').where('username', '=', SECRETARY).executeTakeFirstOrThrow()
+    expect(audited).toEqual([{ actor_id: secId, details: { positions: [2], questionIds: [qs[1].id], reason: 'open_exam' } }])
+  })
+
+  it('stays skipped after a restart, even once the exam has closed', async () => {
+    const sec = await t.login(SECRETARY)
+    const qs = await freshSingles(3)
+    const created = await create(
+      sec,
+      qs.map((x) => x.id),
+    )
+    const first = await hall(sec, created.id)
+    const [player] = await members(1)
+    expect((await ack(player.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    await ack(first.socket, 'contest:next', { contestId: created.id })
+    await answer(created.id, 0, [player], [player])
+    const exam = await lockOnExam([qs[1].id])
+    await ack(first.socket, 'contest:next', { contestId: created.id })
+    await until(() => seen(player, 'contest:question').find((e) => e.payload.index === 2))
+
+    // The games home restarts while question 3 is open (unanswered, so the saved standing is at
+    // question 1), and meanwhile the exam closes: question 2 is no longer held by anything.
+    const runtime = contestRuntimeOf(t.app)!
+    await runtime.settle()
+    runtime.close()
+    await t.db
+      .updateTable('exams')
+      .set({ closes_at: new Date(Date.now() - 1000) })
+      .where('id', '=', exam.id)
+      .execute()
+
+    const again = await hall(sec, created.id)
+    expect(again.hosted).toEqual({ ok: true, pin: created.pin, players: 1 })
+    expect(seen(again, 'contest:state')[0].payload).toMatchObject({ phase: 'reveal', index: 0, skipped: [1] })
+    const back = await members(1)
+    expect((await ack(back[0].socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(seen(back[0], 'contest:state')[0].payload).toMatchObject({
+      index: 0,
+      skipped: [1],
+      score: seen(player, 'contest:result')[0].payload.score,
+    })
+    expect(await ack(again.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    const asked = (await until(() => seen(back[0], 'contest:question')[0])).payload
+    expect(asked).toMatchObject({ index: 2, question: { id: qs[2].id } })
+    expect(seen(back[0], 'contest:skipped')).toEqual([])
+  })
+
+  it('with every question left held, the host ends on the podium; before the first question, the start is refused', async () => {
+    const sec = await t.login(SECRETARY)
+    const qs = await freshSingles(3)
+    const created = await create(
+      sec,
+      qs.map((x) => x.id),
+    )
+    await lockOnExam([qs[1].id, qs[2].id])
+    // The screen opens, and says which questions to come an exam holds now.
+    const host = await hall(sec, created.id)
+    expect(host.hosted).toEqual({ ok: true, pin: created.pin, players: 0, lockedAhead: [1, 2] })
+    const [player] = await members(1)
+    expect((await ack(player.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    await ack(host.socket, 'contest:next', { contestId: created.id })
+    await answer(created.id, 0, [player], [player])
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    const end = (await until(() => seen(host, 'contest:end')[0], 5000)).payload
+    expect(seen(host, 'contest:skipped').map((e) => e.payload.indices)).toEqual([[1, 2]])
+    expect(end.podium).toEqual([expect.objectContaining({ rank: 1, userId: player.userId })])
+    await contestRuntimeOf(t.app)!.settle()
+    const item = (await t.http().get(`/api/contests/${created.id}`).set(bearer(sec))).body
+    expect(item).toMatchObject({ status: 'finished', questionCount: 3, skippedCount: 2 })
+
+    // A contest not started whose every question is held: nothing to play, so nothing is skipped.
+    const [lone] = await freshSingles(1)
+    const idle = await create(sec, [lone.id])
+    await lockOnExam([lone.id])
+    const idleHost = await hall(sec, idle.id)
+    expect(idleHost.hosted).toMatchObject({ ok: true, lockedAhead: [0] })
+    const refused = await ack(idleHost.socket, 'contest:next', { contestId: idle.id })
+    expect(refused).toEqual({ ok: false, error: '这道题也出现在正在进行的考试中，考试结束后才能开始本场竞答' })
+    const row = await t.db.selectFrom('contests').select(['status', 'skipped']).where('id', '=', idle.id).executeTakeFirstOrThrow()
+    expect(row).toEqual({ status: 'lobby', skipped: [] })
   })
 })

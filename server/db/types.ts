@@ -518,6 +518,8 @@ export interface ContestTable {
   pin: string
   question_ids: Json<number[]>
   seconds_per_question: number
+  /** Positions (0-based, in question_ids) skipped because an open exam held them when they came up. */
+  skipped: ColumnType<number[], string | number[] | undefined, string | number[]>
   status: Generated<'lobby' | 'running' | 'finished'>
   activity_id: number | null
   created_by: number | null

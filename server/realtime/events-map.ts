@@ -112,6 +112,8 @@ export interface ContestState {
   phase: 'lobby' | 'question' | 'reveal' | 'ended'
   index: number
   total: number
+  /** Positions (as `index`) skipped because an open exam held their question: never asked. */
+  skipped: number[]
   question: LiveQuestion | null
   endsAt: string | null
   answered: boolean
@@ -139,7 +141,9 @@ export interface ClientToServerEvents {
   /** Ask again for `battle:state` of one's own running battle (after a reload). */
   'battle:resume': (payload: { battleId: number }, ack?: Ack) => void
   'contest:join': (payload: { pin: string }, ack?: AckWith<{ contestId: number }>) => void
-  'contest:host': (payload: { contestId: number }, ack?: AckWith<{ pin: string; players: number }>) => void
+  /** `lockedAhead`: positions still to come that an open exam holds now (skipped if it still does when they come up); only when there are some. */
+  'contest:host': (payload: { contestId: number }, ack?: AckWith<{ pin: string; players: number; lockedAhead?: number[] }>) => void
+  /** The host moves on: the next question an open exam does not hold (skipping those it does), its reveal, or the podium. */
   'contest:next': (payload: { contestId: number }, ack?: Ack) => void
   'contest:answer': (payload: { contestId: number; index: number; answer: unknown }, ack?: Ack) => void
 }
@@ -195,6 +199,11 @@ export interface ServerToClientEvents {
     top: LiveRankRow[]
     total: number
   }) => void
+  /**
+   * To the hall and every phone: these positions (`indices`) were skipped, because an open exam
+   * holds their questions; `skipped` is every position skipped so far. Nothing of the questions.
+   */
+  'contest:skipped': (payload: { contestId: number; indices: number[]; skipped: number[] }) => void
   /** To one player after each reveal: her own result. */
   'contest:result': (payload: { contestId: number; index: number; correct: boolean; points: number; score: number; rank: number }) => void
   'contest:end': (payload: { contestId: number; podium: LiveRankRow[] }) => void

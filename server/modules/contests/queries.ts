@@ -13,6 +13,7 @@ const contestColumns = [
   'contests.pin',
   'contests.question_ids',
   'contests.seconds_per_question',
+  'contests.skipped',
   'contests.status',
   'contests.activity_id',
   'contests.created_by',
@@ -93,6 +94,15 @@ export async function savedStanding(db: Db, contestId: number) {
     .where('contest_id', '=', contestId)
     .executeTakeFirst()
   return { players, lastIndex: last?.idx ?? -1 }
+}
+
+/** The positions skipped so far (the whole list: skips run one at a time, so the last write holds them all). */
+export async function saveSkipped(db: Db, contestId: number, skipped: number[]) {
+  await db
+    .updateTable('contests')
+    .set({ skipped: JSON.stringify(skipped) })
+    .where('id', '=', contestId)
+    .execute()
 }
 
 export async function addPlayer(db: Db, p: { contestId: number; userId: number; orgId: number; at: Date }) {

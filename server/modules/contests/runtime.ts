@@ -4,8 +4,11 @@
 // times each question, scores each answer on arrival, and lets the key out only in
 // `contest:reveal`. Scores are saved at every reveal, so a dropped phone rejoins with its score
 // and a host reopening the hall screen (even after a restart) picks the game up at the last reveal.
+// A question that an exam opened since the contest was made now holds is skipped when it comes up
+// (see `advance`), and the skip is saved with the contest.
 import { performance } from 'node:perf_hooks'
 import type { Deps } from '../../lib/deps.js'
+import { audit } from '../../lib/audit.js'
 import { AppError, forbidden } from '../../lib/errors.js'
 import { orgInScope } from '../../lib/scope.js'
 import { withTransaction } from '../../lib/transaction.js'
@@ -15,7 +18,7 @@ import type { ContestState, LiveRankRow, ServerToClientEvents } from '../../real
 import { answerShapeProblem, grade, loadBankQuestions, shuffleOptions, type PaperQuestion } from '../questions/index.js'
 import { contestPoints, liveQuestion, minReadMs, rankByScore, sendTo, type ReadingSpeed } from '../battles/index.js'
 import { boardRowsOrNone, maskName } from '../privacy/index.js'
-import { contestInScope, finishContest, onOpenExam, unrevealedOnOpenExams, type LockedInSubtree } from './service.js'
+import { contestInScope, finishContest, nothingLeftToAsk, type LockedInSubtree } from './service.js'
 import * as q from './queries.js'
 
 export interface ContestTiming {
@@ -60,6 +63,8 @@ interface Live {
   players: Map<number, Player>
   hosts: Set<string>
   index: number
+  /** Positions skipped because an open exam held their question when they came up; never asked. */
+  skipped: Set<number>
   phase: 'lobby' | 'question' | 'reveal' | 'ended'
   roundStart: number
   endsAt: Date | null
@@ -70,6 +75,8 @@ interface Live {
   recentNames: string[]
   /** Saves run one after another, in order. */
   saving: Promise<unknown>
+  /** The host's step to the next question while it reads the open exams; later presses join it. */
+  advancing: Promise<void> | null
 }
 
 const GONE = '竞答不存在或已结束'
@@ -109,6 +116,7 @@ export class ContestRuntime {
         players: new Map(),
         hosts: new Set(),
         index: saved.lastIndex,
+        skipped: new Set(row.skipped),
         phase: saved.lastIndex >= 0 ? 'reveal' : 'lobby',
         roundStart: 0,
         endsAt: null,
@@ -118,6 +126,7 @@ export class ContestRuntime {
         lastReveal: null,
         recentNames: [],
         saving: Promise.resolve(),
+        advancing: null,
       }
       const shown = await this.shownNames(saved.players.map((p) => ({ userId: p.user_id, name: p.name })))
       for (const p of saved.players)
@@ -149,33 +158,90 @@ export class ContestRuntime {
     const row = await contestInScope(this.deps, p, contestId)
     if (row.status === 'finished') throw new AppError(409, 'FINISHED', '本场竞答已结束')
     const live = await this.load(contestId)
-    // An exam made since the contest was created may hold some of its questions: the hall would see their keys.
-    const unrevealed = live.questions.slice(live.phase === 'question' ? live.index : live.index + 1).map((x) => x.id)
-    const onExam = await unrevealedOnOpenExams(this.lockedIn, live.orgPath, unrevealed)
-    if (onExam.length) throw onOpenExam(onExam)
+    // An exam made since the contest was created may hold some of the questions still to come. The
+    // screen opens all the same (it shows no question until the host moves on), and tells the host
+    // which ones will be skipped if that exam is still open when they come up (`advance`).
+    const locked = await this.lockedIn(live.orgPath)
+    const lockedAhead = this.ahead(live).filter((i) => locked.has(live.questions[i].id))
     live.hosts.add(caller.socketId)
     const screen = sendTo(this.io, [caller.socketId])
     screen.emit('contest:state', this.stateFor(live, null))
     if (live.phase === 'reveal' && live.lastReveal) screen.emit('contest:reveal', live.lastReveal)
     this.pushLobby(live, true)
-    return { pin: live.pin, players: live.players.size }
+    return { pin: live.pin, players: live.players.size, ...(lockedAhead.length ? { lockedAhead } : {}) }
   }
 
-  /** The host moves on: lobby or reveal → next question (or the podium after the last); a question → its reveal now. */
+  /**
+   * The host moves on: lobby or reveal → the next question an open exam does not hold (skipping
+   * those it does, `advance`), or the podium when none is left; a question → its reveal now.
+   */
   async next(caller: GameCaller, contestId: number) {
     const live = this.live.get(contestId)
     if (!live || !live.hosts.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', '你没有主持这场竞答')
     if (live.phase === 'question') return this.reveal(live)
     if (live.phase === 'ended') throw new AppError(409, 'FINISHED', '本场竞答已结束')
-    if (live.index + 1 >= live.questions.length) return this.end(live)
-    // Checked again before each question, not only when the screen opened: an exam made while the
-    // contest runs may hold the next one, and its key would be on the hall screen a moment later.
+    // One step at a time: presses that arrive while the open exams are read (a second hall screen,
+    // a clicker pressed twice, a flood) join that step instead of reading them again.
+    if (live.advancing) return live.advancing
+    live.advancing = this.advance(live, caller).finally(() => {
+      live.advancing = null
+    })
+    return live.advancing
+  }
+
+  /** Positions not yet asked, in order: after the current one, less those skipped. */
+  private ahead(live: Live): number[] {
+    const from = live.index + 1
+    return live.questions.map((_, i) => i).filter((i) => i >= from && !live.skipped.has(i))
+  }
+
+  /**
+   * To the next question an open exam does not hold, skipping those it does — or to the podium
+   * when none is left. Checked before each question, not only when the screen opened: an exam made
+   * while the contest runs may hold the next one, and its key would be on the hall screen a moment
+   * later.
+   *
+   * Skipped at once rather than asking the host first: the only other way on is to wait until the
+   * exam closes (days, for a week-long test) in front of a seated hall, and a host on a presenter's
+   * clicker has no second button to answer a question with. The hall and the phones are told which
+   * question was skipped and why (`contest:skipped`, positions only: nothing of the question).
+   * A skipped question stays skipped (saved with the contest) even if the exam closes later.
+   *
+   * Before the first question, with every question held, nothing is skipped and the start is
+   * refused: a podium of a game never played would say nothing, and the contest can start once the
+   * exam closes.
+   */
+  private async advance(live: Live, caller: GameCaller) {
     const { index, phase } = live
-    const onExam = await unrevealedOnOpenExams(this.lockedIn, live.orgPath, [live.questions[index + 1].id])
-    if (onExam.length) throw onOpenExam(onExam)
-    // Another host's 下一题 (or the reveal timer) moved on while this one was checking.
-    if (live.index !== index || live.phase !== phase) return
-    this.ask(live, index + 1)
+    const ahead = this.ahead(live)
+    if (!ahead.length) return this.end(live)
+    const locked = await this.lockedIn(live.orgPath)
+    // Closed (or stepped down) while the exams were read.
+    if (this.live.get(live.id) !== live || live.index !== index || live.phase !== phase) return
+    const next = ahead.find((i) => !locked.has(live.questions[i].id))
+    const skip = next === undefined ? ahead : ahead.slice(0, ahead.indexOf(next))
+    if (next === undefined && !live.startedAt) throw nothingLeftToAsk(ahead.length)
+    if (skip.length) {
+      for (const i of skip) live.skipped.add(i)
+      const skipped = [...live.skipped].sort((a, b) => a - b)
+      const by = caller.principal.userId
+      this.save(live, (db) =>
+        withTransaction({ db, events: this.deps.events }, async (tx) => {
+          await q.saveSkipped(tx, live.id, skipped)
+          await audit(tx, by, 'contest.skip', 'contest', live.id, {
+            positions: skip.map((i) => i + 1),
+            questionIds: skip.map((i) => live.questions[i].id),
+            reason: 'open_exam',
+          })
+        }),
+      )
+      // Saved before anything moves on, so a restart from here on does not bring them back.
+      await live.saving
+      if (this.live.get(live.id) !== live) return
+      this.everyone(live).emit('contest:skipped', { contestId: live.id, indices: skip, skipped })
+    }
+    if (next === undefined) this.end(live)
+    else this.ask(live, next)
   }
 
   private ask(live: Live, index: number) {
@@ -266,7 +332,8 @@ export class ContestRuntime {
         orgId: live.orgId,
         createdBy: live.createdBy,
         startedAt,
-        questionCount: live.questions.length,
+        questionCount: live.questions.length - live.skipped.size,
+        skippedCount: live.skipped.size,
         players: ranked.map((r) => ({ userId: r.userId, score: r.score, correct: r.correct, rank: r.rank })),
       }),
     )
@@ -377,6 +444,7 @@ export class ContestRuntime {
       phase: live.phase,
       index: live.index,
       total: live.questions.length,
+      skipped: [...live.skipped].sort((a, b) => a - b),
       question: open ? liveQuestion(live.questions[live.index]) : null,
       endsAt: open && live.endsAt ? live.endsAt.toISOString() : null,
       answered: !!player?.answers.has(live.index),

@@ -24,6 +24,8 @@ export const ContestItem = Type.Object({
   pin: Type.String(),
   status: ContestStatus,
   questionCount: Type.Integer(),
+  /** Of them, skipped in play because an open exam held them when they came up. */
+  skippedCount: Type.Integer(),
   secondsPerQuestion: Type.Integer(),
   players: Type.Integer(),
   createdAt: Type.String(),

@@ -21,19 +21,20 @@ import * as q from './queries.js'
  */
 export type LockedInSubtree = (orgPath: string) => Promise<Set<number>>
 
-/** The 409 for questions an open exam holds (at creation, and again when the hall screen opens). */
+/** The 409 for questions an open exam holds, at creation (a running contest skips them instead). */
 export function onOpenExam(ids: number[]) {
   return new AppError(409, 'QUESTION_ON_OPEN_EXAM', `题目 ${ids.join('、')} 属于尚未结束的考试，考试结束后才能用于竞答`)
 }
 
-/**
- * The contest's questions not yet revealed that an exam still open in its subtree could ask: an exam
- * made after the contest locks them too, so the host's screen checks again before it shows a key.
- */
-export async function unrevealedOnOpenExams(lockedIn: LockedInSubtree, orgPath: string, ids: number[]): Promise<number[]> {
-  if (!ids.length) return []
-  const locked = await lockedIn(orgPath)
-  return ids.filter((id) => locked.has(id))
+/** The 409 when a contest not yet started has no question an open exam does not hold. */
+export function nothingLeftToAsk(count: number) {
+  return new AppError(
+    409,
+    'QUESTION_ON_OPEN_EXAM',
+    count === 1
+      ? '这道题也出现在正在进行的考试中，考试结束后才能开始本场竞答'
+      : `这 ${count} 道题都出现在正在进行的考试中，考试结束后才能开始本场竞答`,
+  )
 }
 
 const TAPPABLE = new Set(['single', 'multiple', 'judge'])
@@ -113,6 +114,7 @@ export function toContestItem(r: Omit<q.ContestRow, 'org_path'> & { players: num
     pin: r.pin,
     status: r.status,
     questionCount: (r.question_ids as number[]).length,
+    skippedCount: r.skipped.length,
     secondsPerQuestion: r.seconds_per_question,
     players: r.players,
     createdAt: new Date(r.created_at).toISOString(),
@@ -128,7 +130,9 @@ export interface FinishedContest {
   orgId: number
   createdBy: number
   startedAt: Date
+  /** Questions asked (skipped ones left out). */
   questionCount: number
+  skippedCount: number
   players: { userId: number; score: number; correct: number; rank: number }[]
 }
 
@@ -152,7 +156,7 @@ export async function finishContest(deps: Deps, c: FinishedContest) {
       endsAt: now,
       createdBy: c.createdBy,
       participantIds: c.players.map((p) => p.userId),
-      summary: `现场竞答：${c.questionCount} 题，${c.players.length} 人参加`,
+      summary: `现场竞答：${c.questionCount} 题${c.skippedCount ? `（另有 ${c.skippedCount} 题因考试未结束跳过）` : ''}，${c.players.length} 人参加`,
     })
     await tx.updateTable('contests').set({ status: 'finished', ended_at: now, activity_id: activity.id }).where('id', '=', c.id).execute()
     return { activityId: activity.id }

@@ -1,4 +1,5 @@
-// A contest's standing as a spreadsheet: rank, name, unit, score, right answers.
+// A contest's standing as a spreadsheet: rank, name, unit, score, right answers; 说明 counts the
+// questions asked and names those skipped (an open exam held them).
 import ExcelJS from 'exceljs'
 import { addAboutSheet, safeText, shanghaiCellDate } from '../../lib/xlsx-cells.js'
 import type { ContestResultDto } from './schemas.js'
@@ -7,6 +8,15 @@ import type { ContestRow } from './queries.js'
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export async function contestXlsx(contest: ContestRow, rows: ContestResultDto[]): Promise<Buffer> {
+  const skipped = contest.skipped
+  const skippedRow: [string, string][] = skipped.length
+    ? [
+        [
+          '跳过的题',
+          `第 ${skipped.map((i) => i + 1).join('、')} 题（当时正在进行的考试中有${skipped.length > 1 ? '这几道' : '这道'}题，没有出题，不计分）`,
+        ],
+      ]
+    : []
   const wb = new ExcelJS.Workbook()
   const sheet = wb.addWorksheet('竞答成绩')
   sheet.columns = [
@@ -22,7 +32,8 @@ export async function contestXlsx(contest: ContestRow, rows: ContestResultDto[])
   addAboutSheet(wb, '说明', [
     ['竞答', contest.title],
     ['组织', contest.org_name],
-    ['题数', (contest.question_ids as number[]).length],
+    ['题数', (contest.question_ids as number[]).length - skipped.length],
+    ...skippedRow,
     ['每题时长（秒）', contest.seconds_per_question],
     ['参加人数', rows.length],
     ['开始时间', shanghaiCellDate(contest.started_at) ?? '未开始'],
