@@ -1,9 +1,10 @@
 // 现场竞答 in real browsers: the hall screen (desktop, a secretary hosting) and two phones joining by
-// PIN; a question is asked, one phone answers right and one wrong, the reveal and the podium show.
+// PIN; a question is asked, one phone answers right and one wrong, the reveal and the podium show;
+// a question an exam opened since holds is named when the screen opens and skipped when it comes up.
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { DESKTOP, PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
-import { DEMO_PASSWORD } from '../../server/seed/demo.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
 const api = (method: string, path: string, token: string | null, body?: unknown) => apiJson(env.server, method, path, token, body)
@@ -68,5 +69,71 @@ describe('a contest in the hall', () => {
     await shot(hall, 'contest-hall-podium')
     const results = await api('GET', `/api/contests/${contest.id}/results`, sec)
     expect(results.map((r: any) => r.score > 0)).toEqual([true, false])
+  })
+
+  it('a question an open exam holds is named on the hall screen, skipped in plain words, and the podium follows', async () => {
+    const sec = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
+    const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const orgs = await api('GET', '/api/orgs', sec)
+    const branch = orgs.find((o: any) => o.name === '办公室党支部')
+    const judges = await env.server.app.db
+      .selectFrom('questions')
+      .select(['id', 'answer'])
+      .where('type', '=', 'judge')
+      .where('status', '=', 'published')
+      .orderBy('id', 'desc')
+      .limit(2)
+      .execute()
+    const contest = await api('POST', '/api/contests', sec, {
+      title: '跳题演示竞答',
+      orgId: branch.id,
+      questionIds: judges.map((j) => j.id),
+      secondsPerQuestion: 30,
+    })
+    // An exam for the branch opens after the contest was made, on its question 2.
+    const now = Date.now()
+    await api('POST', '/api/exams', admin, {
+      title: '竞答之后开考',
+      opensAt: new Date(now - 60_000).toISOString(),
+      closesAt: new Date(now + 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [branch.id],
+      passScore: 0,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+      paper: { questionIds: [judges[1].id], scoreEach: 100 },
+    })
+
+    const hall = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(hall, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await hall.waitForURL(/\/console/)
+    await hall.goto(`${env.server.baseUrl}/contest-host/${contest.id}`)
+    await expect.poll(() => hall.locator('[data-test=host-pin]').innerText(), { timeout: 15_000 }).toBe(contest.pin)
+    await expect.poll(() => hall.locator('[data-test=host-locked-ahead]').innerText()).toContain('第 2 题也出现在正在进行的考试中')
+    await shot(hall, 'contest-hall-locked-ahead')
+
+    const player = await phone('dy0003')
+    await player.goto(`${env.server.baseUrl}/contest?pin=${contest.pin}`)
+    await player.locator('[data-test=contest-lobby]').waitFor({ timeout: 15_000 })
+    await hall.locator('[data-test=host-next]').click()
+    await player.locator('[data-test=contest-question]').waitFor({ timeout: 15_000 })
+    await player.locator(`[data-test=live-option-${String(judges[0].answer)}]`).click()
+    await hall.locator('[data-test=host-reveal]').waitFor({ timeout: 15_000 })
+    await expect.poll(() => hall.locator('[data-test=host-next]').innerText()).toBe('下一题')
+
+    // 下一题: question 2 is skipped, and it was the last, so the podium comes with the reason on both screens.
+    await hall.locator('[data-test=host-next]').click()
+    await expect.poll(() => hall.locator('[data-test=contest-podium]').innerText(), { timeout: 15_000 }).toMatch(/\d/)
+    await expect.poll(() => hall.locator('[data-test=host-skipped]').innerText()).toContain('第 2 题已跳过（正在进行的考试中有这道题')
+    await player.locator('[data-test=contest-ended]').waitFor({ timeout: 15_000 })
+    await expect.poll(() => player.locator('[data-test=contest-skipped]').innerText()).toContain('第 2 题已跳过')
+    await shot(hall, 'contest-hall-skipped')
+    await shot(player, 'contest-phone-skipped')
+    const item = await api('GET', `/api/contests/${contest.id}`, sec)
+    expect(item).toMatchObject({ status: 'finished', questionCount: 2, skippedCount: 1 })
+    await hall.goto(`${env.server.baseUrl}/console/contests`)
+    await expect.poll(() => hall.locator('[data-test=contest-list]').innerText(), { timeout: 15_000 }).toContain('1（跳过 1）')
   })
 })

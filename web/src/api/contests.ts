@@ -21,7 +21,12 @@ export const contestsApi = {
   join: async (pin: string) =>
     unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:join', { pin })) as { ok: true; contestId: number },
   host: async (contestId: number) =>
-    unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:host', { contestId })) as { ok: true; pin: string; players: number },
+    unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:host', { contestId })) as {
+      ok: true
+      pin: string
+      players: number
+      lockedAhead?: number[]
+    },
   next: async (contestId: number) => unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:next', { contestId })),
   answer: async (contestId: number, index: number, answer: unknown) =>
     unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:answer', { contestId, index, answer })),

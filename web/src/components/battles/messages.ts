@@ -50,6 +50,9 @@ export const lm = {
     lobby: '已加入，等待主持人开始',
     players: (n: number) => `已有 ${n} 人加入`,
     question: (i: number, n: number) => `第 ${i} / ${n} 题`,
+    /** Positions counted from 1, as the screens number the questions. */
+    skipped: (nums: number[]) =>
+      `第 ${nums.join('、')} 题已跳过（正在进行的考试中有${nums.length > 1 ? '这几道' : '这道'}题，不出题，不计分）`,
     answered: '已作答，等待揭晓…',
     right: (p: number) => `回答正确 +${p}`,
     wrong: '回答错误',
@@ -67,6 +70,8 @@ export const lm = {
       next: '下一题',
       reveal: '揭晓答案',
       podium: '颁奖台',
+      lockedAhead: (nums: number[]) =>
+        `第 ${nums.join('、')} 题也出现在正在进行的考试中。轮到${nums.length > 1 ? '它们' : '它'}时，如果考试还没结束，会自动跳过`,
       joined: (n: number) => `${n} 人已加入`,
       answered: (a: number, n: number) => `已作答 ${a} / ${n}`,
       correct: '正确答案',
@@ -97,6 +102,7 @@ export const lm = {
       cols: { title: '名称', org: '组织', pin: '竞答码', status: '状态', players: '人数', questions: '题数', createdAt: '创建时间' },
       status: { lobby: '未开始', running: '进行中', finished: '已结束' } as Record<string, string>,
       created: (pin: string) => `已创建，竞答码 ${pin}`,
+      questionCount: (n: number, skipped: number) => (skipped ? `${n - skipped}（跳过 ${skipped}）` : String(n)),
     },
   },
 }

@@ -1,6 +1,8 @@
 // The hall screen's view of a contest: the host's socket events folded into state. Reopening the
-// page (or a reconnect) hosts again and resumes at the current phase.
-import { reactive, ref } from 'vue'
+// page (or a reconnect) hosts again and resumes at the current phase. Questions an open exam holds
+// are skipped by the server when they come up; the screen says which (`justSkipped`) and, when it
+// opens, which of those still to come are held now (`lockedAhead`).
+import { computed, reactive, ref } from 'vue'
 import { getSocket } from '@/api/realtime'
 import { contestsApi, type ContestState, type LiveQuestion, type LiveRankRow } from '@/api/contests'
 import { useCountdown } from '@/composables/useCountdown'
@@ -24,7 +26,11 @@ export function useContestHost(contestId: number) {
     players: 0,
     answered: 0,
     names: [] as string[],
+    skipped: [] as number[],
   })
+  /** Positions skipped by the last step (shown until the next reveal). */
+  const justSkipped = ref<number[]>([])
+  const lockedAhead = ref<number[]>([])
   const question = ref<LiveQuestion | null>(null)
   const reveal = ref<Reveal | null>(null)
   const podium = ref<LiveRankRow[]>([])
@@ -36,7 +42,7 @@ export function useContestHost(contestId: number) {
   const on = {
     state: (s: ContestState) => {
       if (!mine(s)) return
-      Object.assign(state, { title: s.title, phase: s.phase, index: s.index, total: s.total, players: s.players })
+      Object.assign(state, { title: s.title, phase: s.phase, index: s.index, total: s.total, players: s.players, skipped: s.skipped })
       question.value = s.question
       if (s.question && s.endsAt) countdown.start(new Date().toISOString(), s.endsAt)
     },
@@ -54,7 +60,15 @@ export function useContestHost(contestId: number) {
       if (!mine(e)) return
       state.phase = 'reveal'
       reveal.value = e
+      justSkipped.value = []
+      lockedAhead.value = lockedAhead.value.filter((i) => i > e.index)
       countdown.stop()
+    },
+    skipped: (e: { contestId: number; indices: number[]; skipped: number[] }) => {
+      if (!mine(e)) return
+      state.skipped = e.skipped
+      justSkipped.value = e.indices
+      lockedAhead.value = lockedAhead.value.filter((i) => !e.skipped.includes(i))
     },
     end: (e: { contestId: number; podium: LiveRankRow[] }) => {
       if (!mine(e)) return
@@ -65,7 +79,9 @@ export function useContestHost(contestId: number) {
   const host = async () => {
     error.value = ''
     try {
-      state.pin = (await contestsApi.host(contestId)).pin
+      const hosted = await contestsApi.host(contestId)
+      state.pin = hosted.pin
+      lockedAhead.value = hosted.lockedAhead ?? []
     } catch (e) {
       error.value = (e as Error).message
     }
@@ -76,6 +92,7 @@ export function useContestHost(contestId: number) {
     'contest:question': on.question,
     'contest:reveal': on.reveal,
     'contest:end': on.end,
+    'contest:skipped': on.skipped,
     connect: host,
   })
   if (socket.connected) void host()
@@ -90,5 +107,9 @@ export function useContestHost(contestId: number) {
       busy.value = false
     }
   }
-  return { state, question, reveal, podium, error, busy, countdown, next, host }
+  /** Whether a question may still come after the current one (else the button leads to the podium). */
+  const moreAhead = computed(() =>
+    Array.from({ length: state.total }, (_, i) => i).some((i) => i > state.index && !state.skipped.includes(i)),
+  )
+  return { state, question, reveal, podium, error, busy, countdown, justSkipped, lockedAhead, moreAhead, next, host }
 }

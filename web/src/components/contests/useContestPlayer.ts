@@ -16,6 +16,8 @@ export function useContestPlayer() {
   const correctAnswer = ref<unknown>(undefined)
   const result = ref<{ correct: boolean; points: number } | null>(null)
   const podium = ref<LiveRankRow[]>([])
+  /** Positions the server skipped in the last step (an open exam holds them), shown until the next reveal. */
+  const skipped = ref<number[]>([])
   const error = ref('')
   const countdown = useCountdown()
 
@@ -41,7 +43,11 @@ export function useContestPlayer() {
       if (e.contestId !== contestId.value) return
       state.phase = 'reveal'
       correctAnswer.value = e.correctAnswer
+      skipped.value = []
       countdown.stop()
+    },
+    skipped: (e: { contestId: number; indices: number[] }) => {
+      if (e.contestId === contestId.value) skipped.value = e.indices
     },
     result: (e: { contestId: number; correct: boolean; points: number; score: number; rank: number }) => {
       if (e.contestId !== contestId.value) return
@@ -65,6 +71,7 @@ export function useContestPlayer() {
     'contest:reveal': on.reveal,
     'contest:result': on.result,
     'contest:end': on.end,
+    'contest:skipped': on.skipped,
     connect: rejoin,
   })
 
@@ -88,5 +95,5 @@ export function useContestPlayer() {
       error.value = (e as Error).message
     }
   }
-  return { pin, contestId, state, question, chosen, correctAnswer, result, podium, error, countdown, join, answer }
+  return { pin, contestId, state, question, chosen, correctAnswer, result, podium, skipped, error, countdown, join, answer }
 }
