@@ -7,7 +7,17 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer, api as apiJson, tokenFor } from '../helpers/browser.js'
+import {
+  PHONE,
+  launchBrowser,
+  loginAs,
+  shot,
+  startServer,
+  type E2EServer,
+  api as apiJson,
+  createOpenExam,
+  tokenFor,
+} from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -22,19 +32,11 @@ beforeAll(async () => {
   const admin = await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password)
   const orgs = await apiJson(server, 'GET', '/api/orgs', admin)
   const branch = orgs.find((o: any) => o.name === '办公室党支部').id
-  const now = Date.now()
   const exam = (title: string) =>
-    apiJson(server, 'POST', '/api/exams', admin, {
+    createOpenExam(server, admin, {
       title,
-      opensAt: new Date(now - 60_000).toISOString(),
-      closesAt: new Date(now + 3_600_000).toISOString(),
-      durationMinutes: 30,
       audienceOrgIds: [branch],
       passScore: 30,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
       paper: {
         rules: [
           { type: 'judge', count: 1, scoreEach: 25 },
@@ -51,6 +53,18 @@ beforeAll(async () => {
   await apiJson(server, 'POST', `/api/attempts/${a.attemptId}/submit`, member, {})
   ids.attempt = a.attemptId
   ids.material = (await apiJson(server, 'GET', '/api/study/materials?pageSize=1', member)).items[0].id
+  // An activity of the branch, for its own page in the campaign ledger.
+  const secretary = await tokenFor(server, 'sj_bgs', DEMO_PASSWORD)
+  ids.activity = (
+    await apiJson(server, 'POST', '/api/activities', secretary, {
+      orgId: branch,
+      type: 'theme_day',
+      title: '重温入党誓词主题党日',
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 90 * 60_000).toISOString(),
+      place: '党员活动室',
+    })
+  ).id
 })
 afterAll(async () => {
   await browser?.close()
@@ -158,6 +172,11 @@ describe('适老化: axe-core on the console', () => {
       '/console/questions',
       '/console/audit',
       '/console/campaign',
+      '/console/campaign?tab=tasks',
+      '/console/campaign?tab=bulletins',
+      '/console/campaign?tab=briefings',
+      '/console/campaign?tab=report',
+      `/console/campaign/activities/${ids.activity}`,
       '/console/exams/new',
       '/console/orgs',
       '/console/study',
@@ -174,6 +193,11 @@ describe('适老化: axe-core on the console', () => {
       '/console/stats',
       '/console/users',
       '/console/campaign',
+      '/console/campaign?tab=tasks',
+      '/console/campaign?tab=bulletins',
+      '/console/campaign?tab=briefings',
+      '/console/campaign?tab=report',
+      `/console/campaign/activities/${ids.activity}`,
       '/console/study',
       '/console/feedback',
       '/console/comments',
