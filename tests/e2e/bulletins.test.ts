@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { DESKTOP, api as apiJson, createOpenExam, loginAs, shot, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { ManualClock } from '../../server/lib/clock.js'
-import { readSheetGrid } from '../../server/lib/sheets/read-sheet.js'
+import { firstSheetGrid } from '../helpers/sheets.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const realNow = new Date()
@@ -98,7 +98,7 @@ describe('组织工作通报 in the console', () => {
     ])
     expect(response.status()).toBe(200)
     expect(download.suggestedFilename()).toBe(`${mine.title}.xlsx`)
-    const grid = await readSheetGrid(fs.readFileSync((await download.path())!), 'xlsx')
+    const grid = await firstSheetGrid(fs.readFileSync((await download.path())!), 'xlsx')
     const sheet = new Map(grid.map((row) => [row[0], row[1]]))
     expect(sheet.get('标题')).toBe(mine.title)
     expect(sheet.get('单位')).toBe('办公室党支部')

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads'
 import { AppError } from '../errors.js'
 import { FileFormatError } from './errors.js'
-import type { Grid, SheetGrid } from './grid.js'
+import type { SheetGrid } from './grid.js'
 import type { SheetChoice, SheetJob, SheetJobResult, SheetKind } from './sheet-job.js'
 
 export type { SheetChoice, SheetKind } from './sheet-job.js'
@@ -34,11 +34,6 @@ export async function readSheetGrids(
   } finally {
     release()
   }
-}
-
-/** The cell texts of the first sheet. */
-export async function readSheetGrid(bytes: Uint8Array, kind: SheetKind, opts: { timeoutMs?: number } = {}): Promise<Grid> {
-  return (await readSheetGrids(bytes, kind, opts))[0].grid
 }
 
 // ---- a counting semaphore with a bounded queue ----
