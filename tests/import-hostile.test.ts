@@ -6,13 +6,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
-import { csv, xlsx } from './helpers/sheets.js'
+import { csv, firstSheetGrid, xlsx } from './helpers/sheets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { TEMPLATE_COLUMNS, readSpreadsheet } from '../server/modules/questions/formats/index.js'
 import { FileFormatError } from '../server/lib/sheets/errors.js'
 import { AppError } from '../server/lib/errors.js'
-import { MAX_CONCURRENT_SHEET_READS, MAX_WAITING_SHEET_READS, readSheetGrid } from '../server/lib/sheets/read-sheet.js'
-import { MAX_CELL_CHARS, MAX_IMPORT_ROWS, MAX_SHEET_COLUMNS } from '../server/lib/sheets/limits.js'
+import { MAX_CONCURRENT_SHEET_READS, MAX_WAITING_SHEET_READS } from '../server/lib/sheets/read-sheet.js'
+import { MAX_CELL_CHARS, MAX_IMPORT_ROWS, MAX_SHEET_COLUMNS, MAX_SHEETS } from '../server/lib/sheets/limits.js'
 
 const USER_HEADER = ['用户名', '姓名', '组织', '角色', '初始密码']
 const QUESTION_HEADER = [...TEMPLATE_COLUMNS]
@@ -155,6 +155,31 @@ describe('a cell of 100,000 characters', () => {
   })
 })
 
+describe(`a workbook of ${MAX_SHEETS + 1} sheets`, () => {
+  it('is refused with a 400 naming the sheet limit, and nobody is written', async () => {
+    // Each sheet a valid people table of one new person: only the count of sheets is wrong.
+    const wb = new ExcelJS.Workbook()
+    const usernames = Array.from({ length: MAX_SHEETS + 1 }, (_, i) => `sheet${String(i).padStart(3, '0')}`)
+    usernames.forEach((username, i) =>
+      wb.addWorksheet(`支部${i + 1}`).addRows([USER_HEADER, [username, '多表', '办公室党支部', '党员', 'Start2026x']]),
+    )
+    const file = Buffer.from(await wb.xlsx.writeBuffer())
+    const res = await importUsers(file, 'people.xlsx', '')
+    expect(res.status).toBe(400)
+    expect(res.body.error.code).toBe('VALIDATION')
+    expect(res.body.error.message).toBe(`工作簿中的工作表超过 ${MAX_SHEETS} 个，请删去不需要的工作表`)
+    expect(res.body.error.details).toEqual([{ field: 'file', message: res.body.error.message }])
+    const written = await t.db.selectFrom('users').select('username').where('username', 'in', usernames).execute()
+    expect(written).toEqual([])
+
+    // One sheet fewer is read, every sheet's person with it (a dry run: the limit is the point, not hashing 100 passwords).
+    wb.removeWorksheet(wb.getWorksheet(`支部${MAX_SHEETS + 1}`)!.id)
+    const fits = await importUsers(Buffer.from(await wb.xlsx.writeBuffer()), 'people.xlsx')
+    expect(fits.status).toBe(200)
+    expect(fits.body).toMatchObject({ created: MAX_SHEETS, errors: [], dryRun: true })
+  })
+})
+
 describe('a file with nothing under its header', () => {
   it('is refused as empty, not passed as "0 people to create"', async () => {
     const res = await importUsers(await xlsx(USER_HEADER, []), 'people.xlsx')
@@ -220,14 +245,14 @@ describe('normal files still import', () => {
         '<x:row r="3"><x:c r="A3" t="b"><x:v>1</x:v></x:c><x:c r="B3" t="e"><x:v>#DIV/0!</x:v></x:c><x:c r="C3"><x:f>1+1</x:f><x:v>2</x:v></x:c>' +
         '<x:c r="XFD3" s="1"/></x:row></x:sheetData></x:worksheet>',
     })
-    const grid = await readSheetGrid(file, 'xlsx')
+    const grid = await firstSheetGrid(file, 'xlsx')
     expect(grid).toEqual([['用户名', '姓名 ', 'A & B中'], [], ['true', '', '2']])
   })
 })
 
 describe('the worker pool', () => {
   it('gives up after the time cap with a message saying so', async () => {
-    const err = await readSheetGrid(csv(USER_HEADER, [['a', 'b', 'c', 'd', 'e']]), 'csv', { timeoutMs: 1 }).catch((e) => e)
+    const err = await firstSheetGrid(csv(USER_HEADER, [['a', 'b', 'c', 'd', 'e']]), 'csv', { timeoutMs: 1 }).catch((e) => e)
     expect(err).toBeInstanceOf(FileFormatError)
     expect(err.message).toContain('限定时间')
   })
@@ -235,7 +260,7 @@ describe('the worker pool', () => {
   it(`runs ${MAX_CONCURRENT_SHEET_READS} reads at once, queues ${MAX_WAITING_SHEET_READS}, and answers 503 beyond that`, async () => {
     const file = csv(USER_HEADER, [['a', 'b', 'c', 'd', 'e']])
     const calls = Array.from({ length: MAX_CONCURRENT_SHEET_READS + MAX_WAITING_SHEET_READS + 1 }, () =>
-      readSheetGrid(file, 'csv').then(
+      firstSheetGrid(file, 'csv').then(
         () => 'read',
         (e) => e,
       ),
