@@ -85,6 +85,11 @@ export interface AppDeps {
   poolReading?: () => PoolReading
   /** One of several node:cluster workers: rooms shared with the other workers, websocket transport only. */
   clusterWorker?: boolean
+  /**
+   * How often a running people import may rewrite its progress row within a phase (default 250 ms).
+   * Tests set 0, so every step is written whatever this machine's speed.
+   */
+  importProgressWriteMs?: number
 }
 
 declare module 'fastify' {
@@ -199,7 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(healthRoutes, { poolReading: deps.poolReading })
       await api.register(authRoutes, { refreshTokenDays: deps.refreshTokenDays ?? 14 })
       await api.register(orgRoutes)
-      await api.register(userRoutes)
+      await api.register(userRoutes, { progressWriteMs: deps.importProgressWriteMs })
       await api.register(questionRoutes)
       await api.register(examRoutes, { exams })
       await api.register(attemptRoutes, { exams, state: attempts })

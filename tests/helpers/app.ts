@@ -48,6 +48,8 @@ export async function createTestContext(
     pushConnection?: boolean
     /** Sees every statement the app sends through its shared pool (as Kysely's tree, before compiling). */
     observeQueries?: (node: RootOperationNode) => void
+    /** A people import's progress writes within a phase, at most one per this many ms (0: every step). */
+    importProgressWriteMs?: number
   } = {},
 ): Promise<TestContext> {
   const handle = await openTestDatabase(inject('dbTemplate'))
@@ -74,6 +76,7 @@ export async function createTestContext(
     autosaveDb: opts.autosaveConnections ? handle.dedicated?.(opts.autosaveConnections) : undefined,
     pushDb: opts.pushConnection ? handle.dedicated?.(1) : undefined,
     poolReading: handle.poolReading,
+    importProgressWriteMs: opts.importProgressWriteMs,
   })
   if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' })
   else await app.ready()

@@ -265,6 +265,9 @@ export async function importUsers(
       updated: result.updated,
       skipped: errors.length,
     })
+    // Done commits with the people, or neither does: a progress row left short of done by a process
+    // that died wrote nobody, which is what a poll then says (progress.ts, IMPORT_INTERRUPTED).
+    await progress('done', rows.length, rows.length, tx)
   })
   forgetSessions(planned.flatMap((r) => (r.existingId ? [r.existingId] : [])))
   return result

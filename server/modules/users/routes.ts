@@ -25,7 +25,12 @@ import { importUsers, USER_IMPORT_COLUMNS, type ImportRow, type UserImportResult
 import { initialPasswordsXlsx, userImportTemplate } from './template.js'
 import { attachment } from '../../lib/http.js'
 
-export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface UserRouteOptions {
+  /** How often a running import's progress row may be rewritten within a phase (PROGRESS_WRITE_MS unless set). */
+  progressWriteMs?: number
+}
+
+export const userRoutes: FastifyPluginAsyncTypebox<UserRouteOptions> = async (app, opts) => {
   // Every route here is staff-only; scope (own subtree) is checked per record below.
   app.get(
     '/users',
@@ -133,26 +138,33 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const { buffer, filename } = await readUpload(req, ['.xlsx', '.csv'])
       const { dryRun = false, skipInvalid = false, progressId } = req.query
-      const progress: ReportProgress = progressId
-        ? progressWriter(app.db, req.principal.userId, progressId, (err) => req.log.warn({ err }, '导入进度未能写入'))
-        : async () => {}
-      await progress('reading', 0, 0)
+      const writer = progressId
+        ? progressWriter(app.deps, req.principal.userId, progressId, {
+            writeMs: opts.progressWriteMs,
+            onError: (err) => req.log.warn({ err }, '导入进度未能写入'),
+          })
+        : undefined
+      const progress: ReportProgress = writer?.report ?? (async () => {})
       let rowCount = 0
       let result: UserImportResult
       try {
+        await progress('reading', 0, 0)
         const { rows, notes } = await readPeople(buffer, filename)
         rowCount = rows.length
         result = await importUsers(app.deps, req.principal, rows, { dryRun, skipInvalid, notes, progress }, (ids) => {
           const changed = new Set(ids)
           app.forgetSessions((p) => changed.has(p.userId))
         })
+        // Written before the answer goes out, so a poll sent after the answer never sees it still
+        // running (an import that wrote people marked it done in its own transaction already).
+        await progress('done', rowCount, rowCount)
       } catch (err) {
         // A refused file (400) or a failure ends the row too, so a poll never sees it running on.
         await progress('failed', rowCount, rowCount)
         throw err
+      } finally {
+        writer?.stop()
       }
-      // Written before the answer goes out, so a poll sent after the answer never sees it still running.
-      await progress('done', rowCount, rowCount)
       const rejected = !dryRun && result.errors.length > 0 && !skipInvalid
       return reply.status(rejected ? 422 : 200).send(rejected ? { ...result, created: 0, updated: 0 } : result)
     },
@@ -164,14 +176,15 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'staff' },
       schema: {
         tags: ['users'],
-        summary: '自己的人员导入进度（按导入时给出的 progressId；只能查到自己的）',
+        summary: '自己的人员导入进度（按导入时给出的 progressId；只能查到自己的；服务器中断的导入答 failed 并附说明）',
         params: ImportProgressParams,
         response: withErrors({ 200: ImportProgress }),
       },
     },
     async (req) => {
       // Looked up under the caller's own id: another person's import is "not found", whatever id is tried.
-      const found = await readProgress(app.db, req.principal.userId, req.params.progressId)
+      // A row left running by a process that is gone answers failed, with what happened (readProgress).
+      const found = await readProgress(app.deps, req.principal.userId, req.params.progressId)
       if (!found) throw notFound('导入进度')
       return found
     },

@@ -58,6 +58,11 @@ export const ImportProgress = Type.Object({
   /** Rows (or, while hashing, new people) done so far in this phase, of `total`. */
   processed: Type.Integer(),
   total: Type.Integer(),
+  /**
+   * Set with `failed` when the server knows why and the person must hear it: the import stopped
+   * moving (its server restarted or failed mid-way) and wrote nobody.
+   */
+  message: Type.Optional(Type.String()),
 })
 
 export const ImportResult = Type.Object({
