@@ -4,6 +4,8 @@ import { DESKTOP, PHONE, loginAs, shot, api, tokenFor, useBrowserServer } from '
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 import { xlsx } from '../helpers/sheets.js'
 import { hashPool, type HashPlace } from '../../server/lib/passwords.js'
+import { ManualClock } from '../../server/lib/clock.js'
+import { PROGRESS_STALE_MS, progressWriter } from '../../server/modules/users/progress.js'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -280,6 +282,69 @@ describe('admin console', () => {
     expect(await page.locator('[data-test=import-done]').innerText()).toContain('导入完成：新建 1 人')
     const found = await api(env.server, 'GET', '/api/users?q=e2e101', await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password))
     expect(found.total).toBe(1)
+    await page.close()
+  })
+
+  it('an import whose server went away mid-way says so in plain words, and says when it cannot even ask', async () => {
+    const page = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.waitForURL(/\/console/)
+    const token = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const adminId = (await api(env.server, 'GET', '/api/me', token)).id
+    const file = path.join(os.tmpdir(), `people-interrupted-${process.pid}.xlsx`)
+    fs.writeFileSync(
+      file,
+      await xlsx(['用户名', '姓名', '组织', '角色', '初始密码'], [['e2e401', '测试丁', '办公室党支部', '党员', 'Init2026a']]),
+    )
+    await page.locator('[data-test=users-import]').click()
+    await page.locator('[data-test=import-upload] input[type=file]').setInputFiles(file)
+    await expect.poll(() => page.locator('[data-test=import-ok]').count(), { timeout: 15_000 }).toBe(1)
+
+    // Polls get no answer at first, as while the server restarts.
+    let pollsDown = true
+    await page.route('**/api/users/import/progress/**', (route) => (pollsDown ? route.abort('connectionrefused') : route.continue()))
+    // The real import: its process got as far as hashing and was gone — its row stays as it last
+    // wrote it (stamped half a minute ago: what a poll finds once the server has waited that out)
+    // and the connection drops without an answer.
+    await page.route(
+      (url) => url.pathname === '/api/users/import' && url.searchParams.get('dryRun') === 'false',
+      async (route) => {
+        const id = new URL(route.request().url()).searchParams.get('progressId')!
+        const then = new ManualClock(new Date(Date.now() - PROGRESS_STALE_MS - 1_000))
+        const writer = progressWriter({ db: env.server.app.db, clock: then }, adminId, id, { onError: (err) => console.error(err) })
+        await writer.report('hashing', 0, 1)
+        writer.stop()
+        await route.abort('connectionreset')
+      },
+    )
+    await page.locator('[data-test=import-commit]').click()
+    await expect
+      .poll(() =>
+        page
+          .locator('[data-test=import-confirming]')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('正在向服务器确认这次导入的结果')
+    await expect
+      .poll(() =>
+        page
+          .locator('[data-test=import-poll-trouble]')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toContain('暂时查不到导入进度')
+    await shot(page, 'desktop-admin-import-confirming')
+
+    pollsDown = false
+    const ended = page.locator('[data-test=import-ended]')
+    await expect
+      .poll(() => ended.innerText().catch(() => ''), { timeout: 15_000 })
+      .toBe('导入中断（服务器重启或出错），没有写入任何人员，请重新导入')
+    expect(await page.locator('[data-test=import-poll-trouble]').count()).toBe(0)
+    await shot(page, 'desktop-admin-import-interrupted')
+    const found = await api(env.server, 'GET', '/api/users?q=e2e401', token)
+    expect(found.total).toBe(0)
     await page.close()
   })
 })
