@@ -262,7 +262,7 @@ describe('admin console', () => {
     )
     await page.locator('[data-test=users-import]').click()
     await page.locator('[data-test=import-upload] input[type=file]').setInputFiles(file)
-    await expect.poll(() => page.locator('[data-test=import-ok]').count()).toBe(1)
+    await expect.poll(() => page.locator('[data-test=import-ok]').count(), { timeout: 15_000 }).toBe(1)
     const notice = page.locator('[data-test=busy-queue]')
     await inLoginStorm(
       async () => {
