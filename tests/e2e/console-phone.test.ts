@@ -1,7 +1,8 @@
-// The console on a phone: branch secretaries (many in their fifties) open it on their phones.
-// Below 768 px there is no permanent sidebar but a top bar whose 打开菜单 button opens the same
-// navigation in a drawer, and no console page scrolls sideways at 390 or 360 px (tables scroll
-// inside their own card); at 1366 px the console is the desktop layout it always was.
+// The console on a phone and on a tablet: branch secretaries (many in their fifties) open it on
+// their phones and iPads. Below 1280 px there is no permanent sidebar but a top bar whose 打开菜单
+// button opens the same navigation in a drawer, and no console page scrolls sideways at 390 or 360
+// px nor at 768, 820 or 1024 px (tables scroll inside their own card). At 1280 and 1366 px the
+// console is the desktop layout it always was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DESKTOP, PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer, api as apiJson, tokenFor } from '../helpers/browser.js'
@@ -208,7 +209,11 @@ function overflow(page: Page) {
   })
 }
 
-/** Visible tables in the page narrower than 85 % of it (one squeezed beside a tree or a side card). */
+/**
+ * Visible tables in the page squeezed beside a tree or a side card: narrower than 85 % of the page
+ * (on a phone) and than 560 px (on a tablet in landscape a table may keep 560 px and more beside a
+ * tree or a side card, as on a desk).
+ */
 function narrowTables(page: Page) {
   return page.evaluate(() => {
     const main = document.querySelector('main.el-main')
@@ -216,7 +221,7 @@ function narrowTables(page: Page) {
     const room = main.clientWidth
     return [...main.querySelectorAll('.el-table')]
       .map((t) => ({ t, w: t.getBoundingClientRect().width }))
-      .filter(({ t, w }) => w > 0 && (t as HTMLElement).offsetParent !== null && w < room * 0.85)
+      .filter(({ t, w }) => w > 0 && (t as HTMLElement).offsetParent !== null && w < Math.min(room * 0.85, 560))
       .map(({ t, w }) => `${Math.round(w)} px wide of ${room}: ${(t.textContent ?? '').trim().slice(0, 24)}`)
   })
 }
@@ -274,7 +279,7 @@ describe('the console on a phone', () => {
           await shot(page, `console-phone-admin-wizard-${step}`)
         }
       }
-      expect.soft(wide, 'pages that scroll sideways on a phone').toEqual([])
+      expect.soft(wide.join('\n'), 'pages that scroll sideways on a phone').toBe('')
 
       // The chrome: a top bar, no sidebar; the menu button opens the drawer with the same items.
       await page.setViewportSize(PHONE)
@@ -345,11 +350,17 @@ describe('the console on a phone', () => {
     }, 240_000)
   }
 
-  it('at 1366 px the sidebar is there as before, and no menu button', async () => {
+  it('at 1366 and 1280 px the sidebar is there as before, and no menu button', async () => {
     const page = await browser.newPage({ viewport: DESKTOP, locale: 'zh-CN' })
     await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
     await page.waitForURL(/\/console/)
     await settle(page)
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.waitForTimeout(300)
+    expect(await page.locator('aside.el-aside').isVisible(), 'the sidebar at 1280 px').toBe(true)
+    expect(await page.locator('[aria-label=打开菜单]').count()).toBe(0)
+    await page.setViewportSize(DESKTOP)
+    await page.waitForTimeout(300)
     const sidebar = page.locator('aside.el-aside')
     expect(await sidebar.isVisible()).toBe(true)
     expect(Math.round((await sidebar.boundingBox())!.width)).toBe(200)
@@ -362,4 +373,90 @@ describe('the console on a phone', () => {
     expect(await sidebar.isVisible()).toBe(true)
     await page.close()
   })
+})
+
+// iPads: portrait 768 (and 820, the Air), landscape 1024.
+const TABLETS = [
+  { width: 768, height: 1024 },
+  { width: 820, height: 1180 },
+  { width: 1024, height: 768 },
+]
+
+describe('the console on a tablet', () => {
+  for (const [who, username, password] of WHO) {
+    it(`${who === 'admin' ? 'an admin' : 'a secretary'}: no page scrolls sideways at 768, 820 or 1024 px, no table is squeezed, the menu is in finger's reach`, async () => {
+      const context = await browser.newContext({
+        viewport: TABLETS[0],
+        isMobile: true,
+        hasTouch: true,
+        locale: 'zh-CN',
+        serviceWorkers: 'block',
+      })
+      const page = await context.newPage()
+      await loginAs(page, server.baseUrl, username, password)
+      await page.waitForURL((u) => u.pathname !== '/login')
+
+      const wide: string[] = []
+      for (const path of PAGES[who]()) {
+        await page.setViewportSize(TABLETS[0])
+        await page.goto(`${server.baseUrl}${path}`)
+        await settle(page)
+        expect(new URL(page.url()).pathname, `${path} stays in the console`).toBe(path.split('?')[0])
+        for (const size of TABLETS) {
+          if (size !== TABLETS[0]) {
+            await page.setViewportSize(size)
+            await page.waitForTimeout(400)
+          }
+          const o = await overflow(page)
+          if (o) wide.push(`${path} at ${size.width} px: ${o}`)
+          for (const t of await narrowTables(page)) wide.push(`${path} at ${size.width} px: a table ${t}`)
+          if (process.env.SHOT_ALL || (size.width !== 820 && ['/console/users', '/console/stats', '/console/questions'].includes(path)))
+            await shot(page, `console-tablet-${size.width}-${who}-${path.split('/').slice(2).join('-').replace(/\?.*/, '')}`)
+        }
+      }
+      expect.soft(wide.join('\n'), 'pages that scroll sideways or squeeze a table on a tablet').toBe('')
+
+      // The chrome at both ends: every menu item one tap away behind the menu button, and every
+      // control of the chrome at least 44 px tall for a finger.
+      for (const size of [TABLETS[0], TABLETS[2]]) {
+        await page.setViewportSize(size)
+        await page.goto(`${server.baseUrl}/console/users`)
+        await settle(page)
+        const small = async (scope: string) =>
+          page.locator(scope).evaluateAll((els) =>
+            els
+              .filter((e) => (e as HTMLElement).offsetParent !== null)
+              .map((e) => ({ what: (e.getAttribute('aria-label') ?? e.textContent ?? '').trim(), h: e.getBoundingClientRect().height }))
+              .filter((b) => b.h < 44)
+              .map((b) => `${b.what} ${Math.round(b.h)} px`),
+          )
+        expect(await small('header button, header .el-button, aside .el-menu-item'), `${size.width} px: the chrome's controls`).toEqual([])
+        const menuButton = page.locator('[aria-label=打开菜单]')
+        expect(await menuButton.isVisible(), `${size.width} px: a menu button`).toBe(true)
+        const bar = (await page.locator('[data-test=console-topbar]').boundingBox())!
+        const main = (await page.locator('main.el-main').boundingBox())!
+        expect([bar.x, bar.width, main.x, main.width], `${size.width} px: the page takes the whole width`).toEqual([
+          0,
+          size.width,
+          0,
+          size.width,
+        ])
+        const drawer = page.locator('[data-test=console-drawer]')
+        await menuButton.tap()
+        await drawer.waitFor()
+        await page.waitForTimeout(400)
+        const offered = await drawer
+          .locator('[data-test^=nav-console-]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-test')!.replace('nav-console-', '')))
+        expect(offered).toEqual(MENU[who])
+        expect(await small('[data-test=console-drawer] .el-menu-item, [data-test=console-drawer] .el-button'), 'the drawer').toEqual([])
+        await shot(page, `console-tablet-${size.width}-${who}-drawer`)
+        await drawer.locator('[data-test=nav-console-exams]').tap()
+        await page.waitForURL(/\/console\/exams$/)
+        await drawer.waitFor({ state: 'hidden' })
+        expect(await page.locator('[data-test=console-page-title]').innerText()).toBe('考试')
+      }
+      await context.close()
+    }, 300_000)
+  }
 })
