@@ -1,8 +1,9 @@
 // The console on a phone and on a tablet: branch secretaries (many in their fifties) open it on
 // their phones and iPads. Below 1280 px there is no permanent sidebar but a top bar whose 打开菜单
 // button opens the same navigation in a drawer, and no console page scrolls sideways at 390 or 360
-// px nor at 768, 820 or 1024 px (tables scroll inside their own card). At 1280 and 1366 px the
-// console is the desktop layout it always was.
+// px nor at 768, 820 or 1024 px (tables scroll inside their own card); on a phone no table pins its
+// 操作 column over the data, and charts' unit names leave the bars most of the chart. At 1280 and
+// 1366 px the console is the desktop layout it always was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { DESKTOP, PHONE, launchBrowser, loginAs, shot, startServer, type E2EServer, api as apiJson, tokenFor } from '../helpers/browser.js'
@@ -226,6 +227,73 @@ function narrowTables(page: Page) {
   })
 }
 
+/**
+ * Tables whose pinned columns (fixed left or right: they stay put while the rest scrolls under
+ * them) take more than a third of the table's width, or that pin a column to the right edge (操作
+ * over the data): on a phone the data columns must keep most of the table.
+ */
+function pinnedColumns(page: Page) {
+  return page.evaluate(() => {
+    const main = document.querySelector('main.el-main')
+    if (!main) return []
+    return [...main.querySelectorAll('.el-table')]
+      .filter((t) => (t as HTMLElement).offsetParent !== null && t.getBoundingClientRect().width > 0)
+      .flatMap((t) => {
+        const width = t.getBoundingClientRect().width
+        const header = [...t.querySelectorAll('.el-table__header-wrapper th')]
+        const sum = (side: string) =>
+          header
+            .filter((th) => th.classList.contains(`el-table-fixed-column--${side}`))
+            .reduce((a, th) => a + th.getBoundingClientRect().width, 0)
+        const left = sum('left')
+        const right = sum('right')
+        const what = (t.textContent ?? '').trim().slice(0, 16)
+        return [
+          ...(right > 0 ? [`a column pinned to the right, ${Math.round(right)} px of ${Math.round(width)}: ${what}`] : []),
+          ...(left + right > width / 3 ? [`pinned columns ${Math.round(left + right)} px of ${Math.round(width)}: ${what}`] : []),
+        ]
+      })
+  })
+}
+
+/** The charts whose categories (unit names, activity types) are written down the left side. */
+const CATEGORY_CHARTS = [
+  'chart-by-org',
+  'chart-by-type',
+  'chart-learner-days',
+  'chart-per-capita',
+  'chart-participation',
+  'chart-completion',
+]
+
+/**
+ * How much of each such chart's width its category labels take: read off the drawing itself. The
+ * category axis is the leftmost vertical line that runs down most of the canvas (labels are short
+ * runs of text, bars are horizontal); everything left of it is labels and margin.
+ */
+function chartLabelShares(page: Page) {
+  return page.evaluate((names) => {
+    return [...document.querySelectorAll(names.map((n) => `[data-test=${n}]`).join(', '))]
+      .filter((c) => (c as HTMLElement).offsetParent !== null)
+      .map((chart) => {
+        const canvas = chart.querySelector('canvas')
+        if (!canvas || !canvas.width) return { chart: chart.getAttribute('data-test')!, share: -1 }
+        const { width: w, height: h } = canvas
+        const data = canvas.getContext('2d')!.getImageData(0, 0, w, h).data
+        let axis = -1
+        for (let x = 0; x < w && axis < 0; x++) {
+          let inked = 0
+          for (let y = 0; y < h; y++) {
+            const i = (y * w + x) * 4
+            if (data[i + 3] > 128 && data[i] + data[i + 1] + data[i + 2] < 600) inked++
+          }
+          if (inked > h * 0.65) axis = x
+        }
+        return { chart: chart.getAttribute('data-test')!, share: axis / w, width: Math.round(chart.getBoundingClientRect().width) }
+      })
+  }, CATEGORY_CHARTS)
+}
+
 describe('the console on a phone', () => {
   for (const [who, username, password] of WHO) {
     it(`${who === 'admin' ? 'an admin' : 'a secretary'}: no page scrolls sideways at 390 or 360 px, and the menu is a drawer`, async () => {
@@ -242,6 +310,7 @@ describe('the console on a phone', () => {
 
       // Every page, at 390 and at 360 px.
       const wide: string[] = []
+      const charts: string[] = []
       for (const path of PAGES[who]()) {
         await page.setViewportSize(PHONE)
         await page.goto(`${server.baseUrl}${path}`)
@@ -258,6 +327,14 @@ describe('the console on a phone', () => {
             if (h < 44) wide.push(`${path}: a unit's button is ${Math.round(h)} px tall, under 44`)
         // Nor squeezed beside something else: a table takes (nearly) the page's width.
         for (const t of await narrowTables(page)) wide.push(`${path} at 390 px: a table ${t}`)
+        // No 操作 column pinned over the data, no pinned name column taking half the table.
+        for (const t of await pinnedColumns(page)) wide.push(`${path} at 390 px: ${t}`)
+        // A chart's unit names leave the bars two thirds of it (long names wrap, or end in …; the tooltip has them whole).
+        for (const c of await chartLabelShares(page)) {
+          charts.push(`${path} ${c.chart}`)
+          if (c.share < 0 || c.share > 1 / 3)
+            wide.push(`${path} at 390 px: ${c.chart}'s labels take ${Math.round(c.share * 100)} % of its ${c.width} px`)
+        }
         // SHOT_ALL=1 photographs every page (to look them over), else a few.
         if (process.env.SHOT_ALL || ['/console/users', '/console/stats', '/console/exams'].includes(path) || path.endsWith('/results'))
           await shot(page, `console-phone-${who}-${path.split('/').slice(2).join('-').replace(/\?.*/, '')}`)
@@ -280,6 +357,36 @@ describe('the console on a phone', () => {
         }
       }
       expect.soft(wide.join('\n'), 'pages that scroll sideways on a phone').toBe('')
+      // The charts measured above: 统计's three, a result's per-unit chart and the 五学 tallies.
+      if (who === 'admin')
+        expect(charts.map((c) => c.replace(/\/\d+\//, '/:id/'))).toEqual(
+          expect.arrayContaining([
+            '/console/exams/:id/results chart-by-org',
+            '/console/stats chart-learner-days',
+            '/console/stats chart-per-capita',
+            '/console/stats chart-participation',
+            '/console/campaign chart-by-type',
+            '/console/campaign chart-by-org',
+          ]),
+        )
+      // Whatever the axis keeps of a long name, the tooltip names it in full: tap the bar of 统计's longest unit name.
+      if (who === 'admin') {
+        await page.setViewportSize(PHONE)
+        await page.goto(`${server.baseUrl}/console/stats`)
+        await settle(page)
+        const names = await page.locator('[data-test=stats-table] .el-table__body-wrapper tr td:first-child').allInnerTexts()
+        const units = names.slice(0, -1) // the last row is 合计
+        const longest = units.reduce((a, b) => (b.length > a.length ? b : a))
+        expect(longest.length, 'a name too long for the axis').toBeGreaterThan(8)
+        const chart = page.locator('[data-test=chart-learner-days]')
+        await chart.scrollIntoViewIfNeeded()
+        const c = (await chart.boundingBox())!
+        // The grid: 10 px above, 10 px and the value axis's labels (about 20 px) below, a band per unit.
+        const band = (c.height - 40) / units.length
+        await page.touchscreen.tap(c.x + c.width * 0.7, c.y + 10 + band * (units.indexOf(longest) + 0.5))
+        await page.waitForTimeout(400)
+        expect(await chart.innerText()).toContain(longest)
+      }
 
       // The chrome: a top bar, no sidebar; the menu button opens the drawer with the same items.
       await page.setViewportSize(PHONE)
@@ -410,6 +517,9 @@ describe('the console on a tablet', () => {
           const o = await overflow(page)
           if (o) wide.push(`${path} at ${size.width} px: ${o}`)
           for (const t of await narrowTables(page)) wide.push(`${path} at ${size.width} px: a table ${t}`)
+          for (const c of await chartLabelShares(page))
+            if (c.share < 0 || c.share > 1 / 3)
+              wide.push(`${path} at ${size.width} px: ${c.chart}'s labels take ${Math.round(c.share * 100)} % of its ${c.width} px`)
           if (process.env.SHOT_ALL || (size.width !== 820 && ['/console/users', '/console/stats', '/console/questions'].includes(path)))
             await shot(page, `console-tablet-${size.width}-${who}-${path.split('/').slice(2).join('-').replace(/\?.*/, '')}`)
         }
