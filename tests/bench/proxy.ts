@@ -24,10 +24,13 @@ const freePort = () =>
     })
   })
 
-/** nginx in front of `upstreamPort`, with the README's proxy settings (plain HTTP, no caching). */
+/** The deployment's login limit (README, "nginx in front"), included as it is. */
+const LOGIN_LIMIT = path.resolve(import.meta.dirname, '../../deploy/nginx')
+
+/** nginx in front of `upstreamPort`, with the README's proxy settings and login limit (plain HTTP, no caching). */
 export async function startNginx(upstreamPort: number): Promise<Proxy> {
   const bin = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p))
-  if (!bin) throw new Error('--proxy nginx needs nginx: apt-get install -y nginx-light')
+  if (!bin) throw new Error('--proxy nginx needs nginx: apt-get install -y nginx')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-bench-nginx-'))
   const port = await freePort()
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/${t};`).join('\n  ')
@@ -42,10 +45,12 @@ http {
   access_log off;
   ${temp}
   map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+  include ${LOGIN_LIMIT}/xuece-login-zone.conf;
   upstream xuece { server 127.0.0.1:${upstreamPort}; keepalive 64; }
   server {
     listen 127.0.0.1:${port} backlog=4096;
     client_max_body_size 32m;
+    include ${LOGIN_LIMIT}/xuece-login.conf;
     location /socket.io/ {
       proxy_pass http://xuece;
       proxy_http_version 1.1;
