@@ -28,6 +28,29 @@ afterAll(async () => {
   await t?.close()
 })
 
+/**
+ * A contest of 办公室党支部 made by its secretary on `count` published judge questions, the newest
+ * but `skip` (tests take different ones, so no exam of another test holds them).
+ */
+async function branchContest(title: string, opts: { count: number; skip: number; secondsPerQuestion: number }) {
+  const judges = await t.db
+    .selectFrom('questions')
+    .select('id')
+    .where('type', '=', 'judge')
+    .where('status', '=', 'published')
+    .orderBy('id', 'desc')
+    .offset(opts.skip)
+    .limit(opts.count)
+    .execute()
+  const created = await t
+    .http()
+    .post('/api/contests')
+    .set(bearer(await t.login('sj_bgs')))
+    .send({ title, orgId: org('办公室党支部').id, questionIds: judges.map((j) => j.id), secondsPerQuestion: opts.secondsPerQuestion })
+  expect(created.status).toBe(201)
+  return { judges, created }
+}
+
 async function sitAndSubmit(token: string, examId: number) {
   const a = (await t.http().post(`/api/exams/${examId}/attempts`).set(bearer(token)).send({})).body
   expect(a.attemptId).toEqual(expect.any(Number))
@@ -80,20 +103,11 @@ describe('item analysis is no key for a secretary who can still sit the exam', (
 describe('a contest made before an exam does not show that exam’s keys', () => {
   it('the hall screen opens, but the first question is not asked while an open exam holds it', async () => {
     const sec = await t.login('sj_bgs')
-    const judge = await t.db
-      .selectFrom('questions')
-      .select('id')
-      .where('type', '=', 'judge')
-      .where('status', '=', 'published')
-      .orderBy('id', 'desc')
-      .executeTakeFirstOrThrow()
     // Made while no exam held the question (creation checks the open exams then) …
-    const created = await t
-      .http()
-      .post('/api/contests')
-      .set(bearer(sec))
-      .send({ title: '先建后考', orgId: org('办公室党支部').id, questionIds: [judge.id], secondsPerQuestion: 10 })
-    expect(created.status).toBe(201)
+    const {
+      judges: [judge],
+      created,
+    } = await branchContest('先建后考', { count: 1, skip: 0, secondsPerQuestion: 10 })
     // … then the branch gets an exam on that very question.
     await createOpenExam(t, admin, {
       title: `竞答之后的考试 ${Date.now()}`,
@@ -119,21 +133,7 @@ describe('a contest made before an exam does not show that exam’s keys', () =>
 
   it('nor does a running one ask a question that an exam made since holds: it skips it', async () => {
     const sec = await t.login('sj_bgs')
-    const judges = await t.db
-      .selectFrom('questions')
-      .select('id')
-      .where('type', '=', 'judge')
-      .where('status', '=', 'published')
-      .orderBy('id', 'desc')
-      .offset(1)
-      .limit(2)
-      .execute()
-    const created = await t
-      .http()
-      .post('/api/contests')
-      .set(bearer(sec))
-      .send({ title: '竞答进行中', orgId: org('办公室党支部').id, questionIds: judges.map((j) => j.id), secondsPerQuestion: 10 })
-    expect(created.status).toBe(201)
+    const { judges, created } = await branchContest('竞答进行中', { count: 2, skip: 1, secondsPerQuestion: 10 })
     const host = await connect(t.baseUrl, sec)
     const phone = await connect(t.baseUrl, await t.login('dy0003'))
     sockets.push(host, phone)
@@ -163,21 +163,7 @@ describe('a contest made before an exam does not show that exam’s keys', () =>
 describe('skipping a held question is the host’s alone, and a flood of presses skips once', () => {
   it('a player, or a secretary of another branch, cannot make it skip; the host’s burst reads the open exams once', async () => {
     const sec = await t.login('sj_bgs')
-    const judges = await t.db
-      .selectFrom('questions')
-      .select('id')
-      .where('type', '=', 'judge')
-      .where('status', '=', 'published')
-      .orderBy('id', 'desc')
-      .offset(5)
-      .limit(3)
-      .execute()
-    const created = await t
-      .http()
-      .post('/api/contests')
-      .set(bearer(sec))
-      .send({ title: '跳题只归主持人', orgId: org('办公室党支部').id, questionIds: judges.map((j) => j.id), secondsPerQuestion: 30 })
-    expect(created.status).toBe(201)
+    const { judges, created } = await branchContest('跳题只归主持人', { count: 3, skip: 5, secondsPerQuestion: 30 })
     const contestId = created.body.id
     const host = await connect(t.baseUrl, sec)
     const phone = await connect(t.baseUrl, await t.login('dy0004'))
