@@ -12,6 +12,7 @@ import { loginStorm, refreshStorm, type StormOutcome } from './storm.js'
 import type { BenchChildren } from './children.js'
 import type { BenchOptions } from './options.js'
 import type { ServerUnderTest } from './server-under-test.js'
+import { officeAddress } from './addresses.js'
 import type { LoadgenConfig, LoadgenMessage, LoadgenResult } from './loadgen.js'
 import type { PoolReading } from '../../server/db/pool-meter.js'
 
@@ -152,6 +153,7 @@ export async function runExamDay(
       username,
       password: sut.password,
       token: i < loginSample ? undefined : await sut.tokenOf(username),
+      address: officeAddress(i),
       connectAt: startBase - 2000 + (i / pace) * 1000,
       startAt: startBase + (i / options.startRate) * 1000,
       submitOffsetMs: (i / options.startRate) * 1000,
@@ -181,7 +183,7 @@ export async function runExamDay(
           const config: LoadgenConfig = {
             base,
             examId: exam.id,
-            takers: mine.map(({ username, password, token }) => ({ username, password, token })),
+            takers: mine.map(({ username, password, token, address }) => ({ username, password, token, address })),
             connectAt: mine.map((p) => p.connectAt),
             startAt: mine.map((p) => p.startAt),
             submitOffsetMs: mine.map((p) => p.submitOffsetMs),

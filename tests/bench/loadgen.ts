@@ -20,7 +20,8 @@ import { Agent, interceptors, request, type Dispatcher } from 'undici'
 export interface LoadgenConfig {
   base: string
   examId: number
-  takers: { username: string; password: string; token?: string }[]
+  /** `address`: the loopback address the taker's phone connects from (its office's, addresses.ts). */
+  takers: { username: string; password: string; token?: string; address: string }[]
   /** When taker i of this generator opens its socket and when it starts its attempt (ms since epoch). */
   connectAt: number[]
   startAt: number[]
@@ -100,8 +101,19 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
     return
   }
   const config = msg
-  const shared = new Agent({ connections: 256, keepAliveTimeout: 30_000 })
-  const agents: Agent[] = [shared]
+  const agents: Agent[] = []
+  /** With `sharedConnections`, one small pool per office address (256 in all per generator before). */
+  const sharedByAddress = new Map<string, Dispatcher>()
+  const sharedFrom = (localAddress: string) => {
+    let phone = sharedByAddress.get(localAddress)
+    if (!phone) {
+      const agent = new Agent({ connections: 4, keepAliveTimeout: 30_000, localAddress })
+      agents.push(agent)
+      phone = asPhone(agent)
+      sharedByAddress.set(localAddress, phone)
+    }
+    return phone
+  }
   const result: LoadgenResult = {
     login: [],
     loginBusy: 0,
@@ -128,7 +140,6 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
    * compresses what is over its threshold (a start's paper) as it would for the phones.
    */
   const asPhone = (agent: Agent): Dispatcher => agent.compose(interceptors.decompress())
-  const sharedPhone = asPhone(shared)
   async function call(agent: Dispatcher, method: string, path: string, token: string | undefined, body?: unknown) {
     const res = await request(config.base + path, {
       method: method as 'POST',
@@ -164,9 +175,10 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
         inExam = true
         send({ type: 'ready' })
       }
-      const own = config.sharedConnections ? undefined : new Agent({ connections: 1, keepAliveTimeout: 120_000 })
+      const localAddress = taker.address
+      const own = config.sharedConnections ? undefined : new Agent({ connections: 1, keepAliveTimeout: 120_000, localAddress })
       if (own) agents.push(own)
-      const agent = own ? asPhone(own) : sharedPhone
+      const agent = own ? asPhone(own) : sharedFrom(localAddress)
       try {
         let token = taker.token
         if (!token) {
@@ -194,7 +206,13 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
           if (me.status !== 200) return error(`open ${me.status}`)
           result.open.push(performance.now() - t)
         }
-        const socket: TakerSocket = io(config.base, { transports: ['websocket'], auth: { token }, reconnectionDelay: 1000 })
+        // `localAddress` goes through to the websocket (engine.io-client passes it on; not in its types).
+        const socket: TakerSocket = io(config.base, {
+          transports: ['websocket'],
+          auth: { token },
+          reconnectionDelay: 1000,
+          localAddress,
+        } as Parameters<typeof io>[1])
         sockets.push(socket)
         result.opened++
         // Each socket is classified once, at the end of the run, from what happened to it: counted as

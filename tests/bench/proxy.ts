@@ -24,7 +24,10 @@ const freePort = () =>
     })
   })
 
-/** The deployment's login limit (README, "nginx in front"), included as it is. */
+/**
+ * The deployment's login limit (README, "nginx in front"), both counters included as they are: the
+ * bench's phones come from their offices' addresses (addresses.ts), as members do.
+ */
 const LOGIN_LIMIT = path.resolve(import.meta.dirname, '../../deploy/nginx')
 
 /** nginx in front of `upstreamPort`, with the README's proxy settings and login limit (plain HTTP, no caching). */
@@ -33,17 +36,6 @@ export async function startNginx(upstreamPort: number): Promise<Proxy> {
   if (!bin) throw new Error('--proxy nginx needs nginx: apt-get install -y nginx')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuece-bench-nginx-'))
   const port = await freePort()
-  // The login location as deployed, less the per-address counter: every phone of the bench comes
-  // from 127.0.0.1, where real members arrive from many addresses, so that counter would hold the
-  // whole bench to one address's share. The site's counter stays.
-  fs.writeFileSync(
-    path.join(dir, 'xuece-login.conf'),
-    fs
-      .readFileSync(path.join(LOGIN_LIMIT, 'xuece-login.conf'), 'utf8')
-      .split('\n')
-      .filter((line) => !/^\s*limit_req zone=xuece_login_address\b/.test(line))
-      .join('\n'),
-  )
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/${t};`).join('\n  ')
   fs.writeFileSync(
     path.join(dir, 'nginx.conf'),
@@ -61,7 +53,7 @@ http {
   server {
     listen 127.0.0.1:${port} backlog=4096;
     client_max_body_size 32m;
-    include ${dir}/xuece-login.conf;
+    include ${LOGIN_LIMIT}/xuece-login.conf;
     location /socket.io/ {
       proxy_pass http://xuece;
       proxy_http_version 1.1;

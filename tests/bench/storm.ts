@@ -3,6 +3,7 @@
 // Retry-After × (1 + random), at most 5 retries); then N refreshes at once with the refresh tokens
 // those logins returned.
 import { Agent, request } from 'undici'
+import { PHONES_PER_ADDRESS, officeAddress } from './addresses.js'
 import { Samples } from './stats.js'
 
 export interface StormOutcome {
@@ -28,7 +29,18 @@ async function storm<T>(
   n: number,
   send: (agent: Agent, i: number) => Promise<{ status: number; retryAfter: string | undefined; body: T | null }>,
 ): Promise<{ outcome: StormOutcome; bodies: (T | null)[] }> {
-  const agent = new Agent({ connections: n, pipelining: 1, keepAliveTimeout: 30_000 })
+  // Each office's members from their office's address, each with a connection of their own.
+  const agents = new Map<string, Agent>()
+  const agentOf = (i: number) => {
+    const localAddress = officeAddress(i)
+    let agent = agents.get(localAddress)
+    if (!agent)
+      agents.set(
+        localAddress,
+        (agent = new Agent({ connections: PHONES_PER_ADDRESS, pipelining: 1, keepAliveTimeout: 30_000, localAddress })),
+      )
+    return agent
+  }
   const outcome: StormOutcome = {
     requests: n,
     from: Date.now(),
@@ -46,6 +58,7 @@ async function storm<T>(
       const t = performance.now()
       let wasBusy = false
       try {
+        const agent = agentOf(i)
         let res = await send(agent, i)
         outcome.firstAnswer.add(performance.now() - t)
         for (let tries = 0; res.status === 503 && res.retryAfter && tries < MAX_RETRIES; tries++) {
@@ -71,7 +84,7 @@ async function storm<T>(
     }),
   )
   outcome.to = Date.now()
-  await agent.close()
+  await Promise.all([...agents.values()].map((a) => a.close()))
   return { outcome, bodies }
 }
 
