@@ -15,7 +15,7 @@
 import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/realtime/events-map.js'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { Agent, interceptors, request, type Dispatcher } from 'undici'
+import { Pool, interceptors, request, type Dispatcher } from 'undici'
 
 export interface LoadgenConfig {
   base: string
@@ -101,18 +101,28 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
     return
   }
   const config = msg
-  const agents: Agent[] = []
-  /** With `sharedConnections`, one small pool per office address (256 in all per generator before). */
-  const sharedByAddress = new Map<string, Dispatcher>()
-  const sharedFrom = (localAddress: string) => {
-    let phone = sharedByAddress.get(localAddress)
-    if (!phone) {
-      const agent = new Agent({ connections: 4, keepAliveTimeout: 30_000, localAddress })
-      agents.push(agent)
-      phone = asPhone(agent)
-      sharedByAddress.set(localAddress, phone)
+  // Pools, not Agents: an Agent closes an origin's pool the moment its last connection drops or
+  // fails, and requests already queued on it then fail as "client destroyed" (and through the
+  // decompress interceptor, uncaught: it ended four generators of a 20,000-taker run). A Pool
+  // reconnects, as a phone's browser does.
+  const agents: Pool[] = []
+  /**
+   * With `sharedConnections`: 256 connections a generator, as before addresses (the open-files limit
+   * of 20,000 a process allows no more at 20,000 takers), in 64 pools of 4, each bound to the office
+   * address of the first taker who needs it. A pool per office (667 of them at 20,000 takers, in
+   * every generator) opened ten times the connections, in the start wave, and starts timed out
+   * connecting.
+   */
+  const sharedPools: Dispatcher[] = []
+  const SHARED_POOLS = 64
+  const sharedFrom = (i: number, localAddress: string) => {
+    const k = i % SHARED_POOLS
+    if (!sharedPools[k]) {
+      const pool = new Pool(config.base, { connections: 4, keepAliveTimeout: 30_000, localAddress })
+      agents.push(pool)
+      sharedPools[k] = asPhone(pool)
     }
-    return phone
+    return sharedPools[k]
   }
   const result: LoadgenResult = {
     login: [],
@@ -139,7 +149,7 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
    * Requests as a phone's browser sends them, compressed replies accepted: the server then brotli-
    * compresses what is over its threshold (a start's paper) as it would for the phones.
    */
-  const asPhone = (agent: Agent): Dispatcher => agent.compose(interceptors.decompress())
+  const asPhone = (agent: Pool): Dispatcher => agent.compose(interceptors.decompress())
   async function call(agent: Dispatcher, method: string, path: string, token: string | undefined, body?: unknown) {
     const res = await request(config.base + path, {
       method: method as 'POST',
@@ -176,9 +186,9 @@ process.on('message', async (msg: LoadgenConfig | { type: 'release'; at: number 
         send({ type: 'ready' })
       }
       const localAddress = taker.address
-      const own = config.sharedConnections ? undefined : new Agent({ connections: 1, keepAliveTimeout: 120_000, localAddress })
+      const own = config.sharedConnections ? undefined : new Pool(config.base, { connections: 1, keepAliveTimeout: 120_000, localAddress })
       if (own) agents.push(own)
-      const agent = own ? asPhone(own) : sharedFrom(localAddress)
+      const agent = own ? asPhone(own) : sharedFrom(i, localAddress)
       try {
         let token = taker.token
         if (!token) {

@@ -39,7 +39,9 @@ export async function startNginx(upstreamPort: number): Promise<Proxy> {
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/${t};`).join('\n  ')
   fs.writeFileSync(
     path.join(dir, 'nginx.conf'),
-    `worker_processes 1;
+    // Four workers: a websocket through nginx takes two connections (the phone's and the upstream's),
+    // and one process here may hold at most 20,000 open files, so 20,000 takers need more than two.
+    `worker_processes 4;
 worker_rlimit_nofile 19000;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
@@ -51,7 +53,7 @@ http {
   include ${LOGIN_LIMIT}/xuece-login-zone.conf;
   upstream xuece { server 127.0.0.1:${upstreamPort}; keepalive 64; }
   server {
-    listen 127.0.0.1:${port} backlog=4096;
+    listen 127.0.0.1:${port} backlog=4096 reuseport;
     client_max_body_size 32m;
     include ${LOGIN_LIMIT}/xuece-login.conf;
     location /socket.io/ {

@@ -2,7 +2,7 @@
 // Retry-After when the server's hashing queue is full, retried as the web client does (wait
 // Retry-After × (1 + random), at most 5 retries); then N refreshes at once with the refresh tokens
 // those logins returned.
-import { Agent, request } from 'undici'
+import { Pool, request } from 'undici'
 import { PHONES_PER_ADDRESS, officeAddress } from './addresses.js'
 import { Samples } from './stats.js'
 
@@ -27,17 +27,18 @@ const MAX_RETRIES = 5 // as web/src/stores/auth.ts
 async function storm<T>(
   base: string,
   n: number,
-  send: (agent: Agent, i: number) => Promise<{ status: number; retryAfter: string | undefined; body: T | null }>,
+  send: (agent: Pool, i: number) => Promise<{ status: number; retryAfter: string | undefined; body: T | null }>,
 ): Promise<{ outcome: StormOutcome; bodies: (T | null)[] }> {
-  // Each office's members from their office's address, each with a connection of their own.
-  const agents = new Map<string, Agent>()
+  // Each office's members from their office's address, each with a connection of their own (a Pool:
+  // an Agent closes an origin's pool when a connection fails, failing the requests queued on it).
+  const agents = new Map<string, Pool>()
   const agentOf = (i: number) => {
     const localAddress = officeAddress(i)
     let agent = agents.get(localAddress)
     if (!agent)
       agents.set(
         localAddress,
-        (agent = new Agent({ connections: PHONES_PER_ADDRESS, pipelining: 1, keepAliveTimeout: 30_000, localAddress })),
+        (agent = new Pool(base, { connections: PHONES_PER_ADDRESS, pipelining: 1, keepAliveTimeout: 30_000, localAddress })),
       )
     return agent
   }
@@ -88,7 +89,7 @@ async function storm<T>(
   return { outcome, bodies }
 }
 
-async function post<T>(agent: Agent, url: string, body: unknown) {
+async function post<T>(agent: Pool, url: string, body: unknown) {
   const res = await request(url, {
     method: 'POST',
     dispatcher: agent,
