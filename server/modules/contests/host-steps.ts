@@ -1,0 +1,176 @@
+// The host's steps through a contest, run in the games home: on to the next question (skipping
+// those an open exam holds), its reveal, and the podium. The server times each question and lets
+// the key out only in `contest:reveal`. The runtime (runtime.ts) loads the contest, seats the hall
+// screens and phones, and hands these steps what they need (`Steps`).
+import { performance } from 'node:perf_hooks'
+import type { Deps } from '../../lib/deps.js'
+import { audit } from '../../lib/audit.js'
+import { withTransaction } from '../../lib/transaction.js'
+import type { RealtimeServer } from '../../plugins/realtime.js'
+import type { LiveRankRow } from '../../realtime/events-map.js'
+import { liveQuestion, rankByScore, sendTo } from '../battles/index.js'
+import { finishContest, nothingLeftToAsk, type LockedInSubtree } from './service.js'
+import { ahead, clearTimer, everyone, type Live } from './live.js'
+import * as q from './queries.js'
+
+/** What the steps use of the runtime. */
+export interface Steps {
+  deps: Deps
+  io: RealtimeServer
+  /** Questions an open exam holds for someone of a subtree: none of them is shown on the hall screen. */
+  lockedIn: LockedInSubtree
+  /** Whether `live` is still the contest in memory (not closed, or stepped down, meanwhile). */
+  current(live: Live): boolean
+  /** Queues a save behind the contest's earlier ones. */
+  save(live: Live, work: (db: Deps['db']) => Promise<unknown>): void
+  /** Pushes the host's figures now. */
+  pushLobby(live: Live): void
+  /** Drops the contest from memory once its saves are done. */
+  forget(live: Live): void
+}
+
+/**
+ * To the next question an open exam does not hold, skipping those it does — or to the podium
+ * when none is left. Checked before each question, not only when the screen opened: an exam made
+ * while the contest runs may hold the next one, and its key would be on the hall screen a moment
+ * later.
+ *
+ * Skipped at once rather than asking the host first: the only other way on is to wait until the
+ * exam closes (days, for a week-long test) in front of a seated hall, and a host on a presenter's
+ * clicker has no second button to answer a question with. The hall and the phones are told which
+ * question was skipped and why (`contest:skipped`, positions only: nothing of the question).
+ * A skipped question stays skipped (saved with the contest) even if the exam closes later.
+ *
+ * Before the first question, with every question held, nothing is skipped and the start is
+ * refused: a podium of a game never played would say nothing, and the contest can start once the
+ * exam closes.
+ */
+export async function advance(s: Steps, live: Live, by: number) {
+  const { index, phase } = live
+  const left = ahead(live)
+  if (!left.length) return end(s, live)
+  const locked = await s.lockedIn(live.orgPath)
+  // Closed (or stepped down) while the exams were read.
+  if (!s.current(live) || live.index !== index || live.phase !== phase) return
+  const next = left.find((i) => !locked.has(live.questions[i].id))
+  const skip = next === undefined ? left : left.slice(0, left.indexOf(next))
+  if (next === undefined && !live.startedAt) throw nothingLeftToAsk(left.length)
+  if (skip.length) {
+    for (const i of skip) live.skipped.add(i)
+    const skipped = [...live.skipped].sort((a, b) => a - b)
+    s.save(live, (db) =>
+      withTransaction({ db, events: s.deps.events }, async (tx) => {
+        await q.saveSkipped(tx, live.id, skipped)
+        await audit(tx, by, 'contest.skip', 'contest', live.id, {
+          positions: skip.map((i) => i + 1),
+          questionIds: skip.map((i) => live.questions[i].id),
+          reason: 'open_exam',
+        })
+      }),
+    )
+    // Saved before anything moves on, so a restart from here on does not bring them back.
+    await live.saving
+    if (!s.current(live)) return
+    everyone(s.io, live).emit('contest:skipped', { contestId: live.id, indices: skip, skipped })
+  }
+  if (next === undefined) end(s, live)
+  else ask(s, live, next)
+}
+
+function ask(s: Steps, live: Live, index: number) {
+  const now = s.deps.clock.now()
+  if (!live.startedAt) {
+    live.startedAt = now
+    s.save(live, (db) => db.updateTable('contests').set({ status: 'running', started_at: now }).where('id', '=', live.id).execute())
+  }
+  live.index = index
+  live.phase = 'question'
+  live.roundStart = performance.now()
+  live.endsAt = new Date(now.getTime() + live.questionMs)
+  everyone(s.io, live).emit('contest:question', {
+    contestId: live.id,
+    index,
+    question: liveQuestion(live.questions[index]),
+    endsAt: live.endsAt.toISOString(),
+    total: live.questions.length,
+    now: now.toISOString(),
+  })
+  clearTimer(live)
+  live.timer = setTimeout(() => reveal(s, live), live.questionMs)
+  s.pushLobby(live)
+}
+
+/** The open question's key, its answer counts and the top five; each phone its own result. */
+export function reveal(s: Steps, live: Live) {
+  if (live.phase !== 'question') return
+  clearTimer(live)
+  live.phase = 'reveal'
+  const index = live.index
+  const question = live.questions[index]
+  const counts: Record<string, number> = {}
+  if (question.type === 'judge') {
+    counts.true = 0
+    counts.false = 0
+  }
+  for (const o of question.options ?? []) counts[o.key] = 0
+  counts.none = 0
+  const answers: q.SavedAnswer[] = []
+  for (const p of live.players.values()) {
+    const a = p.answers.get(index)
+    if (!a) {
+      counts.none++
+      continue
+    }
+    for (const key of [a.answer].flat()) counts[String(key)] = (counts[String(key)] ?? 0) + 1
+    answers.push({ userId: p.userId, ...a })
+  }
+  const ranked = rankByScore([...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score })))
+  const top: LiveRankRow[] = ranked.slice(0, 5)
+  live.lastReveal = { contestId: live.id, index, correctAnswer: question.answer, counts, top, total: live.questions.length }
+  everyone(s.io, live).emit('contest:reveal', live.lastReveal)
+  const rankOf = new Map(ranked.map((r) => [r.userId, r.rank]))
+  for (const p of live.players.values()) {
+    if (!p.sockets.size) continue
+    const a = p.answers.get(index)
+    sendTo(s.io, [...p.sockets]).emit('contest:result', {
+      contestId: live.id,
+      index,
+      correct: a?.correct ?? false,
+      points: a?.points ?? 0,
+      score: p.score,
+      rank: rankOf.get(p.userId) ?? ranked.length,
+    })
+  }
+  const totals = [...live.players.values()].map((p) => ({ userId: p.userId, score: p.score, correct: p.correct }))
+  s.save(live, (db) =>
+    withTransaction({ db, events: s.deps.events }, (tx) => q.saveReveal(tx, live.id, index, question.id, answers, totals)),
+  )
+}
+
+/** The podium; the ranks, the finished state and the ledger activity are saved. */
+function end(s: Steps, live: Live) {
+  live.phase = 'ended'
+  clearTimer(live)
+  // The lobby figures are done with; a push still pending would outlive the contest.
+  if (live.lobbyTimer) clearTimeout(live.lobbyTimer)
+  live.lobbyTimer = null
+  const ranked = rankByScore(
+    [...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score, correct: p.correct })),
+  )
+  const podium = ranked.filter((r) => r.rank <= 3).map(({ rank, userId, name, score }) => ({ rank, userId, name, score }))
+  everyone(s.io, live).emit('contest:end', { contestId: live.id, podium })
+  const startedAt = live.startedAt ?? s.deps.clock.now()
+  s.save(live, () =>
+    finishContest(s.deps, {
+      id: live.id,
+      title: live.title,
+      orgId: live.orgId,
+      createdBy: live.createdBy,
+      startedAt,
+      questionCount: live.questions.length - live.skipped.size,
+      skippedCount: live.skipped.size,
+      players: ranked.map((r) => ({ userId: r.userId, score: r.score, correct: r.correct, rank: r.rank })),
+    }),
+  )
+  s.forget(live)
+}

@@ -1,0 +1,101 @@
+// A contest as the games home holds it in memory while it is played: its questions, players and
+// where the game stands. Shared by the runtime (loading, hall screens, phones: runtime.ts) and the
+// host's steps (asking, revealing, skipping, the podium: host-steps.ts).
+import type { RealtimeServer } from '../../plugins/realtime.js'
+import type { ContestState, ServerToClientEvents } from '../../realtime/events-map.js'
+import type { PaperQuestion } from '../questions/index.js'
+import { liveQuestion, sendTo, type ReadingSpeed } from '../battles/index.js'
+
+export interface ContestTiming {
+  /** Length of one of the contest's "seconds" (tests shorten it). */
+  secondMs: number
+  /** The host's lobby figures are pushed at most this often. */
+  lobbyPushMs: number
+  reading: ReadingSpeed
+}
+
+export const DEFAULT_CONTEST_TIMING: ContestTiming = {
+  secondMs: 1_000,
+  lobbyPushMs: 300,
+  reading: { baseMs: 400, perCharMs: 25, capMs: 4_000 },
+}
+
+export interface Answer {
+  answer: unknown
+  correct: boolean
+  points: number
+  elapsedMs: number
+  tooFast: boolean
+}
+export interface Player {
+  userId: number
+  name: string
+  orgId: number
+  sockets: Set<string>
+  score: number
+  correct: number
+  answers: Map<number, Answer>
+}
+export interface Live {
+  id: number
+  title: string
+  orgId: number
+  orgPath: string
+  pin: string
+  createdBy: number
+  questions: PaperQuestion[]
+  questionMs: number
+  players: Map<number, Player>
+  hosts: Set<string>
+  index: number
+  /** Positions skipped because an open exam held their question when they came up; never asked. */
+  skipped: Set<number>
+  phase: 'lobby' | 'question' | 'reveal' | 'ended'
+  roundStart: number
+  endsAt: Date | null
+  startedAt: Date | null
+  timer: NodeJS.Timeout | null
+  lobbyTimer: NodeJS.Timeout | null
+  lastReveal: Parameters<ServerToClientEvents['contest:reveal']>[0] | null
+  recentNames: string[]
+  /** Saves run one after another, in order. */
+  saving: Promise<unknown>
+  /** The host's step to the next question while it reads the open exams; later presses join it. */
+  advancing: Promise<void> | null
+}
+
+export const GONE = '竞答不存在或已结束'
+
+/** Positions not yet asked, in order: after the current one, less those skipped. */
+export function ahead(live: Live): number[] {
+  const from = live.index + 1
+  return live.questions.map((_, i) => i).filter((i) => i >= from && !live.skipped.has(i))
+}
+
+/** The hall screens and every player's phones. */
+export function everyone(io: RealtimeServer, live: Live) {
+  return sendTo(io, [...live.hosts, ...[...live.players.values()].flatMap((p) => [...p.sockets])])
+}
+
+export function clearTimer(live: Live) {
+  if (live.timer) clearTimeout(live.timer)
+  live.timer = null
+}
+
+/** Where the game stands, for a hall screen that opens or a phone that (re)joins. */
+export function stateFor(live: Live, player: Player | null): ContestState {
+  const open = live.phase === 'question'
+  return {
+    contestId: live.id,
+    title: live.title,
+    phase: live.phase,
+    index: live.index,
+    total: live.questions.length,
+    skipped: [...live.skipped].sort((a, b) => a - b),
+    question: open ? liveQuestion(live.questions[live.index]) : null,
+    endsAt: open && live.endsAt ? live.endsAt.toISOString() : null,
+    answered: !!player?.answers.has(live.index),
+    score: player?.score ?? 0,
+    players: live.players.size,
+  }
+}
