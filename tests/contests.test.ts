@@ -2,7 +2,7 @@
 // server, Kahoot scoring, reveals with counts and the top five, late joiners, a dropped phone
 // rejoining with its score, the podium, results and their export, the ledger activity; a question
 // that an exam opened mid-game holds, skipped (never shown, never scored, kept skipped across a
-// restart); and the attacks (answers after the reveal, another contest, a player playing host,
+// restart) or, held since it went on screen, voided at its reveal (no key, no score); and the attacks (answers after the reveal, another contest, a player playing host,
 // other scopes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
@@ -311,12 +311,12 @@ describe('a question an exam opened mid-game holds is skipped', () => {
       .execute()
     return Promise.all(rows.map((r) => phone(r.username)))
   }
-  async function create(sec: string, questionIds: number[]) {
+  async function create(sec: string, questionIds: number[], secondsPerQuestion = 20) {
     const res = await t
       .http()
       .post('/api/contests')
       .set(bearer(sec))
-      .send({ title: `跳题竞答 ${Date.now()}`, orgId: org(BRANCH).id, questionIds, secondsPerQuestion: 20 })
+      .send({ title: `跳题竞答 ${Date.now()}`, orgId: org(BRANCH).id, questionIds, secondsPerQuestion })
     expect(res.status, JSON.stringify(res.body)).toBe(201)
     return res.body as { id: number; pin: string }
   }
@@ -418,6 +418,105 @@ describe('a question an exam opened mid-game holds is skipped', () => {
       .execute()
     const { id: secId } = await t.db.selectFrom('users').select('id').where('username', '=', SECRETARY).executeTakeFirstOrThrow()
     expect(audited).toEqual([{ actor_id: secId, details: { positions: [2], questionIds: [qs[1].id], reason: 'open_exam' } }])
+  })
+
+  it('held by an exam that opened during its countdown: voided at the reveal — no key, no counts, no score — and the game goes on', async () => {
+    const sec = await t.login(SECRETARY)
+    const qs = await freshSingles(3)
+    // Long questions (18 s here): the bell must not ring while the exam is made.
+    const created = await create(
+      sec,
+      qs.map((x) => x.id),
+      120,
+    )
+    const host = await hall(sec, created.id)
+    const [fast, slow] = await members(2)
+    for (const p of [fast, slow]) expect((await ack(p.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    const q0 = (await until(() => seen(fast, 'contest:question').find((e) => e.payload.index === 0))).payload
+    expect(q0.question.id).toBe(qs[0].id)
+    // One phone answers it right (its points counted on arrival); then, while it is on screen, the
+    // branch gets an exam on this very question.
+    const rightAnswer = await keyFor(t.db, q0.question)
+    expect(await ack(fast.socket, 'contest:answer', { contestId: created.id, index: 0, answer: rightAnswer })).toEqual({ ok: true })
+    await lockOnExam([qs[0].id])
+
+    // The host presses 揭晓答案, five times over (made slow, the reading of the open exams meets them
+    // all): one reading, one void.
+    const runtime = contestRuntimeOf(t.app) as any
+    const lockedIn = runtime.lockedIn
+    let reads = 0
+    runtime.lockedIn = async (orgPath: string) => {
+      reads++
+      await new Promise((r) => setTimeout(r, 300))
+      return lockedIn(orgPath)
+    }
+    try {
+      const presses = await Promise.all(Array.from({ length: 5 }, () => ack(host.socket, 'contest:next', { contestId: created.id })))
+      expect(presses).toEqual(Array.from({ length: 5 }, () => ({ ok: true })))
+    } finally {
+      runtime.lockedIn = lockedIn
+    }
+    expect(reads).toBe(1)
+    for (const c of [host, fast, slow]) {
+      const voided = (await until(() => seen(c, 'contest:voided')[0])).payload
+      expect(voided).toEqual({ contestId: created.id, index: 0, skipped: [0], reason: 'open_exam' })
+    }
+    // Too late to answer it; a hall screen opened now reads the void, not the question.
+    expect(await ack(slow.socket, 'contest:answer', { contestId: created.id, index: 0, answer: rightAnswer })).toMatchObject({
+      ok: false,
+      error: '本题已结束',
+    })
+    const second = await hall(sec, created.id)
+    expect(seen(second, 'contest:state')[0].payload).toMatchObject({
+      phase: 'reveal',
+      index: 0,
+      skipped: [0],
+      voided: 'open_exam',
+      question: null,
+    })
+    expect(seen(second, 'contest:reveal')).toEqual([])
+
+    // 下一题 goes on to question 2 as after any reveal, then question 3 and the podium.
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    expect(await answer(created.id, 1, [fast, slow], [slow])).toBe(qs[1].id)
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    expect(await answer(created.id, 2, [fast, slow], [fast, slow])).toBe(qs[2].id)
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    const end = (await until(() => seen(fast, 'contest:end')[0], 5000)).payload
+    await runtime.settle()
+
+    // Of question 1 the hall and the phones got the question (before the exam opened) and its void:
+    // no reveal, no counts, no result (a phone told it was right would know the key), no key field.
+    for (const c of [host, fast, slow]) {
+      expect(c.log.filter((e) => e.payload?.index === 0).map((e) => e.event)).toEqual(['contest:question', 'contest:voided'])
+      expect(keysSentEarly(c.log, 'contest:reveal')).toEqual([])
+      expect(seen(c, 'contest:reveal').map((e) => e.payload.index)).toEqual([1, 2])
+    }
+    expect(seen(fast, 'contest:result').map((e) => e.payload.index)).toEqual([1, 2])
+
+    // Nobody scored for it: the fast phone's right answer there counts for nothing.
+    const points = (p: Phone) => seen(p, 'contest:result').reduce((sum, e) => sum + e.payload.points, 0)
+    const results = (await t.http().get(`/api/contests/${created.id}/results`).set(bearer(sec))).body
+    expect(results.find((r: any) => r.userId === fast.userId)).toMatchObject({ score: points(fast), correct: 1 })
+    expect(results.find((r: any) => r.userId === slow.userId)).toMatchObject({ rank: 1, score: points(slow), correct: 2 })
+    expect(end.podium.find((r: any) => r.userId === fast.userId).score).toBe(points(fast))
+    const answers = await t.db.selectFrom('contest_answers').select('idx').where('contest_id', '=', created.id).execute()
+    expect(new Set(answers.map((a) => a.idx))).toEqual(new Set([1, 2]))
+
+    // Saved and audited as a skip; the console and the ledger count two questions asked, one skipped.
+    const item = (await t.http().get(`/api/contests/${created.id}`).set(bearer(sec))).body
+    expect(item).toMatchObject({ status: 'finished', questionCount: 3, skippedCount: 1 })
+    const activity = await t.db.selectFrom('activities').select('summary').where('id', '=', item.activityId).executeTakeFirstOrThrow()
+    expect(activity.summary).toBe('现场竞答：2 题（另有 1 题因考试未结束跳过），2 人参加')
+    const audited = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'details'])
+      .where('action', '=', 'contest.skip')
+      .where('target_id', '=', String(created.id))
+      .execute()
+    const { id: secId } = await t.db.selectFrom('users').select('id').where('username', '=', SECRETARY).executeTakeFirstOrThrow()
+    expect(audited).toEqual([{ actor_id: secId, details: { positions: [1], questionIds: [qs[0].id], reason: 'open_exam', asked: true } }])
   })
 
   it('stays skipped after a restart, even once the exam has closed', async () => {

@@ -106,14 +106,18 @@ export interface BattleState {
   endsAt: string | null
   answered: boolean
 }
+/** Why a question already on screen was voided instead of revealed: an exam that holds it opened during its countdown. */
+export type ContestVoidReason = 'open_exam'
 export interface ContestState {
   contestId: number
   title: string
   phase: 'lobby' | 'question' | 'reveal' | 'ended'
   index: number
   total: number
-  /** Positions (as `index`) skipped because an open exam held their question: never asked. */
+  /** Positions (as `index`) skipped because an open exam held their question: never asked, or asked and voided. */
   skipped: number[]
+  /** In the reveal phase: the question at `index` was voided, not revealed (its key never shown), and why. */
+  voided: ContestVoidReason | null
   question: LiveQuestion | null
   endsAt: string | null
   answered: boolean
@@ -204,6 +208,11 @@ export interface ServerToClientEvents {
    * holds their questions; `skipped` is every position skipped so far. Nothing of the questions.
    */
   'contest:skipped': (payload: { contestId: number; indices: number[]; skipped: number[] }) => void
+  /**
+   * To the hall and every phone: the question at `index`, on screen until now, is void — no key, no
+   * counts, no score for anyone — and why; `skipped` is every position skipped so far (it among them).
+   */
+  'contest:voided': (payload: { contestId: number; index: number; skipped: number[]; reason: ContestVoidReason }) => void
   /** To one player after each reveal: her own result. */
   'contest:result': (payload: { contestId: number; index: number; correct: boolean; points: number; score: number; rank: number }) => void
   'contest:end': (payload: { contestId: number; podium: LiveRankRow[] }) => void

@@ -1,6 +1,7 @@
 // The host's steps through a contest, run in the games home: on to the next question (skipping
-// those an open exam holds), its reveal, and the podium. The server times each question and lets
-// the key out only in `contest:reveal`. The runtime (runtime.ts) loads the contest, seats the hall
+// those an open exam holds), its reveal (or its void, when an exam that holds it opened during the
+// countdown), and the podium. The server times each question and lets the key out only in
+// `contest:reveal`. The runtime (runtime.ts) loads the contest, seats the hall
 // screens and phones, and hands these steps what they need (`Steps`).
 import { performance } from 'node:perf_hooks'
 import type { Deps } from '../../lib/deps.js'
@@ -85,6 +86,7 @@ function ask(s: Steps, live: Live, index: number) {
   }
   live.index = index
   live.phase = 'question'
+  live.voided = null
   live.roundStart = performance.now()
   live.endsAt = new Date(now.getTime() + live.questionMs)
   everyone(s.io, live).emit('contest:question', {
@@ -96,14 +98,83 @@ function ask(s: Steps, live: Live, index: number) {
     now: now.toISOString(),
   })
   clearTimer(live)
-  live.timer = setTimeout(() => reveal(s, live), live.questionMs)
+  live.timer = setTimeout(() => closeRound(s, live), live.questionMs)
+  s.pushLobby(live)
+}
+
+/**
+ * Closes the open question: its reveal, or its void when an exam that holds it opened during the
+ * countdown. The open exams were read before it was asked; they are read again here, because the
+ * reveal sends its key to the hall screen and to every phone, and someone of the subtree may be
+ * sitting that exam right now. One reading per question: the bell, the last answer and the host's
+ * presses that come while it runs join it, and no answer is taken meanwhile (the time is up).
+ * A failed reading reveals nothing; the question stays open until the host presses again.
+ */
+export function reveal(s: Steps, live: Live): Promise<void> {
+  if (live.phase !== 'question') return Promise.resolve()
+  if (live.revealing) return live.revealing
+  clearTimer(live)
+  const index = live.index
+  live.revealing = (async () => {
+    const held = (await s.lockedIn(live.orgPath)).has(live.questions[index].id)
+    // Closed, stepped down or ended while the exams were read.
+    if (!s.current(live) || live.phase !== 'question' || live.index !== index) return
+    if (held) await voidOpen(s, live)
+    else showKey(s, live)
+  })().finally(() => {
+    live.revealing = null
+  })
+  return live.revealing
+}
+
+/** The bell or the last answer closes the question; nobody waits on it, so a failure is logged. */
+export function closeRound(s: Steps, live: Live) {
+  reveal(s, live).catch((err) => s.deps.log.error({ err, contestId: live.id }, 'contest reveal failed'))
+}
+
+/**
+ * The question on screen is now held by an open exam: nothing of its key goes out — no reveal, no
+ * counts, no result to any phone (a phone told it was right would know the key) — and nobody scores
+ * for it: the points its answers earned on arrival are taken back. It is skipped from here on,
+ * saved and audited like a skip before it is asked, and the hall and the phones are told which
+ * position and why. The host moves on with 下一题 as after a reveal.
+ */
+async function voidOpen(s: Steps, live: Live) {
+  const index = live.index
+  const question = live.questions[index]
+  for (const p of live.players.values()) {
+    const a = p.answers.get(index)
+    if (!a) continue
+    p.score -= a.points
+    if (a.correct) p.correct--
+    p.answers.delete(index)
+  }
+  live.skipped.add(index)
+  const skipped = [...live.skipped].sort((a, b) => a - b)
+  const by = live.hostedBy
+  s.save(live, (db) =>
+    withTransaction({ db, events: s.deps.events }, async (tx) => {
+      await q.saveSkipped(tx, live.id, skipped)
+      await audit(tx, by, 'contest.skip', 'contest', live.id, {
+        positions: [index + 1],
+        questionIds: [question.id],
+        reason: 'open_exam',
+        asked: true,
+      })
+    }),
+  )
+  // Saved before the host can move on, so a restart from here on never asks it again.
+  await live.saving
+  if (!s.current(live) || live.phase !== 'question') return
+  live.phase = 'reveal'
+  live.lastReveal = null
+  live.voided = 'open_exam'
+  everyone(s.io, live).emit('contest:voided', { contestId: live.id, index, skipped, reason: 'open_exam' })
   s.pushLobby(live)
 }
 
 /** The open question's key, its answer counts and the top five; each phone its own result. */
-export function reveal(s: Steps, live: Live) {
-  if (live.phase !== 'question') return
-  clearTimer(live)
+function showKey(s: Steps, live: Live) {
   live.phase = 'reveal'
   const index = live.index
   const question = live.questions[index]

@@ -2,7 +2,7 @@
 // where the game stands. Shared by the runtime (loading, hall screens, phones: runtime.ts) and the
 // host's steps (asking, revealing, skipping, the podium: host-steps.ts).
 import type { RealtimeServer } from '../../plugins/realtime.js'
-import type { ContestState, ServerToClientEvents } from '../../realtime/events-map.js'
+import type { ContestState, ContestVoidReason, ServerToClientEvents } from '../../realtime/events-map.js'
 import type { PaperQuestion } from '../questions/index.js'
 import { liveQuestion, sendTo, type ReadingSpeed } from '../battles/index.js'
 
@@ -48,8 +48,15 @@ export interface Live {
   players: Map<number, Player>
   hosts: Set<string>
   index: number
-  /** Positions skipped because an open exam held their question when they came up; never asked. */
+  /**
+   * Positions skipped because an open exam held their question when they came up (never asked), or
+   * when its countdown ended (asked, voided: its key never shown).
+   */
   skipped: Set<number>
+  /** Why the question at `index` was voided instead of revealed; null once the next one is asked. */
+  voided: ContestVoidReason | null
+  /** Who hosts (last opened the screen or pressed): the skips and voids her steps make are hers in the audit log. */
+  hostedBy: number | null
   phase: 'lobby' | 'question' | 'reveal' | 'ended'
   roundStart: number
   endsAt: Date | null
@@ -62,6 +69,8 @@ export interface Live {
   saving: Promise<unknown>
   /** The host's step to the next question while it reads the open exams; later presses join it. */
   advancing: Promise<void> | null
+  /** The open question's close while it reads the open exams; the bell, the last answer and presses join it. */
+  revealing: Promise<void> | null
 }
 
 export const GONE = '竞答不存在或已结束'
@@ -92,6 +101,7 @@ export function stateFor(live: Live, player: Player | null): ContestState {
     index: live.index,
     total: live.questions.length,
     skipped: [...live.skipped].sort((a, b) => a - b),
+    voided: live.phase === 'reveal' ? live.voided : null,
     question: open ? liveQuestion(live.questions[live.index]) : null,
     endsAt: open && live.endsAt ? live.endsAt.toISOString() : null,
     answered: !!player?.answers.has(live.index),

@@ -5,7 +5,8 @@
 // `contest:reveal`. Scores are saved at every reveal, so a dropped phone rejoins with its score
 // and a host reopening the hall screen (even after a restart) picks the game up at the last reveal.
 // A question that an exam opened since the contest was made now holds is skipped when it comes up
-// (see `advance`), and the skip is saved with the contest.
+// (see `advance`), or voided if that exam opened while it was on screen (`reveal`); either is saved
+// with the contest.
 import { performance } from 'node:perf_hooks'
 import type { Deps } from '../../lib/deps.js'
 import { AppError, forbidden } from '../../lib/errors.js'
@@ -16,7 +17,7 @@ import { answerShapeProblem, grade, loadBankQuestions, shuffleOptions } from '..
 import { contestPoints, minReadMs, sendTo } from '../battles/index.js'
 import { boardRowsOrNone, maskName } from '../privacy/index.js'
 import { contestInScope, type LockedInSubtree } from './service.js'
-import { advance, reveal, type Steps } from './host-steps.js'
+import { advance, closeRound, reveal, type Steps } from './host-steps.js'
 import { ahead, clearTimer, DEFAULT_CONTEST_TIMING, GONE, stateFor, type ContestTiming, type Live } from './live.js'
 import * as q from './queries.js'
 
@@ -68,6 +69,8 @@ export class ContestRuntime {
         hosts: new Set(),
         index: saved.lastIndex,
         skipped: new Set(row.skipped),
+        voided: null,
+        hostedBy: row.created_by,
         phase: saved.lastIndex >= 0 ? 'reveal' : 'lobby',
         roundStart: 0,
         endsAt: null,
@@ -78,6 +81,7 @@ export class ContestRuntime {
         recentNames: [],
         saving: Promise.resolve(),
         advancing: null,
+        revealing: null,
       }
       const shown = await this.shownNames(saved.players.map((p) => ({ userId: p.user_id, name: p.name })))
       for (const p of saved.players)
@@ -115,6 +119,7 @@ export class ContestRuntime {
     const locked = await this.lockedIn(live.orgPath)
     const lockedAhead = ahead(live).filter((i) => locked.has(live.questions[i].id))
     live.hosts.add(caller.socketId)
+    live.hostedBy = p.userId
     const screen = sendTo(this.io, [caller.socketId])
     screen.emit('contest:state', stateFor(live, null))
     if (live.phase === 'reveal' && live.lastReveal) screen.emit('contest:reveal', live.lastReveal)
@@ -129,6 +134,7 @@ export class ContestRuntime {
   async next(caller: GameCaller, contestId: number) {
     const live = this.live.get(contestId)
     if (!live || !live.hosts.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', '你没有主持这场竞答')
+    live.hostedBy = caller.principal.userId
     if (live.phase === 'question') return reveal(this.steps, live)
     if (live.phase === 'ended') throw new AppError(409, 'FINISHED', '本场竞答已结束')
     // One step at a time: presses that arrive while the open exams are read (a second hall screen,
@@ -209,7 +215,7 @@ export class ContestRuntime {
     const live = this.live.get(contestId)
     const player = live?.players.get(caller.principal.userId)
     if (!live || !player || !player.sockets.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', GONE)
-    if (live.phase !== 'question' || index !== live.index) throw new AppError(409, 'ROUND_CLOSED', '本题已结束')
+    if (live.phase !== 'question' || live.revealing || index !== live.index) throw new AppError(409, 'ROUND_CLOSED', '本题已结束')
     if (player.answers.has(index)) throw new AppError(409, 'ANSWERED', '本题已作答')
     const question = live.questions[index]
     const problem = answerShapeProblem(question, answer)
@@ -223,7 +229,7 @@ export class ContestRuntime {
     if (correct) player.correct++
     this.pushLobby(live)
     const present = [...live.players.values()].filter((x) => x.sockets.size)
-    if (present.every((x) => x.answers.has(index))) reveal(this.steps, live)
+    if (present.every((x) => x.answers.has(index))) closeRound(this.steps, live)
   }
 
   disconnected(caller: GameCaller) {

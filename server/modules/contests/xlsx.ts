@@ -1,5 +1,6 @@
 // A contest's standing as a spreadsheet: rank, name, unit, score, right answers; 说明 counts the
-// questions asked and names those skipped (an open exam held them).
+// questions asked and names those skipped (an open exam held them when they came up, or by the end
+// of their countdown).
 import ExcelJS from 'exceljs'
 import { addAboutSheet, safeText, shanghaiCellDate } from '../../lib/xlsx-cells.js'
 import type { ContestResultDto } from './schemas.js'
@@ -13,7 +14,7 @@ export async function contestXlsx(contest: ContestRow, rows: ContestResultDto[])
     ? [
         [
           '跳过的题',
-          `第 ${skipped.map((i) => i + 1).join('、')} 题（当时正在进行的考试中有${skipped.length > 1 ? '这几道' : '这道'}题，没有出题，不计分）`,
+          `第 ${skipped.map((i) => i + 1).join('、')} 题（当时正在进行的考试中有${skipped.length > 1 ? '这几道' : '这道'}题，没有揭晓答案，不计分）`,
         ],
       ]
     : []

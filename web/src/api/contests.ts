@@ -3,9 +3,9 @@ import { download, get, post } from './client'
 import { getSocket } from './realtime'
 import { unwrapAck } from './battles'
 import type { ContestCreateBody, ContestItemDto, ContestResultDto } from '../../../server/modules/contests/schemas'
-import type { ContestState, LiveQuestion, LiveRankRow } from '../../../server/realtime/events-map'
+import type { ContestState, ContestVoidReason, LiveQuestion, LiveRankRow } from '../../../server/realtime/events-map'
 
-export type { ContestState, LiveQuestion, LiveRankRow }
+export type { ContestState, ContestVoidReason, LiveQuestion, LiveRankRow }
 export type ContestInput = ContestCreateBody
 export type Contest = ContestItemDto
 export type ContestResult = ContestResultDto

@@ -53,6 +53,10 @@ export const lm = {
     /** Positions counted from 1, as the screens number the questions. */
     skipped: (nums: number[]) =>
       `第 ${nums.join('、')} 题已跳过（正在进行的考试中有${nums.length > 1 ? '这几道' : '这道'}题，不出题，不计分）`,
+    /** A question on screen that an exam opened during its countdown holds: no answer shown, nobody scores. */
+    voided: {
+      open_exam: (n: number) => `第 ${n} 题正被进行中的考试使用，本题作废，不计分`,
+    } as Record<string, (n: number) => string>,
     answered: '已作答，等待揭晓…',
     right: (p: number) => `回答正确 +${p}`,
     wrong: '回答错误',

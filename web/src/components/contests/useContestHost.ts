@@ -1,10 +1,11 @@
 // The hall screen's view of a contest: the host's socket events folded into state. Reopening the
 // page (or a reconnect) hosts again and resumes at the current phase. Questions an open exam holds
 // are skipped by the server when they come up; the screen says which (`justSkipped`) and, when it
-// opens, which of those still to come are held now (`lockedAhead`).
+// opens, which of those still to come are held now (`lockedAhead`). A question on screen that an exam
+// opened during its countdown holds is voided instead of revealed (`voided`: no key, no score).
 import { computed, reactive, ref } from 'vue'
 import { getSocket } from '@/api/realtime'
-import { contestsApi, type ContestState, type LiveQuestion, type LiveRankRow } from '@/api/contests'
+import { contestsApi, type ContestState, type ContestVoidReason, type LiveQuestion, type LiveRankRow } from '@/api/contests'
 import { useCountdown } from '@/composables/useCountdown'
 import { useSocketEvents } from '@/components/battles/useSocketEvents'
 
@@ -31,6 +32,8 @@ export function useContestHost(contestId: number) {
   /** Positions skipped by the last step (shown until the next reveal). */
   const justSkipped = ref<number[]>([])
   const lockedAhead = ref<number[]>([])
+  /** The question at this position was voided instead of revealed, and why (until the next question). */
+  const voided = ref<{ index: number; reason: ContestVoidReason } | null>(null)
   const question = ref<LiveQuestion | null>(null)
   const reveal = ref<Reveal | null>(null)
   const podium = ref<LiveRankRow[]>([])
@@ -44,6 +47,7 @@ export function useContestHost(contestId: number) {
       if (!mine(s)) return
       Object.assign(state, { title: s.title, phase: s.phase, index: s.index, total: s.total, players: s.players, skipped: s.skipped })
       question.value = s.question
+      voided.value = s.voided ? { index: s.index, reason: s.voided } : null
       if (s.question && s.endsAt) countdown.start(new Date().toISOString(), s.endsAt)
     },
     lobby: (e: { contestId: number; players: number; names: string[]; answered: number }) => {
@@ -54,6 +58,7 @@ export function useContestHost(contestId: number) {
       Object.assign(state, { phase: 'question', index: e.index, total: e.total, answered: 0 })
       question.value = e.question
       reveal.value = null
+      voided.value = null
       countdown.start(e.now, e.endsAt)
     },
     reveal: (e: Reveal & { contestId: number }) => {
@@ -69,6 +74,16 @@ export function useContestHost(contestId: number) {
       state.skipped = e.skipped
       justSkipped.value = e.indices
       lockedAhead.value = lockedAhead.value.filter((i) => !e.skipped.includes(i))
+    },
+    voided: (e: { contestId: number; index: number; skipped: number[]; reason: ContestVoidReason }) => {
+      if (!mine(e)) return
+      Object.assign(state, { phase: 'reveal', index: e.index, skipped: e.skipped })
+      voided.value = { index: e.index, reason: e.reason }
+      question.value = null
+      reveal.value = null
+      justSkipped.value = []
+      lockedAhead.value = lockedAhead.value.filter((i) => !e.skipped.includes(i))
+      countdown.stop()
     },
     end: (e: { contestId: number; podium: LiveRankRow[] }) => {
       if (!mine(e)) return
@@ -93,6 +108,7 @@ export function useContestHost(contestId: number) {
     'contest:reveal': on.reveal,
     'contest:end': on.end,
     'contest:skipped': on.skipped,
+    'contest:voided': on.voided,
     connect: host,
   })
   if (socket.connected) void host()
@@ -111,5 +127,5 @@ export function useContestHost(contestId: number) {
   const moreAhead = computed(() =>
     Array.from({ length: state.total }, (_, i) => i).some((i) => i > state.index && !state.skipped.includes(i)),
   )
-  return { state, question, reveal, podium, error, busy, countdown, justSkipped, lockedAhead, moreAhead, next, host }
+  return { state, question, reveal, podium, error, busy, countdown, justSkipped, lockedAhead, voided, moreAhead, next, host }
 }

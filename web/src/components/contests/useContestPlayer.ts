@@ -1,8 +1,9 @@
 // A phone in a contest: the socket's contest events folded into state. A dropped phone (or a
-// reload) joins again with the same PIN and gets `contest:state` with its score.
+// reload) joins again with the same PIN and gets `contest:state` with its score. A question voided
+// instead of revealed (an exam that holds it opened during its countdown) shows why, and no verdict.
 import { reactive, ref } from 'vue'
 import { getSocket } from '@/api/realtime'
-import { contestsApi, type ContestState, type LiveQuestion, type LiveRankRow } from '@/api/contests'
+import { contestsApi, type ContestState, type ContestVoidReason, type LiveQuestion, type LiveRankRow } from '@/api/contests'
 import { useCountdown } from '@/composables/useCountdown'
 import { useSocketEvents } from '@/components/battles/useSocketEvents'
 
@@ -18,6 +19,8 @@ export function useContestPlayer() {
   const podium = ref<LiveRankRow[]>([])
   /** Positions the server skipped in the last step (an open exam holds them), shown until the next reveal. */
   const skipped = ref<number[]>([])
+  /** The question at this position was voided instead of revealed, and why (until the next question). */
+  const voided = ref<{ index: number; reason: ContestVoidReason } | null>(null)
   const error = ref('')
   const countdown = useCountdown()
 
@@ -28,6 +31,7 @@ export function useContestPlayer() {
       question.value = s.question
       chosen.value = s.answered ? null : undefined
       correctAnswer.value = undefined
+      voided.value = s.voided ? { index: s.index, reason: s.voided } : null
       if (s.question && s.endsAt) countdown.start(new Date().toISOString(), s.endsAt)
     },
     question: (e: { contestId: number; index: number; question: LiveQuestion; endsAt: string; now: string; total: number }) => {
@@ -37,6 +41,7 @@ export function useContestPlayer() {
       chosen.value = undefined
       correctAnswer.value = undefined
       result.value = null
+      voided.value = null
       countdown.start(e.now, e.endsAt)
     },
     reveal: (e: { contestId: number; correctAnswer: unknown }) => {
@@ -48,6 +53,15 @@ export function useContestPlayer() {
     },
     skipped: (e: { contestId: number; indices: number[] }) => {
       if (e.contestId === contestId.value) skipped.value = e.indices
+    },
+    voided: (e: { contestId: number; index: number; reason: ContestVoidReason }) => {
+      if (e.contestId !== contestId.value) return
+      Object.assign(state, { phase: 'reveal', index: e.index })
+      voided.value = { index: e.index, reason: e.reason }
+      question.value = null
+      result.value = null
+      skipped.value = []
+      countdown.stop()
     },
     result: (e: { contestId: number; correct: boolean; points: number; score: number; rank: number }) => {
       if (e.contestId !== contestId.value) return
@@ -72,6 +86,7 @@ export function useContestPlayer() {
     'contest:result': on.result,
     'contest:end': on.end,
     'contest:skipped': on.skipped,
+    'contest:voided': on.voided,
     connect: rejoin,
   })
 
@@ -95,5 +110,5 @@ export function useContestPlayer() {
       error.value = (e as Error).message
     }
   }
-  return { pin, contestId, state, question, chosen, correctAnswer, result, podium, skipped, error, countdown, join, answer }
+  return { pin, contestId, state, question, chosen, correctAnswer, result, podium, skipped, voided, error, countdown, join, answer }
 }
