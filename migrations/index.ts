@@ -25,6 +25,7 @@ import * as awardPoints from './2026-12-04-01-award-points.js'
 import * as saveAnswers from './2026-12-05-01-save-answers.js'
 import * as importProgress from './2026-12-06-01-import-progress.js'
 import * as contestSkipped from './2026-12-06-02-contest-skipped.js'
+import * as contestPosition from './2026-12-06-03-contest-position.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-01-save-answers': saveAnswers,
   '2026-12-06-01-import-progress': importProgress,
   '2026-12-06-02-contest-skipped': contestSkipped,
+  '2026-12-06-03-contest-position': contestPosition,
 }

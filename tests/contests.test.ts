@@ -2,7 +2,8 @@
 // server, Kahoot scoring, reveals with counts and the top five, late joiners, a dropped phone
 // rejoining with its score, the podium, results and their export, the ledger activity; a question
 // that an exam opened mid-game holds, skipped (never shown, never scored, kept skipped across a
-// restart) or, held since it went on screen, voided at its reveal (no key, no score); and the attacks (answers after the reveal, another contest, a player playing host,
+// restart) or, held since it went on screen, voided at its reveal (no key, no score); a restart
+// that never asks again a question the hall has seen; and the attacks (answers after the reveal, another contest, a player playing host,
 // other scopes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
@@ -519,9 +520,9 @@ describe('a question an exam opened mid-game holds is skipped', () => {
     expect(audited).toEqual([{ actor_id: secId, details: { positions: [1], questionIds: [qs[0].id], reason: 'open_exam', asked: true } }])
   })
 
-  it('stays skipped after a restart, even once the exam has closed', async () => {
+  it('stays skipped after a restart, even once the exam has closed; the question open when it died is voided, not asked again', async () => {
     const sec = await t.login(SECRETARY)
-    const qs = await freshSingles(3)
+    const qs = await freshSingles(4)
     const created = await create(
       sec,
       qs.map((x) => x.id),
@@ -535,8 +536,8 @@ describe('a question an exam opened mid-game holds is skipped', () => {
     await ack(first.socket, 'contest:next', { contestId: created.id })
     await until(() => seen(player, 'contest:question').find((e) => e.payload.index === 2))
 
-    // The games home restarts while question 3 is open (unanswered, so the saved standing is at
-    // question 1), and meanwhile the exam closes: question 2 is no longer held by anything.
+    // The games home restarts while question 3 is open (on the hall screen, its key not yet shown,
+    // unanswered), and meanwhile the exam closes: question 2 is no longer held by anything.
     const runtime = contestRuntimeOf(t.app)!
     await runtime.settle()
     runtime.close()
@@ -546,20 +547,85 @@ describe('a question an exam opened mid-game holds is skipped', () => {
       .where('id', '=', exam.id)
       .execute()
 
+    // The hall screen reopens at question 3, voided: the hall has read it, the answers to it are lost.
     const again = await hall(sec, created.id)
     expect(again.hosted).toEqual({ ok: true, pin: created.pin, players: 1 })
-    expect(seen(again, 'contest:state')[0].payload).toMatchObject({ phase: 'reveal', index: 0, skipped: [1] })
+    expect(seen(again, 'contest:state')[0].payload).toMatchObject({
+      phase: 'reveal',
+      index: 2,
+      skipped: [1],
+      voided: 'restart',
+      question: null,
+    })
     const back = await members(1)
     expect((await ack(back[0].socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
     expect(seen(back[0], 'contest:state')[0].payload).toMatchObject({
-      index: 0,
+      index: 2,
       skipped: [1],
+      voided: 'restart',
       score: seen(player, 'contest:result')[0].payload.score,
     })
+    // 下一题: question 4 — not question 2 (skipped), not question 3 again.
     expect(await ack(again.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
     const asked = (await until(() => seen(back[0], 'contest:question')[0])).payload
-    expect(asked).toMatchObject({ index: 2, question: { id: qs[2].id } })
+    expect(asked).toMatchObject({ index: 3, question: { id: qs[3].id } })
     expect(seen(back[0], 'contest:skipped')).toEqual([])
+    await answer(created.id, 3, back, back)
+    expect(await ack(again.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    await until(() => seen(back[0], 'contest:end')[0], 5000)
+    await runtime.settle()
+    for (const c of [first, player, again, ...back]) {
+      expect(c.log.filter((e) => e.event === 'contest:reveal').map((e) => e.payload.index)).not.toContain(2)
+      expect(keysSentEarly(c.log, 'contest:reveal')).toEqual([])
+    }
+
+    // Question 3 counts as asked (it was shown; no exam held it) and scored nobody; the void is audited.
+    const item = (await t.http().get(`/api/contests/${created.id}`).set(bearer(sec))).body
+    expect(item).toMatchObject({ status: 'finished', questionCount: 4, skippedCount: 1 })
+    const activity = await t.db.selectFrom('activities').select('summary').where('id', '=', item.activityId).executeTakeFirstOrThrow()
+    expect(activity.summary).toBe('现场竞答：3 题（另有 1 题因考试未结束跳过），1 人参加')
+    const answers = await t.db.selectFrom('contest_answers').select('idx').where('contest_id', '=', created.id).execute()
+    expect(answers.map((a) => a.idx).sort()).toEqual([0, 3])
+    const audited = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'details'])
+      .where('action', '=', 'contest.void')
+      .where('target_id', '=', String(created.id))
+      .execute()
+    expect(audited).toEqual([{ actor_id: null, details: { positions: [3], questionIds: [qs[2].id], reason: 'restart' } }])
+  })
+
+  it('after a restart, a question revealed with no answer is not asked again', async () => {
+    const sec = await t.login(SECRETARY)
+    const qs = await freshSingles(2)
+    const created = await create(
+      sec,
+      qs.map((x) => x.id),
+    )
+    const first = await hall(sec, created.id)
+    const [player] = await members(1)
+    expect((await ack(player.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    await ack(first.socket, 'contest:next', { contestId: created.id })
+    // Nobody answers: the bell reveals question 1, its key on every screen, and no answer is saved.
+    const shown = (await until(() => seen(player, 'contest:reveal').find((e) => e.payload.index === 0), 20 * SECOND_MS + 3000)).payload
+    expect(shown.counts.none).toBe(1)
+    const runtime = contestRuntimeOf(t.app)!
+    await runtime.settle()
+    runtime.close()
+
+    const again = await hall(sec, created.id)
+    expect(seen(again, 'contest:state')[0].payload).toMatchObject({ phase: 'reveal', index: 0, voided: null })
+    const back = await members(1)
+    expect((await ack(back[0].socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(await ack(again.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    const asked = (await until(() => seen(back[0], 'contest:question')[0])).payload
+    expect(asked).toMatchObject({ index: 1, question: { id: qs[1].id } })
+    const row = await t.db
+      .selectFrom('contests')
+      .select(['last_asked', 'last_closed'])
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ last_asked: 1, last_closed: 0 })
   })
 
   it('with every question left held, the host ends on the podium; before the first question, the start is refused', async () => {

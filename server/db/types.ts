@@ -520,6 +520,10 @@ export interface ContestTable {
   seconds_per_question: number
   /** Positions (0-based, in question_ids) skipped because an open exam held them when they came up. */
   skipped: ColumnType<number[], string | number[] | undefined, string | number[]>
+  /** Position of the last question put on the hall screen (-1: none yet); saved before it is shown. */
+  last_asked: Generated<number>
+  /** Position of the last question closed: revealed, or voided (its key never shown). */
+  last_closed: Generated<number>
   status: Generated<'lobby' | 'running' | 'finished'>
   activity_id: number | null
   created_by: number | null

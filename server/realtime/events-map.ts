@@ -106,8 +106,11 @@ export interface BattleState {
   endsAt: string | null
   answered: boolean
 }
-/** Why a question already on screen was voided instead of revealed: an exam that holds it opened during its countdown. */
-export type ContestVoidReason = 'open_exam'
+/**
+ * Why a question already on screen was voided instead of revealed: an exam that holds it opened
+ * during its countdown (`open_exam`), or the games home stopped before its reveal (`restart`).
+ */
+export type ContestVoidReason = 'open_exam' | 'restart'
 export interface ContestState {
   contestId: number
   title: string

@@ -56,9 +56,8 @@ export async function advance(s: Steps, live: Live, by: number) {
   const next = left.find((i) => !locked.has(live.questions[i].id))
   const skip = next === undefined ? left : left.slice(0, left.indexOf(next))
   if (next === undefined && !live.startedAt) throw nothingLeftToAsk(left.length)
-  if (skip.length) {
-    for (const i of skip) live.skipped.add(i)
-    const skipped = [...live.skipped].sort((a, b) => a - b)
+  const skipped = [...new Set([...live.skipped, ...skip])].sort((a, b) => a - b)
+  if (skip.length)
     s.save(live, (db) =>
       withTransaction({ db, events: s.deps.events }, async (tx) => {
         await q.saveSkipped(tx, live.id, skipped)
@@ -69,21 +68,23 @@ export async function advance(s: Steps, live: Live, by: number) {
         })
       }),
     )
-    // Saved before anything moves on, so a restart from here on does not bring them back.
-    await live.saving
-    if (!s.current(live)) return
+  const startedAt = live.startedAt ? null : s.deps.clock.now()
+  if (next !== undefined) s.save(live, (db) => q.saveAsked(db, live.id, next, startedAt))
+  // Saved before anything moves on, so a restart from here on neither brings a skipped question
+  // back nor asks this one again (its key may have been shown).
+  await live.saving
+  if (!s.current(live) || live.index !== index || live.phase !== phase) return
+  if (skip.length) {
+    for (const i of skip) live.skipped.add(i)
     everyone(s.io, live).emit('contest:skipped', { contestId: live.id, indices: skip, skipped })
   }
-  if (next === undefined) end(s, live)
-  else ask(s, live, next)
+  if (next === undefined) return end(s, live)
+  live.startedAt ??= startedAt
+  ask(s, live, next)
 }
 
 function ask(s: Steps, live: Live, index: number) {
   const now = s.deps.clock.now()
-  if (!live.startedAt) {
-    live.startedAt = now
-    s.save(live, (db) => db.updateTable('contests').set({ status: 'running', started_at: now }).where('id', '=', live.id).execute())
-  }
   live.index = index
   live.phase = 'question'
   live.voided = null
@@ -155,6 +156,7 @@ async function voidOpen(s: Steps, live: Live) {
   s.save(live, (db) =>
     withTransaction({ db, events: s.deps.events }, async (tx) => {
       await q.saveSkipped(tx, live.id, skipped)
+      await q.saveClosed(tx, live.id, index)
       await audit(tx, by, 'contest.skip', 'contest', live.id, {
         positions: [index + 1],
         questionIds: [question.id],

@@ -1,5 +1,6 @@
-// Contest queries. Scores are written at every reveal, so a contest's standing survives its host
-// node (a host reopening the hall screen picks the game up at the last reveal).
+// Contest queries. Scores are written at every reveal, and the position of each question before it
+// is shown, so a contest's standing survives its host node (a host reopening the hall screen picks
+// the game up where it was, and never gets a question asked again).
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Tx } from '../../lib/transaction.js'
@@ -14,6 +15,8 @@ const contestColumns = [
   'contests.question_ids',
   'contests.seconds_per_question',
   'contests.skipped',
+  'contests.last_asked',
+  'contests.last_closed',
   'contests.status',
   'contests.activity_id',
   'contests.created_by',
@@ -80,20 +83,31 @@ export async function contestResults(db: Db, contestId: number) {
   return rows.map((r) => ({ rank: r.rank, userId: r.user_id, name: r.name, score: r.score, correct: r.correct, orgName: r.org_name }))
 }
 
-/** Players with names and scores so far, and the last question whose answers were saved. */
-export async function savedStanding(db: Db, contestId: number) {
-  const players = await db
+/** Players with names and scores so far. */
+export async function savedPlayers(db: Db, contestId: number) {
+  return db
     .selectFrom('contest_players')
     .innerJoin('users', 'users.id', 'contest_players.user_id')
     .select(['contest_players.user_id', 'users.name', 'contest_players.org_id', 'contest_players.score', 'contest_players.correct'])
     .where('contest_id', '=', contestId)
     .execute()
-  const last = await db
-    .selectFrom('contest_answers')
-    .select(sql<number | null>`max(idx)`.as('idx'))
-    .where('contest_id', '=', contestId)
-    .executeTakeFirst()
-  return { players, lastIndex: last?.idx ?? -1 }
+}
+
+/** The question at `idx` goes on screen (the first one starts the contest). Written before it is shown. */
+export async function saveAsked(db: Db, contestId: number, idx: number, startedAt: Date | null) {
+  await db.updateTable('contests').set({ last_asked: idx }).where('id', '=', contestId).execute()
+  if (startedAt)
+    await db
+      .updateTable('contests')
+      .set({ status: 'running', started_at: startedAt })
+      .where('id', '=', contestId)
+      .where('status', '=', 'lobby')
+      .execute()
+}
+
+/** The question at `idx` is closed: revealed, or voided. */
+export async function saveClosed(db: Db, contestId: number, idx: number) {
+  await db.updateTable('contests').set({ last_closed: idx }).where('id', '=', contestId).execute()
 }
 
 /** The positions skipped so far (the whole list: skips run one at a time, so the last write holds them all). */
@@ -124,7 +138,7 @@ export interface SavedAnswer {
 
 const CHUNK = 500
 
-/** One question's answers, and everyone's running totals, in one go. */
+/** One question's answers, everyone's running totals, and the question's close, in one go. */
 export async function saveReveal(
   tx: Tx,
   contestId: number,
@@ -157,6 +171,7 @@ export async function saveReveal(
     contestId,
     totals.map((t) => ({ ...t, rank: null })),
   )
+  await saveClosed(tx, contestId, idx)
 }
 
 /** Scores (and ranks) of many players in one statement per chunk. */

@@ -2,15 +2,18 @@
 // of the whole deployment); its hall screens and phones may be connected to any process and are
 // reached by socket id through the socket.io adapter. The host advances (her steps: host-steps.ts);
 // the server times each question, scores each answer on arrival, and lets the key out only in
-// `contest:reveal`. Scores are saved at every reveal, so a dropped phone rejoins with its score
-// and a host reopening the hall screen (even after a restart) picks the game up at the last reveal.
+// `contest:reveal`. Scores are saved at every reveal, and each question's position before it is
+// shown, so a dropped phone rejoins with its score and a host reopening the hall screen (even after a
+// restart) picks the game up where it was, never asking a question again (see `load`).
 // A question that an exam opened since the contest was made now holds is skipped when it comes up
 // (see `advance`), or voided if that exam opened while it was on screen (`reveal`); either is saved
 // with the contest.
 import { performance } from 'node:perf_hooks'
 import type { Deps } from '../../lib/deps.js'
+import { audit } from '../../lib/audit.js'
 import { AppError, forbidden } from '../../lib/errors.js'
 import { orgInScope } from '../../lib/scope.js'
+import { withTransaction } from '../../lib/transaction.js'
 import type { RealtimeServer } from '../../plugins/realtime.js'
 import type { GameCaller } from '../../realtime/games-home.js'
 import { answerShapeProblem, grade, loadBankQuestions, shuffleOptions } from '../questions/index.js'
@@ -55,7 +58,16 @@ export class ContestRuntime {
       const row = await q.findContest(this.deps.db, id)
       if (!row || row.status === 'finished') throw new AppError(404, 'NOT_FOUND', GONE)
       const questions = (await loadBankQuestions(this.deps.db, row.question_ids as number[])).map((x) => shuffleOptions(x))
-      const saved = await q.savedStanding(this.deps.db, id)
+      const saved = await q.savedPlayers(this.deps.db, id)
+      const skipped = new Set(row.skipped)
+      const index = row.last_asked
+      // A question asked but not closed when the process died (`restart`): its stem was on the hall
+      // screen, its key never was, and the answers to it were in the memory that is gone. It is
+      // voided, not asked again (the hall has read it and had time to think) nor revealed (the
+      // reveal would show everyone as 未作答 and score nobody who answered). Nobody scores for it; it
+      // still counts as asked (it was shown, and no exam holds it, so it is no skip). The hall and
+      // the phones read why when they come back.
+      const interrupted = index > row.last_closed && !skipped.has(index)
       const live: Live = {
         id,
         title: row.title,
@@ -67,11 +79,11 @@ export class ContestRuntime {
         questionMs: row.seconds_per_question * this.timing.secondMs,
         players: new Map(),
         hosts: new Set(),
-        index: saved.lastIndex,
-        skipped: new Set(row.skipped),
-        voided: null,
+        index,
+        skipped,
+        voided: interrupted ? 'restart' : null,
         hostedBy: row.created_by,
-        phase: saved.lastIndex >= 0 ? 'reveal' : 'lobby',
+        phase: index >= 0 ? 'reveal' : 'lobby',
         roundStart: 0,
         endsAt: null,
         startedAt: row.started_at ? new Date(row.started_at) : null,
@@ -83,8 +95,8 @@ export class ContestRuntime {
         advancing: null,
         revealing: null,
       }
-      const shown = await this.shownNames(saved.players.map((p) => ({ userId: p.user_id, name: p.name })))
-      for (const p of saved.players)
+      const shown = await this.shownNames(saved.map((p) => ({ userId: p.user_id, name: p.name })))
+      for (const p of saved)
         live.players.set(p.user_id, {
           userId: p.user_id,
           name: shown.get(p.user_id) ?? maskName(p.name),
@@ -94,6 +106,15 @@ export class ContestRuntime {
           correct: p.correct,
           answers: new Map(),
         })
+      if (interrupted) {
+        const questionId = questions[index].id
+        this.save(live, (db) =>
+          withTransaction({ db, events: this.deps.events }, async (tx) => {
+            await q.saveClosed(tx, id, index)
+            await audit(tx, null, 'contest.void', 'contest', id, { positions: [index + 1], questionIds: [questionId], reason: 'restart' })
+          }),
+        )
+      }
       this.live.set(id, live)
       return live
     })()

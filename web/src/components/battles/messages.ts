@@ -53,9 +53,12 @@ export const lm = {
     /** Positions counted from 1, as the screens number the questions. */
     skipped: (nums: number[]) =>
       `第 ${nums.join('、')} 题已跳过（正在进行的考试中有${nums.length > 1 ? '这几道' : '这道'}题，不出题，不计分）`,
-    /** A question on screen that an exam opened during its countdown holds: no answer shown, nobody scores. */
+    /** A question on screen voided instead of revealed: no answer shown, nobody scores. */
     voided: {
+      /** An exam that holds it opened during its countdown. */
       open_exam: (n: number) => `第 ${n} 题正被进行中的考试使用，本题作废，不计分`,
+      /** The server stopped before its reveal; the answers to it were lost. */
+      restart: (n: number) => `第 ${n} 题作答时系统中断，本题作废，不计分`,
     } as Record<string, (n: number) => string>,
     answered: '已作答，等待揭晓…',
     right: (p: number) => `回答正确 +${p}`,
