@@ -26,6 +26,7 @@ import * as saveAnswers from './2026-12-05-01-save-answers.js'
 import * as importProgress from './2026-12-06-01-import-progress.js'
 import * as contestSkipped from './2026-12-06-02-contest-skipped.js'
 import * as contestPosition from './2026-12-06-03-contest-position.js'
+import * as contestCancelled from './2026-12-06-04-contest-cancelled.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-01-import-progress': importProgress,
   '2026-12-06-02-contest-skipped': contestSkipped,
   '2026-12-06-03-contest-position': contestPosition,
+  '2026-12-06-04-contest-cancelled': contestCancelled,
 }

@@ -2,7 +2,8 @@
 // exams (the matrix's secIn starts attempts), so staff views that carry an exam's key must not
 // reach a secretary who can still sit it; and a contest's key screen must not ask a question that
 // an exam opened since the contest was made now holds — it skips it, and only its own host can
-// make it do so, however often she presses.
+// make it do so, however often she presses; nor can anyone but its host cancel a contest, and her
+// flood of cancels cancels once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
@@ -221,6 +222,73 @@ describe('skipping a held question is the host’s alone, and a flood of presses
     } finally {
       runtime.lockedIn = lockedIn
     }
+  })
+})
+
+describe('cancelling a contest is its host’s alone, and a flood cancels once', () => {
+  it('a member or another branch’s secretary cannot; a second cancel and an ended contest are clear 409s', async () => {
+    const sec = await t.login('sj_bgs')
+    const runtime = contestRuntimeOf(t.app)!
+    const { created } = await branchContest('取消只归主持人', { count: 2, skip: 8, secondsPerQuestion: 30 })
+    const contestId = created.body.id
+    const cancel = (token: string, id: number | string = contestId) => t.http().post(`/api/contests/${id}/cancel`).set(bearer(token))
+    const host = await connect(t.baseUrl, sec)
+    const phone = await connect(t.baseUrl, await t.login('dy0006'))
+    sockets.push(host, phone)
+    const log = recordAll(phone)
+    expect((await phone.timeout(5000).emitWithAck('contest:join', { pin: created.body.pin })).ok).toBe(true)
+    expect((await host.timeout(5000).emitWithAck('contest:host', { contestId })).ok).toBe(true)
+    expect(await host.timeout(5000).emitWithAck('contest:next', { contestId })).toEqual({ ok: true }) // question 1 on screen
+
+    // A member (even one playing in it), and the secretary of another branch: refused, nothing changes.
+    expect((await cancel(await t.login('dy0006'))).status).toBe(403)
+    const stranger = await cancel(await t.login('sj_dzxx'))
+    expect(stranger.status).toBe(403)
+    expect((await cancel(sec, 2147483647)).status).toBe(404)
+    const bad = await cancel(sec, 'abc')
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'id' })])
+    const row = () => t.db.selectFrom('contests').select(['status']).where('id', '=', contestId).executeTakeFirstOrThrow()
+    expect(await row()).toEqual({ status: 'running' })
+
+    // The host's flood: one cancel, the rest a 409 that says it is already cancelled.
+    const flood = await Promise.all(Array.from({ length: 20 }, () => cancel(sec)))
+    expect(flood.map((r) => r.status).sort()).toEqual([200, ...Array.from({ length: 19 }, () => 409)])
+    expect(flood.find((r) => r.status === 200)!.body).toMatchObject({ id: contestId, status: 'cancelled' })
+    expect(flood.find((r) => r.status === 409)!.body.error).toEqual({ code: 'CANCELLED', message: '本场竞答已取消，无需再次取消' })
+    expect(await row()).toEqual({ status: 'cancelled' })
+    const audited = await t.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'contest.cancel')
+      .where('target_id', '=', String(contestId))
+      .execute()
+    expect(audited).toHaveLength(1)
+    // The phone is told once; the game is gone from the games home (its question's timer with it),
+    // and nothing follows.
+    await until(() => log.find((e) => e.event === 'contest:cancelled'))
+    await until(() => !(runtime as any).live.has(contestId) || undefined)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(log.filter((e) => e.event === 'contest:cancelled')).toHaveLength(1)
+    expect(
+      log.filter((e) => ['contest:reveal', 'contest:result', 'contest:end', 'contest:question'].includes(e.event)).map((e) => e.event),
+    ).toEqual(['contest:question'])
+    expect(await phone.timeout(5000).emitWithAck('contest:join', { pin: created.body.pin })).toMatchObject({ ok: false })
+
+    // An ended contest cannot be cancelled.
+    const { created: done } = await branchContest('已结束不能取消', { count: 1, skip: 10, secondsPerQuestion: 30 })
+    expect((await host.timeout(5000).emitWithAck('contest:host', { contestId: done.body.id })).ok).toBe(true)
+    expect((await phone.timeout(5000).emitWithAck('contest:join', { pin: done.body.pin })).ok).toBe(true)
+    for (let i = 0; i < 3; i++)
+      expect(await host.timeout(5000).emitWithAck('contest:next', { contestId: done.body.id })).toEqual({ ok: true })
+    await until(() => log.find((e) => e.event === 'contest:end'))
+    await runtime.settle()
+    const ended = await cancel(sec, done.body.id)
+    expect(ended.status).toBe(409)
+    expect(ended.body.error).toEqual({ code: 'FINISHED', message: '本场竞答已结束，不能取消' })
+    expect(await t.db.selectFrom('contests').select('status').where('id', '=', done.body.id).executeTakeFirstOrThrow()).toEqual({
+      status: 'finished',
+    })
   })
 })
 

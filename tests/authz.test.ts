@@ -784,6 +784,11 @@ const CASES: Case[] = [
     expect: STAFF_SCOPED_403,
   },
   {
+    route: 'POST /api/contests/{id}/cancel',
+    call: async (w) => ({ method: 'POST', url: `/api/contests/${(await matrixContest(w)).id}/cancel` }),
+    expect: STAFF_SCOPED_403,
+  },
+  {
     route: 'GET /api/contests/{id}/results',
     call: async (w) => ({ method: 'GET', url: `/api/contests/${(await matrixContest(w)).id}/results` }),
     expect: STAFF_SCOPED_403,

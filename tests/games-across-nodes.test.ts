@@ -1,7 +1,8 @@
 // Live games across processes: two nodes sharing the database and Redis, as two cluster workers or
 // two machines would. Only one of them is the games home; players connected to the other are still
 // matched, play, are scored and get their points, a hall screen on one node runs a contest whose
-// phones are on the other, and when the home closes the other node takes over.
+// phones are on the other, a contest cancelled over HTTP on the node that is not home stops on the
+// home, and when the home closes the other node takes over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { battleRuntimeOf } from '../server/modules/battles/index.js'
@@ -142,6 +143,36 @@ describe('two nodes, one games home', () => {
     await contestRuntimeOf(home)!.settle()
     const saved = await t.db.selectFrom('contest_players').select(['user_id', 'score']).where('contest_id', '=', created.id).execute()
     expect(saved.every((r) => r.score > 0)).toBe(true)
+  })
+
+  it('a contest cancelled over HTTP on the node that is not home stops on the home, and its screens are told', async () => {
+    const admin = await t.login(DEMO_ADMIN.username)
+    const orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body as { id: number; name: string }[]
+    const created = (
+      await t
+        .http()
+        .post('/api/contests')
+        .set(bearer(admin))
+        .send({
+          title: '跨节点取消',
+          orgId: orgs.find((o) => o.name === '厅机关党委')!.id,
+          questionIds: [],
+          draw: { count: 2 },
+          secondsPerQuestion: 60,
+        })
+    ).body
+    const host = await client(other, DEMO_ADMIN.username)
+    expect((await ack(host, 'contest:host', { contestId: created.id })).ok).toBe(true)
+    const phone = await client(home, 'dy0023')
+    expect((await ack(phone, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(await ack(host, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    await until(() => seen(phone, 'contest:question')[0])
+    // The request lands on the node that is not home; the game runs on the home.
+    const res = await fetch(`${baseUrlOf(other)}/api/contests/${created.id}/cancel`, { method: 'POST', headers: bearer(admin) })
+    expect(res.status).toBe(200)
+    for (const c of [host, phone]) await until(() => seen(c, 'contest:cancelled')[0], 5_000)
+    await until(() => !(contestRuntimeOf(home) as any).live.has(created.id) || undefined, 5_000)
+    expect(seen(phone, 'contest:reveal')).toEqual([])
   })
 
   it('a flood from a socket on the other node is cut off there: no more than its burst reaches the home', async () => {

@@ -524,7 +524,8 @@ export interface ContestTable {
   last_asked: Generated<number>
   /** Position of the last question closed: revealed, or voided (its key never shown). */
   last_closed: Generated<number>
-  status: Generated<'lobby' | 'running' | 'finished'>
+  /** `cancelled`: stopped by its host before its end (no ledger activity; the scores revealed so far are kept). */
+  status: Generated<'lobby' | 'running' | 'finished' | 'cancelled'>
   activity_id: number | null
   created_by: number | null
   created_at: Timestamp

@@ -12,6 +12,8 @@ export interface DomainEventMap {
   'exam:edited': [examId: number]
   /** Someone earned study points. */
   'points:changed': [userId: number]
+  /** A contest was cancelled: the games home stops it and tells its hall screens and phones. */
+  'contest:cancelled': [contestId: number]
   /** Someone logged in (the points module awards 登录 once a day). */
   'user:loggedIn': [login: { userId: number; orgId: number; at: Date }]
 }

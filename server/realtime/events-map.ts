@@ -219,6 +219,8 @@ export interface ServerToClientEvents {
   /** To one player after each reveal: her own result. */
   'contest:result': (payload: { contestId: number; index: number; correct: boolean; points: number; score: number; rank: number }) => void
   'contest:end': (payload: { contestId: number; podium: LiveRankRow[] }) => void
+  /** To the hall and every phone: the host cancelled the contest; it stops here (no podium). */
+  'contest:cancelled': (payload: { contestId: number }) => void
   /** A new notification for this person (exam notices, 通报, tasks), as `GET /api/notifications` lists it. */
   notification: (payload: NotificationPayload) => void
 }
@@ -248,4 +250,6 @@ export type GameNotice = 'connected' | 'disconnected'
 export interface InterServerEvents {
   'exam:dirty': (examId: number) => void
   'points:dirty': () => void
+  /** A contest was cancelled (on whichever node took the request): the games home stops it. */
+  'contest:cancelled': (contestId: number) => void
 }

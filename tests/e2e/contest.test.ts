@@ -1,6 +1,7 @@
 // 现场竞答 in real browsers: the hall screen (desktop, a secretary hosting) and two phones joining by
 // PIN; a question is asked, one phone answers right and one wrong, the reveal and the podium show;
-// a question an exam opened since holds is named when the screen opens and skipped when it comes up.
+// a question an exam opened since holds is named when the screen opens and skipped when it comes up;
+// the host cancels one from the console, and the hall screen and the phone say so.
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { DESKTOP, PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
@@ -135,5 +136,59 @@ describe('a contest in the hall', () => {
     expect(item).toMatchObject({ status: 'finished', questionCount: 2, skippedCount: 1 })
     await hall.goto(`${env.server.baseUrl}/console/contests`)
     await expect.poll(() => hall.locator('[data-test=contest-list]').innerText(), { timeout: 15_000 }).toContain('1（跳过 1）')
+  })
+
+  it('the host cancels a contest from the console after a confirmation; the hall screen and the phone say so', async () => {
+    const sec = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
+    const orgs = await api('GET', '/api/orgs', sec)
+    const branch = orgs.find((o: any) => o.name === '办公室党支部')
+    const judge = await env.server.app.db
+      .selectFrom('questions')
+      .select('id')
+      .where('type', '=', 'judge')
+      .where('status', '=', 'published')
+      .orderBy('id')
+      .offset(2)
+      .limit(1)
+      .executeTakeFirstOrThrow()
+    const contest = await api('POST', '/api/contests', sec, {
+      title: '要取消的竞答',
+      orgId: branch.id,
+      questionIds: [judge.id],
+      secondsPerQuestion: 30,
+    })
+
+    const hall = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(hall, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await hall.waitForURL(/\/console/)
+    await hall.goto(`${env.server.baseUrl}/contest-host/${contest.id}`)
+    await expect.poll(() => hall.locator('[data-test=host-pin]').innerText(), { timeout: 15_000 }).toBe(contest.pin)
+    const player = await phone('dy0004')
+    await player.goto(`${env.server.baseUrl}/contest?pin=${contest.pin}`)
+    await player.locator('[data-test=contest-lobby]').waitFor({ timeout: 15_000 })
+
+    const desk = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(desk, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await desk.waitForURL(/\/console/)
+    await desk.goto(`${env.server.baseUrl}/console/contests`)
+    const cancel = desk.locator(`[data-test=contest-cancel-${contest.id}]`)
+    await cancel.waitFor({ timeout: 15_000 })
+    // Thinking better of it changes nothing …
+    await cancel.click()
+    await expect.poll(() => desk.locator('.el-message-box').innerText()).toContain('要取消的竞答')
+    await new Promise((r) => setTimeout(r, 400)) // the dialog fades in; the picture wants it whole
+    await shot(desk, 'contest-cancel-confirm')
+    await desk.locator('.el-message-box .el-button:not(.el-button--primary)').click()
+    await desk.locator('.el-message-box').waitFor({ state: 'hidden' })
+    expect((await api('GET', `/api/contests/${contest.id}`, sec)).status).toBe('lobby')
+    // … confirming cancels it: the list, the hall screen and the phone say so.
+    await cancel.click()
+    await desk.locator('.el-message-box .el-button--primary').click()
+    await expect.poll(() => desk.locator(`[data-test=contest-status-${contest.id}]`).innerText(), { timeout: 15_000 }).toBe('已取消')
+    expect(await desk.locator(`[data-test=contest-cancel-${contest.id}]`).count()).toBe(0)
+    await expect.poll(() => hall.locator('[data-test=host-cancelled]').innerText(), { timeout: 15_000 }).toContain('本场竞答已取消')
+    await expect.poll(() => player.locator('[data-test=contest-cancelled]').innerText(), { timeout: 15_000 }).toContain('主持人已取消')
+    await shot(hall, 'contest-hall-cancelled')
+    await shot(player, 'contest-phone-cancelled')
   })
 })

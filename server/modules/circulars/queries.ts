@@ -180,13 +180,13 @@ export function overdueTaskOrgs(db: Db, now: Date, since: Date) {
     .execute()
 }
 
-/** Live contests created since `since` that have not finished. */
+/** Live contests created since `since` that have not ended (finished or cancelled). */
 export function contestsStarting(db: Db, since: Date) {
   return db
     .selectFrom('contests as c')
     .innerJoin('orgs as o', 'o.id', 'c.org_id')
     .select(['c.id', 'c.title', 'c.pin', 'c.created_by', 'o.path as org_path', 'o.name as org_name'])
-    .where('c.status', '<>', 'finished')
+    .where('c.status', 'in', ['lobby', 'running'])
     .where('c.created_at', '>', since)
     .orderBy('c.id')
     .execute()

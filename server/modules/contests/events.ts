@@ -28,6 +28,18 @@ export function registerContests(app: FastifyInstance, { games, exams }: { games
   app.addHook('onClose', async () => runtime.close())
   games.onStepDown(() => runtime.close())
 
+  // A contest cancelled over HTTP on this process: stop it here if this is the games home, and tell
+  // the other processes (one of them may be). Each process stops only what it runs.
+  const onCancelled = (contestId: number) => {
+    runtime.cancelled(contestId)
+    if (app.realtimeClustered) app.io.serverSideEmit('contest:cancelled', contestId)
+  }
+  app.deps.events.on('contest:cancelled', onCancelled)
+  app.addHook('onClose', async () => {
+    app.deps.events.off('contest:cancelled', onCancelled)
+  })
+  app.io.on('contest:cancelled', (contestId: number) => runtime.cancelled(contestId))
+
   // At the games home: what each event does.
   games.handle('contest:join', '无法加入竞答', (caller, { pin }) => runtime.join(caller, pin))
   games.handle('contest:host', '无法主持竞答', (caller, { contestId }) => runtime.host(caller, contestId))

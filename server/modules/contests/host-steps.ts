@@ -1,11 +1,12 @@
 // The host's steps through a contest, run in the games home: on to the next question (skipping
 // those an open exam holds), its reveal (or its void, when an exam that holds it opened during the
-// countdown), and the podium. The server times each question and lets the key out only in
-// `contest:reveal`. The runtime (runtime.ts) loads the contest, seats the hall
-// screens and phones, and hands these steps what they need (`Steps`).
+// countdown), and the podium — or a stop, when the contest was cancelled. The server times each
+// question and lets the key out only in `contest:reveal`. The runtime (runtime.ts) loads the
+// contest, seats the hall screens and phones, and hands these steps what they need (`Steps`).
 import { performance } from 'node:perf_hooks'
 import type { Deps } from '../../lib/deps.js'
 import { audit } from '../../lib/audit.js'
+import { AppError } from '../../lib/errors.js'
 import { withTransaction } from '../../lib/transaction.js'
 import type { RealtimeServer } from '../../plugins/realtime.js'
 import type { LiveRankRow } from '../../realtime/events-map.js'
@@ -50,9 +51,15 @@ export async function advance(s: Steps, live: Live, by: number) {
   const { index, phase } = live
   const left = ahead(live)
   if (!left.length) return end(s, live)
-  const locked = await s.lockedIn(live.orgPath)
-  // Closed (or stepped down) while the exams were read.
+  // The status too: a cancel is told to the games home by a message between processes; should one
+  // be lost, the host's next press still stops the game.
+  const [locked, status] = await Promise.all([s.lockedIn(live.orgPath), q.contestStatus(s.deps.db, live.id)])
+  // Closed, stepped down or cancelled while the exams were read.
   if (!s.current(live) || live.index !== index || live.phase !== phase) return
+  if (status === 'cancelled') {
+    stop(s, live)
+    throw new AppError(409, 'CANCELLED', '本场竞答已取消')
+  }
   const next = left.find((i) => !locked.has(live.questions[i].id))
   const skip = next === undefined ? left : left.slice(0, left.indexOf(next))
   if (next === undefined && !live.startedAt) throw nothingLeftToAsk(left.length)
@@ -245,5 +252,16 @@ function end(s: Steps, live: Live) {
       players: ranked.map((r) => ({ userId: r.userId, score: r.score, correct: r.correct, rank: r.rank })),
     }),
   )
+  s.forget(live)
+}
+
+/** The contest was cancelled: the game stops where it is, without a podium (cancelContest). */
+export function stop(s: Steps, live: Live) {
+  if (live.phase === 'ended') return
+  live.phase = 'ended'
+  clearTimer(live)
+  if (live.lobbyTimer) clearTimeout(live.lobbyTimer)
+  live.lobbyTimer = null
+  everyone(s.io, live).emit('contest:cancelled', { contestId: live.id })
   s.forget(live)
 }

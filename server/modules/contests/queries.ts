@@ -25,6 +25,9 @@ const contestColumns = [
   'contests.ended_at',
 ] as const
 
+/** The statuses of a contest that has not ended (finished or cancelled): it can be joined, hosted, cancelled. */
+export const OPEN = ['lobby', 'running'] as const
+
 export async function findContest(db: Db, id: number) {
   return db
     .selectFrom('contests')
@@ -41,7 +44,7 @@ export async function findOpenByPin(db: Db, pin: string) {
     .innerJoin('orgs', 'orgs.id', 'contests.org_id')
     .select([...contestColumns, 'orgs.path as org_path', 'orgs.name as org_name'])
     .where('contests.pin', '=', pin)
-    .where('contests.status', '<>', 'finished')
+    .where('contests.status', 'in', OPEN)
     .executeTakeFirst()
 }
 
@@ -81,6 +84,16 @@ export async function contestResults(db: Db, contestId: number) {
     from contest_players p join users u on u.id = p.user_id join orgs o on o.id = p.org_id
     where p.contest_id = ${contestId} order by p.score desc, p.user_id`.execute(db)
   return rows.map((r) => ({ rank: r.rank, userId: r.user_id, name: r.name, score: r.score, correct: r.correct, orgName: r.org_name }))
+}
+
+/** The contest's status now, locked for the rest of the transaction (finishing and cancelling race). */
+export async function lockStatus(tx: Tx, id: number) {
+  return tx.selectFrom('contests').select(['status', 'activity_id']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow()
+}
+
+export async function contestStatus(db: Db, id: number) {
+  const row = await db.selectFrom('contests').select('status').where('id', '=', id).executeTakeFirst()
+  return row?.status ?? null
 }
 
 /** Players with names and scores so far. */

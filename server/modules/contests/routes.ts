@@ -1,5 +1,6 @@
-// Contest routes: staff create a contest for an org of their subtree, list and read them, and
-// read or export the standing. Hosting and playing run over the socket (events.ts).
+// Contest routes: staff create a contest for an org of their subtree, list and read them, read or
+// export the standing, and cancel one that has not ended. Hosting and playing run over the socket
+// (events.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { audit } from '../../lib/audit.js'
 import { Type } from '@sinclair/typebox'
@@ -8,7 +9,7 @@ import { scopePrefix } from '../../lib/scope.js'
 import { attachment } from '../../lib/http.js'
 import { questionsLockedInSubtree, type ExamCatalog } from '../exams/index.js'
 import { ContestCreate, ContestCreated, ContestItem, ContestQuery, ContestResultRow } from './schemas.js'
-import { contestInScope, createContest, toContestItem } from './service.js'
+import { cancelContest, contestInScope, createContest, toContestItem } from './service.js'
 import { contestResults, listContests, playerCount } from './queries.js'
 import { contestXlsx, XLSX_MIME } from './xlsx.js'
 
@@ -53,6 +54,20 @@ export const contestRoutes: FastifyPluginAsyncTypebox<{ exams: ExamCatalog }> = 
       const row = await contestInScope(app.deps, req.principal, req.params.id)
       return toContestItem({ ...row, players: await playerCount(app.db, row.id) })
     },
+  )
+
+  app.post(
+    '/contests/:id/cancel',
+    {
+      config: { access: 'staff' },
+      schema: {
+        tags: ['contests'],
+        summary: '取消还没有结束的现场竞答（未开始或进行中）：大屏和手机随即停止；已揭晓题目的得分保留，不记入台账',
+        params: IdParams,
+        response: withErrors({ 200: ContestItem }),
+      },
+    },
+    async (req) => cancelContest(app.deps, req.principal, req.params.id),
   )
 
   app.get(

@@ -20,7 +20,7 @@ import { answerShapeProblem, grade, loadBankQuestions, shuffleOptions } from '..
 import { contestPoints, minReadMs, sendTo } from '../battles/index.js'
 import { boardRowsOrNone, maskName } from '../privacy/index.js'
 import { contestInScope, type LockedInSubtree } from './service.js'
-import { advance, closeRound, reveal, type Steps } from './host-steps.js'
+import { advance, closeRound, reveal, stop, type Steps } from './host-steps.js'
 import { ahead, clearTimer, DEFAULT_CONTEST_TIMING, GONE, stateFor, type ContestTiming, type Live } from './live.js'
 import * as q from './queries.js'
 
@@ -56,7 +56,7 @@ export class ContestRuntime {
     if (pending) return pending
     const loading = (async () => {
       const row = await q.findContest(this.deps.db, id)
-      if (!row || row.status === 'finished') throw new AppError(404, 'NOT_FOUND', GONE)
+      if (!row || (row.status !== 'lobby' && row.status !== 'running')) throw new AppError(404, 'NOT_FOUND', GONE)
       const questions = (await loadBankQuestions(this.deps.db, row.question_ids as number[])).map((x) => shuffleOptions(x))
       const saved = await q.savedPlayers(this.deps.db, id)
       const skipped = new Set(row.skipped)
@@ -133,6 +133,7 @@ export class ContestRuntime {
     if (p.role !== 'admin' && p.role !== 'secretary') throw forbidden('只有管理员或书记可以主持竞答')
     const row = await contestInScope(this.deps, p, contestId)
     if (row.status === 'finished') throw new AppError(409, 'FINISHED', '本场竞答已结束')
+    if (row.status === 'cancelled') throw new AppError(409, 'CANCELLED', '本场竞答已取消')
     const live = await this.load(contestId)
     // An exam made since the contest was created may hold some of the questions still to come. The
     // screen opens all the same (it shows no question until the host moves on), and tells the host
@@ -251,6 +252,17 @@ export class ContestRuntime {
     this.pushLobby(live)
     const present = [...live.players.values()].filter((x) => x.sockets.size)
     if (present.every((x) => x.answers.has(index))) closeRound(this.steps, live)
+  }
+
+  /** The contest was cancelled (here or on another process): stop it if this process runs it. */
+  cancelled(contestId: number) {
+    const live = this.live.get(contestId)
+    if (live) return stop(this.steps, live)
+    // Being loaded from a row read before the cancel: stopped as soon as it is in memory.
+    void this.loading
+      .get(contestId)
+      ?.then((loaded) => stop(this.steps, loaded))
+      .catch(() => {})
   }
 
   disconnected(caller: GameCaller) {

@@ -14,7 +14,8 @@ export const ContestCreate = Type.Object({
 
 export const ContestCreated = Type.Object({ id: Type.Integer(), pin: Type.String() })
 
-const ContestStatus = Type.Union([Type.Literal('lobby'), Type.Literal('running'), Type.Literal('finished')])
+/** `cancelled`: stopped by its host before its end (`POST /api/contests/:id/cancel`). */
+const ContestStatus = Type.Union([Type.Literal('lobby'), Type.Literal('running'), Type.Literal('finished'), Type.Literal('cancelled')])
 
 export const ContestItem = Type.Object({
   id: Type.Integer(),

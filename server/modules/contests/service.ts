@@ -1,6 +1,6 @@
-// Contests: creating one (staff, for an org of their subtree), reading its standing, and
-// recording a finished one — its ranks, and an activity of type `contest` in the campaign ledger
-// with every player as a participant.
+// Contests: creating one (staff, for an org of their subtree), reading its standing, recording a
+// finished one — its ranks, and an activity of type `contest` in the campaign ledger with every
+// player as a participant — and cancelling one that has not ended.
 import { randomInt } from 'node:crypto'
 import type { Deps } from '../../lib/deps.js'
 import { audit } from '../../lib/audit.js'
@@ -72,7 +72,7 @@ export async function createContest(deps: Deps, lockedIn: LockedInSubtree, princ
     // A PIN names one unfinished contest; on the rare clash, draw again.
     for (let tries = 0; tries < 8; tries++) {
       const pin = String(randomInt(100000, 1000000))
-      const clash = await tx.selectFrom('contests').select('id').where('pin', '=', pin).where('status', '<>', 'finished').executeTakeFirst()
+      const clash = await tx.selectFrom('contests').select('id').where('pin', '=', pin).where('status', 'in', q.OPEN).executeTakeFirst()
       if (clash) continue
       const row = await tx
         .insertInto('contests')
@@ -136,17 +136,15 @@ export interface FinishedContest {
   players: { userId: number; score: number; correct: number; rank: number }[]
 }
 
-/** Ranks, the finished state and the ledger activity, together. Finishing twice changes nothing. */
+/**
+ * Ranks, the finished state and the ledger activity, together. Finishing twice changes nothing, and
+ * a contest cancelled meanwhile stays cancelled.
+ */
 export async function finishContest(deps: Deps, c: FinishedContest) {
   const now = deps.clock.now()
   return withTransaction(deps, async (tx) => {
-    const row = await tx
-      .selectFrom('contests')
-      .select(['status', 'activity_id'])
-      .where('id', '=', c.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow()
-    if (row.status === 'finished') return { activityId: row.activity_id }
+    const row = await q.lockStatus(tx, c.id)
+    if (row.status === 'finished' || row.status === 'cancelled') return { activityId: row.activity_id }
     await q.setPlayerFigures(tx, c.id, c.players)
     const activity = await recordActivity(tx, {
       orgId: c.orgId,
@@ -161,4 +159,29 @@ export async function finishContest(deps: Deps, c: FinishedContest) {
     await tx.updateTable('contests').set({ status: 'finished', ended_at: now, activity_id: activity.id }).where('id', '=', c.id).execute()
     return { activityId: activity.id }
   })
+}
+
+/**
+ * The host (staff whose subtree holds the contest, as for hosting it) stops a contest that has not
+ * ended — in the lobby (one that can never start: every question held by open exams) or mid-game.
+ * Whoever presses, however often, one cancel happens: the row is locked, and a contest already
+ * cancelled or finished is a 409 that says which. After the commit the games home stops the game
+ * and tells the hall screens and the phones (`contest:cancelled`).
+ *
+ * The scores saved at the reveals so far are kept as they stand (results and export still show
+ * who took part and how far it got), but no ranks are fixed and no ledger activity is recorded:
+ * the contest was not held to its end, and a 主题党日 that counts can be entered in the ledger by hand.
+ */
+export async function cancelContest(deps: Deps, principal: Principal, id: number) {
+  const row = await contestInScope(deps, principal, id)
+  const now = deps.clock.now()
+  await withTransaction(deps, async (tx, emit) => {
+    const { status } = await q.lockStatus(tx, row.id)
+    if (status === 'cancelled') throw new AppError(409, 'CANCELLED', '本场竞答已取消，无需再次取消')
+    if (status === 'finished') throw new AppError(409, 'FINISHED', '本场竞答已结束，不能取消')
+    await tx.updateTable('contests').set({ status: 'cancelled', ended_at: now }).where('id', '=', row.id).execute()
+    await audit(tx, principal.userId, 'contest.cancel', 'contest', row.id, { was: status })
+    emit('contest:cancelled', row.id)
+  })
+  return toContestItem({ ...row, status: 'cancelled', ended_at: now, players: await q.playerCount(deps.db, row.id) })
 }

@@ -33,6 +33,7 @@ export async function contestXlsx(contest: ContestRow, rows: ContestResultDto[])
   addAboutSheet(wb, '说明', [
     ['竞答', contest.title],
     ['组织', contest.org_name],
+    ...(contest.status === 'cancelled' ? [['状态', '已取消（得分为取消时已揭晓题目的得分）'] as [string, string]] : []),
     ['题数', (contest.question_ids as number[]).length - skipped.length],
     ...skippedRow,
     ['每题时长（秒）', contest.seconds_per_question],

@@ -17,6 +17,7 @@ export const contestsApi = {
   list: () => get<Contest[]>('/api/contests'),
   get: (id: number) => get<Contest>(`/api/contests/${id}`),
   results: (id: number) => get<ContestResult[]>(`/api/contests/${id}/results`),
+  cancel: (id: number) => post<Contest>(`/api/contests/${id}/cancel`),
   exportXlsx: (c: Contest) => download(`/api/contests/${c.id}/export`, `现场竞答成绩-${c.title}.xlsx`),
   join: async (pin: string) =>
     unwrapAck(await getSocket().timeout(ACK_MS).emitWithAck('contest:join', { pin })) as { ok: true; contestId: number },

@@ -66,6 +66,8 @@ export const lm = {
     none: '本题未作答',
     myScore: (s: number, r: number) => `当前 ${s} 分，第 ${r} 名`,
     ended: '竞答结束',
+    cancelled: '主持人已取消本场竞答',
+    cancelledHint: '已揭晓题目的得分保留',
     podium: '前三名',
     score: (s: number) => `${s} 分`,
     leaveHint: '掉线后重新打开本页即可继续，成绩保留',
@@ -87,6 +89,7 @@ export const lm = {
       loadError: '无法主持本场竞答',
       results: '成绩',
       finished: '本场竞答已结束',
+      cancelled: '本场竞答已取消',
       judge: { true: '正确', false: '错误' } as Record<string, string>,
     },
     console: {
@@ -107,7 +110,16 @@ export const lm = {
       export: '导出',
       empty: '还没有现场竞答。点“新建竞答”，在主题党日现场用大屏主持',
       cols: { title: '名称', org: '组织', pin: '竞答码', status: '状态', players: '人数', questions: '题数', createdAt: '创建时间' },
-      status: { lobby: '未开始', running: '进行中', finished: '已结束' } as Record<string, string>,
+      status: { lobby: '未开始', running: '进行中', finished: '已结束', cancelled: '已取消' } as Record<string, string>,
+      cancel: '取消竞答',
+      cancelTitle: '取消竞答',
+      cancelConfirm: (title: string, running: boolean) =>
+        running
+          ? `确定取消“${title}”吗？大屏和手机上的竞答会立即停止，不能恢复。已揭晓题目的得分保留，不记入台账。`
+          : `确定取消“${title}”吗？取消后不能再开始，已加入的人会收到通知。`,
+      cancelYes: '确定取消',
+      cancelNo: '不取消',
+      cancelDone: '已取消',
       created: (pin: string) => `已创建，竞答码 ${pin}`,
       questionCount: (n: number, skipped: number) => (skipped ? `${n - skipped}（跳过 ${skipped}）` : String(n)),
     },

@@ -37,6 +37,8 @@ export function useContestHost(contestId: number) {
   const question = ref<LiveQuestion | null>(null)
   const reveal = ref<Reveal | null>(null)
   const podium = ref<LiveRankRow[]>([])
+  /** The contest was cancelled (from the console): it stops, without a podium. */
+  const cancelled = ref(false)
   const error = ref('')
   const busy = ref(false)
   const countdown = useCountdown()
@@ -90,6 +92,12 @@ export function useContestHost(contestId: number) {
       state.phase = 'ended'
       podium.value = e.podium
     },
+    cancelled: (e: { contestId: number }) => {
+      if (!mine(e)) return
+      state.phase = 'ended'
+      cancelled.value = true
+      countdown.stop()
+    },
   }
   const host = async () => {
     error.value = ''
@@ -109,6 +117,7 @@ export function useContestHost(contestId: number) {
     'contest:end': on.end,
     'contest:skipped': on.skipped,
     'contest:voided': on.voided,
+    'contest:cancelled': on.cancelled,
     connect: host,
   })
   if (socket.connected) void host()
@@ -127,5 +136,5 @@ export function useContestHost(contestId: number) {
   const moreAhead = computed(() =>
     Array.from({ length: state.total }, (_, i) => i).some((i) => i > state.index && !state.skipped.includes(i)),
   )
-  return { state, question, reveal, podium, error, busy, countdown, justSkipped, lockedAhead, voided, moreAhead, next, host }
+  return { state, question, reveal, podium, cancelled, error, busy, countdown, justSkipped, lockedAhead, voided, moreAhead, next, host }
 }

@@ -17,6 +17,8 @@ export function useContestPlayer() {
   const correctAnswer = ref<unknown>(undefined)
   const result = ref<{ correct: boolean; points: number } | null>(null)
   const podium = ref<LiveRankRow[]>([])
+  /** The host cancelled the contest: it stops here, without a podium. */
+  const cancelled = ref(false)
   /** Positions the server skipped in the last step (an open exam holds them), shown until the next reveal. */
   const skipped = ref<number[]>([])
   /** The question at this position was voided instead of revealed, and why (until the next question). */
@@ -74,6 +76,13 @@ export function useContestPlayer() {
       state.phase = 'ended'
       podium.value = e.podium
     },
+    cancelled: (e: { contestId: number }) => {
+      if (e.contestId !== contestId.value) return
+      state.phase = 'ended'
+      cancelled.value = true
+      countdown.stop()
+      sessionStorage.removeItem('xuece.contest.pin')
+    },
   }
   // A new socket (a dropped network) is not in the contest yet: join again, keeping the score.
   const rejoin = () => {
@@ -87,6 +96,7 @@ export function useContestPlayer() {
     'contest:end': on.end,
     'contest:skipped': on.skipped,
     'contest:voided': on.voided,
+    'contest:cancelled': on.cancelled,
     connect: rejoin,
   })
 
@@ -110,5 +120,21 @@ export function useContestPlayer() {
       error.value = (e as Error).message
     }
   }
-  return { pin, contestId, state, question, chosen, correctAnswer, result, podium, skipped, voided, error, countdown, join, answer }
+  return {
+    pin,
+    contestId,
+    state,
+    question,
+    chosen,
+    correctAnswer,
+    result,
+    podium,
+    cancelled,
+    skipped,
+    voided,
+    error,
+    countdown,
+    join,
+    answer,
+  }
 }
