@@ -1,7 +1,8 @@
 // 现场竞答 in real browsers: the hall screen (desktop, a secretary hosting) and two phones joining by
 // PIN; a question is asked, one phone answers right and one wrong, the reveal and the podium show;
 // a question an exam opened since holds is named when the screen opens and skipped when it comes up;
-// the host cancels one from the console, and the hall screen and the phone say so.
+// a question an exam takes while it is on screen is voided instead of revealed; the host cancels one
+// from the console, and the hall screen and the phone say so.
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { DESKTOP, PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
@@ -136,6 +137,67 @@ describe('a contest in the hall', () => {
     expect(item).toMatchObject({ status: 'finished', questionCount: 2, skippedCount: 1 })
     await hall.goto(`${env.server.baseUrl}/console/contests`)
     await expect.poll(() => hall.locator('[data-test=contest-list]').innerText(), { timeout: 15_000 }).toContain('1（跳过 1）')
+  })
+
+  it('a question an exam takes while it is on screen is voided at 揭晓答案, in plain words on both screens', async () => {
+    const sec = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
+    const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const orgs = await api('GET', '/api/orgs', sec)
+    const branch = orgs.find((o: any) => o.name === '办公室党支部')
+    const judges = await env.server.app.db
+      .selectFrom('questions')
+      .select('id')
+      .where('type', '=', 'judge')
+      .where('status', '=', 'published')
+      .orderBy('id')
+      .offset(3)
+      .limit(2)
+      .execute()
+    const contest = await api('POST', '/api/contests', sec, {
+      title: '作废演示竞答',
+      orgId: branch.id,
+      questionIds: judges.map((j) => j.id),
+      secondsPerQuestion: 120,
+    })
+    const hall = await env.browser.newPage({ viewport: DESKTOP })
+    await loginAs(hall, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await hall.waitForURL(/\/console/)
+    await hall.goto(`${env.server.baseUrl}/contest-host/${contest.id}`)
+    await expect.poll(() => hall.locator('[data-test=host-pin]').innerText(), { timeout: 15_000 }).toBe(contest.pin)
+    const player = await phone('dy0005')
+    await player.goto(`${env.server.baseUrl}/contest?pin=${contest.pin}`)
+    await player.locator('[data-test=contest-lobby]').waitFor({ timeout: 15_000 })
+    await hall.locator('[data-test=host-next]').click()
+    await player.locator('[data-test=contest-question]').waitFor({ timeout: 15_000 })
+
+    // While question 1 is on screen, an exam for the branch opens on it; the host presses 揭晓答案.
+    const now = Date.now()
+    await api('POST', '/api/exams', admin, {
+      title: '竞答题目在屏时开考',
+      opensAt: new Date(now - 60_000).toISOString(),
+      closesAt: new Date(now + 3_600_000).toISOString(),
+      durationMinutes: 30,
+      audienceOrgIds: [branch.id],
+      passScore: 0,
+      maxAttempts: 1,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+      releaseResults: 'immediately',
+      paper: { questionIds: [judges[0].id], scoreEach: 100 },
+    })
+    await hall.locator('[data-test=host-next]').click()
+    await expect
+      .poll(() => hall.locator('[data-test=host-voided]').innerText(), { timeout: 15_000 })
+      .toContain('第 1 题正被进行中的考试使用，本题作废，不计分')
+    await expect.poll(() => player.locator('[data-test=contest-voided]').innerText(), { timeout: 15_000 }).toContain('本题作废，不计分')
+    expect(await hall.locator('[data-test=host-reveal]').count()).toBe(0)
+    await expect.poll(() => hall.locator('[data-test=host-next]').innerText()).toBe('下一题')
+    await shot(hall, 'contest-hall-voided')
+    await shot(player, 'contest-phone-voided')
+    // 下一题: question 2, as after any reveal.
+    await hall.locator('[data-test=host-next]').click()
+    await expect.poll(() => hall.locator('.stem').innerText(), { timeout: 15_000 }).not.toBe('')
+    await player.locator('[data-test=contest-question]').waitFor({ timeout: 15_000 })
   })
 
   it('the host cancels a contest from the console after a confirmation; the hall screen and the phone say so', async () => {
