@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs'
 import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
 import { connect, until, type ClientSocket } from './helpers/sockets.js'
-import { recordAll } from './helpers/live-games.js'
+import { countedReads, recordAll } from './helpers/live-games.js'
 import { contestRuntimeOf } from '../server/modules/contests/index.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
@@ -183,21 +183,14 @@ describe('skipping a held question is the host’s alone, and a flood of presses
     })
 
     // Count the reads of the open exams from here on, each made slow enough for a burst to meet it.
-    const runtime = contestRuntimeOf(t.app) as any
-    const lockedIn = runtime.lockedIn
-    let reads = 0
-    runtime.lockedIn = async (orgPath: string) => {
-      reads++
-      await new Promise((r) => setTimeout(r, 300))
-      return lockedIn(orgPath)
-    }
+    const counted = countedReads(contestRuntimeOf(t.app)!)
     try {
       // The player presses 下一题 in a flood; the other branch's secretary tries to host, then to press.
       const fromPlayer = await Promise.all(Array.from({ length: 30 }, () => next(phone)))
       expect(fromPlayer.every((r) => !r.ok)).toBe(true)
       expect(await stranger.timeout(5000).emitWithAck('contest:host', { contestId })).toMatchObject({ ok: false })
       expect(await next(stranger)).toMatchObject({ ok: false })
-      expect(reads).toBe(0)
+      expect(counted.reads).toBe(0)
       const row = await t.db.selectFrom('contests').select('skipped').where('id', '=', contestId).executeTakeFirstOrThrow()
       expect(row.skipped).toEqual([])
       expect(log.filter((e) => e.event === 'contest:skipped' || e.event === 'contest:question')).toHaveLength(1) // question 1 only
@@ -205,7 +198,7 @@ describe('skipping a held question is the host’s alone, and a flood of presses
       // The host's burst: one step, one read, one skip, one question, one audit entry.
       const burst = await Promise.all(Array.from({ length: 15 }, () => next(host)))
       expect(burst.every((r) => r.ok)).toBe(true)
-      expect(reads).toBe(1)
+      expect(counted.reads).toBe(1)
       await new Promise((r) => setTimeout(r, 300))
       const moves = log.filter((e) => e.event === 'contest:skipped' || e.event === 'contest:question').slice(1)
       expect(moves.map((e) => [e.event, e.payload.index ?? e.payload.indices])).toEqual([
@@ -220,7 +213,7 @@ describe('skipping a held question is the host’s alone, and a flood of presses
         .execute()
       expect(audited).toHaveLength(1)
     } finally {
-      runtime.lockedIn = lockedIn
+      counted.restore()
     }
   })
 })

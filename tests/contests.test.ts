@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs'
 import { createTestContext, bearer, binary, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
 import { connect, until, type ClientSocket } from './helpers/sockets.js'
-import { keyFor, keysSentEarly, recordAll, wrongFor, type Received } from './helpers/live-games.js'
+import { countedReads, keyFor, keysSentEarly, recordAll, wrongFor, type Received } from './helpers/live-games.js'
 import { contestRuntimeOf } from '../server/modules/contests/index.js'
 import { contestPoints } from '../server/modules/battles/scoring.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
@@ -334,6 +334,30 @@ describe('a question an exam opened mid-game holds is skipped', () => {
     const h = { socket, log: recordAll(socket) }
     return { ...h, hosted: await ack(socket, 'contest:host', { contestId }) }
   }
+  /** A contest of `n` fresh singles made by the secretary, its hall screen open, `players` members in it, question 1 asked. */
+  async function underway(n: number, players: number, secondsPerQuestion = 20) {
+    const sec = await t.login(SECRETARY)
+    const qs = await freshSingles(n)
+    const created = await create(
+      sec,
+      qs.map((x) => x.id),
+      secondsPerQuestion,
+    )
+    const host = await hall(sec, created.id)
+    const phones = await members(players)
+    for (const p of phones) expect((await ack(p.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    return { sec, qs, created, host, phones }
+  }
+  /** The audit log's entries of `action` on a contest: who, and what. */
+  const auditOf = (action: string, contestId: number) =>
+    t.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'details'])
+      .where('action', '=', action)
+      .where('target_id', '=', String(contestId))
+      .orderBy('id')
+      .execute()
   /** Everyone answers the open question `index`: those in `right` rightly, the others wrongly. */
   async function answer(contestId: number, index: number, who: Phone[], right: Phone[]) {
     const q = (await until(() => seen(who[0], 'contest:question').find((e) => e.payload.index === index))).payload
@@ -346,18 +370,14 @@ describe('a question an exam opened mid-game holds is skipped', () => {
   }
 
   it('never reaches a phone or the hall, scores nothing, and results, export and ledger count the questions played', async () => {
-    const sec = await t.login(SECRETARY)
-    const qs = await freshSingles(3)
-    const created = await create(
+    const {
       sec,
-      qs.map((x) => x.id),
-    )
-    const host = await hall(sec, created.id)
+      qs,
+      created,
+      host,
+      phones: [fast, slow],
+    } = await underway(3, 2)
     expect(host.hosted).toEqual({ ok: true, pin: created.pin, players: 0 })
-    const [fast, slow] = await members(2)
-    for (const p of [fast, slow]) expect((await ack(p.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
-
-    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
     await answer(created.id, 0, [fast, slow], [fast])
     // While the hall looks at the reveal of question 1, the branch gets an exam on question 2.
     await lockOnExam([qs[1].id])
@@ -412,29 +432,20 @@ describe('a question an exam opened mid-game holds is skipped', () => {
     expect(scores).toEqual([points(fast), points(slow)])
 
     // Who skipped what is in the audit log.
-    const audited = await t.db
-      .selectFrom('audit_log')
-      .select(['actor_id', 'details'])
-      .where('action', '=', 'contest.skip')
-      .where('target_id', '=', String(created.id))
-      .execute()
+    const audited = await auditOf('contest.skip', created.id)
     const { id: secId } = await t.db.selectFrom('users').select('id').where('username', '=', SECRETARY).executeTakeFirstOrThrow()
     expect(audited).toEqual([{ actor_id: secId, details: { positions: [2], questionIds: [qs[1].id], reason: 'open_exam' } }])
   })
 
   it('held by an exam that opened during its countdown: voided at the reveal — no key, no counts, no score — and the game goes on', async () => {
-    const sec = await t.login(SECRETARY)
-    const qs = await freshSingles(3)
     // Long questions (18 s here): the bell must not ring while the exam is made.
-    const created = await create(
+    const {
       sec,
-      qs.map((x) => x.id),
-      120,
-    )
-    const host = await hall(sec, created.id)
-    const [fast, slow] = await members(2)
-    for (const p of [fast, slow]) expect((await ack(p.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
-    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+      qs,
+      created,
+      host,
+      phones: [fast, slow],
+    } = await underway(3, 2, 120)
     const q0 = (await until(() => seen(fast, 'contest:question').find((e) => e.payload.index === 0))).payload
     expect(q0.question.id).toBe(qs[0].id)
     // One phone answers it right (its points counted on arrival); then, while it is on screen, the
@@ -445,21 +456,15 @@ describe('a question an exam opened mid-game holds is skipped', () => {
 
     // The host presses 揭晓答案, five times over (made slow, the reading of the open exams meets them
     // all): one reading, one void.
-    const runtime = contestRuntimeOf(t.app) as any
-    const lockedIn = runtime.lockedIn
-    let reads = 0
-    runtime.lockedIn = async (orgPath: string) => {
-      reads++
-      await new Promise((r) => setTimeout(r, 300))
-      return lockedIn(orgPath)
-    }
+    const runtime = contestRuntimeOf(t.app)!
+    const counted = countedReads(runtime)
     try {
       const presses = await Promise.all(Array.from({ length: 5 }, () => ack(host.socket, 'contest:next', { contestId: created.id })))
       expect(presses).toEqual(Array.from({ length: 5 }, () => ({ ok: true })))
     } finally {
-      runtime.lockedIn = lockedIn
+      counted.restore()
     }
-    expect(reads).toBe(1)
+    expect(counted.reads).toBe(1)
     for (const c of [host, fast, slow]) {
       const voided = (await until(() => seen(c, 'contest:voided')[0])).payload
       expect(voided).toEqual({ contestId: created.id, index: 0, skipped: [0], reason: 'open_exam' })
@@ -511,27 +516,19 @@ describe('a question an exam opened mid-game holds is skipped', () => {
     expect(item).toMatchObject({ status: 'finished', questionCount: 3, skippedCount: 1 })
     const activity = await t.db.selectFrom('activities').select('summary').where('id', '=', item.activityId).executeTakeFirstOrThrow()
     expect(activity.summary).toBe('现场竞答：2 题（另有 1 题因考试未结束跳过），2 人参加')
-    const audited = await t.db
-      .selectFrom('audit_log')
-      .select(['actor_id', 'details'])
-      .where('action', '=', 'contest.skip')
-      .where('target_id', '=', String(created.id))
-      .execute()
+    const audited = await auditOf('contest.skip', created.id)
     const { id: secId } = await t.db.selectFrom('users').select('id').where('username', '=', SECRETARY).executeTakeFirstOrThrow()
     expect(audited).toEqual([{ actor_id: secId, details: { positions: [1], questionIds: [qs[0].id], reason: 'open_exam', asked: true } }])
   })
 
   it('stays skipped after a restart, even once the exam has closed; the question open when it died is voided, not asked again', async () => {
-    const sec = await t.login(SECRETARY)
-    const qs = await freshSingles(4)
-    const created = await create(
+    const {
       sec,
-      qs.map((x) => x.id),
-    )
-    const first = await hall(sec, created.id)
-    const [player] = await members(1)
-    expect((await ack(player.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
-    await ack(first.socket, 'contest:next', { contestId: created.id })
+      qs,
+      created,
+      host: first,
+      phones: [player],
+    } = await underway(4, 1)
     await answer(created.id, 0, [player], [player])
     const exam = await lockOnExam([qs[1].id])
     await ack(first.socket, 'contest:next', { contestId: created.id })
@@ -587,26 +584,17 @@ describe('a question an exam opened mid-game holds is skipped', () => {
     expect(activity.summary).toBe('现场竞答：3 题（另有 1 题因考试未结束跳过），1 人参加')
     const answers = await t.db.selectFrom('contest_answers').select('idx').where('contest_id', '=', created.id).execute()
     expect(answers.map((a) => a.idx).sort()).toEqual([0, 3])
-    const audited = await t.db
-      .selectFrom('audit_log')
-      .select(['actor_id', 'details'])
-      .where('action', '=', 'contest.void')
-      .where('target_id', '=', String(created.id))
-      .execute()
+    const audited = await auditOf('contest.void', created.id)
     expect(audited).toEqual([{ actor_id: null, details: { positions: [3], questionIds: [qs[2].id], reason: 'restart' } }])
   })
 
   it('after a restart, a question revealed with no answer is not asked again', async () => {
-    const sec = await t.login(SECRETARY)
-    const qs = await freshSingles(2)
-    const created = await create(
+    const {
       sec,
-      qs.map((x) => x.id),
-    )
-    const first = await hall(sec, created.id)
-    const [player] = await members(1)
-    expect((await ack(player.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
-    await ack(first.socket, 'contest:next', { contestId: created.id })
+      qs,
+      created,
+      phones: [player],
+    } = await underway(2, 1)
     // Nobody answers: the bell reveals question 1, its key on every screen, and no answer is saved.
     const shown = (await until(() => seen(player, 'contest:reveal').find((e) => e.payload.index === 0), 20 * SECOND_MS + 3000)).payload
     expect(shown.counts.none).toBe(1)
@@ -651,16 +639,11 @@ describe('a question an exam opened mid-game holds is skipped', () => {
 
     // Mid-game: question 1 played and revealed, question 2 on screen when the admin (above the
     // branch) cancels it.
-    const qs = await freshSingles(3)
-    const created = await create(
-      sec,
-      qs.map((x) => x.id),
-      120,
-    )
-    const host = await hall(sec, created.id)
-    const [player, other] = await members(2)
-    for (const p of [player, other]) expect((await ack(p.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
-    await ack(host.socket, 'contest:next', { contestId: created.id })
+    const {
+      created,
+      host,
+      phones: [player, other],
+    } = await underway(3, 2, 120)
     await answer(created.id, 0, [player, other], [player])
     await ack(host.socket, 'contest:next', { contestId: created.id })
     await until(() => seen(player, 'contest:question').find((e) => e.payload.index === 1))

@@ -47,6 +47,19 @@ const seen = (c: Client, event: string) => c.log.filter((e) => e.event === event
 const ack = (c: Client, event: string, payload: object) =>
   c.socket.timeout(8_000).emitWithAck(event as 'contest:join', payload as any) as Promise<any>
 
+/** A contest of 厅机关党委 the admin makes, two questions drawn from the bank. */
+async function adminContest(title: string, secondsPerQuestion: number) {
+  const admin = await t.login(DEMO_ADMIN.username)
+  const orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body as { id: number; name: string }[]
+  const orgId = orgs.find((o) => o.name === '厅机关党委')!.id
+  const res = await t
+    .http()
+    .post('/api/contests')
+    .set(bearer(admin))
+    .send({ title, orgId, questionIds: [], draw: { count: 2 }, secondsPerQuestion })
+  return { admin, created: res.body as { id: number; pin: string } }
+}
+
 let home: FastifyInstance
 let other: FastifyInstance
 
@@ -104,21 +117,7 @@ describe('two nodes, one games home', () => {
   })
 
   it('a hall screen on the other node runs a contest whose phones are on either node', async () => {
-    const admin = await t.login(DEMO_ADMIN.username)
-    const orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body as { id: number; name: string }[]
-    const created = (
-      await t
-        .http()
-        .post('/api/contests')
-        .set(bearer(admin))
-        .send({
-          title: '跨节点竞答',
-          orgId: orgs.find((o) => o.name === '厅机关党委')!.id,
-          questionIds: [],
-          draw: { count: 2 },
-          secondsPerQuestion: 20,
-        })
-    ).body
+    const { created } = await adminContest('跨节点竞答', 20)
     const host = await client(other, DEMO_ADMIN.username)
     expect(await ack(host, 'contest:host', { contestId: created.id })).toEqual({ ok: true, pin: created.pin, players: 0 })
     const phones = [await client(home, 'dy0021'), await client(other, 'dy0022')]
@@ -146,21 +145,7 @@ describe('two nodes, one games home', () => {
   })
 
   it('a contest cancelled over HTTP on the node that is not home stops on the home, and its screens are told', async () => {
-    const admin = await t.login(DEMO_ADMIN.username)
-    const orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body as { id: number; name: string }[]
-    const created = (
-      await t
-        .http()
-        .post('/api/contests')
-        .set(bearer(admin))
-        .send({
-          title: '跨节点取消',
-          orgId: orgs.find((o) => o.name === '厅机关党委')!.id,
-          questionIds: [],
-          draw: { count: 2 },
-          secondsPerQuestion: 60,
-        })
-    ).body
+    const { admin, created } = await adminContest('跨节点取消', 60)
     const host = await client(other, DEMO_ADMIN.username)
     expect((await ack(host, 'contest:host', { contestId: created.id })).ok).toBe(true)
     const phone = await client(home, 'dy0023')

@@ -5,7 +5,7 @@
 // from the console, and the hall screen and the phone say so.
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { DESKTOP, PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
+import { DESKTOP, PHONE, loginAs, shot, api as apiJson, createOpenExam, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
@@ -18,29 +18,69 @@ async function phone(username: string): Promise<Page> {
   return page
 }
 
+/** A member's phone in a contest's lobby, come by its QR link. */
+async function inLobby(username: string, pin: string): Promise<Page> {
+  const page = await phone(username)
+  await page.goto(`${env.server.baseUrl}/contest?pin=${pin}`)
+  await page.locator('[data-test=contest-lobby]').waitFor({ timeout: 15_000 })
+  return page
+}
+
+/** A desktop page signed in to the console as 办公室党支部's secretary. */
+async function secretaryDesk(): Promise<Page> {
+  const page = await env.browser.newPage({ viewport: DESKTOP })
+  await loginAs(page, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+  await page.waitForURL(/\/console/)
+  return page
+}
+
+/** The hall screen of a contest, once it shows the PIN. */
+async function hallScreen(contest: { id: number; pin: string }): Promise<Page> {
+  const hall = await secretaryDesk()
+  await hall.goto(`${env.server.baseUrl}/contest-host/${contest.id}`)
+  await expect.poll(() => hall.locator('[data-test=host-pin]').innerText(), { timeout: 15_000 }).toBe(contest.pin)
+  return hall
+}
+
+/** 办公室党支部 (the secretary's branch), and a contest its secretary makes on these questions. */
+async function branchContest(title: string, questionIds: number[], secondsPerQuestion = 30) {
+  const sec = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
+  const orgs = await api('GET', '/api/orgs', sec)
+  const branch = orgs.find((o: any) => o.name === '办公室党支部')
+  const contest = await api('POST', '/api/contests', sec, { title, orgId: branch.id, questionIds, secondsPerQuestion })
+  return { sec, branch, contest }
+}
+
+/** `count` published judge questions, the oldest but `skip` (each test takes its own: no exam of another holds them). */
+function oldJudges(skip: number, count: number) {
+  return env.server.app.db
+    .selectFrom('questions')
+    .select('id')
+    .where('type', '=', 'judge')
+    .where('status', '=', 'published')
+    .orderBy('id')
+    .offset(skip)
+    .limit(count)
+    .execute()
+}
+
+/** An exam for the branch, open now, on these questions. */
+async function examOn(title: string, branchId: number, questionIds: number[]) {
+  const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
+  return createOpenExam(env.server, admin, { title, audienceOrgIds: [branchId], paper: { questionIds, scoreEach: 100 } })
+}
+
 describe('a contest in the hall', () => {
   it('the hall screen shows the PIN, two phones join and answer, then the reveal and the podium', async () => {
-    const sec = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
-    const orgs = await api('GET', '/api/orgs', sec)
-    const branch = orgs.find((o: any) => o.name === '办公室党支部')
     const judge = await env.server.app.db
       .selectFrom('questions')
       .select(['id', 'answer'])
       .where('type', '=', 'judge')
       .where('status', '=', 'published')
       .executeTakeFirstOrThrow()
-    const contest = await api('POST', '/api/contests', sec, {
-      title: '主题党日现场竞答',
-      orgId: branch.id,
-      questionIds: [judge.id],
-      secondsPerQuestion: 30,
-    })
+    const { sec, contest } = await branchContest('主题党日现场竞答', [judge.id])
 
-    const hall = await env.browser.newPage({ viewport: DESKTOP })
-    await loginAs(hall, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
-    await hall.waitForURL(/\/console/)
-    await hall.goto(`${env.server.baseUrl}/contest-host/${contest.id}`)
-    await expect.poll(() => hall.locator('[data-test=host-pin]').innerText(), { timeout: 15_000 }).toBe(contest.pin)
+    const hall = await hallScreen(contest)
     await expect.poll(() => hall.locator('img.qr').count()).toBe(1)
 
     const right = await phone('dy0001')
@@ -74,10 +114,6 @@ describe('a contest in the hall', () => {
   })
 
   it('a question an open exam holds is named on the hall screen, skipped in plain words, and the podium follows', async () => {
-    const sec = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
-    const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
-    const orgs = await api('GET', '/api/orgs', sec)
-    const branch = orgs.find((o: any) => o.name === '办公室党支部')
     const judges = await env.server.app.db
       .selectFrom('questions')
       .select(['id', 'answer'])
@@ -86,39 +122,18 @@ describe('a contest in the hall', () => {
       .orderBy('id', 'desc')
       .limit(2)
       .execute()
-    const contest = await api('POST', '/api/contests', sec, {
-      title: '跳题演示竞答',
-      orgId: branch.id,
-      questionIds: judges.map((j) => j.id),
-      secondsPerQuestion: 30,
-    })
+    const { sec, branch, contest } = await branchContest(
+      '跳题演示竞答',
+      judges.map((j) => j.id),
+    )
     // An exam for the branch opens after the contest was made, on its question 2.
-    const now = Date.now()
-    await api('POST', '/api/exams', admin, {
-      title: '竞答之后开考',
-      opensAt: new Date(now - 60_000).toISOString(),
-      closesAt: new Date(now + 3_600_000).toISOString(),
-      durationMinutes: 30,
-      audienceOrgIds: [branch.id],
-      passScore: 0,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
-      paper: { questionIds: [judges[1].id], scoreEach: 100 },
-    })
+    await examOn('竞答之后开考', branch.id, [judges[1].id])
 
-    const hall = await env.browser.newPage({ viewport: DESKTOP })
-    await loginAs(hall, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
-    await hall.waitForURL(/\/console/)
-    await hall.goto(`${env.server.baseUrl}/contest-host/${contest.id}`)
-    await expect.poll(() => hall.locator('[data-test=host-pin]').innerText(), { timeout: 15_000 }).toBe(contest.pin)
+    const hall = await hallScreen(contest)
     await expect.poll(() => hall.locator('[data-test=host-locked-ahead]').innerText()).toContain('第 2 题也出现在正在进行的考试中')
     await shot(hall, 'contest-hall-locked-ahead')
 
-    const player = await phone('dy0003')
-    await player.goto(`${env.server.baseUrl}/contest?pin=${contest.pin}`)
-    await player.locator('[data-test=contest-lobby]').waitFor({ timeout: 15_000 })
+    const player = await inLobby('dy0003', contest.pin)
     await hall.locator('[data-test=host-next]').click()
     await player.locator('[data-test=contest-question]').waitFor({ timeout: 15_000 })
     await player.locator(`[data-test=live-option-${String(judges[0].answer)}]`).click()
@@ -140,51 +155,19 @@ describe('a contest in the hall', () => {
   })
 
   it('a question an exam takes while it is on screen is voided at 揭晓答案, in plain words on both screens', async () => {
-    const sec = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
-    const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
-    const orgs = await api('GET', '/api/orgs', sec)
-    const branch = orgs.find((o: any) => o.name === '办公室党支部')
-    const judges = await env.server.app.db
-      .selectFrom('questions')
-      .select('id')
-      .where('type', '=', 'judge')
-      .where('status', '=', 'published')
-      .orderBy('id')
-      .offset(3)
-      .limit(2)
-      .execute()
-    const contest = await api('POST', '/api/contests', sec, {
-      title: '作废演示竞答',
-      orgId: branch.id,
-      questionIds: judges.map((j) => j.id),
-      secondsPerQuestion: 120,
-    })
-    const hall = await env.browser.newPage({ viewport: DESKTOP })
-    await loginAs(hall, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
-    await hall.waitForURL(/\/console/)
-    await hall.goto(`${env.server.baseUrl}/contest-host/${contest.id}`)
-    await expect.poll(() => hall.locator('[data-test=host-pin]').innerText(), { timeout: 15_000 }).toBe(contest.pin)
-    const player = await phone('dy0005')
-    await player.goto(`${env.server.baseUrl}/contest?pin=${contest.pin}`)
-    await player.locator('[data-test=contest-lobby]').waitFor({ timeout: 15_000 })
+    const judges = await oldJudges(3, 2)
+    const { branch, contest } = await branchContest(
+      '作废演示竞答',
+      judges.map((j) => j.id),
+      120,
+    )
+    const hall = await hallScreen(contest)
+    const player = await inLobby('dy0005', contest.pin)
     await hall.locator('[data-test=host-next]').click()
     await player.locator('[data-test=contest-question]').waitFor({ timeout: 15_000 })
 
     // While question 1 is on screen, an exam for the branch opens on it; the host presses 揭晓答案.
-    const now = Date.now()
-    await api('POST', '/api/exams', admin, {
-      title: '竞答题目在屏时开考',
-      opensAt: new Date(now - 60_000).toISOString(),
-      closesAt: new Date(now + 3_600_000).toISOString(),
-      durationMinutes: 30,
-      audienceOrgIds: [branch.id],
-      passScore: 0,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
-      paper: { questionIds: [judges[0].id], scoreEach: 100 },
-    })
+    await examOn('竞答题目在屏时开考', branch.id, [judges[0].id])
     await hall.locator('[data-test=host-next]').click()
     await expect
       .poll(() => hall.locator('[data-test=host-voided]').innerText(), { timeout: 15_000 })
@@ -201,37 +184,12 @@ describe('a contest in the hall', () => {
   })
 
   it('the host cancels a contest from the console after a confirmation; the hall screen and the phone say so', async () => {
-    const sec = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
-    const orgs = await api('GET', '/api/orgs', sec)
-    const branch = orgs.find((o: any) => o.name === '办公室党支部')
-    const judge = await env.server.app.db
-      .selectFrom('questions')
-      .select('id')
-      .where('type', '=', 'judge')
-      .where('status', '=', 'published')
-      .orderBy('id')
-      .offset(2)
-      .limit(1)
-      .executeTakeFirstOrThrow()
-    const contest = await api('POST', '/api/contests', sec, {
-      title: '要取消的竞答',
-      orgId: branch.id,
-      questionIds: [judge.id],
-      secondsPerQuestion: 30,
-    })
+    const [judge] = await oldJudges(2, 1)
+    const { sec, contest } = await branchContest('要取消的竞答', [judge.id])
+    const hall = await hallScreen(contest)
+    const player = await inLobby('dy0004', contest.pin)
 
-    const hall = await env.browser.newPage({ viewport: DESKTOP })
-    await loginAs(hall, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
-    await hall.waitForURL(/\/console/)
-    await hall.goto(`${env.server.baseUrl}/contest-host/${contest.id}`)
-    await expect.poll(() => hall.locator('[data-test=host-pin]').innerText(), { timeout: 15_000 }).toBe(contest.pin)
-    const player = await phone('dy0004')
-    await player.goto(`${env.server.baseUrl}/contest?pin=${contest.pin}`)
-    await player.locator('[data-test=contest-lobby]').waitFor({ timeout: 15_000 })
-
-    const desk = await env.browser.newPage({ viewport: DESKTOP })
-    await loginAs(desk, env.server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
-    await desk.waitForURL(/\/console/)
+    const desk = await secretaryDesk()
     await desk.goto(`${env.server.baseUrl}/console/contests`)
     const cancel = desk.locator(`[data-test=contest-cancel-${contest.id}]`)
     await cancel.waitFor({ timeout: 15_000 })

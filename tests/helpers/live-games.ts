@@ -64,3 +64,24 @@ export function keysSentEarly(log: Received[], revealEvent: 'battle:round' | 'co
   }
   return problems
 }
+
+/**
+ * Counts a contest runtime's readings of the open exams from now on, each made slow (300 ms) so
+ * that a burst of presses meets it; `restore()` puts the real reading back.
+ */
+export function countedReads(runtime: object) {
+  const r = runtime as { lockedIn: (orgPath: string) => Promise<Set<number>> }
+  const real = r.lockedIn
+  const counted = {
+    reads: 0,
+    restore: () => {
+      r.lockedIn = real
+    },
+  }
+  r.lockedIn = async (orgPath) => {
+    counted.reads++
+    await new Promise((done) => setTimeout(done, 300))
+    return real(orgPath)
+  }
+  return counted
+}
