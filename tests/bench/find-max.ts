@@ -15,8 +15,8 @@ const STEP_SECONDS = 5
 type Step = FindMax['steps'][number]
 type Baselines = { upsert: number; batched: number }
 
-/** A step that held the limits: p99 ≤ 100 ms, no error, and at least one save acknowledged. */
-const withinLimits = (s: Step) => s.p99 !== null && s.p99 <= P99_LIMIT_MS && s.errors === 0
+/** A step that held the limits: p99 ≤ 100 ms (unless told otherwise), no error, and at least one save acknowledged. */
+const withinLimits = (s: Step, p99LimitMs = P99_LIMIT_MS) => s.p99 !== null && s.p99 <= p99LimitMs && s.errors === 0
 
 /** How many steps the search may add between the last load that held and the first that did not. */
 const MAX_REFINEMENTS = 3
@@ -28,9 +28,9 @@ const MAX_REFINEMENTS = 3
  * run, and that one step made the maximum 3,786 saves a second instead of ~9,000). A step with
  * errors is not tried again: a refused or failed save is the server's answer, not noise.
  */
-async function confirmedStep(load: number, runStep: (load: number) => Promise<Step>): Promise<Step> {
+async function confirmedStep(load: number, runStep: (load: number) => Promise<Step>, p99LimitMs: number): Promise<Step> {
   const first = await runStep(load)
-  if (withinLimits(first) || first.errors > 0) return first
+  if (withinLimits(first, p99LimitMs) || first.errors > 0) return first
   const again = await runStep(load)
   return { ...again, firstTry: { rps: first.rps, p99: first.p99 } }
 }
@@ -44,14 +44,19 @@ async function confirmedStep(load: number, runStep: (load: number) => Promise<St
  * Every step that misses by its p99 is confirmed by a second try (confirmedStep).
  * Loads are rounded to a multiple of `unit` (the client processes share them evenly).
  */
-export async function searchLoads(ladder: number[], unit: number, runStep: (load: number) => Promise<Step>): Promise<Step[]> {
+export async function searchLoads(
+  ladder: number[],
+  unit: number,
+  runStep: (load: number) => Promise<Step>,
+  p99LimitMs = P99_LIMIT_MS,
+): Promise<Step[]> {
   const steps: Step[] = []
   let held: number | undefined
   let missed: number | undefined
   for (const load of ladder) {
-    const step = await confirmedStep(load, runStep)
+    const step = await confirmedStep(load, runStep, p99LimitMs)
     steps.push(step)
-    if (!withinLimits(step)) {
+    if (!withinLimits(step, p99LimitMs)) {
       missed = step.connections
       break
     }
@@ -61,16 +66,16 @@ export async function searchLoads(ladder: number[], unit: number, runStep: (load
     if (missed - held <= held / 16) break
     const load = Math.round((held + missed) / 2 / unit) * unit
     if (load <= held || load >= missed) break
-    const step = await confirmedStep(load, runStep)
+    const step = await confirmedStep(load, runStep, p99LimitMs)
     steps.push(step)
-    if (withinLimits(step)) held = step.connections
+    if (withinLimits(step, p99LimitMs)) held = step.connections
     else missed = step.connections
   }
   return steps.sort((a, b) => a.connections - b.connections)
 }
 
-function summarise(steps: Step[], baselines: Baselines): FindMax {
-  const held = steps.filter(withinLimits)
+function summarise(steps: Step[], baselines: Baselines, p99LimitMs = P99_LIMIT_MS): FindMax {
+  const held = steps.filter((s) => withinLimits(s, p99LimitMs))
   const sustained = held.length ? Math.max(...held.map((s) => s.rps)) : 0
   return {
     steps,
@@ -119,7 +124,9 @@ export async function findMaxOverSockets(
   processes: number,
   baselines: Baselines,
   log: (line: string) => void,
-  stepSeconds = STEP_SECONDS,
+  // The self-test (tests/bench-find-max.test.ts) checks what the search counts and stores, not this
+  // machine's speed: it runs short steps and a limit no loaded machine reaches.
+  { stepSeconds = STEP_SECONDS, p99LimitMs = P99_LIMIT_MS } = {},
 ): Promise<FindMax> {
   const children = Array.from({ length: processes }, () =>
     fork(path.join(import.meta.dirname, 'socket-max.ts'), { execArgv: ['--import', 'tsx'] }),
@@ -144,25 +151,30 @@ export async function findMaxOverSockets(
     const failed = connected.reduce((a, c) => a + c.failed, 0)
     log(`  sockets: ${sockets} connected${failed ? `, ${failed} failed` : ''}, each saving ≤ ${PER_SOCKET}/s`)
     const counts = [128, 256, 512, 640, 768, 896, 1024, 1152, 1280, 1536, 1792].filter((c) => c < sockets).concat(sockets)
-    const steps = await searchLoads(counts, processes, async (count) => {
-      const replies = await Promise.all(
-        children.map((_, i) => ask(i, { type: 'step', sockets: Math.ceil(count / processes), seconds: stepSeconds }, 'step-done')),
-      )
-      const samples = new Samples()
-      replies.forEach((r) => samples.addAll(r.latencies))
-      const errors = replies.flatMap((r) => Object.entries(r.errors))
-      const seconds = Math.max(...replies.map((r) => r.seconds))
-      const step = {
-        connections: Math.ceil(count / processes) * processes,
-        rps: Math.round(samples.count / seconds),
-        p99: samples.summary().p99,
-        errors: errors.reduce((a, [, k]) => a + k, 0),
-      }
-      const causes = errors.length ? ` (${errors.map(([cause, k]) => `${cause}: ${k}`).join(', ')})` : ''
-      log(`  sockets, ${step.connections}: ${step.rps}/s, p99 ${step.p99} ms, errors ${step.errors}${causes}`)
-      return step
-    })
-    return summarise(steps, baselines)
+    const steps = await searchLoads(
+      counts,
+      processes,
+      async (count) => {
+        const replies = await Promise.all(
+          children.map((_, i) => ask(i, { type: 'step', sockets: Math.ceil(count / processes), seconds: stepSeconds }, 'step-done')),
+        )
+        const samples = new Samples()
+        replies.forEach((r) => samples.addAll(r.latencies))
+        const errors = replies.flatMap((r) => Object.entries(r.errors))
+        const seconds = Math.max(...replies.map((r) => r.seconds))
+        const step = {
+          connections: Math.ceil(count / processes) * processes,
+          rps: Math.round(samples.count / seconds),
+          p99: samples.summary().p99,
+          errors: errors.reduce((a, [, k]) => a + k, 0),
+        }
+        const causes = errors.length ? ` (${errors.map(([cause, k]) => `${cause}: ${k}`).join(', ')})` : ''
+        log(`  sockets, ${step.connections}: ${step.rps}/s, p99 ${step.p99} ms, errors ${step.errors}${causes}`)
+        return step
+      },
+      p99LimitMs,
+    )
+    return summarise(steps, baselines, p99LimitMs)
   } finally {
     for (const child of children) if (child.connected) child.send({ type: 'close' } satisfies SocketMaxCommand)
   }
