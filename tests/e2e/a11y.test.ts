@@ -11,6 +11,7 @@ import {
   PHONE,
   launchBrowser,
   loginAs,
+  openTouchContext,
   shot,
   startServer,
   type E2EServer,
@@ -122,9 +123,7 @@ const findings = (where: string, violations: Violation[]) =>
   )
 
 async function memberPage(large: boolean, viewport = PHONE) {
-  const context = await browser.newContext({ viewport, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block' })
-  const page = await context.newPage()
-  await loginAs(page, server.baseUrl, 'dy0001', DEMO_PASSWORD)
+  const { context, page } = await openTouchContext(browser, server.baseUrl, viewport, 'dy0001', DEMO_PASSWORD)
   await page.waitForURL(`${server.baseUrl}/`)
   await page.evaluate((on) => localStorage.setItem('xuece.largeText', on ? '1' : '0'), large)
   return { context, page }
@@ -231,10 +230,7 @@ describe('适老化: axe-core on the console', () => {
 describe('适老化: axe-core on the console on a phone', () => {
   // Below 768 px the console is a top bar and a drawer menu: the same rule set on what is new there.
   it('0 serious or critical violations on a secretary’s pages and with the menu open (390 px)', async () => {
-    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block' })
-    const page = await context.newPage()
-    await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+    const { context, page } = await openTouchContext(browser, server.baseUrl, PHONE, 'sj_bgs', DEMO_PASSWORD)
     const found: string[] = []
     const check = async (where: string) => found.push(...findings(where, await axe(page)))
     for (const path of ['/console/exams', '/console/stats', `/console/exams/${ids.done}/results`]) {

@@ -2,7 +2,7 @@
 // playwright-core. Never downloads a browser.
 import fs from 'node:fs'
 import path from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, inject } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, DEFAULT_WEB_DIST } from '../../server/app.js'
@@ -78,6 +78,24 @@ export async function loginAs(page: Page, baseUrl: string, username: string, pas
   await page.locator('[data-test=username] input').fill(username)
   await page.locator('[data-test=password] input').fill(password)
   await page.locator('[data-test=login-submit]').click()
+}
+
+/**
+ * A phone's or a tablet's browser signed in: a touch context (isMobile, hasTouch, zh-CN, no service
+ * worker) of the given size, with `username` signed in and the login page left behind.
+ */
+export async function openTouchContext(
+  browser: Browser,
+  baseUrl: string,
+  viewport: { width: number; height: number },
+  username: string,
+  password: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block' })
+  const page = await context.newPage()
+  await loginAs(page, baseUrl, username, password)
+  await page.waitForURL((u) => u.pathname !== '/login')
+  return { context, page }
 }
 
 /** A JSON call to the test server's API, as a script would make it (no browser). */

@@ -4,7 +4,7 @@
 // on the chart's width, not the window's: a chart three to a row on a tablet is as narrow as one on
 // a phone) and wrap onto two lines instead of losing all but their first characters; a name longer
 // than two lines ends in "…". The axis tooltip still names the category in full.
-// tests/e2e/console-phone.test.ts measures the share on the drawn chart.
+// tests/e2e/console-phone.test.ts and console-tablet.test.ts measure the share on the drawn chart.
 
 /** The chart widths at which the labels narrow: every 20 px from 600 down to 200. */
 const STEPS = Array.from({ length: 21 }, (_, i) => 600 - i * 20)

@@ -1,0 +1,120 @@
+// The console on a tablet, and the line where the desk begins: secretaries (many in their fifties)
+// open it on iPads, upright (768, the Air's 820) and in landscape (1024). There is no permanent
+// sidebar below 1280 px but a top bar whose 打开菜单 button opens the same navigation in a drawer, no
+// console page scrolls sideways nor squeezes a table, and charts' unit names take at most a third of
+// the chart. At 1280 and 1366 px the console is the desktop layout it always was. Phones:
+// console-phone.test.ts; what both measure: tests/helpers/console-pages.ts.
+import { describe, expect, it } from 'vitest'
+import { DESKTOP, loginAs, openTouchContext, shot } from '../helpers/browser.js'
+import { MENU, PAGES, WHO, chartLabelShares, narrowTables, overflow, settle, useConsoleServer } from '../helpers/console-pages.js'
+import { DEMO_PASSWORD } from '../../server/seed/demo.js'
+
+const env = useConsoleServer()
+
+// iPads: portrait 768 (and 820, the Air), landscape 1024.
+const TABLETS = [
+  { width: 768, height: 1024 },
+  { width: 820, height: 1180 },
+  { width: 1024, height: 768 },
+]
+
+describe('the console on a tablet', () => {
+  for (const [who, username, password] of WHO) {
+    it(`${who === 'admin' ? 'an admin' : 'a secretary'}: no page scrolls sideways at 768, 820 or 1024 px, no table is squeezed, the menu is in finger's reach`, async () => {
+      const { server, browser, ids } = env
+      const { context, page } = await openTouchContext(browser, server.baseUrl, TABLETS[0], username, password)
+
+      const wide: string[] = []
+      for (const path of PAGES[who](ids)) {
+        await page.setViewportSize(TABLETS[0])
+        await page.goto(`${server.baseUrl}${path}`)
+        await settle(page)
+        expect(new URL(page.url()).pathname, `${path} stays in the console`).toBe(path.split('?')[0])
+        for (const size of TABLETS) {
+          if (size !== TABLETS[0]) {
+            await page.setViewportSize(size)
+            await page.waitForTimeout(400)
+          }
+          const o = await overflow(page)
+          if (o) wide.push(`${path} at ${size.width} px: ${o}`)
+          for (const t of await narrowTables(page)) wide.push(`${path} at ${size.width} px: a table ${t}`)
+          for (const c of await chartLabelShares(page))
+            if (c.share < 0 || c.share > 1 / 3)
+              wide.push(`${path} at ${size.width} px: ${c.chart}'s labels take ${Math.round(c.share * 100)} % of its ${c.width} px`)
+          if (process.env.SHOT_ALL || (size.width !== 820 && ['/console/users', '/console/stats', '/console/questions'].includes(path)))
+            await shot(page, `console-tablet-${size.width}-${who}-${path.split('/').slice(2).join('-').replace(/\?.*/, '')}`)
+        }
+      }
+      expect.soft(wide.join('\n'), 'pages that scroll sideways or squeeze a table on a tablet').toBe('')
+
+      // The chrome at both ends: every menu item one tap away behind the menu button, and every
+      // control of the chrome at least 44 px tall for a finger.
+      for (const size of [TABLETS[0], TABLETS[2]]) {
+        await page.setViewportSize(size)
+        await page.goto(`${server.baseUrl}/console/users`)
+        await settle(page)
+        const small = async (scope: string) =>
+          page.locator(scope).evaluateAll((els) =>
+            els
+              .filter((e) => (e as HTMLElement).offsetParent !== null)
+              .map((e) => ({ what: (e.getAttribute('aria-label') ?? e.textContent ?? '').trim(), h: e.getBoundingClientRect().height }))
+              .filter((b) => b.h < 44)
+              .map((b) => `${b.what} ${Math.round(b.h)} px`),
+          )
+        expect(await small('header button, header .el-button, aside .el-menu-item'), `${size.width} px: the chrome's controls`).toEqual([])
+        const menuButton = page.locator('[aria-label=打开菜单]')
+        expect(await menuButton.isVisible(), `${size.width} px: a menu button`).toBe(true)
+        const bar = (await page.locator('[data-test=console-topbar]').boundingBox())!
+        const main = (await page.locator('main.el-main').boundingBox())!
+        expect([bar.x, bar.width, main.x, main.width], `${size.width} px: the page takes the whole width`).toEqual([
+          0,
+          size.width,
+          0,
+          size.width,
+        ])
+        const drawer = page.locator('[data-test=console-drawer]')
+        await menuButton.tap()
+        await drawer.waitFor()
+        await page.waitForTimeout(400)
+        const offered = await drawer
+          .locator('[data-test^=nav-console-]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-test')!.replace('nav-console-', '')))
+        expect(offered).toEqual(MENU[who])
+        expect(await small('[data-test=console-drawer] .el-menu-item, [data-test=console-drawer] .el-button'), 'the drawer').toEqual([])
+        await shot(page, `console-tablet-${size.width}-${who}-drawer`)
+        await drawer.locator('[data-test=nav-console-exams]').tap()
+        await page.waitForURL(/\/console\/exams$/)
+        await drawer.waitFor({ state: 'hidden' })
+        expect(await page.locator('[data-test=console-page-title]').innerText()).toBe('考试')
+      }
+      await context.close()
+    }, 300_000)
+  }
+})
+
+describe('the console at 1280 px and wider (a desk, a mouse)', () => {
+  it('at 1366 and 1280 px the sidebar is there as before, and no menu button', async () => {
+    const { server, browser } = env
+    const page = await browser.newPage({ viewport: DESKTOP, locale: 'zh-CN' })
+    await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
+    await page.waitForURL(/\/console/)
+    await settle(page)
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.waitForTimeout(300)
+    expect(await page.locator('aside.el-aside').isVisible(), 'the sidebar at 1280 px').toBe(true)
+    expect(await page.locator('[aria-label=打开菜单]').count()).toBe(0)
+    await page.setViewportSize(DESKTOP)
+    await page.waitForTimeout(300)
+    const sidebar = page.locator('aside.el-aside')
+    expect(await sidebar.isVisible()).toBe(true)
+    expect(Math.round((await sidebar.boundingBox())!.width)).toBe(200)
+    expect(await page.locator('[aria-label=打开菜单]').count()).toBe(0)
+    expect(await page.locator('[data-test=console-drawer]').isVisible()).toBe(false)
+    expect(await page.locator('[data-test=console-user]').isVisible()).toBe(true)
+    expect(await page.locator('[data-test=console-logout]').isVisible()).toBe(true)
+    await sidebar.locator('[data-test=nav-console-exams]').click()
+    await page.waitForURL(/\/console\/exams$/)
+    expect(await sidebar.isVisible()).toBe(true)
+    await page.close()
+  })
+})
