@@ -1,9 +1,9 @@
 // The console on a phone: branch secretaries (many in their fifties) open it on their phones.
 // Below 1280 px there is no permanent sidebar but a top bar whose 打开菜单 button opens the same
 // navigation in a drawer; no console page scrolls sideways at 390 or 360 px (tables scroll inside
-// their own card), no table pins its 操作 column over the data, and charts' unit names leave the
-// bars most of the chart. Tablets and the desktop line: console-tablet.test.ts; what both measure:
-// tests/helpers/console-pages.ts.
+// their own card), no table pins its 操作 column over the data, charts' unit names leave the bars
+// most of the chart, and every control is at least 44 × 44 px for a finger. Tablets and the desktop
+// line: console-tablet.test.ts; what both measure: tests/helpers/console-pages.ts.
 import { describe, expect, it } from 'vitest'
 import { PHONE, openTouchContext, shot } from '../helpers/browser.js'
 import {
@@ -15,6 +15,7 @@ import {
   overflow,
   pinnedColumns,
   settle,
+  smallTargets,
   useConsoleServer,
 } from '../helpers/console-pages.js'
 
@@ -23,12 +24,13 @@ const env = useConsoleServer()
 
 describe('the console on a phone', () => {
   for (const [who, username, password] of WHO) {
-    it(`${who === 'admin' ? 'an admin' : 'a secretary'}: no page scrolls sideways at 390 or 360 px, and the menu is a drawer`, async () => {
+    it(`${who === 'admin' ? 'an admin' : 'a secretary'}: no page scrolls sideways at 390 or 360 px, every control is 44 px for a finger, and the menu is a drawer`, async () => {
       const { server, browser, ids } = env
       const { context, page } = await openTouchContext(browser, server.baseUrl, PHONE, username, password)
 
       // Every page, at 390 and at 360 px.
       const wide: string[] = []
+      const small: string[] = []
       const charts: string[] = []
       for (const path of PAGES[who](ids)) {
         await page.setViewportSize(PHONE)
@@ -40,10 +42,8 @@ describe('the console on a phone', () => {
         )
         const o390 = await overflow(page)
         if (o390) wide.push(`${path} at 390 px: ${o390}`)
-        // 组织's per-unit buttons are tapped with a finger: 44 px each.
-        if (path === '/console/orgs')
-          for (const h of await page.locator('.ops .el-button').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height)))
-            if (h < 44) wide.push(`${path}: a unit's button is ${Math.round(h)} px tall, under 44`)
+        // Every control is tapped with a finger: 44 × 44 px at the least (touch.css).
+        for (const t of await smallTargets(page)) small.push(`${path} at 390 px: ${t}`)
         // Nor squeezed beside something else: a table takes (nearly) the page's width.
         for (const t of await narrowTables(page)) wide.push(`${path} at 390 px: a table ${t}`)
         // No 操作 column pinned over the data, no pinned name column taking half the table.
@@ -72,10 +72,13 @@ describe('the console on a phone', () => {
           await settle(page)
           const o = await overflow(page)
           if (o) wide.push(`wizard step ${step} at 390 px: ${o}`)
+          // (预览 is the member's exam screen in a phone's frame, drawn to the member app's own sizes.)
+          if (step !== 'preview') for (const t of await smallTargets(page)) small.push(`wizard step ${step} at 390 px: ${t}`)
           await shot(page, `console-phone-admin-wizard-${step}`)
         }
       }
       expect.soft(wide.join('\n'), 'pages that scroll sideways on a phone').toBe('')
+      expect.soft(small.join('\n'), 'controls smaller than 44 × 44 px on a phone').toBe('')
       // The charts measured above: 统计's three, a result's per-unit chart and the 五学 tallies.
       if (who === 'admin')
         expect(charts.map((c) => c.replace(/\/\d+\//, '/:id/'))).toEqual(
@@ -158,6 +161,7 @@ describe('the console on a phone', () => {
         expect(d.x + d.width).toBeLessThanOrEqual(PHONE.width)
         expect(d.width).toBeGreaterThanOrEqual(PHONE.width * 0.85)
         expect(await overflow(page)).toBeNull()
+        expect(await smallTargets(page, '.el-dialog'), '新建用户: its fields and footer buttons').toEqual([])
         await shot(page, 'console-phone-admin-user-dialog')
         // The question editor, 1120 px on a desk: the form, then the phone preview under it.
         await page.goto(`${server.baseUrl}/console/questions`)
@@ -170,6 +174,7 @@ describe('the console on a phone', () => {
         expect(e.x).toBeGreaterThanOrEqual(0)
         expect(e.x + e.width).toBeLessThanOrEqual(PHONE.width)
         expect(await overflow(page)).toBeNull()
+        expect(await smallTargets(page, '.el-dialog[data-test=question-editor]'), 'the question editor').toEqual([])
         await shot(page, 'console-phone-admin-question-editor')
       }
       await context.close()

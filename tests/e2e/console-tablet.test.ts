@@ -1,13 +1,24 @@
 // The console on a tablet, and the line where the desk begins: secretaries (many in their fifties)
 // open it on iPads, upright (768, the Air's 820) and in landscape (1024). There is no permanent
 // sidebar below 1280 px but a top bar whose 打开菜单 button opens the same navigation in a drawer, no
-// console page scrolls sideways nor squeezes a table, and charts' unit names take at most a third of
-// the chart. At 1280 and 1366 px the console is the desktop layout it always was. Phones:
-// console-phone.test.ts; what both measure: tests/helpers/console-pages.ts.
+// console page scrolls sideways nor squeezes a table, charts' unit names take at most a third of the
+// chart, and every control is at least 44 × 44 px for a finger. At 1280 and 1366 px the console is
+// the desktop layout it always was, with the desk's control sizes. Phones: console-phone.test.ts;
+// what both measure: tests/helpers/console-pages.ts.
 import { describe, expect, it } from 'vitest'
 import { DESKTOP, loginAs, openTouchContext, shot } from '../helpers/browser.js'
-import { MENU, PAGES, WHO, chartLabelShares, narrowTables, overflow, settle, useConsoleServer } from '../helpers/console-pages.js'
-import { DEMO_PASSWORD } from '../../server/seed/demo.js'
+import {
+  MENU,
+  PAGES,
+  WHO,
+  chartLabelShares,
+  narrowTables,
+  overflow,
+  settle,
+  smallTargets,
+  useConsoleServer,
+} from '../helpers/console-pages.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useConsoleServer()
 
@@ -20,11 +31,12 @@ const TABLETS = [
 
 describe('the console on a tablet', () => {
   for (const [who, username, password] of WHO) {
-    it(`${who === 'admin' ? 'an admin' : 'a secretary'}: no page scrolls sideways at 768, 820 or 1024 px, no table is squeezed, the menu is in finger's reach`, async () => {
+    it(`${who === 'admin' ? 'an admin' : 'a secretary'}: no page scrolls sideways at 768, 820 or 1024 px, no table is squeezed, every control and the menu are in a finger's reach`, async () => {
       const { server, browser, ids } = env
       const { context, page } = await openTouchContext(browser, server.baseUrl, TABLETS[0], username, password)
 
       const wide: string[] = []
+      const small: string[] = []
       for (const path of PAGES[who](ids)) {
         await page.setViewportSize(TABLETS[0])
         await page.goto(`${server.baseUrl}${path}`)
@@ -38,6 +50,8 @@ describe('the console on a tablet', () => {
           const o = await overflow(page)
           if (o) wide.push(`${path} at ${size.width} px: ${o}`)
           for (const t of await narrowTables(page)) wide.push(`${path} at ${size.width} px: a table ${t}`)
+          // An iPad Air upright: every control at least 44 × 44 px for a finger (touch.css).
+          if (size.width === 820) for (const t of await smallTargets(page)) small.push(`${path} at 820 px: ${t}`)
           for (const c of await chartLabelShares(page))
             if (c.share < 0 || c.share > 1 / 3)
               wide.push(`${path} at ${size.width} px: ${c.chart}'s labels take ${Math.round(c.share * 100)} % of its ${c.width} px`)
@@ -46,22 +60,15 @@ describe('the console on a tablet', () => {
         }
       }
       expect.soft(wide.join('\n'), 'pages that scroll sideways or squeeze a table on a tablet').toBe('')
+      expect.soft(small.join('\n'), 'controls smaller than 44 × 44 px on a tablet').toBe('')
 
       // The chrome at both ends: every menu item one tap away behind the menu button, and every
-      // control of the chrome at least 44 px tall for a finger.
+      // control of the chrome at least 44 × 44 px for a finger.
       for (const size of [TABLETS[0], TABLETS[2]]) {
         await page.setViewportSize(size)
         await page.goto(`${server.baseUrl}/console/users`)
         await settle(page)
-        const small = async (scope: string) =>
-          page.locator(scope).evaluateAll((els) =>
-            els
-              .filter((e) => (e as HTMLElement).offsetParent !== null)
-              .map((e) => ({ what: (e.getAttribute('aria-label') ?? e.textContent ?? '').trim(), h: e.getBoundingClientRect().height }))
-              .filter((b) => b.h < 44)
-              .map((b) => `${b.what} ${Math.round(b.h)} px`),
-          )
-        expect(await small('header button, header .el-button, aside .el-menu-item'), `${size.width} px: the chrome's controls`).toEqual([])
+        expect(await smallTargets(page, 'header, aside'), `${size.width} px: the chrome's controls`).toEqual([])
         const menuButton = page.locator('[aria-label=打开菜单]')
         expect(await menuButton.isVisible(), `${size.width} px: a menu button`).toBe(true)
         const bar = (await page.locator('[data-test=console-topbar]').boundingBox())!
@@ -80,7 +87,7 @@ describe('the console on a tablet', () => {
           .locator('[data-test^=nav-console-]')
           .evaluateAll((els) => els.map((e) => e.getAttribute('data-test')!.replace('nav-console-', '')))
         expect(offered).toEqual(MENU[who])
-        expect(await small('[data-test=console-drawer] .el-menu-item, [data-test=console-drawer] .el-button'), 'the drawer').toEqual([])
+        expect(await smallTargets(page, '.console-drawer'), 'the drawer').toEqual([])
         await shot(page, `console-tablet-${size.width}-${who}-drawer`)
         await drawer.locator('[data-test=nav-console-exams]').tap()
         await page.waitForURL(/\/console\/exams$/)
@@ -115,6 +122,23 @@ describe('the console at 1280 px and wider (a desk, a mouse)', () => {
     await sidebar.locator('[data-test=nav-console-exams]').click()
     await page.waitForURL(/\/console\/exams$/)
     expect(await sidebar.isVisible()).toBe(true)
+    await page.close()
+  })
+
+  it("at 1280 px, a desk with a mouse, the controls keep element-plus's sizes (touch.css stays out of the way)", async () => {
+    const { server, browser } = env
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })
+    await loginAs(page, server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.waitForURL(/\/console/)
+    await page.goto(`${server.baseUrl}/console/stats`)
+    await settle(page)
+    const heights = await page
+      .locator('[data-test=stats] .toolbar')
+      .evaluate((bar) =>
+        [...bar.querySelectorAll('.el-button, .el-select__wrapper')].map((e) => Math.round(e.getBoundingClientRect().height)),
+      )
+    expect(heights.length).toBeGreaterThan(1)
+    for (const h of heights) expect(h).toBe(32)
     await page.close()
   })
 })

@@ -1,7 +1,7 @@
 // The console on phones and tablets, shared by tests/e2e/console-phone.test.ts and
 // console-tablet.test.ts: the data their pages show, the pages and menus of a secretary and an
 // admin, and what they measure on a page (sideways scrolling, squeezed tables, pinned columns,
-// chart labels).
+// chart labels, controls too small for a finger).
 import { beforeAll } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { api as apiJson, tokenFor, useBrowserServer, type E2EServer } from './browser.js'
@@ -301,4 +301,72 @@ export function chartLabelShares(page: Page) {
         return { chart: chart.getAttribute('data-test')!, share: axis / w, width: Math.round(chart.getBoundingClientRect().width) }
       })
   }, CATEGORY_CHARTS)
+}
+
+/** The least a control may measure where it is tapped with a finger: 44 × 44 CSS px (WCAG 2.5.5). */
+export const TOUCH_MIN = 44
+
+/**
+ * The visible controls under `scope` smaller than 44 × 44 px: each as “its text” width×height,
+ * the same control repeated down a table counted once (×n). A control is what a finger taps:
+ * buttons, links, inputs, tabs, switches, checkboxes, radios, pager numbers, tree rows, anything
+ * focusable. element-plus draws an input inside a wrapper that takes the tap (a select's, a date
+ * range's), and hides the real checkbox, radio or switch inside its label: those are measured.
+ */
+export function smallTargets(page: Page, scope = 'body') {
+  return page.evaluate(
+    ({ scope, min }) => {
+      const CONTROLS = [
+        'button',
+        'a[href]',
+        'input:not([type=hidden])',
+        'textarea',
+        'select',
+        '[role=button]',
+        '[role=tab]',
+        '[role=switch]',
+        '[role=checkbox]',
+        '[role=radio]',
+        '[role=menuitem]',
+        '[role=option]',
+        '[role=treeitem]',
+        '.el-pager li',
+        '[tabindex]:not([tabindex="-1"])',
+      ].join(', ')
+      const WRAPPERS =
+        '.el-select__wrapper, .el-input__wrapper, .el-input-tag, .el-textarea, .el-checkbox, .el-radio, .el-radio-button, .el-switch'
+      const tapped = (e: Element): Element | null =>
+        e.matches('[role=treeitem]') ? e.querySelector(':scope > .el-tree-node__content') : (e.closest(WRAPPERS) ?? e)
+      const shown = (e: Element) => {
+        const r = e.getBoundingClientRect()
+        // A box of a pixel or less is visually hidden (a skip link until it has the focus).
+        return r.width > 1 && r.height > 1 && e.checkVisibility({ visibilityProperty: true }) && !e.closest('[aria-hidden=true], [inert]')
+      }
+      const what = (e: Element) =>
+        (
+          e.getAttribute('aria-label') ||
+          (e as HTMLElement).innerText ||
+          e.querySelector('input')?.getAttribute('placeholder') ||
+          `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') ?? ''}">`
+        )
+          .trim()
+          .replace(/\s+/g, ' ')
+          .slice(0, 24)
+      const seen = new Set<Element>()
+      const counts = new Map<string, number>()
+      for (const root of document.querySelectorAll(scope))
+        for (const c of root.querySelectorAll(CONTROLS)) {
+          const t = tapped(c)
+          if (!t || seen.has(t)) continue
+          seen.add(t)
+          if (!shown(t)) continue
+          const r = t.getBoundingClientRect()
+          if (r.width >= min - 0.5 && r.height >= min - 0.5) continue
+          const line = `“${what(t)}” ${Math.round(r.width)}×${Math.round(r.height)}`
+          counts.set(line, (counts.get(line) ?? 0) + 1)
+        }
+      return [...counts].map(([line, n]) => (n > 1 ? `${line} (×${n})` : line))
+    },
+    { scope, min: TOUCH_MIN },
+  )
 }
