@@ -23,6 +23,8 @@ import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const SMALL_PHONE = { width: 320, height: 640 }
+/** An iPad Air upright: the console's tablet layout (top bar, drawer menu, controls sized for a finger). */
+const TABLET = { width: 820, height: 1180 }
 let server: E2EServer
 let browser: Browser
 const ids: Record<string, number> = {}
@@ -156,72 +158,79 @@ describe('适老化: axe-core on every member page', () => {
   }
 })
 
-describe('适老化: axe-core on the console', () => {
-  // Secretaries and admins read the console at their desks, many in their fifties, some with a
-  // screen reader or the browser zoomed: the full WCAG 2.1 A/AA set, as on the member pages —
-  // contrast, and every progress bar, filter, icon button and table header named.
-  const CONSOLE_PAGES = {
-    admin: () => [
-      '/console/exams',
-      `/console/exams/${ids.done}/results`,
-      `/console/exams/${ids.open}/edit`,
-      `/console/monitor?examId=${ids.open}`,
-      '/console/stats',
-      '/console/users',
-      '/console/questions',
-      '/console/audit',
-      '/console/campaign',
-      '/console/campaign?tab=tasks',
-      '/console/campaign?tab=bulletins',
-      '/console/campaign?tab=briefings',
-      '/console/campaign?tab=report',
-      `/console/campaign/activities/${ids.activity}`,
-      '/console/exams/new',
-      '/console/orgs',
-      '/console/study',
-      '/console/policy',
-      '/console/feedback',
-      '/console/comments',
-      '/console/contests',
-      '/console/bulletins',
-    ],
-    secretary: () => [
-      '/console/exams',
-      `/console/exams/${ids.done}/results`,
-      `/console/monitor?examId=${ids.open}`,
-      '/console/stats',
-      '/console/users',
-      '/console/campaign',
-      '/console/campaign?tab=tasks',
-      '/console/campaign?tab=bulletins',
-      '/console/campaign?tab=briefings',
-      '/console/campaign?tab=report',
-      `/console/campaign/activities/${ids.activity}`,
-      '/console/study',
-      '/console/feedback',
-      '/console/comments',
-      '/console/contests',
-      '/console/bulletins',
-    ],
+// Secretaries and admins read the console at their desks and on tablets, many in their fifties, some with a
+// screen reader or the browser zoomed: the full WCAG 2.1 A/AA set, as on the member pages —
+// contrast, and every progress bar, filter, icon button and table header named.
+const CONSOLE_PAGES = {
+  admin: () => [
+    '/console/exams',
+    `/console/exams/${ids.done}/results`,
+    `/console/exams/${ids.open}/edit`,
+    `/console/monitor?examId=${ids.open}`,
+    '/console/stats',
+    '/console/users',
+    '/console/questions',
+    '/console/audit',
+    '/console/campaign',
+    '/console/campaign?tab=tasks',
+    '/console/campaign?tab=bulletins',
+    '/console/campaign?tab=briefings',
+    '/console/campaign?tab=report',
+    `/console/campaign/activities/${ids.activity}`,
+    '/console/exams/new',
+    '/console/orgs',
+    '/console/study',
+    '/console/policy',
+    '/console/feedback',
+    '/console/comments',
+    '/console/contests',
+    '/console/bulletins',
+  ],
+  secretary: () => [
+    '/console/exams',
+    `/console/exams/${ids.done}/results`,
+    `/console/monitor?examId=${ids.open}`,
+    '/console/stats',
+    '/console/users',
+    '/console/campaign',
+    '/console/campaign?tab=tasks',
+    '/console/campaign?tab=bulletins',
+    '/console/campaign?tab=briefings',
+    '/console/campaign?tab=report',
+    `/console/campaign/activities/${ids.activity}`,
+    '/console/study',
+    '/console/feedback',
+    '/console/comments',
+    '/console/contests',
+    '/console/bulletins',
+  ],
+}
+const STAFF = [
+  ['admin', DEMO_ADMIN.username, DEMO_ADMIN.password],
+  ['secretary', 'sj_bgs', DEMO_PASSWORD],
+] as const
+
+/** axe's findings on each console page in turn (`at`, the width, named after each path). */
+async function consoleFindings(page: Page, paths: string[], at = '') {
+  const found: string[] = []
+  for (const path of paths) {
+    await page.goto(`${server.baseUrl}${path}`)
+    await page.waitForLoadState('networkidle')
+    await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), undefined, { timeout: 10_000 }).catch(() => {})
+    await page.waitForTimeout(500) // charts and transitions
+    expect(new URL(page.url()).pathname, 'the page itself, not a redirect').toBe(path.split('?')[0])
+    found.push(...findings(`${path}${at}`, await axe(page)))
   }
-  for (const [who, username, password] of [
-    ['admin', DEMO_ADMIN.username, DEMO_ADMIN.password],
-    ['secretary', 'sj_bgs', DEMO_PASSWORD],
-  ] as const) {
+  return found
+}
+
+describe('适老化: axe-core on the console', () => {
+  for (const [who, username, password] of STAFF) {
     it(`0 serious or critical violations on the pages ${who === 'admin' ? 'an admin' : 'a secretary'} lives in (1366 px)`, async () => {
       const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' })
       await loginAs(page, server.baseUrl, username, password)
       await page.waitForURL(/\/console/)
-      const found: string[] = []
-      for (const path of CONSOLE_PAGES[who]()) {
-        await page.goto(`${server.baseUrl}${path}`)
-        await page.waitForLoadState('networkidle')
-        await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), undefined, { timeout: 10_000 }).catch(() => {})
-        await page.waitForTimeout(500) // charts and transitions
-        expect(new URL(page.url()).pathname, 'the page itself, not a redirect').toBe(path.split('?')[0])
-        found.push(...findings(path, await axe(page)))
-      }
-      expect(found).toEqual([])
+      expect(await consoleFindings(page, CONSOLE_PAGES[who]())).toEqual([])
       await page.close()
     }, 180_000)
   }
@@ -246,6 +255,23 @@ describe('适老化: axe-core on the console on a phone', () => {
     expect(found).toEqual([])
     await context.close()
   }, 120_000)
+})
+
+describe('适老化: axe-core on the console on a tablet', () => {
+  // Below 1280 px an iPad gets the phone's chrome (a top bar, the menu in a drawer), the pages the
+  // whole width and every control sized for a finger: the same rule set on every page and the menu.
+  for (const [who, username, password] of STAFF) {
+    it(`0 serious or critical violations on the pages ${who === 'admin' ? 'an admin' : 'a secretary'} lives in and with the menu open (820 px)`, async () => {
+      const { context, page } = await openTouchContext(browser, server.baseUrl, TABLET, username, password)
+      const found = await consoleFindings(page, CONSOLE_PAGES[who](), ' at 820 px')
+      await page.locator('[data-test=console-menu-button]').tap()
+      await page.locator('.el-drawer:visible').waitFor()
+      await page.waitForTimeout(400)
+      found.push(...findings('menu drawer at 820 px', await axe(page)))
+      expect(found).toEqual([])
+      await context.close()
+    }, 240_000)
+  }
 })
 
 describe('适老化: axe-core on the console’s dialogs', () => {
