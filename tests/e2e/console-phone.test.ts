@@ -11,6 +11,7 @@ import {
   PAGES,
   WHO,
   chartLabelShares,
+  longestUnitBar,
   narrowTables,
   overflow,
   pinnedColumns,
@@ -96,18 +97,11 @@ describe('the console on a phone', () => {
         await page.setViewportSize(PHONE)
         await page.goto(`${server.baseUrl}/console/stats`)
         await settle(page)
-        const names = await page.locator('[data-test=stats-table] .el-table__body-wrapper tr td:first-child').allInnerTexts()
-        const units = names.slice(0, -1) // the last row is 合计
-        const longest = units.reduce((a, b) => (b.length > a.length ? b : a))
-        expect(longest.length, 'a name too long for the axis').toBeGreaterThan(8)
-        const chart = page.locator('[data-test=chart-learner-days]')
-        await chart.scrollIntoViewIfNeeded()
-        const c = (await chart.boundingBox())!
-        // The grid: 10 px above, 10 px and the value axis's labels (about 20 px) below, a band per unit.
-        const band = (c.height - 40) / units.length
-        await page.touchscreen.tap(c.x + c.width * 0.7, c.y + 10 + band * (units.indexOf(longest) + 0.5))
+        const unit = await longestUnitBar(page)
+        expect(unit.longest.length, 'a name too long for the axis').toBeGreaterThan(8)
+        await page.touchscreen.tap(unit.x, unit.y)
         await page.waitForTimeout(400)
-        expect(await chart.innerText()).toContain(longest)
+        expect(await unit.chart.innerText()).toContain(unit.longest)
       }
 
       // The chrome: a top bar, no sidebar; the menu button opens the drawer with the same items.

@@ -3,8 +3,9 @@
 // sidebar below 1280 px but a top bar whose 打开菜单 button opens the same navigation in a drawer, no
 // console page scrolls sideways nor squeezes a table, charts' unit names take at most a third of the
 // chart, and every control is at least 44 × 44 px for a finger. At 1280 and 1366 px the console is
-// the desktop layout it always was, with the desk's control sizes. Phones: console-phone.test.ts;
-// what both measure: tests/helpers/console-pages.ts.
+// the desktop layout it always was, with the desk's control sizes, and 统计's three charts a row keep
+// their unit names to a third too. Phones: console-phone.test.ts; what both measure:
+// tests/helpers/console-pages.ts.
 import { describe, expect, it } from 'vitest'
 import { DESKTOP, loginAs, openTouchContext, shot } from '../helpers/browser.js'
 import {
@@ -12,6 +13,7 @@ import {
   PAGES,
   WHO,
   chartLabelShares,
+  longestUnitBar,
   narrowTables,
   overflow,
   settle,
@@ -125,13 +127,44 @@ describe('the console at 1280 px and wider (a desk, a mouse)', () => {
     await page.close()
   })
 
-  it("at 1280 px, a desk with a mouse, the controls keep element-plus's sizes (touch.css stays out of the way)", async () => {
-    const { server, browser } = env
+  it("at 1280 px the controls keep the desk's sizes, and every chart's unit names take at most a third of it", async () => {
+    const { server, browser, ids } = env
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })
     await loginAs(page, server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
     await page.waitForURL(/\/console/)
+    const shares: string[] = []
+    const charts: string[] = []
+    for (const path of ['/console/stats', `/console/exams/${ids.exam}/results`, '/console/campaign']) {
+      await page.goto(`${server.baseUrl}${path}`)
+      await settle(page)
+      for (const c of await chartLabelShares(page)) {
+        charts.push(`${path.replace(/\/\d+\//, '/:id/')} ${c.chart}`)
+        if (c.share < 0 || c.share > 1 / 3)
+          shares.push(`${path}: ${c.chart}'s labels take ${Math.round(c.share * 100)} % of its ${c.width} px`)
+      }
+      if (path === '/console/stats') await shot(page, 'console-desk-1280-admin-stats')
+    }
+    expect(shares, 'charts whose labels take more than a third at 1280 px').toEqual([])
+    expect(charts).toEqual(
+      expect.arrayContaining([
+        '/console/stats chart-learner-days',
+        '/console/stats chart-per-capita',
+        '/console/stats chart-participation',
+        '/console/exams/:id/results chart-by-org',
+        '/console/campaign chart-by-type',
+        '/console/campaign chart-by-org',
+      ]),
+    )
+
+    // The name a label cuts short is whole in the tooltip: hover the bar of 统计's longest unit name.
     await page.goto(`${server.baseUrl}/console/stats`)
     await settle(page)
+    const unit = await longestUnitBar(page)
+    await page.mouse.move(unit.x, unit.y)
+    await page.waitForTimeout(400)
+    expect(await unit.chart.innerText()).toContain(unit.longest)
+
+    // A mouse at a desk: element-plus's own sizes, not a finger's (touch.css stays out of the way).
     const heights = await page
       .locator('[data-test=stats] .toolbar')
       .evaluate((bar) =>

@@ -303,6 +303,22 @@ export function chartLabelShares(page: Page) {
   }, CATEGORY_CHARTS)
 }
 
+/**
+ * 统计's longest unit name (its page open) and a point on its bar in the 学习人次 chart: the axis
+ * may cut the name short, the tooltip there names it in full.
+ */
+export async function longestUnitBar(page: Page) {
+  const names = await page.locator('[data-test=stats-table] .el-table__body-wrapper tr td:first-child').allInnerTexts()
+  const units = names.slice(0, -1) // the last row is 合计
+  const longest = units.reduce((a, b) => (b.length > a.length ? b : a))
+  const chart = page.locator('[data-test=chart-learner-days]')
+  await chart.scrollIntoViewIfNeeded()
+  const c = (await chart.boundingBox())!
+  // The grid: 10 px above, 10 px and the value axis's labels (about 20 px) below, a band per unit.
+  const band = (c.height - 40) / units.length
+  return { longest, chart, x: c.x + c.width * 0.7, y: c.y + 10 + band * (units.indexOf(longest) + 0.5) }
+}
+
 /** The least a control may measure where it is tapped with a finger: 44 × 44 CSS px (WCAG 2.5.5). */
 export const TOUCH_MIN = 44
 
