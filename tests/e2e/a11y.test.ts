@@ -17,6 +17,7 @@ import {
   type E2EServer,
   api as apiJson,
   createOpenExam,
+  createThemeDay,
   tokenFor,
 } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
@@ -58,16 +59,7 @@ beforeAll(async () => {
   ids.material = (await apiJson(server, 'GET', '/api/study/materials?pageSize=1', member)).items[0].id
   // An activity of the branch, for its own page in the campaign ledger.
   const secretary = await tokenFor(server, 'sj_bgs', DEMO_PASSWORD)
-  ids.activity = (
-    await apiJson(server, 'POST', '/api/activities', secretary, {
-      orgId: branch,
-      type: 'theme_day',
-      title: '重温入党誓词主题党日',
-      startsAt: new Date().toISOString(),
-      endsAt: new Date(Date.now() + 90 * 60_000).toISOString(),
-      place: '党员活动室',
-    })
-  ).id
+  ids.activity = await createThemeDay(server, secretary, branch)
 })
 afterAll(async () => {
   await browser?.close()

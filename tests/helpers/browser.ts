@@ -132,6 +132,20 @@ export async function createOpenExam(server: Pick<E2EServer, 'baseUrl'>, adminTo
   return api(server, 'POST', '/api/exams', adminToken, openExamBody(fields))
 }
 
+/** A 主题党日 of `orgId` under way for the next 90 minutes, made by its secretary: an activity's own page to visit. */
+export async function createThemeDay(server: Pick<E2EServer, 'baseUrl'>, secretaryToken: string, orgId: number): Promise<number> {
+  const now = Date.now()
+  const activity = await api(server, 'POST', '/api/activities', secretaryToken, {
+    orgId,
+    type: 'theme_day',
+    title: '重温入党誓词主题党日',
+    startsAt: new Date(now).toISOString(),
+    endsAt: new Date(now + 90 * 60_000).toISOString(),
+    place: '党员活动室',
+  })
+  return activity.id
+}
+
 export async function tokenFor(server: Pick<E2EServer, 'baseUrl'>, username: string, password: string): Promise<string> {
   return (await api(server, 'POST', '/api/auth/login', null, { username, password })).accessToken
 }

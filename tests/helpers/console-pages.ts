@@ -4,7 +4,7 @@
 // chart labels, controls too small for a finger).
 import { beforeAll } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { api as apiJson, tokenFor, useBrowserServer, type E2EServer } from './browser.js'
+import { api as apiJson, createOpenExam, createThemeDay, tokenFor, useBrowserServer, type E2EServer } from './browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 export interface ConsoleIds {
@@ -34,17 +34,10 @@ export async function seedConsole(server: E2EServer): Promise<ConsoleIds> {
   const admin = await tokenFor(server, DEMO_ADMIN.username, DEMO_ADMIN.password)
   const branch = (await apiJson(server, 'GET', '/api/orgs', admin)).find((o: any) => o.name === '办公室党支部').id
   const now = Date.now()
-  const exam = await apiJson(server, 'POST', '/api/exams', admin, {
+  const exam = await createOpenExam(server, admin, {
     title: '手机版管理后台检查·一个相当长的考试名称用来检验换行',
-    opensAt: new Date(now - 60_000).toISOString(),
-    closesAt: new Date(now + 3_600_000).toISOString(),
-    durationMinutes: 30,
     audienceOrgIds: [branch],
     passScore: 30,
-    maxAttempts: 1,
-    shuffleQuestions: false,
-    shuffleOptions: false,
-    releaseResults: 'immediately',
     paper: {
       rules: [
         { type: 'judge', count: 2, scoreEach: 25 },
@@ -54,17 +47,12 @@ export async function seedConsole(server: E2EServer): Promise<ConsoleIds> {
   })
   ids.exam = exam.id
   ids.fresh = (
-    await apiJson(server, 'POST', '/api/exams', admin, {
+    await createOpenExam(server, admin, {
       title: '手机版管理后台检查·尚未开考',
+      audienceOrgIds: [branch],
       opensAt: new Date(now + 86_400_000).toISOString(),
       closesAt: new Date(now + 90_000_000).toISOString(),
-      durationMinutes: 30,
-      audienceOrgIds: [branch],
       passScore: 60,
-      maxAttempts: 1,
-      shuffleQuestions: false,
-      shuffleOptions: false,
-      releaseResults: 'immediately',
       paper: { rules: [{ type: 'judge', count: 5, scoreEach: 20 }] },
     })
   ).id
@@ -74,16 +62,7 @@ export async function seedConsole(server: E2EServer): Promise<ConsoleIds> {
     await apiJson(server, 'PUT', `/api/attempts/${a.attemptId}/answers/${q.id}`, member, { answer: q.type === 'judge' ? true : 'A' })
   await apiJson(server, 'POST', `/api/attempts/${a.attemptId}/submit`, member, {})
   const secretary = await tokenFor(server, 'sj_bgs', DEMO_PASSWORD)
-  ids.activity = (
-    await apiJson(server, 'POST', '/api/activities', secretary, {
-      orgId: branch,
-      type: 'theme_day',
-      title: '重温入党誓词主题党日',
-      startsAt: new Date(now).toISOString(),
-      endsAt: new Date(now + 90 * 60_000).toISOString(),
-      place: '党员活动室',
-    })
-  ).id
+  ids.activity = await createThemeDay(server, secretary, branch)
   return ids
 }
 
