@@ -4,7 +4,16 @@
 // xlsx reader) names her branch and carries the figures the server stored for her.
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { DESKTOP, api as apiJson, createOpenExam, loginAs, shot, tokenFor, useBrowserServer } from '../helpers/browser.js'
+import {
+  DESKTOP,
+  api as apiJson,
+  createOpenExam,
+  loginAs,
+  shot,
+  tokenFor,
+  useBrowserServer,
+  answerPrivacyNotice,
+} from '../helpers/browser.js'
 import { ManualClock } from '../../server/lib/clock.js'
 import { firstSheetGrid } from '../helpers/sheets.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
@@ -55,12 +64,7 @@ describe('组织工作通报 in the console', () => {
     const page = await context.newPage()
     await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
     await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-    await page
-      .locator('[data-test=privacy-agree]')
-      .click({ timeout: 5_000 })
-      .catch(() => {
-        /* no notice for her */
-      })
+    await answerPrivacyNotice(page)
     if (!page.url().includes('/console')) await page.goto(`${server.baseUrl}/console`)
     await page.waitForLoadState('networkidle')
     // Once in CI (2026-12-06) the drawer was gone again by the time its entry was to be clicked, the
@@ -68,7 +72,7 @@ describe('组织工作通报 in the console', () => {
     // open — but only after giving the last press time to open it: a press while the drawer is
     // still appearing lands on its backdrop and closes it (seen on a loaded machine).
     const drawer = page.locator('.el-drawer', { hasText: '消息通知' })
-    const entry = drawer.locator('li.item', { hasText: mine.title })
+    const entry = drawer.locator('button.item', { hasText: mine.title })
     await expect
       .poll(
         async () => {

@@ -3,8 +3,7 @@
 // and code, and a member's sign-in raises its count; an admin writes a study material with a heading
 // and a list in the tiptap editor and a member reads it rendered on her phone.
 import { describe, expect, it } from 'vitest'
-import type { Page } from 'playwright-core'
-import { DESKTOP, PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
+import { DESKTOP, PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer, answerPrivacyNotice } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
@@ -15,16 +14,6 @@ const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
   'base64',
 )
-
-/** A member's first login shows the privacy notice over the page: she answers it first. */
-async function answerPrivacyNotice(page: Page) {
-  await page
-    .locator('[data-test=privacy-agree]')
-    .click({ timeout: 5_000 })
-    .catch(() => {
-      /* no notice for her */
-    })
-}
 
 async function setup() {
   const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)

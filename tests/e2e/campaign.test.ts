@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
-import { DESKTOP, PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer } from '../helpers/browser.js'
+import { DESKTOP, PHONE, loginAs, shot, api as apiJson, tokenFor, useBrowserServer, answerPrivacyNotice } from '../helpers/browser.js'
 import { DEMO_ADMIN } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
@@ -14,16 +14,6 @@ const api = (method: string, path: string, token: string | null, body?: unknown)
 
 /** An input by its data-test, whether the component put the attribute on the input or on its wrapper. */
 const inputOf = (page: Page, test: string) => page.locator(`input[data-test=${test}], [data-test=${test}] input`).first()
-
-/** A member's first login shows the privacy notice over the page: she answers it first. */
-async function answerPrivacyNotice(page: Page) {
-  await page
-    .locator('[data-test=privacy-agree]')
-    .click({ timeout: 5_000 })
-    .catch(() => {
-      /* no notice for her */
-    })
-}
 
 async function fetchBinary(path: string, token: string) {
   const res = await fetch(`${env.server.baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } })

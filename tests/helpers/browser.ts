@@ -80,6 +80,16 @@ export async function loginAs(page: Page, baseUrl: string, username: string, pas
   await page.locator('[data-test=login-submit]').click()
 }
 
+/** A member's first login shows the privacy notice over the page: she answers it first (if it is there). */
+export async function answerPrivacyNotice(page: Page) {
+  await page
+    .locator('[data-test=privacy-agree]')
+    .click({ timeout: 5_000 })
+    .catch(() => {
+      /* no notice for her */
+    })
+}
+
 /**
  * A phone's or a tablet's browser signed in: a touch context (isMobile, hasTouch, zh-CN, no service
  * worker) of the given size, with `username` signed in and the login page left behind.

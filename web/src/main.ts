@@ -6,6 +6,7 @@ import { recoverFromStaleBuild, registerServiceWorker } from './deploy'
 import { fetchEarly } from './api/early'
 import { useAuthStore } from './stores/auth'
 import { ignoreDoubleClicksOnBackdrops } from './lib/backdrop-clicks'
+import { addMissingCompositeKeys } from './lib/composite-keys'
 import './styles.css'
 
 // After a redeploy a page still running the old build asks for chunks that no longer exist: reload
@@ -13,6 +14,8 @@ import './styles.css'
 recoverFromStaleBuild(router)
 // A double-click on a button must not open its dialog and close it again at once.
 ignoreDoubleClicksOnBackdrops()
+// ←/→ between vant's tabs and Enter on element-plus's tree nodes, which the libraries leave out.
+addMissingCompositeKeys()
 
 const app = createApp(App)
 app.use(createPinia())

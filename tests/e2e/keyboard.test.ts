@@ -1,0 +1,194 @@
+// Everything a mouse or a finger can press, a keyboard can reach: some members and secretaries
+// cannot use a mouse well (a tremor, a switch device, a screen reader), and WCAG 2.1.1 asks that every
+// function works from the keyboard. axe (a11y.test.ts) does not see this: a <div> or an <a> without
+// href that listens for clicks breaks no rule it checks. So this file looks, on every page of a
+// member, a secretary and an admin, for what shows a pointer but that Tab never reaches, and then
+// presses with the keyboard what it once found: the member pages' back arrow, vant's tabs (←/→), the
+// console's menu, 用户's organisation tree, the exam wizard's steps, 五学台账's activities and a
+// notification in the console's bell.
+import { describe, expect, it } from 'vitest'
+import { DESKTOP, PHONE, answerPrivacyNotice, api, loginAs, tokenFor } from '../helpers/browser.js'
+import { PAGES, WHO, settle, useConsoleServer } from '../helpers/console-pages.js'
+import { tabTo, unreachableClickables } from '../helpers/keyboard.js'
+import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
+
+const env = useConsoleServer()
+
+/** A desk's or a phone's browser (no touch: this is about keyboards) with `username` signed in. */
+async function signedIn(viewport: { width: number; height: number }, username: string, password: string) {
+  const context = await env.browser.newContext({ viewport, locale: 'zh-CN', serviceWorkers: 'block' })
+  const page = await context.newPage()
+  await loginAs(page, env.server.baseUrl, username, password)
+  await page.waitForURL((u) => u.pathname !== '/login')
+  await answerPrivacyNotice(page)
+  return { context, page }
+}
+
+/** A member's pages: the tab bar's five, the pages one tap further, the exam she took and a material. */
+async function memberPages(): Promise<string[]> {
+  const member = await tokenFor(env.server, 'dy0001', DEMO_PASSWORD)
+  const materials = await api(env.server, 'GET', '/api/study/materials', member)
+  const attempt = await env.server.app.db
+    .selectFrom('attempts')
+    .innerJoin('users', 'users.id', 'attempts.user_id')
+    .select('attempts.id')
+    .where('users.username', '=', 'dy0001')
+    .where('attempts.exam_id', '=', env.ids.exam)
+    .executeTakeFirstOrThrow()
+  const material = (materials.items ?? materials)[0]
+  expect(material, 'the demo data has a study material').toBeTruthy()
+  return [
+    '/',
+    '/study',
+    '/exams',
+    `/exams/${env.ids.exam}`,
+    `/attempts/${attempt.id}`,
+    '/rank',
+    '/me',
+    '/notifications',
+    '/points/ledger',
+    '/me/privacy',
+    '/me/feedback',
+    '/me/security',
+    '/about',
+    '/checkin',
+    '/campaign/column',
+    `/study/materials/${material.id}`,
+    '/study/quiz/daily',
+    '/study/challenge',
+    '/study/wrong-book',
+    '/study/battle',
+    '/contest',
+  ]
+}
+
+describe('what can be pressed can be reached with Tab', () => {
+  it("on a member's phone pages", async () => {
+    const pages = await memberPages()
+    const { context, page } = await signedIn(PHONE, 'dy0001', DEMO_PASSWORD)
+    const found: string[] = []
+    for (const path of pages) {
+      await page.goto(`${env.server.baseUrl}${path}`)
+      await settle(page)
+      for (const what of await unreachableClickables(page)) found.push(`${path}: ${what}`)
+    }
+    await context.close()
+    expect(found).toEqual([])
+  })
+
+  for (const [role, username, password] of WHO) {
+    it(`on every console page of ${username === 'sj_bgs' ? 'a secretary' : 'an admin'}`, async () => {
+      const { context, page } = await signedIn(DESKTOP, username, password)
+      const found: string[] = []
+      for (const path of PAGES[role](env.ids)) {
+        await page.goto(`${env.server.baseUrl}${path}`)
+        await settle(page)
+        for (const what of await unreachableClickables(page)) found.push(`${path}: ${what}`)
+      }
+      await context.close()
+      expect(found).toEqual([])
+    })
+  }
+})
+
+describe('pressed with the keyboard', () => {
+  it("a member's back arrow: Tab reaches it, Enter goes back", async () => {
+    const { context, page } = await signedIn(PHONE, 'dy0001', DEMO_PASSWORD)
+    // 学习 → 错题本, whose arrow goes back to 学习.
+    await page.goto(`${env.server.baseUrl}/study`)
+    await settle(page)
+    await page.goto(`${env.server.baseUrl}/study/wrong-book`)
+    await settle(page)
+    expect(await tabTo(page, '[data-test=nav-back]'), 'Tab reaches the back arrow').toBe(true)
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('返回')
+    await page.keyboard.press('Enter')
+    await page.waitForURL((u) => u.pathname === '/study')
+    await context.close()
+  })
+
+  it("a member's tabs: ←/→ move from 学习's selected channel to the next and select it", async () => {
+    const { context, page } = await signedIn(PHONE, 'dy0001', DEMO_PASSWORD)
+    await page.goto(`${env.server.baseUrl}/study`)
+    await settle(page)
+    const selected = () =>
+      page.evaluate(() => ({
+        selected: document.querySelector('.van-tab[aria-selected=true]')?.textContent?.trim(),
+        focused: document.activeElement?.matches('.van-tab') ? document.activeElement.textContent?.trim() : null,
+      }))
+    expect(await tabTo(page, '.van-tab[role=tab]'), 'Tab reaches the selected channel').toBe(true)
+    const names = await page.locator('.van-tab[role=tab]').allInnerTexts()
+    const first = await selected()
+    expect(first.focused).toBe(first.selected)
+    await page.keyboard.press('ArrowRight')
+    const second = names[(names.indexOf(first.selected!) + 1) % names.length].trim()
+    await expect.poll(selected).toEqual({ selected: second, focused: second })
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(selected).toEqual({ selected: first.selected, focused: first.selected })
+    await context.close()
+  })
+
+  it("an admin's menu, organisation tree, exam steps and activity list answer Tab and Enter", async () => {
+    const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
+
+    // The menu: Tab to 考试, Enter opens it.
+    await page.goto(`${env.server.baseUrl}/console/users`)
+    await settle(page)
+    expect(await tabTo(page, '[data-test=nav-console-exams] a'), 'Tab reaches 考试 in the menu').toBe(true)
+    await page.keyboard.press('Enter')
+    await page.waitForURL((u) => u.pathname === '/console/exams')
+    expect(await page.locator('[data-test=nav-console-exams] a').getAttribute('aria-current')).toBe('page')
+
+    // 用户's tree: Tab to it, ↓ to the next unit, Enter picks it (the list then shows that unit).
+    await page.goto(`${env.server.baseUrl}/console/users`)
+    await settle(page)
+    expect(await tabTo(page, '[data-test=users-org-tree] [role=treeitem]'), 'Tab reaches the tree').toBe(true)
+    await page.keyboard.press('ArrowDown')
+    const unit = await page.evaluate(() => document.activeElement?.querySelector('.el-tree-node__label')?.textContent?.trim())
+    expect(unit).toBeTruthy()
+    const listed = page.waitForResponse((r) => r.url().includes('/api/users') && r.url().includes('orgId='))
+    await page.keyboard.press('Enter')
+    await listed
+    expect(await page.locator('[data-test=users-org-tree] .is-current > .el-tree-node__content').innerText()).toContain(unit!)
+
+    // The exam wizard's steps: Tab to 参考范围, Enter goes there.
+    await page.goto(`${env.server.baseUrl}/console/exams/${env.ids.fresh}/edit`)
+    await settle(page)
+    const audience = '[data-test=exam-steps] .step:nth-child(2)'
+    expect(await tabTo(page, audience), 'Tab reaches the second step').toBe(true)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator(audience).getAttribute('aria-current')).toBe('step')
+
+    // 五学台账: the activity's title is a link; Enter opens its page.
+    await page.goto(`${env.server.baseUrl}/console/campaign`)
+    await settle(page)
+    const link = `[data-test=activity-table] a[href$="/console/campaign/activities/${env.ids.activity}"]`
+    expect(await tabTo(page, link, 200), "Tab reaches the activity's title").toBe(true)
+    await page.keyboard.press('Enter')
+    await page.waitForURL((u) => u.pathname === `/console/campaign/activities/${env.ids.activity}`)
+    await context.close()
+  })
+
+  it("a notification in the console's bell: Tab reaches it, Enter opens it and marks it read", async () => {
+    // Last week's 通报 goes to every secretary, each with a notification that links to it.
+    const admin = await tokenFor(env.server, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await api(env.server, 'POST', '/api/bulletins/run', admin, { period: 'week' })
+    const secretary = await tokenFor(env.server, 'sj_bgs', DEMO_PASSWORD)
+    const list = await api(env.server, 'GET', '/api/notifications', secretary)
+    const first = (list.items ?? list).find((n: any) => n.link && !n.readAt)
+    expect(first, 'the 通报 told the secretary').toBeTruthy()
+
+    const { context, page } = await signedIn(DESKTOP, 'sj_bgs', DEMO_PASSWORD)
+    await page.goto(`${env.server.baseUrl}/console/users`)
+    await settle(page)
+    expect(await tabTo(page, '[data-test=console-notifications]'), 'Tab reaches the bell').toBe(true)
+    await page.keyboard.press('Enter')
+    const drawer = page.locator('.el-drawer', { hasText: '消息通知' })
+    await drawer.locator('button.item').first().waitFor()
+    expect(await tabTo(page, `[data-test=console-notification-${first.kind}]`), 'Tab reaches the notification').toBe(true)
+    await page.keyboard.press('Enter')
+    await page.waitForURL((u) => `${u.pathname}${u.search}` === first.link)
+    await context.close()
+    const after = await api(env.server, 'GET', '/api/notifications', secretary)
+    expect((after.items ?? after).find((n: any) => n.id === first.id).readAt).toBeTruthy()
+  })
+})

@@ -1,0 +1,48 @@
+// What a keyboard cannot reach: tests/e2e/keyboard.test.ts's measure, and the Tab walk it uses.
+import type { Page } from 'playwright-core'
+
+/**
+ * Everything on the page that shows a pointer (so a mouse or a finger can press it) but that Tab can
+ * never reach: not focusable itself, not inside something focusable and holding nothing focusable.
+ * Each as "tag.classes “its text”". Only the outermost of a pointer-showing box counts.
+ *
+ * Left out, because the keyboard reaches what they do another way:
+ * - element-plus's number box −/+ (its input takes the focus, and ↑/↓ step it), a switch's track and
+ *   words (its hidden checkbox takes the focus; Space flips it), a select's arrow (its input takes the
+ *   focus; ↓ or Enter opens it);
+ * - the tabs of a tab list and the nodes of a tree that has one member in the Tab order: the arrow
+ *   keys move among them (keyboard.test.ts presses them: vant's tabs and element-plus's tree get
+ *   the keys they lack in web/src/lib/composite-keys.ts).
+ */
+export function unreachableClickables(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const FOCUSABLE =
+      'a[href], button:not([disabled]), input:not([disabled]), select, textarea, summary, [tabindex]:not([tabindex="-1"]), [contenteditable="true"], label'
+    const KEYBOARD_ELSEWHERE =
+      '.el-input-number__decrease, .el-input-number__increase, .el-switch__core, .el-switch__label, .el-select__caret'
+    const pointer = (el: Element | null) => !!el && getComputedStyle(el).cursor === 'pointer'
+    const inRovingWidget = (el: Element) => !!el.closest('[role=tablist], [role=tree]')?.querySelector('[tabindex="0"]')
+    const found: string[] = []
+    for (const el of document.querySelectorAll('body *')) {
+      if (!pointer(el) || pointer(el.parentElement)) continue
+      if (el.closest(FOCUSABLE) || el.querySelector(FOCUSABLE) || el.matches(KEYBOARD_ELSEWHERE) || inRovingWidget(el)) continue
+      const box = el.getBoundingClientRect()
+      if (!box.width || !box.height || getComputedStyle(el).visibility === 'hidden') continue
+      const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 24)
+      found.push(`${el.tagName.toLowerCase()}${[...el.classList].map((c) => `.${c}`).join('')} “${text}”`)
+    }
+    return found
+  })
+}
+
+/**
+ * Presses Tab until the focus is on an element matching `selector` (at most `limit` presses) and
+ * returns whether it got there: the way a keyboard user moves to a control.
+ */
+export async function tabTo(page: Page, selector: string, limit = 60): Promise<boolean> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab')
+    if (await page.evaluate((s) => !!document.activeElement?.matches(s), selector)) return true
+  }
+  return false
+}
