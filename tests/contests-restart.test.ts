@@ -1,0 +1,115 @@
+// 现场竞答 after a restart of the games home (its contests in memory gone, loaded again from the
+// database): a skipped question stays skipped, even once its exam has closed; the question on
+// screen when it died is voided, not asked again; one revealed with no answer is not asked again.
+import { beforeAll, describe, expect, it } from 'vitest'
+import { bearer, type TestContext } from './helpers/app.js'
+import { until } from './helpers/sockets.js'
+import { keysSentEarly } from './helpers/live-games.js'
+import { ack, branchContests, seen, SECOND_MS, useContestServer } from './helpers/contests.js'
+import { contestRuntimeOf } from '../server/modules/contests/index.js'
+
+const server = useContestServer()
+const { env } = server
+const { members, lockOnExam, hall, underway, auditOf, answer } = branchContests(server)
+let t: TestContext
+beforeAll(() => {
+  t = env.t
+})
+
+describe('a restart of the games home', () => {
+  it('stays skipped after a restart, even once the exam has closed; the question open when it died is voided, not asked again', async () => {
+    const {
+      sec,
+      qs,
+      created,
+      host: first,
+      phones: [player],
+    } = await underway(4, 1)
+    await answer(created.id, 0, [player], [player])
+    const exam = await lockOnExam([qs[1].id])
+    await ack(first.socket, 'contest:next', { contestId: created.id })
+    await until(() => seen(player, 'contest:question').find((e) => e.payload.index === 2))
+
+    // The games home restarts while question 3 is open (on the hall screen, its key not yet shown,
+    // unanswered), and meanwhile the exam closes: question 2 is no longer held by anything.
+    const runtime = contestRuntimeOf(t.app)!
+    await runtime.settle()
+    runtime.close()
+    await t.db
+      .updateTable('exams')
+      .set({ closes_at: new Date(Date.now() - 1000) })
+      .where('id', '=', exam.id)
+      .execute()
+
+    // The hall screen reopens at question 3, voided: the hall has read it, the answers to it are lost.
+    const again = await hall(sec, created.id)
+    expect(again.hosted).toEqual({ ok: true, pin: created.pin, players: 1 })
+    expect(seen(again, 'contest:state')[0].payload).toMatchObject({
+      phase: 'reveal',
+      index: 2,
+      skipped: [1],
+      voided: 'restart',
+      question: null,
+    })
+    const back = await members(1)
+    expect((await ack(back[0].socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(seen(back[0], 'contest:state')[0].payload).toMatchObject({
+      index: 2,
+      skipped: [1],
+      voided: 'restart',
+      score: seen(player, 'contest:result')[0].payload.score,
+    })
+    // 下一题: question 4 — not question 2 (skipped), not question 3 again.
+    expect(await ack(again.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    const asked = (await until(() => seen(back[0], 'contest:question')[0])).payload
+    expect(asked).toMatchObject({ index: 3, question: { id: qs[3].id } })
+    expect(seen(back[0], 'contest:skipped')).toEqual([])
+    await answer(created.id, 3, back, back)
+    expect(await ack(again.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    await until(() => seen(back[0], 'contest:end')[0], 5000)
+    await runtime.settle()
+    for (const c of [first, player, again, ...back]) {
+      expect(c.log.filter((e) => e.event === 'contest:reveal').map((e) => e.payload.index)).not.toContain(2)
+      expect(keysSentEarly(c.log, 'contest:reveal')).toEqual([])
+    }
+
+    // Question 3 counts as asked (it was shown; no exam held it) and scored nobody; the void is audited.
+    const item = (await t.http().get(`/api/contests/${created.id}`).set(bearer(sec))).body
+    expect(item).toMatchObject({ status: 'finished', questionCount: 4, skippedCount: 1 })
+    const activity = await t.db.selectFrom('activities').select('summary').where('id', '=', item.activityId).executeTakeFirstOrThrow()
+    expect(activity.summary).toBe('现场竞答：3 题（另有 1 题因考试未结束跳过），1 人参加')
+    const answers = await t.db.selectFrom('contest_answers').select('idx').where('contest_id', '=', created.id).execute()
+    expect(answers.map((a) => a.idx).sort()).toEqual([0, 3])
+    const audited = await auditOf('contest.void', created.id)
+    expect(audited).toEqual([{ actor_id: null, details: { positions: [3], questionIds: [qs[2].id], reason: 'restart' } }])
+  })
+
+  it('after a restart, a question revealed with no answer is not asked again', async () => {
+    const {
+      sec,
+      qs,
+      created,
+      phones: [player],
+    } = await underway(2, 1)
+    // Nobody answers: the bell reveals question 1, its key on every screen, and no answer is saved.
+    const shown = (await until(() => seen(player, 'contest:reveal').find((e) => e.payload.index === 0), 20 * SECOND_MS + 3000)).payload
+    expect(shown.counts.none).toBe(1)
+    const runtime = contestRuntimeOf(t.app)!
+    await runtime.settle()
+    runtime.close()
+
+    const again = await hall(sec, created.id)
+    expect(seen(again, 'contest:state')[0].payload).toMatchObject({ phase: 'reveal', index: 0, voided: null })
+    const back = await members(1)
+    expect((await ack(back[0].socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(await ack(again.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    const asked = (await until(() => seen(back[0], 'contest:question')[0])).payload
+    expect(asked).toMatchObject({ index: 1, question: { id: qs[1].id } })
+    const row = await t.db
+      .selectFrom('contests')
+      .select(['last_asked', 'last_closed'])
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ last_asked: 1, last_closed: 0 })
+  })
+})
