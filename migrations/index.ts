@@ -27,6 +27,7 @@ import * as importProgress from './2026-12-06-01-import-progress.js'
 import * as contestSkipped from './2026-12-06-02-contest-skipped.js'
 import * as contestPosition from './2026-12-06-03-contest-position.js'
 import * as contestCancelled from './2026-12-06-04-contest-cancelled.js'
+import * as contestVoided from './2026-12-06-05-contest-voided.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-02-contest-skipped': contestSkipped,
   '2026-12-06-03-contest-position': contestPosition,
   '2026-12-06-04-contest-cancelled': contestCancelled,
+  '2026-12-06-05-contest-voided': contestVoided,
 }

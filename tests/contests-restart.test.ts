@@ -1,6 +1,8 @@
 // 现场竞答 after a restart of the games home (its contests in memory gone, loaded again from the
 // database): a skipped question stays skipped, even once its exam has closed; the question on
-// screen when it died is voided, not asked again; one revealed with no answer is not asked again.
+// screen when it died is voided, not asked again; one revealed with no answer is not asked again;
+// and a voided question reads as voided, with its reason, at every later resume — not only at the
+// one that voided it.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bearer, type TestContext } from './helpers/app.js'
 import { until } from './helpers/sockets.js'
@@ -9,7 +11,7 @@ import { ack, branchContests, seen, SECOND_MS, useContestServer } from './helper
 import { contestRuntimeOf } from '../server/modules/contests/index.js'
 
 const server = useContestServer()
-const { env } = server
+const { env, node } = server
 const { members, lockOnExam, hall, underway, auditOf, answer } = branchContests(server)
 let t: TestContext
 beforeAll(() => {
@@ -111,5 +113,88 @@ describe('a restart of the games home', () => {
       .where('id', '=', created.id)
       .executeTakeFirstOrThrow()
     expect(row).toEqual({ last_asked: 1, last_closed: 0 })
+  })
+
+  it('a question the first restart voided still reads as voided after a second one, and is never asked again', async () => {
+    // The game runs on a node of its own: each restart is that process closing and a new one opening on
+    // the same database. Long questions (18 s here): no bell rings while the nodes change.
+    const first = await node()
+    const {
+      sec,
+      qs,
+      created,
+      host,
+      phones: [player],
+    } = await underway(3, 1, 120, first.baseUrl)
+    await answer(created.id, 0, [player], [player])
+    const score = seen(player, 'contest:result')[0].payload.score
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    await until(() => seen(player, 'contest:question').find((e) => e.payload.index === 1))
+    // The process dies with question 2 on screen, unanswered.
+    await contestRuntimeOf(first.app)!.settle()
+    await first.app.close()
+
+    // The first restart voids it: the hall screen reads 第 2 题作答时系统中断…
+    const voided = { phase: 'reveal', index: 1, skipped: [], voided: 'restart', question: null }
+    const second = await node()
+    const hall2 = await hall(sec, created.id, second.baseUrl)
+    expect(hall2.hosted).toEqual({ ok: true, pin: created.pin, players: 1 })
+    expect(seen(hall2, 'contest:state')[0].payload).toMatchObject(voided)
+    await contestRuntimeOf(second.app)!.settle()
+    await second.app.close()
+
+    // The second restart, before the host moved on: the hall and the phone still read why (it was
+    // a blank screen with 下一题: the void was known only to the process that made it).
+    const third = await node()
+    const hall3 = await hall(sec, created.id, third.baseUrl)
+    expect(hall3.hosted).toEqual({ ok: true, pin: created.pin, players: 1 })
+    expect(seen(hall3, 'contest:state')[0].payload).toMatchObject(voided)
+    const [back] = await members(1, third.baseUrl)
+    expect((await ack(back.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(seen(back, 'contest:state')[0].payload).toMatchObject({ ...voided, score })
+
+    // 下一题: question 3, not question 2 again; then the podium.
+    expect(await ack(hall3.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    expect((await until(() => seen(back, 'contest:question')[0])).payload).toMatchObject({ index: 2, question: { id: qs[2].id } })
+    await answer(created.id, 2, [back], [back])
+    expect(await ack(hall3.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    await until(() => seen(back, 'contest:end')[0], 5000)
+    await contestRuntimeOf(third.app)!.settle()
+    for (const c of [host, player, hall2, hall3, back]) {
+      expect(seen(c, 'contest:reveal').map((e) => e.payload.index)).not.toContain(1)
+      expect(keysSentEarly(c.log, 'contest:reveal')).toEqual([])
+    }
+
+    // Voided once (by the first restart, not again by the second); it counts as asked and scored nobody.
+    const audited = await auditOf('contest.void', created.id)
+    expect(audited).toEqual([{ actor_id: null, details: { positions: [2], questionIds: [qs[1].id], reason: 'restart' } }])
+    const answers = await t.db.selectFrom('contest_answers').select('idx').where('contest_id', '=', created.id).execute()
+    expect(answers.map((a) => a.idx).sort()).toEqual([0, 2])
+    const item = (await t.http().get(`/api/contests/${created.id}`).set(bearer(sec))).body
+    expect(item).toMatchObject({ status: 'finished', questionCount: 3, skippedCount: 0 })
+  })
+
+  it('after a restart, a question voided because an exam took it during its countdown still reads as voided', async () => {
+    const first = await node()
+    const {
+      sec,
+      qs,
+      created,
+      host,
+      phones: [player],
+    } = await underway(2, 1, 120, first.baseUrl)
+    await until(() => seen(player, 'contest:question')[0])
+    await lockOnExam([qs[0].id])
+    expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    await until(() => seen(player, 'contest:voided')[0])
+    await contestRuntimeOf(first.app)!.settle()
+    await first.app.close()
+
+    const voided = { phase: 'reveal', index: 0, skipped: [0], voided: 'open_exam', question: null }
+    const second = await node()
+    expect(seen(await hall(sec, created.id, second.baseUrl), 'contest:state')[0].payload).toMatchObject(voided)
+    const [back] = await members(1, second.baseUrl)
+    expect((await ack(back.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(seen(back, 'contest:state')[0].payload).toMatchObject(voided)
   })
 })

@@ -524,6 +524,8 @@ export interface ContestTable {
   last_asked: Generated<number>
   /** Position of the last question closed: revealed, or voided (its key never shown). */
   last_closed: Generated<number>
+  /** Why the question at `last_closed` was voided; null when it was revealed. Written with `last_closed`. */
+  last_voided: ColumnType<'open_exam' | 'restart' | null, 'open_exam' | 'restart' | null | undefined, 'open_exam' | 'restart' | null>
   /** `cancelled`: stopped by its host before its end (no ledger activity; the scores revealed so far are kept). */
   status: Generated<'lobby' | 'running' | 'finished' | 'cancelled'>
   activity_id: number | null

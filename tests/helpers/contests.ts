@@ -4,11 +4,13 @@
 // cancels use: contests of one branch (政策法规处党支部) made from questions no other test of the
 // file has used, and exams opened on them mid-game.
 import { afterAll, beforeAll, expect } from 'vitest'
-import { bearer, createTestContext, type TestContext } from './app.js'
+import type { FastifyInstance } from 'fastify'
+import { baseUrlOf, bearer, createTestContext, TEST_JWT_SECRET, type TestContext } from './app.js'
 import { createOpenExam } from './exams.js'
 import { connect, until, type ClientSocket } from './sockets.js'
 import { keyFor, recordAll, wrongFor, type Received } from './live-games.js'
 import { contestRuntimeOf } from '../../server/modules/contests/index.js'
+import { buildApp } from '../../server/app.js'
 import { DEMO_ADMIN } from '../../server/seed/demo.js'
 
 /** One contest "second", in ms: a 20-second question lasts 3 s here. */
@@ -32,25 +34,31 @@ export interface ContestEnv {
   orgs: any[]
 }
 
+function shortenContests(app: FastifyInstance) {
+  const runtime = contestRuntimeOf(app)!
+  runtime.timing.secondMs = SECOND_MS
+  runtime.timing.reading = { baseMs: 0, perCharMs: 0, capMs: 0 }
+}
+
 /** Registers the file's app (beforeAll) and its teardown (afterAll); `env` is filled once beforeAll has run. */
 export function useContestServer() {
   const env = {} as ContestEnv
   const sockets: ClientSocket[] = []
+  const nodes: FastifyInstance[] = []
   beforeAll(async () => {
     env.t = await createTestContext({ listen: true })
     env.admin = await env.t.login(DEMO_ADMIN.username)
     env.orgs = (await env.t.http().get('/api/orgs').set(bearer(env.admin))).body
-    const runtime = contestRuntimeOf(env.t.app)!
-    runtime.timing.secondMs = SECOND_MS
-    runtime.timing.reading = { baseMs: 0, perCharMs: 0, capMs: 0 }
+    shortenContests(env.t.app)
   })
   afterAll(async () => {
     sockets.forEach((s) => s.close())
+    for (const n of nodes) await n.close().catch(() => {})
     await env.t?.close()
   })
-  /** A socket of `token` on the app, closed at the end of the file. */
-  async function connected(token: string) {
-    const socket = await connect(env.t.baseUrl, token)
+  /** A socket of `token` on the app (or the node at `baseUrl`), closed at the end of the file. */
+  async function connected(token: string, baseUrl = env.t.baseUrl) {
+    const socket = await connect(baseUrl, token)
     sockets.push(socket)
     return socket
   }
@@ -58,9 +66,28 @@ export function useContestServer() {
     env,
     connected,
     org: (name: string) => env.orgs.find((o) => o.name === name),
+    /**
+     * Another process on the file's database, listening, its contest seconds shortened: a lone
+     * process is its own games home, so closing one node and opening the next is a restart of the
+     * games home (closed at the end of the file if the test has not).
+     */
+    async node() {
+      const app = await buildApp({
+        db: env.t.db,
+        dbKind: env.t.app.dbKind,
+        jwtSecret: TEST_JWT_SECRET,
+        logLevel: 'silent',
+        webDist: '/nonexistent',
+        dataDir: env.t.dataDir,
+      })
+      nodes.push(app)
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      shortenContests(app)
+      return { app, baseUrl: baseUrlOf(app) }
+    },
     /** A member's phone, signed in, every event it receives recorded. */
-    async phone(username: string): Promise<Phone> {
-      const socket = await connected(await env.t.login(username))
+    async phone(username: string, baseUrl?: string): Promise<Phone> {
+      const socket = await connected(await env.t.login(username), baseUrl)
       const { id } = await env.t.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow()
       return { username, userId: id, socket, log: recordAll(socket) }
     },
@@ -88,7 +115,7 @@ export function branchContests({ env, org, phone, connected }: ContestServer) {
     used += n
     return rows
   }
-  async function members(n: number) {
+  async function members(n: number, baseUrl?: string) {
     const rows = await env.t.db
       .selectFrom('users')
       .select('username')
@@ -97,7 +124,7 @@ export function branchContests({ env, org, phone, connected }: ContestServer) {
       .orderBy('username')
       .limit(n)
       .execute()
-    return Promise.all(rows.map((r) => phone(r.username)))
+    return Promise.all(rows.map((r) => phone(r.username, baseUrl)))
   }
   async function create(sec: string, questionIds: number[], secondsPerQuestion = 20) {
     const res = await env.t
@@ -114,13 +141,16 @@ export function branchContests({ env, org, phone, connected }: ContestServer) {
       audienceOrgIds: [org(BRANCH).id],
       paper: { questionIds, scoreEach: 100 },
     })
-  async function hall(sec: string, contestId: number) {
-    const socket = await connected(sec)
+  async function hall(sec: string, contestId: number, baseUrl?: string) {
+    const socket = await connected(sec, baseUrl)
     const h = { socket, log: recordAll(socket) }
     return { ...h, hosted: await ack(socket, 'contest:host', { contestId }) }
   }
-  /** A contest of `n` fresh singles made by the secretary, its hall screen open, `players` members in it, question 1 asked. */
-  async function underway(n: number, players: number, secondsPerQuestion = 20) {
+  /**
+   * A contest of `n` fresh singles made by the secretary, its hall screen open, `players` members in
+   * it, question 1 asked (on the file's app, or the node at `baseUrl`).
+   */
+  async function underway(n: number, players: number, secondsPerQuestion = 20, baseUrl?: string) {
     const sec = await env.t.login(SECRETARY)
     const qs = await freshSingles(n)
     const created = await create(
@@ -128,8 +158,8 @@ export function branchContests({ env, org, phone, connected }: ContestServer) {
       qs.map((x) => x.id),
       secondsPerQuestion,
     )
-    const host = await hall(sec, created.id)
-    const phones = await members(players)
+    const host = await hall(sec, created.id, baseUrl)
+    const phones = await members(players, baseUrl)
     for (const p of phones) expect((await ack(p.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
     expect(await ack(host.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
     return { sec, qs, created, host, phones }

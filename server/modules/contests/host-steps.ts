@@ -163,7 +163,7 @@ async function voidOpen(s: Steps, live: Live) {
   s.save(live, (db) =>
     withTransaction({ db, events: s.deps.events }, async (tx) => {
       await q.saveSkipped(tx, live.id, skipped)
-      await q.saveClosed(tx, live.id, index)
+      await q.saveClosed(tx, live.id, index, 'open_exam')
       await audit(tx, by, 'contest.skip', 'contest', live.id, {
         positions: [index + 1],
         questionIds: [question.id],

@@ -4,6 +4,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Tx } from '../../lib/transaction.js'
+import type { ContestVoidReason } from '../../realtime/events-map.js'
 
 type Db = Kysely<Database> | Tx
 
@@ -17,6 +18,7 @@ const contestColumns = [
   'contests.skipped',
   'contests.last_asked',
   'contests.last_closed',
+  'contests.last_voided',
   'contests.status',
   'contests.activity_id',
   'contests.created_by',
@@ -118,9 +120,12 @@ export async function saveAsked(db: Db, contestId: number, idx: number, startedA
       .execute()
 }
 
-/** The question at `idx` is closed: revealed, or voided. */
-export async function saveClosed(db: Db, contestId: number, idx: number) {
-  await db.updateTable('contests').set({ last_closed: idx }).where('id', '=', contestId).execute()
+/**
+ * The question at `idx` is closed: revealed (`voided` null), or voided and why — kept, so that every
+ * later resume shows the hall and the phones why, not only the one that voided it.
+ */
+export async function saveClosed(db: Db, contestId: number, idx: number, voided: ContestVoidReason | null) {
+  await db.updateTable('contests').set({ last_closed: idx, last_voided: voided }).where('id', '=', contestId).execute()
 }
 
 /** The positions skipped so far (the whole list: skips run one at a time, so the last write holds them all). */
@@ -184,7 +189,7 @@ export async function saveReveal(
     contestId,
     totals.map((t) => ({ ...t, rank: null })),
   )
-  await saveClosed(tx, contestId, idx)
+  await saveClosed(tx, contestId, idx, null)
 }
 
 /** Scores (and ranks) of many players in one statement per chunk. */

@@ -66,8 +66,11 @@ export class ContestRuntime {
       // voided, not asked again (the hall has read it and had time to think) nor revealed (the
       // reveal would show everyone as 未作答 and score nobody who answered). Nobody scores for it; it
       // still counts as asked (it was shown, and no exam holds it, so it is no skip). The hall and
-      // the phones read why when they come back.
+      // the phones read why when they come back — and again at every later resume until the host
+      // moves on, from the reason saved with its close (`last_voided`), as for a question an exam
+      // took during its countdown.
       const interrupted = index > row.last_closed && !skipped.has(index)
+      const voided = interrupted ? 'restart' : index >= 0 && index === row.last_closed ? row.last_voided : null
       const live: Live = {
         id,
         title: row.title,
@@ -81,7 +84,7 @@ export class ContestRuntime {
         hosts: new Set(),
         index,
         skipped,
-        voided: interrupted ? 'restart' : null,
+        voided,
         hostedBy: row.created_by,
         phase: index >= 0 ? 'reveal' : 'lobby',
         roundStart: 0,
@@ -110,7 +113,7 @@ export class ContestRuntime {
         const questionId = questions[index].id
         this.save(live, (db) =>
           withTransaction({ db, events: this.deps.events }, async (tx) => {
-            await q.saveClosed(tx, id, index)
+            await q.saveClosed(tx, id, index, 'restart')
             await audit(tx, null, 'contest.void', 'contest', id, { positions: [index + 1], questionIds: [questionId], reason: 'restart' })
           }),
         )
