@@ -194,8 +194,9 @@ describe('a contest of 30 phones', () => {
     const xlsx = await t.http().get(`/api/contests/${created.id}/export`).set(bearer(admin))
     expect(xlsx.status).toBe(200)
     expect(xlsx.headers['content-type']).toContain('spreadsheetml')
-    // Finished: its PIN no longer admits anyone.
-    expect(await ack(late.socket, 'contest:join', { pin: created.pin })).toMatchObject({ ok: false })
+    // Finished: its PIN no longer admits anyone, and its hall screen does not open again.
+    expect(await ack(late.socket, 'contest:join', { pin: created.pin })).toEqual({ ok: false, error: '竞答码无效，或该竞答已结束' })
+    expect(await ack(host.socket, 'contest:host', { contestId: created.id })).toEqual({ ok: false, error: '本场竞答已结束' })
   })
 
   it('scores like Kahoot: 1000 at once down to 500 at the bell, 0 when wrong', () => {

@@ -6,12 +6,12 @@
 import { performance } from 'node:perf_hooks'
 import type { Deps } from '../../lib/deps.js'
 import { audit } from '../../lib/audit.js'
-import { AppError } from '../../lib/errors.js'
 import { withTransaction } from '../../lib/transaction.js'
 import type { RealtimeServer } from '../../plugins/realtime.js'
 import type { LiveRankRow } from '../../realtime/events-map.js'
 import { liveQuestion, rankByScore, sendTo } from '../battles/index.js'
-import { finishContest, nothingLeftToAsk, type LockedInSubtree } from './service.js'
+import { finishContest, type LockedInSubtree } from './service.js'
+import { contestEnded, nothingLeftToAsk } from './errors.js'
 import { ahead, clearTimer, everyone, type Live } from './live.js'
 import * as q from './queries.js'
 
@@ -58,7 +58,7 @@ export async function advance(s: Steps, live: Live, by: number) {
   if (!s.current(live) || live.index !== index || live.phase !== phase) return
   if (status === 'cancelled') {
     stop(s, live)
-    throw new AppError(409, 'CANCELLED', '本场竞答已取消')
+    throw contestEnded('cancelled')
   }
   const next = left.find((i) => !locked.has(live.questions[i].id))
   const skip = next === undefined ? left : left.slice(0, left.indexOf(next))

@@ -73,8 +73,6 @@ export interface Live {
   revealing: Promise<void> | null
 }
 
-export const GONE = '竞答不存在或已结束'
-
 /** Positions not yet asked, in order: after the current one, less those skipped. */
 export function ahead(live: Live): number[] {
   const from = live.index + 1

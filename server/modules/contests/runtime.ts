@@ -21,7 +21,8 @@ import { contestPoints, minReadMs, sendTo } from '../battles/index.js'
 import { boardRowsOrNone, maskName } from '../privacy/index.js'
 import { contestInScope, type LockedInSubtree } from './service.js'
 import { advance, closeRound, reveal, stop, type Steps } from './host-steps.js'
-import { ahead, clearTimer, DEFAULT_CONTEST_TIMING, GONE, stateFor, type ContestTiming, type Live } from './live.js'
+import { ahead, clearTimer, DEFAULT_CONTEST_TIMING, stateFor, type ContestTiming, type Live } from './live.js'
+import { contestEnded, contestGone, pinGone } from './errors.js'
 import * as q from './queries.js'
 
 export class ContestRuntime {
@@ -56,7 +57,7 @@ export class ContestRuntime {
     if (pending) return pending
     const loading = (async () => {
       const row = await q.findContest(this.deps.db, id)
-      if (!row || (row.status !== 'lobby' && row.status !== 'running')) throw new AppError(404, 'NOT_FOUND', GONE)
+      if (!row || (row.status !== 'lobby' && row.status !== 'running')) throw contestGone()
       const questions = (await loadBankQuestions(this.deps.db, row.question_ids as number[])).map((x) => shuffleOptions(x))
       const saved = await q.savedPlayers(this.deps.db, id)
       const skipped = new Set(row.skipped)
@@ -135,8 +136,7 @@ export class ContestRuntime {
     const p = caller.principal
     if (p.role !== 'admin' && p.role !== 'secretary') throw forbidden('只有管理员或书记可以主持竞答')
     const row = await contestInScope(this.deps, p, contestId)
-    if (row.status === 'finished') throw new AppError(409, 'FINISHED', '本场竞答已结束')
-    if (row.status === 'cancelled') throw new AppError(409, 'CANCELLED', '本场竞答已取消')
+    if (row.status === 'finished' || row.status === 'cancelled') throw contestEnded(row.status)
     const live = await this.load(contestId)
     // An exam made since the contest was created may hold some of the questions still to come. The
     // screen opens all the same (it shows no question until the host moves on), and tells the host
@@ -161,7 +161,7 @@ export class ContestRuntime {
     if (!live || !live.hosts.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', '你没有主持这场竞答')
     live.hostedBy = caller.principal.userId
     if (live.phase === 'question') return reveal(this.steps, live)
-    if (live.phase === 'ended') throw new AppError(409, 'FINISHED', '本场竞答已结束')
+    if (live.phase === 'ended') throw contestEnded('finished')
     // One step at a time: presses that arrive while the open exams are read (a second hall screen,
     // a clicker pressed twice, a flood) join that step instead of reading them again.
     if (live.advancing) return live.advancing
@@ -210,7 +210,7 @@ export class ContestRuntime {
   async join(caller: GameCaller, pin: string) {
     const p = caller.principal
     const row = await q.findOpenByPin(this.deps.db, pin)
-    if (!row) throw new AppError(404, 'NOT_FOUND', '竞答码无效，或该竞答已结束')
+    if (!row) throw pinGone()
     if (!p.orgPath.startsWith(row.org_path) && !orgInScope(p, row.org_path)) throw forbidden('你不在本场竞答的范围内')
     const live = await this.load(row.id)
     let player = live.players.get(p.userId)
@@ -239,7 +239,7 @@ export class ContestRuntime {
   answer(caller: GameCaller, contestId: number, index: number, answer: unknown) {
     const live = this.live.get(contestId)
     const player = live?.players.get(caller.principal.userId)
-    if (!live || !player || !player.sockets.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', GONE)
+    if (!live || !player || !player.sockets.has(caller.socketId)) throw contestGone()
     if (live.phase !== 'question' || live.revealing || index !== live.index) throw new AppError(409, 'ROUND_CLOSED', '本题已结束')
     if (player.answers.has(index)) throw new AppError(409, 'ANSWERED', '本题已作答')
     const question = live.questions[index]

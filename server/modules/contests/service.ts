@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto'
 import type { Deps } from '../../lib/deps.js'
 import { audit } from '../../lib/audit.js'
-import { AppError, conflict, forbidden, notFound, unprocessable, validationError } from '../../lib/errors.js'
+import { conflict, forbidden, notFound, unprocessable, validationError } from '../../lib/errors.js'
 import { orgInScope, type Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
 import { withTransaction } from '../../lib/transaction.js'
@@ -12,6 +12,7 @@ import { findOrg } from '../orgs/index.js'
 import { drawQuestionIds, publishedAmong } from '../battles/index.js'
 import { recordActivity } from '../campaign/index.js'
 import type { ContestCreateBody } from './schemas.js'
+import { cannotCancel, onOpenExam } from './errors.js'
 import * as q from './queries.js'
 
 /**
@@ -20,22 +21,6 @@ import * as q from './queries.js'
  * none of them may be asked.
  */
 export type LockedInSubtree = (orgPath: string) => Promise<Set<number>>
-
-/** The 409 for questions an open exam holds, at creation (a running contest skips them instead). */
-export function onOpenExam(ids: number[]) {
-  return new AppError(409, 'QUESTION_ON_OPEN_EXAM', `题目 ${ids.join('、')} 属于尚未结束的考试，考试结束后才能用于竞答`)
-}
-
-/** The 409 when a contest not yet started has no question an open exam does not hold. */
-export function nothingLeftToAsk(count: number) {
-  return new AppError(
-    409,
-    'QUESTION_ON_OPEN_EXAM',
-    count === 1
-      ? '这道题也出现在正在进行的考试中，考试结束后才能开始本场竞答'
-      : `这 ${count} 道题都出现在正在进行的考试中，考试结束后才能开始本场竞答`,
-  )
-}
 
 const TAPPABLE = new Set(['single', 'multiple', 'judge'])
 
@@ -177,8 +162,7 @@ export async function cancelContest(deps: Deps, principal: Principal, id: number
   const now = deps.clock.now()
   await withTransaction(deps, async (tx, emit) => {
     const { status } = await q.lockStatus(tx, row.id)
-    if (status === 'cancelled') throw new AppError(409, 'CANCELLED', '本场竞答已取消，无需再次取消')
-    if (status === 'finished') throw new AppError(409, 'FINISHED', '本场竞答已结束，不能取消')
+    if (status === 'cancelled' || status === 'finished') throw cannotCancel(status)
     await tx.updateTable('contests').set({ status: 'cancelled', ended_at: now }).where('id', '=', row.id).execute()
     await audit(tx, principal.userId, 'contest.cancel', 'contest', row.id, { was: status })
     emit('contest:cancelled', row.id)
