@@ -20,6 +20,7 @@ import {
   createThemeDay,
   tokenFor,
 } from '../helpers/browser.js'
+import { FORM_DIALOGS, OPEN_DIALOG } from '../helpers/console-dialogs.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -270,26 +271,16 @@ describe('适老化: axe-core on the console’s dialogs', () => {
   // The forms staff fill in open as dialogs over the page (new person, import, new question, …):
   // each is checked open, against the same rule set. The page behind has none of its own (above),
   // so whatever is found is the dialog's.
-  const DIALOGS: [path: string, opener: string][] = [
-    ['/console/users', 'users-add'],
-    ['/console/users', 'users-import'],
-    ['/console/questions', 'questions-add'],
-    ['/console/questions', 'questions-import'],
-    ['/console/orgs', 'org-add'],
-    ['/console/study', 'sa-add'],
-    ['/console/contests', 'contest-new'],
-    ['/console/campaign', 'activity-add'],
-  ]
   it('0 serious or critical violations with each form dialog open (admin, 1366 px)', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' })
     await loginAs(page, server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
     await page.waitForURL(/\/console/)
     const found: string[] = []
-    for (const [path, opener] of DIALOGS) {
+    for (const [path, opener] of FORM_DIALOGS) {
       await page.goto(`${server.baseUrl}${path}`)
       await page.waitForLoadState('networkidle')
       await page.locator(`[data-test=${opener}]`).click()
-      const dialog = page.locator('.el-dialog:visible, .el-drawer:visible').last()
+      const dialog = page.locator(OPEN_DIALOG).last()
       await dialog.waitFor()
       await page.waitForTimeout(400) // the opening transition
       found.push(...findings(`${path} ${opener}`, await axe(page)))

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { DESKTOP, PHONE, answerPrivacyNotice, api, loginAs, tokenFor } from '../helpers/browser.js'
 import { PAGES, WHO, settle, useConsoleServer } from '../helpers/console-pages.js'
 import { tabTo, unreachableClickables } from '../helpers/keyboard.js'
+import { FORM_DIALOGS, OPEN_DIALOG } from '../helpers/console-dialogs.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useConsoleServer()
@@ -70,7 +71,7 @@ describe('what can be pressed can be reached with Tab', () => {
     for (const path of pages) {
       await page.goto(`${env.server.baseUrl}${path}`)
       await settle(page)
-      for (const what of await unreachableClickables(page)) found.push(`${path}: ${what}`)
+      for (const what of await unreachableClickables(page.locator('body'))) found.push(`${path}: ${what}`)
     }
     await context.close()
     expect(found).toEqual([])
@@ -83,12 +84,28 @@ describe('what can be pressed can be reached with Tab', () => {
       for (const path of PAGES[role](env.ids)) {
         await page.goto(`${env.server.baseUrl}${path}`)
         await settle(page)
-        for (const what of await unreachableClickables(page)) found.push(`${path}: ${what}`)
+        for (const what of await unreachableClickables(page.locator('body'))) found.push(`${path}: ${what}`)
       }
       await context.close()
       expect(found).toEqual([])
     })
   }
+
+  it('in every form an admin opens over a console page (dialogs and drawers)', async () => {
+    const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const found: string[] = []
+    for (const [path, opener] of FORM_DIALOGS) {
+      await page.goto(`${env.server.baseUrl}${path}`)
+      await settle(page)
+      await page.locator(`[data-test=${opener}]`).click()
+      const dialog = page.locator(OPEN_DIALOG).last()
+      await dialog.waitFor()
+      await page.waitForTimeout(400) // the opening transition
+      for (const what of await unreachableClickables(dialog)) found.push(`${path} ${opener}: ${what}`)
+    }
+    await context.close()
+    expect(found).toEqual([])
+  })
 })
 
 describe('pressed with the keyboard', () => {

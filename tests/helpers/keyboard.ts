@@ -1,10 +1,11 @@
 // What a keyboard cannot reach: tests/e2e/keyboard.test.ts's measure, and the Tab walk it uses.
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 
 /**
  * Everything on the page that shows a pointer (so a mouse or a finger can press it) but that Tab can
  * never reach: not focusable itself, not inside something focusable and holding nothing focusable.
- * Each as "tag.classes “its text”". Only the outermost of a pointer-showing box counts.
+ * Each as "tag.classes “its text”". Only the outermost of a pointer-showing box counts. `within`:
+ * the page's body, or an open dialog.
  *
  * Left out, because the keyboard reaches what they do another way:
  * - element-plus's number box −/+ (its input takes the focus, and ↑/↓ step it), a switch's track and
@@ -14,8 +15,8 @@ import type { Page } from 'playwright-core'
  *   keys move among them (keyboard.test.ts presses them: vant's tabs and element-plus's tree get
  *   the keys they lack in web/src/lib/composite-keys.ts).
  */
-export function unreachableClickables(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+export function unreachableClickables(within: Locator): Promise<string[]> {
+  return within.evaluate((root) => {
     const FOCUSABLE =
       'a[href], button:not([disabled]), input:not([disabled]), select, textarea, summary, [tabindex]:not([tabindex="-1"]), [contenteditable="true"], label'
     const KEYBOARD_ELSEWHERE =
@@ -23,7 +24,7 @@ export function unreachableClickables(page: Page): Promise<string[]> {
     const pointer = (el: Element | null) => !!el && getComputedStyle(el).cursor === 'pointer'
     const inRovingWidget = (el: Element) => !!el.closest('[role=tablist], [role=tree]')?.querySelector('[tabindex="0"]')
     const found: string[] = []
-    for (const el of document.querySelectorAll('body *')) {
+    for (const el of root.querySelectorAll('*')) {
       if (!pointer(el) || pointer(el.parentElement)) continue
       if (el.closest(FOCUSABLE) || el.querySelector(FOCUSABLE) || el.matches(KEYBOARD_ELSEWHERE) || inRovingWidget(el)) continue
       const box = el.getBoundingClientRect()
