@@ -47,3 +47,35 @@ export async function tabTo(page: Page, selector: string, limit = 60): Promise<b
   }
   return false
 }
+
+/**
+ * Presses Tab from the top of the page, round it once (at most `stops` presses), and lists what took
+ * the focus with no ring to show it (WCAG 2.4.7): an outline of none, 0 px or transparent. Text
+ * boxes and tree nodes are left out: they show their focus another way (web/src/styles.css says
+ * why).
+ */
+export async function focusWithoutRing(page: Page, stops = 40): Promise<string[]> {
+  const seen = new Set<string>()
+  const found: string[] = []
+  for (let i = 0; i < stops; i++) {
+    await page.keyboard.press('Tab')
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement
+      if (!el || el === document.body) return null
+      const style = getComputedStyle(el)
+      const ring =
+        style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !/rgba\(.*, 0\)|transparent/.test(style.outlineColor)
+      const text = (el.textContent || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 24)
+      return {
+        key: el.outerHTML.slice(0, 300),
+        shown: ring || el.matches("input, textarea, [role='treeitem']"),
+        name: `${el.tagName.toLowerCase()}${[...el.classList].map((c) => `.${c}`).join('')} “${text}”`,
+      }
+    })
+    if (!focused) continue
+    if (seen.has(focused.key)) break
+    seen.add(focused.key)
+    if (!focused.shown) found.push(focused.name)
+  }
+  return found
+}
