@@ -1,5 +1,6 @@
 // 现场竞答 cancelled by its host: one that can never start (every question held by an open exam)
-// from the lobby, one mid-game — the game stops, its scores so far are kept, no ledger activity.
+// from the lobby, one mid-game — the game stops, its scores so far are kept, no ledger activity —
+// and a press of 下一题 that comes just after the cancel reads 本场竞答已取消.
 import { beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { bearer, binary, type TestContext } from './helpers/app.js'
@@ -83,5 +84,26 @@ describe('cancelling a contest', () => {
       .orderBy('id')
       .execute()
     expect(audited.map((a) => a.details)).toEqual([{ was: 'lobby' }, { was: 'running' }])
+  })
+
+  it('下一题 pressed just after a cancel, before the game has left memory, reads 本场竞答已取消', async () => {
+    const { created, host } = await underway(2, 1, 120)
+    const runtime = contestRuntimeOf(t.app)!
+    // The host's own caller, as the games home sees her hall screen's socket.
+    const caller = { socketId: host.socket.id!, principal: t.app.io.sockets.sockets.get(host.socket.id!)!.data.principal }
+    // Listening after the runtime: this runs right after it stopped the game, while the contest is
+    // still in memory (it leaves once its saves are done) — the moment a press can arrive in.
+    let pressed: Promise<unknown> | undefined
+    const press = (contestId: number) => {
+      if (contestId === created.id) pressed = runtime.next(caller, contestId).catch((err) => err)
+    }
+    t.app.deps.events.on('contest:cancelled', press)
+    try {
+      expect((await t.http().post(`/api/contests/${created.id}/cancel`).set(bearer(admin))).status).toBe(200)
+    } finally {
+      t.app.deps.events.off('contest:cancelled', press)
+    }
+    expect(await pressed).toMatchObject({ statusCode: 409, code: 'CANCELLED', message: '本场竞答已取消' })
+    await until(() => seen(host, 'contest:cancelled')[0])
   })
 })

@@ -230,6 +230,7 @@ function showKey(s: Steps, live: Live) {
 /** The podium; the ranks, the finished state and the ledger activity are saved. */
 function end(s: Steps, live: Live) {
   live.phase = 'ended'
+  live.ended = 'finished'
   clearTimer(live)
   // The lobby figures are done with; a push still pending would outlive the contest.
   if (live.lobbyTimer) clearTimeout(live.lobbyTimer)
@@ -259,6 +260,7 @@ function end(s: Steps, live: Live) {
 export function stop(s: Steps, live: Live) {
   if (live.phase === 'ended') return
   live.phase = 'ended'
+  live.ended = 'cancelled'
   clearTimer(live)
   if (live.lobbyTimer) clearTimeout(live.lobbyTimer)
   live.lobbyTimer = null

@@ -5,6 +5,7 @@ import type { RealtimeServer } from '../../plugins/realtime.js'
 import type { ContestState, ContestVoidReason, ServerToClientEvents } from '../../realtime/events-map.js'
 import type { PaperQuestion } from '../questions/index.js'
 import { liveQuestion, sendTo, type ReadingSpeed } from '../battles/index.js'
+import type { EndedStatus } from './errors.js'
 
 export interface ContestTiming {
   /** Length of one of the contest's "seconds" (tests shorten it). */
@@ -58,6 +59,12 @@ export interface Live {
   /** Who hosts (last opened the screen or pressed): the skips and voids her steps make are hers in the audit log. */
   hostedBy: number | null
   phase: 'lobby' | 'question' | 'reveal' | 'ended'
+  /**
+   * How the game ended, once `phase` is 'ended': a press that comes before the contest leaves memory
+   * (its saves still running) is told which, 本场竞答已结束 or 本场竞答已取消, as it is told from the
+   * contest's row once it has left.
+   */
+  ended: EndedStatus | null
   roundStart: number
   endsAt: Date | null
   startedAt: Date | null

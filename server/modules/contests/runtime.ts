@@ -88,6 +88,7 @@ export class ContestRuntime {
         voided,
         hostedBy: row.created_by,
         phase: index >= 0 ? 'reveal' : 'lobby',
+        ended: null,
         roundStart: 0,
         endsAt: null,
         startedAt: row.started_at ? new Date(row.started_at) : null,
@@ -159,9 +160,10 @@ export class ContestRuntime {
   async next(caller: GameCaller, contestId: number) {
     const live = this.live.get(contestId)
     if (!live || !live.hosts.has(caller.socketId)) throw new AppError(404, 'NOT_FOUND', '你没有主持这场竞答')
+    // Ended (the podium, or a cancel) but not yet out of memory: its saves are still running.
+    if (live.ended) throw contestEnded(live.ended)
     live.hostedBy = caller.principal.userId
     if (live.phase === 'question') return reveal(this.steps, live)
-    if (live.phase === 'ended') throw contestEnded('finished')
     // One step at a time: presses that arrive while the open exams are read (a second hall screen,
     // a clicker pressed twice, a flood) join that step instead of reading them again.
     if (live.advancing) return live.advancing
