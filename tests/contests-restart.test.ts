@@ -1,8 +1,8 @@
 // 现场竞答 after a restart of the games home (its contests in memory gone, loaded again from the
 // database): a skipped question stays skipped, even once its exam has closed; the question on
 // screen when it died is voided, not asked again; one revealed with no answer is not asked again;
-// and a voided question reads as voided, with its reason, at every later resume — not only at the
-// one that voided it.
+// a voided question reads as voided, with its reason, at every later resume — not only at the one
+// that voided it; and one revealed before the restart reads as revealed (its reveal not rebuilt).
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bearer, type TestContext } from './helpers/app.js'
 import { until } from './helpers/sockets.js'
@@ -113,6 +113,46 @@ describe('a restart of the games home', () => {
       .where('id', '=', created.id)
       .executeTakeFirstOrThrow()
     expect(row).toEqual({ last_asked: 1, last_closed: 0 })
+  })
+
+  it('after a restart, a question revealed before it reads as revealed on the hall and the phones, its key not sent again', async () => {
+    // Question 1 is answered (one phone right, one wrong) and revealed on node 1, which then dies
+    // before the host moves on. Its reveal (key, counts, top five) was in that memory: node 2 does
+    // not rebuild it (an exam opened since may hold the question), the screens say only that it was
+    // revealed. Before, the hall and the phones came back blank, with 下一题 and nothing else.
+    const first = await node()
+    const {
+      sec,
+      qs,
+      created,
+      host,
+      phones: [player, other],
+    } = await underway(2, 2, 120, first.baseUrl)
+    await answer(created.id, 0, [player, other], [player])
+    const score = seen(player, 'contest:result')[0].payload.score
+    expect(score).toBeGreaterThan(0)
+    await contestRuntimeOf(first.app)!.settle()
+    await first.app.close()
+
+    const revealed = { phase: 'reveal', index: 0, voided: null, revealed: true, question: null }
+    const second = await node()
+    const again = await hall(sec, created.id, second.baseUrl)
+    expect(again.hosted).toEqual({ ok: true, pin: created.pin, players: 2 })
+    expect(seen(again, 'contest:state')[0].payload).toMatchObject({ ...revealed, rank: 0 })
+    // The phones rejoin with their score and their place (from the saved scores: no key needed).
+    const back = await members(2, second.baseUrl)
+    for (const p of back) expect((await ack(p.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(seen(back[0], 'contest:state')[0].payload).toMatchObject({ ...revealed, score, rank: 1 })
+    expect(seen(back[1], 'contest:state')[0].payload).toMatchObject({ ...revealed, score: 0, rank: 2 })
+    for (const c of [again, ...back]) expect(seen(c, 'contest:reveal')).toEqual([])
+
+    // 下一题: question 2, which no longer reads as revealed.
+    expect(await ack(again.socket, 'contest:next', { contestId: created.id })).toEqual({ ok: true })
+    expect((await until(() => seen(back[0], 'contest:question')[0])).payload).toMatchObject({ index: 1, question: { id: qs[1].id } })
+    const [reloaded] = await members(1, second.baseUrl)
+    expect((await ack(reloaded.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
+    expect(seen(reloaded, 'contest:state').at(-1)!.payload).toMatchObject({ phase: 'question', index: 1, revealed: false })
+    for (const c of [host, player, other, again, ...back]) expect(keysSentEarly(c.log, 'contest:reveal')).toEqual([])
   })
 
   it('a question the first restart voided still reads as voided after a second one, and is never asked again', async () => {

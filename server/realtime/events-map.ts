@@ -121,10 +121,18 @@ export interface ContestState {
   skipped: number[]
   /** In the reveal phase: the question at `index` was voided, not revealed (its key never shown), and why. */
   voided: ContestVoidReason | null
+  /**
+   * In the reveal phase: the question at `index` was revealed, and this screen is not sent its reveal
+   * again — a phone that (re)joins, or a hall screen that opens after a restart (the reveal was in
+   * the memory that is gone). It reads only that the question was revealed.
+   */
+  revealed: boolean
   question: LiveQuestion | null
   endsAt: string | null
   answered: boolean
   score: number
+  /** The player's place by score (ties share it), once a question has been asked; 0 before, and for a hall screen. */
+  rank: number
   players: number
 }
 

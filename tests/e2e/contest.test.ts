@@ -1,12 +1,14 @@
 // 现场竞答 in real browsers: the hall screen (desktop, a secretary hosting) and two phones joining by
 // PIN; a question is asked, one phone answers right and one wrong, the reveal and the podium show;
 // a question an exam opened since holds is named when the screen opens and skipped when it comes up;
-// a question an exam takes while it is on screen is voided instead of revealed; the host cancels one
-// from the console, and the hall screen and the phone say so.
+// a question an exam takes while it is on screen is voided instead of revealed; one revealed before
+// a restart of the server reads as revealed when the screens reopen; the host cancels one from the
+// console, and the hall screen and the phone say so.
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { DESKTOP, PHONE, loginAs, shot, api as apiJson, createOpenExam, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
+import { contestRuntimeOf } from '../../server/modules/contests/index.js'
 
 const env = useBrowserServer()
 const api = (method: string, path: string, token: string | null, body?: unknown) => apiJson(env.server, method, path, token, body)
@@ -181,6 +183,49 @@ describe('a contest in the hall', () => {
     await hall.locator('[data-test=host-next]').click()
     await expect.poll(() => hall.locator('.stem').innerText(), { timeout: 15_000 }).not.toBe('')
     await player.locator('[data-test=contest-question]').waitFor({ timeout: 15_000 })
+  })
+
+  it('after a restart of the server, a question revealed before it reads as revealed on the hall screen and the phone', async () => {
+    const judges = await oldJudges(5, 2)
+    const { contest } = await branchContest(
+      '重启演示竞答',
+      judges.map((j) => j.id),
+      120,
+    )
+    const hall = await hallScreen(contest)
+    const player = await inLobby('dy0006', contest.pin)
+    await hall.locator('[data-test=host-next]').click()
+    await player.locator('[data-test=contest-question]').waitFor({ timeout: 15_000 })
+    const { answer } = await env.server.app.db
+      .selectFrom('questions')
+      .select('answer')
+      .where('id', '=', judges[0].id)
+      .executeTakeFirstOrThrow()
+    await player.locator(`[data-test=live-option-${String(answer)}]`).click()
+    await hall.locator('[data-test=host-reveal]').waitFor({ timeout: 15_000 })
+    await expect.poll(() => player.locator('[data-test=contest-verdict]').innerText()).toContain('回答正确')
+
+    // The server restarts (the contests in its memory are gone, loaded again from the database), and
+    // both screens reopen. The reveal is not rebuilt: they say in plain words where the game stands.
+    const runtime = contestRuntimeOf(env.server.app)!
+    await runtime.settle()
+    runtime.close()
+    await hall.reload()
+    await expect
+      .poll(() => hall.locator('[data-test=host-revealed]').innerText(), { timeout: 15_000 })
+      .toBe('第 1 题已揭晓。请主持人点“下一题”继续')
+    expect(await hall.locator('[data-test=host-reveal]').count()).toBe(0)
+    await player.reload()
+    await expect
+      .poll(() => player.locator('[data-test=contest-revealed]').innerText(), { timeout: 15_000 })
+      .toMatch(/第 1 题已结束，请等待下一题\s+当前 \d+ 分，第 1 名/)
+    await shot(hall, 'contest-hall-revealed-before-restart')
+    await shot(player, 'contest-phone-revealed-before-restart')
+    // 下一题: question 2 on both screens.
+    await hall.locator('[data-test=host-next]').click()
+    await player.locator('[data-test=contest-question]').waitFor({ timeout: 15_000 })
+    expect(await hall.locator('[data-test=host-revealed]').count()).toBe(0)
+    expect(await player.locator('[data-test=contest-revealed]').count()).toBe(0)
   })
 
   it('the host cancels a contest from the console after a confirmation; the hall screen and the phone say so', async () => {

@@ -96,9 +96,17 @@ export function clearTimer(live: Live) {
   live.timer = null
 }
 
-/** Where the game stands, for a hall screen that opens or a phone that (re)joins. */
+/**
+ * Where the game stands, for a hall screen that opens (`player` null) or a phone that (re)joins.
+ * At a reveal, only a hall screen is sent it again (`contest:reveal`, by `host`), and only while
+ * this process has it: a contest loaded after a restart has none. Its key, counts and top five are
+ * not rebuilt — the open exams would have to be read again first, or the key could reach someone
+ * sitting one that now holds the question — so the screen is told only that it was revealed.
+ */
 export function stateFor(live: Live, player: Player | null): ContestState {
   const open = live.phase === 'question'
+  const closed = live.phase === 'reveal'
+  const revealSent = !player && !!live.lastReveal
   return {
     contestId: live.id,
     title: live.title,
@@ -106,11 +114,20 @@ export function stateFor(live: Live, player: Player | null): ContestState {
     index: live.index,
     total: live.questions.length,
     skipped: [...live.skipped].sort((a, b) => a - b),
-    voided: live.phase === 'reveal' ? live.voided : null,
+    voided: closed ? live.voided : null,
+    revealed: closed && !live.voided && !revealSent,
     question: open ? liveQuestion(live.questions[live.index]) : null,
     endsAt: open && live.endsAt ? live.endsAt.toISOString() : null,
     answered: !!player?.answers.has(live.index),
     score: player?.score ?? 0,
+    rank: player && live.index >= 0 ? placeOf(live, player) : 0,
     players: live.players.size,
   }
+}
+
+/** Her place by score now (ties share it, as `rankByScore` ranks them): from the scores, no key needed. */
+function placeOf(live: Live, player: Player) {
+  let above = 0
+  for (const p of live.players.values()) if (p.score > player.score) above++
+  return above + 1
 }

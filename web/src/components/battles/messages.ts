@@ -60,6 +60,8 @@ export const lm = {
       /** The server stopped before its reveal; the answers to it were lost. */
       restart: (n: number) => `第 ${n} 题作答时系统中断，本题作废，不计分`,
     } as Record<string, (n: number) => string>,
+    /** A phone back at a question revealed while it was away (or before a restart): the reveal is not shown again. */
+    revealed: (n: number, more: boolean) => `第 ${n} 题已结束，${more ? '请等待下一题' : '请等待公布前三名'}`,
     answered: '已作答，等待揭晓…',
     right: (p: number) => `回答正确 +${p}`,
     wrong: '回答错误',
@@ -79,6 +81,8 @@ export const lm = {
       next: '下一题',
       reveal: '揭晓答案',
       podium: '颁奖台',
+      /** The hall screen reopened after a restart at a revealed question: its reveal was not kept. */
+      revealed: (n: number, action: string) => `第 ${n} 题已揭晓。请主持人点“${action}”继续`,
       lockedAhead: (nums: number[]) =>
         `第 ${nums.join('、')} 题也出现在正在进行的考试中。轮到${nums.length > 1 ? '它们' : '它'}时，如果考试还没结束，会自动跳过`,
       joined: (n: number) => `${n} 人已加入`,

@@ -2,12 +2,15 @@
 // page (or a reconnect) hosts again and resumes at the current phase. Questions an open exam holds
 // are skipped by the server when they come up; the screen says which (`justSkipped`) and, when it
 // opens, which of those still to come are held now (`lockedAhead`). A question on screen that an exam
-// opened during its countdown holds is voided instead of revealed (`voided`: no key, no score).
+// opened during its countdown holds is voided instead of revealed (`voided`: no key, no score). One
+// revealed before a restart of the server is not revealed again: the screen says only that it was
+// (`revealed`).
 import { computed, reactive, ref } from 'vue'
 import { getSocket } from '@/api/realtime'
 import { contestsApi, type ContestState, type ContestVoidReason, type LiveQuestion, type LiveRankRow } from '@/api/contests'
 import { useCountdown } from '@/composables/useCountdown'
 import { useSocketEvents } from '@/components/battles/useSocketEvents'
+import { moreAhead as more } from './ahead'
 
 export interface Reveal {
   index: number
@@ -34,6 +37,8 @@ export function useContestHost(contestId: number) {
   const lockedAhead = ref<number[]>([])
   /** The question at this position was voided instead of revealed, and why (until the next question). */
   const voided = ref<{ index: number; reason: ContestVoidReason } | null>(null)
+  /** The question at this position was revealed before a restart; its reveal is gone (until the next question). */
+  const revealed = ref<number | null>(null)
   const question = ref<LiveQuestion | null>(null)
   const reveal = ref<Reveal | null>(null)
   const podium = ref<LiveRankRow[]>([])
@@ -50,6 +55,7 @@ export function useContestHost(contestId: number) {
       Object.assign(state, { title: s.title, phase: s.phase, index: s.index, total: s.total, players: s.players, skipped: s.skipped })
       question.value = s.question
       voided.value = s.voided ? { index: s.index, reason: s.voided } : null
+      revealed.value = s.revealed ? s.index : null
       if (s.question && s.endsAt) countdown.start(new Date().toISOString(), s.endsAt)
     },
     lobby: (e: { contestId: number; players: number; names: string[]; answered: number }) => {
@@ -61,6 +67,7 @@ export function useContestHost(contestId: number) {
       question.value = e.question
       reveal.value = null
       voided.value = null
+      revealed.value = null
       countdown.start(e.now, e.endsAt)
     },
     reveal: (e: Reveal & { contestId: number }) => {
@@ -81,6 +88,7 @@ export function useContestHost(contestId: number) {
       if (!mine(e)) return
       Object.assign(state, { phase: 'reveal', index: e.index, skipped: e.skipped })
       voided.value = { index: e.index, reason: e.reason }
+      revealed.value = null
       question.value = null
       reveal.value = null
       justSkipped.value = []
@@ -133,8 +141,22 @@ export function useContestHost(contestId: number) {
     }
   }
   /** Whether a question may still come after the current one (else the button leads to the podium). */
-  const moreAhead = computed(() =>
-    Array.from({ length: state.total }, (_, i) => i).some((i) => i > state.index && !state.skipped.includes(i)),
-  )
-  return { state, question, reveal, podium, cancelled, error, busy, countdown, justSkipped, lockedAhead, voided, moreAhead, next, host }
+  const moreAhead = computed(() => more(state.index, state.total, state.skipped))
+  return {
+    state,
+    question,
+    reveal,
+    podium,
+    cancelled,
+    error,
+    busy,
+    countdown,
+    justSkipped,
+    lockedAhead,
+    voided,
+    revealed,
+    moreAhead,
+    next,
+    host,
+  }
 }

@@ -1,17 +1,29 @@
 // A phone in a contest: the socket's contest events folded into state. A dropped phone (or a
 // reload) joins again with the same PIN and gets `contest:state` with its score. A question voided
 // instead of revealed (an exam that holds it opened during its countdown) shows why, and no verdict.
-import { reactive, ref } from 'vue'
+// Back at a question revealed while it was away (or before a restart of the server), it reads that the
+// question is over, and its score and place: the reveal itself is not sent again.
+import { computed, reactive, ref } from 'vue'
 import { getSocket } from '@/api/realtime'
 import { contestsApi, type ContestState, type ContestVoidReason, type LiveQuestion, type LiveRankRow } from '@/api/contests'
 import { useCountdown } from '@/composables/useCountdown'
 import { useSocketEvents } from '@/components/battles/useSocketEvents'
+import { moreAhead as more } from './ahead'
 
 export function useContestPlayer() {
   const socket = getSocket()
   const pin = ref('')
   const contestId = ref(0)
-  const state = reactive({ title: '', phase: 'lobby' as ContestState['phase'], index: -1, total: 0, players: 0, score: 0, rank: 0 })
+  const state = reactive({
+    title: '',
+    phase: 'lobby' as ContestState['phase'],
+    index: -1,
+    total: 0,
+    players: 0,
+    score: 0,
+    rank: 0,
+    skipped: [] as number[],
+  })
   const question = ref<LiveQuestion | null>(null)
   const chosen = ref<unknown>(undefined)
   const correctAnswer = ref<unknown>(undefined)
@@ -23,17 +35,21 @@ export function useContestPlayer() {
   const skipped = ref<number[]>([])
   /** The question at this position was voided instead of revealed, and why (until the next question). */
   const voided = ref<{ index: number; reason: ContestVoidReason } | null>(null)
+  /** Back at this position after its reveal: the question is over (until the next one). */
+  const revealed = ref<number | null>(null)
   const error = ref('')
   const countdown = useCountdown()
 
   const on = {
     state: (s: ContestState) => {
       contestId.value = s.contestId
-      Object.assign(state, { title: s.title, phase: s.phase, index: s.index, total: s.total, players: s.players, score: s.score })
+      const { title, phase, index, total, players, score, rank, skipped } = s
+      Object.assign(state, { title, phase, index, total, players, score, rank, skipped })
       question.value = s.question
       chosen.value = s.answered ? null : undefined
       correctAnswer.value = undefined
       voided.value = s.voided ? { index: s.index, reason: s.voided } : null
+      revealed.value = s.revealed ? s.index : null
       if (s.question && s.endsAt) countdown.start(new Date().toISOString(), s.endsAt)
     },
     question: (e: { contestId: number; index: number; question: LiveQuestion; endsAt: string; now: string; total: number }) => {
@@ -44,6 +60,7 @@ export function useContestPlayer() {
       correctAnswer.value = undefined
       result.value = null
       voided.value = null
+      revealed.value = null
       countdown.start(e.now, e.endsAt)
     },
     reveal: (e: { contestId: number; correctAnswer: unknown }) => {
@@ -53,13 +70,16 @@ export function useContestPlayer() {
       skipped.value = []
       countdown.stop()
     },
-    skipped: (e: { contestId: number; indices: number[] }) => {
-      if (e.contestId === contestId.value) skipped.value = e.indices
-    },
-    voided: (e: { contestId: number; index: number; reason: ContestVoidReason }) => {
+    skipped: (e: { contestId: number; indices: number[]; skipped: number[] }) => {
       if (e.contestId !== contestId.value) return
-      Object.assign(state, { phase: 'reveal', index: e.index })
+      skipped.value = e.indices
+      state.skipped = e.skipped
+    },
+    voided: (e: { contestId: number; index: number; skipped: number[]; reason: ContestVoidReason }) => {
+      if (e.contestId !== contestId.value) return
+      Object.assign(state, { phase: 'reveal', index: e.index, skipped: e.skipped })
       voided.value = { index: e.index, reason: e.reason }
+      revealed.value = null
       question.value = null
       result.value = null
       skipped.value = []
@@ -120,6 +140,8 @@ export function useContestPlayer() {
       error.value = (e as Error).message
     }
   }
+  /** Whether a question may still come after the current one (else the podium is next). */
+  const moreAhead = computed(() => more(state.index, state.total, state.skipped))
   return {
     pin,
     contestId,
@@ -132,6 +154,8 @@ export function useContestPlayer() {
     cancelled,
     skipped,
     voided,
+    revealed,
+    moreAhead,
     error,
     countdown,
     join,
