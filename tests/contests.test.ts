@@ -140,6 +140,18 @@ describe('a contest of 30 phones', () => {
     const mine = (await until(() => seen(phones[0], 'contest:result')[0])).payload
     expect(mine).toMatchObject({ index: 0, correct: true, score: mine.points })
     expect(seen(phones[20], 'contest:result')[0].payload).toMatchObject({ correct: false, points: 0, score: 0 })
+    // A hall screen opened at the reveal (a second one, or the page reloaded) shows it again: the
+    // question (without its key) and then its reveal.
+    const reopened = { socket: await connected(admin), log: [] as Received[] }
+    reopened.log = recordAll(reopened.socket)
+    expect((await ack(reopened.socket, 'contest:host', { contestId: created.id })).ok).toBe(true)
+    expect(seen(reopened, 'contest:state')[0].payload).toMatchObject({
+      phase: 'reveal',
+      index: 0,
+      revealed: false,
+      question: seen(host, 'contest:question')[0].payload.question,
+    })
+    expect((await until(() => seen(reopened, 'contest:reveal')[0])).payload).toEqual(reveal0)
     // An answer after the reveal is refused.
     expect(await ack(phones[29].socket, 'contest:answer', { contestId: created.id, index: 0, answer: true })).toMatchObject({
       ok: false,
@@ -177,7 +189,7 @@ describe('a contest of 30 phones', () => {
     expect(phones.slice(0, 10).map((p) => p.userId)).toContain(end.podium[0].userId)
     await contestRuntimeOf(t.app)!.settle()
 
-    for (const p of [...phones, late, host]) expect(keysSentEarly(p.log, 'contest:reveal')).toEqual([])
+    for (const p of [...phones, late, host, reopened]) expect(keysSentEarly(p.log, 'contest:reveal')).toEqual([])
 
     const results = (await t.http().get(`/api/contests/${created.id}/results`).set(bearer(admin))).body
     expect(results).toHaveLength(31)

@@ -127,6 +127,7 @@ export interface ContestState {
    * the memory that is gone). It reads only that the question was revealed.
    */
   revealed: boolean
+  /** The open question; at a reveal, for a hall screen that is sent the reveal again (it is drawn on the question). */
   question: LiveQuestion | null
   endsAt: string | null
   answered: boolean

@@ -1,5 +1,6 @@
 // 现场竞答 in real browsers: the hall screen (desktop, a secretary hosting) and two phones joining by
-// PIN; a question is asked, one phone answers right and one wrong, the reveal and the podium show;
+// PIN; a question is asked, one phone answers right and one wrong, the reveal (shown again when the
+// hall screen reloads) and the podium show;
 // a question an exam opened since holds is named when the screen opens and skipped when it comes up;
 // a question an exam takes while it is on screen is voided instead of revealed; one revealed before
 // a restart of the server reads as revealed when the screens reopen; the host cancels one from the
@@ -106,6 +107,10 @@ describe('a contest in the hall', () => {
     await expect.poll(() => right.locator('[data-test=contest-verdict]').innerText()).toContain('回答正确')
     await expect.poll(() => wrong.locator('[data-test=contest-verdict]').innerText()).toContain('回答错误')
     await shot(hall, 'contest-hall-reveal')
+    // The hall screen reloaded at the reveal shows it again, drawn on its question.
+    await hall.reload()
+    await hall.locator('[data-test=host-reveal]').waitFor({ timeout: 15_000 })
+    await expect.poll(() => hall.locator('.stem').innerText()).not.toBe('')
 
     await hall.locator('[data-test=host-next]').click()
     await expect.poll(() => hall.locator('[data-test=contest-podium]').innerText(), { timeout: 15_000 }).toMatch(/\d/)

@@ -99,14 +99,16 @@ export function clearTimer(live: Live) {
 /**
  * Where the game stands, for a hall screen that opens (`player` null) or a phone that (re)joins.
  * At a reveal, only a hall screen is sent it again (`contest:reveal`, by `host`), and only while
- * this process has it: a contest loaded after a restart has none. Its key, counts and top five are
- * not rebuilt — the open exams would have to be read again first, or the key could reach someone
- * sitting one that now holds the question — so the screen is told only that it was revealed.
+ * this process has it; it gets the question too (without its key, which follows in the reveal), for
+ * the reveal is drawn on it. A contest loaded after a restart has no reveal in memory, and its key,
+ * counts and top five are not rebuilt — the open exams would have to be read again first, or the
+ * key could reach someone sitting one that now holds the question — so the screen is told only
+ * that it was revealed.
  */
 export function stateFor(live: Live, player: Player | null): ContestState {
   const open = live.phase === 'question'
   const closed = live.phase === 'reveal'
-  const revealSent = !player && !!live.lastReveal
+  const revealSent = closed && !player && live.lastReveal?.index === live.index
   return {
     contestId: live.id,
     title: live.title,
@@ -116,7 +118,7 @@ export function stateFor(live: Live, player: Player | null): ContestState {
     skipped: [...live.skipped].sort((a, b) => a - b),
     voided: closed ? live.voided : null,
     revealed: closed && !live.voided && !revealSent,
-    question: open ? liveQuestion(live.questions[live.index]) : null,
+    question: open || revealSent ? liveQuestion(live.questions[live.index]) : null,
     endsAt: open && live.endsAt ? live.endsAt.toISOString() : null,
     answered: !!player?.answers.has(live.index),
     score: player?.score ?? 0,
