@@ -11,30 +11,47 @@ import { DEMO_ADMIN } from '../../server/seed/demo.js'
 
 const env = useConsoleServer()
 const TABLET = { width: 820, height: 1180 }
+const NARROW_PHONE = { width: 360, height: 740 }
 
 /** The pop-up panel that is open now (element-plus keeps closed ones in <body>, hidden). */
 const OPEN = '.el-popper:not([aria-hidden=true])'
 
-/**
- * Taps `opener`, waits for `item` to show in the open pop-up, and returns what of the pop-up is
- * smaller than 44 × 44 px (smallTargets) and how many `item`s it shows; closes it again.
- */
-async function openAndMeasure(page: Page, opener: Locator, item: string, name: string) {
+/** Taps `opener` and waits for `item` to show in the open pop-up; returns those items. */
+async function open(page: Page, opener: Locator, item: string) {
   await opener.tap()
   const items = page.locator(`${OPEN} ${item}`)
   await items.first().waitFor()
   await page.waitForTimeout(300) // the pop-up's fade-in
+  return items
+}
+
+/** What of the open pop-up is smaller than 44 × 44 px, or sticks out of the screen; photographs it. */
+async function measureOpen(page: Page, name: string) {
   const small = (await smallTargets(page, OPEN)).map((t) => `${name}: ${t}`)
-  const shown = await items.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().height > 0).length)
+  // The pop-up and its panel (a panel wider than the room beside its opener overflows the pop-up's
+  // box) within the screen: the layout viewport, as a phone zooms out to show what is too wide.
+  const out = await page.locator(OPEN).evaluateAll((els) => {
+    const vw = Math.min(window.innerWidth, document.documentElement.clientWidth)
+    return els
+      .flatMap((e) => [e, ...e.querySelectorAll(':scope > :not(.el-popper__arrow)')])
+      .map((e) => e.getBoundingClientRect())
+      .filter((r) => r.width > 0 && (r.left < 0 || r.right > vw))
+      .map((r) => `from ${Math.round(r.left)} to ${Math.round(r.right)} px of ${vw}`)
+  })
   await shot(page, `console-popup-${name}`)
+  return [...small, ...out.map((o) => `${name}: the pop-up runs ${o}`)]
+}
+
+async function close(page: Page) {
   await page.keyboard.press('Escape')
   await page
     .locator(OPEN)
     .first()
     .waitFor({ state: 'hidden' })
     .catch(() => {})
-  return { small, shown }
 }
+
+const shownCount = (items: Locator) => items.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().height > 0).length)
 
 describe('pop-up panels on a tablet (820 px, touch)', () => {
   it("a select's options, a menu's items and a tree select's rows are 44 px for a finger", async () => {
@@ -43,9 +60,9 @@ describe('pop-up panels on a tablet (820 px, touch)', () => {
     const small: string[] = []
     const shown: Record<string, number> = {}
     const measure = async (opener: Locator, item: string, name: string) => {
-      const r = await openAndMeasure(page, opener, item, name)
-      small.push(...r.small)
-      shown[name] = r.shown
+      shown[name] = await shownCount(await open(page, opener, item))
+      small.push(...(await measureOpen(page, name)))
+      await close(page)
     }
 
     await page.goto(`${server.baseUrl}/console/questions`)
@@ -65,6 +82,49 @@ describe('pop-up panels on a tablet (820 px, touch)', () => {
     expect(shown['questions-export']).toBe(2)
     expect(shown['questions-page-size']).toBe(4)
     expect(shown['stats-org']).toBeGreaterThan(3)
+    await context.close()
+  }, 120_000)
+})
+
+describe('date pickers under a finger', () => {
+  const EXAM_OPENS = '[data-test=exam-opens] input'
+  const STATS_RANGE = '[data-test=stats] .el-range-editor input >> nth=0'
+  // The exam wizard's 开考时间 (a date and a time) and 统计's 日期范围 (shortcuts and, on a tablet, two
+  // months; on a phone one, with the shortcuts above it).
+  const pickers = [
+    { size: TABLET, name: '820-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: true },
+    { size: TABLET, name: '820-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: false },
+    { size: NARROW_PHONE, name: '360-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: true },
+    { size: NARROW_PHONE, name: '360-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 42, time: false },
+  ]
+  it("on a tablet and a 360 px phone the calendar's days, its arrows and the time's hours and minutes are 44 px, and the calendar fits the screen", async () => {
+    const { server, browser } = env
+    const { context, page } = await openTouchContext(browser, server.baseUrl, TABLET, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const small: string[] = []
+    for (const p of pickers) {
+      await page.setViewportSize(p.size)
+      await page.goto(`${server.baseUrl}${p.path}`)
+      await settle(page)
+      const days = await open(page, page.locator(p.opener), '.el-date-table__row > td')
+      // A month is six weeks of days.
+      expect.soft(await shownCount(days), `${p.name}: the days shown`).toBe(p.days)
+      small.push(...(await measureOpen(page, p.name)))
+      if (p.time) {
+        // The time: the picker's second input opens its hours and minutes.
+        const hours = await open(
+          page,
+          page.locator(`${OPEN} .el-date-picker__editor-wrap`).nth(1).locator('input'),
+          '.el-time-spinner__item',
+        )
+        expect(await shownCount(hours)).toBeGreaterThan(24) // 24 hours and 60 minutes
+        small.push(...(await measureOpen(page, `${p.name}-time`)))
+        // The taller rows still pick the hour they show (element-plus reads a row's height to scroll).
+        await hours.filter({ hasText: /^10$/ }).first().tap()
+        await expect.poll(() => page.locator(`${OPEN} .el-date-picker__editor-wrap`).nth(1).locator('input').inputValue()).toMatch(/^10:/)
+      }
+      await close(page)
+    }
+    expect(small, 'date picker parts smaller than 44 × 44 px, or pickers that do not fit the screen').toEqual([])
     await context.close()
   }, 120_000)
 })

@@ -304,8 +304,8 @@ export const TOUCH_MIN = 44
 /**
  * The visible controls under `scope` smaller than 44 × 44 px: each as “its text” width×height,
  * the same control repeated down a table counted once (×n). A control is what a finger taps:
- * buttons, links, inputs, tabs, switches, checkboxes, radios, pager numbers, tree rows, anything
- * focusable. element-plus draws an input inside a wrapper that takes the tap (a select's, a date
+ * buttons, links, inputs, tabs, switches, checkboxes, radios, pager numbers, tree rows, a date
+ * picker's days and a time picker's hours and minutes, anything focusable. element-plus draws an input inside a wrapper that takes the tap (a select's, a date
  * range's), and hides the real checkbox, radio or switch inside its label: those are measured.
  */
 export function smallTargets(page: Page, scope = 'body') {
@@ -326,6 +326,9 @@ export function smallTargets(page: Page, scope = 'body') {
         '[role=option]',
         '[role=treeitem]',
         '.el-pager li',
+        // A date picker's days (only the chosen one is focusable) and a time picker's hours and minutes.
+        '.el-date-table__row > td',
+        '.el-time-spinner__item',
         '[tabindex]:not([tabindex="-1"])',
       ].join(', ')
       const WRAPPERS =
@@ -337,8 +340,11 @@ export function smallTargets(page: Page, scope = 'body') {
         // A box of a pixel or less is visually hidden (a skip link until it has the focus).
         return r.width > 1 && r.height > 1 && e.checkVisibility({ visibilityProperty: true }) && !e.closest('[aria-hidden=true], [inert]')
       }
+      // A calendar's days are named together (“a day” 32×30 (×42)), not one line per date.
       const what = (e: Element) =>
         (
+          (e.matches('.el-date-table td') && 'a day') ||
+          (e.matches('.el-time-spinner__item') && 'an hour or minute') ||
           e.getAttribute('aria-label') ||
           (e as HTMLElement).innerText ||
           e.querySelector('input')?.getAttribute('placeholder') ||
