@@ -7,6 +7,7 @@
 // their unit names to a third too. Phones: console-phone.test.ts; what both measure:
 // tests/helpers/console-pages.ts.
 import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { DESKTOP, loginAs, openTouchContext, shot } from '../helpers/browser.js'
 import {
   MENU,
@@ -99,7 +100,41 @@ describe('the console on a tablet', () => {
       await context.close()
     }, 300_000)
   }
+
+  it("题库's 操作 (编辑 修订历史 删除) stays on one line at 1024 and 820 px, each button a finger's 44 px", async () => {
+    const { server, browser } = env
+    const { context, page } = await openTouchContext(browser, server.baseUrl, TABLETS[2], DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.goto(`${server.baseUrl}/console/questions`)
+    await settle(page)
+    for (const size of [TABLETS[2], TABLETS[1]]) {
+      await page.setViewportSize(size)
+      await page.waitForTimeout(400)
+      const rows = await actionRows(page)
+      expect(rows.length, `${size.width} px: rows in 题库`).toBeGreaterThan(5)
+      expect(rows[0].buttons, `${size.width} px: a row's 操作`).toEqual(['编辑', '修订历史', '删除'])
+      const wrapped = rows.filter((r) => r.lines !== 1).map((r) => `#${r.id}: ${r.lines} lines, ${r.height} px tall`)
+      expect.soft(wrapped, `${size.width} px: rows whose 操作 wraps`).toEqual([])
+      expect(await smallTargets(page, '.actions-col'), `${size.width} px: 操作's buttons`).toEqual([])
+      await shot(page, `console-tablet-${size.width}-admin-questions-actions`)
+    }
+    await context.close()
+  })
 })
+
+/** 题库's rows: each row's 操作 buttons and on how many lines they sit (by their tops). */
+function actionRows(page: Page) {
+  return page.locator('[data-test=questions-table] .el-table__body-wrapper tr').evaluateAll((trs) =>
+    trs.map((tr) => {
+      const buttons = [...tr.querySelectorAll('td.actions-col .el-button')]
+      return {
+        id: (tr.querySelector('td:nth-child(2)') as HTMLElement | null)?.innerText ?? '',
+        buttons: buttons.map((b) => (b as HTMLElement).innerText.trim()),
+        lines: new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size,
+        height: Math.round(tr.getBoundingClientRect().height),
+      }
+    }),
+  )
+}
 
 describe('the console at 1280 px and wider (a desk, a mouse)', () => {
   it('at 1366 and 1280 px the sidebar is there as before, and no menu button', async () => {
