@@ -2,10 +2,11 @@
 // open it on iPads, upright (768, the Air's 820) and in landscape (1024). There is no permanent
 // sidebar below 1280 px but a top bar whose 打开菜单 button opens the same navigation in a drawer, no
 // console page scrolls sideways nor squeezes a table, charts' unit names take at most a third of the
-// chart, and every control is at least 44 × 44 px for a finger. At 1280 and 1366 px the console is
-// the desktop layout it always was, with the desk's control sizes, and 统计's three charts a row keep
-// their unit names to a third too. Phones: console-phone.test.ts; what both measure:
-// tests/helpers/console-pages.ts.
+// chart, and every control is at least 44 × 44 px for a finger (题库's 操作 still on one line). At
+// 1280 and 1366 px the console is the desktop layout it always was: with a mouse the desk's control
+// sizes, with a finger (an iPad Pro in landscape, 1366 px) the 44 px ones; 统计's three charts a row
+// keep their unit names to a third too. Phones: console-phone.test.ts; pop-ups and date pickers:
+// console-popups.test.ts; what they measure: tests/helpers/console-pages.ts.
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { DESKTOP, loginAs, openTouchContext, shot } from '../helpers/browser.js'
@@ -31,6 +32,8 @@ const TABLETS = [
   { width: 820, height: 1180 },
   { width: 1024, height: 768 },
 ]
+// An iPad Pro 12.9" in landscape: as wide as a desk, tapped with a finger.
+const IPAD_PRO = { width: 1366, height: 1024 }
 
 describe('the console on a tablet', () => {
   for (const [who, username, password] of WHO) {
@@ -135,6 +138,37 @@ function actionRows(page: Page) {
     }),
   )
 }
+
+describe('an iPad Pro in landscape (1366 px, a finger)', () => {
+  it("the desk's layout with its sidebar, and every control of every page still 44 px for a finger", async () => {
+    const { server, browser, ids } = env
+    const { context, page } = await openTouchContext(browser, server.baseUrl, IPAD_PRO, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    // Chromium takes a touch screen (playwright's hasTouch) for a coarse pointer: touch.css's
+    // (pointer: coarse) is what sizes the controls here, not the window's width.
+    expect(await page.evaluate(() => [matchMedia('(pointer: coarse)').matches, matchMedia('(max-width: 1279px)').matches])).toEqual([
+      true,
+      false,
+    ])
+    const wide: string[] = []
+    const small: string[] = []
+    for (const path of PAGES.admin(ids)) {
+      await page.goto(`${server.baseUrl}${path}`)
+      await settle(page)
+      const o = await overflow(page)
+      if (o) wide.push(`${path}: ${o}`)
+      for (const t of await smallTargets(page)) small.push(`${path}: ${t}`)
+      // 题库's 操作 is the touch width here too: its three buttons on one line.
+      if (path === '/console/questions')
+        for (const r of await actionRows(page)) if (r.lines !== 1) wide.push(`${path}: #${r.id}'s 操作 takes ${r.lines} lines`)
+    }
+    expect.soft(wide.join('\n'), 'pages that scroll sideways at 1366 px with bigger controls, or wrap 操作').toBe('')
+    expect.soft(small.join('\n'), 'controls smaller than 44 × 44 px on an iPad Pro').toBe('')
+    expect(await page.locator('aside.el-aside').isVisible(), 'the sidebar').toBe(true)
+    expect(await page.locator('[aria-label=打开菜单]').count(), 'no menu button').toBe(0)
+    await shot(page, 'console-ipad-pro-1366-admin-audit')
+    await context.close()
+  }, 300_000)
+})
 
 describe('the console at 1280 px and wider (a desk, a mouse)', () => {
   it('at 1366 and 1280 px the sidebar is there as before, and no menu button', async () => {
