@@ -11,6 +11,7 @@ import { DEMO_ADMIN } from '../../server/seed/demo.js'
 
 const env = useConsoleServer()
 const TABLET = { width: 820, height: 1180 }
+const IPAD = { width: 768, height: 1024 }
 const NARROW_PHONE = { width: 360, height: 740 }
 
 /** The pop-up panel that is open now (element-plus keeps closed ones in <body>, hidden). */
@@ -89,11 +90,12 @@ describe('pop-up panels on a tablet (820 px, touch)', () => {
 describe('date pickers under a finger', () => {
   const EXAM_OPENS = '[data-test=exam-opens] input'
   const STATS_RANGE = '[data-test=stats] .el-range-editor input >> nth=0'
-  // The exam wizard's 开考时间 (a date and a time) and 统计's 日期范围 (shortcuts and, on a tablet, two
-  // months; on a phone one, with the shortcuts above it).
+  // The exam wizard's 开考时间 (a date and a time) and 统计's 日期范围: on a tablet two months, with
+  // its shortcuts beside them at 820 px and above them at 768; on a phone one month.
   const pickers = [
     { size: TABLET, name: '820-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: true },
     { size: TABLET, name: '820-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: false },
+    { size: IPAD, name: '768-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: false },
     { size: NARROW_PHONE, name: '360-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: true },
     { size: NARROW_PHONE, name: '360-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 42, time: false },
   ]
