@@ -90,14 +90,18 @@ describe('pop-up panels on a tablet (820 px, touch)', () => {
 describe('date pickers under a finger', () => {
   const EXAM_OPENS = '[data-test=exam-opens] input'
   const STATS_RANGE = '[data-test=stats] .el-range-editor input >> nth=0'
-  // The exam wizard's 开考时间 (a date and a time) and 统计's 日期范围: on a tablet two months, with
-  // its shortcuts beside them at 820 px and above them at 768; on a phone one month.
+  const AUDIT_RANGE = '.el-range-editor input >> nth=0'
+  // The exam wizard's 开考时间 (a date and a time), 统计's 日期范围 (on a tablet two months, its
+  // shortcuts beside them at 820 px and above them at 768; on a phone one month) and 审计日志's
+  // (dates and times: two months on a tablet, one on a phone).
   const pickers = [
     { size: TABLET, name: '820-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: true },
     { size: TABLET, name: '820-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: false },
     { size: IPAD, name: '768-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: false },
+    { size: TABLET, name: '820-audit-range', path: '/console/audit', opener: AUDIT_RANGE, days: 84, time: false },
     { size: NARROW_PHONE, name: '360-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: true },
     { size: NARROW_PHONE, name: '360-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 42, time: false },
+    { size: NARROW_PHONE, name: '360-audit-range', path: '/console/audit', opener: AUDIT_RANGE, days: 42, time: false },
   ]
   it("on a tablet and a 360 px phone the calendar's days, its arrows and the time's hours and minutes are 44 px, and the calendar fits the screen", async () => {
     const { server, browser } = env
