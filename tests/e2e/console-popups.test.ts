@@ -26,7 +26,7 @@ async function open(page: Page, opener: Locator, item: string) {
   return items
 }
 
-/** What of the open pop-up is smaller than 44 × 44 px, or sticks out of the screen; photographs it. */
+/** What of the open pop-up is smaller than 44 × 44 px, sticks out of the screen or is cut off; photographs it. */
 async function measureOpen(page: Page, name: string) {
   const small = (await smallTargets(page, OPEN)).map((t) => `${name}: ${t}`)
   // The pop-up and its panel (a panel wider than the room beside its opener overflows the pop-up's
@@ -39,8 +39,14 @@ async function measureOpen(page: Page, name: string) {
       .filter((r) => r.width > 0 && (r.left < 0 || r.right > vw))
       .map((r) => `from ${Math.round(r.left)} to ${Math.round(r.right)} px of ${vw}`)
   })
+  // Its inputs (a picker's date and time) show what they hold whole.
+  const cut = await page
+    .locator(`${OPEN} input`)
+    .evaluateAll((els) =>
+      (els as HTMLInputElement[]).filter((e) => e.offsetParent && e.value && e.scrollWidth > e.clientWidth + 1).map((e) => e.value),
+    )
   await shot(page, `console-popup-${name}`)
-  return [...small, ...out.map((o) => `${name}: the pop-up runs ${o}`)]
+  return [...small, ...out.map((o) => `${name}: the pop-up runs ${o}`), ...cut.map((v) => `${name}: “${v}” is cut off`)]
 }
 
 async function close(page: Page) {
@@ -91,17 +97,20 @@ describe('date pickers under a finger', () => {
   const EXAM_OPENS = '[data-test=exam-opens] input'
   const STATS_RANGE = '[data-test=stats] .el-range-editor input >> nth=0'
   const AUDIT_RANGE = '.el-range-editor input >> nth=0'
+  // The time's input, which opens its hours and minutes: a date picker's second input, a range's start time.
+  const EXAM_TIME = '.el-date-picker__editor-wrap >> nth=1 >> input'
+  const RANGE_TIME = '.el-date-range-picker__time-picker-wrap >> nth=1 >> input'
   // The exam wizard's 开考时间 (a date and a time), 统计's 日期范围 (on a tablet two months, its
   // shortcuts beside them at 820 px and above them at 768; on a phone one month) and 审计日志's
   // (dates and times: two months on a tablet, one on a phone).
   const pickers = [
-    { size: TABLET, name: '820-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: true },
-    { size: TABLET, name: '820-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: false },
-    { size: IPAD, name: '768-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: false },
-    { size: TABLET, name: '820-audit-range', path: '/console/audit', opener: AUDIT_RANGE, days: 84, time: false },
-    { size: NARROW_PHONE, name: '360-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: true },
-    { size: NARROW_PHONE, name: '360-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 42, time: false },
-    { size: NARROW_PHONE, name: '360-audit-range', path: '/console/audit', opener: AUDIT_RANGE, days: 42, time: false },
+    { size: TABLET, name: '820-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: EXAM_TIME },
+    { size: TABLET, name: '820-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: '' },
+    { size: IPAD, name: '768-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: '' },
+    { size: TABLET, name: '820-audit-range', path: '/console/audit', opener: AUDIT_RANGE, days: 84, time: RANGE_TIME },
+    { size: NARROW_PHONE, name: '360-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: EXAM_TIME },
+    { size: NARROW_PHONE, name: '360-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 42, time: '' },
+    { size: NARROW_PHONE, name: '360-audit-range', path: '/console/audit', opener: AUDIT_RANGE, days: 42, time: RANGE_TIME },
   ]
   it("on a tablet and a 360 px phone the calendar's days, its arrows and the time's hours and minutes are 44 px, and the calendar fits the screen", async () => {
     const { server, browser } = env
@@ -116,21 +125,17 @@ describe('date pickers under a finger', () => {
       expect.soft(await shownCount(days), `${p.name}: the days shown`).toBe(p.days)
       small.push(...(await measureOpen(page, p.name)))
       if (p.time) {
-        // The time: the picker's second input opens its hours and minutes.
-        const hours = await open(
-          page,
-          page.locator(`${OPEN} .el-date-picker__editor-wrap`).nth(1).locator('input'),
-          '.el-time-spinner__item',
-        )
+        const time = page.locator(`${OPEN} ${p.time}`)
+        const hours = await open(page, time, '.el-time-spinner__item')
         expect(await shownCount(hours)).toBeGreaterThan(24) // 24 hours and 60 minutes
         small.push(...(await measureOpen(page, `${p.name}-time`)))
         // The taller rows still pick the hour they show (element-plus reads a row's height to scroll).
         await hours.filter({ hasText: /^10$/ }).first().tap()
-        await expect.poll(() => page.locator(`${OPEN} .el-date-picker__editor-wrap`).nth(1).locator('input').inputValue()).toMatch(/^10:/)
+        await expect.poll(() => time.inputValue()).toMatch(/^10:/)
       }
       await close(page)
     }
-    expect(small, 'date picker parts smaller than 44 × 44 px, or pickers that do not fit the screen').toEqual([])
+    expect(small, 'date picker parts smaller than 44 × 44 px, pickers that do not fit the screen, inputs cut off').toEqual([])
     await context.close()
   }, 120_000)
 })
