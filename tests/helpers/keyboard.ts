@@ -11,6 +11,8 @@ import type { Locator, Page } from 'playwright-core'
  * - element-plus's number box −/+ (its input takes the focus, and ↑/↓ step it), a switch's track and
  *   words (its hidden checkbox takes the focus; Space flips it), a select's arrow (its input takes the
  *   focus; ↓ or Enter opens it);
+ * - a mouse's shortcut that names the control doing the same in its table row (`data-same-as`, that
+ *   control's data-test), when that control is there and focusable: 题库's question text for 编辑;
  * - the tabs of a tab list and the nodes of a tree that has one member in the Tab order: the arrow
  *   keys move among them (keyboard.test.ts presses them: vant's tabs and element-plus's tree get
  *   the keys they lack in web/src/lib/composite-keys.ts).
@@ -23,10 +25,21 @@ export function unreachableClickables(within: Locator): Promise<string[]> {
       '.el-input-number__decrease, .el-input-number__increase, .el-switch__core, .el-switch__label, .el-select__caret'
     const pointer = (el: Element | null) => !!el && getComputedStyle(el).cursor === 'pointer'
     const inRovingWidget = (el: Element) => !!el.closest('[role=tablist], [role=tree]')?.querySelector('[tabindex="0"]')
+    const sameAsFocusable = (el: Element) => {
+      const test = el.getAttribute('data-same-as')
+      return !!test && !!el.closest('tr')?.querySelector(`[data-test="${test}"]`)?.matches(FOCUSABLE)
+    }
     const found: string[] = []
     for (const el of root.querySelectorAll('*')) {
       if (!pointer(el) || pointer(el.parentElement)) continue
-      if (el.closest(FOCUSABLE) || el.querySelector(FOCUSABLE) || el.matches(KEYBOARD_ELSEWHERE) || inRovingWidget(el)) continue
+      if (
+        el.closest(FOCUSABLE) ||
+        el.querySelector(FOCUSABLE) ||
+        el.matches(KEYBOARD_ELSEWHERE) ||
+        inRovingWidget(el) ||
+        sameAsFocusable(el)
+      )
+        continue
       const box = el.getBoundingClientRect()
       if (!box.width || !box.height || getComputedStyle(el).visibility === 'hidden') continue
       const text = (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 24)
