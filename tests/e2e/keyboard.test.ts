@@ -3,7 +3,8 @@
 // function works from the keyboard. axe (a11y.test.ts) does not see this: a <div> or an <a> without
 // href that listens for clicks breaks no rule it checks. So this file looks, on every page of a
 // member, a secretary and an admin, for what shows a pointer but that Tab never reaches, and then
-// presses with the keyboard what it once found: the member pages' back arrow, vant's tabs (←/→), the
+// presses with the keyboard what it once found: the member pages' back arrow, vant's tab bar, cells and
+// switches (Enter, Space) and tabs (←/→), the
 // console's menu, 用户's organisation tree, the exam wizard's steps, 五学台账's activities and a
 // notification in the console's bell.
 import { describe, expect, it } from 'vitest'
@@ -133,6 +134,29 @@ describe('where the focus is, a ring shows it', () => {
 })
 
 describe('pressed with the keyboard', () => {
+  it("a member's tab bar, a cell and a switch: Enter and Space press them", async () => {
+    const { context, page } = await signedIn(PHONE, 'dy0001', DEMO_PASSWORD)
+    await page.goto(`${env.server.baseUrl}/`)
+    await settle(page)
+    // The tab bar's 考试 (a vant <div role="tab">): Enter opens 考试.
+    expect(await tabTo(page, '.van-tabbar-item:nth-child(3)'), 'Tab reaches the tab bar').toBe(true)
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('考试')
+    await page.keyboard.press('Enter')
+    await page.waitForURL((u) => u.pathname === '/exams')
+    await settle(page)
+    // An exam in the list (a vant clickable cell, <div role="button">): Enter opens its page.
+    expect(await tabTo(page, '.van-cell[role=button]'), 'Tab reaches an exam').toBe(true)
+    await page.keyboard.press('Enter')
+    await page.waitForURL((u) => /^\/exams\/\d+$/.test(u.pathname))
+    // 我的's 大字模式 (a vant <div role="switch">): Space turns it on.
+    await page.goto(`${env.server.baseUrl}/me`)
+    await settle(page)
+    expect(await tabTo(page, '[data-test=large-text]'), 'Tab reaches 大字模式').toBe(true)
+    await page.keyboard.press(' ')
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('xc-large'))).toBe(true)
+    await context.close()
+  })
+
   it("a member's back arrow: Tab reaches it, Enter goes back", async () => {
     const { context, page } = await signedIn(PHONE, 'dy0001', DEMO_PASSWORD)
     // 学习 → 错题本, whose arrow goes back to 学习.
