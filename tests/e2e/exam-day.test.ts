@@ -14,6 +14,7 @@ import {
   createOpenExam,
   tokenFor,
 } from '../helpers/browser.js'
+import { tabTo as tabToControl } from '../helpers/keyboard.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const SMALL_PHONE = { width: 320, height: 640 }
@@ -325,13 +326,7 @@ describe('exam day', () => {
     // Judge: two labelled radios.
     expect(await page.getByRole('radio', { name: /正确/ }).count()).toBe(1)
     expect(await page.getByRole('radio', { name: /错误/ }).count()).toBe(1)
-    const tabTo = async (selector: string) => {
-      for (let i = 0; i < 30; i++) {
-        if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return
-        await page.keyboard.press('Tab')
-      }
-      throw new Error(`could not reach ${selector} by Tab`)
-    }
+    const tabTo = async (selector: string) => expect(await tabToControl(page, selector, 30), `reach ${selector} by Tab`).toBe(true)
     await tabTo('input[type=radio]')
     await page.keyboard.press('Space')
     await expect.poll(() => page.getByRole('radio', { name: /正确/ }).isChecked()).toBe(true)

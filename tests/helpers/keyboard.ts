@@ -50,15 +50,16 @@ export function unreachableClickables(within: Locator): Promise<string[]> {
 }
 
 /**
- * Presses Tab until the focus is on an element matching `selector` (at most `limit` presses) and
- * returns whether it got there: the way a keyboard user moves to a control.
+ * Presses Tab until the focus is on an element matching `selector` (at most `limit` presses; none if
+ * it is there already) and returns whether it got there: the way a keyboard user moves to a control.
  */
 export async function tabTo(page: Page, selector: string, limit = 60): Promise<boolean> {
+  const there = () => page.evaluate((s) => !!document.activeElement?.matches(s), selector)
   for (let i = 0; i < limit; i++) {
+    if (await there()) return true
     await page.keyboard.press('Tab')
-    if (await page.evaluate((s) => !!document.activeElement?.matches(s), selector)) return true
   }
-  return false
+  return there()
 }
 
 /**
