@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core'
 import { DESKTOP, PHONE, loginAs, shot, api as apiJson, createOpenExam, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 import { contestRuntimeOf } from '../../server/modules/contests/index.js'
+import { focusNotSeen } from '../helpers/keyboard.js'
 
 const env = useBrowserServer()
 const api = (method: string, path: string, token: string | null, body?: unknown) => apiJson(env.server, method, path, token, body)
@@ -95,6 +96,8 @@ describe('a contest in the hall', () => {
     for (const p of [right, wrong]) await p.locator('[data-test=contest-lobby]').waitFor({ timeout: 15_000 })
     await expect.poll(() => hall.locator('[data-test=host-players]').innerText()).toContain('2')
     await shot(hall, 'contest-hall-lobby')
+    // A presenter moves with a keyboard or a clicker: on the hall's dark red the focus ring shows (3:1).
+    expect(await focusNotSeen(hall)).toEqual([])
 
     await hall.locator('[data-test=host-next]').click()
     for (const p of [right, wrong]) await p.locator('[data-test=contest-question]').waitFor({ timeout: 15_000 })

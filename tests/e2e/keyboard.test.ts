@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest'
 import { DESKTOP, PHONE, answerPrivacyNotice, api, loginAs, tokenFor } from '../helpers/browser.js'
 import { PAGES, WHO, settle, useConsoleServer } from '../helpers/console-pages.js'
-import { focusWithoutRing, tabTo, unreachableClickables } from '../helpers/keyboard.js'
+import { focusNotSeen, tabTo, unreachableClickables } from '../helpers/keyboard.js'
 import { FORM_DIALOGS, OPEN_DIALOG } from '../helpers/console-dialogs.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
@@ -112,13 +112,14 @@ describe('what can be pressed can be reached with Tab', () => {
 describe('where the focus is, a ring shows it', () => {
   // vant's sheet took the outline off every focused link, button and vant part, so on the member
   // pages (and on the console once a member page had loaded that sheet) Tab moved an invisible focus.
+  // A ring must also stand out from what it is drawn on: 3:1 at least (WCAG 1.4.11).
   it("on a member's pages, and on the console after them", async () => {
     const { context, page } = await signedIn(PHONE, 'sj_bgs', DEMO_PASSWORD)
     const found: string[] = []
     for (const path of ['/', '/study', '/exams', '/me', '/notifications', '/study/wrong-book']) {
       await page.goto(`${env.server.baseUrl}${path}`)
       await settle(page)
-      for (const what of await focusWithoutRing(page)) found.push(`${path}: ${what}`)
+      for (const what of await focusNotSeen(page)) found.push(`${path}: ${what}`)
     }
     // The same tab, so vant's sheet is loaded: the console's links and buttons.
     await page.setViewportSize(DESKTOP)
@@ -126,7 +127,7 @@ describe('where the focus is, a ring shows it', () => {
       await page.evaluate((to) => history.pushState({}, '', to), path)
       await page.evaluate(() => window.dispatchEvent(new PopStateEvent('popstate')))
       await settle(page)
-      for (const what of await focusWithoutRing(page)) found.push(`${path}: ${what}`)
+      for (const what of await focusNotSeen(page)) found.push(`${path}: ${what}`)
     }
     await context.close()
     expect(found).toEqual([])

@@ -64,11 +64,12 @@ export async function tabTo(page: Page, selector: string, limit = 60): Promise<b
 
 /**
  * Presses Tab from the top of the page, round it once (at most `stops` presses), and lists what took
- * the focus with no ring to show it (WCAG 2.4.7): an outline of none, 0 px or transparent. Text
- * boxes and tree nodes are left out: they show their focus another way (web/src/styles.css says
- * why).
+ * the focus with no ring to show it (WCAG 2.4.7: an outline of none, 0 px or transparent) or with a
+ * ring too faint to see (WCAG 1.4.11: under 3:1 against the colour it is drawn on — the background
+ * round the element for a ring outside it, the element's own for one drawn inward). Text boxes and
+ * tree nodes are left out: they show their focus another way (web/src/styles.css says why).
  */
-export async function focusWithoutRing(page: Page, stops = 40): Promise<string[]> {
+export async function focusNotSeen(page: Page, stops = 40): Promise<string[]> {
   const seen = new Set<string>()
   const found: string[] = []
   for (let i = 0; i < stops; i++) {
@@ -82,14 +83,55 @@ export async function focusWithoutRing(page: Page, stops = 40): Promise<string[]
       const text = (el.textContent || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 24)
       return {
         key: el.outerHTML.slice(0, 300),
-        shown: ring || el.matches("input, textarea, [role='treeitem']"),
+        exempt: el.matches("input, textarea, [role='treeitem']"),
+        ring,
+        contrast: ring ? ringContrast(el, style) : 0,
         name: `${el.tagName.toLowerCase()}${[...el.classList].map((c) => `.${c}`).join('')} “${text}”`,
+      }
+
+      /** The ring's contrast ratio (WCAG's relative luminance) against the solid colour under it. */
+      function ringContrast(el: Element, style: CSSStyleDeclaration): number {
+        const ring = rgba(style.outlineColor)
+        const inward = parseFloat(style.outlineOffset) < 0
+        const under = behind(inward ? el : el.parentElement)
+        const [r, g, b] = over(ring, under)
+        const [l1, l2] = [luminance([r, g, b]), luminance(under)].sort((x, y) => y - x)
+        return (l1 + 0.05) / (l2 + 0.05)
+      }
+      function rgba(css: string): number[] {
+        const [r, g, b, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number)
+        return [r, g, b, a]
+      }
+      /**
+       * The colour an element's background shows: its own and its ancestors' composited, over white.
+       * A background image (the contest hall's gradient) is not read: the colour set beneath it stands for it.
+       */
+      function behind(from: Element | null): number[] {
+        const layers: number[][] = []
+        for (let e = from; e; e = e.parentElement) {
+          const c = rgba(getComputedStyle(e).backgroundColor)
+          if (c[3] > 0) layers.push(c)
+          if (c[3] >= 1) break
+        }
+        return layers.reduceRight((under, top) => over(top, under), [255, 255, 255])
+      }
+      function over([r, g, b, a]: number[], under: number[]): number[] {
+        return [r * a + under[0] * (1 - a), g * a + under[1] * (1 - a), b * a + under[2] * (1 - a)]
+      }
+      function luminance(rgb: number[]): number {
+        const [r, g, b] = rgb.map((v) => {
+          const c = v / 255
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+        })
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
       }
     })
     if (!focused) continue
     if (seen.has(focused.key)) break
     seen.add(focused.key)
-    if (!focused.shown) found.push(focused.name)
+    if (focused.exempt) continue
+    if (!focused.ring) found.push(focused.name)
+    else if (focused.contrast < 3) found.push(`${focused.name}: ring ${focused.contrast.toFixed(2)}:1`)
   }
   return found
 }
