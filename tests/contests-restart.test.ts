@@ -117,9 +117,9 @@ describe('a restart of the games home', () => {
 
   it('after a restart, a question revealed before it reads as revealed on the hall and the phones, its key not sent again', async () => {
     // Question 1 is answered (one phone right, one wrong) and revealed on node 1, which then dies
-    // before the host moves on. Its reveal (key, counts, top five) was in that memory: node 2 does
-    // not rebuild it (an exam opened since may hold the question), the screens say only that it was
-    // revealed. Before, the hall and the phones came back blank, with 下一题 and nothing else.
+    // before the host moves on. Its reveal (key, counts) was in that memory: node 2 does not rebuild
+    // it (an exam opened since may hold the question), the screens say only that it was revealed,
+    // and the hall shows the top five again from the saved scores. Before, the hall and the phones came back blank, with 下一题 and nothing else.
     const first = await node()
     const {
       sec,
@@ -138,12 +138,22 @@ describe('a restart of the games home', () => {
     const second = await node()
     const again = await hall(sec, created.id, second.baseUrl)
     expect(again.hosted).toEqual({ ok: true, pin: created.pin, players: 2 })
-    expect(seen(again, 'contest:state')[0].payload).toMatchObject({ ...revealed, rank: 0 })
+    // The hall shows the top five from the saved scores (names and places; no key, no counts).
+    const hallState = seen(again, 'contest:state')[0].payload
+    expect(hallState).toMatchObject({
+      ...revealed,
+      rank: 0,
+      top: [
+        { rank: 1, score },
+        { rank: 2, score: 0 },
+      ],
+    })
+    expect(hallState.top.every((r: { name: string }) => r.name.length > 0)).toBe(true)
     // The phones rejoin with their score and their place (from the saved scores: no key needed).
     const back = await members(2, second.baseUrl)
     for (const p of back) expect((await ack(p.socket, 'contest:join', { pin: created.pin })).ok).toBe(true)
-    expect(seen(back[0], 'contest:state')[0].payload).toMatchObject({ ...revealed, score, rank: 1 })
-    expect(seen(back[1], 'contest:state')[0].payload).toMatchObject({ ...revealed, score: 0, rank: 2 })
+    expect(seen(back[0], 'contest:state')[0].payload).toMatchObject({ ...revealed, score, rank: 1, top: [] })
+    expect(seen(back[1], 'contest:state')[0].payload).toMatchObject({ ...revealed, score: 0, rank: 2, top: [] })
     for (const c of [again, ...back]) expect(seen(c, 'contest:reveal')).toEqual([])
 
     // 下一题: question 2, which no longer reads as revealed.

@@ -10,7 +10,7 @@ import { until } from './helpers/sockets.js'
 import { keyFor, keysSentEarly, recordAll, wrongFor, type Received } from './helpers/live-games.js'
 import { ack, seen, SECOND_MS, username, useContestServer, type Phone } from './helpers/contests.js'
 import { contestRuntimeOf } from '../server/modules/contests/index.js'
-import { contestPoints } from '../server/modules/battles/scoring.js'
+import { contestPoints, rankByScore } from '../server/modules/battles/scoring.js'
 
 const { env, org, phone, connected } = useContestServer()
 let t: TestContext
@@ -224,6 +224,24 @@ describe('a contest of 30 phones', () => {
     expect(contestPoints({ correct: true, tooFast: false, elapsedMs: 20_000 }, 20_000)).toBe(500)
     expect(contestPoints({ correct: true, tooFast: true, elapsedMs: 10 }, 20_000)).toBe(500)
     expect(contestPoints({ correct: false, tooFast: false, elapsedMs: 10 }, 20_000)).toBe(0)
+  })
+
+  it('ranks by score: ties share a place, the next place counts everyone above it, ties listed by id', () => {
+    const rows = [
+      { userId: 4, score: 500 },
+      { userId: 2, score: 900 },
+      { userId: 9, score: 500 },
+      { userId: 1, score: 500 },
+      { userId: 7, score: 0 },
+    ]
+    expect(rankByScore(rows).map((r) => [r.userId, r.rank])).toEqual([
+      [2, 1],
+      [1, 2],
+      [4, 2],
+      [9, 2],
+      [7, 5],
+    ])
+    expect(rankByScore([])).toEqual([])
   })
 })
 

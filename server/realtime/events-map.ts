@@ -127,6 +127,11 @@ export interface ContestState {
    * the memory that is gone). It reads only that the question was revealed.
    */
   revealed: boolean
+  /**
+   * With `revealed`, for a hall screen: the top five by score now. The scores are saved with each
+   * reveal, so they outlive a restart; the key and the answer counts are not sent again.
+   */
+  top: LiveRankRow[]
   /** The open question; at a reveal, for a hall screen that is sent the reveal again (it is drawn on the question). */
   question: LiveQuestion | null
   endsAt: string | null

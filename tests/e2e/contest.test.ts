@@ -214,14 +214,19 @@ describe('a contest in the hall', () => {
     await expect.poll(() => player.locator('[data-test=contest-verdict]').innerText()).toContain('回答正确')
 
     // The server restarts (the contests in its memory are gone, loaded again from the database), and
-    // both screens reopen. The reveal is not rebuilt: they say in plain words where the game stands.
+    // both screens reopen. The reveal is not rebuilt: they say in plain words where the game stands,
+    // and the hall shows the top five again from the saved scores.
     const runtime = contestRuntimeOf(env.server.app)!
     await runtime.settle()
     runtime.close()
     await hall.reload()
     await expect
-      .poll(() => hall.locator('[data-test=host-revealed]').innerText(), { timeout: 15_000 })
+      .poll(() => hall.locator('[data-test=host-revealed] p').first().innerText(), { timeout: 15_000 })
       .toBe('第 1 题已揭晓。请主持人点“下一题”继续')
+    const top = hall.locator('[data-test=host-revealed-top] li')
+    await expect.poll(() => top.count()).toBe(1)
+    const { name } = await env.server.app.db.selectFrom('users').select('name').where('username', '=', 'dy0006').executeTakeFirstOrThrow()
+    expect(await top.first().innerText()).toMatch(new RegExp(`^1\\s+${name}\\s+\\d+$`))
     expect(await hall.locator('[data-test=host-reveal]').count()).toBe(0)
     await player.reload()
     await expect

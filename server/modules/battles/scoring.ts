@@ -45,8 +45,14 @@ export function contestPoints(a: { correct: boolean; tooFast: boolean; elapsedMs
 /** Standard competition ranking (1, 2, 2, 4) by score, descending. */
 export function rankByScore<T extends { score: number; userId?: number }>(rows: T[]): (T & { rank: number })[] {
   // Ties share a rank; within a tie the order is by user id, as the stored results list it.
+  // A rank is one more than the number of higher scores: the place of its score's first row once
+  // sorted (a hall of 2,000 is ranked at every reveal, so not by counting for each row).
   const sorted = [...rows].sort((a, b) => b.score - a.score || (a.userId ?? 0) - (b.userId ?? 0))
-  return sorted.map((r) => ({ ...r, rank: 1 + sorted.filter((o) => o.score > r.score).length }))
+  let rank = 0
+  return sorted.map((r, i) => {
+    if (i === 0 || sorted[i - 1].score !== r.score) rank = i + 1
+    return { ...r, rank }
+  })
 }
 
 /**

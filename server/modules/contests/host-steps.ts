@@ -8,11 +8,10 @@ import type { Deps } from '../../lib/deps.js'
 import { audit } from '../../lib/audit.js'
 import { withTransaction } from '../../lib/transaction.js'
 import type { RealtimeServer } from '../../plugins/realtime.js'
-import type { LiveRankRow } from '../../realtime/events-map.js'
 import { liveQuestion, rankByScore, sendTo } from '../battles/index.js'
 import { finishContest, type LockedInSubtree } from './service.js'
 import { contestEnded, nothingLeftToAsk } from './errors.js'
-import { ahead, clearTimer, everyone, type Live } from './live.js'
+import { ahead, clearTimer, everyone, standings, TOP, type Live } from './live.js'
 import * as q from './queries.js'
 
 /** What the steps use of the runtime. */
@@ -204,8 +203,8 @@ function showKey(s: Steps, live: Live) {
     for (const key of [a.answer].flat()) counts[String(key)] = (counts[String(key)] ?? 0) + 1
     answers.push({ userId: p.userId, ...a })
   }
-  const ranked = rankByScore([...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score })))
-  const top: LiveRankRow[] = ranked.slice(0, 5)
+  const ranked = standings(live)
+  const top = ranked.slice(0, TOP)
   live.lastReveal = { contestId: live.id, index, correctAnswer: question.answer, counts, top, total: live.questions.length }
   everyone(s.io, live).emit('contest:reveal', live.lastReveal)
   const rankOf = new Map(ranked.map((r) => [r.userId, r.rank]))

@@ -2,9 +2,9 @@
 // where the game stands. Shared by the runtime (loading, hall screens, phones: runtime.ts) and the
 // host's steps (asking, revealing, skipping, the podium: host-steps.ts).
 import type { RealtimeServer } from '../../plugins/realtime.js'
-import type { ContestState, ContestVoidReason, ServerToClientEvents } from '../../realtime/events-map.js'
+import type { ContestState, ContestVoidReason, LiveRankRow, ServerToClientEvents } from '../../realtime/events-map.js'
 import type { PaperQuestion } from '../questions/index.js'
-import { liveQuestion, sendTo, type ReadingSpeed } from '../battles/index.js'
+import { liveQuestion, rankByScore, sendTo, type ReadingSpeed } from '../battles/index.js'
 import type { EndedStatus } from './errors.js'
 
 export interface ContestTiming {
@@ -109,6 +109,7 @@ export function stateFor(live: Live, player: Player | null): ContestState {
   const open = live.phase === 'question'
   const closed = live.phase === 'reveal'
   const revealSent = closed && !player && live.lastReveal?.index === live.index
+  const revealed = closed && !live.voided && !revealSent
   return {
     contestId: live.id,
     title: live.title,
@@ -117,7 +118,8 @@ export function stateFor(live: Live, player: Player | null): ContestState {
     total: live.questions.length,
     skipped: [...live.skipped].sort((a, b) => a - b),
     voided: closed ? live.voided : null,
-    revealed: closed && !live.voided && !revealSent,
+    revealed,
+    top: revealed && !player ? standings(live).slice(0, TOP) : [],
     question: open || revealSent ? liveQuestion(live.questions[live.index]) : null,
     endsAt: open && live.endsAt ? live.endsAt.toISOString() : null,
     answered: !!player?.answers.has(live.index),
@@ -125,6 +127,14 @@ export function stateFor(live: Live, player: Player | null): ContestState {
     rank: player && live.index >= 0 ? placeOf(live, player) : 0,
     players: live.players.size,
   }
+}
+
+/** How many the hall shows at a reveal. */
+export const TOP = 5
+
+/** Every player by score now (ties share a rank), with names: the hall's top five and each phone's place. */
+export function standings(live: Live): LiveRankRow[] {
+  return rankByScore([...live.players.values()].map((p) => ({ userId: p.userId, name: p.name, score: p.score })))
 }
 
 /** Her place by score now (ties share it, as `rankByScore` ranks them): from the scores, no key needed. */

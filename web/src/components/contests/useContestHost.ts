@@ -3,8 +3,8 @@
 // are skipped by the server when they come up; the screen says which (`justSkipped`) and, when it
 // opens, which of those still to come are held now (`lockedAhead`). A question on screen that an exam
 // opened during its countdown holds is voided instead of revealed (`voided`: no key, no score). One
-// revealed before a restart of the server is not revealed again: the screen says only that it was
-// (`revealed`).
+// revealed before a restart of the server is not revealed again: the screen says that it was, with
+// the top five from the saved scores (`revealed`).
 import { computed, reactive, ref } from 'vue'
 import { getSocket } from '@/api/realtime'
 import { contestsApi, type ContestState, type ContestVoidReason, type LiveQuestion, type LiveRankRow } from '@/api/contests'
@@ -37,8 +37,11 @@ export function useContestHost(contestId: number) {
   const lockedAhead = ref<number[]>([])
   /** The question at this position was voided instead of revealed, and why (until the next question). */
   const voided = ref<{ index: number; reason: ContestVoidReason } | null>(null)
-  /** The question at this position was revealed before a restart; its reveal is gone (until the next question). */
-  const revealed = ref<number | null>(null)
+  /**
+   * The question at this position was revealed before a restart; its key and counts are gone, the
+   * top five are read again from the scores (until the next question).
+   */
+  const revealed = ref<{ index: number; top: LiveRankRow[] } | null>(null)
   const question = ref<LiveQuestion | null>(null)
   const reveal = ref<Reveal | null>(null)
   const podium = ref<LiveRankRow[]>([])
@@ -55,7 +58,7 @@ export function useContestHost(contestId: number) {
       Object.assign(state, { title: s.title, phase: s.phase, index: s.index, total: s.total, players: s.players, skipped: s.skipped })
       question.value = s.question
       voided.value = s.voided ? { index: s.index, reason: s.voided } : null
-      revealed.value = s.revealed ? s.index : null
+      revealed.value = s.revealed ? { index: s.index, top: s.top } : null
       if (s.question && s.endsAt) countdown.start(new Date().toISOString(), s.endsAt)
     },
     lobby: (e: { contestId: number; players: number; names: string[]; answered: number }) => {
