@@ -114,16 +114,17 @@ describe('where the focus is, a ring shows it', () => {
   // pages (and on the console once a member page had loaded that sheet) Tab moved an invisible focus.
   // A ring must also stand out from what it is drawn on: 3:1 at least (WCAG 1.4.11).
   it("on a member's pages, and on the console after them", async () => {
+    const pages = await memberPages()
     const { context, page } = await signedIn(PHONE, 'sj_bgs', DEMO_PASSWORD)
     const found: string[] = []
-    for (const path of ['/', '/study', '/exams', '/me', '/notifications', '/study/wrong-book']) {
+    for (const path of pages) {
       await page.goto(`${env.server.baseUrl}${path}`)
       await settle(page)
       for (const what of await focusNotSeen(page)) found.push(`${path}: ${what}`)
     }
-    // The same tab, so vant's sheet is loaded: the console's links and buttons.
+    // The same tab, so vant's sheet is loaded: the console's links and buttons, on each of her pages.
     await page.setViewportSize(DESKTOP)
-    for (const path of ['/console/users', '/console/exams']) {
+    for (const path of PAGES.secretary(env.ids)) {
       await page.evaluate((to) => history.pushState({}, '', to), path)
       await page.evaluate(() => window.dispatchEvent(new PopStateEvent('popstate')))
       await settle(page)
