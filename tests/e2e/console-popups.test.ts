@@ -97,12 +97,13 @@ describe('date pickers under a finger', () => {
   const EXAM_OPENS = '[data-test=exam-opens] input'
   const STATS_RANGE = '[data-test=stats] .el-range-editor input >> nth=0'
   const AUDIT_RANGE = '.el-range-editor input >> nth=0'
+  const CAMPAIGN_RANGE = '[data-test=campaign] .toolbar .el-range-editor input >> nth=0'
   // The time's input, which opens its hours and minutes: a date picker's second input, a range's start time.
   const EXAM_TIME = '.el-date-picker__editor-wrap >> nth=1 >> input'
   const RANGE_TIME = '.el-date-range-picker__time-picker-wrap >> nth=1 >> input'
   // The exam wizard's 开考时间 (a date and a time), 统计's 日期范围 (on a tablet two months, its
-  // shortcuts beside them at 820 px and above them at 768; on a phone one month) and 审计日志's
-  // (dates and times: two months on a tablet, one on a phone).
+  // shortcuts beside them at 820 px and above them at 768; on a phone one month), 审计日志's
+  // (dates and times: two months on a tablet, one on a phone) and 五学台账's (dates, as 统计's).
   const pickers = [
     { size: TABLET, name: '820-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: EXAM_TIME },
     { size: TABLET, name: '820-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 84, time: '' },
@@ -111,6 +112,8 @@ describe('date pickers under a finger', () => {
     { size: NARROW_PHONE, name: '360-exam-opens', path: '/console/exams/new', opener: EXAM_OPENS, days: 42, time: EXAM_TIME },
     { size: NARROW_PHONE, name: '360-stats-range', path: '/console/stats', opener: STATS_RANGE, days: 42, time: '' },
     { size: NARROW_PHONE, name: '360-audit-range', path: '/console/audit', opener: AUDIT_RANGE, days: 42, time: RANGE_TIME },
+    { size: TABLET, name: '820-campaign-range', path: '/console/campaign', opener: CAMPAIGN_RANGE, days: 84, time: '' },
+    { size: NARROW_PHONE, name: '360-campaign-range', path: '/console/campaign', opener: CAMPAIGN_RANGE, days: 42, time: '' },
   ]
   it("on a tablet and a 360 px phone the calendar's days, its arrows and the time's hours and minutes are 44 px, and the calendar fits the screen", async () => {
     const { server, browser } = env

@@ -140,34 +140,35 @@ function actionRows(page: Page) {
 }
 
 describe('an iPad Pro in landscape (1366 px, a finger)', () => {
-  it("the desk's layout with its sidebar, and every control of every page still 44 px for a finger", async () => {
-    const { server, browser, ids } = env
-    const { context, page } = await openTouchContext(browser, server.baseUrl, IPAD_PRO, DEMO_ADMIN.username, DEMO_ADMIN.password)
-    // Chromium takes a touch screen (playwright's hasTouch) for a coarse pointer: touch.css's
-    // (pointer: coarse) is what sizes the controls here, not the window's width.
-    expect(await page.evaluate(() => [matchMedia('(pointer: coarse)').matches, matchMedia('(max-width: 1279px)').matches])).toEqual([
-      true,
-      false,
-    ])
-    const wide: string[] = []
-    const small: string[] = []
-    for (const path of PAGES.admin(ids)) {
-      await page.goto(`${server.baseUrl}${path}`)
-      await settle(page)
-      const o = await overflow(page)
-      if (o) wide.push(`${path}: ${o}`)
-      for (const t of await smallTargets(page)) small.push(`${path}: ${t}`)
-      // 题库's 操作 is the touch width here too: its three buttons on one line.
-      if (path === '/console/questions')
-        for (const r of await actionRows(page)) if (r.lines !== 1) wide.push(`${path}: #${r.id}'s 操作 takes ${r.lines} lines`)
-    }
-    expect.soft(wide.join('\n'), 'pages that scroll sideways at 1366 px with bigger controls, or wrap 操作').toBe('')
-    expect.soft(small.join('\n'), 'controls smaller than 44 × 44 px on an iPad Pro').toBe('')
-    expect(await page.locator('aside.el-aside').isVisible(), 'the sidebar').toBe(true)
-    expect(await page.locator('[aria-label=打开菜单]').count(), 'no menu button').toBe(0)
-    await shot(page, 'console-ipad-pro-1366-admin-audit')
-    await context.close()
-  }, 300_000)
+  for (const [role, username, password] of WHO)
+    it(`${role === 'admin' ? 'an admin' : 'a secretary'}: the desk's layout with its sidebar, and every control of every page still 44 px for a finger`, async () => {
+      const { server, browser, ids } = env
+      const { context, page } = await openTouchContext(browser, server.baseUrl, IPAD_PRO, username, password)
+      // Chromium takes a touch screen (playwright's hasTouch) for a coarse pointer: touch.css's
+      // (pointer: coarse) is what sizes the controls here, not the window's width.
+      expect(await page.evaluate(() => [matchMedia('(pointer: coarse)').matches, matchMedia('(max-width: 1279px)').matches])).toEqual([
+        true,
+        false,
+      ])
+      const wide: string[] = []
+      const small: string[] = []
+      for (const path of PAGES[role](ids)) {
+        await page.goto(`${server.baseUrl}${path}`)
+        await settle(page)
+        const o = await overflow(page)
+        if (o) wide.push(`${path}: ${o}`)
+        for (const t of await smallTargets(page)) small.push(`${path}: ${t}`)
+        // 题库's 操作 is the touch width here too: its three buttons on one line.
+        if (path === '/console/questions')
+          for (const r of await actionRows(page)) if (r.lines !== 1) wide.push(`${path}: #${r.id}'s 操作 takes ${r.lines} lines`)
+      }
+      expect.soft(wide.join('\n'), 'pages that scroll sideways at 1366 px with bigger controls, or wrap 操作').toBe('')
+      expect.soft(small.join('\n'), 'controls smaller than 44 × 44 px on an iPad Pro').toBe('')
+      expect(await page.locator('aside.el-aside').isVisible(), 'the sidebar').toBe(true)
+      expect(await page.locator('[aria-label=打开菜单]').count(), 'no menu button').toBe(0)
+      await shot(page, `console-ipad-pro-1366-${role}`)
+      await context.close()
+    }, 300_000)
 })
 
 describe('the console at 1280 px and wider (a desk, a mouse)', () => {
