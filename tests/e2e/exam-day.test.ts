@@ -353,10 +353,29 @@ describe('exam day', () => {
     await page.keyboard.press('Space')
     await expect.poll(async () => (await Promise.all((await boxes.all()).map((b) => b.isChecked()))).filter(Boolean).length).toBe(2)
     await shot(page, 'exam-day-12-keyboard-desktop')
-    // Submit by keyboard: Enter on 交卷, Enter on the dialog's confirm.
-    await tabTo('[data-test=submit]')
+    // The answer card: Enter opens it with the focus in it, Tab reaches question 1, Enter goes there
+    // and the focus is back on 答题卡; opened again, Escape closes it, the focus again on 答题卡.
+    const focusIn = (selector: string) => page.evaluate((s) => !!document.activeElement?.closest(s), selector)
+    await tabTo('[data-test=open-card]')
     await page.keyboard.press('Enter')
-    await page.locator('.van-dialog__confirm').focus()
+    await expect.poll(() => focusIn('.answer-card-popup')).toBe(true)
+    await tabTo('[data-test=card-1]')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('.question .progress').innerText()).toContain('第 1 题')
+    await expect.poll(() => focusIn('[data-test=open-card]')).toBe(true)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focusIn('.answer-card-popup')).toBe(true)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('[data-test=answer-card]').isVisible()).toBe(false)
+    await expect.poll(() => focusIn('[data-test=open-card]')).toBe(true)
+    // Submit by keyboard from the card: Enter on its 交卷 opens the confirmation with the focus on it,
+    // and the card closing behind it does not take the focus back; Enter confirms.
+    await page.keyboard.press('Enter')
+    await tabTo('[data-test=card-submit]')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focusIn('.van-dialog')).toBe(true)
+    await expect.poll(() => page.locator('[data-test=answer-card]').isVisible()).toBe(false)
+    expect(await focusIn('.van-dialog'), 'the confirmation keeps the focus once the card has closed').toBe(true)
     await page.keyboard.press('Enter')
     await page.waitForURL(/\/attempts\/\d+/)
     await context.close()
