@@ -159,6 +159,53 @@ describe('pressed with the keyboard', () => {
     await context.close()
   })
 
+  it('a vant popup keeps Tab inside it: the privacy notice until it is answered, a confirmation until Escape cancels it', async () => {
+    // The notice comes up at her first sign-in, over an overlay a finger cannot pass; Tab used to go on
+    // through the page behind it (the tab bar, 首页's cards), where Enter opened other pages.
+    const context = await env.browser.newContext({ viewport: PHONE, locale: 'zh-CN', serviceWorkers: 'block' })
+    const page = await context.newPage()
+    const { username } = await env.server.app.db
+      .selectFrom('users')
+      .select('username')
+      .where('role', '=', 'member')
+      .where('privacy_noticed_at', 'is', null)
+      .orderBy('username')
+      .executeTakeFirstOrThrow()
+    await loginAs(page, env.server.baseUrl, username, DEMO_PASSWORD)
+    const notice = page.locator('[data-test=privacy-notice]')
+    await notice.waitFor()
+    const focusIn = (selector: string) => page.evaluate((s) => !!document.activeElement?.closest(s), selector)
+    const outside: string[] = []
+    for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key)
+      if (!(await focusIn('[data-test=privacy-notice]')))
+        outside.push(`${key}: ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`)
+    }
+    expect(outside, 'Tab and Shift+Tab leave the notice').toEqual([])
+    // It must be answered: Escape does not close it (a tap on its overlay does nothing either).
+    await page.keyboard.press('Escape')
+    await page.waitForTimeout(400)
+    expect(await notice.isVisible()).toBe(true)
+    expect(await tabTo(page, '[data-test=privacy-agree]', 6)).toBe(true)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => notice.isVisible()).toBe(false)
+
+    // 我的 → 退出登录 asks first: Tab goes round the confirmation's two buttons, Escape is 取消.
+    await page.goto(`${env.server.baseUrl}/me`)
+    await settle(page)
+    expect(await tabTo(page, '[data-test=logout]'), 'Tab reaches 退出登录').toBe(true)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focusIn('.van-dialog')).toBe(true)
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab')
+      expect(await focusIn('.van-dialog'), `Tab ${i + 1} stays in the confirmation`).toBe(true)
+    }
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('.van-dialog').isVisible()).toBe(false)
+    expect(new URL(page.url()).pathname, 'still signed in, on 我的').toBe('/me')
+    await context.close()
+  })
+
   it("a member's back arrow: Tab reaches it, Enter goes back", async () => {
     const { context, page } = await signedIn(PHONE, 'dy0001', DEMO_PASSWORD)
     // 学习 → 错题本, whose arrow goes back to 学习.
