@@ -133,6 +133,18 @@ describe('where the focus is, a ring shows it', () => {
     await context.close()
     expect(found).toEqual([])
   })
+
+  it('on every console page of an admin, the ring seen', async () => {
+    const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const found: string[] = []
+    for (const path of PAGES.admin(env.ids)) {
+      await page.goto(`${env.server.baseUrl}${path}`)
+      await settle(page)
+      for (const what of await focusNotSeen(page)) found.push(`${path}: ${what}`)
+    }
+    await context.close()
+    expect(found).toEqual([])
+  })
 })
 
 describe('pressed with the keyboard', () => {
