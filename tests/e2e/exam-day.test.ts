@@ -168,7 +168,9 @@ describe('exam day', () => {
     await page.locator('[data-test=open-card]').click()
     await expect.poll(() => page.locator('[data-test=card-3]').getAttribute('class')).toMatch(/flag/)
     await shot(page, 'exam-day-4-card-after-reload')
-    await page.locator('.van-popup__close-icon').click()
+    // Its close button has a name a screen reader says (vant's own × had none).
+    await page.getByRole('button', { name: '关闭', exact: true }).click()
+    await expect.poll(() => page.locator('[data-test=answer-card]').isVisible()).toBe(false)
 
     // 3: the back arrow asks, and says the clock keeps running.
     await page.locator('.van-nav-bar__left').click()

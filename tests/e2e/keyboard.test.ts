@@ -171,7 +171,7 @@ describe('pressed with the keyboard', () => {
     await context.close()
   })
 
-  it('a vant popup keeps Tab inside it: the privacy notice until it is answered, a confirmation until Escape cancels it', async () => {
+  it('a vant popup keeps Tab inside it: the privacy notice until it is answered, a confirmation until Escape cancels it and gives the focus back', async () => {
     // The notice comes up at her first sign-in, over an overlay a finger cannot pass; Tab used to go on
     // through the page behind it (the tab bar, 首页's cards), where Enter opened other pages.
     const context = await env.browser.newContext({ viewport: PHONE, locale: 'zh-CN', serviceWorkers: 'block' })
@@ -212,7 +212,12 @@ describe('pressed with the keyboard', () => {
       await page.keyboard.press('Tab')
       expect(await focusIn('.van-dialog'), `Tab ${i + 1} stays in the confirmation`).toBe(true)
     }
+    // Escape: the focus is back on 退出登录 at once, not left on a fading 取消 that the next Tab
+    // would go round from (and, once hidden, from the page's top).
     await page.keyboard.press('Escape')
+    expect(await focusIn('[data-test=logout]'), 'the focus is back on 退出登录 while the confirmation fades').toBe(true)
+    await page.keyboard.press('Tab')
+    expect(await focusIn('.van-dialog'), 'a Tab while it fades goes on through the page').toBe(false)
     await expect.poll(() => page.locator('.van-dialog').isVisible()).toBe(false)
     expect(new URL(page.url()).pathname, 'still signed in, on 我的').toBe('/me')
     await context.close()

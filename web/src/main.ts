@@ -7,6 +7,7 @@ import { fetchEarly } from './api/early'
 import { useAuthStore } from './stores/auth'
 import { ignoreDoubleClicksOnBackdrops } from './lib/backdrop-clicks'
 import { addMissingCompositeKeys } from './lib/composite-keys'
+import { keepFocusInVantModals } from './lib/modal-focus'
 import './styles.css'
 
 // After a redeploy a page still running the old build asks for chunks that no longer exist: reload
@@ -16,6 +17,8 @@ recoverFromStaleBuild(router)
 ignoreDoubleClicksOnBackdrops()
 // ←/→ between vant's tabs and Enter on element-plus's tree nodes, which the libraries leave out.
 addMissingCompositeKeys()
+// vant's popups over an overlay keep Tab inside, close on Escape and give the focus back when they close.
+keepFocusInVantModals()
 
 const app = createApp(App)
 app.use(createPinia())
