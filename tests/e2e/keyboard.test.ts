@@ -145,6 +145,45 @@ describe('where the focus is, a ring shows it', () => {
     await context.close()
     expect(found).toEqual([])
   })
+
+  // A popup keeps Tab inside it (web/src/lib/modal-focus.ts), so the page scans above never reach
+  // its controls: each is opened and Tabbed round here.
+  it('inside the popups over a page: 答题卡, a confirmation, and the console’s 通知 drawer', async () => {
+    const { username } = await env.server.app.db
+      .selectFrom('users')
+      .innerJoin('orgs', 'orgs.id', 'users.org_id')
+      .select('users.username')
+      .where('orgs.name', '=', '办公室党支部')
+      .where('users.role', '=', 'member')
+      .where('users.username', '!=', 'dy0001') // she has taken env.ids.exam
+      .orderBy('users.username')
+      .executeTakeFirstOrThrow()
+    const found: string[] = []
+    const phone = await signedIn(PHONE, username, DEMO_PASSWORD)
+    const page = phone.page
+    await page.goto(`${env.server.baseUrl}/exams/${env.ids.exam}`)
+    await page.locator('[data-test=exam-go]').click()
+    await page.locator('.van-dialog__confirm').click()
+    await page.waitForURL(/\/take$/)
+    await page.locator('[data-test=open-card]').click()
+    await page.locator('[data-test=answer-card]').waitFor()
+    for (const what of await focusNotSeen(page)) found.push(`答题卡: ${what}`)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('[data-test=answer-card]').isVisible()).toBe(false)
+    await page.locator('[data-test=nav-back]').click() // 离开 asks first
+    await page.locator('.van-dialog').waitFor()
+    for (const what of await focusNotSeen(page)) found.push(`离开's confirmation: ${what}`)
+    await phone.context.close()
+
+    const desk = await signedIn(DESKTOP, 'sj_bgs', DEMO_PASSWORD)
+    await desk.page.goto(`${env.server.baseUrl}/console/users`)
+    await settle(desk.page)
+    await desk.page.locator('[data-test=console-notifications]').click()
+    await desk.page.locator('.el-drawer', { hasText: '消息通知' }).waitFor()
+    for (const what of await focusNotSeen(desk.page)) found.push(`通知: ${what}`)
+    await desk.context.close()
+    expect(found).toEqual([])
+  })
 })
 
 describe('pressed with the keyboard', () => {
