@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import {
+  startFromIntro,
   DESKTOP,
   PHONE,
   launchBrowser,
@@ -68,13 +69,6 @@ async function phoneAs(username: string, viewport = PHONE): Promise<{ context: B
   return { context, page, errors }
 }
 
-async function startFromIntro(page: Page, examId: number) {
-  await page.goto(`${server.baseUrl}/exams/${examId}`)
-  await page.locator('[data-test=exam-go]').click()
-  await page.locator('.van-dialog__confirm').click()
-  await page.waitForURL(/\/take$/)
-  await expect.poll(() => page.locator('[data-test=countdown]').innerText()).toMatch(/\d\d:\d\d/)
-}
 const attemptRow = (examId: number, username: string) =>
   server.app.db
     .selectFrom('attempts')
@@ -88,7 +82,7 @@ describe('exam day', () => {
   it('1. reloads are not 切屏: three reloads count as reloads, a real page-hide counts once, and staff see both apart', async () => {
     const exam = await newExam()
     const { context, page } = await phoneAs('dy0002')
-    await startFromIntro(page, exam.id)
+    await startFromIntro(page, server.baseUrl, exam.id)
     for (let i = 0; i < 3; i++) {
       await page.reload()
       await expect.poll(() => page.locator('[data-test=open-card]').isVisible()).toBe(true)
@@ -153,7 +147,7 @@ describe('exam day', () => {
   it('3 and 4. leaving asks 继续作答 / 离开 and says the timer runs on; the intro shows the time left; a reload keeps the question and the marks', async () => {
     const exam = await newExam()
     const { context, page, errors } = await phoneAs('dy0005')
-    await startFromIntro(page, exam.id)
+    await startFromIntro(page, server.baseUrl, exam.id)
     await page.locator('[data-test=next]').click()
     await page.locator('[data-test=next]').click()
     await page.locator('[data-test=mark]').click()
@@ -241,7 +235,7 @@ describe('exam day', () => {
     // save takes the HTTP route, which the test cuts. (startFromIntro loads a new page: a new socket.)
     await page.routeWebSocket(/\/socket\.io\//, (ws) => ws.close())
     await page.route('**/socket.io/**', (route) => route.abort('internetdisconnected')) // no long-polling either
-    await startFromIntro(page, exam.id)
+    await startFromIntro(page, server.baseUrl, exam.id)
     await page.route('**/api/attempts/*/answers/*', (route) => route.abort('internetdisconnected'))
     await page.locator('[data-test=judge-true]').click()
     await expect.poll(() => page.locator('[data-test=save-state]').innerText(), { timeout: 10_000 }).toBe('离线，答案已保存在本机')
@@ -323,7 +317,7 @@ describe('exam day', () => {
     const page = await context.newPage()
     await loginAs(page, server.baseUrl, 'dy0009', DEMO_PASSWORD)
     await page.waitForURL(`${server.baseUrl}/`)
-    await startFromIntro(page, exam.id)
+    await startFromIntro(page, server.baseUrl, exam.id)
 
     // Judge: two labelled radios.
     expect(await page.getByRole('radio', { name: /正确/ }).count()).toBe(1)

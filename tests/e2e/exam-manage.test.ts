@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import {
+  startFromIntro,
   DESKTOP,
   PHONE,
   launchBrowser,
@@ -181,10 +182,7 @@ describe('exam management', () => {
 
     // The chosen option: a thick red frame and a tinted ground, the mark filled.
     const exam = await newExam('选中样式')
-    await page.goto(`${server.baseUrl}/exams/${exam.id}`)
-    await page.locator('[data-test=exam-go]').click()
-    await page.locator('.van-dialog__confirm').click()
-    await page.waitForURL(/\/take$/)
+    await startFromIntro(page, server.baseUrl, exam.id)
     await page.locator('[data-test=judge-true]').click()
     const chosen = await page.locator('[data-test=judge-true]').evaluate((el) => {
       const s = getComputedStyle(el)

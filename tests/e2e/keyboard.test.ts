@@ -8,7 +8,7 @@
 // console's menu, 用户's organisation tree, the exam wizard's steps, 五学台账's activities and a
 // notification in the console's bell.
 import { describe, expect, it } from 'vitest'
-import { DESKTOP, PHONE, answerPrivacyNotice, api, loginAs, tokenFor } from '../helpers/browser.js'
+import { DESKTOP, PHONE, answerPrivacyNotice, api, loginAs, startFromIntro, tokenFor } from '../helpers/browser.js'
 import { PAGES, WHO, settle, useConsoleServer } from '../helpers/console-pages.js'
 import { focusNotSeen, tabTo, unreachableClickables } from '../helpers/keyboard.js'
 import { FORM_DIALOGS, OPEN_DIALOG } from '../helpers/console-dialogs.js'
@@ -161,10 +161,7 @@ describe('where the focus is, a ring shows it', () => {
     const found: string[] = []
     const phone = await signedIn(PHONE, username, DEMO_PASSWORD)
     const page = phone.page
-    await page.goto(`${env.server.baseUrl}/exams/${env.ids.exam}`)
-    await page.locator('[data-test=exam-go]').click()
-    await page.locator('.van-dialog__confirm').click()
-    await page.waitForURL(/\/take$/)
+    await startFromIntro(page, env.server.baseUrl, env.ids.exam)
     await page.locator('[data-test=open-card]').click()
     await page.locator('[data-test=answer-card]').waitFor()
     for (const what of await focusNotSeen(page)) found.push(`答题卡: ${what}`)

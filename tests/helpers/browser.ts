@@ -90,6 +90,15 @@ export async function answerPrivacyNotice(page: Page) {
     })
 }
 
+/** From an exam's intro: 开始答题, its confirmation's 确认, and the exam page up with its clock running. */
+export async function startFromIntro(page: Page, baseUrl: string, examId: number) {
+  await page.goto(`${baseUrl}/exams/${examId}`)
+  await page.locator('[data-test=exam-go]').click()
+  await page.locator('.van-dialog__confirm').click()
+  await page.waitForURL(/\/take$/)
+  await page.locator('[data-test=countdown]', { hasText: /\d\d:\d\d/ }).waitFor()
+}
+
 /**
  * A phone's or a tablet's browser signed in: a touch context (isMobile, hasTouch, zh-CN, no service
  * worker) of the given size, with `username` signed in and the login page left behind.

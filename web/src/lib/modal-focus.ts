@@ -14,7 +14,7 @@
 const shown = (el: Element) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
 /** Vue's <Transition> marks a popup fading out with a `…-leave-active` class until it is hidden. */
 const leaving = (el: Element) => [...el.classList].some((name) => name.endsWith('-leave-active'))
-const open = (el: Element) => shown(el) && !leaving(el)
+const isOpen = (el: Element) => shown(el) && !leaving(el)
 const TAB_STOPS =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
 
@@ -23,9 +23,9 @@ const TAB_STOPS =
  * not one already fading out.
  */
 function openModal(doc: Document): { popup: HTMLElement; overlay: HTMLElement } | null {
-  const modals = [...doc.querySelectorAll<HTMLElement>('.van-popup')].filter(open).flatMap((popup) => {
+  const modals = [...doc.querySelectorAll<HTMLElement>('.van-popup')].filter(isOpen).flatMap((popup) => {
     const overlay = popup.previousElementSibling
-    return overlay instanceof HTMLElement && overlay.matches('.van-overlay') && open(overlay) ? [{ popup, overlay }] : []
+    return overlay instanceof HTMLElement && overlay.matches('.van-overlay') && isOpen(overlay) ? [{ popup, overlay }] : []
   })
   return modals.sort((a, b) => Number(getComputedStyle(a.popup).zIndex) - Number(getComputedStyle(b.popup).zIndex)).at(-1) ?? null
 }
