@@ -181,7 +181,9 @@ export async function importUsers(
       if (changesStanding && isOwnUnitSecretary(principal, role, org.path)) problems.push(OWN_UNIT_SECRETARY)
       if (!org.active) problems.push(`组织“${org.name}”已停用`)
     }
+    // An admin's or auditor's account is an admin's alone, even a row that would change nothing on it.
     if (prior?.role === 'admin' && principal.role !== 'admin') problems.push(`用户“${username}”是管理员，无权修改`)
+    else if (prior?.role === 'auditor' && principal.role !== 'admin') problems.push(`用户“${username}”是审计员，无权修改`)
     else if (prior?.id === principal.userId) {
       // Staff powers are never used on one's own account; her own name she may correct.
       if (changesStanding) problems.push('不能通过导入修改本人的角色或组织')

@@ -25,12 +25,15 @@ export function isOwnUnitSecretary(principal: Principal, role: Role, orgPath: st
 export const OWN_UNIT_SECRETARY = '本组织的书记由上级组织或管理员设置'
 
 /**
- * Why `principal` may not change the account `target` at all, or null: an admin's account (admins
- * only), or, for a secretary, a fellow secretary of her own unit (the rule above, seen from the
- * other side: her peers are not hers to reset, move or disable).
+ * Why `principal` may not change the account `target` at all, or null: an admin's or an auditor's
+ * account (admins only: whoever could reset an auditor's password or demote her could read or stop
+ * the audit trail that watches them), or, for a secretary, a fellow secretary of her own unit (the
+ * rule above, seen from the other side: her peers are not hers to reset, move or disable). This
+ * reads the account's current role; the role a change asks for is `assignProblem`'s to judge.
  */
 export function peerProblem(principal: Principal, target: { role: Role; org_path: string }): string | null {
   if (target.role === 'admin' && principal.role !== 'admin') return '只有管理员可以修改管理员'
+  if (target.role === 'auditor' && principal.role !== 'admin') return '只有管理员可以修改审计员'
   if (target.role === 'secretary' && principal.role === 'secretary' && target.org_path === principal.orgPath)
     return '本组织的书记由上级组织或管理员管理'
   return null

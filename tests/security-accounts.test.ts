@@ -1,0 +1,71 @@
+// Attacks by a secretary on accounts that are not hers to manage. On the reviewed code she could take
+// over an auditor placed in her branch (PATCH naming a new role passed the check, which read the
+// requested role, not the account's) and change one through the import. Each is now refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { csv } from './helpers/sheets.js'
+import { DEMO_ADMIN } from '../server/seed/demo.js'
+
+let t: TestContext
+let admin: string
+let secretary: string // sj_bgs, secretary of 办公室党支部
+let orgs: any[]
+const org = (name: string) => orgs.find((o) => o.name === name)
+const HEADER = ['用户名', '姓名', '组织', '角色', '初始密码']
+
+beforeAll(async () => {
+  t = await createTestContext()
+  admin = await t.login(DEMO_ADMIN.username)
+  secretary = await t.login('sj_bgs')
+  orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
+})
+afterAll(async () => {
+  await t?.close()
+})
+
+/** An auditor account the admin places in the secretary's own branch. */
+async function auditorInBranch(username: string) {
+  const created = await t
+    .http()
+    .post('/api/users')
+    .set(bearer(admin))
+    .send({ username, name: '审计员', password: 'Harbor-Lamp-2026', orgId: org('办公室党支部').id, role: 'auditor' })
+  expect(created.status).toBe(201)
+  return created.body as { id: number }
+}
+const accountOf = (id: number) =>
+  t.db.selectFrom('users').select(['role', 'name', 'active', 'org_id', 'password_hash']).where('id', '=', id).executeTakeFirstOrThrow()
+
+describe('only admins manage an auditor’s account', () => {
+  it('an auditor placed in her branch: role change, password reset, disabling and renaming are all refused', async () => {
+    const auditor = await auditorInBranch('shenji_bgs')
+    const before = await accountOf(auditor.id)
+    const attempts = [
+      // Naming a role as well used to let it through: the check read the new role, not the account's.
+      { role: 'member', password: 'Taken-Over-2026' },
+      { role: 'member' },
+      { password: 'Taken-Over-2026' },
+      { active: false },
+      { name: '改名' },
+      { orgId: org('办公室党支部').id },
+    ]
+    for (const body of attempts) {
+      const res = await t.http().patch(`/api/users/${auditor.id}`).set(bearer(secretary)).send(body)
+      expect(res.status, `${JSON.stringify(body)} → ${JSON.stringify(res.body)}`).toBe(403)
+      expect(res.body.error.message).toBe('只有管理员可以修改审计员')
+    }
+    expect(await accountOf(auditor.id)).toEqual(before)
+    // The admin still can.
+    expect((await t.http().patch(`/api/users/${auditor.id}`).set(bearer(admin)).send({ name: '审计员甲' })).status).toBe(200)
+  })
+
+  it('nor through the import: a row naming the auditor as 党员 is refused, naming the row', async () => {
+    const auditor = await auditorInBranch('shenji_bgs2')
+    const before = await accountOf(auditor.id)
+    const file = csv(HEADER, [['shenji_bgs2', '审计员', '办公室党支部', '党员', '']])
+    const res = await t.http().post('/api/users/import?skipInvalid=true').set(bearer(secretary)).attach('file', file, 'people.csv')
+    expect(res.body.errors, JSON.stringify(res.body)).toEqual([{ row: 2, message: '用户“shenji_bgs2”是审计员，无权修改' }])
+    expect(res.body.updated).toBe(0)
+    expect(await accountOf(auditor.id)).toEqual(before)
+  })
+})
