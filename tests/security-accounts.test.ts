@@ -1,6 +1,7 @@
 // Attacks by a secretary on accounts that are not hers to manage. On the reviewed code she could take
 // over an auditor placed in her branch (PATCH naming a new role passed the check, which read the
-// requested role, not the account's) and change one through the import. Each is now refused.
+// requested role, not the account's), change one through the import, and block a deletion request
+// by creating the account name the anonymisation would give (`deleted-<id>`). Each is now refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { csv } from './helpers/sheets.js'
@@ -67,5 +68,44 @@ describe('only admins manage an auditor’s account', () => {
     expect(res.body.errors, JSON.stringify(res.body)).toEqual([{ row: 2, message: '用户“shenji_bgs2”是审计员，无权修改' }])
     expect(res.body.updated).toBe(0)
     expect(await accountOf(auditor.id)).toEqual(before)
+  })
+})
+
+describe('a deletion request cannot be blocked by taking the anonymised username', () => {
+  it('names starting with "deleted-" are the system’s: refused on the form and in the import', async () => {
+    const her = await t.db.selectFrom('users').select(['id']).where('username', '=', 'dy0003').executeTakeFirstOrThrow()
+    for (const username of [`deleted-${her.id}`, `Deleted-${her.id}`]) {
+      const squat = await t
+        .http()
+        .post('/api/users')
+        .set(bearer(secretary))
+        .send({ username, name: '占位', password: 'Squat-Name-2026', orgId: org('办公室党支部').id, role: 'member' })
+      expect(squat.status).toBe(400)
+      expect(squat.body.error.details).toEqual([{ field: 'username', message: expect.stringContaining('deleted-') }])
+    }
+    const file = csv(HEADER, [[`deleted-${her.id}`, '占位', '办公室党支部', '党员', '']])
+    const imported = await t.http().post('/api/users/import?dryRun=true').set(bearer(secretary)).attach('file', file, 'people.csv')
+    expect(imported.body.errors).toEqual([{ row: 2, message: expect.stringContaining('deleted-') }])
+  })
+
+  it('a "deleted-<id>" account left from before the rule does not stop the admin approving that person’s deletion', async () => {
+    const her = await t.db.selectFrom('users').select(['id', 'org_id']).where('username', '=', 'dy0005').executeTakeFirstOrThrow()
+    // Made straight in the database, as data from before the rule would be.
+    await t.db
+      .insertInto('users')
+      .values({ username: `deleted-${her.id}`, name: '占位', password_hash: '!', role: 'member', org_id: her.org_id })
+      .execute()
+    const member = await t.login('dy0005')
+    const asked = await t.http().post('/api/me/deletion-request').set(bearer(member)).send({ reason: '调离' })
+    expect(asked.status).toBe(201)
+    const decided = await t.http().post(`/api/privacy/deletion-requests/${asked.body.id}/decide`).set(bearer(admin)).send({ approve: true })
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200)
+    const row = await t.db
+      .selectFrom('users')
+      .select(['anonymised_at', 'name', 'username'])
+      .where('id', '=', her.id)
+      .executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ name: '已注销用户', username: `deleted-${her.id}#${asked.body.id}` })
+    expect(row.anonymised_at).not.toBeNull()
   })
 })

@@ -5,7 +5,9 @@
 // are not). Invisible characters, direction controls and letters from two scripts (Cyrillic 'а'
 // inside a Latin name) are refused by name, so the secretary learns why. Names that read as an
 // administrator (admin, r00t, Adm1n, a.d.m.i.n, 管理员 …) are reserved; the existing `admin`
-// account is not touched by this, only new ones are checked.
+// account is not touched by this, only new ones are checked. Names starting with `deleted-` are the
+// system's: an approved deletion renames the account to `deleted-<id>`, and a name taken in advance
+// must not stand in the way of that.
 
 /** Trimmed and NFKC-normalised: 'ＡＤＭＩＮ ' becomes 'ADMIN'. Every lookup starts from this form. */
 export function normalizeUsername(raw: string): string {
@@ -97,6 +99,14 @@ export function isReservedUsername(username: string): boolean {
   return RESERVED_SKELETONS.has(skeleton(username)) || RESERVED_SKELETONS.has(skeleton(withoutNumber))
 }
 
+/** The prefix of the names anonymised accounts get; no one else may choose a name starting with it. */
+export const ANONYMISED_PREFIX = 'deleted-'
+
+/** Whether a name starts with the anonymised accounts' prefix, in any case ('Deleted-5' too). */
+export function isAnonymisedName(username: string): boolean {
+  return normalizeUsername(username).toLowerCase().startsWith(ANONYMISED_PREFIX)
+}
+
 /** The username rule for a new account; returns a zh-CN problem, or null when the name is fine. */
 export function usernameProblem(raw: string): string | null {
   const username = normalizeUsername(raw)
@@ -106,6 +116,7 @@ export function usernameProblem(raw: string): string | null {
   }
   if (scriptsOf(username).size > 1) return '用户名不能混用不同文字的字母（例如拉丁字母中夹杂西里尔字母）'
   if (isReservedUsername(username)) return `用户名“${username}”为系统保留名称，请换一个`
+  if (isAnonymisedName(username)) return `用户名不能以“${ANONYMISED_PREFIX}”开头（系统保留给已注销的账号），请换一个`
   if (!ALLOWED.test(username)) return '用户名只能包含英文字母、数字和 _ . @ -，长度 2–64 位'
   return null
 }

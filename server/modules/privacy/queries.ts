@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../db/types.js'
+import { ANONYMISED_PREFIX } from '../../lib/usernames.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -68,13 +69,24 @@ export async function decide(db: Db, id: number, status: 'approved' | 'rejected'
   await db.updateTable('deletion_requests').set({ status, decided_by: by, decided_at: at, note }).where('id', '=', id).execute()
 }
 
+/**
+ * The username an anonymised account gets: `deleted-<id>`. No one can choose a name with that prefix
+ * (lib/usernames), but accounts made before that rule may hold one; then the name gets a `#` and the
+ * request's id, a character no username may contain, so the approval never fails on it.
+ */
+async function anonymisedUsername(db: Db, userId: number, requestId: number): Promise<string> {
+  const plain = `${ANONYMISED_PREFIX}${userId}`
+  const holder = await db.selectFrom('users').select('id').where('username', '=', plain).where('id', '<>', userId).executeTakeFirst()
+  return holder ? `${plain}#${requestId}` : plain
+}
+
 /** Replaces everything that names the person; keeps the row (and its id) for ledgers and results. */
-export async function anonymiseUser(db: Db, userId: number, unusableSecret: string, at: Date) {
+export async function anonymiseUser(db: Db, userId: number, requestId: number, unusableSecret: string, at: Date) {
   await db
     .updateTable('users')
     .set({
       name: '已注销用户',
-      username: `deleted-${userId}`,
+      username: await anonymisedUsername(db, userId, requestId),
       password_hash: `!anonymised:${unusableSecret}`,
       active: false,
       show_on_leaderboards: false,

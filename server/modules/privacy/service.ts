@@ -86,7 +86,7 @@ export async function decideDeletion(
   const now = deps.clock.now()
   await withTransaction(deps, async (tx) => {
     await q.decide(tx, id, approve ? 'approved' : 'rejected', principal.userId, now, note ?? null)
-    if (approve) await q.anonymiseUser(tx, request.user_id, randomBytes(24).toString('base64url'), now)
+    if (approve) await q.anonymiseUser(tx, request.user_id, id, randomBytes(24).toString('base64url'), now)
     await audit(
       tx,
       principal.userId,
