@@ -39,6 +39,31 @@ describe('NUL bytes are a 400 naming the field, never a 500', () => {
   })
 })
 
+describe('blank text is refused, naming the field (spaces alone trim to nothing)', () => {
+  it('a blank reply does not mark a complaint answered; blank feedback and org names are refused', async () => {
+    const member = await t.login('dy0004')
+    const secretary = await t.login('sj_bgs')
+    const item = await t.http().post('/api/feedback').set(bearer(member)).send({ category: '投诉', content: '考试系统卡顿' })
+    expect(item.status).toBe(201)
+    const reply = await t.http().post(`/api/feedback/${item.body.id}/reply`).set(bearer(secretary)).send({ text: '   ' })
+    const stored = await t.db.selectFrom('feedback').select(['status', 'reply']).where('id', '=', item.body.id).executeTakeFirstOrThrow()
+    expect({ status: reply.status, stored }).toEqual({ status: 400, stored: { status: 'submitted', reply: null } })
+    expect(reply.body.error.details).toEqual([{ field: 'text', message: 'text 不能为空（只有空格也算空）' }])
+
+    const feedback = await t.http().post('/api/feedback').set(bearer(member)).send({ category: '建议', content: ' \n\t\u3000' })
+    expect(feedback.status).toBe(400)
+    expect(feedback.body.error.details).toEqual([{ field: 'content', message: expect.stringContaining('不能为空') }])
+    const orgs = (await t.http().get('/api/orgs').set(bearer(admin))).body
+    const parentId = orgs.find((o: any) => o.name === '办公室党支部').id
+    const org = await t.http().post('/api/orgs').set(bearer(admin)).send({ name: '   ', kind: 'branch', parentId })
+    expect(org.status).toBe(400)
+    expect(org.body.error.details).toEqual([{ field: 'name', message: expect.stringContaining('不能为空') }])
+    // Empty text is said once, not once per rule it breaks.
+    const empty = await t.http().post('/api/orgs').set(bearer(admin)).send({ name: '', kind: 'branch', parentId })
+    expect(empty.body.error.details).toEqual([{ field: 'name', message: 'name 不能为空' }])
+  })
+})
+
 describe('multipart', () => {
   it('a truncated upload is a 400, and the server stays up', async () => {
     const port = Number(new URL(t.baseUrl).port)

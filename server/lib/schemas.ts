@@ -39,8 +39,16 @@ export function withErrors<T extends Record<number, TSchema>>(ok: T): Omit<Error
 }
 type ErrorResponses = Record<400 | 401 | 403 | 404 | 409 | 422, typeof ErrorBody>
 
-/** "Trimmed non-empty text" of bounded length. */
-export const Text = (maxLength: number, opts: Record<string, unknown> = {}) => Type.String({ minLength: 1, maxLength, ...opts })
+/**
+ * The pattern of text that is not blank: at least one character other than white space (the same
+ * characters String.prototype.trim removes), so what a service stores after trimming is never ''.
+ * The error handler words a failure of it as the field being empty.
+ */
+export const NON_BLANK = '\\S'
+
+/** "Trimmed non-empty text" of bounded length: refused when blank, as spaces alone trim to nothing. */
+export const Text = (maxLength: number, opts: Record<string, unknown> = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: NON_BLANK, ...opts })
 
 const BINARY = Type.String({ format: 'binary' })
 

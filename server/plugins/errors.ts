@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { AppError } from '../lib/errors.js'
+import { NON_BLANK } from '../lib/schemas.js'
 
 interface AjvIssue {
   instancePath?: string
@@ -47,7 +48,7 @@ function describeIssue(issue: AjvIssue): { field: string; message: string } {
       case 'format':
         return `格式不正确（应为 ${p.format}）`
       case 'pattern':
-        return '格式不正确'
+        return p.pattern === NON_BLANK ? '不能为空（只有空格也算空）' : '格式不正确'
       case 'additionalProperties':
         return '是不允许的字段'
       case 'anyOf':
@@ -58,6 +59,12 @@ function describeIssue(issue: AjvIssue): { field: string; message: string } {
     }
   })()
   return { field: field || '(整体)', message: `${field || '内容'} ${reason}` }
+}
+
+/** Text left empty fails both minLength and NON_BLANK (every error is collected): it is said once. */
+function withoutRepeats(issues: AjvIssue[]): AjvIssue[] {
+  const empty = new Set(issues.filter((i) => i.keyword === 'minLength').map((i) => i.instancePath))
+  return issues.filter((i) => !(i.keyword === 'pattern' && i.params.pattern === NON_BLANK && empty.has(i.instancePath)))
 }
 
 /** Postgres error codes caused by the request's own values rather than by us. */
@@ -101,7 +108,7 @@ export default fp(async function errorsPlugin(app: FastifyInstance) {
       })
     }
     if (error.validation) {
-      const issues = (error.validation as AjvIssue[]).map(describeIssue)
+      const issues = withoutRepeats(error.validation as AjvIssue[]).map(describeIssue)
       const part = PART_NAMES[error.validationContext ?? ''] ?? ''
       return reply.status(400).send({
         error: { code: 'VALIDATION', message: `${part}${part && '：'}${issues.map((i) => i.message).join('；')}`, details: issues },
