@@ -4,6 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
+import { closeFeedback, replyFeedback } from '../server/modules/feedback/service.js'
+import type { AppError } from '../server/lib/errors.js'
+import { principalOf } from './helpers/principals.js'
 
 let t: TestContext
 let admin: string
@@ -101,6 +104,29 @@ describe('feedback', () => {
       .orderBy('id')
       .execute()
     expect(log.map((l) => l.action)).toEqual(['feedback.reply', 'feedback.close'])
+  })
+
+  it('a reply racing the submitter’s close never re-opens the item', async () => {
+    const item = (await submit(member, { category: '建议', content: '希望增加夜间模式' })).body
+    // Straight to the services, so the reply reads the item before the close writes (over HTTP the
+    // reply's sign-in check queues behind the close's transaction on PGlite's one connection).
+    const [byMember, bySecretary] = await Promise.all([principalOf(t.db, 'dy0001'), principalOf(t.db, 'sj_bgs')])
+    const [closed, replied] = await Promise.allSettled([
+      closeFeedback(t.app.deps, byMember, item.id),
+      replyFeedback(t.app.deps, bySecretary, item.id, '已记录，会考虑。'),
+    ])
+    expect(closed.status).toBe('fulfilled')
+    const row = await t.db.selectFrom('feedback').select('status').where('id', '=', item.id).executeTakeFirstOrThrow()
+    expect(row.status).toBe('closed')
+    // Closed first, the reply is refused and writes nothing.
+    expect(replied.status === 'rejected' && (replied.reason as AppError).statusCode).toBe(409)
+    const log = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_type', '=', 'feedback')
+      .where('target_id', '=', String(item.id))
+      .execute()
+    expect(log).toEqual([{ action: 'feedback.close' }])
   })
 
   it('flags items waiting past the answer time, and summarises the month for admins', async () => {

@@ -8,6 +8,9 @@ import { connect, record, until, type ClientSocket } from './helpers/sockets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { award } from '../server/modules/points/award.js'
 import { boardName, maskName } from '../server/modules/privacy/index.js'
+import { decideDeletion } from '../server/modules/privacy/service.js'
+import type { AppError } from '../server/lib/errors.js'
+import { principalOf } from './helpers/principals.js'
 
 let t: TestContext
 let admin: string
@@ -243,6 +246,32 @@ describe('deletion by request', () => {
       { action: 'privacy.deletion_requested', reason: null },
       { action: 'privacy.deletion_approved', reason: '已核实' },
     ])
+  })
+
+  it('two admins deciding one request at once: one decides, the other is a 409, and it is audited once', async () => {
+    const her = await person('dy0044')
+    const asked = (
+      await t
+        .http()
+        .post('/api/me/deletion-request')
+        .set(bearer(await t.login('dy0044')))
+        .send({})
+    ).body
+    // Straight to the service, so both read the request before either writes (over HTTP the second
+    // request's sign-in check queues behind the first one's transaction on PGlite's one connection).
+    const byAdmin = await principalOf(t.db, DEMO_ADMIN.username)
+    const decide = (approve: boolean) => decideDeletion(t.app.deps, byAdmin, asked.id, approve, undefined, () => {})
+    const answers = await Promise.allSettled([decide(true), decide(false)])
+    expect(answers.map((a) => (a.status === 'fulfilled' ? 200 : (a.reason as AppError).statusCode))).toEqual([200, 409])
+    const decisions = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_id', '=', String(her.id))
+      .where('action', 'in', ['privacy.deletion_approved', 'privacy.deletion_rejected'])
+      .execute()
+    expect(decisions).toEqual([{ action: 'privacy.deletion_approved' }])
+    const request = await t.db.selectFrom('deletion_requests').select('status').where('id', '=', asked.id).executeTakeFirstOrThrow()
+    expect(request.status).toBe('approved')
   })
 
   it('a rejection changes nothing but the request', async () => {

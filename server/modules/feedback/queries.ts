@@ -65,12 +65,31 @@ export async function listFeedback(
   return { items, total: total.n }
 }
 
+/**
+ * Answers an item that is not closed, checked by the update itself, so a close committed meanwhile
+ * is not undone by a reply. Returns whether the item was answered.
+ */
 export async function setReply(db: Db, id: number, text: string, by: number, at: Date) {
-  await db.updateTable('feedback').set({ reply: text, replied_by: by, replied_at: at, status: 'answered' }).where('id', '=', id).execute()
+  const row = await db
+    .updateTable('feedback')
+    .set({ reply: text, replied_by: by, replied_at: at, status: 'answered' })
+    .where('id', '=', id)
+    .where('status', '<>', 'closed')
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
 }
 
-export async function setClosed(db: Db, id: number, at: Date) {
-  await db.updateTable('feedback').set({ status: 'closed', closed_at: at }).where('id', '=', id).execute()
+/** Closes an item whose status is one of `from`, checked by the update itself. Returns whether it closed it. */
+export async function setClosed(db: Db, id: number, from: FeedbackStatus[], at: Date) {
+  const row = await db
+    .updateTable('feedback')
+    .set({ status: 'closed', closed_at: at })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 /** One month's figures for admins: counts by status and category, overdue items and the mean time to an answer. */

@@ -2,6 +2,7 @@
 // staff whose subtree holds the submitter's org answer; items move submitted → answered → closed.
 // Anonymous means staff never see who wrote it — only the unit, so the right people can answer.
 import type { Deps } from '../../lib/deps.js'
+import type { FeedbackStatus } from '../../db/types.js'
 import { audit } from '../../lib/audit.js'
 import { conflict, notFound } from '../../lib/errors.js'
 import { assertNotSelf, orgInScope, roleAtLeast, scopePrefix, type Principal } from '../../lib/scope.js'
@@ -87,10 +88,10 @@ export async function replyFeedback(deps: Deps, principal: Principal, id: number
   if (!isStaff(principal) || !orgInScope(principal, row.org_path)) throw notFound('投诉建议')
   // Nobody answers their own complaint with staff powers.
   if (row.user_id !== null) assertNotSelf(principal, row.user_id)
-  if (row.status === 'closed') throw conflict('该事项已办结，不能再答复')
   await withTransaction(deps, async (tx, emit) => {
     const at = deps.clock.now()
-    await q.setReply(tx, id, text.trim(), principal.userId, at)
+    // A closed item stays closed: the update checks it, so a close made meanwhile still counts.
+    if (!(await q.setReply(tx, id, text.trim(), principal.userId, at))) throw conflict('该事项已办结，不能再答复')
     await audit(tx, principal.userId, 'feedback.reply', 'feedback', id)
     // The submitter hears of the answer (anonymous or not: she wrote it, the system knows her).
     if (row.user_id !== null) {
@@ -116,10 +117,12 @@ export async function replyFeedback(deps: Deps, principal: Principal, id: number
 export async function closeFeedback(deps: Deps, principal: Principal, id: number) {
   const row = await visible(deps, principal, id)
   if (row.status === 'closed') return getFeedback(deps, principal, id)
-  if (row.user_id !== principal.userId && row.status !== 'answered') throw conflict('请先答复，再办结')
+  const own = row.user_id === principal.userId
+  if (!own && row.status !== 'answered') throw conflict('请先答复，再办结')
+  // The update checks the status again: closed once, audited once, however many ask at the same time.
+  const from: FeedbackStatus[] = own ? ['submitted', 'answered'] : ['answered']
   await withTransaction(deps, async (tx) => {
-    await q.setClosed(tx, id, deps.clock.now())
-    await audit(tx, principal.userId, 'feedback.close', 'feedback', id)
+    if (await q.setClosed(tx, id, from, deps.clock.now())) await audit(tx, principal.userId, 'feedback.close', 'feedback', id)
   })
   return getFeedback(deps, principal, id)
 }

@@ -65,8 +65,19 @@ export function deletionRequests(db: Db) {
     .execute()
 }
 
-export async function decide(db: Db, id: number, status: 'approved' | 'rejected', by: number, at: Date, note: string | null) {
-  await db.updateTable('deletion_requests').set({ status, decided_by: by, decided_at: at, note }).where('id', '=', id).execute()
+/**
+ * Decides a request that is still pending, in the same statement that checks it: of two admins
+ * deciding at once, the second finds it decided. Returns whether this call decided it.
+ */
+export async function decidePending(db: Db, id: number, status: 'approved' | 'rejected', by: number, at: Date, note: string | null) {
+  const row = await db
+    .updateTable('deletion_requests')
+    .set({ status, decided_by: by, decided_at: at, note })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 /**

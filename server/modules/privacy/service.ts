@@ -82,10 +82,12 @@ export async function decideDeletion(
   const request = await q.findDeletionRequest(deps.db, id)
   if (!request) throw notFound('注销申请')
   assertNotSelf(principal, request.user_id)
-  if (request.status !== 'pending') throw conflict('该申请已处理')
   const now = deps.clock.now()
   await withTransaction(deps, async (tx) => {
-    await q.decide(tx, id, approve ? 'approved' : 'rejected', principal.userId, now, note ?? null)
+    // 'pending' is checked by the update itself: a request another admin decided meanwhile is a 409,
+    // and nothing of this call (anonymisation, audit row) is written.
+    if (!(await q.decidePending(tx, id, approve ? 'approved' : 'rejected', principal.userId, now, note ?? null)))
+      throw conflict('该注销申请已处理，请刷新后查看')
     if (approve) await q.anonymiseUser(tx, request.user_id, id, randomBytes(24).toString('base64url'), now)
     await audit(
       tx,
