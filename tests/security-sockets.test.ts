@@ -1,11 +1,13 @@
 // Attacks over socket.io: a flood of exam:watch from one socket stalled everyone for 11–30 s, and
 // sockets outlived their sessions (logout, password change, disabling, role change) for up to the
 // token's 30 minutes. Every client event now spends from a per-socket bucket, watches are capped,
-// acks carry only our own messages, and an ended session ends its sockets within seconds.
+// acks carry only our own messages, and an ended session ends its sockets within seconds. An admin
+// the policy holds back until she sets up TOTP could still open a socket and watch every exam's
+// live monitor: a socket is now held back exactly as HTTP holds her back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
-import { connect, until, watchExam, type ClientSocket } from './helpers/sockets.js'
+import { connect, record, until, watchExam, type ClientSocket } from './helpers/sockets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { SOCKET_LIMITS, TokenBucket } from '../server/realtime/flood-guard.js'
 import { SESSION_RECHECK_MS } from '../server/plugins/realtime.js'
@@ -158,5 +160,55 @@ describe('sockets end with their session', () => {
     expect(await ended).toBe('session:ended')
     await until(() => !s.connected, 1000)
     expect(Date.now() - at).toBeLessThan(SESSION_RECHECK_MS * 3)
+  })
+})
+
+describe('the second factor the policy requires of admins holds on sockets too', () => {
+  let t2: TestContext
+  let exam: any
+  const policy = (token: string, totpRequiredForAdmins: boolean) =>
+    t2.http().patch('/api/policy').set(bearer(token)).send({ totpRequiredForAdmins })
+  beforeAll(async () => {
+    // A context of its own: once the policy is on, this file's demo admin (no TOTP) could not switch it off.
+    t2 = await createTestContext({ listen: true })
+    const adm = await t2.login(DEMO_ADMIN.username)
+    const orgs2 = (await t2.http().get('/api/orgs').set(bearer(adm))).body
+    exam = await createOpenExam(t2, adm, {
+      title: '双因素绕过',
+      audienceOrgIds: [orgs2.find((o: any) => o.name === '省工业和信息化厅').id],
+      passScore: 0,
+    })
+  })
+  afterAll(async () => {
+    await t2?.close()
+  })
+
+  it('a socket already open is ended once the policy comes to require TOTP of its admin', async () => {
+    const adm = (await t2.tokens(DEMO_ADMIN.username)).accessToken
+    const s = await connect(t2.baseUrl, adm)
+    sockets.push(s)
+    expect(await watchExam(s, exam.id)).toMatchObject({ ok: true })
+    const ended = endOf(s)
+    expect((await policy(adm, true)).status).toBe(200)
+    const stillOpen = new Promise((resolve) => setTimeout(() => resolve('still open'), SESSION_RECHECK_MS * 2))
+    expect(await Promise.race([ended, stillOpen])).toBe('session:ended')
+    await until(() => !s.connected, 1000)
+  })
+
+  it('an admin without TOTP, refused on HTTP (TOTP_SETUP_REQUIRED), cannot open a socket and watch an exam’s live monitor', async () => {
+    // The policy is on (the test before switched it on; with it on, no admin of this context can switch it off).
+    // A fresh sign-in with the password alone (what a stolen password gives).
+    const stolen = (await t2.tokens(DEMO_ADMIN.username)).accessToken
+    expect((await t2.http().get('/api/users').set(bearer(stolen))).body.error?.code).toBe('TOTP_SETUP_REQUIRED')
+
+    const refused = await connect(t2.baseUrl, stolen).then(
+      (socket) => {
+        sockets.push(socket)
+        const log = record(socket, 'exam:progress')
+        return watchExam(socket, exam.id).then((ack) => ({ connected: true, ack, monitorPushes: log.length }))
+      },
+      (err: Error) => err.message,
+    )
+    expect(refused).toBe('TOTP_SETUP_REQUIRED')
   })
 })

@@ -12,6 +12,8 @@ export interface Principal {
   orgId: number
   orgPath: string
   mustChangePassword: boolean
+  /** An admin the policy requires to use TOTP, on a session without it: she may only set it up. */
+  mustSetUpTotp: boolean
 }
 
 // An auditor ranks below a member: she reaches only routes that admit auditors by name.

@@ -6,7 +6,7 @@
 import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
 import DataLoader from 'dataloader'
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import type { Role } from '../db/types.js'
 import { AppError, forbidden, unauthorized } from '../lib/errors.js'
 import { roleAtLeast, type Principal } from '../lib/scope.js'
@@ -116,7 +116,6 @@ interface CachedSession {
   at: number
   clockAt: number
   principal: Principal | null
-  totpEnabled: boolean
 }
 
 export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; sessionRules?: () => Promise<SessionRules> }>(
@@ -196,7 +195,6 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; se
         at: nowMs,
         clockAt: clockMs,
         principal: valid ? toPrincipal(row, rules, opts.clock.now()) : null,
-        totpEnabled: !!row?.totp_enabled,
       }
       if (forgetsBefore !== forgets) return entry
       if (cache.size > 50_000) cache.clear()
@@ -257,10 +255,11 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; se
       return session as CachedSession & { principal: Principal }
     }
 
-    // Sockets (live boards, monitors) are not for auditors: they read the audit log and nothing else.
+    // A socket is held back exactly as a route that admits no held-back session would be.
     app.decorate('principalFromToken', async (token: string) => {
       const { principal } = await resolveToken(token)
-      if (principal.role === 'auditor') throw forbidden('审计员账号只能查看审计日志')
+      const held = heldBack(principal)
+      if (held) throw held
       return principal
     })
 
@@ -277,21 +276,9 @@ export default fp<{ secret: string; accessTokenMinutes: number; clock: Clock; se
       // Recorded, not waited for: the idle limit counts minutes, and this write (once a minute per
       // session, through the shared pool) was half the time of the slowest 1 % of saves on exam day.
       touch(session.principal.sessionId).catch((err) => request.log.warn({ err }, 'session touch failed'))
-      if (request.principal.mustChangePassword && !config?.allowPendingPasswordChange) {
-        throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码')
-      }
-      if (request.principal.role === 'auditor') {
-        if (!config?.allowAuditor) throw forbidden('审计员账号只能查看审计日志')
-        return
-      }
-      if (
-        request.principal.role === 'admin' &&
-        !session.totpEnabled &&
-        !config?.allowPendingTotp &&
-        (await sessionRules()).totpRequiredForAdmins
-      ) {
-        throw new AppError(403, 'TOTP_SETUP_REQUIRED', '管理员须先启用双因素认证（动态口令）')
-      }
+      const held = heldBack(request.principal, config)
+      if (held) throw held
+      if (request.principal.role === 'auditor') return // a route that admits auditors names them
       if (!roleAtLeast(request.principal.role, MIN_ROLE[access])) throw forbidden()
     })
   },
@@ -312,7 +299,28 @@ export async function registerPublic<A extends FastifyInstance<any, any, any, an
   })
 }
 
-/** An expired password (when the policy sets an age) must be changed like an imported one. */
+/**
+ * Why a signed-in session may not use a route or a socket yet: a password to change (imported or
+ * expired), an auditor (she reads the audit log and nothing else), an admin the policy requires to
+ * use TOTP whose session has none. A route admits each case only by naming it in its config (the
+ * pages that resolve it); a socket names none, so it is refused in every case — its live boards,
+ * monitors and contests are never such a page. null: nothing holds the session back.
+ */
+export function heldBack(principal: Principal, admits: FastifyContextConfig = {}): AppError | null {
+  if (principal.mustChangePassword && !admits.allowPendingPasswordChange) {
+    return new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '首次登录请先修改密码')
+  }
+  if (principal.role === 'auditor') return admits.allowAuditor ? null : forbidden('审计员账号只能查看审计日志')
+  if (principal.mustSetUpTotp && !admits.allowPendingTotp) {
+    return new AppError(403, 'TOTP_SETUP_REQUIRED', '管理员须先启用双因素认证（动态口令）')
+  }
+  return null
+}
+
+/**
+ * The session as the rules see it now. An expired password (when the policy sets an age) must be
+ * changed like an imported one. An admin without TOTP, when the policy requires it, may only set it up.
+ */
 function toPrincipal(row: SessionPrincipalRow, rules: SessionRules, now: Date): Principal {
   const changed = row.password_changed_at ? new Date(row.password_changed_at).getTime() : null
   const expired = rules.passwordMaxDays > 0 && changed !== null && now.getTime() - changed > rules.passwordMaxDays * 86_400_000
@@ -325,5 +333,6 @@ function toPrincipal(row: SessionPrincipalRow, rules: SessionRules, now: Date): 
     orgId: row.org_id,
     orgPath: row.org_path,
     mustChangePassword: row.must_change_password || expired,
+    mustSetUpTotp: row.role === 'admin' && !row.totp_enabled && rules.totpRequiredForAdmins,
   }
 }

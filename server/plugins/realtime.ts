@@ -10,6 +10,7 @@ import { createClient } from 'redis'
 import type { FastifyInstance } from 'fastify'
 import type { Principal } from '../lib/scope.js'
 import { AppError } from '../lib/errors.js'
+import { heldBack } from './auth.js'
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../realtime/events-map.js'
 import { guardSocket } from '../realtime/flood-guard.js'
 import type { GamesServerEvents } from '../realtime/games-home.js'
@@ -17,6 +18,9 @@ import type { GamesServerEvents } from '../realtime/games-home.js'
 interface SocketData {
   principal: Principal
 }
+
+/** Handshake refusals named by their code: the session is valid but must first be put right over HTTP. */
+const HELD_BACK_CODES = new Set(['PASSWORD_CHANGE_REQUIRED', 'TOTP_SETUP_REQUIRED'])
 
 /** How often each node re-reads the sessions behind its sockets (ended elsewhere → disconnect). */
 export const SESSION_RECHECK_MS = 5_000
@@ -71,7 +75,6 @@ export default fp<{ redisUrl?: string; redisKey?: string; clusterWorker?: boolea
     if (typeof token !== 'string' || !token) return next(new Error('UNAUTHORIZED'))
     try {
       socket.data.principal = await app.principalFromToken(token)
-      if (socket.data.principal.mustChangePassword) return next(new Error('PASSWORD_CHANGE_REQUIRED'))
       const exp = (app.jwt.decode<{ exp?: number }>(token)?.exp ?? 0) * 1000
       const ttl = exp - Date.now()
       // A long-lived socket must not outlive its token: tell the client, then hang up.
@@ -88,12 +91,14 @@ export default fp<{ redisUrl?: string; redisKey?: string; clusterWorker?: boolea
       ;(socket.conn as unknown as { request?: unknown }).request = undefined
       next()
     } catch (err) {
-      // A refused token is UNAUTHORIZED (the client refreshes it); anything else — the database
-      // busy or briefly away — is UNAVAILABLE, which the client retries after a pause. Calling a
-      // pool timeout UNAUTHORIZED had sent every such client to refresh its session in a wave.
+      // A refused token is UNAUTHORIZED (the client refreshes it); a session held back (a password
+      // to change, TOTP to set up) says so by its code, which no refresh fixes; anything else — the
+      // database busy or briefly away — is UNAVAILABLE, which the client retries after a pause.
+      // Calling a pool timeout UNAUTHORIZED had sent every such client to refresh its session in a wave.
       const refused = err instanceof AppError && (err.statusCode === 401 || err.statusCode === 403)
       if (!refused) app.log.warn({ err }, 'socket handshake failed')
-      next(new Error(refused ? 'UNAUTHORIZED' : 'UNAVAILABLE'))
+      if (!refused) return next(new Error('UNAVAILABLE'))
+      next(new Error(HELD_BACK_CODES.has(err.code) ? err.code : 'UNAUTHORIZED'))
     }
   })
 
@@ -117,7 +122,10 @@ export default fp<{ redisUrl?: string; redisKey?: string; clusterWorker?: boolea
     void recheckSockets([...io.of('/').sockets.values()]).catch((err) => app.log.warn({ err }, 'socket session recheck failed'))
   }, SESSION_RECHECK_MS)
   recheck.unref()
-  /** Ends each socket whose session is no longer valid, and refreshes those whose role or unit changed. */
+  /**
+   * Ends each socket whose session is no longer valid or is now held back (a password expired, TOTP
+   * newly required: the handshake's own rule), and refreshes those whose role or unit changed.
+   */
   async function recheckSockets(candidates: RealtimeSocket[]) {
     const sockets = candidates.filter((s) => s.data.principal)
     if (!sockets.length) return
@@ -125,7 +133,7 @@ export default fp<{ redisUrl?: string; redisKey?: string; clusterWorker?: boolea
     for (const socket of sockets) {
       const was = socket.data.principal
       const now = current.get(was.sessionId)
-      if (!now) endSocket(socket, false)
+      if (!now || heldBack(now)) endSocket(socket, false)
       else if (now.role !== was.role || now.orgPath !== was.orgPath) endSocket(socket, true)
     }
   }

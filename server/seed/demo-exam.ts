@@ -103,6 +103,7 @@ export async function seedDemoExam(db: Kysely<Database>, now = new Date()): Prom
     orgId: p.org_id,
     orgPath: p.path,
     mustChangePassword: false,
+    mustSetUpTotp: false,
   })
 
   // Opened three hours before the first start; the colleagues sat it in its first two hours.

@@ -4,6 +4,9 @@ import { Policy, PolicyPatch, PublicPolicy } from './schemas.js'
 import { readPolicy, updatePolicy } from './service.js'
 import { APP_VERSION } from './version.js'
 
+/** The session rules that decide what a signed-in session may reach (see the auth plugin's toPrincipal). */
+const PRINCIPAL_RULES = ['passwordMaxDays', 'totpRequiredForAdmins'] as const
+
 export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/policy',
@@ -20,7 +23,13 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'admin' },
       schema: { tags: ['policy'], summary: '修改合规设置（每项修改留痕）', body: PolicyPatch, response: withErrors({ 200: Policy }) },
     },
-    async (req) => updatePolicy(app.deps, req.principal, req.body),
+    async (req) => {
+      const policy = await updatePolicy(app.deps, req.principal, req.body)
+      // Every cached session holds what these rules made of it (password expired, TOTP to set up):
+      // a change of them reaches every session at once, and sockets are checked against it again.
+      if (PRINCIPAL_RULES.some((key) => req.body[key] !== undefined)) app.forgetSessions(() => true)
+      return policy
+    },
   )
 
   // The about page (主办单位, 备案号, version, privacy policy) and the switches every page obeys.
