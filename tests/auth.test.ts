@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../server/seed/demo.js'
+import { ManualClock } from '../server/lib/clock.js'
 
 let t: TestContext
 beforeAll(async () => {
@@ -209,5 +210,32 @@ describe('password change', () => {
       ).status,
     ).toBe(204)
     expect((await t.http().get('/api/orgs').set(bearer(s.accessToken))).status).toBe(200)
+  })
+})
+
+describe('password expiry applies to every account', () => {
+  const clock = new ManualClock(new Date('2026-12-03T02:00:00Z'))
+  let t4: TestContext
+  beforeAll(async () => {
+    t4 = await createTestContext({ clock })
+    const admin = await t4.login(DEMO_ADMIN.username)
+    expect((await t4.http().patch('/api/policy').set(bearer(admin)).send({ passwordMaxDays: 90 })).status).toBe(200)
+    clock.advance(400 * 86_400_000)
+  })
+  afterAll(async () => {
+    await t4?.close()
+  })
+  const mustChange = async (username: string, password?: string) => {
+    const fresh = (await t4.tokens(username, password)).accessToken
+    return (await t4.http().get('/api/me').set(bearer(fresh))).body.mustChangePassword
+  }
+
+  it('with passwordMaxDays set, the seeded/first-start admin must change an old password too (the seeds never recorded its date)', async () => {
+    expect(await mustChange(DEMO_ADMIN.username)).toBe(true)
+  })
+
+  it('an account whose password date was never recorded ages from its creation', async () => {
+    await t4.db.updateTable('users').set({ password_changed_at: null }).where('username', '=', 'dy0002').execute()
+    expect(await mustChange('dy0002', DEMO_PASSWORD)).toBe(true)
   })
 })

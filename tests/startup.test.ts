@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { adminStatement } from './helpers/pg-client.js'
+import { openDatabase } from '../server/db/connect.js'
 import { startMain, stop, waitFor, type Started } from './helpers/process.js'
 import { TEST_DATABASE_URL } from './helpers/template-db.js'
 
@@ -62,13 +63,26 @@ describe('embedded database', () => {
     await stop(again)
   }, 120_000)
 
-  it('with ADMIN_PASSWORD creates only the admin', async () => {
-    const p = await startMain({ DATA_DIR: tempDir(), DATABASE_URL: undefined, ADMIN_PASSWORD: 'Str0ng-Admin-Pass' })
+  it('with ADMIN_PASSWORD creates only the admin, recording when her password was set', async () => {
+    const dataDir = tempDir()
+    const p = await startMain({ DATA_DIR: dataDir, DATABASE_URL: undefined, ADMIN_PASSWORD: 'Str0ng-Admin-Pass' })
     running.push(p)
     await waitFor(p, /已启动/)
     expect(await login(p.port, 'admin', 'Str0ng-Admin-Pass')).toBe(200)
     expect(await login(p.port, 'dy0001', 'Demo@2026')).toBe(401)
     await stop(p)
+    // The password's age counts from the first start, so a policy's passwordMaxDays applies to her.
+    const handle = await openDatabase({ kind: 'pglite', dataDir })
+    try {
+      const row = await handle.db
+        .selectFrom('users')
+        .select('password_changed_at')
+        .where('username', '=', 'admin')
+        .executeTakeFirstOrThrow()
+      expect(row.password_changed_at).not.toBeNull()
+    } finally {
+      await handle.close()
+    }
   }, 120_000)
 })
 

@@ -319,11 +319,13 @@ export function heldBack(principal: Principal, admits: FastifyContextConfig = {}
 
 /**
  * The session as the rules see it now. An expired password (when the policy sets an age) must be
- * changed like an imported one. An admin without TOTP, when the policy requires it, may only set it up.
+ * changed like an imported one; a password never changed is as old as its account (first-start and
+ * demo accounts, or any row written without the date). An admin without TOTP, when the policy
+ * requires it, may only set it up.
  */
 function toPrincipal(row: SessionPrincipalRow, rules: SessionRules, now: Date): Principal {
-  const changed = row.password_changed_at ? new Date(row.password_changed_at).getTime() : null
-  const expired = rules.passwordMaxDays > 0 && changed !== null && now.getTime() - changed > rules.passwordMaxDays * 86_400_000
+  const changed = new Date(row.password_changed_at ?? row.user_created_at).getTime()
+  const expired = rules.passwordMaxDays > 0 && now.getTime() - changed > rules.passwordMaxDays * 86_400_000
   return {
     userId: row.user_id,
     sessionId: row.session_id,

@@ -25,6 +25,7 @@ function sessionPrincipalQuery(db: Db) {
       'users.must_change_password',
       'orgs.path as org_path',
       'users.password_changed_at',
+      'users.created_at as user_created_at',
       sql<boolean>`users.totp_enabled_at is not null`.as('totp_enabled'),
     ])
 }

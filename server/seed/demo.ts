@@ -117,10 +117,19 @@ export async function seedDemo(db: Kysely<Database>): Promise<DemoAccount[]> {
     // One hash per distinct password: demo people share theirs, and 150 Argon2 runs would slow every start.
     const hashes = new Map<string, string>()
     for (const pw of new Set(people.map((p) => p.password))) hashes.set(pw, await hashPassword(pw))
+    // Passwords age from the seeding: a policy's passwordMaxDays applies to demo accounts too.
+    const seededAt = new Date()
     await tx
       .insertInto('users')
       .values(
-        people.map((p) => ({ username: p.username, name: p.name, role: p.role, org_id: p.orgId, password_hash: hashes.get(p.password)! })),
+        people.map((p) => ({
+          username: p.username,
+          name: p.name,
+          role: p.role,
+          org_id: p.orgId,
+          password_hash: hashes.get(p.password)!,
+          password_changed_at: seededAt,
+        })),
       )
       .execute()
     await seedDemoConsent(tx, '省中小企业服务中心党支部', new Date())

@@ -25,7 +25,15 @@ export async function ensureFirstStart(
       const root = await insertOrg(tx, { name: '本单位', kind: 'department', parentId: null, parentPath: null })
       await tx
         .insertInto('users')
-        .values({ username: 'admin', name: '系统管理员', role: 'admin', org_id: root.id, password_hash: passwordHash })
+        // The password's age counts from now: a policy's passwordMaxDays applies to this admin too.
+        .values({
+          username: 'admin',
+          name: '系统管理员',
+          role: 'admin',
+          org_id: root.id,
+          password_hash: passwordHash,
+          password_changed_at: new Date(),
+        })
         .execute()
     })
     return { kind: 'admin' }
