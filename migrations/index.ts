@@ -28,6 +28,7 @@ import * as contestSkipped from './2026-12-06-02-contest-skipped.js'
 import * as contestPosition from './2026-12-06-03-contest-position.js'
 import * as contestCancelled from './2026-12-06-04-contest-cancelled.js'
 import * as contestVoided from './2026-12-06-05-contest-voided.js'
+import * as totpLastStep from './2026-12-07-20-totp-last-step.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -57,4 +58,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-03-contest-position': contestPosition,
   '2026-12-06-04-contest-cancelled': contestCancelled,
   '2026-12-06-05-contest-voided': contestVoided,
+  '2026-12-07-20-totp-last-step': totpLastStep,
 }

@@ -257,6 +257,9 @@ describe('TOTP second factor', () => {
     expect(wrong.status).toBe(401)
     expect(wrong.body.error.code).toBe('TOTP_INVALID')
     expect((await audits('auth.login_failed')).some((r) => (r.details as any)?.totp === true)).toBe(true)
+    // The code that turned the factor on is spent (a code is accepted once): the next one signs in.
+    expect((await login({ totpCode: await code(setup.body.secret) })).body.error.code).toBe('TOTP_INVALID')
+    clock.advance(30_000)
     const ok = await login({ totpCode: await code(setup.body.secret) })
     expect(ok.status).toBe(200)
     expect(ok.body.user.role).toBe('admin')
@@ -286,6 +289,7 @@ describe('TOTP second factor', () => {
     ).toBe(200)
     // The admin with a second factor switches the requirement off again.
     const withTotp = await t.db.selectFrom('users').select('totp_secret').where('username', '=', 'admin_totp').executeTakeFirstOrThrow()
+    clock.advance(30_000) // a code of the next step: the last one was spent by the login before
     const second = await t
       .http()
       .post('/api/auth/login')

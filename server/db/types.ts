@@ -36,6 +36,8 @@ export interface UserTable {
   privacy_noticed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   totp_secret: string | null
   totp_enabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** The latest TOTP time step a code was accepted for: a code is never accepted twice. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>
   password_changed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }

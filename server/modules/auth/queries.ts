@@ -158,6 +158,20 @@ export async function setTotp(db: Db, userId: number, secret: string | null, ena
   await db.updateTable('users').set({ totp_secret: secret, totp_enabled_at: enabledAt }).where('id', '=', userId).execute()
 }
 
+/**
+ * Records `step` as the last TOTP step accepted for the person, only if it is later than the one
+ * recorded: true when this call claimed it (one statement, so of two racing uses one wins).
+ */
+export async function claimTotpStep(db: Db, userId: number, step: number) {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
 export function findSession(db: Db, id: string) {
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst()
 }

@@ -3,13 +3,13 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Deps } from '../../lib/deps.js'
 import type { Principal } from '../../lib/scope.js'
 import { audit, auditRow } from '../../lib/audit.js'
-import { withTransaction } from '../../lib/transaction.js'
+import { withTransaction, type Tx } from '../../lib/transaction.js'
 import { AppError, unauthorized, validationError } from '../../lib/errors.js'
 import { decoyHash, hashPassword, hashPool, passwordProblem, verifyPassword, type HashPlace } from '../../lib/passwords.js'
 import { normalizeUsername, usernameKey } from '../../lib/usernames.js'
 import type { SessionRules } from '../../plugins/auth.js'
 import * as q from './queries.js'
-import { newTotpSecret, totpUri, verifyTotp } from './totp.js'
+import { newTotpSecret, totpStep, totpUri } from './totp.js'
 import type { AddressBlocks } from './address-blocks.js'
 import { toUserDto } from '../users/index.js'
 
@@ -171,7 +171,7 @@ async function admittedLogin(
   // attempt stays charged, so guessing codes is throttled like guessing passwords).
   if (user.totp_secret && user.totp_enabled_at) {
     if (!client.totpCode) throw new AppError(401, 'TOTP_REQUIRED', '请输入动态口令（身份验证器中的 6 位数字）')
-    if (!(await verifyTotp(user.totp_secret, client.totpCode, now))) {
+    if (!(await acceptTotp(db, user.id, user.totp_secret, client.totpCode, now))) {
       await recordFailure(ctx.deps, address, now, { username: key, ip: client.ip, userId: user.id, totp: true })
       throw new AppError(401, 'TOTP_INVALID', '动态口令不正确或已过期')
     }
@@ -282,16 +282,38 @@ export async function changePassword(ctx: AuthContext, userId: number, sessionId
   if (problem) throw validationError(problem, [{ field: 'newPassword', message: problem }])
   const passwordHash = await hashPassword(next)
   const now = clock.now()
-  await withTransaction(ctx.deps, async (tx) => {
+  await changeCredentials(ctx, userId, sessionId, async (tx) => {
     await tx
       .updateTable('users')
       .set({ password_hash: passwordHash, must_change_password: false, password_changed_at: now, updated_at: now })
       .where('id', '=', userId)
       .execute()
-    await q.revokeUserSessions(tx, userId, now, sessionId)
     await audit(tx, userId, 'auth.password', 'user', userId)
   })
+}
+
+/**
+ * A change of how a person proves who she is (a new password, a second factor turned on) ends every
+ * other session of hers — refresh tokens, cached sessions and their sockets — and keeps the one that
+ * made it. What a session may do is read per person (users.totp_enabled_at), so a session opened
+ * with the old proof (a stolen password) would otherwise carry on as if it had given the new one.
+ */
+async function changeCredentials(ctx: AuthContext, userId: number, keepSessionId: string, change: (tx: Tx) => Promise<void>) {
+  await withTransaction(ctx.deps, async (tx) => {
+    await change(tx)
+    await q.revokeUserSessions(tx, userId, ctx.deps.clock.now(), keepSessionId)
+  })
   ctx.forgetSessions((p) => p.userId === userId)
+}
+
+/**
+ * A TOTP code is accepted once (RFC 6238 §5.2): its time step must be later than the last one this
+ * person's codes were accepted for, and is recorded in the same conditional update that checks it,
+ * so two logins racing with one code cannot both pass.
+ */
+async function acceptTotp(db: Deps['db'], userId: number, secret: string, code: string, now: Date) {
+  const step = await totpStep(secret, code, now)
+  return step !== null && (await q.claimTotpStep(db, userId, step))
 }
 
 /** A blank username (spaces only) is no account: answered and costed like any wrong login. */
@@ -334,20 +356,19 @@ export async function enableTotp(ctx: AuthContext, principal: Principal, code: s
   if (current.totp_enabled_at) return
   if (!current.totp_secret) throw new AppError(409, 'CONFLICT', '请先获取密钥')
   const now = ctx.deps.clock.now()
-  if (!(await verifyTotp(current.totp_secret, code, now)))
+  if (!(await acceptTotp(ctx.deps.db, principal.userId, current.totp_secret, code, now)))
     throw validationError('动态口令不正确', [{ field: 'code', message: '动态口令不正确或已过期' }])
-  await withTransaction(ctx.deps, async (tx) => {
+  await changeCredentials(ctx, principal.userId, principal.sessionId, async (tx) => {
     await q.setTotp(tx, principal.userId, current.totp_secret, now)
     await audit(tx, principal.userId, 'auth.totp_enabled', 'user', principal.userId)
   })
-  ctx.forgetSessions((p) => p.userId === principal.userId)
 }
 
 /** Turns it off with a current code (an admin then must set it up again if the policy requires it). */
 export async function disableTotp(ctx: AuthContext, principal: Principal, code: string) {
   const current = await q.findTotp(ctx.deps.db, principal.userId)
   if (!current.totp_enabled_at || !current.totp_secret) return
-  if (!(await verifyTotp(current.totp_secret, code, ctx.deps.clock.now())))
+  if (!(await acceptTotp(ctx.deps.db, principal.userId, current.totp_secret, code, ctx.deps.clock.now())))
     throw validationError('动态口令不正确', [{ field: 'code', message: '动态口令不正确或已过期' }])
   await withTransaction(ctx.deps, async (tx) => {
     await q.setTotp(tx, principal.userId, null, null)

@@ -10,12 +10,16 @@ export function totpUri(secret: string, account: string): string {
   return generateURI({ secret, label: account, issuer: '学测' })
 }
 
-/** A code is accepted for its 30-second step and the one either side (phones drift). */
-export async function verifyTotp(secret: string, code: string, now: Date): Promise<boolean> {
-  if (!/^\d{6}$/.test(code)) return false
+/**
+ * The 30-second time step a code was made for, or null when it matches none: a code is accepted for
+ * its step and the one either side (phones drift). The caller refuses a step already used (replay).
+ */
+export async function totpStep(secret: string, code: string, now: Date): Promise<number | null> {
+  if (!/^\d{6}$/.test(code)) return null
   try {
-    return (await verify({ secret, token: code, epoch: Math.floor(now.getTime() / 1000), epochTolerance: 30 })).valid
+    const result = await verify({ secret, token: code, epoch: Math.floor(now.getTime() / 1000), epochTolerance: 30 })
+    return result.valid && 'timeStep' in result ? result.timeStep : null
   } catch {
-    return false
+    return null
   }
 }
