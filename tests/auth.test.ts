@@ -75,6 +75,29 @@ describe('login', () => {
   })
 })
 
+describe('a disabled account', () => {
+  // Refused like a wrong password whatever the password: "账号已停用" for the right one alone told a
+  // guesser her guess was right, and forgot the failures counted against her address.
+  it('answers the right password as it answers a wrong one and an unknown account, and keeps counting failures', async () => {
+    const u = await newUser('disabled-guess')
+    const admin = await t.login(DEMO_ADMIN.username)
+    expect((await t.http().patch(`/api/users/${u.id}`).set(bearer(admin)).send({ active: false })).status).toBe(200)
+    const attempt = (username: string, password: string) => t.http().post('/api/auth/login').send({ username, password })
+    const wrong = await attempt('disabled-guess', 'Wrong-Guess-2026')
+    const right = await attempt('disabled-guess', 'Harbor-Lamp-2026')
+    const unknown = await attempt('nobody-here-at-all', 'Harbor-Lamp-2026')
+    for (const res of [wrong, right, unknown])
+      expect({ status: res.status, body: res.body }).toEqual({ status: wrong.status, body: wrong.body })
+    expect(wrong.status).toBe(401)
+    const counted = await t.db
+      .selectFrom('login_failures')
+      .select('failures')
+      .where('username_key', '=', 'disabled-guess')
+      .executeTakeFirst()
+    expect(counted?.failures).toBe(2)
+  })
+})
+
 describe('tokens', () => {
   it('requires a token and rejects garbage', async () => {
     expect((await t.http().get('/api/me')).status).toBe(401)

@@ -163,8 +163,10 @@ async function admittedLogin(
   const user = await q.findUserForLogin(db, normalizeUsername(username))
   // Unknown users cost a real check too: no user enumeration by timing.
   const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyHash()), password, place)
-  if (!user || !passwordOk) {
-    await recordFailure(ctx.deps, address, now, { username: key, ip: client.ip, userId: user?.id })
+  // A disabled account is refused like a wrong password whatever the password: the answer neither
+  // confirms its password nor tells it from an unknown account, and its failures keep counting.
+  if (!user || !passwordOk || !user.active) {
+    await recordFailure(ctx.deps, address, now, { username: key, ip: client.ip, userId: user?.id, disabled: user && !user.active })
     throw unauthorized(WRONG_CREDENTIALS)
   }
   // The second factor, when the person has one: without a code the client is asked for it (the
@@ -177,7 +179,6 @@ async function admittedLogin(
     }
   }
   await q.clearLoginFailures(db, key, address)
-  if (!user.active) throw unauthorized('账号已停用，请联系管理员')
 
   const sessionId = randomBytes(12).toString('base64url')
   const refresh = newRefreshToken(sessionId)
@@ -328,13 +329,14 @@ async function recordFailure(
   deps: Deps,
   address: string,
   now: Date,
-  what: { username: string; ip?: string; userId?: number; totp?: boolean },
+  what: { username: string; ip?: string; userId?: number; totp?: boolean; disabled?: boolean },
 ) {
   await q.recordAddressFailure(deps.db, address, now)
   await audit(deps.db, null, 'auth.login_failed', 'user', what.userId ?? null, {
     username: what.username.slice(0, 64),
     ip: what.ip ?? address,
     ...(what.totp && { totp: true }),
+    ...(what.disabled && { disabled: true }),
   })
   if (Math.random() < 1 / PRUNE_EVERY) {
     q.pruneLoginFailures(deps.db, now).catch((err) => deps.log.warn({ err }, 'login throttle rows not pruned'))
