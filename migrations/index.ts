@@ -29,6 +29,7 @@ import * as contestPosition from './2026-12-06-03-contest-position.js'
 import * as contestCancelled from './2026-12-06-04-contest-cancelled.js'
 import * as contestVoided from './2026-12-06-05-contest-voided.js'
 import * as totpLastStep from './2026-12-07-20-totp-last-step.js'
+import * as reviewShown from './2026-12-07-30-review-shown.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-04-contest-cancelled': contestCancelled,
   '2026-12-06-05-contest-voided': contestVoided,
   '2026-12-07-20-totp-last-step': totpLastStep,
+  '2026-12-07-30-review-shown': reviewShown,
 }

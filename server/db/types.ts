@@ -189,6 +189,8 @@ export interface AttemptTable {
   /** Page reloads of the exam page: shown apart from blur_count, never counted as 切屏. */
   reload_count: Generated<number>
   device_id: string | null
+  /** When the review with the key was first shown to the owner: no reopen or extra attempt after it. */
+  review_shown_at: Timestamp | null
 }
 
 export interface AttemptAnswerTable {

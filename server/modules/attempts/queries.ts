@@ -89,6 +89,24 @@ export async function personExamState(db: Db, examId: number, userId: number) {
   return rows[0]
 }
 
+/**
+ * Whether any attempt of this person in this exam has shown her its key (`review_shown_at`),
+ * locking those attempts till the transaction ends: a review being shown at the same moment
+ * (markReviewShown locks its attempt too) either lands first and is seen here, or waits and then
+ * finds the change (an extra attempt, a reopened attempt) that takes its review back.
+ */
+export async function lockKeyShown(tx: Transaction<Database>, examId: number, userId: number): Promise<boolean> {
+  const rows = await tx
+    .selectFrom('attempts')
+    .select(['id', 'review_shown_at'])
+    .where('exam_id', '=', examId)
+    .where('user_id', '=', userId)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+  return rows.some((r) => r.review_shown_at !== null)
+}
+
 /** Every attempt column but the paper; the type check below fails when a column is added and not listed. */
 const COLUMNS_BUT_PAPER = [
   'id',
@@ -110,6 +128,7 @@ const COLUMNS_BUT_PAPER = [
   'device_switches',
   'reload_count',
   'device_id',
+  'review_shown_at',
 ] as const satisfies readonly Exclude<keyof AttemptTable, 'paper'>[]
 const listsEveryColumn: Exclude<keyof AttemptTable, 'paper' | (typeof COLUMNS_BUT_PAPER)[number]> extends never ? true : never = true
 void listsEveryColumn

@@ -1,6 +1,6 @@
 // Taking an exam: start or resume, autosave, submit, review. The server's clock decides.
 import type { Deps } from '../../lib/deps.js'
-import { withTransaction } from '../../lib/transaction.js'
+import { withTransaction, type Tx } from '../../lib/transaction.js'
 import { AppError, conflict, forbidden, notFound, validationError } from '../../lib/errors.js'
 import { assertNotSelf, type Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
@@ -238,14 +238,45 @@ async function submitUnderLock(deps: Deps, principal: Principal, attemptId: numb
 /**
  * Keys and 解析 of a submitted attempt are shown once the exam has closed, or — when results are
  * released immediately — once this person has no attempt left: a retake must not follow a review.
+ * The other half of that rule is in reopenAttempt and grantAllowance: once a review has shown her
+ * the key (`review_shown_at`), she gets no attempt back.
  */
-export async function reviewReleased(deps: Deps, exam: ExamRow, attempt: AttemptRow, now: Date): Promise<boolean> {
+export async function reviewReleased(
+  db: Deps['db'] | Tx,
+  exam: ExamRow,
+  attempt: Pick<AttemptRow, 'status' | 'user_id'>,
+  now: Date,
+): Promise<boolean> {
   if (attempt.status !== 'submitted') return false
   if (now >= new Date(exam.closes_at)) return true
   if (exam.release_results !== 'immediately') return false
-  const state = await q.personExamState(deps.db, exam.id, attempt.user_id)
+  const state = await q.personExamState(db, exam.id, attempt.user_id)
   return !state.open_id && state.used >= exam.max_attempts + state.extra_attempts
 }
+
+/**
+ * Records the first time this attempt's key is shown to its owner and says whether it may be shown.
+ * The release is checked again under the attempt's lock, which a reopen and an extra attempt take
+ * too (q.lockKeyShown): one of them granted meanwhile has already taken the review back, and one
+ * coming after finds this mark and is refused.
+ */
+async function markReviewShown(deps: Deps, exam: ExamRow, attemptId: number, now: Date): Promise<boolean> {
+  return withTransaction(deps, async (tx) => {
+    const locked = await tx
+      .selectFrom('attempts')
+      .select(['status', 'user_id', 'review_shown_at'])
+      .where('id', '=', attemptId)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
+    if (!(await reviewReleased(tx, exam, locked, now))) return false
+    if (!locked.review_shown_at) await tx.updateTable('attempts').set({ review_shown_at: now }).where('id', '=', attemptId).execute()
+    return true
+  })
+}
+
+/** Refused once any review of this exam has shown the person its key: she would answer the paper from it. */
+const keyAlreadyShown = (refused: string) =>
+  new AppError(409, 'KEY_SHOWN', `该人员已查看过本场考试的答案和解析，不能再${refused}。如需补考，请另行安排一场考试`)
 
 /** An attempt as its owner sees it; questions with keys only once review is released. */
 export async function attemptView(deps: Deps, principal: Principal, attemptId: number) {
@@ -253,7 +284,9 @@ export async function attemptView(deps: Deps, principal: Principal, attemptId: n
   if (!attempt || attempt.user_id !== principal.userId) throw notFound('答卷')
   const exam = (await findExam(deps.db, attempt.exam_id))!
   const now = deps.clock.now()
-  const released = await reviewReleased(deps, exam, attempt, now)
+  const released =
+    (await reviewReleased(deps.db, exam, attempt, now)) &&
+    (!!attempt.review_shown_at || (await markReviewShown(deps, exam, attempt.id, now)))
   const base = {
     attemptId: attempt.id,
     examId: attempt.exam_id,
@@ -327,6 +360,7 @@ export async function grantAllowance(
   if (!person || (principal.role !== 'admin' && !person.path.startsWith(principal.orgPath))) throw notFound('人员')
   assertNotSelf(principal, person.id)
   return withTransaction(deps, async (tx) => {
+    if (a.extraAttempts && (await q.lockKeyShown(tx, examId, a.userId))) throw keyAlreadyShown('增加作答次数')
     const current = await q.findAllowance(tx, examId, a.userId)
     const next = {
       extra_minutes: (current?.extra_minutes ?? 0) + (a.extraMinutes ?? 0),
@@ -385,6 +419,7 @@ export async function reopenAttempt(deps: Deps, exams: ExamCatalog, principal: P
   if (now >= new Date(exam.closes_at)) throw conflict('考试已结束，不能重新开放')
   const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
   await withTransaction(deps, async (tx, emit) => {
+    if (await q.lockKeyShown(tx, attempt.exam_id, attempt.user_id)) throw keyAlreadyShown('重新开放答卷')
     await tx
       .updateTable('attempts')
       .set({ status: 'in_progress', submitted_at: null, submitted_by: null, score: null, passed: null, deadline })
