@@ -30,6 +30,7 @@ import * as contestCancelled from './2026-12-06-04-contest-cancelled.js'
 import * as contestVoided from './2026-12-06-05-contest-voided.js'
 import * as totpLastStep from './2026-12-07-20-totp-last-step.js'
 import * as reviewShown from './2026-12-07-30-review-shown.js'
+import * as practiceAnswered from './2026-12-07-31-practice-answered.js'
 
 export const migrations: Record<string, Migration> = {
   '2026-11-30-01-foundation': foundation,
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-05-contest-voided': contestVoided,
   '2026-12-07-20-totp-last-step': totpLastStep,
   '2026-12-07-30-review-shown': reviewShown,
+  '2026-12-07-31-practice-answered': practiceAnswered,
 }

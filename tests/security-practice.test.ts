@@ -221,3 +221,82 @@ describe('practice grades only what it served to that person', () => {
     expect(redo.body.correct).toBe(true)
   })
 })
+
+/** A daily set as served to `token`, with each question's key in that person's letters. */
+async function dailySetWithKeys(token: string) {
+  const me = (await t.http().get('/api/me').set(bearer(token))).body
+  const set = (await t.http().get('/api/study/quiz/daily').set(bearer(token))).body
+  const served = await t.db
+    .selectFrom('practice_items')
+    .select(['question_id', 'question'])
+    .where('user_id', '=', me.id)
+    .where('set_key', 'like', 'daily:%')
+    .execute()
+  const keys = new Map(served.map((s) => [s.question_id, s.question as any]))
+  return { userId: me.id as number, questions: set.questions as { id: number }[], keys }
+}
+/** An answer of the right shape that the key marks wrong. */
+const wrongOf = (k: { type: string; answer: any; options: { key: string }[] | null }) =>
+  k.type === 'judge'
+    ? !k.answer
+    : k.type === 'single'
+      ? k.options!.find((o) => o.key !== k.answer)!.key
+      : k.type === 'multiple'
+        ? [k.options!.find((o) => !(k.answer as string[]).includes(o.key))!.key]
+        : (k.answer as string[][]).map(() => '错')
+
+describe('the first answer to a practice question is final', () => {
+  it('answering the same daily question again, with the key just shown, earns no point', async () => {
+    const member = await t.login('dy0030')
+    const { questions, keys } = await dailySetWithKeys(member)
+    expect(questions.length).toBe(5)
+    let points = 0
+    for (const q of questions) {
+      const first = await answers(member, { mode: 'daily', questionId: q.id, answer: wrongOf(keys.get(q.id)) })
+      expect(first.status).toBe(200)
+      expect(first.body.correct).toBe(false)
+      points += first.body.points
+      // The feedback carried the key; answer again with it.
+      const again = await answers(member, { mode: 'daily', questionId: q.id, answer: first.body.correctAnswer })
+      if (again.status === 200) points += again.body.points
+      expect(again.status).toBe(409)
+      expect(again.body.error.code).toBe('ALREADY_ANSWERED')
+      // It says what the first answer was, so a second tab can show the same feedback.
+      expect(again.body.error.details).toMatchObject({ correct: false, correctAnswer: first.body.correctAnswer })
+    }
+    // Five wrong answers: 0 points (before the fix: 5, every one bought back with its key).
+    expect(points).toBe(0)
+    const set = (await t.http().get('/api/study/quiz/daily').set(bearer(member))).body
+    expect(Object.values(set.answered)).toEqual(Array(5).fill({ correct: false }))
+  })
+
+  it('two answers to one question at once: only one is graded', async () => {
+    const member = await t.login('dy0031')
+    const { userId, questions, keys } = await dailySetWithKeys(member)
+    const q = questions[0]
+    const key = keys.get(q.id)
+    // A wrong and a right answer racing (two tabs, a replayed request): both were graded before.
+    const both = await Promise.all([
+      answers(member, { mode: 'daily', questionId: q.id, answer: wrongOf(key) }),
+      answers(member, { mode: 'daily', questionId: q.id, answer: key.answer }),
+    ])
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409])
+    const graded = both.find((r) => r.status === 200)!
+    const recorded = await t.db
+      .selectFrom('practice_answers')
+      .select('correct')
+      .where('user_id', '=', userId)
+      .where('question_id', '=', q.id)
+      .where('mode', '=', 'daily')
+      .execute()
+    expect(recorded).toEqual([{ correct: graded.body.correct }])
+    // A point only for the graded answer, and only if it was right.
+    const earned = await t.db
+      .selectFrom('point_ledger')
+      .select('points')
+      .where('user_id', '=', userId)
+      .where('rule_code', '=', 'daily_quiz')
+      .execute()
+    expect(earned.length).toBe(graded.body.correct ? 1 : 0)
+  })
+})

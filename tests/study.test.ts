@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
+import { randomUUID } from 'node:crypto'
 import { ManualClock } from '../server/lib/clock.js'
+import { serve } from '../server/modules/study/practice-items.js'
 import type { AnswerKey } from '../server/modules/questions/model.js'
 
 const clock = new ManualClock(new Date('2026-11-30T01:00:00Z')) // 09:00 Shanghai
@@ -126,13 +128,14 @@ describe('answer modes and the 错题本', () => {
       points += res.body.points
     }
     expect(points).toBe(4)
-    // Answering the same right question again earns nothing more.
+    // Answering the same question again is not graded: the first answer is final.
     const again = await t
       .http()
       .post('/api/study/answers')
       .set(bearer(token))
       .send({ mode: 'daily', questionId: set.questions[1].id, answer: right(await keyOf(set.questions[1].id)) })
-    expect(again.body.points).toBe(0)
+    expect(again.status).toBe(409)
+    expect(again.body.error.code).toBe('ALREADY_ANSWERED')
     const other = await t.db
       .selectFrom('questions')
       .select('id')
@@ -170,7 +173,17 @@ describe('answer modes and the 错题本', () => {
     clock.advance(86_400_000)
     await answer(right(k))
     expect(await inBook()).toBe(false)
-    await inRun(wrong(k))
+    // The run's answer is final; a later run that draws the question again can bring it back.
+    expect((await inRun(right(k))).status).toBe(409)
+    const me = (await t.http().get('/api/me').set(bearer(token))).body
+    const later = randomUUID()
+    await serve(t.db, me.id, `random:${later}`, [q.id], clock.now())
+    const again = await t
+      .http()
+      .post('/api/study/answers')
+      .set(bearer(token))
+      .send({ mode: 'random', runId: later, questionId: q.id, answer: wrong(await keyOf(q.id)) })
+    expect(again.status).toBe(200)
     expect(await inBook()).toBe(true)
   })
 

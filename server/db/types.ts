@@ -325,6 +325,14 @@ export interface PracticeItemTable {
   served_at: Timestamp
 }
 
+/** The first answer to a practice question in its group (a set, or one day's 专项答题 sets): final. */
+export interface PracticeFirstAnswerTable {
+  user_id: number
+  answer_group: string
+  question_id: number
+  at: Timestamp
+}
+
 export interface ExamPersonTable {
   exam_id: number
   user_id: number
@@ -663,6 +671,7 @@ export interface Database {
   challenge_runs: ChallengeRunTable
   wrong_book: WrongBookTable
   practice_items: PracticeItemTable
+  practice_first_answers: PracticeFirstAnswerTable
   orgs: OrgTable
   users: UserTable
   sessions: SessionTable

@@ -4,6 +4,7 @@
 // set, not a question locked by one of her open exams, not one withdrawn from the bank.
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
+import type { Tx } from '../../lib/transaction.js'
 import { loadBankQuestions, publishedOn, shuffleOptions, type PaperQuestion } from '../questions/index.js'
 
 type Db = Kysely<Database>
@@ -60,6 +61,44 @@ export async function serve(db: Db, userId: number, setKey: string, ids: number[
   }
   const stored = new Map((await servedItems(db, userId, setKey)).map((q) => [q.id, q]))
   return ids.map((id) => stored.get(id)).filter((q): q is PaperQuestion => !!q)
+}
+
+/**
+ * The sets that share one first answer per question: all 专项答题 sets of one day (any category or
+ * size), since they pay their point once per question and day; otherwise the set itself (a daily
+ * set, a weekly set, a run).
+ */
+const answerGroupOf = (setKey: string) => (setKey.startsWith('special:') ? setKey.split(':', 2).join(':') : setKey)
+
+/**
+ * Records the first answer to a question in its set's group: false when there is one already. The
+ * row's key is unique, so of two answers at once the second waits for the first to commit and then
+ * inserts nothing — only one of them is graded.
+ */
+export async function claimAnswer(tx: Tx, userId: number, setKey: string, questionId: number, at: Date): Promise<boolean> {
+  const claimed = await tx
+    .insertInto('practice_first_answers')
+    .values({ user_id: userId, answer_group: answerGroupOf(setKey), question_id: questionId, at })
+    .onConflict((oc) => oc.columns(['user_id', 'answer_group', 'question_id']).doNothing())
+    .returning('at')
+    .executeTakeFirst()
+  return !!claimed
+}
+
+/** Whether the first answer to a question in its set's group was right (null: not known). */
+export async function firstVerdict(db: Db | Tx, userId: number, setKey: string, questionId: number, mode: string): Promise<boolean | null> {
+  const row = await db
+    .selectFrom('practice_first_answers as f')
+    .innerJoin('practice_answers as pa', (j) =>
+      j.onRef('pa.user_id', '=', 'f.user_id').onRef('pa.question_id', '=', 'f.question_id').onRef('pa.at', '=', 'f.at'),
+    )
+    .select('pa.correct')
+    .where('f.user_id', '=', userId)
+    .where('f.answer_group', '=', answerGroupOf(setKey))
+    .where('f.question_id', '=', questionId)
+    .where('pa.mode', '=', mode)
+    .executeTakeFirst()
+  return row?.correct ?? null
 }
 
 /** Whether the bank still offers this question today (not retired, not expired). */

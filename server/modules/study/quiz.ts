@@ -9,12 +9,12 @@ import { AppError, conflict, notFound, validationError } from '../../lib/errors.
 import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate, weekStart } from '../../lib/time.js'
 import { award } from '../points/index.js'
-import { withTransaction } from '../../lib/transaction.js'
+import { withTransaction, type Tx } from '../../lib/transaction.js'
 import type { Deps } from '../../lib/deps.js'
 import { questionsLockedByExams, type ExamCatalog } from '../exams/index.js'
 import { answerShapeProblem, grade, notAmong, publicQuestion, publishedOn, type PaperQuestion } from '../questions/index.js'
 import { recordInWrongBook, wrongBookItem } from './wrong-book.js'
-import { serve, servedItem, servedItems, stillPublished } from './practice-items.js'
+import { claimAnswer, firstVerdict, serve, servedItem, servedItems, stillPublished } from './practice-items.js'
 
 type Db = Kysely<Database>
 
@@ -128,8 +128,13 @@ export interface AnswerInput {
 }
 
 /** The question as this person was served it, or a 409 saying why it cannot be graded. */
-async function gradableQuestion(deps: PracticeDeps, principal: Principal, input: AnswerInput, today: string): Promise<PaperQuestion> {
-  const setKey = setKeyOf(input.mode, today, input)
+async function gradableQuestion(
+  deps: PracticeDeps,
+  principal: Principal,
+  input: AnswerInput,
+  today: string,
+  setKey: string,
+): Promise<PaperQuestion> {
   const served =
     input.mode === 'wrongbook'
       ? await wrongBookItem(deps.db, principal.userId, input.questionId)
@@ -148,13 +153,18 @@ async function gradableQuestion(deps: PracticeDeps, principal: Principal, input:
 export async function answerQuestion(deps: PracticeDeps, principal: Principal, input: AnswerInput) {
   const now = deps.clock.now()
   const today = shanghaiDate(now)
-  const question = await gradableQuestion(deps, principal, input, today)
+  const setKey = setKeyOf(input.mode, today, input)
+  const question = await gradableQuestion(deps, principal, input, today, setKey)
   const problem = answerShapeProblem(question, input.answer)
   if (problem) throw validationError(`answer：${problem}`, [{ field: 'answer', message: problem }])
   const { correct } = grade(question, input.answer, 'all_or_nothing')
 
   // The answer, the wrong-book and any points commit together; the board hears of it after.
   const points = await withTransaction(deps, async (tx, emit) => {
+    // The first answer to a served item is final: its feedback shows the key. The 错题本 is the
+    // one place a question is answered again, and it earns nothing.
+    if (input.mode !== 'wrongbook' && !(await claimAnswer(tx, principal.userId, setKey, question.id, now)))
+      throw await alreadyAnswered(tx, principal.userId, setKey, question, input.mode)
     await tx
       .insertInto('practice_answers')
       .values({
@@ -187,6 +197,19 @@ export async function answerQuestion(deps: PracticeDeps, principal: Principal, i
   })
   const next = input.mode === 'challenge' ? await advanceChallenge(deps, principal, input.runId!, correct, question.id) : undefined
   return { correct, correctAnswer: question.answer, explanation: question.explanation, points, ...(next && { challenge: next }) }
+}
+
+/**
+ * 409 for a second answer to an item: it is not graded. The first answer's verdict and the key it
+ * already showed come along, so a second tab or a repeated tap can show the same feedback.
+ */
+async function alreadyAnswered(db: Db | Tx, userId: number, setKey: string, question: PaperQuestion, mode: QuizMode) {
+  const correct = await firstVerdict(db, userId, setKey, question.id, mode)
+  return new AppError(409, 'ALREADY_ANSWERED', '这道题已经答过了，每道题以第一次作答为准，请继续答下一题', {
+    correct,
+    correctAnswer: question.answer,
+    explanation: question.explanation,
+  })
 }
 
 // ── 挑战答题: one question after another until the first mistake ──
