@@ -20,5 +20,6 @@ export async function principalOf(db: Kysely<Database>, username: string): Promi
     orgId: row.org_id,
     orgPath: row.path,
     mustChangePassword: false,
+    mustSetUpTotp: false,
   }
 }
