@@ -252,8 +252,29 @@ describe('pressed with the keyboard', () => {
     // would go round from (and, once hidden, from the page's top).
     await page.keyboard.press('Escape')
     expect(await focusIn('[data-test=logout]'), 'the focus is back on 退出登录 while the confirmation fades').toBe(true)
+    // Nor can the browser's own Tab order reach its buttons while it fades (~300 ms): a quick Tab
+    // had landed on the dying dialog when the page behind had few stops. Asked directly, as a Tab
+    // reaches it only from the page's last stop.
+    const fadingTakesFocus = () =>
+      page.evaluate(() => {
+        const cancel = document.querySelector<HTMLElement>('.van-dialog__cancel')
+        const fading = !!cancel?.closest('[class*=-leave-active]')
+        cancel?.focus()
+        return { fading, focused: !!cancel && document.activeElement === cancel }
+      })
+    expect(await fadingTakesFocus(), 'the fading confirmation takes no focus').toEqual({ fading: true, focused: false })
+    await page.locator('[data-test=logout]').focus()
     await page.keyboard.press('Tab')
     expect(await focusIn('.van-dialog'), 'a Tab while it fades goes on through the page').toBe(false)
+    await expect.poll(() => page.locator('.van-dialog').isVisible()).toBe(false)
+    // vant opens the same dialog again: it is no longer inert, so it takes the focus and keeps Tab.
+    expect(await tabTo(page, '[data-test=logout]'), 'Tab reaches 退出登录 again').toBe(true)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => focusIn('.van-dialog')).toBe(true)
+    await page.keyboard.press('Tab')
+    expect(await focusIn('.van-dialog'), 'Tab stays in the confirmation opened again').toBe(true)
+    await page.keyboard.press('Escape')
+    expect(await focusIn('[data-test=logout]'), 'and Escape gives the focus back again').toBe(true)
     await expect.poll(() => page.locator('.van-dialog').isVisible()).toBe(false)
     expect(new URL(page.url()).pathname, 'still signed in, on 我的').toBe('/me')
     await context.close()

@@ -9,7 +9,8 @@
 // - Closing left the focus on a button that was no longer shown, so the next Tab started from the
 //   page's top, or, while the popup faded out, went round its buttons again. As soon as one starts
 //   to close, the focus goes back to what had it before the popup opened (the pattern's "returns
-//   focus to the element that invoked the dialog"), or, when that is gone too, off the popup.
+//   focus to the element that invoked the dialog"), or, when that is gone too, off the popup, and
+//   the fading popup is inert: no Tab reaches it.
 
 const shown = (el: Element) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
 /** Vue's <Transition> marks a popup fading out with a `…-leave-active` class until it is hidden. */
@@ -63,15 +64,32 @@ function rememberOpener(event: FocusEvent) {
   if (popup && from instanceof HTMLElement && !popup.contains(from)) openers.set(popup, from)
 }
 
-function returnFocusFromClosing(changes: MutationRecord[], doc: Document) {
-  const focused = doc.activeElement
-  if (!(focused instanceof HTMLElement)) return
+/** The popups this file made inert while they fade out, so that only those are woken again. */
+const madeInert = new WeakSet<HTMLElement>()
+
+/**
+ * As soon as a popup starts to close: the focus goes back to its opener (or off it), and the popup
+ * turns inert until it is hidden, since the browser's own Tab order would otherwise still reach its
+ * buttons for the ~300 ms of the fade (a quick Tab after 确认 landed on the dying confirmation).
+ * Inert, it is also passed over by a tap, which lands on its overlay, fading below it, as before.
+ * vant keeps a popup's element to open it again, so one that opens again is woken.
+ */
+function onPopupClassChange(changes: MutationRecord[], doc: Document) {
   for (const { target } of changes) {
-    if (!(target instanceof HTMLElement) || !target.matches('.van-popup') || !leaving(target) || !target.contains(focused)) continue
-    const opener = openers.get(target)
-    if (opener?.isConnected && shown(opener)) opener.focus()
-    else focused.blur()
-    return
+    if (!(target instanceof HTMLElement) || !target.matches('.van-popup')) continue
+    if (!leaving(target)) {
+      if (madeInert.delete(target)) target.inert = false
+      continue
+    }
+    if (target.inert) continue
+    const focused = doc.activeElement
+    if (focused instanceof HTMLElement && target.contains(focused)) {
+      const opener = openers.get(target)
+      if (opener?.isConnected && shown(opener)) opener.focus()
+      else focused.blur()
+    }
+    target.inert = true
+    madeInert.add(target)
   }
 }
 
@@ -85,7 +103,7 @@ export function keepFocusInVantModals(doc: Document = document) {
     else if (!event.defaultPrevented) closeByEscape(event, modal)
   })
   doc.addEventListener('focusin', rememberOpener)
-  new MutationObserver((changes) => returnFocusFromClosing(changes, doc)).observe(doc.body, {
+  new MutationObserver((changes) => onPopupClassChange(changes, doc)).observe(doc.body, {
     subtree: true,
     attributeFilter: ['class'],
   })
