@@ -9,6 +9,9 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@/api/contracts
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
+/** Handshake refusals of a valid session that may not go live yet; no refresh or retry mends them. */
+const HELD_BACK = new Set(['PASSWORD_CHANGE_REQUIRED', 'TOTP_SETUP_REQUIRED'])
+
 export const useSocketStore = defineStore('socket', () => {
   let socket: RealtimeSocket | null = null
   /** Whether the live connection is up (shown as 实时/离线 in the UI). */
@@ -42,6 +45,9 @@ export const useSocketStore = defineStore('socket', () => {
       // The server could not check the token just now (busy): socket.io does not retry a refused
       // handshake by itself, so come back after a random pause.
       if (err.message === 'UNAVAILABLE') setTimeout(() => socket?.connect(), 1000 + Math.random() * 4000)
+      // The session must first be put right over HTTP (a password to change, TOTP to set up; those
+      // pages take her there): drop this connection, so the next live page after that opens a new one.
+      if (HELD_BACK.has(err.message)) close()
     })
     return s
   }
