@@ -109,3 +109,33 @@ describe('a deletion request cannot be blocked by taking the anonymised username
     expect(row.anonymised_at).not.toBeNull()
   })
 })
+
+describe('an account deleted on request stays deleted', () => {
+  it('neither her secretary nor an admin can rename or re-enable it, by form or import', async () => {
+    const her = await t.db.selectFrom('users').select(['id']).where('username', '=', 'dy0006').executeTakeFirstOrThrow()
+    const member = await t.login('dy0006')
+    const asked = await t.http().post('/api/me/deletion-request').set(bearer(member)).send({ reason: '退休' })
+    expect(asked.status).toBe(201)
+    const decided = await t.http().post(`/api/privacy/deletion-requests/${asked.body.id}/decide`).set(bearer(admin)).send({ approve: true })
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200)
+    const before = await accountOf(her.id)
+    const { username } = await t.db.selectFrom('users').select('username').where('id', '=', her.id).executeTakeFirstOrThrow()
+
+    // Re-enabling it with a password she would then be told, or putting a name back on it, would
+    // undo the deletion: refused to her secretary and to an admin alike.
+    for (const token of [secretary, admin]) {
+      for (const body of [{ active: true, password: 'Brought-Back-2026' }, { name: '张三' }]) {
+        const res = await t.http().patch(`/api/users/${her.id}`).set(bearer(token)).send(body)
+        expect(res.status, `${JSON.stringify(body)} → ${JSON.stringify(res.body)}`).toBe(403)
+        expect(res.body.error.message).toBe('该账号已按本人申请注销，不能再修改')
+      }
+      const file = csv(HEADER, [[username, '张三', '办公室党支部', '党员', 'Brought-Back-2026']])
+      const imported = await t.http().post('/api/users/import?skipInvalid=true').set(bearer(token)).attach('file', file, 'people.csv')
+      expect(imported.body.errors, JSON.stringify(imported.body)).toEqual([
+        { row: 2, message: `用户“${username}”：该账号已按本人申请注销，不能再修改` },
+      ])
+      expect(imported.body.updated).toBe(0)
+    }
+    expect(await accountOf(her.id)).toEqual(before)
+  })
+})

@@ -10,7 +10,7 @@ import { audit } from '../../lib/audit.js'
 import { listOrgs } from '../orgs/index.js'
 import * as q from './queries.js'
 import { formulaErrorText } from '../../lib/sheets/errors.js'
-import { isOwnUnitSecretary, OWN_UNIT_SECRETARY, peerProblem } from './rules.js'
+import { ANONYMISED_ACCOUNT, isOwnUnitSecretary, OWN_UNIT_SECRETARY, peerProblem } from './rules.js'
 import type { ReportProgress } from './progress.js'
 
 export const USER_IMPORT_COLUMNS = ['用户名', '姓名', '组织', '角色', '初始密码'] as const
@@ -182,7 +182,8 @@ export async function importUsers(
       if (!org.active) problems.push(`组织“${org.name}”已停用`)
     }
     // An admin's or auditor's account is an admin's alone, even a row that would change nothing on it.
-    if (prior?.role === 'admin' && principal.role !== 'admin') problems.push(`用户“${username}”是管理员，无权修改`)
+    if (prior?.anonymised_at) problems.push(`用户“${username}”：${ANONYMISED_ACCOUNT}`)
+    else if (prior?.role === 'admin' && principal.role !== 'admin') problems.push(`用户“${username}”是管理员，无权修改`)
     else if (prior?.role === 'auditor' && principal.role !== 'admin') problems.push(`用户“${username}”是审计员，无权修改`)
     else if (prior?.id === principal.userId) {
       // Staff powers are never used on one's own account; her own name she may correct.

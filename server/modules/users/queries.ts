@@ -11,6 +11,7 @@ const userColumns = [
   'users.org_id',
   'users.active',
   'users.must_change_password',
+  'users.anonymised_at',
   'orgs.name as org_name',
   'orgs.path as org_path',
 ] as const

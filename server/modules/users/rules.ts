@@ -30,11 +30,16 @@ export const OWN_UNIT_SECRETARY = '本组织的书记由上级组织或管理员
  * the audit trail that watches them), or, for a secretary, a fellow secretary of her own unit (the
  * rule above, seen from the other side: her peers are not hers to reset, move or disable). This
  * reads the account's current role; the role a change asks for is `assignProblem`'s to judge.
+ * An account anonymised on its owner's request is no one's to change, an admin's neither: renaming
+ * or re-enabling it would undo the deletion she asked for.
  */
-export function peerProblem(principal: Principal, target: { role: Role; org_path: string }): string | null {
+export function peerProblem(principal: Principal, target: { role: Role; org_path: string; anonymised_at: unknown }): string | null {
+  if (target.anonymised_at) return ANONYMISED_ACCOUNT
   if (target.role === 'admin' && principal.role !== 'admin') return '只有管理员可以修改管理员'
   if (target.role === 'auditor' && principal.role !== 'admin') return '只有管理员可以修改审计员'
   if (target.role === 'secretary' && principal.role === 'secretary' && target.org_path === principal.orgPath)
     return '本组织的书记由上级组织或管理员管理'
   return null
 }
+
+export const ANONYMISED_ACCOUNT = '该账号已按本人申请注销，不能再修改'
