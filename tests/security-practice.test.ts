@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
+import { wrongAnswer } from './helpers/answers.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
 let t: TestContext
@@ -235,15 +236,6 @@ async function dailySetWithKeys(token: string) {
   const keys = new Map(served.map((s) => [s.question_id, s.question as any]))
   return { userId: me.id as number, questions: set.questions as { id: number }[], keys }
 }
-/** An answer of the right shape that the key marks wrong. */
-const wrongOf = (k: { type: string; answer: any; options: { key: string }[] | null }) =>
-  k.type === 'judge'
-    ? !k.answer
-    : k.type === 'single'
-      ? k.options!.find((o) => o.key !== k.answer)!.key
-      : k.type === 'multiple'
-        ? [k.options!.find((o) => !(k.answer as string[]).includes(o.key))!.key]
-        : (k.answer as string[][]).map(() => '错')
 
 describe('the first answer to a practice question is final', () => {
   it('answering the same daily question again, with the key just shown, earns no point', async () => {
@@ -252,7 +244,7 @@ describe('the first answer to a practice question is final', () => {
     expect(questions.length).toBe(5)
     let points = 0
     for (const q of questions) {
-      const first = await answers(member, { mode: 'daily', questionId: q.id, answer: wrongOf(keys.get(q.id)) })
+      const first = await answers(member, { mode: 'daily', questionId: q.id, answer: wrongAnswer(keys.get(q.id)) })
       expect(first.status).toBe(200)
       expect(first.body.correct).toBe(false)
       points += first.body.points
@@ -277,7 +269,7 @@ describe('the first answer to a practice question is final', () => {
     const key = keys.get(q.id)
     // A wrong and a right answer racing (two tabs, a replayed request): both were graded before.
     const both = await Promise.all([
-      answers(member, { mode: 'daily', questionId: q.id, answer: wrongOf(key) }),
+      answers(member, { mode: 'daily', questionId: q.id, answer: wrongAnswer(key) }),
       answers(member, { mode: 'daily', questionId: q.id, answer: key.answer }),
     ])
     expect(both.map((r) => r.status).sort()).toEqual([200, 409])

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { ManualClock } from '../server/lib/clock.js'
 import { serve } from '../server/modules/study/practice-items.js'
 import type { AnswerKey } from '../server/modules/questions/model.js'
+import { wrongAnswer } from './helpers/answers.js'
 
 const clock = new ManualClock(new Date('2026-11-30T01:00:00Z')) // 09:00 Shanghai
 let t: TestContext
@@ -27,14 +28,7 @@ async function keyOf(questionId: number): Promise<{ type: string; answer: Answer
   return served.question as any
 }
 const right = (k: { type: string; answer: AnswerKey }) => (k.type === 'fill' ? (k.answer as string[][]).map((a) => a[0]) : k.answer)
-const wrong = (k: { type: string; answer: AnswerKey; options: { key: string }[] | null }) =>
-  k.type === 'judge'
-    ? !k.answer
-    : k.type === 'single'
-      ? k.options!.find((o) => o.key !== k.answer)!.key
-      : k.type === 'multiple'
-        ? [k.options!.find((o) => !(k.answer as string[]).includes(o.key))!.key]
-        : (k.answer as string[][]).map(() => '错')
+const wrong = wrongAnswer
 
 async function materials(token: string, kind: 'article' | 'video') {
   return (await t.http().get(`/api/study/materials?kind=${kind}&pageSize=50`).set(bearer(token))).body.items as any[]
