@@ -17,13 +17,21 @@ afterAll(async () => {
   await t?.close()
 })
 
-/** The key as the question was last served (practice shuffles options per person: letters differ from the bank's). */
-async function keyOf(questionId: number): Promise<{ type: string; answer: AnswerKey; options: { key: string }[] | null }> {
+/**
+ * The key as the question was last served to this person: practice shuffles options per person, so
+ * letters differ from the bank's and from anyone else's serving of the same question.
+ */
+async function keyOf(
+  username: string,
+  questionId: number,
+): Promise<{ type: string; answer: AnswerKey; options: { key: string }[] | null }> {
   const served = await t.db
     .selectFrom('practice_items')
-    .select('question')
-    .where('question_id', '=', questionId)
-    .orderBy('served_at', 'desc')
+    .innerJoin('users', 'users.id', 'practice_items.user_id')
+    .select('practice_items.question')
+    .where('users.username', '=', username)
+    .where('practice_items.question_id', '=', questionId)
+    .orderBy('practice_items.served_at', 'desc')
     .executeTakeFirstOrThrow()
   return served.question as any
 }
@@ -110,7 +118,7 @@ describe('answer modes and the 错题本', () => {
     expect(JSON.stringify(set)).not.toMatch(/"answer"|explanation/)
     let points = 0
     for (const [i, q] of set.questions.entries()) {
-      const k = await keyOf(q.id)
+      const k = await keyOf('dy0033', q.id)
       const res = await t
         .http()
         .post('/api/study/answers')
@@ -127,7 +135,7 @@ describe('answer modes and the 错题本', () => {
       .http()
       .post('/api/study/answers')
       .set(bearer(token))
-      .send({ mode: 'daily', questionId: set.questions[1].id, answer: right(await keyOf(set.questions[1].id)) })
+      .send({ mode: 'daily', questionId: set.questions[1].id, answer: right(await keyOf('dy0033', set.questions[1].id)) })
     expect(again.status).toBe(409)
     expect(again.body.error.code).toBe('ALREADY_ANSWERED')
     const other = await t.db
@@ -151,7 +159,7 @@ describe('answer modes and the 错题本', () => {
     const token = await t.login('dy0034')
     const run = (await t.http().get('/api/study/quiz/random?size=1').set(bearer(token))).body
     const q = run.questions[0]
-    const k = await keyOf(q.id)
+    const k = await keyOf('dy0034', q.id)
     // A mistake in a served set puts the question in the book; the book's redo grades only its own entries.
     const inRun = (a: unknown) =>
       t.http().post('/api/study/answers').set(bearer(token)).send({ mode: 'random', runId: run.runId, questionId: q.id, answer: a })
@@ -176,7 +184,7 @@ describe('answer modes and the 错题本', () => {
       .http()
       .post('/api/study/answers')
       .set(bearer(token))
-      .send({ mode: 'random', runId: later, questionId: q.id, answer: wrong(await keyOf(q.id)) })
+      .send({ mode: 'random', runId: later, questionId: q.id, answer: wrong(await keyOf('dy0034', q.id)) })
     expect(again.status).toBe(200)
     expect(await inBook()).toBe(true)
   })
@@ -192,7 +200,7 @@ describe('answer modes and the 错题本', () => {
         .http()
         .post('/api/study/answers')
         .set(bearer(token))
-        .send({ mode: 'challenge', runId, questionId: q.id, answer: right(await keyOf(q.id)) })
+        .send({ mode: 'challenge', runId, questionId: q.id, answer: right(await keyOf('dy0035', q.id)) })
       expect(res.body.challenge).toMatchObject({ correct: i + 1, ended: false })
       points += res.body.points
       q = res.body.challenge.next
@@ -201,7 +209,7 @@ describe('answer modes and the 错题本', () => {
       .http()
       .post('/api/study/answers')
       .set(bearer(token))
-      .send({ mode: 'challenge', runId, questionId: q.id, answer: wrong(await keyOf(q.id)) })
+      .send({ mode: 'challenge', runId, questionId: q.id, answer: wrong(await keyOf('dy0035', q.id)) })
     expect(out.body.challenge).toMatchObject({ correct: 3, ended: true, next: null })
     expect(points).toBe(3)
     expect(
@@ -264,7 +272,7 @@ describe("a member's day", () => {
     await read(v1.id, 180) // 视听学习 +1; 180 s of video → 视听时长 +1
     const set = (await t.http().get('/api/study/quiz/daily').set(bearer(token))).body
     for (const [i, q] of set.questions.entries()) {
-      const k = await keyOf(q.id)
+      const k = await keyOf('dy0036', q.id)
       await t
         .http()
         .post('/api/study/answers')
@@ -279,13 +287,13 @@ describe("a member's day", () => {
           .http()
           .post('/api/study/answers')
           .set(bearer(token))
-          .send({ mode: 'challenge', runId: run.runId, questionId: q.id, answer: right(await keyOf(q.id)) })
+          .send({ mode: 'challenge', runId: run.runId, questionId: q.id, answer: right(await keyOf('dy0036', q.id)) })
       ).body.challenge.next
     await t
       .http()
       .post('/api/study/answers')
       .set(bearer(token))
-      .send({ mode: 'challenge', runId: run.runId, questionId: q.id, answer: wrong(await keyOf(q.id)) }) // 挑战答题 +2
+      .send({ mode: 'challenge', runId: run.runId, questionId: q.id, answer: wrong(await keyOf('dy0036', q.id)) }) // 挑战答题 +2
 
     const me = (await t.http().get('/api/points/me').set(bearer(token))).body
     const earned = Object.fromEntries(me.rules.map((r: any) => [r.rule, r.earnedToday]))
