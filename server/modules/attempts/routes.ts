@@ -19,16 +19,9 @@ import {
   StartedAttempt,
   SubmitResult,
 } from './schemas.js'
-import {
-  attemptView,
-  deviceIdOf,
-  grantAllowance,
-  recordIntegrityEvent,
-  reopenAttempt,
-  saveAnswer,
-  startAttempt,
-  submitAttempt,
-} from './service.js'
+import { deviceIdOf, recordIntegrityEvent, saveAnswer, startAttempt, submitAttempt } from './service.js'
+import { attemptView } from './review.js'
+import { grantAllowance, reopenAttempt } from './retakes.js'
 import type { AttemptState } from './state.js'
 
 const deviceOf = (headers: Record<string, unknown>) => deviceIdOf(headers['x-device-id'])

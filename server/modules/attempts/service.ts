@@ -1,25 +1,15 @@
-// Taking an exam: start or resume, autosave, submit, review. The server's clock decides.
+// Taking an exam: start or resume, autosave, submit, and the page's integrity signals. The server's clock decides.
 import type { Deps } from '../../lib/deps.js'
-import { withTransaction, type Tx } from '../../lib/transaction.js'
+import { withTransaction } from '../../lib/transaction.js'
 import { AppError, conflict, forbidden, notFound, validationError } from '../../lib/errors.js'
-import { assertNotSelf, type Principal } from '../../lib/scope.js'
+import type { Principal } from '../../lib/scope.js'
 import { shanghaiDate } from '../../lib/time.js'
-import { audit } from '../../lib/audit.js'
-import {
-  drawPaper,
-  findExam,
-  isInAudience,
-  leaderboardOpenToMembers,
-  type ExamCatalog,
-  type ExamRow,
-  type PaperSpec,
-} from '../exams/index.js'
+import { drawPaper, findExam, isInAudience, type ExamCatalog, type ExamRow, type PaperSpec } from '../exams/index.js'
 import { answerShapeProblem, publicQuestion, type Paper } from '../questions/index.js'
 import { closeIfUnchanged, finalizeAttempt, gradeAttempt, readForSubmit, resultOf, type AttemptRow } from './finalize.js'
 import type { SubmitResult } from './schemas.js'
 import type { AttemptState } from './state.js'
 import * as q from './queries.js'
-import { countReopen } from './counters.js'
 
 const iso = (d: Date | string) => new Date(d).toISOString()
 
@@ -236,91 +226,6 @@ async function submitUnderLock(deps: Deps, principal: Principal, attemptId: numb
 }
 
 /**
- * Keys and 解析 of a submitted attempt are shown once the exam has closed, or — when results are
- * released immediately — once this person has no attempt left: a retake must not follow a review.
- * The other half of that rule is in reopenAttempt and grantAllowance: once a review has shown her
- * the key (`review_shown_at`), she gets no attempt back.
- */
-export async function reviewReleased(
-  db: Deps['db'] | Tx,
-  exam: ExamRow,
-  attempt: Pick<AttemptRow, 'status' | 'user_id'>,
-  now: Date,
-): Promise<boolean> {
-  if (attempt.status !== 'submitted') return false
-  if (now >= new Date(exam.closes_at)) return true
-  if (exam.release_results !== 'immediately') return false
-  const state = await q.personExamState(db, exam.id, attempt.user_id)
-  return !state.open_id && state.used >= exam.max_attempts + state.extra_attempts
-}
-
-/**
- * Records the first time this attempt's key is shown to its owner and says whether it may be shown.
- * The release is checked again under the attempt's lock, which a reopen and an extra attempt take
- * too (q.lockKeyShown): one of them granted meanwhile has already taken the review back, and one
- * coming after finds this mark and is refused.
- */
-async function markReviewShown(deps: Deps, exam: ExamRow, attemptId: number, now: Date): Promise<boolean> {
-  return withTransaction(deps, async (tx) => {
-    const locked = await tx
-      .selectFrom('attempts')
-      .select(['status', 'user_id', 'review_shown_at'])
-      .where('id', '=', attemptId)
-      .forUpdate()
-      .executeTakeFirstOrThrow()
-    if (!(await reviewReleased(tx, exam, locked, now))) return false
-    if (!locked.review_shown_at) await tx.updateTable('attempts').set({ review_shown_at: now }).where('id', '=', attemptId).execute()
-    return true
-  })
-}
-
-/** Refused once any review of this exam has shown the person its key: she would answer the paper from it. */
-const keyAlreadyShown = (refused: string) =>
-  new AppError(409, 'KEY_SHOWN', `该人员已查看过本场考试的答案和解析，不能再${refused}。如需补考，请另行安排一场考试`)
-
-/** An attempt as its owner sees it; questions with keys only once review is released. */
-export async function attemptView(deps: Deps, principal: Principal, attemptId: number) {
-  const attempt = await q.findAttempt(deps.db, attemptId)
-  if (!attempt || attempt.user_id !== principal.userId) throw notFound('答卷')
-  const exam = (await findExam(deps.db, attempt.exam_id))!
-  const now = deps.clock.now()
-  const released =
-    (await reviewReleased(deps.db, exam, attempt, now)) &&
-    (!!attempt.review_shown_at || (await markReviewShown(deps, exam, attempt.id, now)))
-  const base = {
-    attemptId: attempt.id,
-    examId: attempt.exam_id,
-    examTitle: exam.title,
-    status: attempt.status,
-    startedAt: iso(attempt.started_at),
-    deadline: iso(attempt.deadline),
-    maxScore: Number(attempt.max_score),
-    reviewAvailable: released,
-    ...(attempt.status === 'submitted' && { submittedAt: iso(attempt.submitted_at!) }),
-    // "考试结束后统一公布" means no score either until the exam closes.
-    ...(attempt.status === 'submitted' &&
-      leaderboardOpenToMembers(exam, now) && { score: Number(attempt.score), passed: Boolean(attempt.passed) }),
-    ...(attempt.status === 'submitted' && !released && { reviewOpensAt: iso(exam.closes_at) }),
-  }
-  if (!released) return base
-  const answers = new Map((await q.answersOf(deps.db, attempt.id)).map((a) => [a.question_id, a]))
-  return {
-    ...base,
-    questions: (attempt.paper as Paper).questions.map((pq) => {
-      const a = answers.get(pq.id)
-      return {
-        ...publicQuestion(pq),
-        correctAnswer: pq.answer,
-        explanation: pq.explanation,
-        yourAnswer: a?.answer ?? null,
-        correct: a?.correct ?? false,
-        earned: a?.score === null || a?.score === undefined ? 0 : Number(a.score),
-      }
-    }),
-  }
-}
-
-/**
  * Page-hide and blur signals while answering: counted, shown to staff, never a penalty by itself.
  * A reload of the exam page is counted apart (`reload_count`): it is not 切屏.
  */
@@ -340,103 +245,4 @@ export async function recordIntegrityEvent(
     .executeTakeFirst()
   if (!Number(res.numUpdatedRows)) throw notFound('进行中的答卷')
   return { ok: true }
-}
-
-/** Extra minutes (applied to an open attempt at once) or an extra attempt for one person. */
-export async function grantAllowance(
-  deps: Deps,
-  exams: ExamCatalog,
-  principal: Principal,
-  examId: number,
-  a: { userId: number; extraMinutes?: number; extraAttempts?: number; reason: string },
-) {
-  const { exam } = await exams.inScope(principal, examId)
-  const person = await deps.db
-    .selectFrom('users')
-    .innerJoin('orgs', 'orgs.id', 'users.org_id')
-    .select(['users.id', 'orgs.path'])
-    .where('users.id', '=', a.userId)
-    .executeTakeFirst()
-  if (!person || (principal.role !== 'admin' && !person.path.startsWith(principal.orgPath))) throw notFound('人员')
-  assertNotSelf(principal, person.id)
-  return withTransaction(deps, async (tx) => {
-    if (a.extraAttempts && (await q.lockKeyShown(tx, examId, a.userId))) throw keyAlreadyShown('增加作答次数')
-    const current = await q.findAllowance(tx, examId, a.userId)
-    const next = {
-      extra_minutes: (current?.extra_minutes ?? 0) + (a.extraMinutes ?? 0),
-      extra_attempts: (current?.extra_attempts ?? 0) + (a.extraAttempts ?? 0),
-    }
-    await tx
-      .insertInto('exam_allowances')
-      .values({ exam_id: examId, user_id: a.userId, ...next })
-      .onConflict((oc) => oc.columns(['exam_id', 'user_id']).doUpdateSet(next))
-      .execute()
-    if (a.extraMinutes) {
-      // An open attempt gets the minutes now; the window's end still bounds it (deadline = min(start + duration + extension, closesAt)).
-      const open = await tx
-        .selectFrom('attempts')
-        .selectAll()
-        .where('exam_id', '=', examId)
-        .where('user_id', '=', a.userId)
-        .where('status', '=', 'in_progress')
-        .forUpdate()
-        .executeTakeFirst()
-      if (open) {
-        const extended = Math.min(
-          new Date(open.started_at).getTime() + (exam.duration_minutes + next.extra_minutes) * 60_000,
-          new Date(exam.closes_at).getTime(),
-        )
-        await tx
-          .updateTable('attempts')
-          .set({ deadline: new Date(Math.max(extended, new Date(open.deadline).getTime())) })
-          .where('id', '=', open.id)
-          .execute()
-      }
-    }
-    await audit(
-      tx,
-      principal.userId,
-      'exam.allowance',
-      'exam',
-      examId,
-      { userId: a.userId, extraMinutes: a.extraMinutes ?? 0, extraAttempts: a.extraAttempts ?? 0 },
-      a.reason,
-    )
-    return { examId, userId: a.userId, extraMinutes: next.extra_minutes, extraAttempts: next.extra_attempts }
-  })
-}
-
-/** Reopens an attempt submitted by mistake, for `minutes` (bounded by the window), audited. */
-export async function reopenAttempt(deps: Deps, exams: ExamCatalog, principal: Principal, attemptId: number, reason: string, minutes = 10) {
-  const attempt = await q.findAttempt(deps.db, attemptId)
-  if (!attempt) throw notFound('答卷')
-  const { exam } = await exams.inScope(principal, attempt.exam_id)
-  const org = await deps.db.selectFrom('orgs').select('path').where('id', '=', attempt.org_id).executeTakeFirstOrThrow()
-  if (principal.role !== 'admin' && !org.path.startsWith(principal.orgPath)) throw notFound('答卷')
-  assertNotSelf(principal, attempt.user_id)
-  if (attempt.status !== 'submitted') throw conflict('答卷未提交，无需重新开放')
-  const now = deps.clock.now()
-  if (now >= new Date(exam.closes_at)) throw conflict('考试已结束，不能重新开放')
-  const deadline = new Date(Math.min(now.getTime() + minutes * 60_000, new Date(exam.closes_at).getTime()))
-  await withTransaction(deps, async (tx, emit) => {
-    if (await q.lockKeyShown(tx, attempt.exam_id, attempt.user_id)) throw keyAlreadyShown('重新开放答卷')
-    await tx
-      .updateTable('attempts')
-      .set({ status: 'in_progress', submitted_at: null, submitted_by: null, score: null, passed: null, deadline })
-      .where('id', '=', attemptId)
-      .where('status', '=', 'submitted')
-      .execute()
-    await countReopen(tx, attempt.exam_id, attempt.user_id, attemptId)
-    await audit(
-      tx,
-      principal.userId,
-      'attempt.reopen',
-      'attempt',
-      attemptId,
-      { userId: attempt.user_id, minutes, deadline: deadline.toISOString() },
-      reason,
-    )
-    emit('exam:changed', attempt.exam_id)
-  })
-  return { attemptId, status: 'in_progress', deadline: deadline.toISOString() }
 }
