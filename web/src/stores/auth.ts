@@ -128,6 +128,7 @@ export const useAuthStore = defineStore('auth', () => {
     // A signed-out tab must not keep a live socket under the old session (nor its pushes).
     // Imported on demand: socket.io-client stays out of the first download (the member home has no socket).
     void import('@/api/realtime').then((m) => m.closeSocket())
+    void import('@/stores/notifications').then((m) => m.useNotificationsStore().forget())
     accessToken.value = null
     refreshToken.value = null
     user.value = null

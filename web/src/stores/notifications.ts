@@ -1,7 +1,7 @@
 // The unread badge and the latest notifications, kept live: one count from the server when the app
 // opens, then every `notification` pushed on the socket is added at once (no polling).
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
 import { notificationsApi, type Notification } from '@/api/notifications'
 
 export const useNotificationsStore = defineStore('notifications', () => {
@@ -19,27 +19,32 @@ export const useNotificationsStore = defineStore('notifications', () => {
   }
 
   /**
-   * Subscribes once per tab; safe to call from every layout. The socket client is loaded here, on
-   * demand, so the member home's first download stays small.
+   * Subscribes once per tab and opens the connection if there is none (the first call, or after
+   * signing out and in again, which closes it); safe to call from every layout. The socket client is
+   * loaded here, on demand, so the member home's first download stays small.
    */
   async function start() {
     void refreshCount()
-    if (listening) return
-    listening = true
     const { useSocketStore } = await import('@/stores/socket')
-    const socket = useSocketStore().get()
-    socket.on('notification', (n) => {
-      items.value = [n as Notification, ...items.value.filter((x) => x.id !== n.id)]
-      unread.value++
-      arrived.value = n as Notification
-    })
-    // Missed while offline: the count is re-read on every reconnect.
-    socket.on('connect', () => {
-      live.value = true
-      void refreshCount()
-    })
-    socket.on('disconnect', () => (live.value = false))
-    live.value = socket.connected
+    const sockets = useSocketStore()
+    if (!listening) {
+      listening = true
+      sockets.listen('notification', (n) => {
+        items.value = [n as Notification, ...items.value.filter((x) => x.id !== n.id)]
+        unread.value++
+        arrived.value = n as Notification
+      })
+      // Missed while offline: the count is re-read whenever the connection comes (back) up.
+      watch(
+        () => sockets.connected,
+        (up) => {
+          live.value = up
+          if (up) void refreshCount()
+        },
+        { immediate: true },
+      )
+    }
+    sockets.get()
   }
 
   async function load() {
@@ -62,5 +67,13 @@ export const useNotificationsStore = defineStore('notifications', () => {
     unread.value = 0
   }
 
-  return { unread, items, loaded, live, arrived, start, load, markRead, markAllRead, refreshCount }
+  /** Signing out: the next person on this device must not glimpse these while hers load. */
+  function forget() {
+    items.value = []
+    unread.value = 0
+    loaded.value = false
+    arrived.value = null
+  }
+
+  return { unread, items, loaded, live, arrived, start, load, markRead, markAllRead, refreshCount, forget }
 })
