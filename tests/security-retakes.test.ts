@@ -104,6 +104,39 @@ describe('a second go after the key was shown', () => {
     expect(minutes.status).toBe(200)
   })
 
+  it('the results list says whose review has shown the key, so the console offers neither to her', async () => {
+    const exam = await oneAttemptExam('名单标出已看答案')
+    const [reader, other] = [await t.login('dy0008'), await t.login('dy0009')]
+    const readerId = (await t.http().get('/api/me').set(bearer(reader))).body.id as number
+    const otherId = (await t.http().get('/api/me').set(bearer(other))).body.id as number
+    const submitEmpty = async (member: string) => {
+      const started = (await t.http().post(`/api/exams/${exam.id}/attempts`).set(bearer(member)).send({})).body
+      await t.http().post(`/api/attempts/${started.attemptId}/submit`).set(bearer(member)).expect(200)
+      return started.attemptId as number
+    }
+    const readerAttempt = await submitEmpty(reader)
+    await submitEmpty(other)
+    const keyShownOf = async () => {
+      const rows = (await t.http().get(`/api/exams/${exam.id}/results`).set(bearer(secretary)).expect(200)).body
+      return new Map<number, unknown>(rows.map((r: any) => [r.userId, r.keyShown]))
+    }
+    // Both have their results released (no attempt left, released at once); neither has opened the review.
+    const before = await keyShownOf()
+    expect([before.get(readerId), before.get(otherId)]).toEqual([false, false])
+    const review = (await t.http().get(`/api/attempts/${readerAttempt}`).set(bearer(reader))).body
+    expect(review.reviewAvailable).toBe(true)
+    const after = await keyShownOf()
+    expect([after.get(readerId), after.get(otherId)]).toEqual([true, false])
+    // Those who have not started are listed too, with nothing shown.
+    expect([...after.values()].filter((shown) => shown === true)).toHaveLength(1)
+    expect([...after.values()].every((shown) => typeof shown === 'boolean')).toBe(true)
+    // What the flag says is what the server does: the extra attempt is refused for her alone.
+    const grant = (userId: number) =>
+      t.http().post(`/api/exams/${exam.id}/allowances`).set(bearer(secretary)).send({ userId, extraAttempts: 1, reason: '补考' })
+    expect((await grant(readerId)).status).toBe(409)
+    expect((await grant(otherId)).status).toBe(200)
+  })
+
   // A guard, not an attack: passes on the code before the fix too.
   it('a review released but not opened yet stops nothing: the extra attempt then takes the review back', async () => {
     const exam = await oneAttemptExam('未看复核可补考')

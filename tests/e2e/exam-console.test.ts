@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { DESKTOP, loginAs, shot, callApi, tokenFor, useBrowserServer } from '../helpers/browser.js'
+import { DESKTOP, loginAs, shot, callApi, createOpenExam, tokenFor, useBrowserServer } from '../helpers/browser.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useBrowserServer()
@@ -137,6 +137,47 @@ describe('exam console', () => {
     expect(response.status()).toBe(200)
     expect(response.headers()['content-type']).toContain('spreadsheetml')
     expect(download.suggestedFilename()).toBe(`${title}-成绩.xlsx`)
+    await context.close()
+  })
+
+  it('a person whose review has shown the key gets a note instead of 加一次机会 and 重新开放 (the server refuses both)', async () => {
+    const admin = await tokenOf(DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const branch = (await call('GET', '/api/orgs', admin)).body.find((o: any) => o.name === '办公室党支部')
+    // One attempt, results at once: once submitted, her review shows the key.
+    const exam = await createOpenExam(env.server, admin, { title: `已看答案 e2e ${Date.now() % 100000}`, audienceOrgIds: [branch.id] })
+    const sitOnce = async (username: string) => {
+      const member = await tokenOf(username, DEMO_PASSWORD)
+      const me = (await call('GET', '/api/me', member)).body
+      const start = await call('POST', `/api/exams/${exam.id}/attempts`, member, {})
+      expect((await call('POST', `/api/attempts/${start.body.attemptId}/submit`, member, {})).status).toBe(200)
+      return { member, me, attemptId: start.body.attemptId as number }
+    }
+    const reader = await sitOnce('dy0002')
+    const other = await sitOnce('dy0003')
+    // She opens her review and sees the key; the other one never opens hers.
+    expect((await call('GET', `/api/attempts/${reader.attemptId}`, reader.member)).body.reviewAvailable).toBe(true)
+
+    const context = await env.browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    const page = await context.newPage()
+    await loginAs(page, env.server.baseUrl, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.waitForURL(/\/console/)
+    await page.goto(`${env.server.baseUrl}/console/exams/${exam.id}/results`)
+    const rowOf = (username: string) => page.locator('[data-test=results-table] .el-table__body-wrapper tr', { hasText: username }).first()
+    const note = page.locator(`[data-test=key-shown-${reader.me.id}]`)
+    await page.locator(`[data-test=reopen-${other.me.id}]`).waitFor()
+    expect(await note.innerText()).toBe('已看答案，不能补考')
+    expect(await page.locator(`[data-test=reopen-${reader.me.id}]`).count()).toBe(0)
+    const readerActions = await rowOf(reader.me.username).locator('td').last().innerText()
+    expect(readerActions).toContain('延时')
+    expect(readerActions).not.toContain('加一次机会')
+    expect(readerActions).not.toContain('重新开放')
+    expect(await rowOf(other.me.username).locator('td').last().innerText()).toContain('加一次机会')
+    // The note says why, and what to do instead.
+    await note.hover()
+    await expect
+      .poll(() => page.locator('.el-popper:visible').allInnerTexts())
+      .toContain('该人员已查看过本场考试的答案和解析，不能再重新开放或加机会；如需补考，请另行安排一场考试')
+    await shot(page, 'console-results-key-shown')
     await context.close()
   })
 })

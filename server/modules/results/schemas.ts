@@ -27,6 +27,7 @@ export const ResultRowBody = Type.Object({
   deviceSwitches: Type.Integer(),
   deadline: Nullable(Type.String()),
   attemptId: Nullable(Type.Integer()),
+  keyShown: Type.Boolean({ description: '该人员的复核已显示过本场考试的答案和解析：不能再重新开放或加一次机会' }),
 })
 
 export const LeaderboardRowBody = Type.Object({

@@ -33,6 +33,8 @@ export interface ResultRow {
   deviceSwitches: number
   deadline: string | null
   attemptId: number | null
+  /** A review has shown this person the exam's key: no reopen and no extra attempt (the server refuses both). */
+  keyShown: boolean
 }
 
 interface AttemptSummary {
@@ -53,9 +55,14 @@ interface AttemptSummary {
   org_name: string
   user_name: string
   username: string
+  key_shown: boolean
 }
 
-/** Each person's attempts in scope, best submitted first (then the newest open one). */
+/**
+ * Each person's attempts in scope, best submitted first (then the newest open one). `key_shown`
+ * asks about every attempt of the person in the exam, in scope or not (one made before she moved
+ * here counts): the reopen and the extra attempt are refused once any of them has shown her the key.
+ */
 async function attemptsInScope(db: Db, examId: number, scope: string) {
   const rows = (await db
     .selectFrom('attempts')
@@ -79,6 +86,10 @@ async function attemptsInScope(db: Db, examId: number, scope: string) {
       'orgs.name as org_name',
       'users.name as user_name',
       'users.username',
+      sql<boolean>`exists (
+        select 1 from attempts shown
+        where shown.exam_id = attempts.exam_id and shown.user_id = attempts.user_id and shown.review_shown_at is not null
+      )`.as('key_shown'),
     ])
     .where('attempts.exam_id', '=', examId)
     .where('orgs.path', 'like', `${scope}%`)
@@ -122,6 +133,7 @@ export async function examResults(db: Db, principal: Principal, examId: number, 
         deviceSwitches: 0,
         deadline: null,
         attemptId: null,
+        keyShown: false,
       })
       return
     }
@@ -146,6 +158,7 @@ export async function examResults(db: Db, principal: Principal, examId: number, 
       deviceSwitches: list.reduce((s, x) => s + x.device_switches, 0),
       deadline: a.status === 'in_progress' ? iso(a.deadline) : null,
       attemptId: a.id,
+      keyShown: list.some((x) => x.key_shown),
     })
   }
   for (const p of people) push(p.user_id, p.name, p.username, p.org_id, p.org_name)
