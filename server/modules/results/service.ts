@@ -86,10 +86,17 @@ async function attemptsInScope(db: Db, examId: number, scope: string) {
       'orgs.name as org_name',
       'users.name as user_name',
       'users.username',
-      sql<boolean>`exists (
-        select 1 from attempts shown
-        where shown.exam_id = attempts.exam_id and shown.user_id = attempts.user_id and shown.review_shown_at is not null
-      )`.as('key_shown'),
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('attempts as shown')
+              .select(sql`1`.as('one'))
+              .whereRef('shown.exam_id', '=', 'attempts.exam_id')
+              .whereRef('shown.user_id', '=', 'attempts.user_id')
+              .where('shown.review_shown_at', 'is not', null),
+          )
+          .as('key_shown'),
     ])
     .where('attempts.exam_id', '=', examId)
     .where('orgs.path', 'like', `${scope}%`)
