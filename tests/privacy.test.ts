@@ -8,7 +8,7 @@ import { connect, record, until, type ClientSocket } from './helpers/sockets.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 import { award } from '../server/modules/points/award.js'
 import { boardName, maskName } from '../server/modules/privacy/index.js'
-import { decideDeletion } from '../server/modules/privacy/service.js'
+import { decideDeletion, requestDeletion } from '../server/modules/privacy/service.js'
 import type { AppError } from '../server/lib/errors.js'
 import { principalOf } from './helpers/principals.js'
 
@@ -275,6 +275,23 @@ describe('deletion by request', () => {
     expect(decisions).toEqual([{ action: approved ? 'privacy.deletion_approved' : 'privacy.deletion_rejected' }])
     const request = await t.db.selectFrom('deletion_requests').select('status').where('id', '=', asked.id).executeTakeFirstOrThrow()
     expect(request.status).toBe(approved ? 'approved' : 'rejected')
+  })
+
+  it('requests sent at once (a double tap, two tabs): one is stored, the others told one is already waiting', async () => {
+    // Straight to the service, so all are in flight together (see the test above).
+    const her = await principalOf(t.db, 'dy0045')
+    const answers = await Promise.allSettled(Array.from({ length: 6 }, () => requestDeletion(t.app.deps, her, '双击')))
+    const refused = answers.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason as AppError)
+    expect(refused.map((e) => [e.statusCode, e.message])).toEqual(Array(5).fill([409, '已有待审核的注销申请']))
+    const stored = await t.db.selectFrom('deletion_requests').select('status').where('user_id', '=', her.userId).execute()
+    expect(stored).toEqual([{ status: 'pending' }])
+    const audited = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_id', '=', String(her.userId))
+      .where('action', '=', 'privacy.deletion_requested')
+      .execute()
+    expect(audited).toHaveLength(1)
   })
 
   it('a rejection changes nothing but the request', async () => {

@@ -34,8 +34,15 @@ export function pendingRequestOf(db: Db, userId: number) {
     .executeTakeFirst()
 }
 
-export function insertDeletionRequest(db: Db, userId: number, reason: string | null, at: Date) {
-  return db.insertInto('deletion_requests').values({ user_id: userId, reason, requested_at: at }).returning('id').executeTakeFirstOrThrow()
+/** The new pending request's id; undefined when she already has one pending (one at a time, by a partial unique index). */
+export async function insertDeletionRequest(db: Db, userId: number, reason: string | null, at: Date) {
+  const row = await db
+    .insertInto('deletion_requests')
+    .values({ user_id: userId, reason, requested_at: at })
+    .onConflict((oc) => oc.column('user_id').where('status', '=', 'pending').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return row?.id
 }
 
 export function findDeletionRequest(db: Db, id: number) {

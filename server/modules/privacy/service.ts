@@ -43,10 +43,11 @@ export async function exportOwnData(deps: Deps, principal: Principal, format: 'j
 export async function requestDeletion(deps: Deps, principal: Principal, reason: string | undefined) {
   if (principal.role === 'admin') throw forbidden('管理员账号不能申请注销，请先由其他管理员调整角色')
   return withTransaction(deps, async (tx) => {
-    if (await q.pendingRequestOf(tx, principal.userId)) throw conflict('已有待审核的注销申请')
-    const row = await q.insertDeletionRequest(tx, principal.userId, reason?.trim() || null, deps.clock.now())
-    await audit(tx, principal.userId, 'privacy.deletion_requested', 'user', principal.userId, { requestId: row.id })
-    return { id: row.id, status: 'pending' as const }
+    // One statement decides, so two requests sent at once cannot both pass a check made before either writes.
+    const id = await q.insertDeletionRequest(tx, principal.userId, reason?.trim() || null, deps.clock.now())
+    if (id === undefined) throw conflict('已有待审核的注销申请')
+    await audit(tx, principal.userId, 'privacy.deletion_requested', 'user', principal.userId, { requestId: id })
+    return { id, status: 'pending' as const }
   })
 }
 
