@@ -29,6 +29,9 @@ export default defineConfig({
           maxWorkers: 1,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A page under a busy 2-core CI box can take seconds to show what a poll waits for; the
+          // default second made such waits fail at random. A poll still fails on what never comes.
+          expect: { poll: { timeout: 5_000 } },
         },
       },
       {
