@@ -292,3 +292,54 @@ describe('the first answer to a practice question is final', () => {
     expect(earned.length).toBe(graded.body.correct ? 1 : 0)
   })
 })
+
+describe('one day’s 专项答题 sets count as one set', () => {
+  it('a question answered in the 5-question set cannot be answered again in the 10-question set of the same category', async () => {
+    // dy0020 is not in the exam's audience, so all four of the category's questions are served to
+    // her, in both sets: the 10-question set and the 5-question set share every one of them.
+    const member = await t.login('dy0020')
+    const path = (size: number) => `/api/study/quiz/special?size=${size}&category=${encodeURIComponent(CATEGORY)}`
+    const five = (await t.http().get(path(5)).set(bearer(member))).body.questions as { id: number }[]
+    const ten = (await t.http().get(path(10)).set(bearer(member))).body.questions as { id: number }[]
+    const shared = five.find((q) => ten.some((x) => x.id === q.id))!
+    expect(shared).toBeDefined()
+    const me = (await t.http().get('/api/me').set(bearer(member))).body
+    // Each set shuffles its options apart: the key of each, in its own letters.
+    const keyIn = async (size: number) =>
+      (
+        await t.db
+          .selectFrom('practice_items')
+          .select('question')
+          .where('user_id', '=', me.id)
+          .where('question_id', '=', shared.id)
+          .where('set_key', 'like', `special:%:${size}:%`)
+          .executeTakeFirstOrThrow()
+      ).question as any
+    const first = await answers(member, {
+      mode: 'special',
+      category: CATEGORY,
+      size: 5,
+      questionId: shared.id,
+      answer: wrongAnswer(await keyIn(5)),
+    })
+    expect(first.status).toBe(200)
+    expect(first.body.correct).toBe(false)
+    // The feedback showed the key; the same question in the other set would pay for it.
+    const again = await answers(member, {
+      mode: 'special',
+      category: CATEGORY,
+      size: 10,
+      questionId: shared.id,
+      answer: (await keyIn(10)).answer,
+    })
+    expect(again.status).toBe(409)
+    expect(again.body.error.code).toBe('ALREADY_ANSWERED')
+    const earned = await t.db
+      .selectFrom('point_ledger')
+      .select('points')
+      .where('user_id', '=', me.id)
+      .where('rule_code', '=', 'special_quiz')
+      .execute()
+    expect(earned).toEqual([])
+  })
+})
