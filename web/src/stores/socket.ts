@@ -62,7 +62,10 @@ export const useSocketStore = defineStore('socket', () => {
       // The session must first be put right over HTTP (a password to change, TOTP to set up; those
       // pages take her there). Neither a refresh nor an immediate retry mends it: ask again later,
       // or as soon as a live page wants the connection.
-      if (HELD_BACK.has(err.message)) heldBackRetry = setTimeout(retryNow, HELD_BACK_RETRY_MS + Math.random() * HELD_BACK_RETRY_MS)
+      if (HELD_BACK.has(err.message)) {
+        clearTimeout(heldBackRetry)
+        heldBackRetry = setTimeout(retryNow, HELD_BACK_RETRY_MS + Math.random() * HELD_BACK_RETRY_MS)
+      }
     })
     return s
   }
