@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest'
 import { DESKTOP, PHONE, answerPrivacyNotice, api, loginAs, startFromIntro, tokenFor } from '../helpers/browser.js'
 import { PAGES, WHO, settle, useConsoleServer } from '../helpers/console-pages.js'
-import { focusNotSeen, tabTo, unreachableClickables } from '../helpers/keyboard.js'
+import { focusNotSeen, ringOn, tabTo, unreachableClickables, type Ring } from '../helpers/keyboard.js'
 import { FORM_DIALOGS, OPEN_DIALOG } from '../helpers/console-dialogs.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
@@ -142,6 +142,47 @@ describe('where the focus is, a ring shows it', () => {
       await settle(page)
       for (const what of await focusNotSeen(page)) found.push(`${path}: ${what}`)
     }
+    await context.close()
+    expect(found).toEqual([])
+  })
+
+  it('in a select and a tree select, the option or node that ↑/↓ are on is seen (3:1)', async () => {
+    const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const base = env.server.baseUrl
+    const found: string[] = []
+    const check = (what: string, ring: Ring | null) => {
+      if (!ring) found.push(`${what}: nothing marked`)
+      else if (!ring.ring || ring.contrast < 3) found.push(`${what}: ${ring.name} ring ${ring.contrast.toFixed(2)}:1`)
+    }
+    // A select keeps the focus in its text box and only marks the option the arrow keys are on.
+    await page.goto(`${base}/console/audit`)
+    await settle(page)
+    expect(await tabTo(page, '.el-select__input')).toBe(true)
+    await page.keyboard.press('ArrowDown') // opens the list
+    await page.locator('.el-select-dropdown__item').first().waitFor()
+    await page.keyboard.press('ArrowDown') // and moves down it
+    check('审计日志 操作', await ringOn(page, '.el-select-dropdown__item.is-hovering'))
+    // A tree select moves the focus into its tree: the node's own row shows it.
+    await page.goto(`${base}/console/stats`)
+    await settle(page)
+    expect(await tabTo(page, '.el-select__input')).toBe(true)
+    await page.keyboard.press('ArrowDown') // opens the tree
+    await page.locator('.el-tree-node').first().waitFor()
+    // ↓ moves from the text box into the tree, then from node to node.
+    await expect
+      .poll(async () => {
+        await page.keyboard.press('ArrowDown')
+        return page.evaluate(() => document.activeElement?.getAttribute('role'))
+      })
+      .toBe('treeitem')
+    check('统计 单位', await ringOn(page, '.el-tree-node:focus > .el-tree-node__content'))
+    // …and only there: one ring in the open list, not another on a node the keys have left.
+    const ringed = await page.evaluate(() =>
+      [...document.querySelectorAll('.el-select-dropdown *')]
+        .filter((e) => e.checkVisibility() && getComputedStyle(e).outlineStyle !== 'none')
+        .map((e) => (e.textContent ?? '').trim().slice(0, 12)),
+    )
+    expect(ringed).toHaveLength(1)
     await context.close()
     expect(found).toEqual([])
   })

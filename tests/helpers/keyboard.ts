@@ -74,58 +74,7 @@ export async function focusNotSeen(page: Page, stops = 40): Promise<string[]> {
   const found: string[] = []
   for (let i = 0; i < stops; i++) {
     await page.keyboard.press('Tab')
-    const focused = await page.evaluate(() => {
-      const el = document.activeElement
-      if (!el || el === document.body) return null
-      const style = getComputedStyle(el)
-      const ring =
-        style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !/rgba\(.*, 0\)|transparent/.test(style.outlineColor)
-      const text = (el.textContent || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 24)
-      return {
-        key: el.outerHTML.slice(0, 300),
-        exempt: el.matches("input, textarea, [role='treeitem']"),
-        ring,
-        contrast: ring ? ringContrast(el, style) : 0,
-        name: `${el.tagName.toLowerCase()}${[...el.classList].map((c) => `.${c}`).join('')} “${text}”`,
-      }
-
-      /** The ring's contrast ratio (WCAG's relative luminance) against the solid colour under it. */
-      function ringContrast(el: Element, style: CSSStyleDeclaration): number {
-        const ring = rgba(style.outlineColor)
-        const inward = parseFloat(style.outlineOffset) < 0
-        const under = behind(inward ? el : el.parentElement)
-        const [r, g, b] = over(ring, under)
-        const [l1, l2] = [luminance([r, g, b]), luminance(under)].sort((x, y) => y - x)
-        return (l1 + 0.05) / (l2 + 0.05)
-      }
-      function rgba(css: string): number[] {
-        const [r, g, b, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number)
-        return [r, g, b, a]
-      }
-      /**
-       * The colour an element's background shows: its own and its ancestors' composited, over white.
-       * A background image (the contest hall's gradient) is not read: the colour set beneath it stands for it.
-       */
-      function behind(from: Element | null): number[] {
-        const layers: number[][] = []
-        for (let e = from; e; e = e.parentElement) {
-          const c = rgba(getComputedStyle(e).backgroundColor)
-          if (c[3] > 0) layers.push(c)
-          if (c[3] >= 1) break
-        }
-        return layers.reduceRight((under, top) => over(top, under), [255, 255, 255])
-      }
-      function over([r, g, b, a]: number[], under: number[]): number[] {
-        return [r * a + under[0] * (1 - a), g * a + under[1] * (1 - a), b * a + under[2] * (1 - a)]
-      }
-      function luminance(rgb: number[]): number {
-        const [r, g, b] = rgb.map((v) => {
-          const c = v / 255
-          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
-        })
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-      }
-    })
+    const focused = await ringOn(page)
     if (!focused) continue
     if (seen.has(focused.key)) break
     seen.add(focused.key)
@@ -134,4 +83,75 @@ export async function focusNotSeen(page: Page, stops = 40): Promise<string[]> {
     else if (focused.contrast < 3) found.push(`${focused.name}: ring ${focused.contrast.toFixed(2)}:1`)
   }
   return found
+}
+
+export interface Ring {
+  /** The start of the element's HTML, to know it again. */
+  key: string
+  /** Shows its focus another way (a text box, a tree node: see focusNotSeen). */
+  exempt: boolean
+  ring: boolean
+  /** The ring's contrast ratio against what it is drawn on (0 without a ring). */
+  contrast: number
+  name: string
+}
+
+/**
+ * The focus ring on `selector`'s first match, or on the focused element: whether it has one (an
+ * outline that is not none, 0 px or transparent) and its contrast ratio (WCAG's relative luminance)
+ * against the colour it is drawn on — the background round the element for a ring outside it, the
+ * element's own for one drawn inward. Null when there is no such element.
+ */
+export function ringOn(page: Page, selector?: string): Promise<Ring | null> {
+  return page.evaluate((selector) => {
+    const el = selector ? document.querySelector(selector) : document.activeElement
+    if (!el || el === document.body) return null
+    const style = getComputedStyle(el)
+    const ring =
+      style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !/rgba\(.*, 0\)|transparent/.test(style.outlineColor)
+    const text = (el.textContent || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 24)
+    return {
+      key: el.outerHTML.slice(0, 300),
+      exempt: el.matches("input, textarea, [role='treeitem']"),
+      ring,
+      contrast: ring ? ringContrast(el, style) : 0,
+      name: `${el.tagName.toLowerCase()}${[...el.classList].map((c) => `.${c}`).join('')} “${text}”`,
+    }
+
+    function ringContrast(el: Element, style: CSSStyleDeclaration): number {
+      const ring = rgba(style.outlineColor)
+      const inward = parseFloat(style.outlineOffset) < 0
+      const under = behind(inward ? el : el.parentElement)
+      const [r, g, b] = over(ring, under)
+      const [l1, l2] = [luminance([r, g, b]), luminance(under)].sort((x, y) => y - x)
+      return (l1 + 0.05) / (l2 + 0.05)
+    }
+    function rgba(css: string): number[] {
+      const [r, g, b, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number)
+      return [r, g, b, a]
+    }
+    /**
+     * The colour an element's background shows: its own and its ancestors' composited, over white.
+     * A background image (the contest hall's gradient) is not read: the colour set beneath it stands for it.
+     */
+    function behind(from: Element | null): number[] {
+      const layers: number[][] = []
+      for (let e = from; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor)
+        if (c[3] > 0) layers.push(c)
+        if (c[3] >= 1) break
+      }
+      return layers.reduceRight((under, top) => over(top, under), [255, 255, 255])
+    }
+    function over([r, g, b, a]: number[], under: number[]): number[] {
+      return [r * a + under[0] * (1 - a), g * a + under[1] * (1 - a), b * a + under[2] * (1 - a)]
+    }
+    function luminance(rgb: number[]): number {
+      const [r, g, b] = rgb.map((v) => {
+        const c = v / 255
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+      })
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    }
+  }, selector)
 }
