@@ -29,3 +29,6 @@ export function weekStart(day: string): string {
 export function addDays(day: string, n: number): string {
   return dayjs.tz(day, ZONE).add(n, 'day').format('YYYY-MM-DD')
 }
+
+/** A timestamp as the API gives it (ISO 8601, UTC), from a Date or a timestamp string. */
+export const isoTime = (at: Date | string) => new Date(at).toISOString()

@@ -4,12 +4,11 @@ import type { Deps } from '../../lib/deps.js'
 import { withTransaction, type Tx } from '../../lib/transaction.js'
 import { notFound } from '../../lib/errors.js'
 import type { Principal } from '../../lib/scope.js'
+import { isoTime } from '../../lib/time.js'
 import { findExam, leaderboardOpenToMembers, type ExamRow } from '../exams/index.js'
 import { publicQuestion, type Paper } from '../questions/index.js'
 import type { AttemptRow } from './finalize.js'
 import * as q from './queries.js'
-
-const iso = (d: Date | string) => new Date(d).toISOString()
 
 /**
  * Keys and 解析 of a submitted attempt are shown once the exam has closed, or — when results are
@@ -64,15 +63,15 @@ export async function attemptView(deps: Deps, principal: Principal, attemptId: n
     examId: attempt.exam_id,
     examTitle: exam.title,
     status: attempt.status,
-    startedAt: iso(attempt.started_at),
-    deadline: iso(attempt.deadline),
+    startedAt: isoTime(attempt.started_at),
+    deadline: isoTime(attempt.deadline),
     maxScore: Number(attempt.max_score),
     reviewAvailable: released,
-    ...(attempt.status === 'submitted' && { submittedAt: iso(attempt.submitted_at!) }),
+    ...(attempt.status === 'submitted' && { submittedAt: isoTime(attempt.submitted_at!) }),
     // "考试结束后统一公布" means no score either until the exam closes.
     ...(attempt.status === 'submitted' &&
       leaderboardOpenToMembers(exam, now) && { score: Number(attempt.score), passed: Boolean(attempt.passed) }),
-    ...(attempt.status === 'submitted' && !released && { reviewOpensAt: iso(exam.closes_at) }),
+    ...(attempt.status === 'submitted' && !released && { reviewOpensAt: isoTime(exam.closes_at) }),
   }
   if (!released) return base
   const answers = new Map((await q.answersOf(deps.db, attempt.id)).map((a) => [a.question_id, a]))

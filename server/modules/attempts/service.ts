@@ -3,7 +3,7 @@ import type { Deps } from '../../lib/deps.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { AppError, conflict, forbidden, notFound, validationError } from '../../lib/errors.js'
 import type { Principal } from '../../lib/scope.js'
-import { shanghaiDate } from '../../lib/time.js'
+import { isoTime, shanghaiDate } from '../../lib/time.js'
 import { drawPaper, findExam, isInAudience, type ExamCatalog, type ExamRow, type PaperSpec } from '../exams/index.js'
 import { answerShapeProblem, publicQuestion, type Paper } from '../questions/index.js'
 import { closeIfUnchanged, finalizeAttempt, gradeAttempt, readForSubmit, resultOf, type AttemptRow } from './finalize.js'
@@ -11,13 +11,11 @@ import type { SubmitResult } from './schemas.js'
 import type { AttemptState } from './state.js'
 import * as q from './queries.js'
 
-const iso = (d: Date | string) => new Date(d).toISOString()
-
 function startPayload(deps: Deps, attempt: AttemptRow, answers: { question_id: number; answer: unknown }[]) {
   return {
     attemptId: attempt.id,
     examId: attempt.exam_id,
-    deadline: iso(attempt.deadline),
+    deadline: isoTime(attempt.deadline),
     serverNow: deps.clock.now().toISOString(),
     questions: (attempt.paper as Paper).questions.map(publicQuestion),
     answers: Object.fromEntries(answers.map((a) => [a.question_id, a.answer])),
