@@ -137,6 +137,42 @@ describe('a second go after the key was shown', () => {
     expect((await grant(otherId)).status).toBe(200)
   })
 
+  it('the key shown before she moved here counts too, though her row here says 未开始', async () => {
+    const exam = await createOpenExam(t, admin, {
+      title: '调入前已看答案',
+      audienceOrgIds: [org('办公室党支部').id, org('政策法规处党支部').id],
+      maxAttempts: 1,
+      paper: await fixedJudgePaper(),
+    })
+    const { id: memberId, username } = await t.db
+      .selectFrom('users')
+      .innerJoin('orgs', 'orgs.id', 'users.org_id')
+      .select(['users.id', 'users.username'])
+      .where('orgs.name', '=', '政策法规处党支部')
+      .where('users.role', '=', 'member')
+      .orderBy('users.id', 'desc')
+      .executeTakeFirstOrThrow()
+    const member = await t.login(username)
+    await submitEmptyAndReadKey(member, exam.id)
+    // She moves to 办公室党支部: her attempt stays with the unit she sat it in, outside sj_bgs's scope.
+    await t
+      .http()
+      .patch(`/api/users/${memberId}`)
+      .set(bearer(admin))
+      .send({ orgId: org('办公室党支部').id })
+      .expect(200)
+    const rows = (await t.http().get(`/api/exams/${exam.id}/results`).set(bearer(secretary)).expect(200)).body
+    const row = rows.find((r: any) => r.userId === memberId)
+    expect(row).toMatchObject({ status: 'not_started', keyShown: true })
+    // The flag agrees with the server: no extra attempt for her.
+    const grant = await t
+      .http()
+      .post(`/api/exams/${exam.id}/allowances`)
+      .set(bearer(secretary))
+      .send({ userId: memberId, extraAttempts: 1, reason: '补考' })
+    expect(grant.status).toBe(409)
+  })
+
   // A guard, not an attack: passes on the code before the fix too.
   it('a review released but not opened yet stops nothing: the extra attempt then takes the review back', async () => {
     const exam = await oneAttemptExam('未看复核可补考')

@@ -32,3 +32,6 @@ export function addDays(day: string, n: number): string {
 
 /** A timestamp as the API gives it (ISO 8601, UTC), from a Date or a timestamp string. */
 export const isoTime = (at: Date | string) => new Date(at).toISOString()
+
+/** isoTime for a column that may be empty: null stays null. */
+export const isoTimeOrNull = (at: Date | string | null | undefined) => (at ? isoTime(at) : null)

@@ -59,6 +59,14 @@ async function signInLive(page: Page, username: string) {
   await expect.poll(() => page.locator('[data-test=notification-bell]').getAttribute('data-live'), { timeout: 10_000 }).toBe('true')
 }
 
+/** Signs out from 我的 as a member does, and waits for the login page (the same tab, not reloaded). */
+async function signOutFromMe(page: Page) {
+  await page.locator('[data-test=tab-me]').click()
+  await page.locator('[data-test=logout]').click()
+  await page.locator('.van-dialog__confirm').click()
+  await page.waitForURL(/\/login$/)
+}
+
 /** The bell's unread count as it reads it out. */
 const unreadOnBell = async (page: Page) =>
   Number((await page.locator('[data-test=notification-bell]').getAttribute('aria-label'))?.match(/(\d+) 条未读/)?.[1] ?? 0)
@@ -128,16 +136,39 @@ describe('notifications on a phone', () => {
     await page.goto(`${server.baseUrl}/login`)
     await signInLive(page, 'dy0005')
 
-    await page.locator('[data-test=tab-me]').click()
-    await page.locator('[data-test=logout]').click()
-    await page.locator('.van-dialog__confirm').click()
-    await page.waitForURL(/\/login$/)
+    await signOutFromMe(page)
     await signInLive(page, 'dy0006') // the same tab, not reloaded
     const before = await unreadOnBell(page)
 
     await examForOffice('党史知识集中测试（换人登录）')
     await runNotificationJob(server.app.deps) // announced to the branch: pushed to whoever is connected
     await expect.poll(() => bell.getAttribute('aria-label'), { timeout: 5_000 }).toBe(`通知，${before + 1} 条未读`)
+    await page.close()
+  })
+
+  it("on a shared phone, the next member does not glimpse the last one's unread count while hers loads", async () => {
+    const page = await browser.newPage({ viewport: PHONE })
+    const bell = page.locator('[data-test=notification-bell]')
+    await page.goto(`${server.baseUrl}/login`)
+    await signInLive(page, 'dy0012')
+    await examForOffice('党史知识集中测试（不留给下一位）')
+    await runNotificationJob(server.app.deps) // announced to 办公室党支部: dy0012 has unread notices
+    await expect.poll(() => unreadOnBell(page), { timeout: 5_000 }).toBeGreaterThan(0)
+
+    await signOutFromMe(page)
+    // The next member's own count is held back, as on a slow network: until it comes, her bell
+    // must not show what it showed for the last person.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/api/notifications/unread-count', async (route) => {
+      await held
+      await route.continue()
+    })
+    await signInLive(page, 'dy0015') // 政策法规处党支部: none of the office's notices are hers
+    expect(await bell.getAttribute('aria-label')).toBe('通知')
+    release()
+    const own = await apiJson(server, 'GET', '/api/notifications/unread-count', await tokenFor(server, 'dy0015', DEMO_PASSWORD))
+    await expect.poll(() => unreadOnBell(page)).toBe(own.unread)
     await page.close()
   })
 

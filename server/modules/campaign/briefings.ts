@@ -10,8 +10,7 @@ import { withTransaction } from '../../lib/transaction.js'
 import type { Db } from './queries.js'
 import { cleanRichText } from './sanitize.js'
 import type { BriefingBody } from './schemas.js'
-
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
+import { isoTime, isoTimeOrNull } from '../../lib/time.js'
 
 function columns(db: Db) {
   return db
@@ -40,8 +39,8 @@ const toBody = (b: Row, withBody = false): BriefingBody => ({
   orgName: b.org_name,
   title: b.title,
   status: b.status,
-  submittedAt: iso(b.submitted_at)!,
-  publishedAt: iso(b.published_at),
+  submittedAt: isoTime(b.submitted_at),
+  publishedAt: isoTimeOrNull(b.published_at),
   reviewNote: b.review_note,
   reads: b.reads,
   ...(withBody && { bodyHtml: b.body_html }),

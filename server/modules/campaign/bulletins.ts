@@ -9,8 +9,7 @@ import { withTransaction } from '../../lib/transaction.js'
 import { cleanRichText } from './sanitize.js'
 import type { BulletinBody, BulletinReceipt } from './schemas.js'
 import { resolveOrg } from './tally.js'
-
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null)
+import { isoTime, isoTimeOrNull } from '../../lib/time.js'
 
 export async function issueBulletin(deps: Deps, principal: Principal, body: { title: string; bodyHtml: string }) {
   const html = cleanRichText(body.bodyHtml)
@@ -51,8 +50,8 @@ export async function listBulletins(deps: Deps, principal: Principal): Promise<B
     id: b.id,
     issueNo: b.issue_no,
     title: b.title,
-    issuedAt: iso(b.issued_at)!,
-    readAt: iso(b.read_at),
+    issuedAt: isoTime(b.issued_at),
+    readAt: isoTimeOrNull(b.read_at),
     ...(staff && { readers: b.readers }),
   }))
 }
@@ -73,7 +72,14 @@ export async function readBulletin(deps: Deps, principal: Principal, id: number)
       .where('bulletin_id', '=', id)
       .where('user_id', '=', principal.userId)
       .executeTakeFirstOrThrow()
-    return { id: b.id, issueNo: b.issue_no, title: b.title, issuedAt: iso(b.issued_at)!, readAt: iso(mine.read_at), bodyHtml: b.body_html }
+    return {
+      id: b.id,
+      issueNo: b.issue_no,
+      title: b.title,
+      issuedAt: isoTime(b.issued_at),
+      readAt: isoTimeOrNull(mine.read_at),
+      bodyHtml: b.body_html,
+    }
   })
 }
 
@@ -89,5 +95,11 @@ export async function bulletinReceipts(deps: Deps, principal: Principal, id: num
       (select min(r.read_at) from campaign_bulletin_reads r where r.bulletin_id = ${id} and r.org_id = o.id) as first_read_at
     from orgs o where o.path like ${org.path + '%'} and exists (select 1 from users u where u.org_id = o.id and u.active)
     order by o.path`.execute(deps.db)
-  return rows.map((r) => ({ orgId: r.org_id, name: r.name, members: r.members, readers: r.readers, firstReadAt: iso(r.first_read_at) }))
+  return rows.map((r) => ({
+    orgId: r.org_id,
+    name: r.name,
+    members: r.members,
+    readers: r.readers,
+    firstReadAt: isoTimeOrNull(r.first_read_at),
+  }))
 }

@@ -23,10 +23,10 @@ import { notify } from '../notifications/index.js'
 import * as q from './queries.js'
 import type { CommentItem, ModerationItem } from './schemas.js'
 import { findSensitive, matchForm, MAX_COMMENT_LENGTH, plainText } from './text.js'
+import { isoTime, isoTimeOrNull } from '../../lib/time.js'
 
 export const COMMENTS_PER_HOUR = 10
 const HOUR_MS = 3_600_000
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
 
 export const targetLink = (type: CommentTarget, id: number) =>
   type === 'material' ? `/study/materials/${id}` : `/campaign/column?tab=column&id=${id}`
@@ -46,8 +46,8 @@ function toItem(row: q.CommentRow, viewer: Principal, name: Namer): CommentItem 
     content: row.content,
     status: row.status,
     reason: row.reason,
-    createdAt: iso(row.created_at)!,
-    moderatedAt: iso(row.moderated_at),
+    createdAt: isoTime(row.created_at),
+    moderatedAt: isoTimeOrNull(row.moderated_at),
     name: name(row),
     orgName: row.org_name,
     mine: row.user_id === viewer.userId,

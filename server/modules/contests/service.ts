@@ -6,7 +6,7 @@ import type { Deps } from '../../lib/deps.js'
 import { audit } from '../../lib/audit.js'
 import { conflict, forbidden, notFound, unprocessable, validationError } from '../../lib/errors.js'
 import { orgInScope, type Principal } from '../../lib/scope.js'
-import { shanghaiDate } from '../../lib/time.js'
+import { shanghaiDate, isoTimeOrNull } from '../../lib/time.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { findOrg } from '../orgs/index.js'
 import { drawQuestionIds, publishedAmong } from '../battles/index.js'
@@ -88,8 +88,6 @@ export async function contestInScope(deps: Pick<Deps, 'db'>, principal: Principa
   return row
 }
 
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
-
 export function toContestItem(r: Omit<q.ContestRow, 'org_path'> & { players: number }) {
   return {
     id: r.id,
@@ -103,8 +101,8 @@ export function toContestItem(r: Omit<q.ContestRow, 'org_path'> & { players: num
     secondsPerQuestion: r.seconds_per_question,
     players: r.players,
     createdAt: new Date(r.created_at).toISOString(),
-    startedAt: iso(r.started_at),
-    endedAt: iso(r.ended_at),
+    startedAt: isoTimeOrNull(r.started_at),
+    endedAt: isoTimeOrNull(r.ended_at),
     activityId: r.activity_id,
   }
 }

@@ -6,7 +6,7 @@ import type { FeedbackStatus } from '../../db/types.js'
 import { audit } from '../../lib/audit.js'
 import { conflict, notFound } from '../../lib/errors.js'
 import { assertNotSelf, orgInScope, roleAtLeast, scopePrefix, type Principal } from '../../lib/scope.js'
-import { dayjs, ZONE } from '../../lib/time.js'
+import { dayjs, ZONE, isoTime, isoTimeOrNull } from '../../lib/time.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { readPolicy } from '../policy/index.js'
 import { notify } from '../notifications/index.js'
@@ -14,7 +14,6 @@ import * as q from './queries.js'
 import type { FeedbackItem } from './schemas.js'
 
 type Row = NonNullable<Awaited<ReturnType<typeof q.findFeedback>>>
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
 
 function toItem(row: Row, viewer: Principal, overdueBefore: Date): FeedbackItem {
   const mine = row.user_id === viewer.userId
@@ -23,14 +22,14 @@ function toItem(row: Row, viewer: Principal, overdueBefore: Date): FeedbackItem 
     category: row.category,
     content: row.content,
     status: row.status,
-    createdAt: iso(row.created_at)!,
+    createdAt: isoTime(row.created_at),
     orgId: row.org_id,
     orgName: row.org_name,
     ...((!row.anonymous || mine) && row.user_name ? { name: row.user_name } : {}),
     anonymous: row.anonymous,
     reply: row.reply,
-    repliedAt: iso(row.replied_at),
-    closedAt: iso(row.closed_at),
+    repliedAt: isoTimeOrNull(row.replied_at),
+    closedAt: isoTimeOrNull(row.closed_at),
     overdue: row.status === 'submitted' && new Date(row.created_at) < overdueBefore,
     mine,
   }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { ANONYMISED_PREFIX } from '../../lib/usernames.js'
+import { isoTimeOrNull } from '../../lib/time.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -122,8 +123,6 @@ export async function anonymiseUser(db: Db, userId: number, requestId: number, u
   await db.deleteFrom('comments').where('user_id', '=', userId).execute()
 }
 
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
-
 /** Everything kept about one person, selected by her id only. */
 export async function ownData(db: Db, userId: number) {
   const [profile, ledger, attempts, study, activities, feedback, sessions, comments] = await Promise.all([
@@ -215,38 +214,43 @@ export async function ownData(db: Db, userId: number) {
       name: profile.name,
       role: profile.role,
       orgName: profile.org_name,
-      createdAt: iso(profile.created_at),
+      createdAt: isoTimeOrNull(profile.created_at),
       showOnLeaderboards: profile.show_on_leaderboards,
-      privacyNoticeAnsweredAt: iso(profile.privacy_noticed_at),
+      privacyNoticeAnsweredAt: isoTimeOrNull(profile.privacy_noticed_at),
     },
     pointsLedger: ledger.map((l) => ({
       rule: l.rule_code,
       name: l.rule_name ?? (l.rule_code === 'adjust' ? '积分调整' : l.rule_code),
       points: l.points,
       day: l.day,
-      at: iso(l.created_at),
+      at: isoTimeOrNull(l.created_at),
       reason: l.reason,
     })),
     attempts: attempts.map((a) => ({
       exam: a.title,
       attemptNo: a.attempt_no,
       status: a.status,
-      startedAt: iso(a.started_at),
-      submittedAt: iso(a.submitted_at),
+      startedAt: isoTimeOrNull(a.started_at),
+      submittedAt: isoTimeOrNull(a.submitted_at),
       score: a.score,
       maxScore: a.max_score,
       passed: a.passed,
     })),
     studyTime: study.map((s) => ({ material: s.title, day: s.day, seconds: s.seconds })),
-    activities: activities.map((a) => ({ title: a.title, type: a.type, startsAt: iso(a.starts_at), checkedInAt: iso(a.checked_in_at) })),
+    activities: activities.map((a) => ({
+      title: a.title,
+      type: a.type,
+      startsAt: isoTimeOrNull(a.starts_at),
+      checkedInAt: isoTimeOrNull(a.checked_in_at),
+    })),
     feedback: feedback.map((f) => ({
       category: f.category,
       content: f.content,
       anonymous: f.anonymous,
       status: f.status,
       reply: f.reply,
-      createdAt: iso(f.created_at),
-      repliedAt: iso(f.replied_at),
+      createdAt: isoTimeOrNull(f.created_at),
+      repliedAt: isoTimeOrNull(f.replied_at),
     })),
     comments: comments.map((c) => ({
       on: c.target_type === 'material' ? '学习资料' : '学习专栏',
@@ -254,12 +258,12 @@ export async function ownData(db: Db, userId: number) {
       content: c.content,
       status: c.status,
       reason: c.reason,
-      createdAt: iso(c.created_at),
+      createdAt: isoTimeOrNull(c.created_at),
     })),
     logins: sessions.map((s) => ({
-      at: iso(s.created_at),
-      lastSeenAt: iso(s.last_seen_at),
-      endedAt: iso(s.revoked_at),
+      at: isoTimeOrNull(s.created_at),
+      lastSeenAt: isoTimeOrNull(s.last_seen_at),
+      endedAt: isoTimeOrNull(s.revoked_at),
       ip: s.ip,
       userAgent: s.user_agent,
     })),

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Paging } from '../../lib/schemas.js'
 import type { QuestionInput, QuestionOption, QuestionStatus, QuestionType } from './model.js'
+import { isoTime } from '../../lib/time.js'
 
 const QuestionType = Type.Union([Type.Literal('single'), Type.Literal('multiple'), Type.Literal('judge'), Type.Literal('fill')])
 const QuestionStatus = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')])
@@ -155,8 +156,6 @@ export interface QuestionDto {
   updatedAt: string
 }
 
-const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString())
-
 export function toQuestionDto(r: QuestionRow): QuestionDto {
   return {
     id: r.id,
@@ -174,8 +173,8 @@ export function toQuestionDto(r: QuestionRow): QuestionDto {
     version: r.version,
     bankId: r.bank_id,
     authorId: r.author_id,
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    createdAt: isoTime(r.created_at),
+    updatedAt: isoTime(r.updated_at),
   }
 }
 

@@ -10,6 +10,7 @@ import { notFound } from '../../lib/errors.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { itemAnalysis } from './analysis.js'
 import { boardRowsOrNone } from '../privacy/index.js'
+import { isoTimeOrNull } from '../../lib/time.js'
 
 type Db = Kysely<Database>
 
@@ -55,14 +56,9 @@ interface AttemptSummary {
   org_name: string
   user_name: string
   username: string
-  key_shown: boolean
 }
 
-/**
- * Each person's attempts in scope, best submitted first (then the newest open one). `key_shown`
- * asks about every attempt of the person in the exam, in scope or not (one made before she moved
- * here counts): the reopen and the extra attempt are refused once any of them has shown her the key.
- */
+/** Each person's attempts in scope, best submitted first (then the newest open one). */
 async function attemptsInScope(db: Db, examId: number, scope: string) {
   const rows = (await db
     .selectFrom('attempts')
@@ -86,17 +82,6 @@ async function attemptsInScope(db: Db, examId: number, scope: string) {
       'orgs.name as org_name',
       'users.name as user_name',
       'users.username',
-      (eb) =>
-        eb
-          .exists(
-            eb
-              .selectFrom('attempts as shown')
-              .select(sql`1`.as('one'))
-              .whereRef('shown.exam_id', '=', 'attempts.exam_id')
-              .whereRef('shown.user_id', '=', 'attempts.user_id')
-              .where('shown.review_shown_at', 'is not', null),
-          )
-          .as('key_shown'),
     ])
     .where('attempts.exam_id', '=', examId)
     .where('orgs.path', 'like', `${scope}%`)
@@ -104,6 +89,23 @@ async function attemptsInScope(db: Db, examId: number, scope: string) {
   const byUser = new Map<number, AttemptSummary[]>()
   for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r])
   return byUser
+}
+
+/**
+ * Everyone whose review of this exam has shown the key, in any attempt, in scope or not: the
+ * reopen and the extra attempt are refused once any attempt has shown it. An attempt made before
+ * she moved into the caller's scope counts, even where her row here says 未开始. Only ids come
+ * back, and only rows of people in scope are marked with them.
+ */
+async function peopleShownTheKey(db: Db, examId: number): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('attempts')
+    .select('user_id')
+    .distinct()
+    .where('exam_id', '=', examId)
+    .where('review_shown_at', 'is not', null)
+    .execute()
+  return new Set(rows.map((r) => r.user_id))
 }
 
 function representative(list: AttemptSummary[]): AttemptSummary {
@@ -114,9 +116,12 @@ function representative(list: AttemptSummary[]): AttemptSummary {
 
 export async function examResults(db: Db, principal: Principal, examId: number, audience: string[]): Promise<ResultRow[]> {
   const scope = scopePrefix(principal)
-  const [people, attempts] = await Promise.all([invitedPeople(db, audience, scope), attemptsInScope(db, examId, scope)])
+  const [people, attempts, shownTheKey] = await Promise.all([
+    invitedPeople(db, audience, scope),
+    attemptsInScope(db, examId, scope),
+    peopleShownTheKey(db, examId),
+  ])
   const rows: ResultRow[] = []
-  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null)
   const seen = new Set<number>()
   const push = (userId: number, name: string, username: string, orgId: number, orgName: string) => {
     seen.add(userId)
@@ -140,7 +145,7 @@ export async function examResults(db: Db, principal: Principal, examId: number, 
         deviceSwitches: 0,
         deadline: null,
         attemptId: null,
-        keyShown: false,
+        keyShown: shownTheKey.has(userId),
       })
       return
     }
@@ -156,16 +161,16 @@ export async function examResults(db: Db, principal: Principal, examId: number, 
       status: a.status as PersonStatus,
       score: best ? Number(best.score) : null,
       passed: best ? Boolean(best.passed) : null,
-      startedAt: iso(a.started_at),
-      submittedAt: iso(best?.submitted_at ?? null),
+      startedAt: isoTimeOrNull(a.started_at),
+      submittedAt: isoTimeOrNull(best?.submitted_at ?? null),
       attempts: list.length,
       answered: a.answered_count,
       blurCount: list.reduce((s, x) => s + x.blur_count, 0),
       reloadCount: list.reduce((s, x) => s + x.reload_count, 0),
       deviceSwitches: list.reduce((s, x) => s + x.device_switches, 0),
-      deadline: a.status === 'in_progress' ? iso(a.deadline) : null,
+      deadline: a.status === 'in_progress' ? isoTimeOrNull(a.deadline) : null,
       attemptId: a.id,
-      keyShown: list.some((x) => x.key_shown),
+      keyShown: shownTheKey.has(userId),
     })
   }
   for (const p of people) push(p.user_id, p.name, p.username, p.org_id, p.org_name)
