@@ -1,20 +1,16 @@
-// Live delivery: each socket joins its person's room; a committed notification is pushed there.
-// With the Redis adapter a room spans nodes, so the node that sent it reaches every tab anywhere.
+// Live delivery: a committed notification is pushed to its person's room, which every socket of hers
+// joins on connecting (plugins/realtime.ts). With the Redis adapter a room spans nodes, so the node
+// that sent it reaches every tab anywhere.
 import type { FastifyInstance } from 'fastify'
-import type { RealtimeSocket } from '../../plugins/realtime.js'
+import { userRoom } from '../../plugins/realtime.js'
 import type { DomainEventMap } from '../../lib/events.js'
 import { inSlices } from '../../realtime/slices.js'
 
-export const personalRoom = (userId: number) => `user:${userId}`
-
 export function registerNotificationEvents(app: FastifyInstance) {
   const io = app.io
-  io.on('connection', (socket: RealtimeSocket) => {
-    void socket.join(personalRoom(socket.data.principal.userId))
-  })
   // A notice to a whole department goes out in slices, so saves and answers keep flowing meanwhile.
   const push = (created: DomainEventMap['notifications:created'][0]) =>
-    inSlices(created, ({ userId, notification }) => io.to(personalRoom(userId)).emit('notification', notification)).catch((err) =>
+    inSlices(created, ({ userId, notification }) => io.to(userRoom(userId)).emit('notification', notification)).catch((err) =>
       app.log.warn({ err }, 'notification push failed (the notices are saved; the page shows them on its next load)'),
     )
   app.deps.events.on('notifications:created', push)
