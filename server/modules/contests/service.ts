@@ -6,7 +6,7 @@ import type { Deps } from '../../lib/deps.js'
 import { audit } from '../../lib/audit.js'
 import { conflict, forbidden, notFound, unprocessable, validationError } from '../../lib/errors.js'
 import { orgInScope, type Principal } from '../../lib/scope.js'
-import { shanghaiDate, isoTimeOrNull } from '../../lib/time.js'
+import { shanghaiDate, isoTime, isoTimeOrNull } from '../../lib/time.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { findOrg } from '../orgs/index.js'
 import { drawQuestionIds, publishedAmong } from '../battles/index.js'
@@ -100,7 +100,7 @@ export function toContestItem(r: Omit<q.ContestRow, 'org_path'> & { players: num
     skippedCount: r.skipped.length,
     secondsPerQuestion: r.seconds_per_question,
     players: r.players,
-    createdAt: new Date(r.created_at).toISOString(),
+    createdAt: isoTime(r.created_at),
     startedAt: isoTimeOrNull(r.started_at),
     endedAt: isoTimeOrNull(r.ended_at),
     activityId: r.activity_id,

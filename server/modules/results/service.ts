@@ -10,7 +10,7 @@ import { notFound } from '../../lib/errors.js'
 import { withTransaction } from '../../lib/transaction.js'
 import { itemAnalysis } from './analysis.js'
 import { boardRowsOrNone } from '../privacy/index.js'
-import { isoTimeOrNull } from '../../lib/time.js'
+import { isoTime, isoTimeOrNull } from '../../lib/time.js'
 
 type Db = Kysely<Database>
 
@@ -161,14 +161,14 @@ export async function examResults(db: Db, principal: Principal, examId: number, 
       status: a.status as PersonStatus,
       score: best ? Number(best.score) : null,
       passed: best ? Boolean(best.passed) : null,
-      startedAt: isoTimeOrNull(a.started_at),
-      submittedAt: isoTimeOrNull(best?.submitted_at ?? null),
+      startedAt: isoTime(a.started_at),
+      submittedAt: isoTimeOrNull(best?.submitted_at),
       attempts: list.length,
       answered: a.answered_count,
       blurCount: list.reduce((s, x) => s + x.blur_count, 0),
       reloadCount: list.reduce((s, x) => s + x.reload_count, 0),
       deviceSwitches: list.reduce((s, x) => s + x.device_switches, 0),
-      deadline: a.status === 'in_progress' ? isoTimeOrNull(a.deadline) : null,
+      deadline: a.status === 'in_progress' ? isoTime(a.deadline) : null,
       attemptId: a.id,
       keyShown: shownTheKey.has(userId),
     })
