@@ -13,6 +13,7 @@ import {
   tokenFor,
   useBrowserServer,
   answerPrivacyNotice,
+  recordPageEvents,
 } from '../helpers/browser.js'
 import { ManualClock } from '../../server/lib/clock.js'
 import { firstSheetGrid } from '../helpers/sheets.js'
@@ -62,34 +63,45 @@ describe('组织工作通报 in the console', () => {
 
     const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true })
     const page = await context.newPage()
+    const events = recordPageEvents(page)
     await loginAs(page, server.baseUrl, 'sj_bgs', DEMO_PASSWORD)
     await page.waitForURL((u) => !u.pathname.startsWith('/login'))
     await answerPrivacyNotice(page)
     if (!page.url().includes('/console')) await page.goto(`${server.baseUrl}/console`)
     await page.waitForLoadState('networkidle')
-    // Once in CI (2026-12-06) the drawer was gone again by the time its entry was to be clicked, the
-    // console still settling on its first page; so the bell is pressed again if the drawer is not
-    // open — but only after giving the last press time to open it: a press while the drawer is
-    // still appearing lands on its backdrop and closes it (seen on a loaded machine).
+    // Pressing the bell and tapping the 通报 are one step, tried until the 通报 page opens. Twice in
+    // CI (2026-12-06 and 12-07) the entry left the page between being seen and being tapped, the
+    // console just signed in; the second time it was gone from the DOM, not merely hidden (a closed
+    // drawer keeps it). The cause is not found: a retry prints what the page did meanwhile (loads,
+    // navigations, failed requests, errors), for the next look. A press while the drawer is still
+    // appearing lands on its backdrop and closes it (seen on a loaded machine), so the bell is
+    // pressed again only once the last press had time to open it.
     const drawer = page.locator('.el-drawer', { hasText: '消息通知' })
     const entry = drawer.locator('button.item', { hasText: mine.title })
+    const isItsPage = (u: URL) => u.pathname === '/console/bulletins' && u.searchParams.get('id') === String(mine.id)
+    const onBulletins = () => isItsPage(new URL(page.url()))
+    let taps = 0
     await expect
       .poll(
         async () => {
-          if (await entry.isVisible()) return true
+          if (onBulletins()) return true
+          if (await entry.isVisible()) {
+            expect(await entry.count()).toBe(1)
+            if (++taps === 1) await shot(page, 'console-bulletin-notification')
+            await entry.click({ timeout: 5_000 }).catch(() => undefined)
+            await page.waitForURL(isItsPage, { timeout: 5_000 }).catch(() => undefined)
+            return onBulletins()
+          }
           if (!(await drawer.isVisible())) {
-            await page.locator('[data-test=console-notifications]').click()
+            await page.locator('[data-test=console-notifications]').click({ timeout: 5_000 })
             await drawer.waitFor({ timeout: 5_000 }).catch(() => undefined)
           }
           return false
         },
-        { timeout: 30_000 },
+        { timeout: 40_000 },
       )
       .toBe(true)
-    expect(await entry.count()).toBe(1)
-    await shot(page, 'console-bulletin-notification')
-    await entry.click()
-    await page.waitForURL((u) => u.pathname === '/console/bulletins' && u.searchParams.get('id') === String(mine.id))
+    if (taps > 1 || events.loads() > 1) console.warn(`通报: the entry was tapped ${taps} times; the page did:\n${events.lines.join('\n')}`)
     const focused = page.locator(`[data-test=bulletin-${mine.id}]`)
     await expect.poll(() => focused.getAttribute('data-focused')).toBe('true')
     expect(await focused.innerText()).toContain(mine.title)

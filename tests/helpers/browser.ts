@@ -185,3 +185,22 @@ export function useBrowserServer(clock?: Clock): { server: E2EServer; browser: B
   })
   return env
 }
+
+/**
+ * What a page did, for a test to print when something it waited for went missing: full loads
+ * (a reload shows as a second one), main-frame navigations (history changes too), answers of 400
+ * and above, requests that failed, console errors and uncaught errors, each with ms since the start.
+ */
+export function recordPageEvents(page: Page): { lines: string[]; loads: () => number } {
+  const lines: string[] = []
+  const t0 = Date.now()
+  let loads = 0
+  const note = (what: string) => lines.push(`${Date.now() - t0} ms ${what}`)
+  page.on('load', () => note(`load #${++loads} ${page.url()}`))
+  page.on('framenavigated', (f) => f === page.mainFrame() && note(`navigated ${f.url()}`))
+  page.on('response', (r) => r.status() >= 400 && note(`${r.status()} ${r.request().method()} ${r.url()}`))
+  page.on('requestfailed', (r) => note(`failed ${r.method()} ${r.url()}: ${r.failure()?.errorText}`))
+  page.on('console', (m) => m.type() === 'error' && note(`console.error ${m.text()}`))
+  page.on('pageerror', (e) => note(`pageerror ${e.message}`))
+  return { lines, loads: () => loads }
+}
