@@ -4,9 +4,9 @@
 // href that listens for clicks breaks no rule it checks. So this file looks, on every page of a
 // member, a secretary and an admin, for what shows a pointer but that Tab never reaches, and then
 // presses with the keyboard what it once found: the member pages' back arrow, vant's tab bar, cells and
-// switches (Enter, Space) and tabs (←/→), the
-// console's menu, 用户's organisation tree, the exam wizard's steps, 五学台账's activities and a
-// notification in the console's bell.
+// switches (Enter, Space) and tabs (←/→), the console's menu, 用户's organisation tree, the exam
+// wizard's steps, 五学台账's activities, a notification in the console's bell, a calendar's days and a
+// date range typed into 统计.
 import { describe, expect, it } from 'vitest'
 import { DESKTOP, PHONE, answerPrivacyNotice, api, loginAs, startFromIntro, tokenFor } from '../helpers/browser.js'
 import { PAGES, WHO, settle, useConsoleServer } from '../helpers/console-pages.js'
@@ -185,6 +185,67 @@ describe('where the focus is, a ring shows it', () => {
     expect(ringed).toHaveLength(1)
     await context.close()
     expect(found).toEqual([])
+  })
+
+  // A calendar is not on the page until it is opened, so the page scans above never reach it. In a
+  // box for one date, ↓ opens it with the focus on a day (element-plus); the arrow keys move from day
+  // to day, and Tab goes on from the day to the footer's buttons.
+  it('in a date picker: the day the arrow keys are on, and what Tab reaches in the calendar, is seen (3:1)', async () => {
+    const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const found: string[] = []
+    const pickers = [
+      // A date and a time: from the day, Tab goes on to the footer's 此刻 and 确定.
+      { name: '开考时间', path: '/console/exams/new', opener: '', box: '[data-test=exam-opens] input', stops: 2 },
+      // A date alone, in a dialog: the calendar has no footer, and the dialog takes Tab back into
+      // itself; ↑/↓/←/→ and PageUp/PageDown (months) choose the day, so only the day is looked at.
+      { name: '题目 有效期至', path: '/console/questions', opener: 'questions-add', box: '.el-dialog .el-date-editor input', stops: 1 },
+    ]
+    const inCalendar = () => page.evaluate(() => !!document.activeElement?.closest('.el-picker-panel'))
+    for (const picker of pickers) {
+      await page.goto(`${env.server.baseUrl}${picker.path}`)
+      await settle(page)
+      if (picker.opener) {
+        await page.locator(`[data-test=${picker.opener}]`).click()
+        await page.locator(OPEN_DIALOG).last().waitFor()
+      }
+      expect(await tabTo(page, picker.box), `${picker.name}: Tab reaches the date box`).toBe(true)
+      await page.keyboard.press('ArrowDown')
+      await expect.poll(inCalendar, { message: `${picker.name}: ↓ puts the focus on a day` }).toBe(true)
+      await page.keyboard.press('ArrowRight') // to the next day, as someone choosing one does
+      // Round the calendar's own stops from that day, while Tab stays in it.
+      const seen = new Set<string>()
+      for (let i = 0; i < 20 && (await inCalendar()); i++) {
+        const focused = await ringOn(page)
+        if (!focused || seen.has(focused.key)) break
+        seen.add(focused.key)
+        const what = i === 0 ? `the day, ${focused.name}` : focused.name
+        if (!focused.exempt && !focused.ring) found.push(`${picker.name}: ${what}`)
+        else if (!focused.exempt && focused.contrast < 3) found.push(`${picker.name}: ${what}: ring ${focused.contrast.toFixed(2)}:1`)
+        await page.keyboard.press('Tab')
+      }
+      expect(seen.size, `${picker.name}: the stops looked at in the calendar`).toBeGreaterThanOrEqual(picker.stops)
+      await page.keyboard.press('Escape')
+    }
+    await context.close()
+    expect(found).toEqual([])
+  })
+
+  // element-plus gives a range's calendar no keyboard way in (↓ leaves the focus in the box), so a
+  // range is typed: the start, Tab, the end, Enter, and the page asks for that range.
+  it('a date range is typed: 统计 asks for the dates typed into its boxes', async () => {
+    const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
+    await page.goto(`${env.server.baseUrl}/console/stats`)
+    await settle(page)
+    expect(await tabTo(page, '[data-test=stats] .el-range-editor input')).toBe(true)
+    const asked = page.waitForRequest((r) => r.url().includes('from=2026-10-08') && r.url().includes('to=2026-11-20'))
+    await page.keyboard.press('ControlOrMeta+A')
+    await page.keyboard.type('2026-10-08')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('ControlOrMeta+A')
+    await page.keyboard.type('2026-11-20')
+    await page.keyboard.press('Enter')
+    await asked
+    await context.close()
   })
 
   // A popup keeps Tab inside it (web/src/lib/modal-focus.ts), so the page scans above never reach
