@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, bearer, type TestContext } from './helpers/app.js'
 import { createOpenExam } from './helpers/exams.js'
-import { wrongAnswer } from './helpers/answers.js'
+import { rightAnswer, wrongAnswer } from './helpers/answers.js'
 import { DEMO_ADMIN } from '../server/seed/demo.js'
 
 let t: TestContext
@@ -248,8 +248,10 @@ describe('the first answer to a practice question is final', () => {
       expect(first.status).toBe(200)
       expect(first.body.correct).toBe(false)
       points += first.body.points
-      // The feedback carried the key; answer again with it.
-      const again = await answers(member, { mode: 'daily', questionId: q.id, answer: first.body.correctAnswer })
+      // The feedback carried the key; answer again with it (a blank's first accepted wording: a fill
+      // question's key lists every wording it accepts, which is not an answer's shape).
+      expect(first.body.correctAnswer).toEqual(keys.get(q.id).answer)
+      const again = await answers(member, { mode: 'daily', questionId: q.id, answer: rightAnswer(keys.get(q.id)) })
       if (again.status === 200) points += again.body.points
       expect(again.status).toBe(409)
       expect(again.body.error.code).toBe('ALREADY_ANSWERED')

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { ManualClock } from '../server/lib/clock.js'
 import { serve } from '../server/modules/study/practice-items.js'
 import type { AnswerKey } from '../server/modules/questions/model.js'
-import { wrongAnswer } from './helpers/answers.js'
+import { rightAnswer, wrongAnswer } from './helpers/answers.js'
 
 const clock = new ManualClock(new Date('2026-11-30T01:00:00Z')) // 09:00 Shanghai
 let t: TestContext
@@ -35,7 +35,7 @@ async function keyOf(
     .executeTakeFirstOrThrow()
   return served.question as any
 }
-const right = (k: { type: string; answer: AnswerKey }) => (k.type === 'fill' ? (k.answer as string[][]).map((a) => a[0]) : k.answer)
+const right = rightAnswer
 const wrong = wrongAnswer
 
 async function materials(token: string, kind: 'article' | 'video') {

@@ -16,3 +16,6 @@ export const wrongAnswer = (k: QuestionKey) =>
       : k.type === 'multiple'
         ? [k.options!.find((o) => !(k.answer as string[]).includes(o.key))!.key]
         : (k.answer as string[][]).map(() => '错')
+
+/** The answer the key marks right, as a member would give it: a blank filled with its first accepted wording. */
+export const rightAnswer = (k: QuestionKey) => (k.type === 'fill' ? (k.answer as string[][]).map((accepted) => accepted[0]) : k.answer)
