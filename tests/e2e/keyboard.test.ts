@@ -8,6 +8,7 @@
 // wizard's steps, 五学台账's activities, a notification in the console's bell, a calendar's days and a
 // date range typed into 统计.
 import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { DESKTOP, PHONE, answerPrivacyNotice, api, loginAs, startFromIntro, tokenFor } from '../helpers/browser.js'
 import { PAGES, WHO, settle, useConsoleServer } from '../helpers/console-pages.js'
 import { focusNotSeen, ringOn, tabTo, unreachableClickables, type Ring } from '../helpers/keyboard.js'
@@ -15,6 +16,8 @@ import { FORM_DIALOGS, OPEN_DIALOG } from '../helpers/console-dialogs.js'
 import { DEMO_ADMIN, DEMO_PASSWORD } from '../../server/seed/demo.js'
 
 const env = useConsoleServer()
+/** A test that walks every page of a role: 54–59 s of the default 60 on a quiet 2-core machine. */
+const PAGE_WALK_MS = 180_000
 
 /** A desk's or a phone's browser (no touch: this is about keyboards) with `username` signed in. */
 async function signedIn(viewport: { width: number; height: number }, username: string, password: string) {
@@ -24,6 +27,17 @@ async function signedIn(viewport: { width: number; height: number }, username: s
   await page.waitForURL((u) => u.pathname !== '/login')
   await answerPrivacyNotice(page)
   return { context, page }
+}
+
+/** Opens each path in turn and gathers what `check` finds there, each finding after its path. */
+async function onEachPage(page: Page, paths: string[], check: () => Promise<string[]>): Promise<string[]> {
+  const found: string[] = []
+  for (const path of paths) {
+    await page.goto(`${env.server.baseUrl}${path}`)
+    await settle(page)
+    for (const what of await check()) found.push(`${path}: ${what}`)
+  }
+  return found
 }
 
 /** A member's pages: the tab bar's five, the pages one tap further, the exam she took and a material. */
@@ -65,86 +79,86 @@ async function memberPages(): Promise<string[]> {
 }
 
 describe('what can be pressed can be reached with Tab', () => {
-  it("on a member's phone pages", async () => {
-    const pages = await memberPages()
-    const { context, page } = await signedIn(PHONE, 'dy0001', DEMO_PASSWORD)
-    const found: string[] = []
-    for (const path of pages) {
-      await page.goto(`${env.server.baseUrl}${path}`)
-      await settle(page)
-      for (const what of await unreachableClickables(page.locator('body'))) found.push(`${path}: ${what}`)
-    }
-    await context.close()
-    expect(found).toEqual([])
-  })
+  it(
+    "on a member's phone pages",
+    async () => {
+      const pages = await memberPages()
+      const { context, page } = await signedIn(PHONE, 'dy0001', DEMO_PASSWORD)
+      const found = await onEachPage(page, pages, () => unreachableClickables(page.locator('body')))
+      await context.close()
+      expect(found).toEqual([])
+    },
+    PAGE_WALK_MS,
+  )
 
   for (const [role, username, password] of WHO) {
-    it(`on every console page of ${username === 'sj_bgs' ? 'a secretary' : 'an admin'}`, async () => {
-      const { context, page } = await signedIn(DESKTOP, username, password)
+    it(
+      `on every console page of ${username === 'sj_bgs' ? 'a secretary' : 'an admin'}`,
+      async () => {
+        const { context, page } = await signedIn(DESKTOP, username, password)
+        const found = await onEachPage(page, PAGES[role](env.ids), () => unreachableClickables(page.locator('body')))
+        await context.close()
+        expect(found).toEqual([])
+      },
+      PAGE_WALK_MS,
+    )
+  }
+
+  it(
+    'in every form an admin opens over a console page (dialogs and drawers)',
+    async () => {
+      const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
       const found: string[] = []
-      for (const path of PAGES[role](env.ids)) {
+      for (const [path, opener] of FORM_DIALOGS) {
         await page.goto(`${env.server.baseUrl}${path}`)
         await settle(page)
-        for (const what of await unreachableClickables(page.locator('body'))) found.push(`${path}: ${what}`)
+        await page.locator(`[data-test=${opener}]`).click()
+        const dialog = page.locator(OPEN_DIALOG).last()
+        await dialog.waitFor()
+        await page.waitForTimeout(400) // the opening transition
+        for (const what of await unreachableClickables(dialog)) found.push(`${path} ${opener}: ${what}`)
       }
       await context.close()
       expect(found).toEqual([])
-    })
-  }
-
-  it('in every form an admin opens over a console page (dialogs and drawers)', async () => {
-    const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
-    const found: string[] = []
-    for (const [path, opener] of FORM_DIALOGS) {
-      await page.goto(`${env.server.baseUrl}${path}`)
-      await settle(page)
-      await page.locator(`[data-test=${opener}]`).click()
-      const dialog = page.locator(OPEN_DIALOG).last()
-      await dialog.waitFor()
-      await page.waitForTimeout(400) // the opening transition
-      for (const what of await unreachableClickables(dialog)) found.push(`${path} ${opener}: ${what}`)
-    }
-    await context.close()
-    expect(found).toEqual([])
-  })
+    },
+    PAGE_WALK_MS,
+  )
 })
 
 describe('where the focus is, a ring shows it', () => {
   // vant's sheet took the outline off every focused link, button and vant part, so on the member
   // pages (and on the console once a member page had loaded that sheet) Tab moved an invisible focus.
   // A ring must also stand out from what it is drawn on: 3:1 at least (WCAG 1.4.11).
-  it("on a member's pages, and on the console after them", async () => {
-    const pages = await memberPages()
-    const { context, page } = await signedIn(PHONE, 'sj_bgs', DEMO_PASSWORD)
-    const found: string[] = []
-    for (const path of pages) {
-      await page.goto(`${env.server.baseUrl}${path}`)
-      await settle(page)
-      for (const what of await focusNotSeen(page)) found.push(`${path}: ${what}`)
-    }
-    // The same tab, so vant's sheet is loaded: the console's links and buttons, on each of her pages.
-    await page.setViewportSize(DESKTOP)
-    for (const path of PAGES.secretary(env.ids)) {
-      await page.evaluate((to) => history.pushState({}, '', to), path)
-      await page.evaluate(() => window.dispatchEvent(new PopStateEvent('popstate')))
-      await settle(page)
-      for (const what of await focusNotSeen(page)) found.push(`${path}: ${what}`)
-    }
-    await context.close()
-    expect(found).toEqual([])
-  })
+  it(
+    "on a member's pages, and on the console after them",
+    async () => {
+      const pages = await memberPages()
+      const { context, page } = await signedIn(PHONE, 'sj_bgs', DEMO_PASSWORD)
+      const found = await onEachPage(page, pages, () => focusNotSeen(page))
+      // The same tab, so vant's sheet is loaded: the console's links and buttons, on each of her pages.
+      await page.setViewportSize(DESKTOP)
+      for (const path of PAGES.secretary(env.ids)) {
+        await page.evaluate((to) => history.pushState({}, '', to), path)
+        await page.evaluate(() => window.dispatchEvent(new PopStateEvent('popstate')))
+        await settle(page)
+        for (const what of await focusNotSeen(page)) found.push(`${path}: ${what}`)
+      }
+      await context.close()
+      expect(found).toEqual([])
+    },
+    PAGE_WALK_MS,
+  )
 
-  it('on every console page of an admin, the ring seen', async () => {
-    const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
-    const found: string[] = []
-    for (const path of PAGES.admin(env.ids)) {
-      await page.goto(`${env.server.baseUrl}${path}`)
-      await settle(page)
-      for (const what of await focusNotSeen(page)) found.push(`${path}: ${what}`)
-    }
-    await context.close()
-    expect(found).toEqual([])
-  })
+  it(
+    'on every console page of an admin, the ring seen',
+    async () => {
+      const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)
+      const found = await onEachPage(page, PAGES.admin(env.ids), () => focusNotSeen(page))
+      await context.close()
+      expect(found).toEqual([])
+    },
+    PAGE_WALK_MS,
+  )
 
   it('in a select and a tree select, the option or node that ↑/↓ are on is seen (3:1)', async () => {
     const { context, page } = await signedIn(DESKTOP, DEMO_ADMIN.username, DEMO_ADMIN.password)

@@ -100,7 +100,8 @@ export interface Ring {
  * The focus ring on `selector`'s first match, or on the focused element: whether it has one (an
  * outline that is not none, 0 px or transparent) and its contrast ratio (WCAG's relative luminance)
  * against the colour it is drawn on — the background round the element for a ring outside it, the
- * element's own for one drawn inward. Null when there is no such element.
+ * element's own for one drawn inward; over a gradient, against the worst of its colours. Null when
+ * there is no such element.
  */
 export function ringOn(page: Page, selector?: string): Promise<Ring | null> {
   return page.evaluate((selector) => {
@@ -118,30 +119,43 @@ export function ringOn(page: Page, selector?: string): Promise<Ring | null> {
       name: `${el.tagName.toLowerCase()}${[...el.classList].map((c) => `.${c}`).join('')} “${text}”`,
     }
 
+    /** Against the worst of what the ring may be drawn on (see `behind`). */
     function ringContrast(el: Element, style: CSSStyleDeclaration): number {
       const ring = rgba(style.outlineColor)
       const inward = parseFloat(style.outlineOffset) < 0
-      const under = behind(inward ? el : el.parentElement)
-      const [r, g, b] = over(ring, under)
-      const [l1, l2] = [luminance([r, g, b]), luminance(under)].sort((x, y) => y - x)
-      return (l1 + 0.05) / (l2 + 0.05)
+      return Math.min(
+        ...behind(inward ? el : el.parentElement).map((under) => {
+          const [l1, l2] = [luminance(over(ring, under)), luminance(under)].sort((x, y) => y - x)
+          return (l1 + 0.05) / (l2 + 0.05)
+        }),
+      )
     }
     function rgba(css: string): number[] {
       const [r, g, b, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number)
       return [r, g, b, a]
     }
     /**
-     * The colour an element's background shows: its own and its ancestors' composited, over white.
-     * A background image (the contest hall's gradient) is not read: the colour set beneath it stands for it.
+     * The colours an element's background may show round the ring: its own and its ancestors'
+     * background colours composited over white, and where one of them paints a gradient (the contest
+     * hall, a page header), each of the gradient's colours over what is beneath it, since the ring
+     * may sit over any part of it. A picture (url(...)) is not read: the colour beneath stands for it.
      */
-    function behind(from: Element | null): number[] {
-      const layers: number[][] = []
+    function behind(from: Element | null): number[][] {
+      const layers: { colour: number[]; stops: number[][] }[] = []
       for (let e = from; e; e = e.parentElement) {
-        const c = rgba(getComputedStyle(e).backgroundColor)
-        if (c[3] > 0) layers.push(c)
-        if (c[3] >= 1) break
+        const css = getComputedStyle(e)
+        const colour = rgba(css.backgroundColor)
+        const stops = css.backgroundImage.includes('gradient(') ? (css.backgroundImage.match(/rgba?\([^)]*\)/g) ?? []).map(rgba) : []
+        if (colour[3] > 0 || stops.length) layers.push({ colour, stops })
+        if (colour[3] >= 1 && !stops.length) break
+        if (stops.length && stops.every((c) => c[3] >= 1)) break
       }
-      return layers.reduceRight((under, top) => over(top, under), [255, 255, 255])
+      let candidates = [[255, 255, 255]]
+      for (const { colour, stops } of layers.reverse()) {
+        candidates = candidates.map((under) => (colour[3] > 0 ? over(colour, under) : under))
+        if (stops.length) candidates = candidates.flatMap((under) => stops.map((stop) => over(stop, under)))
+      }
+      return candidates
     }
     function over([r, g, b, a]: number[], under: number[]): number[] {
       return [r * a + under[0] * (1 - a), g * a + under[1] * (1 - a), b * a + under[2] * (1 - a)]
