@@ -49,9 +49,12 @@ describe('a login', () => {
   })
 
   it('earns 登录 once a day however often it signs in', async () => {
-    await t.login('dy0003')
-    await t.login('dy0003')
+    // t.tokens signs in afresh each time (t.login keeps one session per person).
+    await t.tokens('dy0003')
+    await t.tokens('dy0003')
+    await t.tokens('dy0003')
     const user = await t.db.selectFrom('users').select('id').where('username', '=', 'dy0003').executeTakeFirstOrThrow()
+    expect(await t.db.selectFrom('sessions').select('id').where('user_id', '=', user.id).execute()).toHaveLength(3)
     const ledger = await t.db.selectFrom('point_ledger').select('points').where('user_id', '=', user.id).execute()
     expect(ledger).toEqual([{ points: 1 }])
     const totals = await t.db

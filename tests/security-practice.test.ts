@@ -272,7 +272,7 @@ describe('the first answer to a practice question is final', () => {
     // A wrong and a right answer racing (two tabs, a replayed request): both were graded before.
     const both = await Promise.all([
       answers(member, { mode: 'daily', questionId: q.id, answer: wrongAnswer(key) }),
-      answers(member, { mode: 'daily', questionId: q.id, answer: key.answer }),
+      answers(member, { mode: 'daily', questionId: q.id, answer: rightAnswer(key) }),
     ])
     expect(both.map((r) => r.status).sort()).toEqual([200, 409])
     const graded = both.find((r) => r.status === 200)!

@@ -33,13 +33,16 @@ const ruleText = (rule: string) => page.locator(`[data-test=rule-${rule}] .num`)
 
 type Key = { id: number; type: 'single' | 'multiple' | 'judge' | 'fill'; answer: unknown; options: { key: string }[] | null }
 async function keyOf(id: number): Promise<Key> {
-  // Practice shuffles options per person: the key in her letters is the form the server served her.
+  // Practice shuffles options per person and per set: the key in her letters is the form the server
+  // served her in today's daily set (the home page asks for the weekly set too, which may hold the same
+  // question in other letters).
   const served = await server.app.db
     .selectFrom('practice_items')
     .innerJoin('users', 'users.id', 'practice_items.user_id')
     .select('practice_items.question')
     .where('users.username', '=', 'dy0001')
     .where('practice_items.question_id', '=', id)
+    .where('practice_items.set_key', 'like', 'daily:%')
     .orderBy('practice_items.served_at', 'desc')
     .executeTakeFirst()
   if (served) return served.question as Key
